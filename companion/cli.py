@@ -1,0 +1,297 @@
+"""The `shoptally` command: argparse front, each command a thin call into the modules."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import json
+import logging
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+
+from companion import __version__, config
+
+
+class UserError(Exception):
+    """One sentence for the user; `code` is the exit status."""
+
+    def __init__(self, message: str, code: int = 1) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _common(p: argparse.ArgumentParser, nested: bool = False) -> None:
+    """`nested`: options repeated on an action's parser (`pair approve --data-dir X`) must not reset the
+    value given before the action, so their default is to leave it alone."""
+    extra = {"default": argparse.SUPPRESS} if nested else {}
+    p.add_argument("--data-dir", help="data folder (default: $SHOPTALLY_DATA_DIR, else the user data dir)", **extra)
+    p.add_argument("--database-url", help="sqlite:///FILE or postgresql://… (default: $SHOPTALLY_DATABASE_URL)",
+                   **extra)
+    p.add_argument("--debug", action="store_true", help="show tracebacks and debug logs", **extra)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="shoptally", description="Local profit and settlement ledger.")
+    parser.add_argument("--version", action="version", version=f"shoptally {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("serve", help="run the daemon (server, scheduler, tray)")
+    _common(p)
+    p.add_argument("--port", type=int, default=config.DEFAULT_PORT, help="port on 127.0.0.1 (0: any free port)")
+    p.add_argument("--no-tray", action="store_true", help="run without a tray icon")
+    p.add_argument("--no-scheduler", action="store_true", help="do not run scheduled syncs")
+    p.add_argument("--demo", action="store_true", help="start on a generated demo dataset (temporary data dir)")
+
+    p = sub.add_parser("import", help="import settlement report files")
+    _common(p)
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--account", help="store the files belong to, when they do not say")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+
+    p = sub.add_parser("report", help="the profit report")
+    _common(p)
+    p.add_argument("--period", default="this-month")
+    p.add_argument("--basis", choices=("settlement", "order"), default="settlement")
+    p.add_argument("--by", choices=("store", "sku", "msku", "order"), default="store")
+    p.add_argument("--account")
+    p.add_argument("--currency")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("reset", help="delete settlement records of one store or all stores")
+    _common(p)
+    g = p.add_mutually_exclusive_group(required=True)
+    g.add_argument("--account")
+    g.add_argument("--all", action="store_true")
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
+    p = sub.add_parser("pair", help="extension pairing requests of the running daemon")
+    _common(p)
+    psub = p.add_subparsers(dest="pair_command", required=True, metavar="ACTION")
+    q = psub.add_parser("list", help="pending requests and paired browsers")
+    q.add_argument("--json", action="store_true")
+    psub.add_parser("approve", help="approve a pending request").add_argument("code", nargs="?")
+    psub.add_parser("deny", help="deny a pending request").add_argument("code", nargs="?")
+    psub.add_parser("revoke", help="revoke a paired browser").add_argument("id", type=int)
+    for action in psub.choices.values():
+        _common(action, nested=True)
+
+    p = sub.add_parser("sync", help="ask the running daemon to run Sync Settlement")
+    _common(p)
+    p.add_argument("--account")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    # Only the daemon logs what it does; other commands print their result and, on failure, one line.
+    level = logging.DEBUG if args.debug else logging.INFO if args.command == "serve" else logging.WARNING
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        return COMMANDS[args.command](args) or 0
+    except UserError as exc:
+        if args.debug:
+            traceback.print_exc()
+        print(f"shoptally: {exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        if args.debug:
+            raise
+        print(f"shoptally: {exc.__class__.__name__}: {exc} (run again with --debug for details)", file=sys.stderr)
+        return 1
+
+
+def _cfg(args) -> config.Config:
+    return config.resolve(args.data_dir, args.database_url)
+
+
+def _daemon(cfg: config.Config, required: bool) -> str | None:
+    from companion.client import running_daemon
+
+    base = running_daemon(cfg)
+    if base is None and required:
+        raise UserError(f"the daemon is not running on {cfg.data_dir}: start it with `shoptally serve`")
+    return base
+
+
+def _call(cfg, base, method, path, body=None) -> dict:
+    from companion.client import DaemonRefused, DaemonUnavailable, call
+
+    try:
+        return call(cfg, base, method, path, body)
+    except DaemonRefused as exc:
+        raise UserError(str(exc)) from exc
+    except DaemonUnavailable as exc:
+        raise UserError(str(exc)) from exc
+
+
+def _open_db(cfg):
+    from companion.store.db import DatabaseUrlError, open_database, redact_url
+
+    try:
+        return open_database(cfg.database_url)
+    except DatabaseUrlError as exc:
+        raise UserError(str(exc)) from exc
+    except Exception as exc:
+        reason = " ".join(str(exc).split()) or exc.__class__.__name__  # drivers' messages span lines
+        raise UserError(f"cannot open the database {redact_url(cfg.database_url)}: {reason}") from exc
+
+
+def cmd_serve(args) -> int:
+    from companion.daemon import DaemonError, run_daemon
+
+    if args.demo and not args.data_dir:
+        args.data_dir = tempfile.mkdtemp(prefix="shoptally-demo-")
+    cfg = _cfg(args)
+    if args.demo and not args.database_url:
+        cfg.database_url = config.sqlite_url(cfg.data_dir / config.DB_FILE)
+    if not (0 <= args.port <= 65535):
+        raise UserError(f"--port {args.port} is not a port number (0-65535)")
+    try:
+        asyncio.run(run_daemon(cfg, args.port, demo=args.demo))
+    except DaemonError as exc:
+        raise UserError(str(exc)) from exc
+    return 0
+
+
+def cmd_import(args) -> int:
+    from companion import importer
+
+    cfg = _cfg(args)
+    base = _daemon(cfg, required=False)
+    summaries, failed = [], []
+    db = None if base else _open_db(cfg)
+    for name in args.files:
+        path = Path(name)
+        try:
+            content = importer.read_file(path)
+            if base:
+                res = _call(cfg, base, "POST", "/api/import", {
+                    "files": [{"name": path.name, "content_base64": base64.b64encode(content).decode()}],
+                    "account": args.account})
+                if res["errors"]:
+                    raise importer.FileError(f"{name}: {res['errors'][0]['message'].partition(': ')[2]}")
+                summary = res["files"][0]
+            else:
+                from companion.store.writer import run_inline
+
+                parsed = importer.parse_file(path.name, content, args.account)
+                summary = run_inline(db, importer.commit_file, path.name, parsed).summary
+            summary["file"] = name
+            summaries.append(summary)
+        except importer.FileError as exc:
+            # the importer names the file by its base name; the user gave `name`
+            reason = str(exc)
+            for prefix in (f"{name}: ", f"{path.name}: "):
+                if reason.startswith(prefix):
+                    reason = reason[len(prefix):]
+                    break
+            failed.append(f"{name}: {reason}")
+    if args.json:
+        print(json.dumps({"files": summaries}, ensure_ascii=False))
+    else:
+        for s in summaries:
+            print(f"{s['file']}: {s['platform']} {s['report_type']} → {s['account']}: "
+                  f"{s['added']} added, {s['updated']} updated, {s['skipped']} skipped")
+    for line in failed:
+        print(f"shoptally: {line}", file=sys.stderr)
+    return 2 if failed else 0
+
+
+def cmd_report(args) -> int:
+    from companion import reporting
+    from companion.store.stores import UnknownAccount
+
+    cfg = _cfg(args)
+    _open_db(cfg)
+    try:
+        rep = reporting.profit_report(period=args.period, basis=args.basis, by=args.by,
+                                      account=args.account, currency=args.currency)
+    except (reporting.ReportError, UnknownAccount, ValueError) as exc:
+        raise UserError(str(exc)) from exc
+    if args.json:
+        print(json.dumps(rep, ensure_ascii=False))
+        return 0
+    period = rep["period"]
+    print(f"{rep['basis']} basis, {period['from'] or 'start'} .. {period['to'] or 'now'}, by {rep['by']}")
+    cols = ("settlement_amount", "platform_income", "platform_expense", "tax", "gross_profit")
+    print("  ".join(["key".ljust(40), "cur", *(c.rjust(17) for c in cols)]))
+    for row in rep["rows"]:
+        key = " / ".join(v for v in row["key"].values())[:40]
+        print("  ".join([key.ljust(40), row["currency"], *(row[c].rjust(17) for c in cols)]))
+    for cur, tot in rep["totals_by_currency"].items():
+        print("  ".join(["TOTAL".ljust(40), cur, *(tot[c].rjust(17) for c in cols)]))
+    return 0
+
+
+def cmd_reset(args) -> int:
+    from companion.store import settlements, stores
+    from companion.store.writer import run_inline
+
+    cfg = _cfg(args)
+    db = _open_db(cfg)
+    what = f"store {args.account!r}" if args.account else "all stores"
+    try:
+        if args.account:
+            stores.by_name(args.account)
+    except stores.UnknownAccount as exc:
+        raise UserError(str(exc)) from exc
+    count = settlements.count_lines(args.account)
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise UserError(f"this deletes {count} settlement records of {what}; pass --yes to confirm")
+        answer = input(f"Delete {count} settlement records of {what}? Type yes to confirm: ")
+        if answer.strip().lower() != "yes":
+            raise UserError("nothing deleted")
+    base = _daemon(cfg, required=False)
+    if base:
+        res = _call(cfg, base, "POST", "/api/reset", {"account": args.account} if args.account else {"all": True})
+        removed = res["removed"]
+    else:
+        removed = sum(c.removed for c in run_inline(db, settlements.reset, args.account).changes)
+    print(f"deleted {removed} settlement records of {what}")
+    return 0
+
+
+def cmd_pair(args) -> int:
+    cfg = _cfg(args)
+    base = _daemon(cfg, required=True)
+    if args.pair_command == "list":
+        state = _call(cfg, base, "GET", "/api/pairing")
+        if getattr(args, "json", False):
+            print(json.dumps(state, ensure_ascii=False))
+            return 0
+        if not state["pending"]:
+            print("no pending pairing requests")
+        for p in state["pending"]:
+            print(f"pending  {p['code']}  {p['name']}  (since {p['created_at']})")
+        for p in state["paired"]:
+            print(f"paired   #{p['id']}  {p['name']}  (since {p['created_at']})")
+        return 0
+    if args.pair_command == "approve":
+        res = _call(cfg, base, "POST", "/api/pairing/approve", {"code": args.code})
+        print(f"paired {res['name']} (code {res['code']}, id {res['id']})")
+    elif args.pair_command == "deny":
+        res = _call(cfg, base, "POST", "/api/pairing/deny", {"code": args.code})
+        print(f"denied {res['name']} (code {res['code']})")
+    else:
+        res = _call(cfg, base, "POST", "/api/pairing/revoke", {"id": args.id})
+        print(f"revoked paired browser #{res['id']} ({res['closed']} connection(s) closed)")
+    return 0
+
+
+def cmd_sync(args) -> int:
+    cfg = _cfg(args)
+    base = _daemon(cfg, required=True)
+    res = _call(cfg, base, "POST", "/api/sync", {"account": args.account})
+    print(f"sync started on {res['site']}" + (f" for {res['account']}" if res["account"] else "")
+          + f" (command {res['command_id']}); the Finance view shows its progress")
+    return 0
+
+
+COMMANDS = {"serve": cmd_serve, "import": cmd_import, "report": cmd_report, "reset": cmd_reset,
+            "pair": cmd_pair, "sync": cmd_sync}

@@ -1,0 +1,80 @@
+"""Where things live: data dir, database URL, port, token, daemon.json. CLI > env > default."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+from companion.extension_id import EXTENSION_ID
+from companion.store.db import sqlite_url
+
+DEFAULT_PORT = 47810
+APP_NAME = "shoptally"
+TOKEN_FILE = "token"
+DAEMON_FILE = "daemon.json"
+LOCK_FILE = "daemon.lock"
+DB_FILE = "shoptally.db"
+
+
+@dataclass
+class Config:
+    data_dir: Path
+    database_url: str
+    extension_ids: tuple[str, ...] = field(default=(EXTENSION_ID,))
+
+    @property
+    def token_path(self) -> Path:
+        return self.data_dir / TOKEN_FILE
+
+    @property
+    def daemon_path(self) -> Path:
+        return self.data_dir / DAEMON_FILE
+
+    @property
+    def lock_path(self) -> Path:
+        return self.data_dir / LOCK_FILE
+
+
+def resolve(data_dir: str | None = None, database_url: str | None = None,
+            env: os._Environ | dict | None = None) -> Config:
+    env = os.environ if env is None else env
+    chosen = data_dir or env.get("SHOPTALLY_DATA_DIR") or user_data_dir(APP_NAME, appauthor=False)
+    path = Path(chosen).expanduser().resolve()
+    url = database_url or env.get("SHOPTALLY_DATABASE_URL") or sqlite_url(path / DB_FILE)
+    extra = tuple(i.strip() for i in env.get("SHOPTALLY_EXTENSION_IDS", "").split(",") if i.strip())
+    return Config(path, url, (EXTENSION_ID, *extra))
+
+
+def ensure_token(cfg: Config) -> str:
+    """The token file, created once with mode 0600; its content never appears in logs or URLs."""
+    cfg.data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(cfg.token_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return read_token(cfg)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(secrets.token_urlsafe(32))
+    return read_token(cfg)
+
+
+def read_token(cfg: Config) -> str:
+    return cfg.token_path.read_text().strip()
+
+
+def write_daemon_info(cfg: Config, info: dict) -> None:
+    tmp = cfg.daemon_path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(info))
+    os.replace(tmp, cfg.daemon_path)
+
+
+def read_daemon_info(cfg: Config) -> dict | None:
+    try:
+        info = json.loads(cfg.daemon_path.read_text())
+    except (OSError, ValueError):
+        return None
+    return info if isinstance(info, dict) and isinstance(info.get("port"), int) else None

@@ -1,0 +1,133 @@
+"""`shoptally serve`: one daemon per data dir, listening on 127.0.0.1 only."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import logging
+import os
+import signal
+import socket
+import sys
+from pathlib import Path
+
+from aiohttp import web
+
+from companion import __version__
+from companion.config import Config, ensure_token, read_daemon_info, write_daemon_info
+from companion.store.db import open_database
+
+log = logging.getLogger(__name__)
+
+
+class DaemonError(Exception):
+    """A reason the daemon cannot start, in one sentence."""
+
+
+class DataDirLock:
+    """An OS lock on the data dir: released by the OS even when the daemon is killed."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fh = None
+
+    def acquire(self) -> bool:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fh = open(self.path, "a+")  # noqa: SIM115 - held for the daemon's lifetime
+        try:
+            if sys.platform == "win32":
+                import msvcrt
+
+                msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+            else:
+                import fcntl
+
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            fh.close()
+            return False
+        self._fh = fh
+        return True
+
+    def release(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+
+
+def bind_socket(port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    if sys.platform != "win32":
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(("127.0.0.1", port))
+    except OSError as exc:
+        sock.close()
+        if exc.errno in (errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", -1)):
+            raise DaemonError(
+                f"port {port} is in use by another program: start with --port N to choose another "
+                "(or --port 0 for any free port)") from exc
+        raise DaemonError(f"cannot listen on 127.0.0.1:{port} ({exc.strerror}): choose another with --port N") from exc
+    sock.listen(128)
+    sock.setblocking(False)
+    return sock
+
+
+def already_running_message(cfg: Config) -> str:
+    info = read_daemon_info(cfg)
+    where = info.get("url") if info else "an address not yet written to daemon.json"
+    return f"a daemon is already running on {cfg.data_dir} at {where}"
+
+
+async def run_daemon(cfg: Config, port: int, ready: asyncio.Event | None = None,
+                     stop: asyncio.Event | None = None, demo: bool = False) -> None:
+    from companion.server.app import create_app
+    from companion.service import Service
+
+    lock = DataDirLock(cfg.lock_path)
+    if not lock.acquire():
+        raise DaemonError(already_running_message(cfg))
+    runner = None
+    service = None
+    loop = asyncio.get_running_loop()
+    stop = stop or asyncio.Event()
+    # Handlers first: a signal during start-up then ends in the same clean shutdown as one later.
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    try:
+        token = ensure_token(cfg)
+        sock = bind_socket(port)
+        db = await loop.run_in_executor(None, open_database, cfg.database_url)
+        if demo:
+            from companion import demo as demo_data
+
+            log.info("generating the demo dataset…")
+            await loop.run_in_executor(None, demo_data.populate_if_empty, db)
+        service = Service(cfg, db, token)
+        service.port = sock.getsockname()[1]
+        service.start(loop)
+        app = create_app(service)
+        runner = web.AppRunner(app, handle_signals=False, access_log=None)
+        await runner.setup()
+        await web.SockSite(runner, sock).start()
+        url = f"http://127.0.0.1:{service.port}/"
+        write_daemon_info(cfg, {"pid": os.getpid(), "port": service.port, "url": url, "version": __version__})
+        log.info("shoptally %s listening on %s (data: %s)", __version__, url, cfg.data_dir)
+        if ready is not None:
+            ready.set()
+        await stop.wait()
+        log.info("shutting down")
+    finally:
+        if runner is not None:
+            await runner.cleanup()
+        if service is not None:
+            service.stop()
+        with contextlib.suppress(FileNotFoundError):
+            if (read_daemon_info(cfg) or {}).get("pid") == os.getpid():
+                cfg.daemon_path.unlink()
+        lock.release()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.remove_signal_handler(sig)

@@ -1,0 +1,1 @@
+"""The domain, pure: money, categories, periods, profit. No database, network or UI."""

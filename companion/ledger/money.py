@@ -1,0 +1,72 @@
+"""Exact money: Decimal amounts parsed from whatever the platforms emit."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0")
+
+# Stored amounts keep four decimals: enough for every platform's raw figures, summed exactly.
+STORAGE_SCALE = 10_000
+
+
+class MoneyError(ValueError):
+    """An amount that cannot be read as an exact decimal."""
+
+
+_BLANKS = {"", "/", "-", "--", "—", "N/A", "n/a", "null", "None"}
+_SYMBOLS = "$€£¥￥₫฿₱₩₹RM"
+
+
+def parse_amount(value: object) -> Decimal:
+    """Read an amount exactly. A float (a JSON number) is read through its shortest repr, which is the
+    decimal the platform wrote; money never goes through float arithmetic here."""
+    if value is None:
+        return ZERO
+    if isinstance(value, bool):
+        raise MoneyError(f"{value!r} is not an amount")
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        # JSON numbers arrive as floats only if the caller parsed them so; repr is the shortest exact text.
+        return Decimal(repr(value))
+    if not isinstance(value, str):
+        raise MoneyError(f"{value!r} is not an amount")
+    text = value.strip()
+    if text in _BLANKS:
+        return ZERO
+    negative = False
+    if text.startswith("(") and text.endswith(")"):
+        negative, text = True, text[1:-1].strip()
+    for symbol in _SYMBOLS:
+        text = text.replace(symbol, "")
+    text = text.replace(",", "").replace(" ", "").replace("\u00a0", "")
+    if text[:3].isalpha():
+        text = text[3:]
+    try:
+        amount = Decimal(text)
+    except InvalidOperation as exc:
+        raise MoneyError(f"{value!r} is not an amount") from exc
+    if not amount.is_finite():
+        raise MoneyError(f"{value!r} is not an amount")
+    return -amount if negative else amount
+
+
+def to_storage(amount: Decimal) -> int:
+    """Decimal → integer units of 1/10000; refuses anything finer rather than rounding silently."""
+    scaled = amount * STORAGE_SCALE
+    if scaled != scaled.to_integral_value():
+        raise MoneyError(f"{amount} has more than 4 decimals")
+    return int(scaled)
+
+
+def from_storage(units: int | None) -> Decimal:
+    return Decimal(int(units or 0)).scaleb(-4)
+
+
+def fmt(amount: Decimal) -> str:
+    """Contract money text: exactly two decimals."""
+    return str(amount.quantize(CENT, rounding=ROUND_HALF_UP))

@@ -1,0 +1,85 @@
+"""Report periods: the contract's period words and dates, resolved to days in a store's time zone."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+
+class PeriodError(ValueError):
+    """A period text the contract does not define."""
+
+
+@dataclass(frozen=True)
+class Period:
+    """Inclusive day range; `first`/`last` None means unbounded (period `all`)."""
+
+    text: str
+    first: date | None
+    last: date | None
+
+    def utc_bounds(self, tz_name: str) -> tuple[datetime | None, datetime | None]:
+        """[start, end) instants of this day range in the given zone."""
+        tz = ZoneInfo(tz_name)
+        start = datetime.combine(self.first, time.min, tz) if self.first else None
+        end = datetime.combine(self.last + timedelta(days=1), time.min, tz) if self.last else None
+        return start, end
+
+
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_YEAR = re.compile(r"^\d{4}$")
+NAMED = ("today", "yesterday", "last-7-days", "this-month", "this-year", "all")
+
+
+def _day(text: str, original: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise PeriodError(f"period {original!r}: {text!r} is not a valid date (YYYY-MM-DD)") from exc
+
+
+def _month_end(year: int, month: int) -> date:
+    nxt = date(year + (month == 12), month % 12 + 1, 1)
+    return nxt - timedelta(days=1)
+
+
+def parse_period(text: str, today: date) -> Period:
+    """`today` is the date in the zone the caller counts days in (the store's)."""
+    t = text.strip()
+    if t == "today":
+        return Period(t, today, today)
+    if t == "yesterday":
+        y = today - timedelta(days=1)
+        return Period(t, y, y)
+    if t == "last-7-days":
+        return Period(t, today - timedelta(days=6), today)
+    if t == "this-month":
+        return Period(t, today.replace(day=1), _month_end(today.year, today.month))
+    if t == "this-year":
+        return Period(t, date(today.year, 1, 1), date(today.year, 12, 31))
+    if t == "all":
+        return Period(t, None, None)
+    if _YEAR.match(t):
+        return Period(t, date(int(t), 1, 1), date(int(t), 12, 31))
+    m = _MONTH.match(t)
+    if m:
+        year, month = int(m.group(1)), int(m.group(2))
+        if not 1 <= month <= 12:
+            raise PeriodError(f"period {text!r}: month must be 01-12")
+        return Period(t, date(year, month, 1), _month_end(year, month))
+    if _DAY.match(t):
+        d = _day(t, text)
+        return Period(t, d, d)
+    if ".." in t:
+        a, _, b = t.partition("..")
+        if _DAY.match(a) and _DAY.match(b):
+            first, last = _day(a, text), _day(b, text)
+            if last < first:
+                raise PeriodError(f"period {text!r}: the end is before the start")
+            return Period(t, first, last)
+    raise PeriodError(
+        f"period {text!r} is not one of {', '.join(NAMED)}, YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD"
+    )

@@ -1,0 +1,148 @@
+"""JSON API for the Finance view and the CLI: thin handlers over Service."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from aiohttp import web
+
+from companion.server.keys import SERVICE
+from companion.service import ServiceError
+
+MAX_JSON_BODY = 100 * 1024 * 1024  # an import of a large export, base64-encoded
+routes = web.RouteTableDef()
+
+
+def _service(request: web.Request):
+    return request.app[SERVICE]
+
+
+async def _body(request: web.Request) -> dict:
+    try:
+        body = await request.json()
+    except ValueError as exc:
+        raise ServiceError("the request body is not valid JSON") from exc
+    if not isinstance(body, dict):
+        raise ServiceError("the request body must be a JSON object")
+    return body
+
+
+@web.middleware
+async def service_errors(request: web.Request, handler):
+    try:
+        return await handler(request)
+    except ServiceError as exc:
+        return web.json_response({"error": "refused", "message": str(exc)}, status=exc.status)
+
+
+@routes.get("/api/ping")
+async def ping(request: web.Request) -> web.Response:
+    return web.json_response(_service(request).ping())
+
+
+@routes.get("/api/status")
+async def status(request: web.Request) -> web.Response:
+    return web.json_response(await _service(request).status())
+
+
+@routes.get("/api/report")
+async def report(request: web.Request) -> web.Response:
+    q = request.query
+    return web.json_response(await _service(request).report(
+        period=q.get("period", "this-month"), basis=q.get("basis", "settlement"), by=q.get("by", "store"),
+        account=q.get("account") or None, currency=q.get("currency") or None))
+
+
+@routes.get("/api/stores")
+async def list_stores(request: web.Request) -> web.Response:
+    from companion.store import stores
+
+    rows = await _service(request).read(lambda: [
+        {"name": s.name, "platform": s.platform, "region": s.region, "external_id": s.external_id,
+         "currency": s.currency, "timezone": s.timezone} for s in stores.all_stores()])
+    return web.json_response({"stores": rows})
+
+
+@routes.get("/api/changes")
+async def changes_since(request: web.Request) -> web.Response:
+    try:
+        since = int(request.query.get("since", "0"))
+    except ValueError as exc:
+        raise ServiceError("since must be a whole number (a rev)") from exc
+    return web.json_response(await _service(request).changes_since(since))
+
+
+@routes.get("/api/captures")
+async def captures(request: web.Request) -> web.Response:
+    try:
+        limit = min(max(int(request.query.get("limit") or 50), 1), 500)
+    except ValueError as exc:
+        raise ServiceError("limit must be a whole number") from exc
+    rows = await _service(request).recent_captures(limit, request.query.get("outcome") or None)
+    return web.json_response({"captures": rows})
+
+
+@routes.post("/api/reset")
+async def reset(request: web.Request) -> web.Response:
+    body = await _body(request)
+    account = body.get("account")
+    if not account and body.get("all") is not True:
+        raise ServiceError("name an account, or send all: true to reset every store")
+    result = await _service(request).reset(account or None)
+    return web.json_response({"account": account or None, "removed": sum(c.removed for c in result.changes),
+                              "rev": result.changes[-1].rev if result.changes else None})
+
+
+@routes.post("/api/import")
+async def import_files(request: web.Request) -> web.Response:
+    body = await _body(request)
+    files = body.get("files")
+    if not isinstance(files, list) or not files:
+        raise ServiceError("send files: [{name, content_base64}]")
+    service, summaries, errors = _service(request), [], []
+    for item in files:
+        name = str((item or {}).get("name") or "file")
+        try:
+            content = base64.b64decode((item or {}).get("content_base64") or "", validate=True)
+        except (binascii.Error, ValueError):
+            errors.append({"file": name, "message": f"{name}: content_base64 is not valid base64"})
+            continue
+        try:
+            summaries.append(await service.import_file(name, content, body.get("account") or None))
+        except ServiceError as exc:
+            errors.append({"file": name, "message": str(exc)})
+    return web.json_response({"files": summaries, "errors": errors})
+
+
+@routes.get("/api/pairing")
+async def pairing_state(request: web.Request) -> web.Response:
+    return web.json_response(await _service(request).pairing_state())
+
+
+@routes.post("/api/pairing/approve")
+async def approve(request: web.Request) -> web.Response:
+    body = await _body(request)
+    return web.json_response(await _service(request).approve(body.get("code") or None))
+
+
+@routes.post("/api/pairing/deny")
+async def deny(request: web.Request) -> web.Response:
+    body = await _body(request)
+    return web.json_response(_service(request).deny(body.get("code") or None))
+
+
+@routes.post("/api/pairing/revoke")
+async def revoke(request: web.Request) -> web.Response:
+    body = await _body(request)
+    try:
+        pairing_id = int(body.get("id"))
+    except (TypeError, ValueError) as exc:
+        raise ServiceError("send the id of the paired browser to revoke") from exc
+    return web.json_response(await _service(request).revoke(pairing_id))
+
+
+@routes.post("/api/sync")
+async def sync(request: web.Request) -> web.Response:
+    body = await _body(request)
+    return web.json_response(await _service(request).sync(body.get("account") or None, body.get("site") or None))

@@ -1,0 +1,44 @@
+"""Assemble the aiohttp application around a Service."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from weakref import WeakSet
+
+from aiohttp import WSCloseCode, web
+
+from companion.server import api, security
+from companion.server.events_ws import events_socket
+from companion.server.extension_ws import extension_socket
+from companion.server.keys import PORT, SERVICE, SOCKETS
+from companion.service import Service
+
+STATIC = Path(__file__).with_name("static")
+
+
+
+async def index(request: web.Request) -> web.FileResponse:
+    return web.FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-cache"})
+
+
+async def _close_sockets(app: web.Application) -> None:
+    for ws in list(app[SOCKETS]):
+        await ws.close(code=WSCloseCode.GOING_AWAY, message=b"shoptally is shutting down")
+
+
+def create_app(service: Service, port: int | None = None) -> web.Application:
+    """`port` None: the port is read from the service once the socket is bound (`--port 0`)."""
+    app = web.Application(
+        middlewares=[security.host_guard, security.csrf_guard, api.service_errors],
+        client_max_size=api.MAX_JSON_BODY,
+    )
+    app[SERVICE] = service
+    app[PORT] = (lambda: port) if port is not None else (lambda: service.port)
+    app[SOCKETS] = WeakSet()
+    app.on_shutdown.append(_close_sockets)
+    app.router.add_get("/", index)
+    app.router.add_static("/static/", STATIC, show_index=False)
+    app.router.add_get("/ws/events", events_socket)
+    app.router.add_get("/ws/extension", extension_socket)
+    app.router.add_routes(api.routes)
+    return app

@@ -1,0 +1,144 @@
+"""WS /ws/extension: hello/pairing, captures with ack/rejected, commands and progress."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+
+from aiohttp import WSCloseCode, WSMsgType, web
+
+from companion import PROTOCOL_VERSION, __version__, ingest
+from companion.server.keys import SERVICE, SOCKETS
+from companion.service import ExtensionConn, ServiceError
+
+log = logging.getLogger(__name__)
+MAX_FRAME = 64 * 1024 * 1024
+INLINE_JSON_LIMIT = 64 * 1024  # larger frames are decoded off the event loop
+IN_FLIGHT = 8  # captures per socket being parsed or written at once
+CLOSE_BAD_TOKEN = 4401
+CLOSE_INCOMPATIBLE = 4400
+
+
+def _error(code: str, message: str, **extra) -> dict:
+    return {"type": "error", "error": code, "message": message, **extra}
+
+
+async def extension_socket(request: web.Request) -> web.StreamResponse:
+    service = request.app[SERVICE]
+    allowed = {f"chrome-extension://{i}" for i in service.cfg.extension_ids}
+    if request.headers.get("Origin") not in allowed:
+        return web.json_response({"error": "forbidden_origin"}, status=403)
+    ws = web.WebSocketResponse(heartbeat=30, max_msg_size=MAX_FRAME)
+    await ws.prepare(request)
+    request.app[SOCKETS].add(ws)
+    send_lock = asyncio.Lock()
+
+    async def send(obj: dict) -> None:
+        async with send_lock:
+            if not ws.closed:
+                await ws.send_str(json.dumps(obj, ensure_ascii=False, separators=(",", ":")))
+
+    async def close(code: int, reason: str) -> None:
+        await ws.close(code=code, message=reason.encode())
+
+    conn = ExtensionConn(send=send, close=close)
+    slots = asyncio.Semaphore(IN_FLIGHT)
+    tasks: set[asyncio.Task] = set()
+    try:
+        async for msg in ws:
+            if msg.type == WSMsgType.TEXT:
+                await _on_text(service, conn, msg.data, send, close, slots, tasks)
+            elif msg.type == WSMsgType.BINARY:
+                await send(_error("malformed", "frames must be JSON text"))
+            elif msg.type == WSMsgType.ERROR:
+                log.info("extension socket closed: %s", ws.exception())
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
+    finally:
+        service.disconnected(conn)
+    return ws
+
+
+async def _on_text(service, conn: ExtensionConn, data: str, send, close, slots, tasks) -> None:
+    try:
+        if len(data) > INLINE_JSON_LIMIT:
+            msg = await service.read(json.loads, data)
+        else:
+            msg = json.loads(data)
+    except ValueError as exc:
+        await send(_error("malformed", f"not valid JSON: {exc}"))
+        return
+    if not isinstance(msg, dict) or not isinstance(msg.get("type"), str):
+        await send(_error("malformed", "each frame must be a JSON object with a string 'type'"))
+        return
+    kind = msg["type"]
+    if kind == "hello":
+        await _hello(service, conn, msg, send, close)
+    elif kind == "pair_request":
+        await _pair_request(service, conn, msg, send)
+    elif kind in ("capture", "progress", "ping"):
+        if not conn.welcomed:
+            await send(_error("not_welcomed", f"send hello with a token before {kind!r}"))
+        elif kind == "capture":
+            await slots.acquire()
+            task = asyncio.create_task(_capture(service, msg, send, slots))
+            tasks.add(task)
+            task.add_done_callback(tasks.discard)
+        elif kind == "progress":
+            service.progress(conn, msg)
+        else:
+            await send({"type": "pong"})
+    else:
+        await send(_error("unknown_type", f"unknown message type {kind[:64]!r}"))
+
+
+async def _hello(service, conn: ExtensionConn, msg: dict, send, close) -> None:
+    if msg.get("protocol") != PROTOCOL_VERSION:
+        await send({"type": "incompatible", "protocol": PROTOCOL_VERSION, "app_version": __version__,
+                    "message": f"this shoptally speaks protocol {PROTOCOL_VERSION}; update the older side"})
+        await close(CLOSE_INCOMPATIBLE, "incompatible protocol")
+        return
+    conn.extension_version = str(msg.get("extension_version") or "")[:32]
+    if not await service.hello(conn, msg.get("token")):
+        await close(CLOSE_BAD_TOKEN, "token not accepted: pair the extension again")
+        return
+    await send({"type": "welcome", "protocol": PROTOCOL_VERSION, "app_version": __version__})
+
+
+async def _pair_request(service, conn: ExtensionConn, msg: dict, send) -> None:
+    if conn.welcomed:
+        await send(_error("already_paired", "this connection is already welcomed"))
+        return
+    try:
+        code = service.request_pair(conn, str(msg.get("name") or "browser"))
+    except ServiceError as exc:
+        await send(_error("pairing_refused", str(exc)))
+        return
+    await send({"type": "pair_pending", "code": code})
+
+
+async def _capture(service, msg: dict, send, slots: asyncio.Semaphore) -> None:
+    cid = msg.get("id") if isinstance(msg.get("id"), str) else None
+    try:
+        out = await service.ingest_capture(msg)
+    except ingest.CaptureError as exc:
+        await send({"type": "rejected", "id": cid, "error": str(exc)})
+        return
+    except Exception as exc:  # a database failure must not go unanswered: the extension keeps it queued
+        log.exception("capture %s could not be stored", cid)
+        await send(_error("internal", f"capture could not be stored: {exc.__class__.__name__}", id=cid))
+        return
+    finally:
+        slots.release()
+    if out.outcome == "error":
+        await send({"type": "rejected", "id": out.capture_id, "error": out.message})
+        return
+    ack = {"type": "ack", "id": out.capture_id, "added": out.added, "updated": out.updated,
+           "skipped": out.skipped, "outcome": out.outcome}
+    if out.duplicate:
+        ack["duplicate"] = True
+    await send(ack)
+
+
+__all__ = ["extension_socket", "WSCloseCode"]

@@ -1,0 +1,63 @@
+"""Localhost servers are attacked through the browser: Host, Origin and same-origin checks live here."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from companion.server.keys import PORT, SERVICE
+
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def allowed_hosts(port: int) -> frozenset[str]:
+    return frozenset(f"{h}:{port}" for h in LOCAL_HOSTS)
+
+
+def own_origins(port: int) -> frozenset[str]:
+    return frozenset({f"http://127.0.0.1:{port}", f"http://localhost:{port}", f"http://[::1]:{port}"})
+
+
+def port_of(request: web.Request) -> int:
+    return request.app[PORT]()
+
+
+@web.middleware
+async def host_guard(request: web.Request, handler):
+    """DNS-rebinding defence: any Host but our own loopback name and port gets 400, upgrades included."""
+    if request.headers.get("Host", "").lower() not in allowed_hosts(port_of(request)):
+        return web.json_response({"error": "bad_host", "message": "this server answers only on 127.0.0.1"},
+                                 status=400)
+    return await handler(request)
+
+
+def bearer_ok(request: web.Request) -> bool:
+    auth = request.headers.get("Authorization", "")
+    if not auth.startswith("Bearer "):
+        return False
+    return request.app[SERVICE].token_ok(auth[len("Bearer "):].strip())
+
+
+def same_origin(request: web.Request) -> bool:
+    origin = request.headers.get("Origin")
+    if origin is not None:
+        return origin in own_origins(port_of(request))
+    return request.headers.get("Sec-Fetch-Site") == "same-origin"
+
+
+@web.middleware
+async def csrf_guard(request: web.Request, handler):
+    """State-changing API calls: the local token (CLI) or a same-origin page (the Finance view) only."""
+    if request.method not in SAFE_METHODS and request.path.startswith("/api/"):
+        if not (bearer_ok(request) or same_origin(request)):
+            return web.json_response(
+                {"error": "forbidden", "message": "changes are accepted only from the Finance view or the CLI"},
+                status=403)
+        if request.content_type != "application/json":
+            return web.json_response({"error": "bad_request", "message": "send JSON (application/json)"},
+                                     status=415)
+    return await handler(request)
+
+
+def origin_allowed(request: web.Request, allowed: frozenset[str] | set[str]) -> bool:
+    return request.headers.get("Origin") in allowed

@@ -1,0 +1,275 @@
+"""The daemon's operations, shared by the HTTP API, the extension channel and (later) the tray.
+
+Reads run in a thread pool, writes through the one writer; nothing here blocks the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+import secrets
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from peewee import Database
+
+from companion import PROTOCOL_VERSION, __version__, ingest, reporting
+from companion.config import Config
+from companion.store import captures, changes, pairing, settlements, stores
+from companion.store.writer import Writer
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+PAIR_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud from a popup
+MAX_PENDING_PAIRS = 20
+
+
+class ServiceError(Exception):
+    """An operation refused with a sentence for the user; `status` is the HTTP status to answer."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(eq=False)
+class ExtensionConn:
+    """One extension socket; `send` puts a JSON message on it."""
+
+    send: Callable[[dict], Any]
+    close: Callable[[int, str], Any]
+    conn_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    welcomed: bool = False
+    pairing_id: int | None = None  # None with welcomed: authenticated by the data dir's token
+    name: str = ""
+    extension_version: str = ""
+    pending_code: str | None = None
+    connected_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
+@dataclass
+class PendingPair:
+    code: str
+    name: str
+    conn: ExtensionConn
+    created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
+class Service:
+    def __init__(self, cfg: Config, db: Database, token: str) -> None:
+        from companion.events import EventBus
+
+        self.cfg = cfg
+        self.db = db
+        self._token = token
+        self.bus = EventBus()
+        self.writer = Writer(db, after_commit=self._after_commit)
+        self.pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="shoptally-read")
+        self.extensions: dict[str, ExtensionConn] = {}
+        self.pending: dict[str, PendingPair] = {}
+        self.commands: dict[str, dict] = {}
+        self.port = 0
+
+    # lifecycle -------------------------------------------------------------------------------
+    def start(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.bus.bind(loop)
+        self.writer.start()
+
+    def stop(self) -> None:
+        self.writer.stop()
+        self.pool.shutdown(wait=True)
+
+    def _after_commit(self, result: object) -> None:
+        events = getattr(result, "events", None)
+        if events:
+            self.bus.publish_threadsafe(events)
+
+    async def read(self, fn: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self.pool, fn, *args)
+
+    def token_ok(self, candidate: object) -> bool:
+        return isinstance(candidate, str) and hmac.compare_digest(candidate.encode(), self._token.encode())
+
+    # settlement data ---------------------------------------------------------------------------
+    async def ingest_capture(self, msg: dict) -> ingest.Outcome:
+        incoming = await self.read(ingest.prepare_capture, msg)
+        parsed = await self.read(ingest.parse, incoming)
+        return await self.writer.run(ingest.commit, parsed)
+
+    async def import_file(self, name: str, content: bytes, account: str | None = None) -> dict:
+        from companion import importer
+
+        return await importer.import_one_async(self, name, content, account)
+
+    async def reset(self, account: str | None) -> settlements.WriteResult:
+        try:
+            return await self.writer.run(settlements.reset, account)
+        except stores.UnknownAccount as exc:
+            raise ServiceError(str(exc), 404) from exc
+
+    async def report(self, **kwargs: Any) -> dict:
+        try:
+            return await self.read(lambda: reporting.profit_report(**kwargs))
+        except (reporting.ReportError, ValueError, LookupError) as exc:
+            raise ServiceError(str(exc)) from exc
+
+    async def current_rev(self) -> int:
+        return await self.read(changes.current_rev)
+
+    async def changes_since(self, rev: int) -> dict:
+        def go() -> dict:
+            return {"rev": changes.current_rev(), "changes": changes.since(rev)}
+
+        return await self.read(go)
+
+    async def recent_captures(self, limit: int, outcome: str | None) -> list[dict]:
+        return await self.read(captures.recent, limit, outcome)
+
+    def ping(self) -> dict:
+        return {"app": "shoptally", "version": __version__, "protocol": PROTOCOL_VERSION}
+
+    async def status(self) -> dict:
+        rev = await self.current_rev()
+        return {
+            **self.ping(), "rev": rev, "port": self.port,
+            "extensions": [self._conn_json(c) for c in self.extensions.values() if c.welcomed],
+            "pending_pairs": [self._pending_json(p) for p in self.pending.values()],
+            "views": self.bus.subscriber_count,
+        }
+
+    # extensions and pairing ----------------------------------------------------------------------
+    async def hello(self, conn: ExtensionConn, token: object) -> bool:
+        """True when the token is the data dir's token or a live paired token."""
+        if self.token_ok(token):
+            conn.pairing_id = None
+        else:
+            if not isinstance(token, str) or not token:
+                return False
+            row = await self.read(pairing.check, token)
+            if row is None:
+                return False
+            conn.pairing_id, conn.name = row.id, row.name
+            await self.writer.run(pairing.touch, row.id)
+        conn.welcomed = True
+        self.extensions[conn.conn_id] = conn
+        self.bus.publish({"event": "extension.connected", "connections": self._welcomed_count()})
+        return True
+
+    def disconnected(self, conn: ExtensionConn) -> None:
+        was = self.extensions.pop(conn.conn_id, None)
+        if conn.pending_code:
+            self.pending.pop(conn.pending_code, None)
+        if was is not None:
+            self.bus.publish({"event": "extension.disconnected", "connections": self._welcomed_count()})
+
+    def request_pair(self, conn: ExtensionConn, name: str) -> str:
+        if conn.pending_code and conn.pending_code in self.pending:
+            return conn.pending_code
+        if len(self.pending) >= MAX_PENDING_PAIRS:
+            raise ServiceError("too many pairing requests are waiting; approve or deny some first", 429)
+        code = "".join(secrets.choice(PAIR_CODE_ALPHABET) for _ in range(6))
+        conn.pending_code = code
+        conn.name = name[:200] or "browser"
+        self.pending[code] = PendingPair(code, conn.name, conn)
+        self.bus.publish({"event": "pairing.requested", **self._pending_json(self.pending[code])})
+        return code
+
+    async def approve(self, code: str | None) -> dict:
+        code = self._pick_pending(code)
+        pend = self.pending.pop(code)
+        token = secrets.token_urlsafe(32)
+        row = await self.writer.run(pairing.add, pend.name, token)
+        pend.conn.pending_code = None
+        await pend.conn.send({"type": "paired", "token": token})
+        self.bus.publish({"event": "pairing.approved", "code": code, "id": row.id, "name": pend.name})
+        return {"id": row.id, "name": pend.name, "code": code}
+
+    def deny(self, code: str) -> dict:
+        code = self._pick_pending(code)
+        pend = self.pending.pop(code)
+        pend.conn.pending_code = None
+        self.bus.publish({"event": "pairing.denied", "code": code})
+        return {"code": code, "name": pend.name}
+
+    async def revoke(self, pairing_id: int) -> dict:
+        if not await self.writer.run(pairing.revoke, pairing_id):
+            raise ServiceError(f"no paired browser with id {pairing_id}", 404)
+        closed = 0
+        for conn in list(self.extensions.values()):
+            if conn.pairing_id == pairing_id:
+                await conn.close(4401, "pairing revoked")
+                closed += 1
+        self.bus.publish({"event": "pairing.revoked", "id": pairing_id})
+        return {"id": pairing_id, "closed": closed}
+
+    async def pairing_state(self) -> dict:
+        return {"pending": [self._pending_json(p) for p in self.pending.values()],
+                "paired": await self.read(pairing.active)}
+
+    def _pick_pending(self, code: str | None) -> str:
+        if code:
+            code = code.strip().upper()
+            if code not in self.pending:
+                raise ServiceError(f"no pending pairing request with code {code}", 404)
+            return code
+        if not self.pending:
+            raise ServiceError("no extension is waiting to be paired", 404)
+        if len(self.pending) > 1:
+            raise ServiceError(f"{len(self.pending)} requests are waiting; name one: "
+                               + ", ".join(self.pending), 409)
+        return next(iter(self.pending))
+
+    # commands ------------------------------------------------------------------------------------
+    async def sync(self, account: str | None = None, site: str | None = None) -> dict:
+        targets = [c for c in self.extensions.values() if c.welcomed]
+        if not targets:
+            raise ServiceError(
+                "no browser extension is connected: open Chrome or Edge with the shoptally extension "
+                "installed and paired, then try again", 409)
+        if account:
+            try:
+                store = await self.read(stores.by_name, account)
+            except stores.UnknownAccount as exc:
+                raise ServiceError(str(exc), 404) from exc
+            site = site or store.platform
+        command = {"type": "command", "id": str(uuid.uuid4()), "command": "sync",
+                   "site": site or "tiktok", "account": account}
+        conn = max(targets, key=lambda c: c.connected_at)  # the most recently connected browser
+        await conn.send(command)
+        self.commands[command["id"]] = {**command, "stage": "sent", "conn": conn.conn_id}
+        self.bus.publish({"event": "sync.started", "command_id": command["id"], "site": command["site"],
+                          "account": account})
+        return {"command_id": command["id"], "site": command["site"], "account": account}
+
+    def progress(self, conn: ExtensionConn, msg: dict) -> None:
+        cid = str(msg.get("command_id") or "")
+        event = {"event": "sync.progress", "command_id": cid}
+        for key in ("stage", "pages", "records", "message"):
+            if key in msg:
+                event[key] = msg[key]
+        if cid in self.commands:
+            self.commands[cid]["stage"] = msg.get("stage")
+        self.bus.publish(event)
+
+    # helpers -------------------------------------------------------------------------------------
+    def _welcomed_count(self) -> int:
+        return sum(1 for c in self.extensions.values() if c.welcomed)
+
+    @staticmethod
+    def _conn_json(c: ExtensionConn) -> dict:
+        return {"id": c.conn_id, "name": c.name, "pairing_id": c.pairing_id,
+                "extension_version": c.extension_version, "connected_at": c.connected_at.isoformat()}
+
+    @staticmethod
+    def _pending_json(p: PendingPair) -> dict:
+        return {"code": p.code, "name": p.name, "created_at": p.created_at.isoformat()}
+
+
+def dumps(obj: object) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))

@@ -1,0 +1,1 @@
+"""Raw captures and report files → normalized settlement lines. Pure: no database, network or UI."""

@@ -1,0 +1,1 @@
+"""Persistence: Peewee models, database setup, migrations, the one writer, idempotent upserts."""

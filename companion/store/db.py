@@ -1,0 +1,101 @@
+"""Open the database a URL names (SQLite in WAL mode, or PostgreSQL) and bring its schema up to date."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from peewee import Database, PostgresqlDatabase, SqliteDatabase
+from playhouse.migrations import Runner
+
+from companion.store.models import MODELS, database
+
+log = logging.getLogger(__name__)
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    # WAL + NORMAL survives a killed process (only power loss can drop the last commits).
+    "synchronous": "normal",
+    "busy_timeout": 15000,
+    "foreign_keys": 1,
+    "cache_size": -32000,
+}
+
+
+class DatabaseUrlError(ValueError):
+    pass
+
+
+def redact_url(url: str) -> str:
+    """The URL without its user and password, for messages and logs."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return parts._replace(netloc="***@" + parts.netloc.rpartition("@")[2]).geturl()
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def make_database(url: str) -> Database:
+    """A Peewee database for `sqlite:///PATH` or `postgresql://user:pass@host:port/db?schema=S`."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme == "sqlite":
+        # As SQLAlchemy reads them: sqlite:///relative.db, sqlite:////absolute.db, sqlite:///C:\dir\x.db
+        if not url.lower().startswith("sqlite:///"):
+            raise DatabaseUrlError(
+                f"database URL {redact_url(url)!r}: write sqlite:///FILE (three slashes, then the path)")
+        path = unquote(url[len("sqlite:///"):])
+        if not path:
+            raise DatabaseUrlError(f"database URL {redact_url(url)!r} names no file")
+        return SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, check_same_thread=False)
+    if scheme in ("postgres", "postgresql"):
+        params = dict(parse_qsl(parts.query))
+        kwargs: dict = {
+            "host": parts.hostname or "127.0.0.1",
+            "port": parts.port or 5432,
+            "user": unquote(parts.username) if parts.username else None,
+            "password": unquote(parts.password) if parts.password else None,
+            "connect_timeout": int(params.pop("connect_timeout", "10")),
+        }
+        schema = params.pop("schema", None)
+        if schema:
+            kwargs["options"] = f"-c search_path={schema}"
+        kwargs.update(params)
+        name = unquote(parts.path.lstrip("/")) or "postgres"
+        return PostgresqlDatabase(name, **{k: v for k, v in kwargs.items() if v is not None})
+    raise DatabaseUrlError(
+        f"database URL {redact_url(url)!r}: only sqlite:/// and postgresql:// are supported")
+
+
+def migration_runner(db: Database) -> Runner:
+    return Runner(db, directory=str(MIGRATIONS_DIR))
+
+
+def schema_version(db: Database) -> list[str]:
+    return sorted(migration_runner(db).applied())
+
+
+def open_database(url: str, migrate: bool = True) -> Database:
+    """Bind the models to the database at `url`, applying pending migrations."""
+    db = make_database(url)
+    if isinstance(db, SqliteDatabase):
+        Path(db.database).parent.mkdir(parents=True, exist_ok=True)
+    db.connect(reuse_if_open=True)
+    database.initialize(db)
+    if migrate:
+        applied = migration_runner(db).up()
+        if applied:
+            log.info("database schema migrated: %s", ", ".join(applied))
+    return db
+
+
+def close_database() -> None:
+    if database.obj is not None and not database.is_closed():
+        database.close()
+
+
+__all__ = ["MODELS", "open_database", "close_database", "make_database", "schema_version", "sqlite_url"]

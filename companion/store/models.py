@@ -1,0 +1,152 @@
+"""The schema as the application sees it. Migrations under migrations/ are frozen copies of its history."""
+
+from __future__ import annotations
+
+from peewee import (
+    AutoField,
+    BlobField,
+    BooleanField,
+    CharField,
+    DatabaseProxy,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+from companion.ledger.categories import PLATFORM
+from companion.store.fields import MoneyField, UTCTimeField, now_utc
+
+database = DatabaseProxy()
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class Store(BaseModel):
+    id = AutoField()
+    platform = CharField(max_length=32)
+    external_id = CharField(max_length=128)
+    region = CharField(max_length=16, default="")
+    name = CharField(max_length=200, unique=True)
+    currency = CharField(max_length=3, default="")
+    timezone = CharField(max_length=64, default="UTC")
+    created_at = UTCTimeField(default=now_utc)
+
+    class Meta:
+        indexes = ((("platform", "external_id"), True),)
+
+
+class Order(BaseModel):
+    id = AutoField()
+    store = ForeignKeyField(Store, on_delete="CASCADE")
+    order_id = CharField(max_length=128)
+    placed_at = UTCTimeField(null=True)
+    currency = CharField(max_length=3, default="")
+
+    class Meta:
+        indexes = ((("store", "order_id"), True),)
+
+
+class OrderLine(BaseModel):
+    id = AutoField()
+    order = ForeignKeyField(Order, on_delete="CASCADE")
+    sku_id = CharField(max_length=128)
+    sku_name = TextField(default="")
+    msku = CharField(max_length=128, default="")
+    quantity = IntegerField(default=0)
+    unit_price = MoneyField(null=True)
+    currency = CharField(max_length=3, default="")
+
+    class Meta:
+        indexes = ((("order", "sku_id"), True),)
+
+
+class SettlementLine(BaseModel):
+    id = AutoField()
+    store = ForeignKeyField(Store, on_delete="CASCADE")
+    natural_key = TextField()
+    digest = CharField(max_length=40)
+    status = CharField(max_length=16)
+    txn_type = CharField(max_length=64, default="")
+    order_id = CharField(max_length=128, null=True)
+    sku_id = CharField(max_length=128, null=True)
+    sku_name = TextField(null=True)
+    quantity = IntegerField(default=0)
+    currency = CharField(max_length=3)
+    order_time = UTCTimeField(null=True)
+    settled_time = UTCTimeField(null=True)
+    settled_time_approx = BooleanField(default=False)
+    settlement_amount = MoneyField(default=0)
+    source_fields = TextField(default="[]")  # drill-down: the platform's original fields, JSON
+    extra = TextField(default="{}")
+    capture = CharField(max_length=64, default="")  # the capture that last wrote this line
+    created_at = UTCTimeField(default=now_utc)
+    updated_at = UTCTimeField(default=now_utc)
+
+    class Meta:
+        indexes = (
+            (("store", "natural_key"), True),
+            (("status", "settled_time"), False),
+            (("order_time",), False),
+            (("order_id",), False),
+        )
+
+
+for _key in PLATFORM:  # one exact column per platform category of the profit model
+    SettlementLine._meta.add_field(_key, MoneyField(default=0))
+
+
+class RawCapture(BaseModel):
+    id = AutoField()
+    capture_id = CharField(max_length=64, unique=True)
+    site = CharField(max_length=32)
+    kind = CharField(max_length=16)
+    url = TextField(default="")
+    name = TextField(default="")
+    captured_at = UTCTimeField()
+    received_at = UTCTimeField(default=now_utc)
+    size = IntegerField()
+    sha256 = CharField(max_length=64)
+    encoding = CharField(max_length=16)  # "frame": the capture message as JSON; "file": the file's bytes
+    payload = BlobField()  # zlib-compressed
+    adapter = CharField(max_length=64, default="")
+    parser_version = IntegerField(default=0)
+    outcome = CharField(max_length=16)  # parsed | unrecognized | error
+    message = TextField(default="")
+    added = IntegerField(default=0)
+    updated = IntegerField(default=0)
+    skipped = IntegerField(default=0)
+
+
+class PairingToken(BaseModel):
+    id = AutoField()
+    name = CharField(max_length=200)
+    token_hash = CharField(max_length=64, unique=True)
+    created_at = UTCTimeField(default=now_utc)
+    last_seen_at = UTCTimeField(null=True)
+    revoked_at = UTCTimeField(null=True)
+
+
+class Setting(BaseModel):
+    key = CharField(max_length=100, primary_key=True)
+    value = TextField()  # JSON
+    updated_at = UTCTimeField(default=now_utc)
+
+
+class ChangeLog(BaseModel):
+    """One row per committed change to settlement data; its rev is what views count."""
+
+    rev = IntegerField(primary_key=True)
+    at = UTCTimeField(default=now_utc)
+    source = CharField(max_length=16)  # capture | import | reset | edit | merge
+    account = CharField(max_length=200, null=True)
+    added = IntegerField(default=0)
+    updated = IntegerField(default=0)
+    removed = IntegerField(default=0)
+
+
+MODELS = (Store, Order, OrderLine, SettlementLine, RawCapture, PairingToken, Setting, ChangeLog)

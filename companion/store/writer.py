@@ -1,0 +1,90 @@
+"""The one writer: every change to the database runs here, one transaction at a time.
+
+SQLite allows one writer; funnelling writes through one thread means captures, imports, edits and
+resets queue instead of failing with "database is locked", and `rev` rises in commit order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from typing import Any, TypeVar
+
+from peewee import Database, InterfaceError, OperationalError
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+_STOP = object()
+
+
+class Writer:
+    def __init__(self, db: Database, after_commit: Callable[[Any], None] | None = None) -> None:
+        """`after_commit(result)` runs on the writer thread right after each commit, in commit order."""
+        self._db = db
+        self._after_commit = after_commit
+        self._jobs: queue.Queue = queue.Queue()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._loop, name="shoptally-writer", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        if self._thread is not None:
+            self._jobs.put(_STOP)
+            self._thread.join()
+            self._thread = None
+
+    def submit(self, fn: Callable[..., T], *args: Any) -> Future[T]:
+        fut: Future[T] = Future()
+        if self._thread is None:
+            raise RuntimeError("writer is not running")
+        self._jobs.put((fn, args, fut))
+        return fut
+
+    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        return await asyncio.wrap_future(self.submit(fn, *args))
+
+    def _loop(self) -> None:
+        self._db.connect(reuse_if_open=True)
+        try:
+            while True:
+                job = self._jobs.get()
+                if job is _STOP:
+                    return
+                fn, args, fut = job
+                if not fut.set_running_or_notify_cancel():
+                    continue
+                try:
+                    with self._db.atomic():
+                        result = fn(*args)
+                except BaseException as exc:  # the caller gets it; the writer goes on
+                    if isinstance(exc, (InterfaceError, OperationalError)):
+                        self._reconnect()
+                    fut.set_exception(exc)
+                    continue
+                if self._after_commit is not None:
+                    try:
+                        self._after_commit(result)
+                    except Exception:
+                        log.exception("after-commit hook failed")
+                fut.set_result(result)
+        finally:
+            self._db.close()
+
+    def _reconnect(self) -> None:
+        """A lost server connection (PostgreSQL restarted) must not wedge the writer: the next job reconnects."""
+        try:
+            self._db.close()
+        except Exception:
+            log.warning("writer: dropped a broken database connection")
+
+
+def run_inline(db: Database, fn: Callable[..., T], *args: Any) -> T:
+    """The same transaction discipline for offline CLI commands, where this process is the only writer."""
+    with db.atomic():
+        return fn(*args)

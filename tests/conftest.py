@@ -1,0 +1,75 @@
+"""Shared fixtures: a fresh database per test (SQLite, and PostgreSQL when configured), the service, the app."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+
+from companion.config import Config
+from companion.extension_id import EXTENSION_ID
+from companion.store.db import close_database, make_database, open_database, sqlite_url
+
+PG_URL = os.environ.get("SHOPTALLY_TEST_DATABASE_URL", "")
+BACKENDS = ["sqlite"] + (["postgres"] if PG_URL else [])
+EXT_ORIGIN = f"chrome-extension://{EXTENSION_ID}"
+
+
+def _with_schema(url: str, schema: str) -> str:
+    return f"{url}{'&' if '?' in url else '?'}schema={schema}"
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request, tmp_path: Path):
+    """A database nobody used before: a new SQLite file, or a new PostgreSQL schema dropped afterwards."""
+    if request.param == "sqlite":
+        yield sqlite_url(tmp_path / "shoptally.db")
+        return
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = make_database(PG_URL)
+    admin.connect()
+    admin.execute_sql(f'CREATE SCHEMA "{schema}"')
+    try:
+        yield _with_schema(PG_URL, schema)
+    finally:
+        admin.execute_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        admin.close()
+
+
+@pytest.fixture
+def db(db_url):
+    database = open_database(db_url)
+    yield database
+    close_database()
+
+
+@pytest.fixture
+def cfg(tmp_path: Path, db_url: str) -> Config:
+    return Config(tmp_path / "data", db_url)
+
+
+TOKEN = "test-token-" + "x" * 32
+
+
+@pytest.fixture
+async def service(cfg, db):
+    import asyncio
+
+    from companion.service import Service
+
+    svc = Service(cfg, db, TOKEN)
+    svc.start(asyncio.get_running_loop())
+    yield svc
+    svc.stop()
+
+
+@pytest.fixture
+async def client(service, aiohttp_client):
+    from companion.server.app import create_app
+
+    app = create_app(service)
+    cl = await aiohttp_client(app)
+    service.port = cl.port
+    return cl
