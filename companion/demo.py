@@ -91,6 +91,6 @@ def populate_if_empty(db: Database, today: date | None = None) -> int:
         return 0
     added = 0
     for msg in captures(today or datetime.now(UTC).date()):
-        parsed = ingest.parse(ingest.prepare_capture(msg))
-        added += run_inline(db, ingest.commit, parsed).added
+        prepared = ingest.prepare(ingest.prepare_capture(msg))
+        added += run_inline(db, ingest.commit, prepared).added
     return added

@@ -44,7 +44,7 @@ def _saved_captures(content: bytes) -> list[dict] | None:
     return None
 
 
-def parse_file(name: str, content: bytes, account: str | None) -> list[ingest.Parsed]:
+def parse_file(name: str, content: bytes, account: str | None) -> list[ingest.Prepared]:
     """Every part of the file parsed, or FileError: nothing is stored from a file that fails."""
     captured = _saved_captures(content) if name.lower().endswith(".json") else None
     try:
@@ -56,7 +56,7 @@ def parse_file(name: str, content: bytes, account: str | None) -> list[ingest.Pa
             incomings = [ingest.file_input(name, content, hints={"account": account} if account else None)]
     except ingest.CaptureError as exc:
         raise FileError(f"{name}: {exc}") from exc
-    parsed = [ingest.parse(inc) for inc in incomings]
+    parsed = [ingest.prepare(inc) for inc in incomings]
     for p in parsed:
         if p.outcome == "unrecognized":
             raise FileError(f"{name}: not a settlement report this version of shoptally recognises "
@@ -72,7 +72,7 @@ class FileImport:
     events: list[dict]  # published after commit by the writer
 
 
-def commit_file(name: str, parsed: list[ingest.Parsed]) -> FileImport:
+def commit_file(name: str, parsed: list[ingest.Prepared]) -> FileImport:
     """In the writer's transaction: the whole file or nothing."""
     outcomes = [ingest.commit(p, keep_unparsed=False) for p in parsed]
     platform, _, report_type = (parsed[0].adapter if parsed else "").partition(".")
@@ -87,10 +87,13 @@ def commit_file(name: str, parsed: list[ingest.Parsed]) -> FileImport:
 
 
 async def import_one_async(service: Service, name: str, content: bytes, account: str | None) -> dict:
+    from companion.parsing import ParserCrashed
     from companion.service import ServiceError
 
     try:
-        parsed = await service.read(parse_file, name, content, account)
+        parsed = await service.parser.run(parse_file, name, content, account)
     except FileError as exc:
         raise ServiceError(str(exc), 422) from exc
+    except ParserCrashed as exc:
+        raise ServiceError(f"{name}: {exc}", 422) from exc
     return (await service.writer.run(commit_file, name, parsed)).summary

@@ -1,7 +1,8 @@
 """capture or file → source adapter → normalized lines → one transaction in the store → event after commit.
 
-`prepare_*` validate what arrived, `parse` runs an adapter (CPU only, any thread), `commit` runs in the
-writer's transaction. Raw captures are kept whatever the adapter made of them.
+`prepare_capture` / `file_input` validate what arrived, `prepare` runs an adapter and plans the rows (CPU
+only: the daemon does it in its parsing process), `commit` runs in the writer's transaction. Raw captures
+are kept whatever the adapter made of them.
 """
 
 from __future__ import annotations
@@ -15,13 +16,13 @@ import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from companion.ledger.money import MoneyError, to_storage
 from companion.sources import registry
-from companion.sources.model import ParseResult, SourceError, SourceInput
+from companion.sources.model import SourceError, SourceInput
 from companion.sources.urls import scrub_url
-from companion.store import captures, settlements
+from companion.store import captures, rowplan, settlements
 from companion.store.captures import RawRecord
 from companion.store.changes import Change
+from companion.store.rowplan import PlanError, RowPlan
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_LINES = 1_000_000
@@ -29,7 +30,16 @@ KINDS = ("json", "table", "file")
 
 
 class CaptureError(ValueError):
-    """A capture message that is not what the protocol says; the text says which field."""
+    """A capture message that is not what the protocol says; the text says which field.
+    `capture_id`: the message's id when it had one, so the refusal can name it."""
+
+    def __init__(self, message: str, capture_id: str | None = None) -> None:
+        super().__init__(message)
+        self.capture_id = capture_id
+
+
+class MalformedFrame(CaptureError):
+    """A frame that is not a JSON capture message at all (answered with an `error`, not `rejected`)."""
 
 
 @dataclass
@@ -40,13 +50,19 @@ class Incoming:
 
 
 @dataclass
-class Parsed:
-    incoming: Incoming
+class Prepared:
+    """Everything the writer needs, worked out beforehand: the raw record, the adapter's verdict, the rows.
+
+    Plain data (it crosses from the parsing process to the daemon's writer)."""
+
+    raw: RawRecord
+    source: str
     adapter: str = ""
     version: int = 0
     outcome: str = "unrecognized"  # parsed | unrecognized | error
     message: str = ""
-    result: ParseResult | None = None
+    plan: RowPlan | None = None
+    stated: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -85,8 +101,9 @@ def _record(capture_id: str, site: str, kind: str, url: str, name: str, when: da
                      encoding, zlib.compress(data, 6))
 
 
-def prepare_capture(msg: dict) -> Incoming:
-    """A protocol `capture` message → Incoming. Secrets in URLs are dropped before anything is kept."""
+def prepare_capture(msg: dict, frame: bytes | None = None) -> Incoming:
+    """A protocol `capture` message → Incoming. Secrets in URLs are dropped before anything is kept.
+    `frame`: the message's text as received; kept as it is when scrubbing changed nothing."""
     cid = msg.get("id")
     if not isinstance(cid, str) or not 1 <= len(cid) <= 64:
         raise CaptureError("capture id must be a string of 1-64 characters")
@@ -109,17 +126,23 @@ def prepare_capture(msg: dict) -> Incoming:
         except (binascii.Error, ValueError) as exc:
             raise CaptureError("payload.content_base64 is not valid base64") from exc
         return file_input(name, content, site=site, url=url, when=when, capture_id=cid, source="capture")
+    scrubbed = url != msg.get("url")
     if kind == "json":
         request = payload.get("request")
         if not isinstance(request, dict):
             raise CaptureError("json capture needs payload.request")
-        request = {**request, "url": scrub_url(str(request.get("url") or ""))}
-        payload = {**payload, "request": request}
+        request_url = scrub_url(str(request.get("url") or ""))
+        if request_url != request.get("url"):
+            scrubbed = True
+            payload = {**payload, "request": {**request, "url": request_url}}
     else:
         if not isinstance(payload.get("headers"), list) or not isinstance(payload.get("rows"), list):
             raise CaptureError("table capture needs payload.headers and payload.rows lists")
-    kept = {**msg, "url": url, "payload": payload}
-    data = json.dumps(kept, ensure_ascii=False, separators=(",", ":")).encode()
+    if frame is None or scrubbed:
+        data = json.dumps({**msg, "url": url, "payload": payload}, ensure_ascii=False,
+                          separators=(",", ":")).encode()
+    else:
+        data = frame
     raw = _record(cid, site, kind, url, "", when, data, "frame")
     return Incoming(raw, SourceInput(kind, site, url, when, payload), "capture")
 
@@ -135,59 +158,68 @@ def file_input(name: str, content: bytes, *, site: str = "import", url: str = ""
     return Incoming(raw, SourceInput("file", site, url, when, payload), source)
 
 
-def parse(incoming: Incoming) -> Parsed:
-    """Run the adapter that recognises the input; never raises for bad data (the outcome says)."""
-    parsed = Parsed(incoming)
+def prepare(incoming: Incoming) -> Prepared:
+    """Run the adapter that recognises the input and plan its rows; never raises for bad data (the
+    outcome says). CPU only: any thread or process."""
+    prepared = Prepared(incoming.raw, incoming.source)
     adapter = registry.detect(incoming.src)
     if adapter is None:
-        parsed.message = "no adapter recognises this capture"
-        return parsed
-    parsed.adapter, parsed.version = adapter.name, adapter.version
+        prepared.message = "no adapter recognises this capture"
+        return prepared
+    prepared.adapter, prepared.version = adapter.name, adapter.version
     try:
         result = adapter.parse(incoming.src)
-    except SourceError as exc:
-        parsed.outcome, parsed.message = "error", str(exc)
-        return parsed
-    if len(result.lines) > MAX_LINES:
-        parsed.outcome, parsed.message = "error", f"{len(result.lines)} lines is over the {MAX_LINES} limit"
-        return parsed
-    problem = _unstorable(result)
-    if problem:
-        parsed.outcome, parsed.message = "error", problem
-        return parsed
-    parsed.outcome, parsed.result = "parsed", result
-    return parsed
+        if len(result.lines) > MAX_LINES:
+            raise SourceError(f"{len(result.lines)} lines is over the {MAX_LINES} limit")
+        prepared.plan = rowplan.plan(result.lines, incoming.raw.capture_id)
+    except (SourceError, PlanError) as exc:
+        prepared.outcome, prepared.message = "error", str(exc)
+        return prepared
+    prepared.outcome, prepared.stated = "parsed", result.stated
+    return prepared
 
 
-def _unstorable(result: ParseResult) -> str:
-    """Amounts finer than storage keeps (1/10000) are refused here, as a rejected capture, not a failed write."""
-    for index, line in enumerate(result.lines):
-        for amount in (line.settlement_amount, *line.amounts.values()):
-            try:
-                to_storage(amount)
-            except MoneyError as exc:
-                return f"line {index + 1} ({', '.join(line.key)}): {exc}"
-    return ""
+def prepare_frame(frame: str | bytes | dict) -> Prepared:
+    """A `capture` message, as the text frame the extension sent or already decoded, all the way to rows.
+
+    The daemon runs this in its parsing process. Raises CaptureError for a message the protocol refuses."""
+    text = None
+    if not isinstance(frame, dict):
+        text = frame.encode() if isinstance(frame, str) else frame
+        try:
+            frame = json.loads(frame)
+        except ValueError as exc:
+            raise MalformedFrame(f"not valid JSON: {exc}") from exc
+        if not isinstance(frame, dict) or frame.get("type") != "capture":
+            raise MalformedFrame("each frame must be a JSON object whose 'type' comes first")
+    try:
+        incoming = prepare_capture(frame, text)
+    except CaptureError as exc:
+        cid = frame.get("id")
+        exc.capture_id = cid if isinstance(cid, str) else None
+        raise
+    return prepare(incoming)
 
 
-def commit(parsed: Parsed, keep_unparsed: bool = True) -> Outcome:
+def commit(prepared: Prepared, keep_unparsed: bool = True) -> Outcome:
     """In the writer's transaction: a capture id seen before changes nothing; otherwise raw + lines + rev."""
-    raw = parsed.incoming.raw
+    raw = prepared.raw
     seen = captures.find(raw.capture_id)
-    if seen is not None and parsed.incoming.source == "import" and parsed.result is not None:
+    if seen is not None and prepared.source == "import" and prepared.plan is not None:
         # A saved capture imported again (after a reset, say): its lines go through the natural-key upsert,
         # which adds only what is missing; the raw capture is already kept.
-        written = settlements.apply_lines(parsed.result.lines, raw.capture_id, "import")
+        written = settlements.apply_plan(prepared.plan, "import")
         return Outcome(raw.capture_id, "parsed", "", written.added, written.updated, written.skipped,
-                       duplicate=True, adapter=parsed.adapter, accounts=written.accounts, changes=written.changes)
+                       duplicate=True, adapter=prepared.adapter, accounts=written.accounts, changes=written.changes)
     if seen is not None:
         return Outcome(raw.capture_id, seen.outcome, seen.message, skipped=seen.added + seen.updated + seen.skipped,
                        duplicate=True, adapter=seen.adapter)
-    if parsed.result is None:
+    if prepared.plan is None:
         if keep_unparsed:
-            captures.save(raw, parsed.adapter, parsed.version, parsed.outcome, parsed.message)
-        return Outcome(raw.capture_id, parsed.outcome, parsed.message, adapter=parsed.adapter)
-    written = settlements.apply_lines(parsed.result.lines, raw.capture_id, parsed.incoming.source)
-    captures.save(raw, parsed.adapter, parsed.version, "parsed", "", written.added, written.updated, written.skipped)
+            captures.save(raw, prepared.adapter, prepared.version, prepared.outcome, prepared.message)
+        return Outcome(raw.capture_id, prepared.outcome, prepared.message, adapter=prepared.adapter)
+    written = settlements.apply_plan(prepared.plan, prepared.source)
+    captures.save(raw, prepared.adapter, prepared.version, "parsed", "", written.added, written.updated,
+                  written.skipped)
     return Outcome(raw.capture_id, "parsed", "", written.added, written.updated, written.skipped,
-                   adapter=parsed.adapter, accounts=written.accounts, changes=written.changes)
+                   adapter=prepared.adapter, accounts=written.accounts, changes=written.changes)

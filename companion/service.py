@@ -21,6 +21,7 @@ from peewee import Database
 
 from companion import PROTOCOL_VERSION, __version__, ingest, reporting
 from companion.config import Config
+from companion.parsing import ParsePool, ParserCrashed, default_processes
 from companion.store import captures, changes, pairing, settlements, stores
 from companion.store.writer import Writer
 
@@ -62,7 +63,8 @@ class PendingPair:
 
 
 class Service:
-    def __init__(self, cfg: Config, db: Database, token: str) -> None:
+    def __init__(self, cfg: Config, db: Database, token: str, parse_processes: int | None = None) -> None:
+        """`parse_processes`: how many parsing processes (0: parse on threads here); None: the default."""
         from companion.events import EventBus
 
         self.cfg = cfg
@@ -71,6 +73,7 @@ class Service:
         self.bus = EventBus()
         self.writer = Writer(db, after_commit=self._after_commit)
         self.pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="shoptally-read")
+        self.parser = ParsePool(default_processes() if parse_processes is None else parse_processes)
         self.extensions: dict[str, ExtensionConn] = {}
         self.pending: dict[str, PendingPair] = {}
         self.commands: dict[str, dict] = {}
@@ -80,8 +83,10 @@ class Service:
     def start(self, loop: asyncio.AbstractEventLoop) -> None:
         self.bus.bind(loop)
         self.writer.start()
+        self.parser.warm()
 
     def stop(self) -> None:
+        self.parser.shutdown()
         self.writer.stop()
         self.pool.shutdown(wait=True)
 
@@ -97,10 +102,14 @@ class Service:
         return isinstance(candidate, str) and hmac.compare_digest(candidate.encode(), self._token.encode())
 
     # settlement data ---------------------------------------------------------------------------
-    async def ingest_capture(self, msg: dict) -> ingest.Outcome:
-        incoming = await self.read(ingest.prepare_capture, msg)
-        parsed = await self.read(ingest.parse, incoming)
-        return await self.writer.run(ingest.commit, parsed)
+    async def ingest_capture(self, frame: str | dict) -> ingest.Outcome:
+        """A capture message (decoded, or still the frame's text) → parsed in a parsing process → stored.
+        Raises ingest.CaptureError for a message the protocol refuses."""
+        try:
+            prepared = await self.parser.run(ingest.prepare_frame, frame)
+        except ParserCrashed as exc:
+            raise ingest.CaptureError(str(exc), frame.get("id") if isinstance(frame, dict) else None) from exc
+        return await self.writer.run(ingest.commit, prepared)
 
     async def import_file(self, name: str, content: bytes, account: str | None = None) -> dict:
         from companion import importer

@@ -59,7 +59,7 @@ async def service(cfg, db):
 
     from companion.service import Service
 
-    svc = Service(cfg, db, TOKEN)
+    svc = Service(cfg, db, TOKEN, parse_processes=0)  # parsing on threads; daemon tests use processes
     svc.start(asyncio.get_running_loop())
     yield svc
     svc.stop()

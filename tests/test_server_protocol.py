@@ -209,8 +209,8 @@ async def test_invalid_capture_is_rejected_with_a_reason(client):
     too_fine = order_list_capture([order_row(3, "1.23456")])
     await ws.send_json(too_fine)
     reply = await ws.receive_json(timeout=5)
-    assert reply == {"type": "rejected", "id": too_fine["id"],
-                     "error": "line 1 (order_list, 5769000000000003, Order): 1.23456 has more than 4 decimals"}
+    assert reply == {"type": "rejected", "id": too_fine["id"], "error": (
+        "line (order_list, 5769000000000003, Order): settlement_amount: 1.23456 has more than 4 decimals")}
 
 
 async def test_rev_rises_by_one_per_change_across_capture_and_reset(client):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
@@ -15,6 +16,7 @@ from companion.service import ExtensionConn, ServiceError
 log = logging.getLogger(__name__)
 MAX_FRAME = 64 * 1024 * 1024
 INLINE_JSON_LIMIT = 64 * 1024  # larger frames are decoded off the event loop
+_TYPE_FIRST = re.compile(r'\s*\{\s*"type"\s*:\s*"([A-Za-z_]{1,32})"')
 IN_FLIGHT = 8  # captures per socket being parsed or written at once
 CLOSE_BAD_TOKEN = 4401
 CLOSE_INCOMPATIBLE = 4400
@@ -61,11 +63,15 @@ async def extension_socket(request: web.Request) -> web.StreamResponse:
 
 
 async def _on_text(service, conn: ExtensionConn, data: str, send, close, slots, tasks) -> None:
+    if len(data) > INLINE_JSON_LIMIT:
+        # A large frame is a capture (its type comes first, as the extension writes it): the parsing
+        # process decodes it, so the loop never spends a page's worth of JSON decoding.
+        peeked = _TYPE_FIRST.match(data, 0, 256)
+        if peeked and peeked.group(1) == "capture":
+            await _dispatch_capture(service, conn, data, send, slots, tasks)
+            return
     try:
-        if len(data) > INLINE_JSON_LIMIT:
-            msg = await service.read(json.loads, data)
-        else:
-            msg = json.loads(data)
+        msg = json.loads(data) if len(data) <= INLINE_JSON_LIMIT else await service.read(json.loads, data)
     except ValueError as exc:
         await send(_error("malformed", f"not valid JSON: {exc}"))
         return
@@ -77,20 +83,28 @@ async def _on_text(service, conn: ExtensionConn, data: str, send, close, slots, 
         await _hello(service, conn, msg, send, close)
     elif kind == "pair_request":
         await _pair_request(service, conn, msg, send)
-    elif kind in ("capture", "progress", "ping"):
+    elif kind == "capture":
+        await _dispatch_capture(service, conn, msg, send, slots, tasks)
+    elif kind in ("progress", "ping"):
         if not conn.welcomed:
             await send(_error("not_welcomed", f"send hello with a token before {kind!r}"))
-        elif kind == "capture":
-            await slots.acquire()
-            task = asyncio.create_task(_capture(service, msg, send, slots))
-            tasks.add(task)
-            task.add_done_callback(tasks.discard)
         elif kind == "progress":
             service.progress(conn, msg)
         else:
             await send({"type": "pong"})
     else:
         await send(_error("unknown_type", f"unknown message type {kind[:64]!r}"))
+
+
+async def _dispatch_capture(service, conn: ExtensionConn, frame: str | dict, send, slots, tasks) -> None:
+    """Up to IN_FLIGHT captures per socket are parsed and written at once; the rest wait to be read."""
+    if not conn.welcomed:
+        await send(_error("not_welcomed", "send hello with a token before 'capture'"))
+        return
+    await slots.acquire()
+    task = asyncio.create_task(_capture(service, frame, send, slots))
+    tasks.add(task)
+    task.add_done_callback(tasks.discard)
 
 
 async def _hello(service, conn: ExtensionConn, msg: dict, send, close) -> None:
@@ -118,12 +132,15 @@ async def _pair_request(service, conn: ExtensionConn, msg: dict, send) -> None:
     await send({"type": "pair_pending", "code": code})
 
 
-async def _capture(service, msg: dict, send, slots: asyncio.Semaphore) -> None:
-    cid = msg.get("id") if isinstance(msg.get("id"), str) else None
+async def _capture(service, frame: str | dict, send, slots: asyncio.Semaphore) -> None:
+    cid = frame.get("id") if isinstance(frame, dict) and isinstance(frame.get("id"), str) else None
     try:
-        out = await service.ingest_capture(msg)
+        out = await service.ingest_capture(frame)
+    except ingest.MalformedFrame as exc:
+        await send(_error("malformed", str(exc)))
+        return
     except ingest.CaptureError as exc:
-        await send({"type": "rejected", "id": cid, "error": str(exc)})
+        await send({"type": "rejected", "id": exc.capture_id or cid, "error": str(exc)})
         return
     except Exception as exc:  # a database failure must not go unanswered: the extension keeps it queued
         log.exception("capture %s could not be stored", cid)

@@ -6,7 +6,7 @@ hold. Rows carry only the net settlement amount; the fee split arrives with `tra
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from urllib.parse import urlsplit
 
@@ -33,6 +33,7 @@ _HOSTS: dict[str, tuple[str, str]] = {
     "seller.us.tiktokshopglobalselling.com": ("US-CB", "America/Los_Angeles"),
     "seller.tiktokglobalshop.com": ("CB", "Asia/Shanghai"),
 }
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 ON_HOLD = "1"  # settlement_status 1 = on hold / to settle
 _TO_SETTLE_REASONS = {"1": "waiting for delivery", "3": "delivered, awaiting settlement"}
 # Money objects in a row that are other views of the same money: kept for drill-down, never summed.
@@ -50,10 +51,10 @@ def region_of(host: str) -> tuple[str, str]:
 
 
 def _ms(value: object) -> datetime | None:
-    if value in (None, "", 0, "0"):
+    if value is None or value == "" or value == 0 or value == "0":
         return None
     try:
-        return datetime.fromtimestamp(int(str(value)) / 1000, UTC)
+        return _EPOCH + timedelta(0, 0, int(value if isinstance(value, int) else str(value)) * 1000)
     except (TypeError, ValueError, OverflowError) as exc:
         raise SourceError(f"time {value!r} is not a millisecond timestamp") from exc
 
@@ -74,6 +75,8 @@ def _text(value: object) -> str:
     """IDs stay text; a JSON number ID is rendered without float formatting."""
     if value is None:
         return ""
+    if type(value) is str:
+        return value
     if isinstance(value, float):
         raise SourceError(f"ID {value!r} arrived as a float and may have lost digits")
     return str(value)
@@ -110,25 +113,21 @@ class OrderList:
         records = body["data"].get("order_records") or []
         if not isinstance(records, list):
             raise SourceError("data.order_records is not a list")
-        store_currency = ""
-        lines = []
-        refs: dict[str, StoreRef] = {}  # one StoreRef per currency, not per row: they are frozen, and many
+        lines: list[Line] = []
+        store: StoreRef | None = None  # one per capture; its currency is the first row's
+        default_status = _text(params.get("settlement_status"))
         for index, row in enumerate(records):
             if not isinstance(row, dict):
                 raise SourceError(f"order_records[{index}] is not an object")
             try:
-                line = self._line(row, params, seller_id, region, tz, src.captured_at, refs)
+                line = _line(row, default_status, src.captured_at)
             except SourceError as exc:
                 raise SourceError(f"order_records[{index}]: {exc}") from exc
-            store_currency = store_currency or line.currency
+            if store is None:
+                store = StoreRef(PLATFORM, seller_id, region, f"TikTok {region or 'Shop'} {seller_id}",
+                                 line.currency, tz)
+            line.store = store
             lines.append(line)
-        if store_currency:
-            restated: dict[StoreRef, StoreRef] = {}
-            for line in lines:
-                store = restated.get(line.store)
-                if store is None:
-                    store = restated[line.store] = StoreRef(**{**line.store.__dict__, "currency": store_currency})
-                line.store = store
         stated = {
             "total_record": body["data"].get("total_record"),
             "has_more": body["data"].get("search_next_has_more"),
@@ -136,57 +135,60 @@ class OrderList:
         }
         return ParseResult(self.name, self.version, lines, stated)
 
-    def _line(self, row: dict, params: dict, seller_id: str, region: str, tz: str, captured_at: datetime,
-              refs: dict[str, StoreRef] | None = None) -> Line:
-        order_id = _text(row.get("trade_order_id"))
-        reference = _text(row.get("reference_id")) or order_id or _text(row.get("statement_detail_id"))
-        if not reference:
-            raise SourceError("row has neither reference_id, trade_order_id nor statement_detail_id")
-        money = _money(row, "settlement_amount")
-        if money is None:
-            raise SourceError("row has no settlement_amount")
-        amount, currency = money
-        if not currency:
-            raise SourceError("settlement_amount has no currency")
-        status_raw = _text(row.get("settlement_status") or params.get("settlement_status"))
-        settled = status_raw != ON_HOLD
-        txn_type = _text(row.get("trade_type")) or "order"
-        fields = [SourceField("settlement_amount", amount, "sales", unmapped=True)]
-        for key in _KEPT_MONEY:
+
+_EXTRA_KEYS = ("statement_detail_id", "statement_id", "payment_id", "payment_status", "to_settle_reason")
+_NO_STORE = StoreRef(PLATFORM, "")  # replaced by the capture's store once the first row is read
+
+
+def _line(row: dict, default_status: str, captured_at: datetime) -> Line:
+    order_id = _text(row.get("trade_order_id"))
+    reference = _text(row.get("reference_id")) or order_id or _text(row.get("statement_detail_id"))
+    if not reference:
+        raise SourceError("row has neither reference_id, trade_order_id nor statement_detail_id")
+    money = _money(row, "settlement_amount")
+    if money is None:
+        raise SourceError("row has no settlement_amount")
+    amount, currency = money
+    if not currency:
+        raise SourceError("settlement_amount has no currency")
+    status = row.get("settlement_status")
+    status_raw = _text(status) if status else default_status
+    settled = status_raw != ON_HOLD
+    txn_type = _text(row.get("trade_type")) or "order"
+    fields = [SourceField("settlement_amount", amount, "sales", True)]
+    for key in _KEPT_MONEY:
+        if key in row:
             other = _money(row, key)
             if other is not None:
-                fields.append(SourceField(key, other[0], None, unmapped=True))
-        extra = {
-            k: _text(row.get(k))
-            for k in ("statement_detail_id", "statement_id", "payment_id", "payment_status", "to_settle_reason")
-            if row.get(k) not in (None, "")
-        }
-        if "to_settle_reason" in extra:
-            extra["to_settle_reason_text"] = _TO_SETTLE_REASONS.get(extra["to_settle_reason"], "")
-        estimate = _ms(row.get("estimate_settle_time"))
+                fields.append(SourceField(key, other[0], None, True))
+    extra = {}
+    for key in _EXTRA_KEYS:
+        value = row.get(key)
+        if value is not None and value != "":
+            extra[key] = _text(value)
+    if "to_settle_reason" in extra:
+        extra["to_settle_reason_text"] = _TO_SETTLE_REASONS.get(extra["to_settle_reason"], "")
+    if "estimate_settle_time" in row:
+        estimate = _ms(row["estimate_settle_time"])
         if estimate:
             extra["estimate_settle_time"] = estimate.isoformat()
-        delivered = _ms(row.get("delivery_time"))
+    if "delivery_time" in row:
+        delivered = _ms(row["delivery_time"])
         if delivered:
             extra["delivery_time"] = delivered.isoformat()
-        store = refs.get(currency) if refs is not None else None
-        if store is None:
-            store = StoreRef(PLATFORM, seller_id, region, f"TikTok {region or 'Shop'} {seller_id}", currency, tz)
-            if refs is not None:
-                refs[currency] = store
-        return Line(
-            store=store,
-            key=("order_list", reference, txn_type),
-            status=SETTLED if settled else IN_TRANSIT,
-            txn_type=txn_type,
-            currency=currency,
-            settlement_amount=amount,
-            amounts={"sales": amount},
-            fields=fields,
-            order_id=order_id or None,
-            order_time=_ms(row.get("placed_time")),
-            # Rows carry no settlement time: the capture time stands in until the statement arrives.
-            settled_time=captured_at if settled else None,
-            settled_time_approx=settled,
-            extra=extra,
-        )
+    return Line(
+        store=_NO_STORE,
+        key=("order_list", reference, txn_type),
+        status=SETTLED if settled else IN_TRANSIT,
+        txn_type=txn_type,
+        currency=currency,
+        settlement_amount=amount,
+        amounts={"sales": amount},
+        fields=fields,
+        order_id=order_id or None,
+        order_time=_ms(row.get("placed_time")),
+        # Rows carry no settlement time: the capture time stands in until the statement arrives.
+        settled_time=captured_at if settled else None,
+        settled_time_approx=settled,
+        extra=extra,
+    )

@@ -1,0 +1,138 @@
+"""Normalized lines → the exact rows the store will write.
+
+Pure CPU work with no database access, so it runs before the writer's transaction (in a worker process
+in the daemon) and the one writer only compares digests and sends rows. The row layout here is the
+`settlement_line` table's; `tests/test_store_rows.py` checks the two agree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from companion.ledger.categories import PLATFORM
+from companion.ledger.money import MoneyError, to_storage
+from companion.sources.model import Line, StoreRef
+
+# settlement_line columns a row carries, in this order; the writer adds store_id, created_at, updated_at.
+ROW_COLUMNS: tuple[str, ...] = (
+    "natural_key", "digest", "status", "txn_type", "order_id", "sku_id", "sku_name", "quantity", "currency",
+    "order_time", "settled_time", "settled_time_approx", "settlement_amount", "source_fields", "extra",
+    "capture", *PLATFORM,
+)
+KEY, DIGEST, STATUS = 0, 1, 2
+SETTLED_TIME = ROW_COLUMNS.index("settled_time")
+SETTLED_APPROX = ROW_COLUMNS.index("settled_time_approx")
+ORDER_TIME = ROW_COLUMNS.index("order_time")
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MS = timedelta(milliseconds=1)
+_AMOUNT_AT = {key: i for i, key in enumerate(PLATFORM)}
+_NO_AMOUNTS = (0,) * len(PLATFORM)
+
+
+class PlanError(ValueError):
+    """A line the store cannot keep exactly (an amount finer than 1/10000, an unknown category)."""
+
+
+def _encoder(sort_keys: bool = False):
+    """A JSON encoder built once and called directly: `json.dumps` rebuilds one per call, which costs
+    more than encoding these small documents. Falls back to the pure encoder off CPython."""
+    try:
+        from json.encoder import c_make_encoder, encode_basestring
+    except ImportError:  # pragma: no cover - other Python implementations
+        c_make_encoder = None
+    if c_make_encoder is None:  # pragma: no cover
+        pure = json.JSONEncoder(ensure_ascii=False, sort_keys=sort_keys, separators=(",", ":"))
+        return pure.encode
+    make = c_make_encoder(None, None, encode_basestring, None, ":", ",", sort_keys, False, True)
+    return lambda obj: "".join(make(obj, 0))
+
+
+_json = _encoder()
+_json_sorted = _encoder(sort_keys=True)
+
+
+def natural_key(line: Line) -> str:
+    return _json(list(line.key))
+
+
+def epoch_ms(when: datetime | None) -> int | None:
+    """Exact integer milliseconds (no float on the way), as `UTCTimeField` stores them."""
+    return None if when is None else (when - _EPOCH) // _MS
+
+
+@dataclass
+class StorePlan:
+    store: StoreRef
+    rows: dict[str, tuple] = field(default_factory=dict)  # natural key → row in ROW_COLUMNS order
+    orders: dict[str, tuple[int | None, str]] = field(default_factory=dict)  # order id → (placed ms, currency)
+    order_lines: dict[tuple[str, str], tuple[str, int, str]] = field(default_factory=dict)  # → (name, qty, cur)
+
+
+@dataclass
+class RowPlan:
+    capture_id: str
+    stores: list[StorePlan] = field(default_factory=list)
+    duplicates: int = 0  # the same natural key twice in one batch (a repeated export block): last wins
+
+    @property
+    def line_count(self) -> int:
+        return sum(len(s.rows) for s in self.stores) + self.duplicates
+
+
+def _storage(amount: Decimal, what: str, line: Line) -> int:
+    try:
+        return to_storage(amount)
+    except MoneyError as exc:
+        raise PlanError(f"line ({', '.join(line.key)}): {what}: {exc}") from exc
+
+
+def row_of(line: Line, capture_id: str) -> tuple:
+    """One line as its settlement_line row. The digest covers everything the line says except an
+    approximate settlement time (capturing the same settled line again must not count as a change)."""
+    settlement = _storage(line.settlement_amount, "settlement_amount", line)
+    amounts = list(_NO_AMOUNTS)
+    for category, amount in line.amounts.items():
+        at = _AMOUNT_AT.get(category)
+        if at is None:
+            raise PlanError(f"line ({', '.join(line.key)}): {category!r} is not a platform category")
+        if amount:
+            amounts[at] = _storage(amount, category, line)
+    settled_ms = epoch_ms(line.settled_time)
+    body = (
+        line.status, line.txn_type, line.order_id, line.sku_id, line.sku_name, line.quantity, line.currency,
+        epoch_ms(line.order_time), settled_ms, line.settled_time_approx,
+        settlement,
+        _json([{"name": f.name, "amount": str(f.amount), "category": f.category, "unmapped": f.unmapped}
+               for f in line.fields]),
+        _json_sorted(line.extra),
+    )
+    said = body if not line.settled_time_approx else (*body[:8], None, *body[9:])
+    digest = hashlib.sha1(repr((said, amounts)).encode()).hexdigest()
+    return (natural_key(line), digest, *body, capture_id, *amounts)
+
+
+def plan(lines: list[Line], capture_id: str) -> RowPlan:
+    out = RowPlan(capture_id)
+    by_store: dict[tuple[str, str], StorePlan] = {}
+    for line in lines:
+        ref = line.store
+        sp = by_store.get((ref.platform, ref.external_id))
+        if sp is None:
+            sp = by_store[(ref.platform, ref.external_id)] = StorePlan(ref)
+            out.stores.append(sp)
+        row = row_of(line, capture_id)
+        if row[KEY] in sp.rows:
+            out.duplicates += 1
+        sp.rows[row[KEY]] = row
+        order_id = line.order_id
+        if order_id:
+            if order_id not in sp.orders or line.order_time is not None:
+                sp.orders[order_id] = (row[ORDER_TIME], line.currency)
+            if line.sku_id:
+                sp.order_lines.setdefault((order_id, line.sku_id), (line.sku_name or "", line.quantity, line.currency))
+    return out
