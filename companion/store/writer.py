@@ -16,6 +16,8 @@ from typing import Any, TypeVar
 
 from peewee import Database, InterfaceError, OperationalError
 
+from companion.store.checkpointer import Checkpointer
+
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 _STOP = object()
@@ -28,8 +30,10 @@ class Writer:
         self._after_commit = after_commit
         self._jobs: queue.Queue = queue.Queue()
         self._thread: threading.Thread | None = None
+        self._checkpointer = Checkpointer(db)
 
     def start(self) -> None:
+        self._checkpointer.start()
         self._thread = threading.Thread(target=self._loop, name="shoptally-writer", daemon=True)
         self._thread.start()
 
@@ -38,6 +42,7 @@ class Writer:
             self._jobs.put(_STOP)
             self._thread.join()
             self._thread = None
+        self._checkpointer.stop()
 
     def submit(self, fn: Callable[..., T], *args: Any) -> Future[T]:
         fut: Future[T] = Future()
@@ -51,6 +56,7 @@ class Writer:
 
     def _loop(self) -> None:
         self._db.connect(reuse_if_open=True)
+        self._checkpointer.configure_writer()
         try:
             while True:
                 job = self._jobs.get()
@@ -67,6 +73,7 @@ class Writer:
                         self._reconnect()
                     fut.set_exception(exc)
                     continue
+                self._checkpointer.committed()
                 if self._after_commit is not None:
                     try:
                         self._after_commit(result)
@@ -82,6 +89,11 @@ class Writer:
             self._db.close()
         except Exception:
             log.warning("writer: dropped a broken database connection")
+        try:
+            self._db.connect()
+            self._checkpointer.configure_writer()
+        except Exception:
+            log.warning("writer: the database is not reachable yet; the next job tries again")
 
 
 def run_inline(db: Database, fn: Callable[..., T], *args: Any) -> T:
