@@ -8,10 +8,11 @@ database runs fastest: one prepared statement repeated on SQLite, multi-row VALU
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 
 import peewee
-from peewee import Database, PostgresqlDatabase, chunked
+from peewee import Database, DatabaseProxy, PostgresqlDatabase, chunked
 
 SELECT_CHUNK = 500  # keys per IN (...): under every SQLite build's variable limit
 PG_PAGE = 500  # rows per multi-row INSERT on PostgreSQL
@@ -42,9 +43,14 @@ def insert_rows(db: Database, table: str, columns: Sequence[str], rows: list[tup
     if not rows:
         return
     head = f'INSERT INTO "{table}" ({_names(columns)}) VALUES '
+    if isinstance(db, DatabaseProxy):
+        db = db.obj
     with _wrap_errors:
         cursor = db.cursor()
         if isinstance(db, PostgresqlDatabase):
+            if not tail:
+                _copy(cursor, table, columns, rows)
+                return
             from psycopg2.extras import execute_values
 
             execute_values(cursor, head + "%s " + tail, rows, page_size=PG_PAGE)
@@ -52,11 +58,39 @@ def insert_rows(db: Database, table: str, columns: Sequence[str], rows: list[tup
             cursor.executemany(head + "(" + ", ".join([db.param] * len(columns)) + ") " + tail, rows)
 
 
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+
+
+def _copy_text(value: object) -> str:
+    """One value in COPY's text format (rows hold only text, integers, booleans and NULLs)."""
+    if value is None:
+        return "\\N"
+    if value is True or value is False:
+        return "t" if value else "f"
+    if type(value) is str:
+        return value.translate(_COPY_ESCAPES)
+    return str(value)
+
+
+def _copy(cursor, table: str, columns: Sequence[str], rows: list[tuple]) -> None:
+    """PostgreSQL's COPY: several times faster than INSERT … VALUES for rows known to be new."""
+    text = "".join("\t".join(map(_copy_text, row)) + "\n" for row in rows)
+    cursor.copy_expert(f'COPY "{table}" ({_names(columns)}) FROM STDIN', io.StringIO(text))
+
+
 def update_rows(db: Database, table: str, columns: Sequence[str], rows: list[tuple]) -> None:
     """UPDATE by id; each row is the new values in `columns` order followed by the id."""
     if not rows:
         return
+    if isinstance(db, DatabaseProxy):
+        db = db.obj
     p = db.param
     sql = f'UPDATE "{table}" SET ' + ", ".join(f'"{c}" = {p}' for c in columns) + f' WHERE "id" = {p}'
     with _wrap_errors:
-        db.cursor().executemany(sql, rows)
+        cursor = db.cursor()
+        if isinstance(db, PostgresqlDatabase):
+            from psycopg2.extras import execute_batch
+
+            execute_batch(cursor, sql, rows, page_size=100)  # many statements per round trip
+        else:
+            cursor.executemany(sql, rows)

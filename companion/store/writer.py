@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from peewee import Database, InterfaceError, OperationalError
 
-from companion.store.checkpointer import Checkpointer
+from companion.store.upkeep import Upkeep
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -30,10 +30,10 @@ class Writer:
         self._after_commit = after_commit
         self._jobs: queue.Queue = queue.Queue()
         self._thread: threading.Thread | None = None
-        self._checkpointer = Checkpointer(db)
+        self._upkeep = Upkeep(db)
 
     def start(self) -> None:
-        self._checkpointer.start()
+        self._upkeep.start()
         self._thread = threading.Thread(target=self._loop, name="shoptally-writer", daemon=True)
         self._thread.start()
 
@@ -42,7 +42,7 @@ class Writer:
             self._jobs.put(_STOP)
             self._thread.join()
             self._thread = None
-        self._checkpointer.stop()
+        self._upkeep.stop()
 
     def submit(self, fn: Callable[..., T], *args: Any) -> Future[T]:
         fut: Future[T] = Future()
@@ -56,7 +56,7 @@ class Writer:
 
     def _loop(self) -> None:
         self._db.connect(reuse_if_open=True)
-        self._checkpointer.configure_writer()
+        self._upkeep.configure_writer()
         try:
             while True:
                 job = self._jobs.get()
@@ -73,7 +73,7 @@ class Writer:
                         self._reconnect()
                     fut.set_exception(exc)
                     continue
-                self._checkpointer.committed()
+                self._upkeep.committed()
                 if self._after_commit is not None:
                     try:
                         self._after_commit(result)
@@ -91,7 +91,7 @@ class Writer:
             log.warning("writer: dropped a broken database connection")
         try:
             self._db.connect()
-            self._checkpointer.configure_writer()
+            self._upkeep.configure_writer()
         except Exception:
             log.warning("writer: the database is not reachable yet; the next job tries again")
 
