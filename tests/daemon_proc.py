@@ -220,6 +220,35 @@ class Daemon:
         return ws, first["rev"]
 
 
+# processes -----------------------------------------------------------------------------------------------
+def child_pids(pid: int) -> set[int]:
+    """The live child processes of `pid` (Linux /proc), e.g. the daemon's parsing processes."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                fields = (entry / "stat").read_text().rpartition(")")[2].split()
+                if int(fields[1]) == pid and fields[0] != "Z":
+                    found.add(int(entry.name))
+    return found
+
+
+def wait_gone(pids: set[int], timeout: float = 10.0) -> set[int]:
+    """Those of `pids` still running after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    alive = set(pids)
+    while alive and time.monotonic() < deadline:
+        alive = {p for p in alive if Path(f"/proc/{p}").exists() and not _zombie(p)}
+        time.sleep(0.05)
+    return alive
+
+
+def _zombie(pid: int) -> bool:
+    with contextlib.suppress(OSError):
+        return (Path(f"/proc/{pid}") / "stat").read_text().rpartition(")")[2].split()[0] == "Z"
+    return False
+
+
 # WebSocket messages ---------------------------------------------------------------------------------
 def hello(token: str) -> dict:
     return {"type": "hello", "protocol": 1, "token": token, "extension_version": "0.1.0"}

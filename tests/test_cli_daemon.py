@@ -26,6 +26,7 @@ from companion.store.db import sqlite_url
 from tests.daemon_proc import (
     Daemon,
     acli,
+    child_pids,
     clean_env,
     cli,
     close_code,
@@ -36,6 +37,7 @@ from tests.daemon_proc import (
     run,
     scalar,
     send,
+    wait_gone,
 )
 from tests.helpers import order_list_capture, order_row
 
@@ -386,18 +388,22 @@ async def test_sigkill_mid_stream_keeps_every_acked_capture_whole(db_url, tmp_pa
                     await send(ws, cap)
 
         sender = asyncio.create_task(stream())
+        helpers: set[int] = set()
         try:
             while True:
                 msg = await recv(ws, timeout=30)
                 assert msg["type"] == "ack" and (msg["added"], msg["updated"], msg["skipped"]) == (ROWS, 0, 0), msg
                 acked.append(msg["id"])
                 if len(acked) == 5:
+                    helpers = child_pids(d.pid)  # the parsing process (and multiprocessing's tracker)
                     os.kill(d.pid, signal.SIGKILL)  # while captures are still in flight
         except ConnectionClosed:
             pass
         await sender
         d.proc.wait(10)
         assert d.proc.returncode == -9
+        assert helpers, "the daemon should parse captures in a process of its own"
+        assert wait_gone(helpers) == set(), "parsing processes must not outlive a killed daemon"
         stale = json.loads((data / "daemon.json").read_text())
         assert stale["pid"] == d.pid  # a killed daemon cannot clean up
         assert says_not_running(await acli(data, db_url, "pair", "list"), data)
@@ -429,5 +435,8 @@ async def test_sigkill_mid_stream_keeps_every_acked_capture_whole(db_url, tmp_pa
                 assert (r["added"], r["skipped"]) == (ROWS, 0)
         assert scalar(db_url, "SELECT COUNT(*) FROM settlement_line") == ROWS * CAPTURES
         await ws.close()
+        helpers = child_pids(d.pid)
+        assert helpers
         assert await asyncio.to_thread(d.stop) == 0
+        assert wait_gone(helpers, 5) == set()
 
