@@ -179,7 +179,8 @@ def cmd_import(args) -> int:
             else:
                 from companion.store.writer import run_inline
 
-                parsed = importer.parse_file(path.name, content, args.account)
+                parsed = importer.parse_file(path.name, content, args.account or "",
+                                             importer.account_store(args.account))
                 summary = run_inline(db, importer.commit_file, path.name, parsed).summary
             summary["file"] = name
             summaries.append(summary)

@@ -1,4 +1,9 @@
-"""`shoptally import`: report files through the same pipeline as live captures, one transaction per file."""
+"""`shoptally import`: report files through the same pipeline as live captures, one transaction per file.
+
+A file is parsed whole before anything is written (in the daemon, in its parsing process), so a bad row
+anywhere leaves the database untouched. Then every line, the raw file and what the file states about
+itself are written in one transaction.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +13,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from companion import ingest
+from companion.sources.model import StoreRef
 
 if TYPE_CHECKING:
     from companion.service import Service
+
+MAX_IMPORT_BYTES = 256 * 1024 * 1024
 
 
 class FileError(ValueError):
@@ -24,45 +32,54 @@ def read_file(path: Path) -> bytes:
         raise FileError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
     if not path.is_file():
         raise FileError(f"{path}: is not a file")
-    if size > ingest.MAX_FILE_BYTES:
-        raise FileError(f"{path}: {size} bytes is over the {ingest.MAX_FILE_BYTES // (1024 * 1024)} MiB limit")
+    if size > MAX_IMPORT_BYTES:
+        raise FileError(f"{path}: {size:,} bytes is over the {MAX_IMPORT_BYTES // (1024 * 1024)} MiB limit; "
+                        "export a shorter date range")
     try:
         return path.read_bytes()
     except OSError as exc:
         raise FileError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
 
 
-def _saved_captures(content: bytes) -> list[dict] | None:
-    """A .json file of capture messages (as the extension sends them): replayed with their own ids."""
+def _json_doc(content: bytes) -> object:
     try:
-        doc = json.loads(content)
+        return json.loads(content)
     except ValueError:
         return None
+
+
+def _saved_captures(doc: object) -> list[dict] | None:
+    """A .json file of capture messages (as the extension sends them): replayed with their own ids."""
     items = doc if isinstance(doc, list) else [doc]
     if items and all(isinstance(i, dict) and i.get("type") == "capture" for i in items):
         return items
     return None
 
 
-def parse_file(name: str, content: bytes, account: str | None) -> list[ingest.Prepared]:
-    """Every part of the file parsed, or FileError: nothing is stored from a file that fails."""
-    captured = _saved_captures(content) if name.lower().endswith(".json") else None
+def parse_file(name: str, content: bytes, account: str = "", store: StoreRef | None = None) -> list[ingest.Prepared]:
+    """Every part of the file parsed, or FileError: nothing is stored from a file that fails.
+    `account` / `store`: what the user said with --account (and the store it names, when one exists)."""
+    doc = _json_doc(content) if name.lower().endswith(".json") else None
     try:
+        captured = _saved_captures(doc) if doc is not None else None
         if captured is not None:
             incomings = [ingest.prepare_capture(msg) for msg in captured]
             for inc in incomings:
                 inc.source = "import"
+        elif doc is not None:
+            incomings = [ingest.json_file_input(name, doc, content=content)]
         else:
-            incomings = [ingest.file_input(name, content, hints={"account": account} if account else None)]
+            incomings = [ingest.file_input(name, content, hints=ingest.hints_for(name, account, store))]
     except ingest.CaptureError as exc:
         raise FileError(f"{name}: {exc}") from exc
     parsed = [ingest.prepare(inc) for inc in incomings]
     for p in parsed:
         if p.outcome == "unrecognized":
             raise FileError(f"{name}: not a settlement report this version of shoptally recognises "
-                            "(it reads saved capture .json files; see docs/architecture.md for the formats)")
+                            "(see docs/sources.md for the reports it reads and how to export them)")
         if p.outcome == "error":
-            raise FileError(f"{name}: {p.message}")
+            message = p.message if p.message.startswith(name) else f"{name}: {p.message}"
+            raise FileError(message)
     return parsed
 
 
@@ -86,12 +103,26 @@ def commit_file(name: str, parsed: list[ingest.Prepared]) -> FileImport:
     return FileImport(summary, [e for o in outcomes for e in o.events])
 
 
+def account_store(account: str | None) -> StoreRef | None:
+    """The store --account names, when it exists (a database read: never in the parsing process)."""
+    from companion.store import stores
+    from companion.store.models import Store
+
+    if not account:
+        return None
+    row = Store.get_or_none(Store.name == account)
+    if row is None:
+        return None
+    return stores.ref_of(row)
+
+
 async def import_one_async(service: Service, name: str, content: bytes, account: str | None) -> dict:
     from companion.parsing import ParserCrashed
     from companion.service import ServiceError
 
+    store = await service.read(account_store, account)
     try:
-        parsed = await service.parser.run(parse_file, name, content, account)
+        parsed = await service.parser.run(parse_file, name, content, account or "", store)
     except FileError as exc:
         raise ServiceError(str(exc), 422) from exc
     except ParserCrashed as exc:

@@ -16,15 +16,17 @@ import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from companion.sources import registry
-from companion.sources.model import SourceError, SourceInput
+from companion.sources import naming, registry
+from companion.sources.model import SourceError, SourceInput, StoreRef
+from companion.sources.tabular import Hints
 from companion.sources.urls import scrub_url
 from companion.store import captures, rowplan, settlements
 from companion.store.captures import RawRecord
 from companion.store.changes import Change
 from companion.store.rowplan import PlanError, RowPlan
 
-MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_FILE_BYTES = 64 * 1024 * 1024  # a file the extension captured
+MAX_IMPORT_BYTES = 256 * 1024 * 1024  # a file imported by the user
 MAX_LINES = 1_000_000
 KINDS = ("json", "table", "file")
 
@@ -148,14 +150,29 @@ def prepare_capture(msg: dict, frame: bytes | None = None) -> Incoming:
 
 
 def file_input(name: str, content: bytes, *, site: str = "import", url: str = "", when: datetime | None = None,
-               capture_id: str | None = None, source: str = "import", hints: dict | None = None) -> Incoming:
-    if len(content) > MAX_FILE_BYTES:
-        raise CaptureError(f"{name}: {len(content)} bytes is over the {MAX_FILE_BYTES // (1024 * 1024)} MiB limit")
+               capture_id: str | None = None, source: str = "import", hints: Hints | None = None) -> Incoming:
+    limit = MAX_FILE_BYTES if source == "capture" else MAX_IMPORT_BYTES
+    if len(content) > limit:
+        raise CaptureError(f"{name}: {len(content):,} bytes is over the {limit // (1024 * 1024)} MiB limit")
     when = when or datetime.now(UTC)
     cid = capture_id or str(uuid.uuid4())
     raw = _record(cid, site, "file", url, name, when, content, "file")
-    payload = {"name": name, "content": content, "hints": hints or {}}
+    payload = {"name": name, "content": content, "hints": hints or hints_for(name)}
     return Incoming(raw, SourceInput("file", site, url, when, payload), source)
+
+
+def hints_for(name: str, account: str = "", store: StoreRef | None = None) -> Hints:
+    """What a file's name and the user's --account say about it."""
+    return Hints(naming.parse(name), store, account)
+
+
+def json_file_input(name: str, doc: object, when: datetime | None = None, content: bytes = b"") -> Incoming:
+    """A .json file that is not saved captures: a response body saved from a seller center or API."""
+    when = when or datetime.now(UTC)
+    cid = str(uuid.uuid4())
+    raw = _record(cid, "import", "file", "", name, when, content, "file")
+    payload = {"request": {"method": "GET", "url": "", "body": None}, "status": 200, "body": doc, "file": name}
+    return Incoming(raw, SourceInput("json", "import", "", when, payload), "import")
 
 
 def prepare(incoming: Incoming) -> Prepared:
@@ -164,14 +181,20 @@ def prepare(incoming: Incoming) -> Prepared:
     prepared = Prepared(incoming.raw, incoming.source)
     adapter = registry.detect(incoming.src)
     if adapter is None:
-        prepared.message = "no adapter recognises this capture"
+        payload = incoming.src.payload
+        problem = payload.get("_workbook_error") if isinstance(payload, dict) else None
+        if problem:
+            prepared.outcome, prepared.message = "error", problem
+        else:
+            prepared.message = "no adapter recognises this capture"
         return prepared
     prepared.adapter, prepared.version = adapter.name, adapter.version
     try:
         result = adapter.parse(incoming.src)
         if len(result.lines) > MAX_LINES:
             raise SourceError(f"{len(result.lines)} lines is over the {MAX_LINES} limit")
-        prepared.plan = rowplan.plan(result.lines, incoming.raw.capture_id)
+        prepared.plan = rowplan.plan(result.lines, incoming.raw.capture_id,
+                                     result.report_type or adapter.name.partition(".")[2], result.totals)
     except (SourceError, PlanError) as exc:
         prepared.outcome, prepared.message = "error", str(exc)
         return prepared

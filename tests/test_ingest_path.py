@@ -33,7 +33,7 @@ def frame_of(msg: dict) -> str:
 
 def test_row_columns_are_the_settlement_line_columns():
     table = {f.column_name for f in SettlementLine._meta.sorted_fields}
-    assert set(rowplan.ROW_COLUMNS) | {"id", "store_id", "created_at", "updated_at"} == table
+    assert set(rowplan.ROW_COLUMNS) | {"id", "store_id", "created_at", "updated_at", "superseded"} == table
     assert len(rowplan.ROW_COLUMNS) == len(set(rowplan.ROW_COLUMNS))
 
 

@@ -10,6 +10,13 @@ from typing import Any, NamedTuple
 SETTLED, IN_TRANSIT, ESTIMATED = "settled", "in_transit", "estimated"
 STATUSES = (SETTLED, IN_TRANSIT, ESTIMATED)
 
+# How much a line says about its money. When the same order or adjustment (`Line.reference`) arrives
+# from sources of different detail, the more detailed lines supersede the others instead of adding to
+# them: an order list row (the net payout) is replaced by the fee split of the export or the API.
+NET = 1  # one net amount per order or adjustment
+SPLIT = 2  # the platform's fee split, per order or adjustment
+SKU_SPLIT = 3  # the fee split per order line (SKU)
+
 
 class SourceError(ValueError):
     """Input an adapter recognised but cannot read; the message names what is wrong."""
@@ -51,6 +58,10 @@ class SourceField(NamedTuple):
 
 @dataclass
 class Line:
+    """One settlement line. Amounts are signed from the seller's side: money in positive, money out
+    negative. `settlement_amount` is what the platform says it pays for the line (for unsettled lines,
+    its current estimate); `amounts` split it into the profit model's categories."""
+
     store: StoreRef
     key: tuple[str, ...]  # natural key within (platform, store)
     status: str
@@ -67,6 +78,29 @@ class Line:
     settled_time: datetime | None = None
     settled_time_approx: bool = False
     extra: dict[str, str] = field(default_factory=dict)
+    msku: str | None = None  # the seller's own SKU code (Seller SKU, SKU货号, 商家SKU)
+    reference: str | None = None  # the order or adjustment id the platform settles by
+    detail: int = NET  # NET, SPLIT or SKU_SPLIT: see above
+    statement_id: str | None = None  # the statement (bill, payout batch) that settled the line
+
+
+@dataclass(frozen=True)
+class Stated:
+    """A total the platform states about its own data, kept to reconcile the stored lines against.
+
+    `kind`: `statement` (a statement's or bill's settlement amount; `ref` its id), `on_hold` (the
+    unsettled total at `at`), `payout` (money paid out; `ref` its id), `listing` (one page of a list:
+    `count` is the number of records the platform says the whole list has, `scope` what the list is).
+    """
+
+    store: StoreRef
+    kind: str
+    ref: str
+    amount: Decimal | None
+    currency: str
+    at: datetime | None = None
+    count: int | None = None
+    scope: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -76,3 +110,5 @@ class ParseResult:
     lines: list[Line]
     # What the source states about itself, for completeness checks (e.g. total_record, has_more).
     stated: dict[str, Any] = field(default_factory=dict)
+    totals: list[Stated] = field(default_factory=list)
+    report_type: str = ""  # the report this file is, for completeness (e.g. "tiktok.order_details")

@@ -192,3 +192,6 @@ def _line(row: dict, default_status: str, captured_at: datetime) -> Line:
         settled_time_approx=settled,
         extra=extra,
     )
+
+
+ADAPTERS = (OrderList(),)

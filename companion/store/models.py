@@ -35,6 +35,9 @@ class Store(BaseModel):
     currency = CharField(max_length=3, default="")
     timezone = CharField(max_length=64, default="UTC")
     created_at = UTCTimeField(default=now_utc)
+    # The source families (first part of the natural key) this store's lines came from, space-separated:
+    # lines of one order from two families may supersede each other, lines of one family never do.
+    families = TextField(default="")
 
     class Meta:
         indexes = ((("platform", "external_id"), True),)
@@ -86,6 +89,11 @@ class SettlementLine(BaseModel):
     capture = CharField(max_length=64, default="")  # the capture that last wrote this line
     created_at = UTCTimeField(default=now_utc)
     updated_at = UTCTimeField(default=now_utc)
+    msku = CharField(max_length=128, null=True)  # the seller's own SKU code
+    reference = CharField(max_length=128, null=True)  # the order or adjustment id the platform settles by
+    detail = IntegerField(default=1)  # sources.model NET / SPLIT / SKU_SPLIT
+    statement_id = CharField(max_length=128, null=True)
+    superseded = BooleanField(default=False)  # a more detailed line of the same reference replaced it
 
     class Meta:
         indexes = (
@@ -93,6 +101,9 @@ class SettlementLine(BaseModel):
             (("status", "settled_time"), False),
             (("order_time",), False),
             (("order_id",), False),
+            (("store", "reference"), False),
+            (("store", "statement_id"), False),
+            (("store", "settled_time"), False),
         )
 
 
@@ -149,4 +160,85 @@ class ChangeLog(BaseModel):
     removed = IntegerField(default=0)
 
 
-MODELS = (Store, Order, OrderLine, SettlementLine, RawCapture, PairingToken, Setting, ChangeLog)
+class StatedTotal(BaseModel):
+    """A total a platform states (a statement's amount, the on-hold total, a list's record count)."""
+
+    id = AutoField()
+    store = ForeignKeyField(Store, on_delete="CASCADE")
+    kind = CharField(max_length=32)
+    ref = CharField(max_length=128, default="")
+    scope = TextField(default="")  # what the total covers, as JSON; "" for everything of its kind
+    amount = MoneyField(null=True)
+    currency = CharField(max_length=3, default="")
+    count = IntegerField(null=True)
+    at = UTCTimeField(null=True)
+    capture = CharField(max_length=64, default="")
+    recorded_at = UTCTimeField(default=now_utc)
+
+    class Meta:
+        indexes = ((("store", "kind", "ref", "scope"), True),)
+
+
+class Coverage(BaseModel):
+    """Which report (or capture type) brought lines of which store and month: report completeness."""
+
+    id = AutoField()
+    store = ForeignKeyField(Store, on_delete="CASCADE")
+    month = CharField(max_length=7)
+    report_type = CharField(max_length=64)
+    capture = CharField(max_length=64)
+    lines = IntegerField(default=0)
+    recorded_at = UTCTimeField(default=now_utc)
+
+    class Meta:
+        indexes = ((("store", "month", "report_type", "capture"), True),)
+
+
+class SkuCost(BaseModel):
+    """A SKU's unit cost from `effective_from` (YYYY-MM-DD; "" for always) until the next version."""
+
+    id = AutoField()
+    sku_id = CharField(max_length=128)
+    msku = CharField(max_length=128, null=True)
+    effective_from = CharField(max_length=10, default="")
+    unit_cost = MoneyField()
+    currency = CharField(max_length=3)
+    recorded_at = UTCTimeField(default=now_utc)
+
+    class Meta:
+        indexes = ((("sku_id", "effective_from"), True),)
+
+
+class CustomFee(BaseModel):
+    """A fee the seller adds: per store, per product (target: SKU ID or MSKU) or per order (target: order id)."""
+
+    id = AutoField()
+    level = CharField(max_length=8)  # store | product | order
+    store = ForeignKeyField(Store, on_delete="CASCADE")
+    target = CharField(max_length=128, default="")
+    month = CharField(max_length=7)  # YYYY-MM the fee belongs to
+    name = CharField(max_length=200, default="")
+    amount = MoneyField()  # signed as the ledger signs it: a cost is negative
+    currency = CharField(max_length=3)
+    recorded_at = UTCTimeField(default=now_utc)
+
+    class Meta:
+        indexes = ((("level", "store", "target", "month", "name"), True),)
+
+
+class FxRate(BaseModel):
+    """1 `base` = `rate` `quote` on `day` (YYYY-MM-DD); used from that day until the next rate."""
+
+    id = AutoField()
+    day = CharField(max_length=10)
+    base = CharField(max_length=3)
+    quote = CharField(max_length=3)
+    rate = CharField(max_length=40)  # exact decimal text
+    recorded_at = UTCTimeField(default=now_utc)
+
+    class Meta:
+        indexes = ((("base", "quote", "day"), True),)
+
+
+MODELS = (Store, Order, OrderLine, SettlementLine, RawCapture, PairingToken, Setting, ChangeLog, StatedTotal,
+          Coverage, SkuCost, CustomFee, FxRate)

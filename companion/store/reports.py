@@ -28,6 +28,7 @@ def group_sums(basis: str, by: str, bounds: dict[int, Bounds]) -> list[GroupSums
         if end is not None:
             c &= time_col < end
         cond = c if cond is None else (cond | c)
+    cond = (SettlementLine.superseded == False) & (cond)  # noqa: E712 - SQL, not Python
     if basis == "settlement":
         cond = (SettlementLine.status == SETTLED) & (cond)
     group_cols = [Store.name]

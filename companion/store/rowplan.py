@@ -12,16 +12,17 @@ import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from companion.ledger.categories import PLATFORM
 from companion.ledger.money import MoneyError, to_storage
-from companion.sources.model import Line, StoreRef
+from companion.sources.model import Line, Stated, StoreRef
 
 # settlement_line columns a row carries, in this order; the writer adds store_id, created_at, updated_at.
 ROW_COLUMNS: tuple[str, ...] = (
     "natural_key", "digest", "status", "txn_type", "order_id", "sku_id", "sku_name", "quantity", "currency",
     "order_time", "settled_time", "settled_time_approx", "settlement_amount", "source_fields", "extra",
-    "capture", *PLATFORM,
+    "msku", "reference", "detail", "statement_id", "capture", *PLATFORM,
 )
 KEY, DIGEST, STATUS = 0, 1, 2
 SETTLED_TIME = ROW_COLUMNS.index("settled_time")
@@ -30,6 +31,7 @@ ORDER_TIME = ROW_COLUMNS.index("order_time")
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MS = timedelta(milliseconds=1)
+_QUARTER_HOUR = timedelta(minutes=15)
 _AMOUNT_AT = {key: i for i, key in enumerate(PLATFORM)}
 _NO_AMOUNTS = (0,) * len(PLATFORM)
 
@@ -71,6 +73,10 @@ class StorePlan:
     rows: dict[str, tuple] = field(default_factory=dict)  # natural key → row in ROW_COLUMNS order
     orders: dict[str, tuple[int | None, str]] = field(default_factory=dict)  # order id → (placed ms, currency)
     order_lines: dict[tuple[str, str], tuple[str, int, str]] = field(default_factory=dict)  # → (name, qty, cur)
+    families: set[str] = field(default_factory=set)  # the first part of each natural key: the source family
+    references: set[str] = field(default_factory=set)
+    months: dict[str, int] = field(default_factory=dict)  # YYYY-MM (store time) → lines, for coverage
+    totals: list[tuple] = field(default_factory=list)  # (kind, ref, scope JSON, amount units, cur, count, at ms)
 
 
 @dataclass
@@ -78,6 +84,7 @@ class RowPlan:
     capture_id: str
     stores: list[StorePlan] = field(default_factory=list)
     duplicates: int = 0  # the same natural key twice in one batch (a repeated export block): last wins
+    report_type: str = ""  # for coverage: which report brought these lines
 
     @property
     def line_count(self) -> int:
@@ -110,29 +117,63 @@ def row_of(line: Line, capture_id: str) -> tuple:
         _json([{"name": f.name, "amount": str(f.amount), "category": f.category, "unmapped": f.unmapped}
                for f in line.fields]),
         _json_sorted(line.extra),
+        line.msku, line.reference, line.detail, line.statement_id,
     )
     said = body if not line.settled_time_approx else (*body[:8], None, *body[9:])
     digest = hashlib.sha1(repr((said, amounts)).encode()).hexdigest()
     return (natural_key(line), digest, *body, capture_id, *amounts)
 
 
-def plan(lines: list[Line], capture_id: str) -> RowPlan:
-    out = RowPlan(capture_id)
+def plan(lines: list[Line], capture_id: str, report_type: str = "", totals: list[Stated] | None = None) -> RowPlan:
+    out = RowPlan(capture_id, report_type=report_type)
     by_store: dict[tuple[str, str], StorePlan] = {}
-    for line in lines:
-        ref = line.store
+
+    def store_plan(ref: StoreRef) -> StorePlan:
         sp = by_store.get((ref.platform, ref.external_id))
         if sp is None:
             sp = by_store[(ref.platform, ref.external_id)] = StorePlan(ref)
             out.stores.append(sp)
+        return sp
+
+    months_seen: dict[tuple[str, int], str] = {}
+    for line in lines:
+        sp = store_plan(line.store)
         row = row_of(line, capture_id)
         if row[KEY] in sp.rows:
             out.duplicates += 1
         sp.rows[row[KEY]] = row
+        sp.families.add(line.key[0])
+        if line.reference:
+            sp.references.add(line.reference)
+        when = line.settled_time or line.order_time
+        if when is not None:
+            month = _month(when, line.store.timezone, months_seen)
+            sp.months[month] = sp.months.get(month, 0) + 1
         order_id = line.order_id
         if order_id:
             if order_id not in sp.orders or line.order_time is not None:
                 sp.orders[order_id] = (row[ORDER_TIME], line.currency)
             if line.sku_id:
                 sp.order_lines.setdefault((order_id, line.sku_id), (line.sku_name or "", line.quantity, line.currency))
+    for stated in totals or ():
+        amount = None if stated.amount is None else _storage_total(stated)
+        scope = _json(sorted(stated.scope)) if stated.scope else ""
+        store_plan(stated.store).totals.append(
+            (stated.kind, stated.ref, scope, amount, stated.currency, stated.count, epoch_ms(stated.at)))
     return out
+
+
+def _month(when: datetime, tz: str, seen: dict[tuple[str, int], str]) -> str:
+    """YYYY-MM of an instant in a zone; remembered per quarter hour (no zone moves within one)."""
+    bucket = (tz, (when - _EPOCH) // _QUARTER_HOUR)
+    month = seen.get(bucket)
+    if month is None:
+        month = seen[bucket] = when.astimezone(ZoneInfo(tz)).strftime("%Y-%m")
+    return month
+
+
+def _storage_total(stated: Stated) -> int:
+    try:
+        return to_storage(stated.amount)  # type: ignore[arg-type]
+    except MoneyError as exc:
+        raise PlanError(f"stated {stated.kind} {stated.ref}: {exc}") from exc

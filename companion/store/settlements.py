@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from companion.sources.model import SETTLED, Line
-from companion.store import bulk, changes, rowplan, stores
+from companion.store import bulk, changes, coverage, rowplan, stated, stores, supersession
 from companion.store.changes import Change
 from companion.store.fields import now_utc
 from companion.store.models import Order, OrderLine, SettlementLine, Store
@@ -42,13 +42,29 @@ def apply_plan(plan: RowPlan, source: str) -> WriteResult:
         result.updated += updated
         result.skipped += skipped
         _upsert_orders(store.id, sp)
+        if sp.references and _mixed_families(store, sp.families):
+            supersession.refresh(store.id, sp.references)
+        if sp.totals:
+            stated.record(store.id, sp.totals, plan.capture_id, now)
+        if sp.months and plan.report_type:
+            coverage.record(store.id, plan.report_type, sp.months, plan.capture_id, now)
         if added or updated:
             result.changes.append(changes.record(Change(source, store.name, added, updated)))
     return result
 
 
+def _mixed_families(store: Store, families: set[str]) -> bool:
+    """Whether this store has lines of more than one source family (remembering the new ones)."""
+    known = set(store.families.split())
+    if not families <= known:
+        known |= families
+        store.families = " ".join(sorted(known))
+        store.save(only=[Store.families])
+    return len(known) > 1
+
+
 _LINE_TABLE = SettlementLine._meta.table_name
-_INSERT_COLUMNS = ("store_id", *rowplan.ROW_COLUMNS, "created_at", "updated_at")
+_INSERT_COLUMNS = ("store_id", *rowplan.ROW_COLUMNS, "created_at", "updated_at", "superseded")
 _UPDATE_COLUMNS = (*rowplan.ROW_COLUMNS, "updated_at")
 _KNOWN_COLUMNS = ("natural_key", "id", "digest", "status", "settled_time", "settled_time_approx")
 
@@ -61,7 +77,7 @@ def _upsert_lines(store_id: int, rows: dict[str, tuple], now: int) -> tuple[int,
     for key, row in rows.items():
         old = known.get(key)
         if old is None:
-            inserts.append((store_id, *row, now, now))
+            inserts.append((store_id, *row, now, now, False))
             continue
         line_id, old_digest, old_status, old_settled, old_approx = old
         if old_digest == row[rowplan.DIGEST] or (old_status == SETTLED and row[rowplan.STATUS] != SETTLED):

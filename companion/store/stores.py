@@ -29,6 +29,10 @@ def resolve(ref: StoreRef) -> Store:
     )
 
 
+def ref_of(store: Store) -> StoreRef:
+    return StoreRef(store.platform, store.external_id, store.region, store.name, store.currency, store.timezone)
+
+
 def by_name(name: str) -> Store:
     store = Store.get_or_none(Store.name == name)
     if store is None:

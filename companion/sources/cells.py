@@ -1,0 +1,140 @@
+"""Cell values → exact values: money as Decimal, IDs as text, times in the platform's zone.
+
+Spreadsheet cells arrive as text, numbers (floats), booleans or naive datetimes; CSV cells as text.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from companion.ledger.money import MoneyError, parse_amount
+from companion.sources.model import SourceError
+
+_SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$")
+_FLOAT_EXACT = 2**53  # integers a float holds exactly
+_NOISE = Decimal("0.000000001")
+_STEP = Decimal("0.0001")
+_EXCEL_EPOCH = datetime(1899, 12, 30)
+_ZERO = Decimal(0)
+_ZEROS = frozenset({"", "0", "0.0", "0.00", "0.000", "0.0000", "-0", "-0.00", "/", "-", "--", "—", "N/A", "n/a"})
+_TIME_FORMATS = (
+    "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M", "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日", "%Y年%m月%d日 %H:%M:%S",
+)
+
+
+class MangledId(SourceError):
+    """An ID a spreadsheet turned into a number and rounded (e.g. 1.73238E+18): flagged, never guessed."""
+
+
+def blank(cell: object) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+def money(cell: object) -> Decimal:
+    """An amount, exactly. Spreadsheet floats are read through their shortest repr (the number typed in);
+    float noise from formulas below 1e-9 is rounded away to 1/10000."""
+    if type(cell) is str:
+        if cell in _ZEROS:
+            return _ZERO
+        try:
+            return parse_amount(cell)
+        except MoneyError as exc:
+            raise SourceError(str(exc)) from exc
+    if cell is None:
+        return _ZERO
+    if isinstance(cell, bool):
+        raise SourceError(f"{cell!r} is not an amount")
+    if isinstance(cell, int):
+        return Decimal(cell)
+    if isinstance(cell, float):
+        if cell != cell or cell in (float("inf"), float("-inf")):
+            raise SourceError(f"{cell!r} is not an amount")
+        value = Decimal(repr(cell))
+        if value.as_tuple().exponent < -4:  # type: ignore[operator]
+            rounded = value.quantize(_STEP)
+            if abs(rounded - value) < _NOISE:
+                return rounded
+        return value
+    raise SourceError(f"{cell!r} is not an amount")
+
+
+def text_id(cell: object, what: str = "ID") -> str:
+    """IDs stay text. A number a spreadsheet rounded (scientific notation, or beyond 2^53) is refused."""
+    if cell is None:
+        return ""
+    if isinstance(cell, str):
+        text = cell.strip().lstrip("'").strip()
+        if _SCIENTIFIC.match(text):
+            raise MangledId(f"{what} {text!r} was turned into a number by a spreadsheet program and lost its "
+                            "digits; export the report again and import the original file")
+        if text.endswith(".0") and text[:-2].isdigit():
+            return text[:-2]
+        return text
+    if isinstance(cell, bool):
+        return str(cell)
+    if isinstance(cell, int):
+        return str(cell)
+    if isinstance(cell, float):
+        if cell.is_integer() and abs(cell) < _FLOAT_EXACT:
+            return str(int(cell))
+        raise MangledId(f"{what} {cell!r} is stored as a number in the spreadsheet and lost its digits; "
+                        "export the report again and import the original file")
+    return str(cell)
+
+
+def quantity(cell: object) -> int:
+    if blank(cell):
+        return 0
+    if isinstance(cell, bool):
+        raise SourceError(f"quantity {cell!r} is not a whole number")
+    if isinstance(cell, int):
+        return cell
+    if isinstance(cell, float) and cell.is_integer():
+        return int(cell)
+    text = str(cell).strip().replace(",", "")
+    try:
+        value = Decimal(text)
+    except ArithmeticError as exc:
+        raise SourceError(f"quantity {cell!r} is not a whole number") from exc
+    if value != value.to_integral_value():
+        raise SourceError(f"quantity {cell!r} is not a whole number")
+    return int(value)
+
+
+def when(cell: object, tz: str) -> datetime | None:
+    """A time in the platform's zone (`tz`) unless the cell carries its own offset; None when empty."""
+    if blank(cell):
+        return None
+    zone = ZoneInfo(tz)
+    if isinstance(cell, datetime):
+        return cell if cell.tzinfo else cell.replace(tzinfo=zone)
+    if isinstance(cell, date):
+        return datetime.combine(cell, time.min, zone)
+    if isinstance(cell, (int, float)) and not isinstance(cell, bool):
+        if 20_000 < cell < 80_000:  # an Excel serial date in a cell not formatted as a date
+            return (_EXCEL_EPOCH + timedelta(days=float(cell))).replace(tzinfo=zone)
+        if cell > 1e11:  # epoch milliseconds
+            return datetime(1970, 1, 1, tzinfo=ZoneInfo("UTC")) + timedelta(milliseconds=int(cell))
+        if cell > 1e8:  # epoch seconds
+            return datetime(1970, 1, 1, tzinfo=ZoneInfo("UTC")) + timedelta(seconds=int(cell))
+        raise SourceError(f"time {cell!r} is not a date")
+    text = str(cell).strip()
+    for suffix in (" (UTC)", "(UTC)", " UTC", "Z"):
+        if text.endswith(suffix):
+            text, zone = text[: -len(suffix)].strip(), ZoneInfo("UTC")
+            break
+    try:
+        parsed = datetime.fromisoformat(text)
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
+    except ValueError:
+        pass
+    for fmt in _TIME_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).replace(tzinfo=zone)
+        except ValueError:
+            continue
+    raise SourceError(f"time {cell!r} is not a date this version reads (write it as YYYY-MM-DD or YYYY/MM/DD)")

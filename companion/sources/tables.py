@@ -1,0 +1,166 @@
+"""Report files as tables: CSV (any of the encodings seller centers write) and spreadsheets (python-calamine).
+
+Pure: bytes in, rows of cells out. Cells are what the file holds: text for CSV; text, numbers, booleans or
+datetimes for spreadsheets ("" for an empty cell). Limits keep a hostile or broken file from taking the
+machine: size on disk, size unpacked, rows and columns.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from companion.sources.model import SourceError
+
+MAX_ROWS = 1_000_000  # per sheet
+MAX_COLUMNS = 1_024
+MAX_UNPACKED = 2 * 1024 * 1024 * 1024  # all parts of a spreadsheet, uncompressed
+MAX_RATIO = 200  # unpacked / packed: beyond this a zip is a bomb, not a report
+
+Cell = str | int | float | bool | datetime | date | time | timedelta
+_ZIP, _OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
+
+
+@dataclass
+class Workbook:
+    """A report file's tables. CSV files have one sheet, named after the file."""
+
+    name: str
+    kind: str  # csv | spreadsheet
+    sheet_names: list[str]
+    _loader: object = field(repr=False, default=None)
+    _loaded: dict[str, list[list[Cell]]] = field(default_factory=dict, repr=False)
+
+    def rows(self, sheet: str) -> list[list[Cell]]:
+        """Every row of one sheet (loaded on first use)."""
+        if sheet not in self._loaded:
+            if sheet not in self.sheet_names:
+                raise SourceError(f"{self.name}: no sheet named {sheet!r}")
+            self._loaded[sheet] = self._loader(sheet)  # type: ignore[operator]
+        return self._loaded[sheet]
+
+    def first_rows(self, sheet: str, n: int) -> list[list[Cell]]:
+        return self.rows(sheet)[:n]
+
+
+def is_spreadsheet(name: str, content: bytes) -> bool:
+    return content[:4] == _ZIP or content[:8] == _OLE or name.lower().endswith(SPREADSHEET_SUFFIXES)
+
+
+def looks_tabular(name: str, content: bytes) -> bool:
+    """A spreadsheet, or text that is not JSON: worth asking the table adapters about."""
+    if is_spreadsheet(name, content):
+        return True
+    head = content[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return bool(head) and head[:1] not in (b"{", b"[")
+
+
+def open_workbook(name: str, content: bytes) -> Workbook:
+    if content[:4] == _ZIP or content[:8] == _OLE:
+        return _spreadsheet(name, content)
+    if name.lower().endswith(SPREADSHEET_SUFFIXES):
+        raise SourceError(f"{name}: is named like a spreadsheet but is not one (the file may be damaged)")
+    text = decode_text(name, content)
+    stem = name.rsplit("/", 1)[-1].rsplit(".", 1)[0] or name
+    rows = _csv_rows(name, text)
+    return Workbook(name, "csv", [stem], lambda _sheet: rows)
+
+
+def decode_text(name: str, content: bytes) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (Excel on a Chinese system)."""
+    if content.startswith(b"\xef\xbb\xbf"):
+        return content[3:].decode("utf-8", errors="strict")
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return content.decode("utf-16")
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return content.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise SourceError(f"{name}: not text in UTF-8, UTF-16 or GB18030 (byte {exc.start})") from exc
+
+
+def _delimiter(text: str) -> str:
+    first = text[: text.find("\n")] if "\n" in text else text
+    counts = {d: first.count(d) for d in (",", "\t", ";")}
+    best = max(counts, key=counts.__getitem__)
+    return best if counts[best] else ","
+
+
+def _csv_rows(name: str, text: str) -> list[list[Cell]]:
+    rows: list[list[Cell]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    try:
+        for row in reader:
+            if len(rows) >= MAX_ROWS:
+                raise SourceError(f"{name}: more than {MAX_ROWS:,} rows; split the export by date")
+            if len(row) > MAX_COLUMNS:
+                raise SourceError(f"{name}: row {len(rows) + 1} has {len(row)} columns (at most {MAX_COLUMNS})")
+            rows.append(row)
+    except csv.Error as exc:
+        raise SourceError(f"{name}: not a readable CSV file ({exc})") from exc
+    return rows
+
+
+def _check_zip(name: str, content: bytes) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as zf:
+            unpacked = sum(info.file_size for info in zf.infolist())
+    except zipfile.BadZipFile as exc:
+        raise SourceError(f"{name}: the spreadsheet is damaged ({exc})") from exc
+    if unpacked > MAX_UNPACKED or unpacked > MAX_RATIO * max(len(content), 1) + 1024 * 1024:
+        raise SourceError(f"{name}: unpacks to {unpacked:,} bytes, too large for a report; split the export")
+
+
+def _spreadsheet(name: str, content: bytes) -> Workbook:
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    if content[:4] == _ZIP:
+        _check_zip(name, content)
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(content))
+        names = [str(n) for n in book.sheet_names]
+    except (CalamineError, ValueError, OSError) as exc:
+        raise SourceError(f"{name}: cannot be read as a spreadsheet ({exc})") from exc
+
+    def load(sheet: str) -> list[list[Cell]]:
+        try:
+            data = book.get_sheet_by_name(sheet)
+            if data.height > MAX_ROWS:
+                raise SourceError(f"{name}: sheet {sheet!r} has more than {MAX_ROWS:,} rows; split the export")
+            if data.width > MAX_COLUMNS:
+                raise SourceError(f"{name}: sheet {sheet!r} has {data.width} columns (at most {MAX_COLUMNS})")
+            return data.to_python(skip_empty_area=False)
+        except (CalamineError, ValueError, OSError) as exc:
+            raise SourceError(f"{name}: sheet {sheet!r} cannot be read ({exc})") from exc
+
+    return Workbook(name, "spreadsheet", names, load)
+
+
+def iter_nonblank(rows: list[list[Cell]]) -> Iterator[tuple[int, list[Cell]]]:
+    """(row number from 1, row) for rows with at least one non-empty cell."""
+    for n, row in enumerate(rows, start=1):
+        if any(c not in ("", None) for c in row):
+            yield n, row
+
+
+def workbook_of(src_payload: dict) -> Workbook | None:
+    """The workbook of a file input, opened once and kept in its payload (every table adapter asks for
+    it while detecting). None when the file cannot be read as a table; the reason is kept too."""
+    if "_workbook" not in src_payload:
+        name, content = str(src_payload.get("name") or "file"), src_payload.get("content") or b""
+        if not looks_tabular(name, content):
+            src_payload["_workbook"] = None
+        else:
+            try:
+                src_payload["_workbook"] = open_workbook(name, content)
+            except SourceError as exc:
+                src_payload["_workbook"], src_payload["_workbook_error"] = None, str(exc)
+    return src_payload["_workbook"]

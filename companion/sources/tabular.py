@@ -1,0 +1,294 @@
+"""Shared machinery for report files: find the header, walk the data rows, split a row into categories.
+
+A `Mapping` says, for one report layout:
+- `categories`: the columns seed 002 maps, summed into each category of the profit model;
+- `nearest`: money columns the seed does not map but that are part of what the platform pays (they are
+  counted under the nearest category and flagged `unmapped` in the drill-down);
+- `subtotals`: the platform's own subtotals ("Net sales", "Fees"…): drill-down only, never added on
+  top of their parts;
+- `info`: known money columns that are not the seller's money (what the customer paid, platform-funded
+  discounts): drill-down only;
+- `total`: the row's stated total, which the categories are checked against.
+Columns no layout knows are never dropped: text goes to the line's extra fields, non-zero amounts become
+drill-down fields flagged `unmapped`. Such an amount is counted (under `other_income` when positive,
+`other_platform_fee` when negative) only when that is exactly what makes the row's categories add up to
+its stated total; otherwise it is kept but not counted, so a subtotal nobody knew about cannot be added
+twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from companion.ledger.categories import PLATFORM
+from companion.sources import cells, tables
+from companion.sources.headers import Columns, Located, norm
+from companion.sources.model import ParseResult, SourceError, SourceField, StoreRef
+from companion.sources.naming import ReportName
+
+TOTAL_WORDS = ("合计", "总计", "小计", "total", "totals", "subtotal", "grand total", "汇总")
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class Mapping:
+    categories: dict[str, tuple[str, ...]]  # category key → canonical columns summed into it (seed 002)
+    nearest: dict[str, tuple[str, ...]] = field(default_factory=dict)  # not in the seed: nearest category
+    subtotals: tuple[str, ...] = ()  # the platform's own subtotals: drill-down only
+    info: tuple[str, ...] = ()  # money columns that are not the seller's: drill-down only
+    total: str | None = None  # the row's stated total (what the platform pays for the row)
+    # (aggregate column, its parts): a file with the aggregate counts it and keeps the parts for drill-down;
+    # a file without it counts the parts. Both must be listed under the same category.
+    either: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def __post_init__(self) -> None:
+        unknown = [c for c in (*self.categories, *self.nearest) if c not in PLATFORM]
+        if unknown:
+            raise ValueError(f"not platform categories: {unknown}")
+        seen: dict[str, str] = {}
+        for group in (self.categories, self.nearest, {"(subtotal)": self.subtotals, "(info)": self.info}):
+            for category, columns in group.items():
+                for column in columns:
+                    if column in seen:
+                        raise ValueError(f"column {column!r} is mapped to {seen[column]!r} and {category!r}")
+                    seen[column] = category
+
+    def resolve(self, located: Located) -> Mapping:
+        """This mapping for one file's header: for each `either` group, the aggregate or its parts."""
+        if not self.either:
+            return self
+        drop, info = set(), list(self.info)
+        for aggregate, parts in self.either:
+            if aggregate in located.index:
+                drop.update(parts)
+                info.extend(parts)
+            else:
+                drop.add(aggregate)
+
+        def keep(group: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+            return {cat: tuple(c for c in cols if c not in drop) for cat, cols in group.items()}
+
+        return Mapping(keep(self.categories), keep(self.nearest), self.subtotals, tuple(info), self.total)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Every money column this mapping knows."""
+        counted = [c for cols in (*self.categories.values(), *self.nearest.values()) for c in cols]
+        return (*counted, *self.subtotals, *self.info, *((self.total,) if self.total else ()))
+
+
+@dataclass
+class Split:
+    amounts: dict[str, Decimal]
+    fields: list[SourceField]
+    extra: dict[str, str]
+    total: Decimal | None  # the stated total, when the mapping has one and the row fills it
+    unexplained: Decimal = ZERO  # stated total minus the categories (0 when they agree)
+
+
+@dataclass
+class Hints:
+    """What the importer knows about a file besides its content."""
+
+    name: ReportName | None = None  # from the 平台_店铺_报告名_时间 convention
+    store: StoreRef | None = None  # the existing store the user named with --account
+    account: str = ""  # the --account text as given (a new store's name when no store has it)
+
+    @classmethod
+    def of(cls, payload: dict) -> Hints:
+        hints = payload.get("hints") if isinstance(payload, dict) else None
+        return hints if isinstance(hints, Hints) else cls()
+
+
+def store_for_file(hints: Hints, platform: str, file_name: str, region: str = "", currency: str = "",
+                   timezone: str = "UTC", label: str = "") -> StoreRef:
+    """The store of a file that does not name one: --account, else the file name's 店铺 part."""
+    if hints.store is not None:
+        if hints.store.platform != platform:
+            raise SourceError(f"{file_name} is a {platform} report, but --account {hints.account!r} is a "
+                              f"{hints.store.platform} store")
+        return hints.store
+    if hints.account:
+        return StoreRef(platform, hints.account, region, hints.account, currency, timezone)
+    if hints.name is not None and hints.name.platform == platform:
+        name = f"{label or platform.capitalize()} {hints.name.store}"
+        return StoreRef(platform, hints.name.store, region, name, currency, timezone)
+    raise SourceError(
+        f"{file_name} does not say which store it belongs to: import it with --account STORE, or rename it "
+        f"平台_店铺_报告名_时间 (e.g. {label or platform.capitalize()}_MyShop_settlement_2025-01.xlsx)")
+
+
+def data_rows(rows: Sequence[Sequence[object]], start: int, first_column: int | None = None
+              ) -> Iterator[tuple[int, Sequence[object]]]:
+    """(row number from 1, row) after the header: blank rows and total rows (合计 / Total) skipped."""
+    for i in range(start, len(rows)):
+        row = rows[i]
+        if all(cells.blank(c) for c in row):
+            continue
+        if is_total_row(row, first_column):
+            continue
+        yield i + 1, row
+
+
+def is_total_row(row: Sequence[object], first_column: int | None = None) -> bool:
+    """A row whose first filled cell is a totals label (合计, 总计, Total…)."""
+    for i, cell in enumerate(row):
+        if first_column is not None and i < first_column:
+            continue
+        if cells.blank(cell):
+            continue
+        text = str(cell).strip().lower().rstrip(":：")
+        return text in TOTAL_WORDS or text.startswith(("合计", "总计"))
+    return False
+
+
+def cell(row: Sequence[object], located: Located, name: str) -> object:
+    i = located.index.get(name)
+    return row[i] if i is not None and i < len(row) else ""
+
+
+def split(row: Sequence[object], located: Located, mapping: Mapping, row_label: str = "",
+          dynamic: dict[str, tuple[str, ...]] | None = None) -> Split:
+    """A data row → category amounts, drill-down fields and extra text, exactly. `dynamic`: more
+    category → columns for this row only (a column whose category depends on the row, like TikTok's
+    Adjustment amount)."""
+    amounts: dict[str, Decimal] = {}
+    fields: list[SourceField] = []
+    index = located.index
+    headers = located.headers
+    groups = ((False, mapping.categories), (True, mapping.nearest))
+    if dynamic:
+        groups = (*groups, (False, dynamic))
+    try:
+        for flagged, group in groups:
+            for category, columns in group.items():
+                for column in columns:
+                    i = index.get(column)
+                    if i is None or i >= len(row):
+                        continue
+                    value = cells.money(row[i])
+                    if value:
+                        amounts[category] = amounts.get(category, ZERO) + value
+                        fields.append(SourceField(headers[i].strip(), value, category, flagged))
+        for column in (*mapping.subtotals, *mapping.info):
+            i = index.get(column)
+            if i is not None and i < len(row):
+                value = cells.money(row[i])
+                if value:
+                    fields.append(SourceField(headers[i].strip(), value, None))
+        total = None
+        if mapping.total is not None and mapping.total in index and index[mapping.total] < len(row):
+            raw = row[index[mapping.total]]
+            total = None if cells.blank(raw) else cells.money(raw)
+    except SourceError as exc:
+        raise SourceError(f"{row_label}{exc}") from exc
+    extra: dict[str, str] = {}
+    loose: list[tuple[str, Decimal]] = []
+    for i, header in located.unknown:
+        if i >= len(row) or cells.blank(row[i]):
+            continue
+        value = row[i]
+        amount = _maybe_money(value)
+        if amount is None:
+            extra[header.strip()] = value.isoformat() if hasattr(value, "isoformat") else str(value).strip()
+        elif amount:
+            loose.append((header.strip(), amount))
+    counted = sum(amounts.values(), ZERO)
+    unexplained = ZERO if total is None else total - counted
+    if loose and total is not None and unexplained and sum(a for _, a in loose) == unexplained:
+        for header, amount in loose:
+            category = "other_income" if amount > 0 else "other_platform_fee"
+            amounts[category] = amounts.get(category, ZERO) + amount
+            fields.append(SourceField(header, amount, category, True))
+        unexplained = ZERO
+    else:
+        fields.extend(SourceField(header, amount, None, True) for header, amount in loose)
+    return Split({k: v for k, v in amounts.items() if v}, fields, extra, total, unexplained)
+
+
+def _maybe_money(value: object) -> Decimal | None:
+    """An amount if the cell is one (a number, or text that reads as an amount), else None. Long digit
+    strings without a decimal point are IDs (tracking numbers, SKU IDs), not money."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return cells.money(value) if abs(value) < 1e9 else None
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    digits = sum(ch.isdigit() for ch in text)
+    if not digits or len(text) > 32 or (digits > 9 and "." not in text):
+        return None
+    try:
+        return cells.money(text)
+    except SourceError:
+        return None
+
+
+@dataclass
+class Context:
+    """What a table adapter works with while reading one file."""
+
+    file: str
+    hints: Hints
+    captured_at: object  # datetime: when the file arrived
+
+
+class TableAdapter:
+    """A report layout found by its header row in a sheet of a CSV or spreadsheet file.
+
+    Subclasses set `name`, `version`, `report_type`, `columns` (the header spec; its required columns
+    identify the layout), optionally `sheets` (sheet names to look at, normalised; empty: every sheet)
+    and implement `read(ctx, sheet, rows, header_at, located) -> (lines, totals)`."""
+
+    name = ""
+    version = 1
+    report_type = ""
+    columns: Columns
+    sheets: tuple[str, ...] = ()
+    scan = 15  # how many rows from the top may come before the header (banners, a summary row)
+
+    def recognizes(self, src) -> bool:
+        if src.kind != "file" or not isinstance(src.payload, dict):
+            return False
+        book = tables.workbook_of(src.payload)
+        return book is not None and bool(self.matching(book))
+
+    def matching(self, book: tables.Workbook) -> list[tuple[str, int, Located]]:
+        wanted = {norm(s) for s in self.sheets}
+        found = []
+        for sheet in book.sheet_names:
+            if wanted and norm(sheet) not in wanted:
+                continue
+            try:
+                top = book.first_rows(sheet, self.scan)
+            except SourceError:
+                continue
+            hit = self.columns.find_header(top, self.scan)
+            if hit is not None and self.accepts(sheet, hit[1]):
+                found.append((sheet, hit[0], hit[1]))
+        return found
+
+    def accepts(self, sheet: str, located: Located) -> bool:
+        """A last word on a header that has the required columns (to tell similar layouts apart)."""
+        return True
+
+    def parse(self, src) -> ParseResult:
+        book = tables.workbook_of(src.payload)
+        if book is None:
+            raise SourceError(src.payload.get("_workbook_error") or "not a table")
+        ctx = Context(book.name, Hints.of(src.payload), src.captured_at)
+        lines: list = []
+        totals: list = []
+        for sheet, header_at, located in self.matching(book):
+            got_lines, got_totals = self.read(ctx, sheet, book.rows(sheet), header_at, located)
+            lines += got_lines
+            totals += got_totals
+        if not lines and not totals:
+            raise SourceError(f"{book.name}: the {self.report_type or self.name} sheet has no data rows")
+        return ParseResult(self.name, self.version, lines, totals=totals, report_type=self.report_type)
+
+    def read(self, ctx: Context, sheet: str, rows: list, header_at: int, located: Located):
+        raise NotImplementedError

@@ -1,0 +1,3 @@
+"""Placeholder: adapters for this source arrive in the sources issue."""
+
+ADAPTERS: tuple = ()
