@@ -183,7 +183,7 @@ def split(row: Sequence[object], located: Located, mapping: Mapping, row_label: 
             raw = row[index[mapping.total]]
             total = None if cells.blank(raw) else cells.money(raw)
     except SourceError as exc:
-        raise SourceError(f"{row_label}{exc}") from exc
+        raise type(exc)(f"{row_label}{exc}") from exc
     extra: dict[str, str] = {}
     loose: list[tuple[str, Decimal]] = []
     for i, header in located.unknown:

@@ -252,7 +252,7 @@ class _TikTokExport(TableAdapter):
             try:
                 line = self._line(ctx, row, located, mapping, where)
             except SourceError as exc:
-                raise SourceError(str(exc) if str(exc).startswith(ctx.file) else where + str(exc)) from exc
+                raise type(exc)(str(exc) if str(exc).startswith(ctx.file) else where + str(exc)) from exc
             if line is None:
                 continue
             if store is None:

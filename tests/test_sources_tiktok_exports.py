@@ -1,0 +1,243 @@
+"""TikTok settlement exports: US "Order details", cross-border income, on-hold sheet. Category totals to the cent."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+
+from companion.sources.cells import MangledId
+from companion.sources.model import IN_TRANSIT, SETTLED, SKU_SPLIT, SPLIT, SourceError, StoreRef
+from tests.tables import categories_match_settlement, csv_bytes, parse, totals, xlsx
+
+D = Decimal
+US_HEADER = [
+    "Statement date (UTC)", "Statement ID", "Payment ID", "Status", "Currency", "Type", "Order/adjustment ID  ",
+    "SKU ID", "Quantity", "Product name", "SKU name", "Seller SKU", "Order created date", "Order delivery date",
+    "Total settlement amount", "Net sales", "Gross sales", "Gross sales refund", "Seller discount",
+    "Seller discount refund", "Shipping", "TikTok Shop shipping fee", "Fulfilled by TikTok Shop (FBT) shipping fee",
+    "FBT fulfillment fee", "FBT fulfillment fee reimbursement", "Customer shipping fee offset",
+    "Signature confirmation service fee", "Shipping insurance fee", "Customer-paid shipping fee",
+    "Customer-paid shipping fee refund", "TikTok Shop shipping incentive", "TikTok Shop shipping incentive refund",
+    "Shipping fee subsidy", "Return shipping fee", "Fees", "Transaction fee", "Referral fee",
+    "Refund administration fee", "Affiliate commission", "Affiliate partner commission",
+    "Affiliate Shop Ads commission", "Affiliate Partner shop ads commission", "Co-funded promotion (seller-funded)",
+    "Campaign service fee", "Adjustment amount", "Adjustment reason", "Related order ID", "Customer payment",
+    "Customer refund", "Platform discounts", "Platform discounts refund", "Sales tax payment", "Sales tax refund",
+]
+
+
+def us_row(**values) -> list:
+    """A row of the US sheet: every money column present (0 when not given), as real exports write them."""
+    names = {
+        "date": "Statement date (UTC)", "statement": "Statement ID", "type": "Type", "id": "Order/adjustment ID  ",
+        "sku": "SKU ID", "qty": "Quantity", "seller_sku": "Seller SKU", "created": "Order created date",
+        "total": "Total settlement amount", "net": "Net sales", "gross": "Gross sales",
+        "gross_refund": "Gross sales refund", "discount": "Seller discount",
+        "discount_refund": "Seller discount refund",
+        "shipping": "Shipping", "tts_ship": "TikTok Shop shipping fee",
+        "fbt_ship": "Fulfilled by TikTok Shop (FBT) shipping fee", "fbt_fulfil": "FBT fulfillment fee",
+        "fbt_reimb": "FBT fulfillment fee reimbursement", "offset": "Customer shipping fee offset",
+        "cust_ship": "Customer-paid shipping fee", "cust_ship_refund": "Customer-paid shipping fee refund",
+        "incentive": "TikTok Shop shipping incentive", "subsidy": "Shipping fee subsidy",
+        "return_ship": "Return shipping fee", "fees": "Fees", "txn": "Transaction fee", "referral": "Referral fee",
+        "refund_admin": "Refund administration fee", "affiliate": "Affiliate commission",
+        "partner": "Affiliate partner commission", "shop_ads": "Affiliate Shop Ads commission",
+        "cofunded": "Co-funded promotion (seller-funded)", "campaign": "Campaign service fee",
+        "adj": "Adjustment amount", "reason": "Adjustment reason", "related": "Related order ID",
+        "cust_pay": "Customer payment", "platform_disc": "Platform discounts", "tax": "Sales tax payment",
+    }
+    row = {h: "0" for h in US_HEADER}
+    row.update({"Statement date (UTC)": "2025/10/06", "Statement ID": "7400000000000001",
+                "Payment ID": "PAY0001", "Status": "Paid", "Currency": "USD", "Quantity": "", "SKU ID": "",
+                "Product name": "", "SKU name": "", "Seller SKU": "", "Order created date": "",
+                "Order delivery date": "", "Adjustment reason": "", "Related order ID": ""})
+    for key, value in values.items():
+        row[names[key]] = value
+    return [row[h] for h in US_HEADER]
+
+
+US_ROWS = [
+    us_row(type="Order", id="576900000000000101", sku="1729000000000000001", qty="2", seller_sku="MUG-RED",
+           created="2025/09/28", total="29.35", net="36.00", gross="40.00", discount="-4.00", shipping="1.00",
+           cust_ship="5.99", tts_ship="-5.99", incentive="1.00", subsidy="1.00", fees="-7.65", txn="-1.17",
+           referral="-2.88", affiliate="-3.60", cust_pay="40.99", platform_disc="2.00", tax="3.20"),
+    us_row(type="Order", id="576900000000000101", sku="1729000000000000002", qty="1", seller_sku="MUG-BLUE",
+           created="2025/09/28", total="12.10", net="15.50", gross="15.50", fees="-3.40", txn="-0.45",
+           referral="-1.24", partner="-0.78", shop_ads="-0.93"),
+    us_row(type="Order", id="576900000000000202", sku="1729000000000000003", qty="1", created="2025/09/20",
+           total="-13.59", net="0.00", gross="25.00", gross_refund="-25.00", discount="-2.50", discount_refund="2.50",
+           shipping="-11.19", cust_ship="4.99", cust_ship_refund="-4.99", tts_ship="-4.99", return_ship="-6.20",
+           fees="-2.40", referral="-2.00", refund_admin="-0.40"),
+    us_row(type="Order", id="576900000000000303", sku="1729000000000000004", qty="3", created="2025/10/01",
+           total="42.51", net="60.00", gross="60.00", shipping="-9.15", fbt_ship="-7.50", fbt_fulfil="-3.25",
+           fbt_reimb="1.10", offset="0.50", fees="-8.34", txn="-1.74", referral="-4.80", cofunded="-1.20",
+           campaign="-0.60"),
+    us_row(type="FBT warehouse service fee using GMV payment", id="7123000000000000001", total="-12.40",
+           adj="-12.40", reason="FBT warehouse service fee"),
+    us_row(type="Chargeback", id="7123000000000000002", total="-25.00", adj="-25.00", reason="Chargeback",
+           related="576900000000000404"),
+    us_row(type="Logistics reimbursement", id="7123000000000000003", total="8.00", adj="8.00",
+           reason="Lost package", date="2025/10/13", statement="7400000000000002"),
+]
+US_EXPECTED = {
+    "sales": D("140.50"), "promo_discount": D("-5.50"), "buyer_shipping": D("5.99"), "income_refund": D("-22.50"),
+    "platform_fee": D("-4.38"), "platform_logistics": D("-26.33"), "promotion_fee": D("-11.32"), "ad_fee": D("-0.93"),
+    "adjustment": D("-17.00"), "storage_fee": D("-12.40"), "other_platform_fee": D("-5.16"),
+    "settlement_amount": D("40.97"),
+}
+NAME = "TikTok本土_MugHouse_结算报告_2025-10"
+
+
+def us_workbook(rows=US_ROWS, wrong_dimension=True) -> bytes:
+    summary = [["Settlement summary"], ["Total settlement amount", "40.97"]]
+    return xlsx({"Summary": summary, "Order details": [US_HEADER, *rows], "Reserve Details": [["Reserve ID"]]},
+                wrong_dimension=wrong_dimension)
+
+
+@pytest.mark.parametrize("name, content", [
+    (f"{NAME}.xlsx", us_workbook()),
+    (f"{NAME}.csv", csv_bytes([US_HEADER, *US_ROWS])),
+    (f"{NAME}.csv", csv_bytes([US_HEADER, *US_ROWS], encoding="gb18030")),
+    (f"{NAME}.csv", csv_bytes([US_HEADER, *US_ROWS, US_ROWS[1]])),  # a repeated row: the same line once
+])
+def test_us_order_details_every_category_to_the_cent(name, content):
+    result = parse(name, content)
+    assert result.report_type == "order_details"
+    assert totals(result) == US_EXPECTED
+    categories_match_settlement(result)
+    keys = {line.key for line in result.lines}
+    assert len(keys) == 7
+    first = next(line for line in result.lines if line.sku_id == "1729000000000000001")
+    assert first.store == StoreRef("tiktok", "MugHouse", "US", "TikTok US MugHouse", "USD", "America/Los_Angeles")
+    assert first.key == ("sku", "7400000000000001", "576900000000000101", "1729000000000000001")
+    assert (first.status, first.detail, first.reference, first.statement_id) == (
+        SETTLED, SKU_SPLIT, "576900000000000101", "7400000000000001")
+    assert (first.order_id, first.quantity, first.msku) == ("576900000000000101", 2, "MUG-RED")
+    assert first.settled_time == datetime(2025, 10, 6, tzinfo=UTC)
+    assert first.order_time == datetime(2025, 9, 28, tzinfo=UTC)
+    # drill-down: every original field with its category; informational columns kept, not counted
+    fields = {f.name: (f.amount, f.category, f.unmapped) for f in first.fields}
+    assert fields["Gross sales"] == (D("40.00"), "sales", False)
+    assert fields["Shipping fee subsidy"] == (D("1.00"), "promo_discount", False)
+    assert fields["TikTok Shop shipping incentive"] == (D("1.00"), None, False)  # part of the subsidy
+    assert fields["Net sales"] == (D("36.00"), None, False)  # a subtotal, never added again
+    assert fields["Customer payment"] == (D("40.99"), None, False)
+    fbt = next(line for line in result.lines if line.reference == "576900000000000303")
+    assert {f.name: f.unmapped for f in fbt.fields if f.category == "platform_logistics"} == {
+        "Fulfilled by TikTok Shop (FBT) shipping fee": True, "FBT fulfillment fee": True,
+        "FBT fulfillment fee reimbursement": False, "Customer shipping fee offset": True}
+    storage = next(line for line in result.lines if line.reference == "7123000000000000001")
+    assert storage.amounts == {"storage_fee": D("-12.40")} and storage.order_id is None
+    chargeback = next(line for line in result.lines if line.reference == "7123000000000000002")
+    assert chargeback.order_id == "576900000000000404" and chargeback.extra["Adjustment reason"] == "Chargeback"
+
+
+def test_sku_ids_mangled_by_a_spreadsheet_are_refused_not_guessed():
+    rows = [list(r) for r in US_ROWS]
+    rows[2][US_HEADER.index("SKU ID")] = "1.729E+18"
+    with pytest.raises(MangledId, match=r"row 4: SKU ID '1.729E\+18' was turned into a number"):
+        parse(f"{NAME}.csv", csv_bytes([US_HEADER, *rows]))
+
+
+def test_a_file_without_a_store_asks_for_one():
+    with pytest.raises(SourceError, match="does not say which store it belongs to: import it with --account"):
+        parse("settlement.xlsx", us_workbook())
+    result = parse("settlement.xlsx", us_workbook(), account="Mug House US")
+    assert result.lines[0].store.name == "Mug House US" and result.lines[0].store.external_id == "Mug House US"
+    existing = StoreRef("tiktok", "7495100000000000001", "US", "TikTok US 7495100000000000001", "USD",
+                        "America/Los_Angeles")
+    result = parse("settlement.xlsx", us_workbook(), account=existing.name, store=existing)
+    assert {line.store for line in result.lines} == {existing}
+    shein = StoreRef("shein", "S1", name="SHEIN S1")
+    with pytest.raises(SourceError, match="is a tiktok report, but --account 'SHEIN S1' is a shein store"):
+        parse("settlement.xlsx", us_workbook(), account="SHEIN S1", store=shein)
+
+
+CB_HEADER = [
+    "Order/adjustment ID", "Type ", "Order created time(UTC)", "Order settled time(UTC)", "Currency",
+    "Total settlement amount", "Total revenue", "Subtotal after seller discounts", "Subtotal before discounts",
+    "Seller discounts", "Refund subtotal after seller discounts", "Refund subtotal before seller discounts",
+    "Refund of seller discounts", "Total fees", "Transaction fee", "TikTok Shop commission fee", "Shipping cost",
+    "Actual shipping fee", "Platform shipping fee discount", "Customer shipping fee", "Actual return shipping fee",
+    "Affiliate commission", "Affiliate partner commission", "Affiliate Shop Ads commission", "SFP service fee",
+    "LIVE Specials Service Fee", "Voucher Xtra Service Fee", "Bonus cashback service fee", "SST", "Ajustment amount",
+    "Related order ID", "Customer payment", "Platform discounts",
+]
+
+
+def cb_row(values: dict) -> list:
+    row = {h: "0" for h in CB_HEADER}
+    row.update({"Currency": "MYR", "Order created time(UTC)": "2025-10-02 10:11:12",
+                "Order settled time(UTC)": "2025-10-12 00:00:00", "Related order ID": "", "Type ": "Order"})
+    row.update(values)
+    return [row[h] for h in CB_HEADER]
+
+
+CB_ROWS = [
+    cb_row({"Order/adjustment ID": "580100000000000001", "Total settlement amount": "70.38", "Total revenue": "90.00",
+            "Subtotal after seller discounts": "90.00", "Subtotal before discounts": "100.00",
+            "Seller discounts": "-10.00", "Total fees": "-18.12", "Transaction fee": "-2.25",
+            "TikTok Shop commission fee": "-5.40", "Shipping cost": "-1.50", "Actual shipping fee": "-6.50",
+            "Platform shipping fee discount": "2.00", "Customer shipping fee": "3.00",
+            "Affiliate commission": "-4.50", "SFP service fee": "-2.70", "Voucher Xtra Service Fee": "-1.80",
+            "SST": "-1.47", "Customer payment": "93.00", "Platform discounts": "5.00"}),
+    cb_row({"Order/adjustment ID": "580100000000000002", "Total settlement amount": "-22.00",
+            "Refund subtotal after seller discounts": "-18.00", "Refund subtotal before seller discounts": "-20.00",
+            "Refund of seller discounts": "2.00", "Actual return shipping fee": "-4.00", "Shipping cost": "-4.00"}),
+    cb_row({"Order/adjustment ID": "990000000000000001", "Type ": "Platform penalty",
+            "Total settlement amount": "-30.00", "Ajustment amount": "-30.00"}),
+    cb_row({"Order/adjustment ID": "990000000000000002", "Type ": "FBT warehouse service fee",
+            "Total settlement amount": "-9.99", "Ajustment amount": "-9.99"}),
+    cb_row({"Order/adjustment ID": "990000000000000003", "Type ": "Shipping fee rebate",
+            "Total settlement amount": "3.33", "Ajustment amount": "3.33", "Related order ID": "580100000000000001"}),
+]
+
+
+def test_cross_border_income_layout_every_category_to_the_cent():
+    result = parse("TikTok跨境_MY Gadgets_income_2025-10.xlsx", xlsx({"Sheet1": [CB_HEADER, *CB_ROWS]}))
+    assert result.report_type == "income"
+    assert totals(result) == {
+        "sales": D("100.00"), "promo_discount": D("-8.00"), "buyer_shipping": D("3.00"),
+        "income_refund": D("-18.00"), "platform_fee": D("-9.90"), "platform_logistics": D("-10.50"),
+        "other_platform_fee": D("-6.75"), "sales_tax": D("-1.47"), "penalty": D("-30.00"),
+        "storage_fee": D("-9.99"), "adjustment": D("3.33"), "settlement_amount": D("11.72"),
+    }
+    categories_match_settlement(result)
+    line = result.lines[0]
+    assert (line.store.region, line.store.timezone, line.currency) == ("CB", "Asia/Shanghai", "MYR")
+    assert line.settled_time == datetime(2025, 10, 12, tzinfo=UTC)
+    assert line.order_time == datetime(2025, 10, 2, 10, 11, 12, tzinfo=UTC)
+    assert result.lines[4].order_id == "580100000000000001"
+
+
+UNSETTLED_BANNER = [
+    ["Unsettled order and adjustment"], ["Shop: MugHouse"], ["Exported at 2025-11-02 08:00 (UTC)"],
+    ["Amounts are estimates until settlement"],
+]
+UNSETTLED_HEADER = [
+    "Order/adjustment ID", "Type", "Order created time", "Currency", "Total estimated settlement amount", "Gross sales",
+    "Seller discount", "Shipping", "TikTok Shop shipping fee", "Customer-paid shipping fee", "Fees", "Referral fee",
+    "Transaction fee", "Unsettled reason", "Estimated settlement time"]
+
+
+def test_unsettled_sheet_with_banner_rows_and_slashes():
+    rows = [
+        ["576900000000000909", "Order", "2025-10-30 09:00:00", "USD", "16.50", "20.00", "/", "/", "-4.99", "4.99",
+         "-3.50", "-2.50", "-1.00", "Waiting for delivery", "2025-11-15"],
+        ["576900000000000910", "Order", "2025-10-31 09:00:00", "USD", "8.10", "10.00", "-1.00", "/", "/", "/",
+         "-0.90", "-0.60", "-0.30", "Delivered, awaiting settlement", "2025-11-08"],
+    ]
+    content = xlsx({"Unsettled order and adjustment": [*UNSETTLED_BANNER, UNSETTLED_HEADER, *rows]})
+    result = parse("TikTok_MugHouse_待结算_2025-11.xlsx", content)
+    assert result.report_type == "unsettled"
+    assert totals(result) == {"sales": D("30.00"), "promo_discount": D("-1.00"), "buyer_shipping": D("4.99"),
+                              "platform_logistics": D("-4.99"), "promotion_fee": D("-3.10"),
+                              "other_platform_fee": D("-1.30"), "settlement_amount": D("24.60")}
+    categories_match_settlement(result)
+    line = result.lines[0]
+    assert (line.status, line.detail, line.settled_time, line.key) == (
+        IN_TRANSIT, SPLIT, None, ("unsettled", "576900000000000909", ""))
+    assert line.extra["Unsettled reason"] == "Waiting for delivery"
+    assert line.extra["Estimated settlement time"] == "2025-11-15T00:00:00+00:00"
