@@ -81,6 +81,28 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("sync", help="ask the running daemon to run Sync Settlement")
     _common(p)
     p.add_argument("--account")
+
+    for kind, what, columns in (
+            ("costs", "SKU unit costs", "sku_id,unit_cost,currency[,effective_from][,msku]"),
+            ("fees", "custom fees (store, product or order)", "level,account,target,month,amount,currency[,name]"),
+            ("fx", "dated exchange rates", "date,from,to,rate")):
+        p = sub.add_parser(kind, help=f"{what}: import FILE.csv ({columns})")
+        _common(p)
+        actions = p.add_subparsers(dest="figures_command", required=True, metavar="ACTION")
+        q = actions.add_parser("import", help=f"import {what} from a CSV file with columns {columns}")
+        q.add_argument("file", metavar="FILE.csv")
+        q.add_argument("--json", action="store_true")
+        _common(q, nested=True)
+
+    p = sub.add_parser("reconcile", help="compare stored lines with the totals the platforms state")
+    _common(p)
+    p.add_argument("--account")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("reparse", help="re-run the current adapters over the stored raw captures and files")
+    _common(p)
+    p.add_argument("--site", help="only captures of this site (tiktok, temu, shein, import)")
+    p.add_argument("--json", action="store_true")
     return parser
 
 
@@ -294,5 +316,75 @@ def cmd_sync(args) -> int:
     return 0
 
 
+def cmd_figures(args) -> int:
+    from companion import seller_figures
+    from companion.ledger.inputs import InputError
+    from companion.store import stores
+    from companion.store.writer import run_inline
+
+    cfg = _cfg(args)
+    path = Path(args.file)
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        raise UserError(f"{args.file}: cannot be read ({exc.strerror or exc})", 2) from exc
+    base = _daemon(cfg, required=False)
+    if base:
+        res = _call(cfg, base, "POST", f"/api/figures/{args.command}",
+                    {"name": path.name, "content_base64": base64.b64encode(content).decode()})
+    else:
+        db = _open_db(cfg)
+        try:
+            rows = seller_figures.read(args.command, path.name, content)
+            saved = run_inline(db, seller_figures.save, args.command, rows)
+        except InputError as exc:
+            raise UserError(str(exc), 2) from exc
+        except stores.UnknownAccount as exc:
+            raise UserError(f"{path.name}: {exc}", 2) from exc
+        res = {"file": path.name, "kind": args.command, **saved.json()}
+    res["file"] = args.file
+    if args.json:
+        print(json.dumps(res, ensure_ascii=False))
+    else:
+        print(f"{args.file}: {args.command}: {res['added']} added, {res['updated']} updated, {res['skipped']} skipped")
+    return 0
+
+
+def cmd_reconcile(args) -> int:
+    from companion import reconcile
+    from companion.store.stores import UnknownAccount
+
+    cfg = _cfg(args)
+    _open_db(cfg)
+    try:
+        found = reconcile.run(args.account)
+    except UnknownAccount as exc:
+        raise UserError(str(exc)) from exc
+    if args.json:
+        print(json.dumps(found, ensure_ascii=False))
+    else:
+        for line in reconcile.text(found):
+            print(line)
+    return 1 if found["problems"] else 0
+
+
+def cmd_reparse(args) -> int:
+    from companion import reparse
+
+    cfg = _cfg(args)
+    base = _daemon(cfg, required=False)
+    if base:
+        res = _call(cfg, base, "POST", "/api/reparse", {"site": args.site})
+    else:
+        db = _open_db(cfg)
+        res = reparse.run_offline(db, args.site)
+    if args.json:
+        print(json.dumps(res, ensure_ascii=False))
+    else:
+        print(reparse.text(res))
+    return 0
+
+
 COMMANDS = {"serve": cmd_serve, "import": cmd_import, "report": cmd_report, "reset": cmd_reset,
-            "pair": cmd_pair, "sync": cmd_sync}
+            "pair": cmd_pair, "sync": cmd_sync, "costs": cmd_figures, "fees": cmd_figures, "fx": cmd_figures,
+            "reconcile": cmd_reconcile, "reparse": cmd_reparse}

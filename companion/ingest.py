@@ -157,6 +157,7 @@ def file_input(name: str, content: bytes, *, site: str = "import", url: str = ""
     when = when or datetime.now(UTC)
     cid = capture_id or str(uuid.uuid4())
     raw = _record(cid, site, "file", url, name, when, content, "file")
+    raw.account = hints.account if hints else ""
     payload = {"name": name, "content": content, "hints": hints or hints_for(name)}
     return Incoming(raw, SourceInput("file", site, url, when, payload), source)
 

@@ -1,13 +1,19 @@
-"""The profit report: periods resolved per store time zone, sums from the store, shape from the ledger."""
+"""The profit report: periods resolved per store time zone, sums from the store, figures from the ledger."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from companion.ledger import completeness
 from companion.ledger import report as ledger_report
+from companion.ledger.engine import Inputs, Slice, compute
+from companion.ledger.fx import RateBook, RateMissing
 from companion.ledger.periods import Period, parse_period
-from companion.store import reports, stores
+from companion.store import coverage, reports, seller_inputs, stores
+from companion.store.models import Store
+
+MAX_DAY_SLICES = 4000  # converting currencies slices time by day: about eleven years
 
 
 class ReportError(ValueError):
@@ -21,28 +27,137 @@ def profit_report(period: str = "this-month", basis: str = "settlement", by: str
         raise ReportError(f"basis {basis!r} is not one of: settlement, order")
     if by not in ledger_report.DIMENSIONS:
         raise ReportError(f"--by {by!r} is not one of: store, sku, msku, order")
-    if by == "msku":
-        raise ReportError("--by msku needs the SKU → MSKU mapping, which arrives with cost import; "
-                          "use --by sku for now")
+    if currency is not None:
+        currency = currency.strip().upper()
+        if len(currency) != 3 or not currency.isalpha():
+            raise ReportError(f"--currency {currency!r} is not a currency code (e.g. USD)")
     now = now or datetime.now(UTC)
     targets = [stores.by_name(account)] if account else stores.all_stores()
-    bounds, shown = {}, None
+    shown: Period | None = None
+    bounds: dict[int, tuple[int | None, int | None]] = {}
+    periods: dict[int, Period] = {}
     for store in targets:
-        today = now.astimezone(ZoneInfo(store.timezone)).date()
-        p = parse_period(period, today)
+        p = parse_period(period, now.astimezone(ZoneInfo(store.timezone)).date())
         shown = shown or p
-        bounds[store.id] = p.utc_bounds(store.timezone)
+        periods[store.id] = p
+        start, end = p.utc_bounds(store.timezone)
+        bounds[store.id] = (reports.ms(start), reports.ms(end))
     if shown is None:
         shown = parse_period(period, now.date())
-    groups = reports.group_sums(basis, by, bounds)
+    spans = _spans(basis, targets, periods)
+    cost_days = seller_inputs.cost_dates()
+    cuts: dict[int, list[int]] = {}
+    slices: dict[int, list[Slice]] = {}
+    fee_months: dict[int, set[str]] = {}
+    for store in targets:
+        if store.id not in spans:
+            continue
+        first, last = spans[store.id]
+        cuts[store.id], slices[store.id] = _slicing(store.timezone, first, last, cost_days, by_day=bool(currency))
+        fee_months[store.id] = _fee_months(periods[store.id], first, last)
+    buckets = reports.buckets(basis, by, {s: bounds[s] for s in cuts}, cuts)
+    costs, mapped = seller_inputs.cost_versions()
+    msku_of_sku = {**reports.sku_mskus([s.id for s in targets]), **mapped}  # the seller's mapping wins
+    fees = seller_inputs.fees_for(list(fee_months), set().union(*fee_months.values()) if fee_months else set())
+    links = {}
+    for fee in fees:
+        if fee.level in ("product", "order") and by in (("order",) if fee.level == "product" else ("sku", "msku")):
+            skus = {sku for sku, msku in msku_of_sku.items() if msku == fee.target}
+            links[(fee.level, fee.store_id, fee.target)] = reports.fee_links(fee.level, fee.store_id, fee.target,
+                                                                             skus)
+    estimates = {}
+    if basis == "order":
+        for b in buckets:
+            if b.zero_unsettled and b.sku and (b.store_id, b.sku, b.currency) not in estimates:
+                guess = reports.last_settled(b.store_id, b.sku, b.currency)
+                if guess is not None:
+                    estimates[(b.store_id, b.sku, b.currency)] = guess
+    inputs = Inputs(
+        by=by, store_names={s.id: s.name for s in targets}, slices=slices, buckets=buckets, costs=costs,
+        msku_of_sku=msku_of_sku, fees=fees, fee_months=fee_months, estimates=estimates, links=links,
+        currency=currency,
+        rates=RateBook(seller_inputs.rates()) if currency else None)
+    try:
+        result = compute(inputs)
+    except RateMissing as exc:
+        raise ReportError(str(exc)) from exc
+    out = ledger_report.build(basis, _period_json(shown), by, result)
     if currency:
-        other = sorted({g.currency for g in groups} - {currency.upper()})
-        if other:
-            raise ReportError(
-                f"the data is in {', '.join(other)}; converting to {currency.upper()} needs exchange rates, "
-                "which this version cannot import yet"
-            )
-    return ledger_report.build(basis, _period_json(shown), by, groups)
+        out["currency"] = currency
+    out["completeness"] = completeness_rows(targets, periods, spans)
+    return out
+
+
+def _spans(basis: str, targets: list[Store], periods: dict[int, Period]) -> dict[int, tuple[date, date]]:
+    """Per store, the local days the report covers: the period's, or for `all` those with lines."""
+    spans: dict[int, tuple[date, date]] = {}
+    open_ended = [s.id for s in targets if periods[s.id].first is None or periods[s.id].last is None]
+    ranges = reports.time_range(basis, open_ended) if open_ended else {}
+    for store in targets:
+        p = periods[store.id]
+        zone = ZoneInfo(store.timezone)
+        first, last = p.first, p.last
+        if first is None or last is None:
+            found = ranges.get(store.id)
+            if found is None:
+                continue
+            lo = datetime.fromtimestamp(found[0] / 1000, UTC).astimezone(zone).date()
+            hi = datetime.fromtimestamp(found[1] / 1000, UTC).astimezone(zone).date()
+            first, last = first or lo, last or hi
+            if last < first:
+                continue
+        spans[store.id] = (first, last)
+    return spans
+
+
+def _slicing(tz: str, first: date, last: date, cost_days: list[date], by_day: bool
+             ) -> tuple[list[int], list[Slice]]:
+    """Cut instants inside [first, last] (local days) and the slice each cut starts."""
+    zone = ZoneInfo(tz)
+    starts: set[date] = set()
+    month = date(first.year, first.month, 1)
+    while month <= last:
+        if month > first:
+            starts.add(month)
+        month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+    starts.update(d for d in cost_days if first < d <= last)
+    if by_day:
+        if (last - first).days > MAX_DAY_SLICES:
+            raise ReportError(f"converting currencies works day by day; {first}..{last} is too long: "
+                              "report a shorter period")
+        starts.update(first + timedelta(days=i) for i in range(1, (last - first).days + 1))
+    ordered = sorted(starts)
+    cuts = [reports.ms(datetime.combine(d, time.min, zone)) for d in ordered]
+    slices = [Slice(first.strftime("%Y-%m"), first)] + [Slice(d.strftime("%Y-%m"), d) for d in ordered]
+    return cuts, slices  # type: ignore[return-value]
+
+
+def _fee_months(p: Period, first: date, last: date) -> set[str]:
+    """Months whose first day lies in the period: their custom fees count."""
+    months = set()
+    month = date(first.year, first.month, 1)
+    while month <= last:
+        if month >= first:
+            months.add(month.strftime("%Y-%m"))
+        month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+    return months
+
+
+def completeness_rows(targets: list[Store], periods: dict[int, Period], spans: dict[int, tuple[date, date]]
+                      ) -> list[dict]:
+    seen = coverage.by_store_month([s.id for s in targets])
+    rows = []
+    for store in targets:
+        if store.id not in spans:
+            continue
+        first, last = spans[store.id]
+        month = date(first.year, first.month, 1)
+        while month <= last:
+            label = month.strftime("%Y-%m")
+            rows.append({"account": store.name, "month": label,
+                         **completeness.status(store.platform, seen.get((store.id, label), set()))})
+            month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+    return rows
 
 
 def _period_json(p: Period) -> dict:

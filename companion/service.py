@@ -116,6 +116,27 @@ class Service:
 
         return await importer.import_one_async(self, name, content, account)
 
+    async def import_figures(self, kind: str, name: str, content: bytes) -> dict:
+        """Costs, custom fees or exchange rates from a CSV file: all rows or none."""
+        from companion import seller_figures
+        from companion.ledger.inputs import InputError
+
+        if kind not in seller_figures.KINDS:
+            raise ServiceError(f"unknown figures {kind!r}: costs, fees or fx", 404)
+        try:
+            rows = await self.read(seller_figures.read, kind, name, content)
+            saved = await self.writer.run(seller_figures.save, kind, rows)
+        except InputError as exc:
+            raise ServiceError(str(exc), 422) from exc
+        except stores.UnknownAccount as exc:
+            raise ServiceError(f"{name}: {exc}", 404) from exc
+        return {"file": name, "kind": kind, **saved.json()}
+
+    async def reparse(self, site: str | None) -> dict:
+        from companion import reparse
+
+        return await reparse.run_in_daemon(self, site)
+
     async def reset(self, account: str | None) -> settlements.WriteResult:
         try:
             return await self.writer.run(settlements.reset, account)

@@ -184,25 +184,30 @@ def test_import_error_line_names_the_file_once(db_url, tmp_path):
 
 
 # report -------------------------------------------------------------------------------------------------
-def figures(amount: str) -> dict:
+def figures(amount: str, estimated: str = "0.00") -> dict:
     """A report row body for lines that only carry a net settlement amount (all of it `sales`)."""
     categories = {k: "0.00" for k in CATEGORY_KEYS}
     categories["sales"] = amount
     return {"quantity": 0, "categories": categories, "settlement_amount": amount, "platform_income": amount,
             "platform_expense": "0.00", "tax": "0.00", "custom_fees": "0.00", "cost": "0.00",
-            "gross_profit": amount}
+            "gross_profit": amount, "estimated": estimated, "allocated": "0.00"}
 
 
-def expected(basis: str, first: str | None, last: str | None, rows: list[tuple[str, str, str]]) -> dict:
-    """rows: (account, currency, amount), in account order."""
+def expected(basis: str, first: str | None, last: str | None, rows: list[tuple]) -> dict:
+    """rows: (account, currency, amount[, of which from unsettled lines]), in account order."""
     rep = {"basis": basis, "period": {"from": first, "to": last}, "by": "store",
-           "rows": [{"key": {"account": a}, "currency": c, **figures(m)} for a, c, m in rows],
-           "totals_by_currency": {c: figures(m) for _, c, m in sorted(rows, key=lambda r: r[1])}}
+           "rows": [{"key": {"account": r[0]}, "currency": r[1], **figures(*r[2:])} for r in rows],
+           "totals_by_currency": {r[1]: figures(*r[2:]) for r in sorted(rows, key=lambda r: r[1])}}
     if len(rep["totals_by_currency"]) == 1:
         rep["totals"] = next(iter(rep["totals_by_currency"].values()))
     elif not rows:
         rep["totals"] = figures("0.00")
     return rep
+
+
+def contract_part(rep: dict) -> dict:
+    """The report without the stated rules and the completeness table (checked on their own)."""
+    return {k: v for k, v in rep.items() if k not in ("rules", "completeness")}
 
 
 def money_fields(rep: dict):
@@ -236,15 +241,15 @@ async def test_report_json_periods_and_bases(db_url, tmp_path):
                                                           [(UK, "GBP", "7.77")])),
         # order basis: by placed time, in-transit lines (the 40.00) included
         (("--period", "all", "--basis", "order", "--account", US),
-         expected("order", None, None, [(US, "USD", "170.26")])),
+         expected("order", None, None, [(US, "USD", "170.26", "40.00")])),
         (("--period", "2025-02", "--basis", "order", "--account", US),
          expected("order", "2025-02-01", "2025-02-28", [(US, "USD", "125.50")])),
         (("--period", "2025-02-28", "--basis", "order", "--account", US),
          expected("order", "2025-02-28", "2025-02-28", [(US, "USD", "25.50")])),
         (("--period", "2025-03", "--basis", "order"),
-         expected("order", "2025-03-01", "2025-03-31", [(UK, "GBP", "7.77"), (US, "USD", "44.76")])),
+         expected("order", "2025-03-01", "2025-03-31", [(UK, "GBP", "7.77"), (US, "USD", "44.76", "40.00")])),
         (("--period", "2025-03-18..2025-03-18", "--basis", "order"),
-         expected("order", "2025-03-18", "2025-03-18", [(US, "USD", "40.00")])),
+         expected("order", "2025-03-18", "2025-03-18", [(US, "USD", "40.00", "40.00")])),
         (("--period", "2025-03-18..2025-03-18", "--basis", "settlement"),
          expected("settlement", "2025-03-18", "2025-03-18", [])),
     ]
@@ -252,7 +257,8 @@ async def test_report_json_periods_and_bases(db_url, tmp_path):
     for (args, want), got in zip(cases, results, strict=True):
         assert (got.code, got.err) == (0, ""), args
         rep = got.json
-        assert rep == want, args
+        assert contract_part(rep) == want, args
+        assert rep["rules"][0] == "gross_profit = platform_income + platform_expense + tax + custom_fees + cost"
         assert all(MONEY.match(v) for v in money_fields(rep)), args
         for body in rep["rows"]:
             assert tuple(body["categories"]) == CATEGORY_KEYS == ALL
@@ -268,9 +274,15 @@ async def test_report_json_periods_and_bases(db_url, tmp_path):
     got = await asyncio.gather(*(acli(data, db_url, "report", "--json", "--period", w) for w in words))
     for (word, (first, last)), r in zip(words.items(), got, strict=True):
         assert (r.code, r.err) == (0, ""), word
-        assert r.json == expected("settlement", first.isoformat(), last.isoformat(), []), word
+        assert contract_part(r.json) == expected("settlement", first.isoformat(), last.isoformat(), []), word
     default = await acli(data, db_url, "report", "--json")  # this month, settlement basis, by store
-    assert default.json == expected("settlement", *(d.isoformat() for d in words["this-month"]), [])
+    assert contract_part(default.json) == expected("settlement", *(d.isoformat() for d in words["this-month"]), [])
+    # report completeness per store and month: the order list is TikTok's settlement data; no statement list
+    complete = results[0].json["completeness"]
+    assert complete == [
+        {"account": account, "month": "2025-03", "status": "required_in", "colour": "orange",
+         "present": ["order_list"], "missing_required": [], "missing_optional": ["statements"]}
+        for account in (UK, US)]
 
     bad = await asyncio.gather(*(acli(data, db_url, "report", "--period", p)
                                  for p in ("nonsense", "2025-13", "2025-02-30", "2025-03-31..2025-03-01")))

@@ -8,9 +8,10 @@ from decimal import Decimal
 import pytest
 
 from companion.ledger import categories
+from companion.ledger.engine import Bucket, Inputs, Slice, compute
 from companion.ledger.money import MoneyError, fmt, from_storage, parse_amount, to_storage
 from companion.ledger.periods import PeriodError, parse_period
-from companion.ledger.report import GroupSums, build
+from companion.ledger.report import build
 
 TODAY = date(2026, 11, 22)
 
@@ -66,11 +67,22 @@ def test_days_count_in_the_store_time_zone():
     assert end == datetime(2025, 3, 10, 7, 0, tzinfo=UTC)
 
 
+def _bucket(store_id: int, currency: str, quantity: int, settlement: str, **cats: str) -> Bucket:
+    units = tuple(to_storage(Decimal(cats.get(k, "0"))) for k in categories.PLATFORM)
+    return Bucket(store_id, currency, None, None, None, 0, True, quantity, 0, to_storage(Decimal(settlement)), units)
+
+
+def _report(buckets: list[Bucket], by: str = "store") -> dict:
+    names = {1: "A", 2: "B", 3: "C"}
+    slices = {i: [Slice("2025-01", date(2025, 1, 1))] for i in names}
+    inputs = Inputs(by=by, store_names=names, slices=slices, buckets=buckets)
+    return build("settlement", {"from": "2025-01-01", "to": "2025-01-31"}, by, compute(inputs))
+
+
 def test_report_shape_every_category_two_decimals_and_totals():
-    a = GroupSums({"account": "A"}, "USD", 3, Decimal("10.5"),
-                  {"sales": Decimal("12.5"), "platform_fee": Decimal("-2")})
-    b = GroupSums({"account": "B"}, "USD", 1, Decimal("1"), {"sales": Decimal("1"), "sales_tax": Decimal("-0.125")})
-    rep = build("settlement", {"from": "2025-01-01", "to": "2025-01-31"}, "store", [b, a])
+    a = _bucket(1, "USD", 3, "10.5", sales="12.5", platform_fee="-2")
+    b = _bucket(2, "USD", 1, "1", sales="1", sales_tax="-0.125")
+    rep = _report([b, a])
     assert [r["key"] for r in rep["rows"]] == [{"account": "A"}, {"account": "B"}]
     row = rep["rows"][0]
     assert list(row["categories"]) == list(categories.ALL)
@@ -81,8 +93,8 @@ def test_report_shape_every_category_two_decimals_and_totals():
     assert rep["totals"]["gross_profit"] == "11.38"  # 10.50 + 0.875, summed exactly then rounded
     assert rep["totals"]["tax"] == "-0.13" and rep["totals"]["quantity"] == 4
     assert rep["totals_by_currency"] == {"USD": rep["totals"]}
-    c = GroupSums({"account": "C"}, "GBP", 0, Decimal("1"), {"sales": Decimal("1")})
-    mixed = build("settlement", {"from": None, "to": None}, "store", [a, c])
+    c = _bucket(3, "GBP", 0, "1", sales="1")
+    mixed = _report([a, c])
     assert "totals" not in mixed and sorted(mixed["totals_by_currency"]) == ["GBP", "USD"]
-    empty = build("order", {"from": None, "to": None}, "order", [])
+    empty = _report([], by="order")
     assert empty["rows"] == [] and empty["totals"]["gross_profit"] == "0.00"

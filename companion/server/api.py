@@ -115,6 +115,35 @@ async def import_files(request: web.Request) -> web.Response:
     return web.json_response({"files": summaries, "errors": errors})
 
 
+@routes.post("/api/figures/{kind}")
+async def import_figures(request: web.Request) -> web.Response:
+    body = await _body(request)
+    name = str(body.get("name") or "figures.csv")
+    try:
+        content = base64.b64decode(body.get("content_base64") or "", validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ServiceError(f"{name}: content_base64 is not valid base64") from exc
+    return web.json_response(await _service(request).import_figures(request.match_info["kind"], name, content))
+
+
+@routes.post("/api/reparse")
+async def reparse(request: web.Request) -> web.Response:
+    body = await _body(request)
+    return web.json_response(await _service(request).reparse(body.get("site") or None))
+
+
+@routes.get("/api/reconcile")
+async def reconcile(request: web.Request) -> web.Response:
+    from companion import reconcile as checks
+    from companion.store import stores
+
+    account = request.query.get("account") or None
+    try:
+        return web.json_response(await _service(request).read(checks.run, account))
+    except stores.UnknownAccount as exc:
+        raise ServiceError(str(exc), 404) from exc
+
+
 @routes.get("/api/pairing")
 async def pairing_state(request: web.Request) -> web.Response:
     return web.json_response(await _service(request).pairing_state())

@@ -1,3 +1,416 @@
-"""Placeholder: adapters for this source arrive in the sources issue."""
+"""Temu Seller Center internal JSON (agentseller*.temu.com, seller.kuajingmaihuo.com), as its pages fetch it.
 
-ADAPTERS: tuple = ()
+- `fund/detail/pageSearch` (财务明细): fund movements, each made a line by `temu_exports.fund_line`, so a
+  movement captured here and the same movement imported from the export share one natural key.
+- `settle-flow/sm/unsettle/page-query` (半托管 待处理款项): pending money per PO, and the totals the page states.
+- `settle/detail/full/wait-settlement` (全托管 预估待结算): the pending total only.
+- `seller/auth/userInfo`: the seller's stores (malls) and how each is managed; no lines.
+
+Success is `{success: true, errorCode: 1000000, result: {...}}`; money often `{value: <cents>, currencyCode}`.
+The store is the `mallid` request header (the page sends it), else the mallId of the request or the result.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import datetime
+from decimal import Decimal
+from urllib.parse import urlsplit
+
+from companion.ledger.money import MoneyError, parse_amount
+from companion.sources import cells
+from companion.sources.model import (
+    IN_TRANSIT,
+    SPLIT,
+    Line,
+    ParseResult,
+    SourceError,
+    SourceField,
+    SourceInput,
+    Stated,
+    StoreRef,
+)
+from companion.sources.temu_exports import PLATFORM, TIMEZONE, ZERO, FundKeys, FundRow, explain, fund_line
+from companion.sources.urls import query_params
+
+OK = 1000000
+FUND_PATH = "/api/merchant/fund/detail/pageSearch"
+UNSETTLE_PATH = "/api/xiaowenhou/settle-flow/sm/unsettle/page-query"
+WAIT_PATH = "/api/merchant/settle/detail/full/wait-settlement"
+USER_PATH = "/api/seller/auth/userInfo"
+_HOSTS = {"agentseller-us.temu.com": "US", "agentseller-eu.temu.com": "EU", "agentseller.temu.com": "GLOBAL"}
+_LISTS = ("resultList", "list", "pageItems", "dataList", "data", "records")
+_ORDER_KEYS = ("orderSn", "orderNo", "parentOrderSn", "poSn", "poNo", "subOrderSn", "orderId")
+_PO_KEYS = ("poSn", "parentOrderSn", "poNo", "parentOrderNo", "orderSn", "po")
+# Pending rows: money key → (category, money out). Refunds arrive as positive amounts.
+_PENDING_MONEY = {
+    "productPaymentAmount": ("sales", False), "salesPaymentAmount": ("sales", False),
+    "productRefundAmount": ("income_refund", True), "salesRefundAmount": ("income_refund", True),
+    "shippingPaymentAmount": ("buyer_shipping", False), "freightPaymentAmount": ("buyer_shipping", False),
+    "shippingRefundAmount": ("fee_refund", True), "freightRefundAmount": ("fee_refund", True),
+}
+_PENDING_TOTAL = ("totalAmount", "amount", "unsettleAmount", "settleAmount")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# What every capture shares: the envelope, the store, money and time.
+
+
+def _path(src: SourceInput) -> str:
+    request = src.payload.get("request") if isinstance(src.payload, dict) else None
+    return urlsplit(str((request or {}).get("url") or "")).path if isinstance(request, dict) else ""
+
+
+def _result(src: SourceInput, what: str) -> dict:
+    body = src.payload.get("body")
+    code = body.get("errorCode")
+    if body.get("success") is False or code not in (None, OK, str(OK)):
+        message = body.get("errorMsg") or body.get("error_msg") or ""
+        raise SourceError(f"{what} answered errorCode {code!r}: {message}".strip().rstrip(":"))
+    result = body.get("result")
+    if result is None:
+        return {}
+    if not isinstance(result, dict):
+        raise SourceError(f"{what}: result is not an object")
+    return result
+
+
+def _request_body(request: dict) -> dict:
+    raw = request.get("body")
+    if isinstance(raw, str) and raw.strip().startswith("{"):
+        try:
+            raw = json.loads(raw)
+        except ValueError:
+            return {}
+    return raw if isinstance(raw, dict) else {}
+
+
+def _header(request: dict, name: str) -> str:
+    headers = request.get("headers")
+    pairs: Iterable = ()
+    if isinstance(headers, dict):
+        pairs = headers.items()
+    elif isinstance(headers, list):
+        pairs = [(h.get("name"), h.get("value")) if isinstance(h, dict) else tuple(h)[:2] for h in headers
+                 if isinstance(h, (dict, list, tuple))]
+    return next((str(v) for k, v in pairs if str(k).lower() == name and v not in (None, "")), "")
+
+
+def _mall_id(src: SourceInput, result: dict) -> str:
+    request = src.payload.get("request") or {}
+    body = _request_body(request)
+    for value in (_header(request, "mallid"), body.get("mallId"), body.get("mallid"),
+                  query_params(str(request.get("url") or "")).get("mallId"), result.get("mallId")):
+        if value not in (None, ""):
+            return _id(value)
+    raise SourceError("the capture has no mallid (request header, request or result), so the store is unknown")
+
+
+def _store(src: SourceInput, mall_id: str, currency: str, mall_name: str = "") -> StoreRef:
+    host = urlsplit(str((src.payload.get("request") or {}).get("url") or src.url)).netloc.lower()
+    return StoreRef(PLATFORM, mall_id, _HOSTS.get(host, ""), f"Temu {mall_name or mall_id}", currency, TIMEZONE)
+
+
+def _id(value: object) -> str:
+    """IDs stay text; a JSON number ID is rendered without float formatting."""
+    if isinstance(value, float):
+        raise SourceError(f"ID {value!r} arrived as a float and may have lost digits")
+    return "" if value is None else str(value).strip()
+
+
+def cents(value: dict, what: str) -> tuple[Decimal, str]:
+    """A money object: `value` in integer cents (exactly /100), else its digitalText; and its currency."""
+    currency = str(value.get("currencyCode") or value.get("currency") or "").upper()
+    raw = value.get("value")
+    try:
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            return Decimal(raw).scaleb(-2), currency
+        if isinstance(raw, str) and raw.lstrip("-").isdigit():
+            return Decimal(raw).scaleb(-2), currency
+        if raw is None and value.get("digitalText") is not None:
+            return parse_amount(str(value["digitalText"])), currency
+    except (MoneyError, ArithmeticError) as exc:
+        raise SourceError(f"{what}: {exc}") from exc
+    raise SourceError(f"{what}: {raw!r} is not an amount in cents")
+
+
+def _amount(value: object, what: str) -> tuple[Decimal, str] | None:
+    """An amount from a money object (cents) or a plain number or text (in units); None when absent."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dict):
+        return cents(value, what)
+    try:
+        return parse_amount(value if isinstance(value, (str, int, float)) else str(value)), ""
+    except MoneyError as exc:
+        raise SourceError(f"{what}: {exc}") from exc
+
+
+def _time(value: object, what: str) -> datetime | None:
+    """Milliseconds since the epoch, or a GMT+8 time as text."""
+    if value is None or value == "" or value == 0:
+        return None
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    try:
+        return cells.when(value, TIMEZONE)
+    except SourceError as exc:
+        raise SourceError(f"{what}: {exc}") from exc
+
+
+def _rows(result: dict, what: str) -> list:
+    for key in _LISTS:
+        if key in result and result[key] is not None:
+            rows = result[key]
+            if not isinstance(rows, list):
+                raise SourceError(f"{what}: result.{key} is not a list")
+            return rows
+    return []
+
+
+def _extra(row: dict, used: set[str]) -> dict[str, str]:
+    """Keys nobody maps, kept as text."""
+    extra = {}
+    for key, value in row.items():
+        if key in used or value is None or value == "":
+            continue
+        extra[key] = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return extra
+
+
+def _window(body: dict, *names: str) -> tuple[tuple[str, str], ...]:
+    """The request's filters (time window, types) as a Stated scope."""
+    scope = []
+    for name in names:
+        value = body.get(name)
+        if value in (None, "", []):
+            continue
+        if isinstance(value, int) and not isinstance(value, bool) and value > 1e11:
+            value = _time(value, name).isoformat()  # type: ignore[union-attr]
+        scope.append((name, value if isinstance(value, str) else json.dumps(value, sort_keys=True)))
+    return tuple(scope)
+
+
+class _Endpoint:
+    path = ""
+    version = 1
+
+    def recognizes(self, src: SourceInput) -> bool:
+        return (src.kind == "json" and isinstance(src.payload, dict) and isinstance(src.payload.get("body"), dict)
+                and _path(src).endswith(self.path))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 财务明细: fund movements.
+
+
+class FundDetailPage(_Endpoint):
+    """`POST /api/merchant/fund/detail/pageSearch`: one page of fund movements and the list's total."""
+
+    name = "temu.seller_center.fund_detail"
+    path = FUND_PATH
+
+    def parse(self, src: SourceInput) -> ParseResult:
+        result = _result(src, "fund/detail/pageSearch")
+        mall = _mall_id(src, result)
+        rows = _rows(result, "fund/detail/pageSearch")
+        keys, lines = FundKeys(), []
+        store: StoreRef | None = None
+        for index, row in enumerate(rows):
+            where = f"fund/detail/pageSearch resultList[{index}]"
+            if not isinstance(row, dict):
+                raise SourceError(f"{where} is not an object")
+            try:
+                fund = _fund_row(row)
+            except SourceError as exc:
+                raise SourceError(f"{where}: {exc}") from exc
+            store = store or _store(src, mall, fund.currency)
+            lines.append(fund_line(fund, keys, store))
+        store = store or _store(src, mall, "")
+        body = _request_body(src.payload.get("request") or {})
+        total = result.get("total")
+        totals = []
+        if isinstance(total, int) and not isinstance(total, bool):
+            filters = ("beginTime", "endTime", "fundTypeList", "moneyChangeTypeList", "fundChangeTypeList")
+            scope = (("list", "fund/detail/pageSearch"), *_window(body, *filters))
+            totals.append(Stated(store, "listing", "fund_detail", None, "", src.captured_at, total, scope))
+        stated = {"total": total, "page": body.get("pageNum"), "page_size": body.get("pageSize"), "rows": len(rows)}
+        return ParseResult(self.name, self.version, lines, stated, totals, "fund_detail")
+
+
+_FUND_USED = {"transactionTime", "createTime", "fundTypeDesc", "remark", "currencyType", "currency", "amount",
+              "amountFormat", "moneyChangeType"}
+
+
+def _fund_row(row: dict) -> FundRow:
+    when = _time(row.get("transactionTime"), "transactionTime") or _time(row.get("createTime"), "createTime")
+    if when is None:
+        raise SourceError("the row has no transactionTime")
+    money = _amount(row.get("amountFormat"), "amountFormat") or _amount(row.get("amount"), "amount")
+    if money is None:
+        raise SourceError("the row has no amount")
+    amount, money_currency = money
+    # moneyChangeType 2 is money out; the page writes its amount as a positive number.
+    if str(row.get("moneyChangeType")) == "2" and amount > 0:
+        amount = -amount
+    currency = str(row.get("currencyType") or row.get("currency") or money_currency).upper()
+    if not currency:
+        raise SourceError("the row has no currencyType")
+    order = next((_id(row[k]) for k in _ORDER_KEYS if row.get(k) not in (None, "")), "")
+    kind_text = str(row.get("fundTypeDesc") or row.get("fundType") or "").strip()
+    extra = _extra(row, _FUND_USED)
+    if row.get("remark"):
+        extra["remark"] = str(row["remark"])
+    return FundRow(when=when, type=kind_text, remark=str(row.get("remark") or ""), currency=currency,
+                   total=amount, total_name="amount", order_id=order or None, extra=extra)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 待处理款项 (semi-managed) and 预估待结算 (fully-managed).
+
+
+class UnsettlePage(_Endpoint):
+    """`POST /api/xiaowenhou/settle-flow/sm/unsettle/page-query`: pending money per PO and its totals."""
+
+    name = "temu.seller_center.pending"
+    path = UNSETTLE_PATH
+
+    def parse(self, src: SourceInput) -> ParseResult:
+        what = "settle-flow/sm/unsettle/page-query"
+        result = _result(src, what)
+        mall = _mall_id(src, result)
+        body = _request_body(src.payload.get("request") or {})
+        lines = []
+        for index, row in enumerate(_rows(result, what)):
+            if not isinstance(row, dict):
+                raise SourceError(f"{what} row {index} is not an object")
+            try:
+                lines.append(_pending_line(row))
+            except SourceError as exc:
+                raise SourceError(f"{what} row {index}: {exc}") from exc
+        total = _amount(result.get("totalAmount"), "totalAmount")
+        currency = (total[1] if total else "") or (lines[0].currency if lines else "")
+        store = _store(src, mall, currency)
+        for line in lines:
+            line.store = store
+        scope = _window(body, "orderCreateTimeStart", "orderCreateTimeEnd", "beginTime", "endTime")
+        at = _time(result.get("dataUpdateTime"), "dataUpdateTime") or src.captured_at
+        totals = []
+        if total is not None:
+            totals.append(Stated(store, "on_hold", "", total[0], currency, at, None, scope))
+        if isinstance(result.get("total"), int):
+            totals.append(Stated(store, "listing", "pending", None, "", src.captured_at, result["total"],
+                                 (("list", what), *scope)))
+        stated = {key: str(_amount(value, key)[0]) for key, value in result.items()  # type: ignore[index]
+                  if key.endswith("TotalAmount") and isinstance(value, dict) and _has_amount(value)}
+        stated["total"] = result.get("total")
+        return ParseResult(self.name, self.version, lines, stated, totals, "pending")
+
+
+def _has_amount(value: dict) -> bool:
+    return value.get("value") is not None or value.get("digitalText") is not None
+
+
+_PENDING_USED = {*_PO_KEYS, *_PENDING_MONEY, *_PENDING_TOTAL, "currency", "currencyType", "skuList",
+                 "skuInfoList", "orderCreateTime", "createTime"}
+
+
+def _pending_line(row: dict) -> Line:
+    po = next((_id(row[k]) for k in _PO_KEYS if row.get(k) not in (None, "")), "")
+    if not po:
+        raise SourceError("the row has no PO number (poSn / parentOrderSn)")
+    amounts: dict[str, Decimal] = {}
+    fields: list[SourceField] = []
+    currency = str(row.get("currency") or row.get("currencyType") or "").upper()
+    for key, (category, out) in _PENDING_MONEY.items():
+        money = _amount(row.get(key), key)
+        if money is None:
+            continue
+        value = -money[0] if out and money[0] > 0 else money[0]
+        currency = currency or money[1]
+        if value:
+            amounts[category] = amounts.get(category, ZERO) + value
+            fields.append(SourceField(key, value, category))
+    stated = next((_amount(row[k], k) for k in _PENDING_TOTAL if row.get(k) not in (None, "")), None)
+    loose = []
+    for key, value in row.items():
+        if key not in _PENDING_USED and isinstance(value, dict) and _has_amount(value):
+            amount, money_currency = cents(value, key)
+            currency = currency or money_currency
+            if amount:
+                loose.append((key, amount))
+    extra = _extra(row, _PENDING_USED | {k for k, _ in loose})
+    total = stated[0] if stated else sum(amounts.values(), ZERO) + sum((v for _, v in loose), ZERO)
+    explain(total, amounts, fields, loose, extra)
+    if not currency:
+        currency = stated[1] if stated else ""
+    if not currency:
+        raise SourceError("the row has no currency")
+    skus = row.get("skuList") or row.get("skuInfoList") or []
+    skus = [s for s in skus if isinstance(s, dict)] if isinstance(skus, list) else []
+    quantity = sum(cells.quantity(s.get("quantity") or s.get("skuNum") or s.get("num")) for s in skus)
+    only = skus[0] if len(skus) == 1 else {}
+    return Line(
+        store=StoreRef(PLATFORM, ""),  # set once the capture's store is known
+        key=("pending", po),  # the 待处理款项 export's key: the same PO from either source is one line
+        status=IN_TRANSIT,
+        txn_type="待处理款项",
+        currency=currency,
+        settlement_amount=total,
+        amounts={k: v for k, v in amounts.items() if v},
+        fields=fields,
+        order_id=po,
+        sku_id=_id(only.get("skuId")) or None,
+        sku_name=str(only.get("skuName") or only.get("productName") or "") or None,
+        msku=str(only.get("skuExtCode") or only.get("extCode") or "") or None,
+        quantity=quantity,
+        order_time=_time(row.get("orderCreateTime") or row.get("createTime"), "orderCreateTime"),
+        extra=extra,
+        reference=po,
+        detail=SPLIT,
+    )
+
+
+class WaitSettlement(_Endpoint):
+    """`POST /api/merchant/settle/detail/full/wait-settlement`: the fully-managed store's pending total."""
+
+    name = "temu.seller_center.wait_settlement"
+    path = WAIT_PATH
+
+    def parse(self, src: SourceInput) -> ParseResult:
+        result = _result(src, "settle/detail/full/wait-settlement")
+        mall = _mall_id(src, result)
+        res = result.get("res") if isinstance(result.get("res"), dict) else {}
+        money = _amount(res.get("waitSettleAmount"), "waitSettleAmount")
+        totals, stated = [], {}
+        if money is not None:
+            store = _store(src, mall, money[1])
+            totals.append(Stated(store, "on_hold", "", money[0], money[1], src.captured_at))
+            stated["waitSettleAmount"] = str(money[0])
+        return ParseResult(self.name, self.version, [], stated, totals, "wait_settlement")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The seller's stores.
+
+
+class UserInfo(_Endpoint):
+    """`POST /api/seller/auth/userInfo`: the malls this login manages (names, managed type). No money."""
+
+    name = "temu.seller_center.user_info"
+    path = USER_PATH
+
+    def parse(self, src: SourceInput) -> ParseResult:
+        result = _result(src, "seller/auth/userInfo")
+        malls = result.get("mallList") if isinstance(result.get("mallList"), list) else []
+        listed = []
+        for mall in malls:
+            if isinstance(mall, dict) and mall.get("mallId") not in (None, ""):
+                listed.append({"mall_id": _id(mall["mallId"]), "name": str(mall.get("mallName") or ""),
+                               "managed_type": mall.get("managedType"),
+                               "semi_managed": mall.get("isSemiManagedMall")})
+        return ParseResult(self.name, self.version, [], {"malls": listed}, [], "user_info")
+
+
+ADAPTERS = (FundDetailPage(), UnsettlePage(), WaitSettlement(), UserInfo())

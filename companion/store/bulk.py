@@ -17,7 +17,7 @@ from peewee import Database, DatabaseProxy, PostgresqlDatabase, chunked
 SELECT_CHUNK = 500  # keys per IN (...): under every SQLite build's variable limit
 PG_PAGE = 500  # rows per multi-row INSERT on PostgreSQL
 
-_wrap_errors = peewee.__exception_wrapper__
+wrap_errors = peewee.__exception_wrapper__  # driver errors become Peewee's
 
 
 def _names(columns: Sequence[str]) -> str:
@@ -30,7 +30,7 @@ def select_in(db: Database, table: str, columns: Sequence[str], owner: str, owne
     out: list[tuple] = []
     p = db.param
     head = f'SELECT {_names(columns)} FROM "{table}" WHERE "{owner}" = {p} AND "{key}" IN ('
-    with _wrap_errors:
+    with wrap_errors:
         cursor = db.cursor()
         for chunk in chunked(keys, SELECT_CHUNK):
             cursor.execute(head + ", ".join([p] * len(chunk)) + ")", [owner_id, *chunk])
@@ -45,7 +45,7 @@ def insert_rows(db: Database, table: str, columns: Sequence[str], rows: list[tup
     head = f'INSERT INTO "{table}" ({_names(columns)}) VALUES '
     if isinstance(db, DatabaseProxy):
         db = db.obj
-    with _wrap_errors:
+    with wrap_errors:
         cursor = db.cursor()
         if isinstance(db, PostgresqlDatabase):
             if not tail:
@@ -86,7 +86,7 @@ def update_rows(db: Database, table: str, columns: Sequence[str], rows: list[tup
         db = db.obj
     p = db.param
     sql = f'UPDATE "{table}" SET ' + ", ".join(f'"{c}" = {p}' for c in columns) + f' WHERE "id" = {p}'
-    with _wrap_errors:
+    with wrap_errors:
         cursor = db.cursor()
         if isinstance(db, PostgresqlDatabase):
             from psycopg2.extras import execute_batch

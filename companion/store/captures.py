@@ -20,6 +20,7 @@ class RawRecord:
     sha256: str
     encoding: str
     compressed: bytes
+    account: str = ""  # the --account of an imported file
 
 
 def find(capture_id: str) -> RawCapture | None:
@@ -32,7 +33,7 @@ def save(raw: RawRecord, adapter: str, version: int, outcome: str, message: str,
         capture_id=raw.capture_id, site=raw.site, kind=raw.kind, url=raw.url, name=raw.name,
         captured_at=raw.captured_at, size=raw.size, sha256=raw.sha256, encoding=raw.encoding,
         payload=raw.compressed, adapter=adapter, parser_version=version, outcome=outcome, message=message,
-        added=added, updated=updated, skipped=skipped,
+        added=added, updated=updated, skipped=skipped, account=raw.account,
     )
 
 
@@ -52,3 +53,12 @@ def recent(limit: int = 50, outcome: str | None = None) -> list[dict]:
          "added": r.added, "updated": r.updated, "skipped": r.skipped}
         for r in q
     ]
+
+
+def update_verdict(row: RawCapture, adapter: str, version: int, outcome: str, message: str, added: int,
+                   updated: int, skipped: int) -> None:
+    """After a reparse: what today's adapter made of a kept capture."""
+    row.adapter, row.parser_version, row.outcome, row.message = adapter, version, outcome, message
+    row.added, row.updated, row.skipped = added, updated, skipped
+    row.save(only=[RawCapture.adapter, RawCapture.parser_version, RawCapture.outcome, RawCapture.message,
+                   RawCapture.added, RawCapture.updated, RawCapture.skipped])

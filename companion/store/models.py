@@ -131,6 +131,7 @@ class RawCapture(BaseModel):
     added = IntegerField(default=0)
     updated = IntegerField(default=0)
     skipped = IntegerField(default=0)
+    account = CharField(max_length=200, default="")  # the --account a file was imported with (for reparse)
 
 
 class PairingToken(BaseModel):

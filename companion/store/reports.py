@@ -1,4 +1,10 @@
-"""Grouped sums for reports, computed in SQL so years of lines stay fast."""
+"""Grouped sums for the profit report, computed in SQL so years of lines stay fast.
+
+Lines are grouped by store, currency, SKU (and MSKU or order when the report is by those), settled or
+not, and a time slice: `cuts` are the instants (epoch ms) where a new slice starts, per store (month
+starts in the store's zone, cost-version dates, days when converting currencies). Superseded lines never
+count.
+"""
 
 from __future__ import annotations
 
@@ -7,52 +13,147 @@ from datetime import datetime
 from peewee import fn
 
 from companion.ledger.categories import PLATFORM
-from companion.ledger.money import from_storage
-from companion.ledger.report import GroupSums
+from companion.ledger.engine import Bucket, UnitEstimate
 from companion.sources.model import SETTLED
-from companion.store.models import SettlementLine, Store
+from companion.store import bulk
+from companion.store.fields import EPOCH, MILLISECOND
+from companion.store.models import SettlementLine
 
 Bounds = tuple[datetime | None, datetime | None]
+_TABLE = SettlementLine._meta.table_name
 
 
-def group_sums(basis: str, by: str, bounds: dict[int, Bounds]) -> list[GroupSums]:
-    """`bounds`: store id → [start, end) instants of the period in that store's zone."""
+def ms(when: datetime | None) -> int | None:
+    return None if when is None else (when - EPOCH) // MILLISECOND
+
+
+def time_expr(basis: str) -> str:
+    # Order basis counts by order time; a line with none (an adjustment) by its settlement time.
+    return '"settled_time"' if basis == "settlement" else 'COALESCE("order_time", "settled_time")'
+
+
+def time_range(basis: str, store_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """Per store: the earliest and latest time of its counted lines (for the `all` period)."""
+    if not store_ids:
+        return {}
+    db = SettlementLine._meta.database
+    t = time_expr(basis)
+    p = db.param
+    sql = (f'SELECT "store_id", MIN({t}), MAX({t}) FROM "{_TABLE}" WHERE "superseded" = {p} AND '
+           f'"store_id" IN ({", ".join([p] * len(store_ids))}) GROUP BY "store_id"')
+    rows = db.execute_sql(sql, [False, *store_ids]).fetchall()
+    return {r[0]: (r[1], r[2]) for r in rows if r[1] is not None}
+
+
+def buckets(basis: str, by: str, bounds: dict[int, tuple[int | None, int | None]], cuts: dict[int, list[int]]
+            ) -> list[Bucket]:
+    """`bounds`: store → [start, end) in epoch ms (None: open); `cuts`: store → sorted slice starts inside."""
     if not bounds:
         return []
-    time_col = SettlementLine.settled_time if basis == "settlement" else SettlementLine.order_time
-    cond = None
+    db = SettlementLine._meta.database
+    p = db.param
+    t = time_expr(basis)
+    params: list = []
+    where: list[str] = []
     for store_id, (start, end) in bounds.items():
-        c = SettlementLine.store == store_id
+        part = f'"store_id" = {p}'
+        params.append(store_id)
         if start is not None:
-            c &= time_col >= start
+            part += f" AND {t} >= {p}"
+            params.append(start)
         if end is not None:
-            c &= time_col < end
-        cond = c if cond is None else (cond | c)
-    cond = (SettlementLine.superseded == False) & (cond)  # noqa: E712 - SQL, not Python
+            part += f" AND {t} < {p}"
+            params.append(end)
+        where.append(f"({part})")
+    condition = f'"superseded" = {p} AND ({" OR ".join(where)})'
+    params.insert(0, False)
     if basis == "settlement":
-        cond = (SettlementLine.status == SETTLED) & (cond)
-    group_cols = [Store.name]
-    key_names = ["account"]
+        condition = f'"status" = {p} AND ' + condition
+        params.insert(0, SETTLED)
+    slice_sql, slice_params = _slice_expr(t, cuts, p)
+    dims = ['"store_id"', '"currency"', '"sku_id"']
+    if by == "msku":
+        dims.append('"msku"')
     if by == "order":
-        group_cols.append(SettlementLine.order_id)
-        key_names.append("order_id")
-    elif by == "sku":
-        group_cols.append(SettlementLine.sku_id)
-        key_names.append("sku_id")
-    sums = [fn.SUM(SettlementLine.quantity), fn.SUM(SettlementLine.settlement_amount)]
-    sums += [fn.SUM(getattr(SettlementLine, k)) for k in PLATFORM]
-    query = (SettlementLine
-             .select(*group_cols, SettlementLine.currency, *sums)
-             .join(Store)
-             .where(cond)
-             .group_by(*group_cols, SettlementLine.currency))
+        dims.append('"order_id"')
+    settled = f'CASE WHEN "status" = {p} THEN 1 ELSE 0 END'
+    zero = f'CASE WHEN "status" <> {p} AND "settlement_amount" = 0 THEN 1 ELSE 0 END'
+    # units sold: a line whose refund wiped out its sale sold none (its goods came back or never left)
+    sold = ('SUM(CASE WHEN "income_refund" < 0 AND "sales" + "promo_discount" + "income_refund" <= 0 THEN 0 '
+            'ELSE "quantity" END)')
+    sums = ['SUM("quantity")', sold,
+            'SUM("settlement_amount")', *(f'SUM("{c}")' for c in PLATFORM)]
+    select = [*dims, f"{slice_sql} AS slice", f"{settled} AS settled", f"{zero} AS zero", *sums]
+    sql = (f'SELECT {", ".join(select)} FROM "{_TABLE}" WHERE {condition} '
+           f'GROUP BY {", ".join(dims)}, slice, settled, zero')
+    all_params = [*slice_params, SETTLED, SETTLED, *params]
+    with bulk.wrap_errors:
+        rows = db.execute_sql(sql, all_params).fetchall()
     out = []
-    for row in query.tuples():
-        n = len(group_cols)
-        key = {name: ("" if v is None else str(v)) for name, v in zip(key_names, row[:n], strict=True)}
-        qty, amount, cats = row[n + 1], row[n + 2], row[n + 3:]
-        out.append(GroupSums(
-            key=key, currency=row[n], quantity=int(qty or 0), settlement_amount=from_storage(amount),
-            categories={k: from_storage(v) for k, v in zip(PLATFORM, cats, strict=True)},
-        ))
+    n = len(dims)
+    for r in rows:
+        store_id, currency, sku = r[0], r[1], r[2]
+        msku = r[3] if by == "msku" else None
+        order = r[3] if by == "order" else None
+        slice_no, settled_flag, zero_flag = int(r[n]), bool(r[n + 1]), bool(r[n + 2])
+        qty, cost_qty, settlement = int(r[n + 3] or 0), int(r[n + 4] or 0), int(r[n + 5] or 0)
+        cats = tuple(int(v or 0) for v in r[n + 6:])
+        out.append(Bucket(store_id, currency, sku or None, msku or None, order or None, slice_no, settled_flag,
+                          qty, cost_qty, settlement, cats, zero_unsettled=qty if zero_flag else 0))
     return out
+
+
+def _slice_expr(t: str, cuts: dict[int, list[int]], p: str) -> tuple[str, list]:
+    """SQL giving each line its slice number: how many of its store's cuts lie at or before its time."""
+    parts: list[str] = []
+    params: list = []
+    for store_id, store_cuts in cuts.items():
+        if not store_cuts:
+            continue
+        inner = " ".join(f"WHEN {t} < {p} THEN {i}" for i in range(len(store_cuts)))
+        parts.append(f'WHEN "store_id" = {p} THEN CASE {inner} ELSE {len(store_cuts)} END')
+        params.extend([store_id, *store_cuts])
+    if not parts:
+        return "0", []
+    return f"CASE {' '.join(parts)} ELSE 0 END", params
+
+
+def last_settled(store_id: int, sku: str, currency: str) -> UnitEstimate | None:
+    """The most recent settled line of a SKU with units: what one more unit is estimated to settle at."""
+    line = (SettlementLine.select()
+            .where((SettlementLine.store == store_id) & (SettlementLine.sku_id == sku)
+                   & (SettlementLine.currency == currency) & (SettlementLine.status == SETTLED)
+                   & (SettlementLine.superseded == False) & (SettlementLine.quantity > 0))  # noqa: E712
+            .order_by(SettlementLine.settled_time.desc(), SettlementLine.id.desc())
+            .first())
+    if line is None:
+        return None
+    from companion.ledger.money import to_storage
+
+    return UnitEstimate(line.quantity, to_storage(line.settlement_amount),
+                        tuple(to_storage(getattr(line, c)) for c in PLATFORM))
+
+
+def sku_mskus(store_ids: list[int]) -> dict[str, str]:
+    """SKU → the seller SKU the platforms' own lines give it."""
+    if not store_ids:
+        return {}
+    query = (SettlementLine.select(SettlementLine.sku_id, SettlementLine.msku).distinct()
+             .where(SettlementLine.store.in_(store_ids) & SettlementLine.msku.is_null(False)
+                    & SettlementLine.sku_id.is_null(False)))
+    return {sku: msku for sku, msku in query.tuples() if sku and msku}
+
+
+def fee_links(kind: str, store_id: int, target: str, skus: set[str]) -> dict[str, int]:
+    """For a product fee, the orders that sold it (→ sales); for an order fee, the order's SKUs (→ sales)."""
+    live = (SettlementLine.store == store_id) & (SettlementLine.superseded == False)  # noqa: E712
+    if kind == "product":
+        query = (SettlementLine.select(SettlementLine.order_id, fn.SUM(SettlementLine.sales).coerce(False))
+                 .where(live & SettlementLine.order_id.is_null(False)
+                        & (SettlementLine.sku_id.in_(sorted(skus | {target})) | (SettlementLine.msku == target)))
+                 .group_by(SettlementLine.order_id))
+    else:
+        query = (SettlementLine.select(SettlementLine.sku_id, fn.SUM(SettlementLine.sales).coerce(False))
+                 .where(live & (SettlementLine.order_id == target) & SettlementLine.sku_id.is_null(False))
+                 .group_by(SettlementLine.sku_id))
+    return {key: int(units) for key, units in query.tuples() if key and units}  # raw storage units

@@ -72,7 +72,8 @@ class StorePlan:
     store: StoreRef
     rows: dict[str, tuple] = field(default_factory=dict)  # natural key → row in ROW_COLUMNS order
     orders: dict[str, tuple[int | None, str]] = field(default_factory=dict)  # order id → (placed ms, currency)
-    order_lines: dict[tuple[str, str], tuple[str, int, str]] = field(default_factory=dict)  # → (name, qty, cur)
+    # (order id, SKU) → (name, quantity, currency, MSKU)
+    order_lines: dict[tuple[str, str], tuple[str, int, str, str]] = field(default_factory=dict)
     families: set[str] = field(default_factory=set)  # the first part of each natural key: the source family
     references: set[str] = field(default_factory=set)
     months: dict[str, int] = field(default_factory=dict)  # YYYY-MM (store time) → lines, for coverage
@@ -154,7 +155,8 @@ def plan(lines: list[Line], capture_id: str, report_type: str = "", totals: list
             if order_id not in sp.orders or line.order_time is not None:
                 sp.orders[order_id] = (row[ORDER_TIME], line.currency)
             if line.sku_id:
-                sp.order_lines.setdefault((order_id, line.sku_id), (line.sku_name or "", line.quantity, line.currency))
+                sp.order_lines.setdefault((order_id, line.sku_id),
+                                          (line.sku_name or "", line.quantity, line.currency, line.msku or ""))
     for stated in totals or ():
         amount = None if stated.amount is None else _storage_total(stated)
         scope = _json(sorted(stated.scope)) if stated.scope else ""

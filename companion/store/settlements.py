@@ -110,8 +110,9 @@ def _upsert_orders(store_id: int, sp: StorePlan) -> None:
         return
     ids = dict(bulk.select_in(db, _ORDER_TABLE, ("order_id", "id"), "store_id", store_id, "order_id",
                               list({oid for oid, _ in sp.order_lines})))
-    bulk.insert_rows(db, _ORDER_LINE_TABLE, ("order_id", "sku_id", "sku_name", "quantity", "currency"),
-                     [(ids[oid], sku, name, qty, cur) for (oid, sku), (name, qty, cur) in sp.order_lines.items()],
+    bulk.insert_rows(db, _ORDER_LINE_TABLE, ("order_id", "sku_id", "sku_name", "quantity", "currency", "msku"),
+                     [(ids[oid], sku, name, qty, cur, msku)
+                      for (oid, sku), (name, qty, cur, msku) in sp.order_lines.items()],
                      "ON CONFLICT DO NOTHING")
 
 

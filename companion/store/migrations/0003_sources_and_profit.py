@@ -25,6 +25,7 @@ def up(migrator, db):
         migrator.add_column("settlement_line", "statement_id", CharField(max_length=128, null=True)),
         migrator.add_column("settlement_line", "superseded", BooleanField(default=False)),
         migrator.add_column("store", "families", TextField(default="")),
+        migrator.add_column("raw_capture", "account", CharField(max_length=200, default="")),
         migrator.add_index("settlement_line", ("store_id", "reference"), False),
         migrator.add_index("settlement_line", ("store_id", "statement_id"), False),
         migrator.add_index("settlement_line", ("store_id", "settled_time"), False),

@@ -1,0 +1,192 @@
+"""The seller's own figures, read from CSV: SKU unit costs, custom fees and exchange rates.
+
+Each reader checks every row and refuses the whole file with one sentence naming the file, the row and
+the column when anything is wrong, so a half-read file is never stored.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from companion.ledger.fx import Rate
+from companion.ledger.money import MoneyError, parse_amount, to_storage
+
+MAX_ROWS = 200_000
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+LEVELS = ("store", "product", "order")
+
+
+class InputError(ValueError):
+    """A seller file that cannot be used; the message names the file, row and column."""
+
+
+@dataclass(frozen=True)
+class CostRow:
+    sku_id: str
+    unit_cost: Decimal
+    currency: str
+    effective_from: date | None
+    msku: str | None
+
+
+@dataclass(frozen=True)
+class FeeRow:
+    level: str  # store | product | order
+    account: str
+    target: str  # product: SKU ID or MSKU; order: order id; store: ""
+    month: str  # YYYY-MM
+    name: str
+    amount: Decimal  # as the ledger signs it: a cost is negative
+    currency: str
+
+
+def _rows(name: str, content: bytes, required: tuple[str, ...], aliases: dict[str, tuple[str, ...]]
+          ) -> list[tuple[int, dict[str, str]]]:
+    from companion.sources.tables import decode_text
+
+    try:
+        text = decode_text(name, content)
+    except ValueError as exc:
+        raise InputError(str(exc)) from exc
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration as exc:
+        raise InputError(f"{name}: the file is empty; the first row must name the columns "
+                         f"({', '.join(required)})") from exc
+    lookup = {alias.strip().lower(): canonical for canonical, names in aliases.items()
+              for alias in (canonical, *names)}
+    columns = [lookup.get(h.strip().lower().replace(" ", "_")) or lookup.get(h.strip().lower()) for h in header]
+    missing = [r for r in required if r not in columns]
+    if missing:
+        raise InputError(f"{name}: missing column {', '.join(missing)} (the first row must name the columns "
+                         f"{', '.join(required)})")
+    out = []
+    try:
+        for number, row in enumerate(reader, start=2):
+            if not any(c.strip() for c in row):
+                continue
+            if len(out) >= MAX_ROWS:
+                raise InputError(f"{name}: more than {MAX_ROWS:,} rows; split the file")
+            out.append((number, {col: (row[i].strip() if i < len(row) else "")
+                                 for i, col in enumerate(columns) if col}))
+    except csv.Error as exc:
+        raise InputError(f"{name}: not a readable CSV file ({exc})") from exc
+    return out
+
+
+def _amount(name: str, number: int, column: str, text: str) -> Decimal:
+    try:
+        value = parse_amount(text)
+        to_storage(value)
+    except MoneyError as exc:
+        raise InputError(f"{name}: row {number}, {column}: {exc}") from exc
+    return value
+
+
+def _currency(name: str, number: int, text: str, column: str = "currency") -> str:
+    code = text.upper()
+    if not _CURRENCY.match(code):
+        raise InputError(f"{name}: row {number}, {column}: {text!r} is not a currency code (e.g. USD, CNY)")
+    return code
+
+
+def _date(name: str, number: int, column: str, text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise InputError(f"{name}: row {number}, {column}: {text!r} is not a date (YYYY-MM-DD)") from exc
+
+
+def read_costs(name: str, content: bytes) -> list[CostRow]:
+    """Columns sku_id, unit_cost, currency, optional effective_from (YYYY-MM-DD) and msku."""
+    rows = _rows(name, content, ("sku_id", "unit_cost", "currency"), {
+        "sku_id": ("sku", "sku id"), "unit_cost": ("cost", "unit cost", "purchase_price"),
+        "currency": ("cur",), "effective_from": ("from", "effective from", "date"), "msku": ("seller_sku",)})
+    out, seen = [], {}
+    for number, row in rows:
+        sku = row.get("sku_id", "")
+        if not sku:
+            raise InputError(f"{name}: row {number}, sku_id: empty")
+        if re.match(r"^\d(\.\d+)?[eE]\+\d+$", sku):
+            raise InputError(f"{name}: row {number}, sku_id: {sku!r} was turned into a number by a spreadsheet; "
+                             "write the SKU IDs as text")
+        cost = _amount(name, number, "unit_cost", row.get("unit_cost", ""))
+        if cost < 0:
+            raise InputError(f"{name}: row {number}, unit_cost: {cost} is negative; write what one unit costs")
+        since = _date(name, number, "effective_from", row["effective_from"]) if row.get("effective_from") else None
+        key = (sku, since)
+        if key in seen:
+            raise InputError(f"{name}: row {number}: SKU {sku} from {since or 'the start'} is already on row "
+                             f"{seen[key]}")
+        seen[key] = number
+        out.append(CostRow(sku, cost, _currency(name, number, row.get("currency", "")), since,
+                           row.get("msku") or None))
+    return out
+
+
+def read_fees(name: str, content: bytes) -> list[FeeRow]:
+    """Columns level (store | product | order), account, target (SKU ID or MSKU for product, order id for
+    order, empty for store), month (YYYY-MM), amount (what the fee costs; a credit is negative), currency,
+    optional name."""
+    rows = _rows(name, content, ("level", "account", "month", "amount", "currency"), {
+        "level": (), "account": ("store",), "target": ("sku_id", "msku", "order_id"), "month": (),
+        "amount": ("fee",), "currency": ("cur",), "name": ("fee_name", "note")})
+    out, seen = [], {}
+    for number, row in rows:
+        level = row.get("level", "").lower()
+        if level not in LEVELS:
+            raise InputError(f"{name}: row {number}, level: {row.get('level')!r} is not one of {', '.join(LEVELS)}")
+        account = row.get("account", "")
+        if not account:
+            raise InputError(f"{name}: row {number}, account: empty (the store the fee belongs to)")
+        target = row.get("target", "")
+        if level != "store" and not target:
+            raise InputError(f"{name}: row {number}, target: a {level} fee needs the "
+                             f"{'SKU ID or MSKU' if level == 'product' else 'order id'} it belongs to")
+        if level == "store" and target:
+            raise InputError(f"{name}: row {number}, target: a store fee has no target (leave it empty)")
+        month = row.get("month", "")
+        m = _MONTH.match(month)
+        if not m or not 1 <= int(m.group(2)) <= 12:
+            raise InputError(f"{name}: row {number}, month: {month!r} is not a month (YYYY-MM)")
+        amount = _amount(name, number, "amount", row.get("amount", ""))
+        fee_name = row.get("name", "")
+        key = (level, account, target, month, fee_name)
+        if key in seen:
+            raise InputError(f"{name}: row {number}: the same fee as row {seen[key]}; give it another name")
+        seen[key] = number
+        out.append(FeeRow(level, account, target, month, fee_name, -amount,
+                          _currency(name, number, row.get("currency", ""))))
+    return out
+
+
+def read_rates(name: str, content: bytes) -> list[Rate]:
+    """Columns date, from, to, rate: 1 `from` = `rate` `to` from that date on."""
+    rows = _rows(name, content, ("date", "from", "to", "rate"), {"date": ("day",), "from": ("base",),
+                                                                 "to": ("quote",), "rate": ()})
+    out, seen = [], {}
+    for number, row in rows:
+        day = _date(name, number, "date", row.get("date", ""))
+        base = _currency(name, number, row.get("from", ""), "from")
+        quote = _currency(name, number, row.get("to", ""), "to")
+        if base == quote:
+            raise InputError(f"{name}: row {number}: from and to are both {base}")
+        try:
+            rate = Decimal(row.get("rate", "").replace(",", ""))
+        except InvalidOperation as exc:
+            raise InputError(f"{name}: row {number}, rate: {row.get('rate')!r} is not a number") from exc
+        if not rate.is_finite() or rate <= 0 or len(rate.as_tuple().digits) > 30:
+            raise InputError(f"{name}: row {number}, rate: {row.get('rate')!r} must be a positive number")
+        key = (day, base, quote)
+        if key in seen:
+            raise InputError(f"{name}: row {number}: {base}→{quote} on {day} is already on row {seen[key]}")
+        seen[key] = number
+        out.append(Rate(day, base, quote, rate))
+    return out

@@ -1,0 +1,28 @@
+"""`shoptally costs|fees|fx import`: the seller's own figures, read whole, then stored in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from companion.ledger import inputs
+from companion.store import seller_inputs
+
+# kind → (reader: name, bytes → rows; writer: rows → Saved, run in the writer's transaction)
+KINDS: dict[str, tuple[Callable[[str, bytes], list], Callable[[list], Any]]] = {
+    "costs": (inputs.read_costs, seller_inputs.save_costs),
+    "fees": (inputs.read_fees, seller_inputs.save_fees),
+    "fx": (inputs.read_rates, seller_inputs.save_rates),
+}
+MAX_BYTES = 64 * 1024 * 1024
+
+
+def read(kind: str, name: str, content: bytes) -> list:
+    """Every row checked, or InputError naming the file, row and column."""
+    if len(content) > MAX_BYTES:
+        raise inputs.InputError(f"{name}: {len(content):,} bytes is over the {MAX_BYTES // (1024 * 1024)} MiB limit")
+    return KINDS[kind][0](name, content)
+
+
+def save(kind: str, rows: list):
+    return KINDS[kind][1](rows)
