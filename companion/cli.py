@@ -190,17 +190,17 @@ def cmd_import(args) -> int:
     for name in args.files:
         path = Path(name)
         try:
-            content = importer.read_file(path)
-            if base:
-                res = _call(cfg, base, "POST", "/api/import", {
-                    "files": [{"name": path.name, "content_base64": base64.b64encode(content).decode()}],
-                    "account": args.account})
+            if base:  # the daemon reads the file itself: no copy of a large export through HTTP
+                importer.check_file(path)  # the same checks, with the same messages, before asking
+                res = _call(cfg, base, "POST", "/api/import", {"paths": [str(path.resolve())],
+                                                               "account": args.account})
                 if res["errors"]:
                     raise importer.FileError(f"{name}: {res['errors'][0]['message'].partition(': ')[2]}")
                 summary = res["files"][0]
             else:
                 from companion.store.writer import run_inline
 
+                content = importer.read_file(path)
                 parsed = importer.parse_file(path.name, content, args.account or "",
                                              importer.account_store(args.account))
                 summary = run_inline(db, importer.commit_file, path.name, parsed).summary
@@ -239,15 +239,9 @@ def cmd_report(args) -> int:
     if args.json:
         print(json.dumps(rep, ensure_ascii=False))
         return 0
-    period = rep["period"]
-    print(f"{rep['basis']} basis, {period['from'] or 'start'} .. {period['to'] or 'now'}, by {rep['by']}")
-    cols = ("settlement_amount", "platform_income", "platform_expense", "tax", "gross_profit")
-    print("  ".join(["key".ljust(40), "cur", *(c.rjust(17) for c in cols)]))
-    for row in rep["rows"]:
-        key = " / ".join(v for v in row["key"].values())[:40]
-        print("  ".join([key.ljust(40), row["currency"], *(row[c].rjust(17) for c in cols)]))
-    for cur, tot in rep["totals_by_currency"].items():
-        print("  ".join(["TOTAL".ljust(40), cur, *(tot[c].rjust(17) for c in cols)]))
+    from companion.report_text import lines
+
+    print("\n".join(lines(rep)))
     return 0
 
 

@@ -25,7 +25,8 @@ class FileError(ValueError):
     """A file that cannot be read or recognised; the message starts with the file's name."""
 
 
-def read_file(path: Path) -> bytes:
+def check_file(path: Path) -> None:
+    """The checks that need no reading: it exists, is a file, is not too large."""
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -35,6 +36,10 @@ def read_file(path: Path) -> bytes:
     if size > MAX_IMPORT_BYTES:
         raise FileError(f"{path}: {size:,} bytes is over the {MAX_IMPORT_BYTES // (1024 * 1024)} MiB limit; "
                         "export a shorter date range")
+
+
+def read_file(path: Path) -> bytes:
+    check_file(path)
     try:
         return path.read_bytes()
     except OSError as exc:

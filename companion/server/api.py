@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+from pathlib import Path
 
 from aiohttp import web
 
+from companion import importer
 from companion.server.keys import SERVICE
+from companion.server.security import bearer_ok
 from companion.service import ServiceError
 
 MAX_JSON_BODY = 100 * 1024 * 1024  # an import of a large export, base64-encoded
@@ -96,11 +99,28 @@ async def reset(request: web.Request) -> web.Response:
 
 @routes.post("/api/import")
 async def import_files(request: web.Request) -> web.Response:
+    """Files sent as base64 (the Finance view), or named by path (the CLI on this machine: only with the
+    data dir's token, never for a browser page)."""
     body = await _body(request)
+    service, summaries, errors = _service(request), [], []
+    paths = body.get("paths")
+    if paths is not None:
+        if not bearer_ok(request):
+            raise ServiceError("importing by path needs the data dir's token (use `shoptally import`)", 403)
+        if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
+            raise ServiceError("send paths: [\"/path/to/file.xlsx\", …]")
+        for path in paths:
+            try:
+                content = await service.read(importer.read_file, Path(path))
+                summaries.append(await service.import_file(Path(path).name, content, body.get("account") or None))
+            except importer.FileError as exc:
+                errors.append({"file": path, "message": str(exc)})
+            except ServiceError as exc:
+                errors.append({"file": path, "message": str(exc)})
+        return web.json_response({"files": summaries, "errors": errors})
     files = body.get("files")
     if not isinstance(files, list) or not files:
         raise ServiceError("send files: [{name, content_base64}]")
-    service, summaries, errors = _service(request), [], []
     for item in files:
         name = str((item or {}).get("name") or "file")
         try:

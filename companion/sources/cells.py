@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from companion.ledger.money import MoneyError, parse_amount
@@ -19,7 +20,7 @@ _NOISE = Decimal("0.000000001")
 _STEP = Decimal("0.0001")
 _EXCEL_EPOCH = datetime(1899, 12, 30)
 _ZERO = Decimal(0)
-_ZEROS = frozenset({"", "0", "0.0", "0.00", "0.000", "0.0000", "-0", "-0.00", "/", "-", "--", "—", "N/A", "n/a"})
+ZERO_TEXT = frozenset({"", "0", "0.0", "0.00", "0.000", "0.0000", "-0", "-0.00", "/", "-", "--", "—", "N/A", "n/a"})
 _TIME_FORMATS = (
     "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M", "%Y-%m-%dT%H:%M:%S",
     "%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日", "%Y年%m月%d日 %H:%M:%S",
@@ -38,7 +39,7 @@ def money(cell: object) -> Decimal:
     """An amount, exactly. Spreadsheet floats are read through their shortest repr (the number typed in);
     float noise from formulas below 1e-9 is rounded away to 1/10000."""
     if type(cell) is str:
-        if cell in _ZEROS:
+        if cell in ZERO_TEXT:
             return _ZERO
         try:
             return parse_amount(cell)
@@ -107,6 +108,29 @@ def quantity(cell: object) -> int:
 
 def when(cell: object, tz: str) -> datetime | None:
     """A time in the platform's zone (`tz`) unless the cell carries its own offset; None when empty."""
+    if type(cell) is str:
+        text = cell.strip()
+        return _when_text(text, tz) if text else None
+    return _when_other(cell, tz)
+
+
+_PLAIN_TIME = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
+
+
+@lru_cache(maxsize=16_384)
+def _when_text(text: str, tz: str) -> datetime:
+    """Times repeat down a report's rows (one statement date, a few order days): each is read once."""
+    plain = _PLAIN_TIME.match(text)
+    if plain:
+        y, mo, d, h, mi, sec = (int(g) if g else 0 for g in plain.groups())
+        try:
+            return datetime(y, mo, d, h, mi, sec, tzinfo=ZoneInfo(tz))
+        except ValueError as exc:
+            raise SourceError(f"time {text!r} is not a valid date ({exc})") from exc
+    return _when_other(text, tz)
+
+
+def _when_other(cell: object, tz: str) -> datetime | None:
     if blank(cell):
         return None
     zone = ZoneInfo(tz)

@@ -706,6 +706,7 @@ _PAYOUT_WORDS = ("提现", "转账", "充值", "保证金", "打款", "回款", 
 # [guess] No seed mapping exists for 收支明细: the nearest category by the words of the movement's type.
 _FUND_WORDS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("罚", "违规"), "penalty"),
+    (("补贴", "补偿", "赔付", "赔偿", "激励", "补款", "返还", "返现"), "other_income"),
     (("仓储", "仓租", "库龄"), "storage_fee"),
     (("运费", "物流", "快递", "面单", "履约"), "platform_logistics"),
     (("广告", "推广", "营销"), "ad_fee"),
@@ -714,7 +715,6 @@ _FUND_WORDS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("佣金",), "platform_fee"),
     (("调整",), "adjustment"),
     (("退款", "退货"), "income_refund"),
-    (("补贴", "补偿", "赔付", "赔偿", "激励", "补款", "返还", "返现"), "other_income"),
 )
 
 

@@ -285,10 +285,12 @@ class _SellerCenterList:
             return False
         if any(w in status.lower() for w in ("已打款", "已结算", "已完成", "打款完成", "已付款", "settled", "paid")):
             return True
+        if self.paid:  # a status code's meaning is a guess: it does not overrule the list being the paid one
+            return True
         code_key = _nk(row.names.get("status", ""))
         if code_key in _PAID_CODES and status:
             return status == _PAID_CODES[code_key]
-        return self.paid or not _empty(row.values.get("pay_date"))
+        return not _empty(row.values.get("pay_date"))
 
     def _store(self, src: SourceInput, params: dict, rows: list[BillRow], lines: list[Line], hints: Hints) -> StoreRef:
         """The supplier the capture is about: from the request, else the rows, else --account / the file name."""

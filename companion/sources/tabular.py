@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import itemgetter
 
 from companion.ledger.categories import PLATFORM
 from companion.sources import cells, tables
@@ -151,61 +152,80 @@ def cell(row: Sequence[object], located: Located, name: str) -> object:
 
 def split(row: Sequence[object], located: Located, mapping: Mapping, row_label: str = "",
           dynamic: dict[str, tuple[str, ...]] | None = None) -> Split:
-    """A data row → category amounts, drill-down fields and extra text, exactly. `dynamic`: more
-    category → columns for this row only (a column whose category depends on the row, like TikTok's
-    Adjustment amount)."""
-    amounts: dict[str, Decimal] = {}
-    fields: list[SourceField] = []
-    index = located.index
-    headers = located.headers
-    groups = ((False, mapping.categories), (True, mapping.nearest))
-    if dynamic:
-        groups = (*groups, (False, dynamic))
-    try:
-        for flagged, group in groups:
-            for category, columns in group.items():
-                for column in columns:
-                    i = index.get(column)
-                    if i is None or i >= len(row):
-                        continue
-                    value = cells.money(row[i])
-                    if value:
-                        amounts[category] = amounts.get(category, ZERO) + value
-                        fields.append(SourceField(headers[i].strip(), value, category, flagged))
-        for column in (*mapping.subtotals, *mapping.info):
-            i = index.get(column)
-            if i is not None and i < len(row):
-                value = cells.money(row[i])
+    """One row at a time (a file's rows go through a Splitter built once)."""
+    return Splitter(located, mapping).split(row, row_label, dynamic)
+
+
+class Splitter:
+    """A data row → category amounts, drill-down fields and extra text, exactly. Built once per sheet: the
+    columns to read are worked out from the header, so a row costs only its own non-zero cells."""
+
+    def __init__(self, located: Located, mapping: Mapping) -> None:
+        self.located = located
+        index, headers = located.index, located.headers
+        self.width = len(headers)
+        self.counted = [(index[c], category, headers[index[c]].strip(), flagged)
+                        for flagged, group in ((False, mapping.categories), (True, mapping.nearest))
+                        for category, columns in group.items() for c in columns if c in index]
+        self.kept = [(index[c], None, headers[index[c]].strip(), False)
+                     for c in (*mapping.subtotals, *mapping.info) if c in index]
+        self.total = index.get(mapping.total) if mapping.total is not None else None
+        self.unknown = [(i, h.strip()) for i, h in located.unknown]
+        self._all = self.counted + self.kept
+        self._pick = itemgetter(*(c[0] for c in self._all)) if len(self._all) > 1 else None
+
+    def split(self, row: Sequence[object], row_label: str = "",
+              dynamic: dict[str, tuple[str, ...]] | None = None) -> Split:
+        """`dynamic`: more category → columns for this row only (a column whose category depends on the
+        row, like TikTok's Adjustment amount)."""
+        if len(row) < self.width:
+            row = [*row, *([""] * (self.width - len(row)))]
+        columns = self._all
+        values = self._pick(row) if self._pick is not None else tuple(row[c[0]] for c in columns)
+        if dynamic:
+            index, headers = self.located.index, self.located.headers
+            extra_columns = [(index[c], category, headers[index[c]].strip(), False)
+                             for category, cols in dynamic.items() for c in cols if c in index]
+            columns = [*columns, *extra_columns]
+            values = (*values, *(row[c[0]] for c in extra_columns))
+        zero = cells.ZERO_TEXT
+        amounts: dict[str, Decimal] = {}
+        fields: list[SourceField] = []
+        try:
+            for j in [j for j, v in enumerate(values) if v and v not in zero]:
+                value = cells.money(values[j])
                 if value:
-                    fields.append(SourceField(headers[i].strip(), value, None))
-        total = None
-        if mapping.total is not None and mapping.total in index and index[mapping.total] < len(row):
-            raw = row[index[mapping.total]]
-            total = None if cells.blank(raw) else cells.money(raw)
-    except SourceError as exc:
-        raise type(exc)(f"{row_label}{exc}") from exc
-    extra: dict[str, str] = {}
-    loose: list[tuple[str, Decimal]] = []
-    for i, header in located.unknown:
-        if i >= len(row) or cells.blank(row[i]):
-            continue
-        value = row[i]
-        amount = _maybe_money(value)
-        if amount is None:
-            extra[header.strip()] = value.isoformat() if hasattr(value, "isoformat") else str(value).strip()
-        elif amount:
-            loose.append((header.strip(), amount))
-    counted = sum(amounts.values(), ZERO)
-    unexplained = ZERO if total is None else total - counted
-    if loose and total is not None and unexplained and sum(a for _, a in loose) == unexplained:
-        for header, amount in loose:
-            category = "other_income" if amount > 0 else "other_platform_fee"
-            amounts[category] = amounts.get(category, ZERO) + amount
-            fields.append(SourceField(header, amount, category, True))
-        unexplained = ZERO
-    else:
-        fields.extend(SourceField(header, amount, None, True) for header, amount in loose)
-    return Split({k: v for k, v in amounts.items() if v}, fields, extra, total, unexplained)
+                    _, category, header, flagged = columns[j]
+                    if category is not None:
+                        amounts[category] = amounts.get(category, ZERO) + value
+                    fields.append(SourceField(header, value, category, flagged))
+            total = None
+            if self.total is not None and not cells.blank(row[self.total]):
+                total = cells.money(row[self.total])
+        except SourceError as exc:
+            raise type(exc)(f"{row_label}{exc}") from exc
+        n = len(row)
+        extra: dict[str, str] = {}
+        loose: list[tuple[str, Decimal]] = []
+        for i, header in self.unknown:
+            if i >= n or cells.blank(row[i]):
+                continue
+            value = row[i]
+            amount = _maybe_money(value)
+            if amount is None:
+                extra[header] = value.isoformat() if hasattr(value, "isoformat") else str(value).strip()
+            elif amount:
+                loose.append((header, amount))
+        unexplained = ZERO if total is None else total - sum(amounts.values(), ZERO)
+        if loose and total is not None and unexplained and sum(a for _, a in loose) == unexplained:
+            for header, amount in loose:
+                category = "other_income" if amount > 0 else "other_platform_fee"
+                amounts[category] = amounts.get(category, ZERO) + amount
+                fields.append(SourceField(header, amount, category, True))
+            unexplained = ZERO
+        else:
+            fields.extend(SourceField(header, amount, None, True) for header, amount in loose)
+        return Split({k: v for k, v in amounts.items() if v}, fields, extra, total, unexplained)
 
 
 def _maybe_money(value: object) -> Decimal | None:

@@ -827,9 +827,8 @@ class FundDetail(_TemuTable):
             hit = FUND_COLUMNS.find_header(top, self.scan)
             if hit is not None:
                 start, located = with_subheader(FUND_COLUMNS, top, *hit)
-                if is_fund_sheet(sheet) and _amount_column(located, sheet) is not None or located.has("time") and (
-                        located.has("amount") and any(n in located.index for n in ("type", "group", "subtype"))):
-                    layout = "sheet" if is_fund_sheet(sheet) else "list"
+                layout = _fund_layout(sheet, located)
+                if layout:
                     found.append(_FundSheet(sheet, layout, start, located))
                     continue
             po = PO_DETAIL_COLUMNS.find_header(top, self.scan)
@@ -867,6 +866,15 @@ class FundDetail(_TemuTable):
             stated["left_to_their_sheets"] = covered  # list rows of a kind that has its own sheet here
         report = "fund_detail" if any(s.layout == "sheet" for s in sheets) else "account_detail"
         return ParseResult(self.name, self.version, lines, stated, [], report)
+
+
+def _fund_layout(sheet: str, located: Located) -> str:
+    """"sheet": a sheet of one kind (named 收支类型-子类) with its amount; "list": movements with a type column."""
+    if is_fund_sheet(sheet) and _amount_column(located, sheet) is not None:
+        return "sheet"
+    if "amount" in located.index and any(n in located.index for n in ("type", "group", "subtype")):
+        return "list"
+    return ""
 
 
 def _amount_column(located: Located, sheet: str) -> str | None:

@@ -16,7 +16,7 @@ from decimal import Decimal
 from companion.sources import cells
 from companion.sources.headers import Columns, Located, norm
 from companion.sources.model import IN_TRANSIT, SETTLED, SKU_SPLIT, SPLIT, Line, SourceError
-from companion.sources.tabular import Context, Mapping, TableAdapter, cell, data_rows, split, store_for_file
+from companion.sources.tabular import Context, Mapping, Splitter, TableAdapter, cell, data_rows, store_for_file
 
 PLATFORM = "tiktok"
 FBT_STORAGE = "fbt warehouse service fee"
@@ -243,14 +243,14 @@ class _TikTokExport(TableAdapter):
     key_prefix = "sku"
 
     def read(self, ctx: Context, sheet: str, rows: list, header_at: int, located: Located):
-        mapping = self.mapping.resolve(located)
+        splitter = Splitter(located, self.mapping.resolve(located))
         lines: list[Line] = []
         store = None
         region, timezone, label = self.region, self.timezone, self.label
         for number, row in data_rows(rows, header_at + 1):
             where = f"{ctx.file}, sheet {sheet!r}, row {number}: "
             try:
-                line = self._line(ctx, row, located, mapping, where)
+                line = self._line(ctx, row, located, splitter, where)
             except SourceError as exc:
                 raise type(exc)(str(exc) if str(exc).startswith(ctx.file) else where + str(exc)) from exc
             if line is None:
@@ -263,14 +263,14 @@ class _TikTokExport(TableAdapter):
             lines.append(line)
         return lines, []
 
-    def _line(self, ctx: Context, row, located: Located, mapping: Mapping, where: str) -> Line | None:
+    def _line(self, ctx: Context, row, located: Located, splitter: Splitter, where: str) -> Line | None:
         reference = cells.text_id(cell(row, located, "reference"), "Order/adjustment ID")
         if not reference:
             return None
         row_type = str(cell(row, located, "type") or "").strip() or "Order"
         reason = str(cell(row, located, "adjustment_reason") or "").strip()
         dynamic = {_adjustment_category(row_type, reason, self.by_reason): ("adjustment_amount",)}
-        parts = split(row, located, mapping, where, dynamic)
+        parts = splitter.split(row, where, dynamic)
         amounts = parts.amounts
         fields = parts.fields
         total = parts.total if parts.total is not None else sum(amounts.values(), Decimal(0))

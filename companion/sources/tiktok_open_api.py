@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from itertools import combinations
 from urllib.parse import urlsplit
 
@@ -190,7 +191,7 @@ SETTLEMENT = "settlement"  # settlement_amount / est_settlement_amount: the line
 
 # The platform's own subtotals: drill-down only, never added on top of their parts.
 SUBTOTALS = frozenset({
-    "revenue", "fee", "fees", "fee_tax", "fee_and_tax", "shipping_cost", "shipping", "net_sales", "earning",
+    "revenue", "fee", "fees", "fee_tax", "shipping_cost", "shipping", "net_sales", "earning",
     "after_seller_discounts_subtotal", "subtotal_after_seller_discounts", "refund_subtotal_after_seller_discounts",
     "total_revenue", "total_fees", "total_settlement", "payable", "settlement_amount_before_exchange",
 })
@@ -234,6 +235,7 @@ ALIASES: dict[str, str] = {
     "platform_discounts_refund": "platform_discount_refund",
     "total_settlement": SETTLEMENT,
     "settle": SETTLEMENT,
+    "fee_and_tax": "fee_tax",  # 202501 by order names the order's fee subtotal so; its SKU lines say fee_tax
 }
 
 # (aggregate, its parts): when the aggregate carries money the parts are another view of it (drill-down);
@@ -252,8 +254,7 @@ EITHER: tuple[tuple[str, tuple[str, ...]], ...] = (
 # 202501 subtotal → its breakdown and the category its money goes to when the breakdown is missing.
 _COMPONENTS = (("revenue", "revenue_breakdown", "sales"),
                ("shipping_cost", "shipping_cost_breakdown", "platform_logistics"),
-               ("fee_tax", "fee_tax_breakdown", "other_platform_fee"),
-               ("fee_and_tax", "fee_tax_breakdown", "other_platform_fee"))
+               ("fee_tax", "fee_tax_breakdown", "other_platform_fee"))
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 _MONEY_WORDS = ("amount", "fee", "commission", "tax", "subsidy", "discount", "reimbursement", "incentive",
@@ -264,6 +265,7 @@ _SKU_LISTS = ("sku_statement_transactions", "sku_transactions")
 _SUPPLEMENTARY = "supplementary_component"
 
 
+@lru_cache(maxsize=4096)
 def canonical(name: str) -> str:
     """A field or fee name as the table keys it."""
     key = _NON_WORD.sub("_", name.strip().lower()).strip("_")
@@ -363,9 +365,9 @@ def split(items: Iterable[Money], settlement: Decimal | None, adjustment_to: str
     counted = sum(amounts.values(), ZERO)
     if settlement is None:
         settlement = counted
-    chosen = _subset(conditional, settlement - counted)
+    chosen = {id(i) for i in _subset(conditional, settlement - counted)}
     for item in conditional:
-        if item in chosen:
+        if id(item) in chosen:
             count(item, CONDITIONAL[item.key], False)
         else:
             fields.append(SourceField(item.name, item.amount, None, False))
@@ -420,13 +422,13 @@ def _is_money_key(key: str, nested: bool) -> bool:
     return nested or lowered.endswith("_amount") or known(canonical(key)) or any(w in lowered for w in _MONEY_WORDS)
 
 
-def read_money(record: dict, skip: Iterable[str] = ()) -> tuple[list[Money], dict[str, object]]:
+def read_money(record: dict) -> tuple[list[Money], dict[str, object]]:
     """Every money field of a record, nested breakdowns included (fields inside a supplementary_component are
-    other views: kept, never counted); the record's other scalar values, for extra."""
+    other views: kept, never counted); the record's other scalar values, for extra. SKU lists are left to
+    the caller."""
     items: list[Money] = []
     scalars: dict[str, object] = {}
-    skipped = set(skip) | set(_SKU_LISTS)
-    _walk(record, items, scalars, skipped, nested=False, info=False, prefix="")
+    _walk(record, items, scalars, set(_SKU_LISTS), nested=False, info=False, prefix="")
     if any(k.endswith("_breakdown") for k in record):  # 202501: a subtotal without its breakdown still counts
         for subtotal, breakdown, category in _COMPONENTS:
             parts = record.get(breakdown)
@@ -487,7 +489,7 @@ def text_id(value: object, what: str = "ID") -> str:
         return ""
     if isinstance(value, str):
         return value.strip()
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         raise SourceError(f"{what} {value!r} arrived as a {type(value).__name__} and may have lost digits")
     if isinstance(value, int):
         return str(value)
@@ -500,8 +502,13 @@ def instant(value: object, what: str = "time") -> datetime | None:
         return None
     if isinstance(value, str) and value.strip().isdigit():
         value = int(value.strip())
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
     if isinstance(value, int):
-        return _EPOCH + (timedelta(milliseconds=value) if value > 100_000_000_000 else timedelta(seconds=value))
+        try:
+            return _EPOCH + (timedelta(milliseconds=value) if value > 100_000_000_000 else timedelta(seconds=value))
+        except OverflowError as exc:
+            raise SourceError(f"{what} {value!r} is not a Unix time") from exc
     if isinstance(value, str):
         try:
             return cells.when(value, "UTC")
@@ -656,8 +663,10 @@ class _OpenApiAdapter:
     what = ""
 
     def recognizes(self, src: SourceInput) -> bool:
+        """By content; a request URL that is not a finance call of the Open API says it is something else."""
         found = _response(src)
-        return found is not None and self.matches(found[1], _path(src))
+        path = _path(src)
+        return found is not None and (not path or "/finance/" in path) and self.matches(found[1], path)
 
     def matches(self, data: dict, path: str) -> bool:
         raise NotImplementedError
@@ -975,8 +984,7 @@ def _add_remainder(line: Line, order: Split, order_items: list[Money],
         added = [(f"order-level {c}", c, a) for c, a in per_category.items() if a]
     elif remainder:  # only subtotals at order level (202501): what each subtotal has beyond its SKU lines
         added = []
-        for subtotal, category in (("revenue", "sales"), ("shipping_cost", "platform_logistics"),
-                                   ("fee_and_tax", "other_platform_fee"), ("fee_tax", "other_platform_fee")):
+        for subtotal, _, category in _COMPONENTS:
             own = _total_of(order_items, subtotal)
             rest = ZERO if own is None else own - sum((_total_of(i, subtotal) or ZERO for i, _ in skus), ZERO)
             if rest:

@@ -107,7 +107,7 @@ def _text(value: object) -> str:
 
 class OrderList:
     name = "tiktok.seller_center.order_list"
-    version = 2  # 2: states the list's total_record (a "listing" total)
+    version = 2  # 2: states the list's total_record (a "listing" total); lines name their reference and statement
 
     def recognizes(self, src: SourceInput) -> bool:
         if src.kind != "json" or not isinstance(src.payload, dict):
@@ -221,6 +221,9 @@ def _line(row: dict, default_status: str, captured_at: datetime) -> Line:
         settled_time=captured_at if settled else None,
         settled_time_approx=settled,
         extra=extra,
+        # What a fee split of the same order (transaction detail, API, export) supersedes this line by.
+        reference=reference,
+        statement_id=(extra.get("statement_id") or None) if settled else None,
     )
 
 
@@ -370,6 +373,7 @@ class StatementList(_SellerCenterJson):
 _RECORD_KEYS = ("order_record", "adjustment_record", "sku_record", "record")
 _LIST_KEYS = ("fee_list", "sub_fees", "sub_fee_list", "fee_items", "items", "details", "list")
 _NAME_KEYS = ("fee_key", "key", "fee_type", "type", "name", "fee_name", "display_name", "title")
+_DISPLAY_KEYS = ("fee_name", "display_name", "name", "title")
 _OUT_SECTIONS = frozenset({"out_come", "outcome", "expense", "expenses"})
 _CROSS_BORDER = frozenset({"", "CB", "US-CB"})  # hosts of cross-border shops (or unknown ones)
 _DETAIL_EXTRA = ("statement_detail_id", "payment_id", "payment_status", "trade_type", "adjustment_reason",
@@ -460,13 +464,13 @@ def _fee_list(obj: dict) -> list[dict] | None:
 
 
 def _fee_name(entry: dict) -> tuple[str, str]:
-    """(label, table key) of a fee entry: the first of its names the table knows, else its first name."""
-    labels = [entry[k].strip() for k in _NAME_KEYS if isinstance(entry.get(k), str) and entry[k].strip()]
-    for label in labels:
-        if known(canonical(label)):
-            return label, canonical(label)
-    label = labels[0] if labels else "unnamed fee"
-    return label, canonical(label)
+    """(label, table key) of a fee entry: its display name for the drill-down; the first of its names the
+    table knows for the key, else its first name."""
+    names = [entry[k].strip() for k in _NAME_KEYS if isinstance(entry.get(k), str) and entry[k].strip()]
+    shown = [entry[k].strip() for k in _DISPLAY_KEYS if isinstance(entry.get(k), str) and entry[k].strip()]
+    label = (shown or names or ["unnamed fee"])[0]
+    key = next((canonical(n) for n in names if known(canonical(n))), canonical(label))
+    return label, key
 
 
 def _fee_money(entries: list[dict], where: str) -> list[Money]:
