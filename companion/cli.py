@@ -201,9 +201,15 @@ def cmd_import(args) -> int:
                 from companion.store.writer import run_inline
 
                 content = importer.read_file(path)
-                parsed = importer.parse_file(path.name, content, args.account or "",
-                                             importer.account_store(args.account))
-                summary = run_inline(db, importer.commit_file, path.name, parsed).summary
+                store = importer.account_store(args.account)
+                large = None
+                if len(content) >= importer.LARGE_FILE:
+                    large = run_inline(db, importer.import_large, path.name, content, args.account or "", store)
+                if large is not None:
+                    summary = large.summary
+                else:
+                    parsed = importer.parse_file(path.name, content, args.account or "", store)
+                    summary = run_inline(db, importer.commit_file, path.name, parsed).summary
             summary["file"] = name
             summaries.append(summary)
         except importer.FileError as exc:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from companion.service import Service
 
 MAX_IMPORT_BYTES = 256 * 1024 * 1024
+LARGE_FILE = 8 * 1024 * 1024  # from this size, a file whose rows stand alone is read in parallel units
 
 
 class FileError(ValueError):
@@ -108,6 +109,20 @@ def commit_file(name: str, parsed: list[ingest.Prepared]) -> FileImport:
     return FileImport(summary, [e for o in outcomes for e in o.events])
 
 
+def import_large(name: str, content: bytes, account: str = "", store: StoreRef | None = None) -> FileImport | None:
+    """In the writer's transaction: a large file of a layout whose rows stand alone, read in units by a pool of
+    processes and written as they arrive; None for any other file (parse it whole)."""
+    from companion import chunked_import
+    from companion.sources.model import SourceError
+
+    try:
+        done = chunked_import.try_import(name, content, ingest.hints_for(name, account, store))
+    except SourceError as exc:
+        message = str(exc)
+        raise FileError(message if message.startswith(name) else f"{name}: {message}") from exc
+    return None if done is None else FileImport(done.summary, done.events)
+
+
 def account_store(account: str | None) -> StoreRef | None:
     """The store --account names, when it exists (a database read: never in the parsing process)."""
     from companion.store import stores
@@ -126,6 +141,13 @@ async def import_one_async(service: Service, name: str, content: bytes, account:
     from companion.service import ServiceError
 
     store = await service.read(account_store, account)
+    if len(content) >= LARGE_FILE:
+        try:
+            large = await service.writer.run(import_large, name, content, account or "", store)
+        except FileError as exc:
+            raise ServiceError(str(exc), 422) from exc
+        if large is not None:
+            return large.summary
     try:
         parsed = await service.parser.run(parse_file, name, content, account or "", store)
     except FileError as exc:

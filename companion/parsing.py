@@ -39,7 +39,7 @@ def default_processes(env: dict | os._Environ | None = None) -> int:
     return max(1, min(4, (os.cpu_count() or 2) - 1))
 
 
-def _init_process() -> None:
+def init_process() -> None:
     """In each parsing process: exit when the daemon does, even when it is killed (SIGKILL, a crash).
     Left alone, a process would wait forever for work that can no longer come."""
     parent = multiprocessing.parent_process()
@@ -71,7 +71,7 @@ class ParsePool:
             return ThreadPoolExecutor(max_workers=2, thread_name_prefix="shoptally-parse")
         # spawn everywhere: forking a process that runs threads (the writer, the loop) is unsafe.
         return ProcessPoolExecutor(max_workers=self.processes, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_init_process)
+                                   initializer=init_process)
 
     def warm(self) -> None:
         """Start every process in the background so the first capture does not wait for imports. Where

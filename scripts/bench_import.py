@@ -80,7 +80,8 @@ def export_rows(n: int, seed: int = 7) -> list[list[str]]:
             _stamp(row, statement_day, statement)
             rows.append(row)
             continue
-        for line in range(rng.randint(1, 3)):
+        skus = rng.sample(range(1, 5_001), rng.randint(1, 3))  # distinct SKUs within one order
+        for line, sku in enumerate(skus):
             if len(rows) >= n:
                 break
             qty = rng.randint(1, 3)
@@ -103,7 +104,6 @@ def export_rows(n: int, seed: int = 7) -> list[list[str]]:
             row[COL["Net sales"]], row[COL["Shipping"]], row[COL["Fees"]] = money(net), money(shipping), money(fees)
             row[COL["Total settlement amount"]] = money(net + shipping + fees)
             row[COL["Type"]], row[COL["Order/adjustment ID"]] = "Order", f"5769{order:012d}"
-            sku = rng.randint(1, 5_000)
             row[COL["SKU ID"]], row[COL["Quantity"]] = f"1729{sku:015d}", str(qty)
             row[COL["Product name"]], row[COL["SKU name"]] = f"Product {sku}", f"Variant {sku % 7}"
             row[COL["Seller SKU"]] = f"MSKU-{sku % 1_500}"

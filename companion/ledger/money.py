@@ -25,6 +25,8 @@ _PLAIN = re.compile(r"-?\d+(?:\.\d+)?")
 def parse_amount(value: object) -> Decimal:
     """Read an amount exactly. A float (a JSON number) is read through its shortest repr, which is the
     decimal the platform wrote; money never goes through float arithmetic here."""
+    if value.__class__ is str and value.lstrip("-").replace(".", "", 1).isdigit() and value[-1:] != ".":
+        return Decimal(value)  # the common case, "12.34" or "-0.30": nothing to clean
     if value is None:
         return ZERO
     if isinstance(value, bool):

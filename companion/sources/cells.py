@@ -41,10 +41,7 @@ def money(cell: object) -> Decimal:
     if type(cell) is str:
         if cell in ZERO_TEXT:
             return _ZERO
-        try:
-            return parse_amount(cell)
-        except MoneyError as exc:
-            raise SourceError(str(exc)) from exc
+        return _money_text(cell)
     if cell is None:
         return _ZERO
     if isinstance(cell, bool):
@@ -63,11 +60,22 @@ def money(cell: object) -> Decimal:
     raise SourceError(f"{cell!r} is not an amount")
 
 
+@lru_cache(maxsize=65_536)
+def _money_text(text: str) -> Decimal:
+    """The same amounts recur down a report (fees of a price point, shipping fees): each text read once."""
+    try:
+        return parse_amount(text)
+    except MoneyError as exc:
+        raise SourceError(str(exc)) from exc
+
+
 def text_id(cell: object, what: str = "ID") -> str:
     """IDs stay text. A number a spreadsheet rounded (scientific notation, or beyond 2^53) is refused."""
     if cell is None:
         return ""
-    if isinstance(cell, str):
+    if cell.__class__ is str:
+        if cell.isdigit():  # the usual ID: nothing to check
+            return cell
         text = cell.strip().lstrip("'").strip()
         if _SCIENTIFIC.match(text):
             raise MangledId(f"{what} {text!r} was turned into a number by a spreadsheet program and lost its "
@@ -88,6 +96,8 @@ def text_id(cell: object, what: str = "ID") -> str:
 
 
 def quantity(cell: object) -> int:
+    if cell.__class__ is str and cell.isdigit():
+        return int(cell)
     if blank(cell):
         return 0
     if isinstance(cell, bool):

@@ -30,6 +30,7 @@ from companion.sources.model import ParseResult, SourceError, SourceField, Store
 from companion.sources.naming import ReportName
 
 TOTAL_WORDS = ("合计", "总计", "小计", "total", "totals", "subtotal", "grand total", "汇总")
+_TOTALS = frozenset((*TOTAL_WORDS, *(w + ":" for w in TOTAL_WORDS), *(w + "：" for w in TOTAL_WORDS)))
 ZERO = Decimal(0)
 
 
@@ -173,6 +174,20 @@ class Splitter:
         self.unknown = [(i, h.strip()) for i, h in located.unknown]
         self._all = self.counted + self.kept
         self._pick = itemgetter(*(c[0] for c in self._all)) if len(self._all) > 1 else None
+        self._dynamic: dict[tuple, tuple[list, object]] = {}
+
+    def _with(self, dynamic: dict[str, tuple[str, ...]]) -> tuple[list, object]:
+        """The columns to read with a row's own extra category columns (few kinds per file: kept)."""
+        key = tuple((category, cols) for category, cols in dynamic.items())
+        found = self._dynamic.get(key)
+        if found is None:
+            index, headers = self.located.index, self.located.headers
+            extra = [(index[c], category, headers[index[c]].strip(), False)
+                     for category, cols in dynamic.items() for c in cols if c in index]
+            columns = [*self._all, *extra]
+            found = self._dynamic[key] = (columns, itemgetter(*(c[0] for c in columns)) if len(columns) > 1
+                                          else None)
+        return found
 
     def split(self, row: Sequence[object], row_label: str = "",
               dynamic: dict[str, tuple[str, ...]] | None = None) -> Split:
@@ -180,14 +195,11 @@ class Splitter:
         row, like TikTok's Adjustment amount)."""
         if len(row) < self.width:
             row = [*row, *([""] * (self.width - len(row)))]
-        columns = self._all
-        values = self._pick(row) if self._pick is not None else tuple(row[c[0]] for c in columns)
         if dynamic:
-            index, headers = self.located.index, self.located.headers
-            extra_columns = [(index[c], category, headers[index[c]].strip(), False)
-                             for category, cols in dynamic.items() for c in cols if c in index]
-            columns = [*columns, *extra_columns]
-            values = (*values, *(row[c[0]] for c in extra_columns))
+            columns, pick = self._with(dynamic)
+        else:
+            columns, pick = self._all, self._pick
+        values = pick(row) if pick is not None else tuple(row[c[0]] for c in columns)
         zero = cells.ZERO_TEXT
         amounts: dict[str, Decimal] = {}
         fields: list[SourceField] = []
@@ -269,6 +281,9 @@ class TableAdapter:
     columns: Columns
     sheets: tuple[str, ...] = ()
     scan = 15  # how many rows from the top may come before the header (banners, a summary row)
+    # Rows stand alone (no row needs another): a large file can then be read in units, by several
+    # processes, through read_rows().
+    chunkable = False
 
     def recognizes(self, src) -> bool:
         if src.kind != "file" or not isinstance(src.payload, dict):
@@ -311,4 +326,25 @@ class TableAdapter:
         return ParseResult(self.name, self.version, lines, totals=totals, report_type=self.report_type)
 
     def read(self, ctx: Context, sheet: str, rows: list, header_at: int, located: Located):
+        if self.chunkable:
+            return self.read_rows(ctx, sheet, enumerate(rows[header_at + 1:], start=header_at + 2), located)
         raise NotImplementedError
+
+    def read_rows(self, ctx: Context, sheet: str, numbered: Iterator[tuple[int, Sequence[object]]],
+                  located: Located) -> tuple[list, list]:
+        """Chunkable layouts: (row number, row) of data rows, in any unit of the sheet → lines, totals."""
+        raise NotImplementedError
+
+
+def numbered_data(numbered: Iterator[tuple[int, Sequence[object]]]) -> Iterator[tuple[int, Sequence[object]]]:
+    """Data rows only: blank rows and totals rows (合计 / Total) left out."""
+    for number, row in numbered:
+        first = row[0] if row else ""
+        if first.__class__ is str and first and not first[0].isspace():  # the usual row: a filled first cell
+            if first.lower() in _TOTALS or first.startswith(("合计", "总计")):
+                continue
+            yield number, row
+            continue
+        if all(cells.blank(c) for c in row) or is_total_row(row):
+            continue
+        yield number, row

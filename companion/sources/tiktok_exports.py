@@ -12,11 +12,12 @@ Times in these files are UTC. Settled rows are settled by their statement (State
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 
 from companion.sources import cells
 from companion.sources.headers import Columns, Located, norm
 from companion.sources.model import IN_TRANSIT, SETTLED, SKU_SPLIT, SPLIT, Line, SourceError
-from companion.sources.tabular import Context, Mapping, Splitter, TableAdapter, cell, data_rows, store_for_file
+from companion.sources.tabular import Context, Mapping, Splitter, TableAdapter, numbered_data, store_for_file
 
 PLATFORM = "tiktok"
 FBT_STORAGE = "fbt warehouse service fee"
@@ -242,16 +243,18 @@ class _TikTokExport(TableAdapter):
     detail = SKU_SPLIT
     key_prefix = "sku"
 
-    def read(self, ctx: Context, sheet: str, rows: list, header_at: int, located: Located):
-        splitter = Splitter(located, self.mapping.resolve(located))
+    chunkable = True
+
+    def read_rows(self, ctx: Context, sheet: str, numbered, located: Located):
+        reader = _RowReader(self, located)
         lines: list[Line] = []
         store = None
         region, timezone, label = self.region, self.timezone, self.label
-        for number, row in data_rows(rows, header_at + 1):
-            where = f"{ctx.file}, sheet {sheet!r}, row {number}: "
+        for number, row in numbered_data(numbered):
             try:
-                line = self._line(ctx, row, located, splitter, where)
+                line = reader.line(row)
             except SourceError as exc:
+                where = f"{ctx.file}, sheet {sheet!r}, row {number}: "
                 raise type(exc)(str(exc) if str(exc).startswith(ctx.file) else where + str(exc)) from exc
             if line is None:
                 continue
@@ -263,65 +266,92 @@ class _TikTokExport(TableAdapter):
             lines.append(line)
         return lines, []
 
-    def _line(self, ctx: Context, row, located: Located, splitter: Splitter, where: str) -> Line | None:
-        reference = cells.text_id(cell(row, located, "reference"), "Order/adjustment ID")
+
+class _RowReader:
+    """One sheet's rows → lines; where each column is, worked out once from the header."""
+
+    _TEXT = ("product_name", "payment_id", "status", "adjustment_reason", "unsettled_reason")
+    _TIMES = ("order_delivered", "estimated_settle")
+
+    def __init__(self, layout: _TikTokExport, located: Located) -> None:
+        self.layout = layout
+        self.splitter = Splitter(located, layout.mapping.resolve(located))
+        self.width = len(located.headers)
+        index = located.index
+        self.at = {name: index.get(name) for name in layout.columns.spec}
+        label = {name: located.headers[i].strip() for name, i in index.items()}
+        self.text = [(self.at[n], label[n]) for n in self._TEXT if self.at.get(n) is not None]
+        self.times = [(self.at[n], label[n]) for n in self._TIMES if self.at.get(n) is not None]
+
+    def get(self, row, name: str) -> object:
+        i = self.at.get(name)
+        return "" if i is None else row[i]
+
+    def line(self, row) -> Line | None:
+        if len(row) < self.width:
+            row = [*row, *([""] * (self.width - len(row)))]
+        get = self.get
+        layout = self.layout
+        reference = cells.text_id(get(row, "reference"), "Order/adjustment ID")
         if not reference:
             return None
-        row_type = str(cell(row, located, "type") or "").strip() or "Order"
-        reason = str(cell(row, located, "adjustment_reason") or "").strip()
-        dynamic = {_adjustment_category(row_type, reason, self.by_reason): ("adjustment_amount",)}
-        parts = splitter.split(row, where, dynamic)
+        row_type = str(get(row, "type") or "").strip() or "Order"
+        reason = str(get(row, "adjustment_reason") or "").strip()
+        parts = self.splitter.split(row, "", _dynamic(row_type, reason, layout.by_reason))
         amounts = parts.amounts
-        fields = parts.fields
         total = parts.total if parts.total is not None else sum(amounts.values(), Decimal(0))
-        currency = str(cell(row, located, "currency") or "").strip().upper()
+        currency = str(get(row, "currency") or "").strip().upper()
         if not currency:
             raise SourceError("the Currency column is empty")
-        sku_id = cells.text_id(cell(row, located, "sku_id"), "SKU ID") or None
-        statement_id = cells.text_id(cell(row, located, "statement_id"), "Statement ID") or None
-        is_order = norm(row_type) == "order"
-        related = cells.text_id(cell(row, located, "related_order"), "Related order ID")
-        extra = dict(parts.extra)
-        for name in ("product_name", "payment_id", "status", "adjustment_reason", "unsettled_reason"):
-            value = cell(row, located, name)
-            if not cells.blank(value):
-                extra[located.headers[located.index[name]].strip()] = str(value).strip()
-        for name in ("order_delivered", "estimated_settle"):
-            value = cell(row, located, name)
-            if not cells.blank(value):
+        sku_id = cells.text_id(get(row, "sku_id"), "SKU ID") or None
+        statement_id = cells.text_id(get(row, "statement_id"), "Statement ID") or None
+        extra = parts.extra
+        for i, header in self.text:
+            value = row[i]
+            if value != "" and not cells.blank(value):
+                extra[header] = str(value).strip()
+        for i, header in self.times:
+            value = row[i]
+            if value != "" and not cells.blank(value):
                 stamp = cells.when(value, "UTC")
-                extra[located.headers[located.index[name]].strip()] = stamp.isoformat() if stamp else ""
+                extra[header] = stamp.isoformat() if stamp else ""
         if parts.unexplained:
             extra["unexplained"] = str(parts.unexplained)
         settled_at = None
-        if self.status == SETTLED:
-            settled_at = cells.when(cell(row, located, "statement_date"), "UTC") or cells.when(
-                cell(row, located, "order_settled"), "UTC")
+        if layout.status == SETTLED:
+            settled_at = cells.when(get(row, "statement_date"), "UTC") or cells.when(get(row, "order_settled"), "UTC")
             if settled_at is None:
                 raise SourceError("a settled row needs its Statement date (or Order settled time)")
-        key_tail = (reference, sku_id or "")
+        sku_key = sku_id or ""
+        related = cells.text_id(get(row, "related_order"), "Related order ID")
         return Line(
             store=None,  # type: ignore[arg-type]  # set by read() once the store is known
-            key=(self.key_prefix, statement_id or "", *key_tail) if self.status == SETTLED
-            else (self.key_prefix, *key_tail),
-            status=self.status,
+            key=(layout.key_prefix, statement_id or "", reference, sku_key) if layout.status == SETTLED
+            else (layout.key_prefix, reference, sku_key),
+            status=layout.status,
             txn_type=row_type,
             currency=currency,
             settlement_amount=total,
             amounts=amounts,
-            fields=fields,
-            order_id=reference if is_order else (related or None),
+            fields=parts.fields,
+            order_id=reference if row_type.lower() == "order" else (related or None),
             sku_id=sku_id,
-            sku_name=str(cell(row, located, "sku_name") or "").strip() or None,
-            msku=str(cell(row, located, "seller_sku") or "").strip() or None,
-            quantity=cells.quantity(cell(row, located, "quantity")),
-            order_time=cells.when(cell(row, located, "order_created"), "UTC"),
+            sku_name=str(get(row, "sku_name") or "").strip() or None,
+            msku=str(get(row, "seller_sku") or "").strip() or None,
+            quantity=cells.quantity(get(row, "quantity")),
+            order_time=cells.when(get(row, "order_created"), "UTC"),
             settled_time=settled_at,
             extra=extra,
             reference=reference,
-            detail=self.detail,
+            detail=layout.detail,
             statement_id=statement_id,
         )
+
+
+@lru_cache(maxsize=1024)
+def _dynamic(row_type: str, reason: str, by_reason: bool) -> dict[str, tuple[str, ...]]:
+    """The Adjustment amount column's category for this row (few distinct types and reasons: cached)."""
+    return {_adjustment_category(row_type, reason, by_reason): ("adjustment_amount",)}
 
 
 class OrderDetails(_TikTokExport):

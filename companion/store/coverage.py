@@ -11,7 +11,7 @@ def record(store_id: int, report_type: str, months: dict[str, int], capture_id: 
         (Coverage.insert(store=store_id, month=month, report_type=report_type, capture=capture_id, lines=lines,
                          recorded_at=now_ms)
          .on_conflict(conflict_target=[Coverage.store, Coverage.month, Coverage.report_type, Coverage.capture],
-                      update={Coverage.lines: lines})
+                      update={Coverage.lines: Coverage.lines + lines})  # a file's plans add up
          .execute())
 
 

@@ -115,8 +115,7 @@ def row_of(line: Line, capture_id: str) -> tuple:
         line.status, line.txn_type, line.order_id, line.sku_id, line.sku_name, line.quantity, line.currency,
         epoch_ms(line.order_time), settled_ms, line.settled_time_approx,
         settlement,
-        _json([{"name": f.name, "amount": str(f.amount), "category": f.category, "unmapped": f.unmapped}
-               for f in line.fields]),
+        _json([[f.name, str(f.amount), f.category, f.unmapped] for f in line.fields]),
         _json_sorted(line.extra),
         line.msku, line.reference, line.detail, line.statement_id,
     )

@@ -19,6 +19,7 @@ class WriteResult:
     skipped: int = 0
     changes: list[Change] = field(default_factory=list)
     accounts: list[str] = field(default_factory=list)
+    per_store: dict[str, list[int]] = field(default_factory=dict)  # store name → [added, updated]
 
     @property
     def events(self) -> list[dict]:
@@ -30,8 +31,9 @@ def apply_lines(lines: list[Line], capture_id: str, source: str) -> WriteResult:
     return apply_plan(rowplan.plan(lines, capture_id), source)
 
 
-def apply_plan(plan: RowPlan, source: str) -> WriteResult:
-    """Inside the writer's transaction. Returns counts and one change (rev) per store that changed."""
+def apply_plan(plan: RowPlan, source: str, record: bool = True) -> WriteResult:
+    """Inside the writer's transaction. Returns counts and one change (rev) per store that changed.
+    `record` False: no change is recorded (a file stored in several plans records one at its end)."""
     result = WriteResult(skipped=plan.duplicates)
     now = rowplan.epoch_ms(now_utc())
     for sp in plan.stores:
@@ -48,9 +50,18 @@ def apply_plan(plan: RowPlan, source: str) -> WriteResult:
             stated.record(store.id, sp.totals, plan.capture_id, now)
         if sp.months and plan.report_type:
             coverage.record(store.id, plan.report_type, sp.months, plan.capture_id, now)
-        if added or updated:
+        counts = result.per_store.setdefault(store.name, [0, 0])
+        counts[0] += added
+        counts[1] += updated
+        if record and (added or updated):
             result.changes.append(changes.record(Change(source, store.name, added, updated)))
     return result
+
+
+def record_changes(source: str, per_store: dict[str, list[int]]) -> list[Change]:
+    """One change per store that gained or changed lines (for a file written in several plans)."""
+    return [changes.record(Change(source, name, added, updated))
+            for name, (added, updated) in per_store.items() if added or updated]
 
 
 def _mixed_families(store: Store, families: set[str]) -> bool:

@@ -1,0 +1,135 @@
+"""Large report files: read in units by a pool of processes, written by one transaction as the units arrive.
+
+A 200,000-row export parsed whole would hold millions of cells in memory and use one core. Instead, for a
+layout whose rows stand alone (TableAdapter.chunkable), the file is cut into units of rows (see
+sources/bigtables.py); worker processes turn each unit into planned rows while this process writes the
+units already done, in file order, inside one transaction. A bad row anywhere aborts the transaction:
+nothing of the file is stored. Only a few units are in flight at a time, so memory stays bounded.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import multiprocessing
+import os
+import uuid
+import zlib
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from companion.parsing import init_process
+from companion.sources import registry, tables
+from companion.sources.headers import Located
+from companion.sources.model import SourceError
+from companion.sources.tabular import Context, Hints
+from companion.store import captures, rowplan, settlements
+from companion.store.captures import RawRecord
+
+IN_FLIGHT_PER_WORKER = 2
+
+
+@dataclass(frozen=True)
+class Job:
+    """What a worker needs to read any unit of one sheet."""
+
+    adapter: str
+    file: str
+    hints: Hints
+    captured_at: datetime
+    sheet: str
+    located: Located
+    capture_id: str
+    report_type: str
+
+
+def parse_unit(job: Job, unit: tables.Unit) -> rowplan.RowPlan:
+    """In a worker process: one unit's rows → lines → planned rows. Nothing built here outlives the call
+    or forms cycles, so the cyclic garbage collector (which would walk every new object again and
+    again) is off meanwhile."""
+    adapter = registry.by_name(job.adapter)
+    gc.disable()
+    try:
+        lines, totals = adapter.read_rows(Context(job.file, job.hints, job.captured_at), job.sheet,  # type: ignore
+                                          tables.unit_rows(unit), job.located)
+        return rowplan.plan(lines, job.capture_id, job.report_type, totals)
+    finally:
+        gc.enable()
+
+
+def keep(content: bytes) -> tuple[str, bytes]:
+    """In a worker process: the raw file's checksum and compressed bytes (fast level: a large export is kept
+    as it came, and level 6 would cost a core for seconds to save a fifth of the space)."""
+    return hashlib.sha256(content).hexdigest(), zlib.compress(content, 1)
+
+
+def workers() -> int:
+    return max(1, min(4, os.cpu_count() or 2))
+
+
+@dataclass
+class Result:
+    summary: dict
+    changes: list
+
+    @property
+    def events(self) -> list[dict]:
+        return [c.event() for c in self.changes]
+
+
+def try_import(name: str, content: bytes, hints: Hints) -> Result | None:
+    """Inside the writer's transaction. None when the file is small or its layout is not chunkable (the
+    caller then parses it whole). Raises SourceError for a file that cannot be read."""
+    book = tables.open_workbook(name, content)
+    src = {"name": name, "content": content, "hints": hints, "_workbook": book}
+    from companion.sources.model import SourceInput
+
+    when = datetime.now(UTC)
+    detected = registry.detect(SourceInput("file", "import", "", when, src))
+    if detected is None or not getattr(detected, "chunkable", False):
+        return None
+    matching = detected.matching(book)  # type: ignore[attr-defined]
+    if not matching or not all(book.large(sheet) for sheet, _, _ in matching):
+        return None
+    capture_id = str(uuid.uuid4())
+    report_type = detected.report_type or detected.name.partition(".")[2]  # type: ignore[attr-defined]
+    result = settlements.WriteResult()
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers(), mp_context=context, initializer=init_process) as pool:
+        kept: Future = pool.submit(keep, content)
+        for sheet, header_at, located in matching:
+            job = Job(detected.name, name, hints, when, sheet, located, capture_id, report_type)
+            pending: deque[Future] = deque()
+            for unit in book.units(sheet, header_at + 1):
+                pending.append(pool.submit(parse_unit, job, unit))
+                while len(pending) >= IN_FLIGHT_PER_WORKER * workers():
+                    _apply(pending.popleft().result(), result)
+            while pending:
+                _apply(pending.popleft().result(), result)
+        sha, compressed = kept.result()
+    if not result.accounts:
+        raise SourceError(f"{name}: the {report_type} sheet has no data rows")
+    raw = RawRecord(capture_id, "import", "file", "", name, when, len(content), sha, "file", compressed,
+                    hints.account)
+    captures.save(raw, detected.name, detected.version, "parsed", "", result.added, result.updated,
+                  result.skipped)
+    changes = settlements.record_changes("import", result.per_store)
+    platform, _, kind = detected.name.partition(".")
+    summary = {"file": name, "platform": platform, "report_type": kind,
+               "account": ", ".join(sorted(set(result.accounts))), "added": result.added,
+               "updated": result.updated, "skipped": result.skipped}
+    return Result(summary, changes)
+
+
+def _apply(plan: rowplan.RowPlan, into: settlements.WriteResult) -> None:
+    written = settlements.apply_plan(plan, "import", record=False)
+    into.added += written.added
+    into.updated += written.updated
+    into.skipped += written.skipped
+    into.accounts.extend(a for a in written.accounts if a not in into.accounts)
+    for store, (added, updated) in written.per_store.items():
+        counts = into.per_store.setdefault(store, [0, 0])
+        counts[0] += added
+        counts[1] += updated
