@@ -330,8 +330,13 @@ def cmd_figures(args) -> int:
         raise UserError(f"{args.file}: cannot be read ({exc.strerror or exc})", 2) from exc
     base = _daemon(cfg, required=False)
     if base:
-        res = _call(cfg, base, "POST", f"/api/figures/{args.command}",
-                    {"name": path.name, "content_base64": base64.b64encode(content).decode()})
+        from companion.client import DaemonRefused, call
+
+        try:
+            res = call(cfg, base, "POST", f"/api/figures/{args.command}",
+                       {"name": path.name, "content_base64": base64.b64encode(content).decode()})
+        except DaemonRefused as exc:  # the file was refused: the same exit code as offline
+            raise UserError(str(exc), 2 if exc.status in (404, 422) else 1) from exc
     else:
         db = _open_db(cfg)
         try:

@@ -173,7 +173,7 @@ def compute(inputs: Inputs) -> Result:
             found = rows[(store_id, key, currency)] = Acc()
         return found
 
-    for b in inputs.buckets:
+    for b in sorted(inputs.buckets, key=lambda b: (b.store_id, b.slice)):  # earliest first: stable messages
         s = inputs.slices[b.store_id][b.slice]
         cats = list(b.categories)
         settlement = b.settlement

@@ -1,0 +1,80 @@
+"""`shoptally reconcile`: stored lines against the statements, on-hold totals and list counts platforms state."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from companion import importer, reconcile
+from companion.ingest import commit, prepare, prepare_capture
+from companion.sources.model import StoreRef
+from companion.store.writer import run_inline
+from tests.helpers import HOST, SELLER, order_list_capture, order_row
+from tests.tables import csv_bytes
+from tests.test_sources_tiktok_exports import US_HEADER, US_ROWS
+
+SHOP = StoreRef("tiktok", SELLER, "US", f"TikTok US {SELLER}", "USD", "America/Los_Angeles")
+
+
+def capture(path: str, data: dict, query: str = "") -> dict:
+    url = f"https://{HOST}{path}?oec_seller_id={SELLER}{'&' + query if query else ''}"
+    return {"type": "capture", "id": str(uuid.uuid4()), "site": "tiktok", "url": f"https://{HOST}/finance/bills",
+            "captured_at": datetime(2025, 11, 2, 8, 0, tzinfo=UTC).isoformat(), "kind": "json",
+            "payload": {"request": {"method": "GET", "url": url, "body": None}, "status": 200,
+                        "body": {"code": 0, "message": "success", "data": data}}}
+
+
+def store(db, msg: dict):
+    return run_inline(db, commit, prepare(prepare_capture(msg)))
+
+
+def money(amount: str) -> dict:
+    return {"amount": amount, "currency": "USD"}
+
+
+def test_statements_on_hold_and_list_counts_are_checked_exactly(db):
+    parsed = importer.parse_file("export.csv", csv_bytes([US_HEADER, *US_ROWS]), SHOP.name, SHOP)
+    run_inline(db, importer.commit_file, "export.csv", parsed)
+    # statement 7400000000000001 holds rows 1-6 (32.97), 7400000000000002 row 7 (8.00)
+    store(db, capture("/api/v1/pay/statement/list/detail", {"total_record": 3, "statement_records": [
+        {"statement_id": "7400000000000001", "statement_time": 1_759_708_800_000, "settle_amount": money("32.97")},
+        {"statement_id": "7400000000000002", "statement_time": 1_760_313_600_000, "settle_amount": money("9.00")},
+        {"statement_id": "7400000000000003", "statement_time": 1_760_918_400_000, "settle_amount": money("5.00")},
+    ]}))
+    on_hold = order_list_capture([order_row(90, "40.00", status=1)], on_hold=True)
+    on_hold["payload"]["body"]["data"]["total_record"] = 3  # the list has 3 records; one page was captured
+    store(db, on_hold)
+    store(db, capture("/api/v1/pay/statement/stat/info", {"to_settle_amount_stat": {
+        "amount": money("50.00"), "reasons_detail": []}}))
+
+    found = reconcile.run()
+    by_ref = {(c["kind"], c["ref"]): c for c in found["checks"]}
+    first = by_ref[("statement", "7400000000000001")]
+    assert (first["ok"], first["stated"], first["stored"], first["lines"]) == (True, "32.97", "32.97", 6)
+    second = by_ref[("statement", "7400000000000002")]
+    assert (second["ok"], second["difference"]) == (False, "1.00")
+    assert second["message"] == ("statement 7400000000000002: the platform states 9.00 USD, the 1 stored lines add "
+                                 "up to 8.00 (difference 1.00)")
+    third = by_ref[("statement", "7400000000000003")]
+    assert (third["ok"], third["message"]) == (
+        False, "statement 7400000000000003: the platform states 5.00 USD, and no line of it is stored")
+    held = by_ref[("on_hold", "")]
+    assert (held["ok"], held["stated"], held["stored"]) == (False, "50.00", "40.00")
+    listing = next(c for c in found["checks"] if c["kind"] == "listing")
+    assert (listing["ok"], listing["stated_count"], listing["stored_count"]) == (False, 3, 1)
+    assert "the sync is incomplete" in listing["message"]
+    assert sorted((c["kind"], c["ref"]) for c in found["problems"]) == [
+        ("listing", ""), ("on_hold", ""), ("statement", "7400000000000002"), ("statement", "7400000000000003")]
+    assert reconcile.text(found)[-1] == f"{len(found['checks'])} checks, 4 differences"
+
+
+def test_lines_whose_categories_do_not_add_up_are_listed(db):
+    header = [*US_HEADER, "Mystery charge"]
+    row = [*US_ROWS[1], "-0.50"]
+    row[US_HEADER.index("Total settlement amount")] = "11.10"  # 12.10 - 0.50 mystery - 0.50 nobody explains
+    parsed = importer.parse_file("export.csv", csv_bytes([header, row]), SHOP.name, SHOP)
+    run_inline(db, importer.commit_file, "export.csv", parsed)
+    found = reconcile.run(SHOP.name)
+    (line,) = [c for c in found["checks"] if c["kind"] == "line"]
+    assert (line["ok"], line["stated"], line["stored"]) == (False, "11.10", "12.10")
+    assert "a column of this report is not mapped yet" in line["message"]
