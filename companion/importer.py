@@ -99,6 +99,9 @@ def commit_file(name: str, parsed: list[ingest.Prepared]) -> FileImport:
     """In the writer's transaction: the whole file or nothing."""
     outcomes = [ingest.commit(p, keep_unparsed=False) for p in parsed]
     platform, _, report_type = (parsed[0].adapter if parsed else "").partition(".")
+    planned = {p.plan.report_type for p in parsed if p.plan is not None and p.plan.report_type}
+    if len(planned) == 1:  # the report the adapter found (one adapter can read several reports)
+        report_type = planned.pop()
     accounts = sorted({a for o in outcomes for a in o.accounts})
     summary = {
         "file": name, "platform": platform, "report_type": report_type,

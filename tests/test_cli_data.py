@@ -22,7 +22,7 @@ from tests.helpers import order_list_capture, order_row
 
 US_SELLER, UK_SELLER = "7495100000000000001", "7495200000000000002"
 US, UK = f"TikTok US {US_SELLER}", f"TikTok GB {UK_SELLER}"  # US: America/Los_Angeles, GB: Europe/London
-ORDER_LIST = {"platform": "tiktok", "report_type": "seller_center.order_list"}
+ORDER_LIST = {"platform": "tiktok", "report_type": "order_list"}
 # The profit model's category keys (../reference/profit-model.md), in its order.
 CATEGORY_KEYS = (
     "sales", "promo_discount", "subsidy", "buyer_shipping", "other_income", "income_refund", "fee_refund",
