@@ -55,10 +55,14 @@ def profit_report(period: str = "this-month", basis: str = "settlement", by: str
         first, last = spans[store.id]
         cuts[store.id], slices[store.id] = _slicing(store.timezone, first, last, cost_days, by_day=bool(currency))
         fee_months[store.id] = _fee_months(periods[store.id], first, last)
-    buckets = reports.buckets(basis, by, {s: bounds[s] for s in cuts}, cuts)
     costs, mapped = seller_inputs.cost_versions()
-    msku_of_sku = {**reports.sku_mskus([s.id for s in targets]), **mapped}  # the seller's mapping wins
     fees = seller_inputs.fees_for(list(fee_months), set().union(*fee_months.values()) if fee_months else set())
+    # SKUs are told apart when the report is by SKU or MSKU, or when costs or estimates are worked out per SKU
+    by_sku = by in ("sku", "msku") or bool(costs) or basis == "order"
+    buckets = reports.buckets(basis, by, {s: bounds[s] for s in cuts}, cuts, by_sku=by_sku)
+    msku_of_sku = dict(mapped)
+    if any(f.level == "product" for f in fees):  # a product fee may name an MSKU the platform's lines give
+        msku_of_sku = {**reports.sku_mskus([s.id for s in targets]), **mapped}  # the seller's mapping wins
     links = {}
     for fee in fees:
         if fee.level in ("product", "order") and by in (("order",) if fee.level == "product" else ("sku", "msku")):

@@ -25,8 +25,8 @@ from datetime import date
 
 from companion.ledger import allocation
 from companion.ledger.categories import ALL, GROUPS
-from companion.ledger.fx import RateBook, Used, units_to_decimal
-from companion.ledger.money import fmt
+from companion.ledger.fx import RateBook, Used
+from companion.ledger.money import fmt_units
 
 N = len(ALL)
 _AT = {key: i for i, key in enumerate(ALL)}
@@ -365,12 +365,12 @@ def body(cats: list[int], settlement: int, quantity: int, estimated: int = 0, al
     groups = {g: sum(cats[i] for i in slots) for g, slots in _GROUP_SLOTS.items()}
     return {
         "quantity": quantity,
-        "categories": {k: fmt(units_to_decimal(cats[i])) for k, i in _AT.items()},
-        "settlement_amount": fmt(units_to_decimal(settlement)),
-        **{g: fmt(units_to_decimal(v)) for g, v in groups.items()},
-        "gross_profit": fmt(units_to_decimal(sum(groups.values()))),
-        "estimated": fmt(units_to_decimal(estimated)),
-        "allocated": fmt(units_to_decimal(allocated)),
+        "categories": dict(zip(ALL, map(fmt_units, cats), strict=True)),
+        "settlement_amount": fmt_units(settlement),
+        **{g: fmt_units(v) for g, v in groups.items()},
+        "gross_profit": fmt_units(sum(groups.values())),
+        "estimated": fmt_units(estimated),
+        "allocated": fmt_units(allocated),
     }
 
 

@@ -81,3 +81,13 @@ def from_storage(units: int | None) -> Decimal:
 def fmt(amount: Decimal) -> str:
     """Contract money text: exactly two decimals."""
     return str(amount.quantize(CENT, rounding=ROUND_HALF_UP))
+
+
+def fmt_units(units: int) -> str:
+    """Storage units (1/10000) as contract money text, rounded half up like fmt(), in integer arithmetic:
+    a report by order formats hundreds of thousands of figures, most of them zero."""
+    if not units:
+        return "0.00"
+    cents = (abs(units) + 50) // 100
+    sign = "-" if units < 0 and cents else ""
+    return f"{sign}{cents // 100}.{cents % 100:02d}"

@@ -45,9 +45,10 @@ def time_range(basis: str, store_ids: list[int]) -> dict[int, tuple[int, int]]:
     return {r[0]: (r[1], r[2]) for r in rows if r[1] is not None}
 
 
-def buckets(basis: str, by: str, bounds: dict[int, tuple[int | None, int | None]], cuts: dict[int, list[int]]
-            ) -> list[Bucket]:
-    """`bounds`: store → [start, end) in epoch ms (None: open); `cuts`: store → sorted slice starts inside."""
+def buckets(basis: str, by: str, bounds: dict[int, tuple[int | None, int | None]], cuts: dict[int, list[int]],
+            by_sku: bool = True) -> list[Bucket]:
+    """`bounds`: store → [start, end) in epoch ms (None: open); `cuts`: store → sorted slice starts inside.
+    `by_sku` False: SKUs are not told apart (a report by store with no costs to apply per SKU)."""
     if not bounds:
         return []
     db = SettlementLine._meta.database
@@ -71,7 +72,7 @@ def buckets(basis: str, by: str, bounds: dict[int, tuple[int | None, int | None]
         condition = f'"status" = {p} AND ' + condition
         params.insert(0, SETTLED)
     slice_sql, slice_params = _slice_expr(t, cuts, p)
-    dims = ['"store_id"', '"currency"', '"sku_id"']
+    dims = ['"store_id"', '"currency"', '"sku_id"' if by_sku else "NULL"]
     if by == "msku":
         dims.append('"msku"')
     if by == "order":
@@ -84,8 +85,9 @@ def buckets(basis: str, by: str, bounds: dict[int, tuple[int | None, int | None]
     sums = ['SUM("quantity")', sold,
             'SUM("settlement_amount")', *(f'SUM("{c}")' for c in PLATFORM)]
     select = [*dims, f"{slice_sql} AS slice", f"{settled} AS settled", f"{zero} AS zero", *sums]
+    grouped = [d for d in dims if d != "NULL"]
     sql = (f'SELECT {", ".join(select)} FROM "{_TABLE}" WHERE {condition} '
-           f'GROUP BY {", ".join(dims)}, slice, settled, zero')
+           f'GROUP BY {", ".join(grouped)}, slice, settled, zero')
     all_params = [*slice_params, SETTLED, SETTLED, *params]
     with bulk.wrap_errors:
         rows = db.execute_sql(sql, all_params).fetchall()
