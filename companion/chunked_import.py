@@ -16,7 +16,7 @@ import os
 import uuid
 import zlib
 from collections import deque
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -60,8 +60,9 @@ def parse_unit(job: Job, unit: tables.Unit) -> rowplan.RowPlan:
 
 
 def keep(content: bytes) -> tuple[str, bytes]:
-    """In a worker process: the raw file's checksum and compressed bytes (fast level: a large export is kept
-    as it came, and level 6 would cost a core for seconds to save a fifth of the space)."""
+    """On a thread of this process (hashlib and zlib let go of the interpreter lock, and the content is
+    not copied to another process): the raw file's checksum and compressed bytes, at the fast level (a
+    large export is kept as it came; level 6 would cost seconds to save a fifth of the space)."""
     return hashlib.sha256(content).hexdigest(), zlib.compress(content, 1)
 
 
@@ -97,8 +98,9 @@ def try_import(name: str, content: bytes, hints: Hints) -> Result | None:
     report_type = detected.report_type or detected.name.partition(".")[2]  # type: ignore[attr-defined]
     result = settlements.WriteResult()
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers(), mp_context=context, initializer=init_process) as pool:
-        kept: Future = pool.submit(keep, content)
+    with ProcessPoolExecutor(max_workers=workers(), mp_context=context, initializer=init_process) as pool, \
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="shoptally-keep") as keeper:
+        kept: Future = keeper.submit(keep, content)
         for sheet, header_at, located in matching:
             job = Job(detected.name, name, hints, when, sheet, located, capture_id, report_type)
             pending: deque[Future] = deque()

@@ -87,7 +87,7 @@ def test_csv_units_end_at_record_boundaries():
     text = 'a,b\n1,"x\ny"\n2,z\n3,"q\n\nr"\n4,w\n'
     start = bigtables.record_start(text, 1)
     assert text[start:].startswith("1,")
-    units = bigtables.csv_units(text, start, 3)
+    units = list(bigtables.csv_units(text, start, 3))
     assert "".join(u.text for u in units) == text[start:]
     got = [(n, r) for u in units for n, r in bigtables.csv_rows(u, ",")]
     assert got == [(3, ["1", "x\ny"]), (4, ["2", "z"]), (7, ["3", "q\n\nr"]), (8, ["4", "w"])]

@@ -39,10 +39,9 @@ class CsvUnit:
     text: str
 
 
-def csv_units(text: str, start: int, size: int) -> list[CsvUnit]:
+def csv_units(text: str, start: int, size: int) -> Iterator[CsvUnit]:
     """The text from `start` (the first data record) in units of about `size` characters, each ending at
-    a record boundary."""
-    units = []
+    a record boundary (made one at a time: each unit is a copy of its part of the text)."""
     line = text.count("\n", 0, start) + 1
     pos, end = start, len(text)
     while pos < end:
@@ -53,10 +52,9 @@ def csv_units(text: str, start: int, size: int) -> list[CsvUnit]:
             while cut < end and text.count('"', pos, cut) % 2:  # inside a quoted field: the next newline
                 nxt = text.find("\n", cut)
                 cut = end if nxt < 0 else nxt + 1
-        units.append(CsvUnit(line, text[pos:cut]))
+        yield CsvUnit(line, text[pos:cut])
         line += text.count("\n", pos, cut)
         pos = cut
-    return units
 
 
 def csv_rows(unit: CsvUnit, delimiter: str) -> Iterator[tuple[int, list[str]]]:

@@ -25,7 +25,7 @@ MAX_UNPACKED = 2 * 1024 * 1024 * 1024  # all parts of a spreadsheet, uncompresse
 MAX_RATIO = 200  # unpacked / packed: beyond this a zip is a bomb, not a report
 LARGE_CSV = 8 * 1024 * 1024  # characters: a CSV this long is read in units
 CSV_UNIT = 2 * 1024 * 1024  # characters per unit (about 6,000 rows of a TikTok export)
-XLSX_PART_ROWS = 20_000
+XLSX_PART_ROWS = 8_000  # a part costs its worker about 80 bytes a cell while it is read
 
 Cell = str | int | float | bool | datetime | date | time | timedelta
 _ZIP, _OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -119,22 +119,30 @@ class CsvBook(Workbook):
 
 class SpreadsheetBook(Workbook):
     def __init__(self, name: str, content: bytes) -> None:
-        from python_calamine import CalamineError, CalamineWorkbook
-
         if content[:4] == _ZIP:
             _check_zip(name, content)
-        try:
-            self.book = CalamineWorkbook.from_filelike(io.BytesIO(content))
-            names = [str(n) for n in self.book.sheet_names]
-        except (CalamineError, ValueError, OSError) as exc:
-            raise SourceError(f"{name}: cannot be read as a spreadsheet ({exc})") from exc
-        super().__init__(name, "spreadsheet", names)
+        self.content = content
+        self._book = None
         self.xlsx = None
         if content[:4] == _ZIP:
             try:
                 self.xlsx = bigtables.XlsxSheets(name, content)
             except (SourceError, zipfile.BadZipFile, KeyError):
                 self.xlsx = None  # not an XLSX (ODS…): every sheet is read whole
+        # an XLSX's sheet names come from its workbook part; python-calamine opens the file only when a
+        # sheet is read whole (opening it reads the shared strings of every sheet)
+        names = list(self.xlsx.paths) if self.xlsx is not None and self.xlsx.paths else self.calamine().sheet_names
+        super().__init__(name, "spreadsheet", [str(n) for n in names])
+
+    def calamine(self):
+        from python_calamine import CalamineError, CalamineWorkbook
+
+        if self._book is None:
+            try:
+                self._book = CalamineWorkbook.from_filelike(io.BytesIO(self.content))
+            except (CalamineError, ValueError, OSError) as exc:
+                raise SourceError(f"{self.name}: cannot be read as a spreadsheet ({exc})") from exc
+        return self._book
 
     def large(self, sheet: str) -> bool:
         return self.xlsx is not None and sheet in self.xlsx.paths and self.xlsx.is_large(sheet)
@@ -153,7 +161,7 @@ class SpreadsheetBook(Workbook):
         from python_calamine import CalamineError
 
         try:
-            data = self.book.get_sheet_by_name(sheet)
+            data = self.calamine().get_sheet_by_name(sheet)
             if data.height > MAX_ROWS:
                 raise SourceError(f"{self.name}: sheet {sheet!r} has more than {MAX_ROWS:,} rows; split the export")
             if data.width > MAX_COLUMNS:

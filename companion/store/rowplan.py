@@ -72,8 +72,6 @@ class StorePlan:
     store: StoreRef
     rows: dict[str, tuple] = field(default_factory=dict)  # natural key → row in ROW_COLUMNS order
     orders: dict[str, tuple[int | None, str]] = field(default_factory=dict)  # order id → (placed ms, currency)
-    # (order id, SKU) → (name, quantity, currency, MSKU)
-    order_lines: dict[tuple[str, str], tuple[str, int, str, str]] = field(default_factory=dict)
     families: set[str] = field(default_factory=set)  # the first part of each natural key: the source family
     references: set[str] = field(default_factory=set)
     months: dict[str, int] = field(default_factory=dict)  # YYYY-MM (store time) → lines, for coverage
@@ -92,11 +90,33 @@ class RowPlan:
         return sum(len(s.rows) for s in self.stores) + self.duplicates
 
 
+_UNITS: dict[Decimal, int] = {}  # the same amounts recur down a report: each converted once
+_MS_OF: dict[datetime, int] = {}  # and the same statement and order days
+
+
 def _storage(amount: Decimal, what: str, line: Line) -> int:
+    units = _UNITS.get(amount)
+    if units is not None:
+        return units
     try:
-        return to_storage(amount)
+        units = to_storage(amount)
     except MoneyError as exc:
         raise PlanError(f"line ({', '.join(line.key)}): {what}: {exc}") from exc
+    if len(_UNITS) > 200_000:
+        _UNITS.clear()
+    _UNITS[amount] = units
+    return units
+
+
+def _ms(when: datetime | None) -> int | None:
+    if when is None:
+        return None
+    ms = _MS_OF.get(when)
+    if ms is None:
+        if len(_MS_OF) > 100_000:
+            _MS_OF.clear()
+        ms = _MS_OF[when] = (when - _EPOCH) // _MS
+    return ms
 
 
 def row_of(line: Line, capture_id: str) -> tuple:
@@ -110,10 +130,10 @@ def row_of(line: Line, capture_id: str) -> tuple:
             raise PlanError(f"line ({', '.join(line.key)}): {category!r} is not a platform category")
         if amount:
             amounts[at] = _storage(amount, category, line)
-    settled_ms = epoch_ms(line.settled_time)
+    settled_ms = _ms(line.settled_time)
     body = (
         line.status, line.txn_type, line.order_id, line.sku_id, line.sku_name, line.quantity, line.currency,
-        epoch_ms(line.order_time), settled_ms, line.settled_time_approx,
+        _ms(line.order_time), settled_ms, line.settled_time_approx,
         settlement,
         _json([[f.name, str(f.amount), f.category, f.unmapped] for f in line.fields]),
         _json_sorted(line.extra),
@@ -153,9 +173,6 @@ def plan(lines: list[Line], capture_id: str, report_type: str = "", totals: list
         if order_id:
             if order_id not in sp.orders or line.order_time is not None:
                 sp.orders[order_id] = (row[ORDER_TIME], line.currency)
-            if line.sku_id:
-                sp.order_lines.setdefault((order_id, line.sku_id),
-                                          (line.sku_name or "", line.quantity, line.currency, line.msku or ""))
     for stated in totals or ():
         amount = None if stated.amount is None else _storage_total(stated)
         scope = _json(sorted(stated.scope)) if stated.scope else ""
