@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from companion import ingest
+from companion.sources.model import StoreRef
 from companion.store import captures, settlements
 from companion.store.models import RawCapture
 
@@ -61,6 +62,7 @@ class Kept:
     captured_at: datetime
     account: str
     data: bytes
+    store: StoreRef | None = None  # the store the file's --account named, when it exists
 
 
 def capture_ids(site: str | None) -> list[int]:
@@ -71,9 +73,17 @@ def capture_ids(site: str | None) -> list[int]:
 
 
 def kept(row_ids: list[int]) -> list[Kept]:
+    from companion.importer import account_store
+
     rows = RawCapture.select().where(RawCapture.id.in_(row_ids)).order_by(RawCapture.id)
-    return [Kept(r.id, r.capture_id, r.encoding, r.name, r.site, r.url, r.captured_at, r.account,
-                 zlib.decompress(r.payload)) for r in rows]
+    stores: dict[str, StoreRef | None] = {}
+    out = []
+    for r in rows:
+        if r.account and r.account not in stores:
+            stores[r.account] = account_store(r.account)
+        out.append(Kept(r.id, r.capture_id, r.encoding, r.name, r.site, r.url, r.captured_at, r.account,
+                        zlib.decompress(r.payload), stores.get(r.account)))
+    return out
 
 
 def _incoming(k: Kept) -> ingest.Incoming:
@@ -90,7 +100,7 @@ def _incoming(k: Kept) -> ingest.Incoming:
             incoming.raw.capture_id = k.capture_id
             return incoming
     return ingest.file_input(name, k.data, site=k.site, url=k.url, when=k.captured_at, capture_id=k.capture_id,
-                             source="import", hints=ingest.hints_for(name, k.account))
+                             source="import", hints=ingest.hints_for(name, k.account, k.store))
 
 
 def prepare(batch: list[Kept]) -> list[tuple[int, ingest.Prepared | None, str]]:

@@ -11,7 +11,7 @@ from companion import importer, reparse, reporting, seller_figures
 from companion.ingest import commit, prepare, prepare_capture
 from companion.ledger.inputs import InputError
 from companion.store import settlements
-from companion.store.models import SettlementLine
+from companion.store.models import SettlementLine, Store
 from companion.store.writer import run_inline
 from tests.helpers import order_list_capture, order_row
 from tests.test_sources_tiktok_exports import NAME, us_workbook
@@ -123,6 +123,12 @@ def test_a_capture_and_the_export_of_the_same_order_count_once(db):
         [row], seller=seller, captured_at="2025-10-08T00:00:00+00:00"))))
     assert (again.added, again.updated) == (0, 0)
     assert report(account=account)["rows"][0]["settlement_amount"] == "40.97"
+    # reading everything again puts the export's lines in the store its --account named, not a new one
+    stores_before = Store.select().count()
+    res = reparse.run_offline(db, None)
+    assert (res["added"], res["updated"], res["errors"]) == (0, 0, [])
+    assert Store.select().count() == stores_before
+    assert [r["settlement_amount"] for r in report(account=account)["rows"]] == ["40.97"]
 
 
 def test_reparse_rebuilds_after_reset_and_changes_nothing_the_second_time(db):
