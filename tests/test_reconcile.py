@@ -78,3 +78,38 @@ def test_lines_whose_categories_do_not_add_up_are_listed(db):
     (line,) = [c for c in found["checks"] if c["kind"] == "line"]
     assert (line["ok"], line["stated"], line["stored"]) == (False, "11.10", "12.10")
     assert "a column of this report is not mapped yet" in line["message"]
+
+
+def test_temu_lists_count_their_own_family_and_an_unpaid_shein_bill_counts_its_pending_lines(db):
+    from tests.test_sources_temu_seller_center import FUND, fund_row
+    from tests.test_sources_temu_seller_center import capture as temu_capture
+
+    rows = [fund_row("2025-09-05 10:00:00", "交易收入", "18.50", 1, orderSn="PO-211-001"),
+            fund_row("2025-09-10 12:00:00", "履约违规", "5.00", 2)]
+    body = {"beginTime": 1_756_656_000_000, "endTime": 1_759_247_999_000, "pageSize": 2, "pageNum": 1}
+    store(db, temu_capture(FUND, {"total": 3, "resultList": rows}, body=body))
+    bill = {"reportOrderNo": "B240905002", "settlementStatus": 2, "estimateIncomeMoneyTotal": "13.10",
+            "currencyCode": "USD"}
+    items = {"reportOrderNo": "B240905002", "bzOrderNo": "GSUS2409050001", "secondOrderTypeName": "订单收入",
+             "site": "US", "currencyCode": "USD", "settlementStatus": 2, "itemList": [
+                 {"supplierSku": "M-1", "supplyPriceTotal": 9.0, "activityReportAmount": 0.9, "incomeAmount": 8.1,
+                  "goodsCount": 1},
+                 {"supplierSku": "M-2", "supplyPriceTotal": "5.00", "incomeAmount": "5.00", "goodsCount": 2}]}
+    shein = {"type": "capture", "id": str(uuid.uuid4()), "site": "shein",
+             "url": "https://sso.geiwohuo.com/#/gsfs/finance-management/list",
+             "captured_at": datetime(2024, 9, 6, tzinfo=UTC).isoformat(), "kind": "json",
+             "payload": {"request": {"method": "POST", "body": '{"page": 1, "perPage": 30}', "url": (
+                 "https://sso.geiwohuo.com/gsfs/finance/reportOrder/dualMode/reportOrderList?supplierId=100200")},
+                 "status": 200, "body": {"code": "0", "msg": "OK", "info": {"data": [bill, items],
+                                                                            "meta": {"count": 9}}}}}
+    store(db, shein)
+
+    by_kind = {(c["account"].split()[0], c["kind"]): c for c in reconcile.run()["checks"]}
+    listing = by_kind[("Temu", "listing")]
+    assert (listing["ok"], listing["checked"], listing["stated_count"], listing["stored_count"]) == (False, True, 3, 2)
+    assert listing["message"].endswith("the platform lists 3 records, 2 are stored: the sync is incomplete; "
+                                       "run Sync Settlement again")
+    unpaid = by_kind[("SHEIN", "statement")]  # not paid yet: its lines are still in transit
+    assert (unpaid["ok"], unpaid["stated"], unpaid["stored"], unpaid["lines"]) == (True, "13.10", "13.10", 2)
+    bills = by_kind[("SHEIN", "listing")]  # the list counts bills, which are not lines
+    assert (bills["ok"], bills["checked"], bills["stated_count"]) == (True, False, 9)

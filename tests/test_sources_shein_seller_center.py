@@ -93,7 +93,8 @@ def test_payed_list_rows_map_like_the_export():
     [listing] = result.totals
     assert (listing.kind, listing.ref, listing.count, listing.currency, listing.at) == (
         "listing", "payed_list", 31, "USD", CAPTURED)
-    assert listing.scope == (("payBeginTime", "2024-08-01 00:00:00"), ("payEndTime", "2024-08-31 23:59:59"))
+    assert listing.scope == (("payBeginTime", "2024-08-01 00:00:00"), ("payEndTime", "2024-08-31 23:59:59"),
+                             ("family", "shein_bill"))
     assert result.stated == {"count": 31, "rows": 6, "page": 1, "per_page": 50}
 
 

@@ -263,6 +263,9 @@ class _SellerCenterList:
         if total is not None:
             scope = tuple(sorted((k, v if isinstance(v, str) else json.dumps(v, ensure_ascii=False, default=str))
                                  for k, v in params.items() if _nk(k) not in _PAGING))
+            families = sorted({line.key[0] for line in lines})
+            if families and not bills:  # the key families the list's records become: what reconcile counts
+                scope = (*scope, ("family", ",".join(families)))
             totals.append(Stated(store, "listing", self.report_type, None, store.currency, src.captured_at, total,
                                  scope))
         return ParseResult(self.name, self.version, lines, stated, totals, self.report_type)

@@ -31,7 +31,7 @@ from companion.sources.model import (
     Stated,
     StoreRef,
 )
-from companion.sources.temu_exports import PLATFORM, TIMEZONE, ZERO, FundKeys, FundRow, explain, fund_line
+from companion.sources.temu_exports import FUND, PLATFORM, TIMEZONE, ZERO, FundKeys, FundRow, explain, fund_line
 from companion.sources.urls import query_params
 
 OK = 1000000
@@ -233,7 +233,7 @@ class FundDetailPage(_Endpoint):
         totals = []
         if isinstance(total, int) and not isinstance(total, bool):
             filters = ("beginTime", "endTime", "fundTypeList", "moneyChangeTypeList", "fundChangeTypeList")
-            scope = (("list", "fund/detail/pageSearch"), *_window(body, *filters))
+            scope = (("list", "fund/detail/pageSearch"), ("family", FUND), *_window(body, *filters))
             totals.append(Stated(store, "listing", "fund_detail", None, "", src.captured_at, total, scope))
         stated = {"total": total, "page": body.get("pageNum"), "page_size": body.get("pageSize"), "rows": len(rows)}
         return ParseResult(self.name, self.version, lines, stated, totals, "fund_detail")
@@ -301,7 +301,7 @@ class UnsettlePage(_Endpoint):
             totals.append(Stated(store, "on_hold", "", total[0], currency, at, None, scope))
         if isinstance(result.get("total"), int):
             totals.append(Stated(store, "listing", "pending", None, "", src.captured_at, result["total"],
-                                 (("list", what), *scope)))
+                                 (("list", what), ("family", "pending"), *scope)))
         stated = {key: str(_amount(value, key)[0]) for key, value in result.items()  # type: ignore[index]
                   if key.endswith("TotalAmount") and isinstance(value, dict) and _has_amount(value)}
         stated["total"] = result.get("total")
