@@ -281,7 +281,7 @@ async def test_report_json_periods_and_bases(db_url, tmp_path):
     complete = results[0].json["completeness"]
     assert complete == [
         {"account": account, "month": "2025-03", "status": "required_in", "colour": "orange",
-         "present": ["order_list"], "missing_required": [], "missing_optional": ["statements"]}
+         "present": ["order_list"], "missing_required": [], "missing_optional": ["statements or api_statements"]}
         for account in (UK, US)]
 
     bad = await asyncio.gather(*(acli(data, db_url, "report", "--period", p)

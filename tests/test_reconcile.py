@@ -113,3 +113,26 @@ def test_temu_lists_count_their_own_family_and_an_unpaid_shein_bill_counts_its_p
     assert (unpaid["ok"], unpaid["stated"], unpaid["stored"], unpaid["lines"]) == (True, "13.10", "13.10", 2)
     bills = by_kind[("SHEIN", "listing")]  # the list counts bills, which are not lines
     assert (bills["ok"], bills["checked"], bills["stated_count"]) == (True, False, 9)
+
+
+def test_a_statement_list_completes_the_months_its_statements_fall_in(db):
+    from companion import reporting
+
+    parsed = importer.parse_file("export.csv", csv_bytes([US_HEADER, *US_ROWS]), SHOP.name, SHOP)
+    run_inline(db, importer.commit_file, "export.csv", parsed)
+    now = datetime(2025, 11, 20, tzinfo=UTC)
+
+    def october() -> dict:
+        [entry] = reporting.profit_report(period="2025-10", now=now)["completeness"]
+        return entry
+
+    assert (october()["colour"], october()["missing_optional"]) == ("orange", ["statements or api_statements"])
+    store(db, capture("/api/v1/pay/statement/list/detail", {"total_record": 1, "statement_records": [
+        {"statement_id": "7400000000000009", "statement_time": 1_762_041_600_000, "settle_amount": money("1.00")},
+    ]}))  # 2025-11-02: November has a statement, October still none
+    assert october()["colour"] == "orange"
+    store(db, capture("/api/v1/pay/statement/list/detail", {"total_record": 1, "statement_records": [
+        {"statement_id": "7400000000000001", "statement_time": 1_759_708_800_000, "settle_amount": money("32.97")},
+    ]}))  # 2025-10-06
+    assert october() == {"account": SHOP.name, "month": "2025-10", "status": "complete", "colour": "green",
+                         "present": ["order_details", "statements"], "missing_required": [], "missing_optional": []}

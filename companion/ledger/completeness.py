@@ -1,8 +1,9 @@
 """Report completeness per store and month: which reports a platform needs, and which arrived.
 
 Seed 002 shows it as a colour: green, all reports in; orange, the required ones in; grey, a required one
-missing. `REPORTS` lists per platform the required groups (any one report of a group satisfies it) and
-the optional reports. The names are the adapters' report types.
+missing. `REPORTS` lists per platform the required and the optional groups (any one report of a group
+satisfies it). The names are the adapters' report types; a report of totals only (TikTok's statements)
+counts for the months its statements fall in.
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ REPORTS: dict[str, dict[str, list]] = {
     "tiktok": {
         "required": [["order_list", "order_details", "income", "transaction_detail", "api_transactions",
                       "api_order_transactions"]],
-        "optional": ["statements"],
+        "optional": [["statements", "api_statements"]],
     },
-    "temu": {"required": [["fund_detail", "po_detail", "po_aggregate"]], "optional": ["account_detail"]},
-    "shein": {"required": [["completed_bills", "payed_list", "report_orders"]], "optional": ["income_expense"]},
+    "temu": {"required": [["fund_detail", "po_detail", "po_aggregate"]], "optional": [["account_detail"]]},
+    "shein": {"required": [["completed_bills", "payed_list", "report_orders"]], "optional": [["income_expense"]]},
 }
 COMPLETE, REQUIRED_ONLY, MISSING = "complete", "required_in", "required_missing"
 COLOURS = {COMPLETE: "green", REQUIRED_ONLY: "orange", MISSING: "grey"}
@@ -23,7 +24,8 @@ COLOURS = {COMPLETE: "green", REQUIRED_ONLY: "orange", MISSING: "grey"}
 def status(platform: str, present: set[str]) -> dict:
     spec = REPORTS.get(platform, {"required": [], "optional": []})
     missing_required = [group for group in spec["required"] if not set(group) & present]
-    missing_optional = [name for name in spec["optional"] if name not in present]
+    missing_optional = [group for group in spec["optional"] if not set(group) & present]
     state = MISSING if missing_required else (REQUIRED_ONLY if missing_optional else COMPLETE)
     return {"status": state, "colour": COLOURS[state], "present": sorted(present),
-            "missing_required": [" or ".join(g) for g in missing_required], "missing_optional": missing_optional}
+            "missing_required": [" or ".join(g) for g in missing_required],
+            "missing_optional": [" or ".join(g) for g in missing_optional]}

@@ -176,9 +176,14 @@ def plan(lines: list[Line], capture_id: str, report_type: str = "", totals: list
     for stated in totals or ():
         amount = None if stated.amount is None else _storage_total(stated)
         scope = _json(sorted(stated.scope)) if stated.scope else ""
-        store_plan(stated.store).totals.append(
-            (stated.kind, stated.ref, scope, amount, stated.currency, stated.count, epoch_ms(stated.at)))
+        sp = store_plan(stated.store)
+        sp.totals.append((stated.kind, stated.ref, scope, amount, stated.currency, stated.count, epoch_ms(stated.at)))
+        if stated.kind in _DATED and stated.at is not None:  # a statement covers its month, lines or none
+            sp.months.setdefault(_month(stated.at, stated.store.timezone, months_seen), 0)
     return out
+
+
+_DATED = ("statement", "payout")  # totals whose `at` says which month they belong to
 
 
 def _month(when: datetime, tz: str, seen: dict[tuple[str, int], str]) -> str:
