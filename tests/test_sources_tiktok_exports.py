@@ -210,6 +210,8 @@ def test_cross_border_income_layout_every_category_to_the_cent():
     assert line.settled_time == datetime(2025, 10, 12, tzinfo=UTC)
     assert line.order_time == datetime(2025, 10, 2, 10, 11, 12, tzinfo=UTC)
     assert result.lines[4].order_id == "580100000000000001"
+    # one row per order: a SPLIT line, in its own family so the Open API's SKU lines of the order replace it
+    assert (line.key[0], line.detail, line.key[2:]) == ("income", SPLIT, (line.reference, ""))
 
 
 UNSETTLED_BANNER = [

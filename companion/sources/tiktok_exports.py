@@ -374,6 +374,8 @@ class IncomeDetails(_TikTokExport):
     timezone = "Asia/Shanghai"
     label = "TikTok CB"
     by_reason = False
+    detail = SPLIT  # one row per order or adjustment: the fees, not per SKU
+    key_prefix = "income"  # not "sku": the Open API's SKU lines of the same order must be able to replace it
 
     def accepts(self, sheet: str, located: Located) -> bool:
         return "gross_sales" not in US_COLUMNS.locate(located.headers).index

@@ -8,8 +8,11 @@ marked `superseded`; reports leave superseded lines out. Lines of one family nev
 
 Line b replaces line a when:
 - a is not settled and b is settled (a was only an estimate), or
-- both have the same settled-ness, b has more detail (see sources.model NET / SPLIT / SKU_SPLIT), and
-  they do not belong to two different statements.
+- both have the same settled-ness, they do not belong to two different statements, and b has more
+  detail (see sources.model NET / SPLIT / SKU_SPLIT), or the same detail and b's family is the newer
+  one (two reports of equal detail about one order: the one that changed last wins, so the order is
+  still counted once). A family's recency is that of its newest line of the reference, so all of one
+  report's lines of an order stand or fall together.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from companion.store import bulk
 from companion.store.models import SettlementLine
 
 _TABLE = SettlementLine._meta.table_name
-_COLUMNS = ("reference", "id", "natural_key", "detail", "status", "statement_id", "superseded")
+_COLUMNS = ("reference", "id", "natural_key", "detail", "status", "statement_id", "superseded", "updated_at")
 
 
 def _family(natural_key: str) -> str:
@@ -29,31 +32,41 @@ def _family(natural_key: str) -> str:
 
 
 def replaces(b: tuple, a: tuple) -> bool:
-    """(id, family, detail, status, statement_id) of two lines of one reference: does b replace a?"""
+    """(id, family, detail, status, statement_id[, recency]) of two lines of one reference: does b replace a?
+    Without a recency, lines of equal detail never replace each other."""
     if b[1] == a[1]:
         return False
     a_settled, b_settled = a[3] == SETTLED, b[3] == SETTLED
     if a_settled != b_settled:
         return b_settled
-    return b[2] > a[2] and (a[4] is None or b[4] is None or a[4] == b[4])
+    if a[4] is not None and b[4] is not None and a[4] != b[4]:
+        return False
+    if b[2] != a[2]:
+        return b[2] > a[2]
+    return len(a) > 5 and len(b) > 5 and b[5] > a[5]
 
 
 def refresh(store_id: int, references: Iterable[str]) -> int:
     """Inside the writer's transaction: recompute `superseded` for every line of these references."""
     db = SettlementLine._meta.database
     groups: dict[str, list[tuple]] = {}
-    for ref, line_id, key, detail, status, statement, flag in bulk.select_in(
+    for ref, line_id, key, detail, status, statement, flag, updated in bulk.select_in(
             db, _TABLE, _COLUMNS, "store_id", store_id, "reference", list(references)):
-        groups.setdefault(ref, []).append((line_id, _family(key), detail, status, statement, bool(flag)))
+        groups.setdefault(ref, []).append((line_id, _family(key), detail, status, statement, bool(flag),
+                                           (int(updated or 0), line_id)))
     changes: list[tuple[bool, int]] = []
-    for lines in groups.values():
-        if len(lines) < 2:
-            if lines and lines[0][5]:
-                changes.append((False, lines[0][0]))
+    for rows in groups.values():
+        if len(rows) < 2:
+            if rows and rows[0][5]:
+                changes.append((False, rows[0][0]))
             continue
-        for a in lines:
+        recency: dict[str, tuple[int, int]] = {}
+        for row in rows:
+            recency[row[1]] = max(recency.get(row[1], row[6]), row[6])
+        lines = [(*row[:5], recency[row[1]]) for row in rows]
+        for a, row in zip(lines, rows, strict=True):
             wanted = any(replaces(b, a) for b in lines if b is not a)
-            if wanted != a[5]:
+            if wanted != row[5]:
                 changes.append((wanted, a[0]))
     if changes:
         bulk.update_rows(db, _TABLE, ("superseded",), changes)
