@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -12,6 +13,7 @@ from companion.sources.model import IN_TRANSIT, SETTLED, SKU_SPLIT, SPLIT, Sourc
 from tests.tables import categories_match_settlement, csv_bytes, parse, totals, xlsx
 
 D = Decimal
+LA = ZoneInfo("America/Los_Angeles")
 US_HEADER = [
     "Statement date (UTC)", "Statement ID", "Payment ID", "Status", "Currency", "Type", "Order/adjustment ID  ",
     "SKU ID", "Quantity", "Product name", "SKU name", "Seller SKU", "Order created date", "Order delivery date",
@@ -115,8 +117,9 @@ def test_us_order_details_every_category_to_the_cent(name, content):
     assert (first.status, first.detail, first.reference, first.statement_id) == (
         SETTLED, SKU_SPLIT, "576900000000000101", "7400000000000001")
     assert (first.order_id, first.quantity, first.msku) == ("576900000000000101", 2, "MUG-RED")
-    assert first.settled_time == datetime(2025, 10, 6, tzinfo=UTC)
-    assert first.order_time == datetime(2025, 9, 28, tzinfo=UTC)
+    # dates without a time are the store's calendar days (midnight UTC would be the day before in LA)
+    assert first.settled_time == datetime(2025, 10, 6, tzinfo=LA)
+    assert first.order_time == datetime(2025, 9, 28, tzinfo=LA)
     # drill-down: every original field with its category; informational columns kept, not counted
     fields = {f.name: (f.amount, f.category, f.unmapped) for f in first.fields}
     assert fields["Gross sales"] == (D("40.00"), "sales", False)
@@ -243,3 +246,17 @@ def test_unsettled_sheet_with_banner_rows_and_slashes():
         IN_TRANSIT, SPLIT, None, ("unsettled", "576900000000000909", ""))
     assert line.extra["Unsettled reason"] == "Waiting for delivery"
     assert line.extra["Estimated settlement time"] == "2025-11-15T00:00:00+00:00"
+
+
+@pytest.mark.parametrize("currency, home", [
+    ("USD", ("US", "America/Los_Angeles", "TikTok US MugHouse")),
+    ("GBP", ("GB", "Europe/London", "TikTok UK MugHouse")),
+    ("MYR", ("CB", "Asia/Shanghai", "TikTok CB MugHouse")),  # the on-hold export of a cross-border shop
+])
+def test_the_on_hold_export_finds_the_shops_home_by_its_currency(currency, home):
+    row = ["576900000000000909", "Order", "2025-10-30", currency, "16.50", "20.00", "/", "/", "/", "/",
+           "-3.50", "-2.50", "-1.00", "Waiting for delivery", "2025-11-15"]
+    content = xlsx({"Unsettled order and adjustment": [*UNSETTLED_BANNER, UNSETTLED_HEADER, row]})
+    [line] = parse("TikTok_MugHouse_待结算_2025-11.xlsx", content).lines
+    assert (line.store.region, line.store.timezone, line.store.name) == home
+    assert line.order_time == datetime(2025, 10, 30, tzinfo=ZoneInfo(home[1]))  # a day, in the shop's zone

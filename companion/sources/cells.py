@@ -116,11 +116,16 @@ def quantity(cell: object) -> int:
     return int(value)
 
 
-def when(cell: object, tz: str) -> datetime | None:
-    """A time in the platform's zone (`tz`) unless the cell carries its own offset; None when empty."""
+def when(cell: object, tz: str, day_tz: str | None = None) -> datetime | None:
+    """A time in the platform's zone (`tz`) unless the cell carries its own offset; None when empty.
+
+    `day_tz`: the zone a date without a time of day is read in (the store's). A date is a calendar day:
+    read as midnight UTC, 2025/11/01 would fall on October 31 in Los Angeles and its month would be wrong."""
     if type(cell) is str:
         text = cell.strip()
-        return _when_text(text, tz) if text else None
+        return _when_text(text, tz, day_tz) if text else None
+    if day_tz is not None and type(cell) is date:
+        return datetime.combine(cell, time.min, ZoneInfo(day_tz))
     return _when_other(cell, tz)
 
 
@@ -128,13 +133,14 @@ _PLAIN_TIME = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T](\d{1,2}):
 
 
 @lru_cache(maxsize=16_384)
-def _when_text(text: str, tz: str) -> datetime:
+def _when_text(text: str, tz: str, day_tz: str | None = None) -> datetime:
     """Times repeat down a report's rows (one statement date, a few order days): each is read once."""
     plain = _PLAIN_TIME.match(text)
     if plain:
         y, mo, d, h, mi, sec = (int(g) if g else 0 for g in plain.groups())
+        zone = day_tz if day_tz is not None and plain.group(4) is None else tz
         try:
-            return datetime(y, mo, d, h, mi, sec, tzinfo=ZoneInfo(tz))
+            return datetime(y, mo, d, h, mi, sec, tzinfo=ZoneInfo(zone))
         except ValueError as exc:
             raise SourceError(f"time {text!r} is not a valid date ({exc})") from exc
     return _when_other(text, tz)

@@ -215,6 +215,7 @@ UNSETTLED_MAPPING = Mapping(US_MAPPING.categories, US_MAPPING.nearest, US_MAPPIN
                             "total_estimated", US_MAPPING.either)
 
 _LOCAL_BY_CURRENCY = {"USD": ("US", "America/Los_Angeles", "TikTok US"), "GBP": ("GB", "Europe/London", "TikTok UK")}
+_CROSS_BORDER = ("CB", "Asia/Shanghai", "TikTok CB")
 
 # Seed 002 (cross-border): adjustment types and where they go; anything else is `adjustment`.
 _STORAGE_TYPES = {FBT_STORAGE, "fbt warehouse service fee using gmv payment"}
@@ -246,10 +247,9 @@ class _TikTokExport(TableAdapter):
     chunkable = True
 
     def read_rows(self, ctx: Context, sheet: str, numbered, located: Located):
-        reader = _RowReader(self, located)
+        reader = _RowReader(self, located, ctx.hints.store.timezone if ctx.hints.store else None)
         lines: list[Line] = []
         store = None
-        region, timezone, label = self.region, self.timezone, self.label
         for number, row in numbered_data(numbered):
             try:
                 line = reader.line(row)
@@ -259,12 +259,22 @@ class _TikTokExport(TableAdapter):
             if line is None:
                 continue
             if store is None:
-                if self.region == "US":  # the local layout is also used by UK shops
-                    region, timezone, label = _LOCAL_BY_CURRENCY.get(line.currency, (region, timezone, label))
+                region, timezone, label = self.home(line.currency)
                 store = store_for_file(ctx.hints, PLATFORM, ctx.file, region, line.currency, timezone, label)
             line.store = store
             lines.append(line)
         return lines, []
+
+    def home(self, currency: str) -> tuple[str, str, str]:
+        """(region, time zone, label) of a shop whose file names no store: the local layout is also used by UK
+        shops, and the on-hold export by cross-border shops (any currency but the local ones)."""
+        if self.region == "US":
+            local = _LOCAL_BY_CURRENCY.get(currency)
+            if local is not None:
+                return local
+            if self.status != SETTLED:
+                return _CROSS_BORDER
+        return self.region, self.timezone, self.label
 
 
 class _RowReader:
@@ -273,8 +283,9 @@ class _RowReader:
     _TEXT = ("product_name", "payment_id", "status", "adjustment_reason", "unsettled_reason")
     _TIMES = ("order_delivered", "estimated_settle")
 
-    def __init__(self, layout: _TikTokExport, located: Located) -> None:
+    def __init__(self, layout: _TikTokExport, located: Located, store_zone: str | None) -> None:
         self.layout = layout
+        self.store_zone = store_zone  # dates without a time are days in the store's zone
         self.splitter = Splitter(located, layout.mapping.resolve(located))
         self.width = len(located.headers)
         index = located.index
@@ -303,6 +314,7 @@ class _RowReader:
         currency = str(get(row, "currency") or "").strip().upper()
         if not currency:
             raise SourceError("the Currency column is empty")
+        day_zone = self.store_zone or layout.home(currency)[1]
         sku_id = cells.text_id(get(row, "sku_id"), "SKU ID") or None
         statement_id = cells.text_id(get(row, "statement_id"), "Statement ID") or None
         extra = parts.extra
@@ -319,7 +331,8 @@ class _RowReader:
             extra["unexplained"] = str(parts.unexplained)
         settled_at = None
         if layout.status == SETTLED:
-            settled_at = cells.when(get(row, "statement_date"), "UTC") or cells.when(get(row, "order_settled"), "UTC")
+            settled_at = (cells.when(get(row, "statement_date"), "UTC", day_zone)
+                          or cells.when(get(row, "order_settled"), "UTC", day_zone))
             if settled_at is None:
                 raise SourceError("a settled row needs its Statement date (or Order settled time)")
         sku_key = sku_id or ""
@@ -339,7 +352,7 @@ class _RowReader:
             sku_name=str(get(row, "sku_name") or "").strip() or None,
             msku=str(get(row, "seller_sku") or "").strip() or None,
             quantity=cells.quantity(get(row, "quantity")),
-            order_time=cells.when(get(row, "order_created"), "UTC"),
+            order_time=cells.when(get(row, "order_created"), "UTC", day_zone),
             settled_time=settled_at,
             extra=extra,
             reference=reference,
