@@ -136,3 +136,32 @@ def test_a_statement_list_completes_the_months_its_statements_fall_in(db):
     ]}))  # 2025-10-06
     assert october() == {"account": SHOP.name, "month": "2025-10", "status": "complete", "colour": "green",
                          "present": ["order_details", "statements"], "missing_required": [], "missing_optional": []}
+
+
+def test_an_order_list_line_takes_its_statements_time_whichever_arrives_first(db):
+    from companion.store.models import SettlementLine
+
+    def row(n: int, statement: str) -> dict:
+        return {**order_row(n, "10.00"), "statement_id": statement}
+
+    def times() -> dict[str, tuple[datetime, bool]]:
+        return {line.statement_id: (line.settled_time, line.settled_time_approx) for line in SettlementLine.select()}
+
+    captured = datetime(2025, 11, 2, 8, 0, tzinfo=UTC)
+    listed = store(db, order_list_capture([row(1, "7400000000000001")], captured_at=captured.isoformat()))
+    assert times() == {"7400000000000001": (captured, True)}  # no better date known yet
+    statements = capture("/api/v1/pay/statement/list/detail", {"total_record": 2, "statement_records": [
+        {"statement_id": "7400000000000001", "statement_time": 1_759_708_800_000, "settle_amount": money("10.00")},
+        {"statement_id": "7400000000000002", "statement_time": 1_760_313_600_000, "settle_amount": money("10.00")},
+    ]})
+    moved = store(db, statements)
+    assert (listed.added, moved.added, moved.updated) == (1, 0, 1)  # the line moved to October 6: views refresh
+    assert times() == {"7400000000000001": (datetime(2025, 10, 6, tzinfo=UTC), False)}
+    # the statement known first: a new line takes its date as it is written, counted once as added
+    second = store(db, order_list_capture([row(2, "7400000000000002")], captured_at=captured.isoformat()))
+    assert (second.added, second.updated) == (1, 0)
+    assert times()["7400000000000002"] == (datetime(2025, 10, 13, tzinfo=UTC), False)
+    # the same rows captured again change nothing, and keep the statement's date
+    again = store(db, order_list_capture([row(1, "7400000000000001")], captured_at=datetime.now(UTC).isoformat()))
+    assert (again.added, again.updated) == (0, 0)
+    assert times()["7400000000000001"] == (datetime(2025, 10, 6, tzinfo=UTC), False)

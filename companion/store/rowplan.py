@@ -76,6 +76,7 @@ class StorePlan:
     references: set[str] = field(default_factory=set)
     months: dict[str, int] = field(default_factory=dict)  # YYYY-MM (store time) → lines, for coverage
     totals: list[tuple] = field(default_factory=list)  # (kind, ref, scope JSON, amount units, cur, count, at ms)
+    statements: set[str] = field(default_factory=set)  # of approximately dated lines, and dated statements
 
 
 @dataclass
@@ -165,6 +166,8 @@ def plan(lines: list[Line], capture_id: str, report_type: str = "", totals: list
         sp.families.add(line.key[0])
         if line.reference:
             sp.references.add(line.reference)
+        if line.settled_time_approx and line.statement_id:
+            sp.statements.add(line.statement_id)
         when = line.settled_time or line.order_time
         if when is not None:
             month = _month(when, line.store.timezone, months_seen)
@@ -180,6 +183,8 @@ def plan(lines: list[Line], capture_id: str, report_type: str = "", totals: list
         sp.totals.append((stated.kind, stated.ref, scope, amount, stated.currency, stated.count, epoch_ms(stated.at)))
         if stated.kind in _DATED and stated.at is not None:  # a statement covers its month, lines or none
             sp.months.setdefault(_month(stated.at, stated.store.timezone, months_seen), 0)
+            if stated.kind == "statement" and stated.ref:
+                sp.statements.add(stated.ref)
     return out
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from companion.sources.model import SETTLED, Line
-from companion.store import bulk, changes, coverage, rowplan, stated, stores, supersession
+from companion.store import bulk, changes, coverage, dating, rowplan, stated, stores, supersession
 from companion.store.changes import Change
 from companion.store.fields import now_utc
 from companion.store.models import Order, SettlementLine, Store
@@ -48,6 +48,10 @@ def apply_plan(plan: RowPlan, source: str, record: bool = True) -> WriteResult:
             supersession.refresh(store.id, sp.references)
         if sp.totals:
             stated.record(store.id, sp.totals, plan.capture_id, now)
+        if sp.statements:
+            dated = dating.settle_from_statements(store.id, sp.statements, plan.capture_id)
+            updated += dated  # lines moved to their statement's day: views must refresh
+            result.updated += dated
         if sp.months and plan.report_type:
             coverage.record(store.id, plan.report_type, sp.months, plan.capture_id, now)
         counts = result.per_store.setdefault(store.name, [0, 0])
