@@ -62,8 +62,10 @@ def parse_unit(job: Job, unit: tables.Unit) -> rowplan.RowPlan:
 def keep(content: bytes) -> tuple[str, bytes]:
     """On a thread of this process (hashlib and zlib let go of the interpreter lock, and the content is
     not copied to another process): the raw file's checksum and compressed bytes, at the fast level (a
-    large export is kept as it came; level 6 would cost seconds to save a fifth of the space)."""
-    return hashlib.sha256(content).hexdigest(), zlib.compress(content, 1)
+    large export is kept as it came; level 6 would cost seconds to save a fifth of the space). An XLSX
+    is a zip archive, compressed already: it is stored in zlib's format without compressing it again,
+    which would cost a second of CPU to save nothing."""
+    return hashlib.sha256(content).hexdigest(), zlib.compress(content, 0 if content[:4] == b"PK\x03\x04" else 1)
 
 
 def workers() -> int:

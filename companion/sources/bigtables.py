@@ -39,13 +39,16 @@ class CsvUnit:
     text: str
 
 
-def csv_units(text: str, start: int, size: int) -> Iterator[CsvUnit]:
-    """The text from `start` (the first data record) in units of about `size` characters, each ending at
-    a record boundary (made one at a time: each unit is a copy of its part of the text)."""
+def csv_units(text: str, start: int, size: int, first_size: int | None = None) -> Iterator[CsvUnit]:
+    """The text from `start` (the first data record) in units of about `size` characters (the first of
+    `first_size`), each ending at a record boundary (made one at a time: each unit is a copy of its part
+    of the text)."""
     line = text.count("\n", 0, start) + 1
     pos, end = start, len(text)
+    wanted = first_size or size
     while pos < end:
-        cut = min(end, pos + size)
+        cut = min(end, pos + wanted)
+        wanted = size
         if cut < end:
             cut = text.find("\n", cut)
             cut = end if cut < 0 else cut + 1

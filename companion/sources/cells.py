@@ -51,13 +51,20 @@ def money(cell: object) -> Decimal:
     if isinstance(cell, float):
         if cell != cell or cell in (float("inf"), float("-inf")):
             raise SourceError(f"{cell!r} is not an amount")
-        value = Decimal(repr(cell))
-        if value.as_tuple().exponent < -4:  # type: ignore[operator]
-            rounded = value.quantize(_STEP)
-            if abs(rounded - value) < _NOISE:
-                return rounded
-        return value
+        return _money_float(cell)
     raise SourceError(f"{cell!r} is not an amount")
+
+
+@lru_cache(maxsize=65_536)
+def _money_float(cell: float) -> Decimal:
+    """A spreadsheet's numbers recur as its texts do (see _money_text). Only finite floats come here, and a
+    float is its own key (1.0 and 1 share one, and both are 1)."""
+    value = Decimal(repr(cell))
+    if value.as_tuple().exponent < -4:  # type: ignore[operator]
+        rounded = value.quantize(_STEP)
+        if abs(rounded - value) < _NOISE:
+            return rounded
+    return value
 
 
 @lru_cache(maxsize=65_536)

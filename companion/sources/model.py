@@ -56,7 +56,7 @@ class SourceField(NamedTuple):
     unmapped: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     """One settlement line. Amounts are signed from the seller's side: money in positive, money out
     negative. `settlement_amount` is what the platform says it pays for the line (for unsettled lines,

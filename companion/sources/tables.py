@@ -26,6 +26,7 @@ MAX_RATIO = 200  # unpacked / packed: beyond this a zip is a bomb, not a report
 LARGE_CSV = 8 * 1024 * 1024  # characters: a CSV this long is read in units
 CSV_UNIT = 2 * 1024 * 1024  # characters per unit (about 6,000 rows of a TikTok export)
 XLSX_PART_ROWS = 8_000  # a part costs its worker about 80 bytes a cell while it is read
+FIRST_UNIT_SHARE = 8  # the first unit is this much smaller, so writing starts while the workers still start
 
 Cell = str | int | float | bool | datetime | date | time | timedelta
 _ZIP, _OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -113,7 +114,9 @@ class CsvBook(Workbook):
 
     def units(self, sheet: str, after: int) -> Iterator[Unit]:
         start = bigtables.record_start(self.text, after)
-        for unit in bigtables.csv_units(self.text, start, CSV_UNIT if self.large(sheet) else len(self.text) + 1):
+        large = self.large(sheet)
+        size = CSV_UNIT if large else len(self.text) + 1
+        for unit in bigtables.csv_units(self.text, start, size, size // FIRST_UNIT_SHARE if large else None):
             yield Unit("csv", unit, self.delimiter)
 
 
@@ -184,7 +187,8 @@ class SpreadsheetBook(Workbook):
     def units(self, sheet: str, after: int) -> Iterator[Unit]:
         if not self.large(sheet):
             raise NotImplementedError("a small sheet is read whole")
-        for part in self.xlsx.parts(sheet, XLSX_PART_ROWS):  # type: ignore[union-attr]
+        first = XLSX_PART_ROWS // FIRST_UNIT_SHARE
+        for part in self.xlsx.parts(sheet, XLSX_PART_ROWS, first_part_rows=first):  # type: ignore[union-attr]
             yield Unit("xlsx", part=part, skip_to=after)
 
 

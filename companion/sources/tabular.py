@@ -203,6 +203,7 @@ class Splitter:
         zero = cells.ZERO_TEXT
         amounts: dict[str, Decimal] = {}
         fields: list[SourceField] = []
+        make = _new_field
         try:
             for j in [j for j, v in enumerate(values) if v and v not in zero]:
                 value = cells.money(values[j])
@@ -210,7 +211,7 @@ class Splitter:
                     _, category, header, flagged = columns[j]
                     if category is not None:
                         amounts[category] = amounts.get(category, ZERO) + value
-                    fields.append(SourceField(header, value, category, flagged))
+                    fields.append(make(SourceField, (header, value, category, flagged)))
             total = None
             if self.total is not None and not cells.blank(row[self.total]):
                 total = cells.money(row[self.total])
@@ -238,6 +239,11 @@ class Splitter:
         else:
             fields.extend(SourceField(header, amount, None, True) for header, amount in loose)
         return Split({k: v for k, v in amounts.items() if v}, fields, extra, total, unexplained)
+
+
+# A NamedTuple's own constructor is a Python function; tuple.__new__ builds the same value in C (a large
+# file makes millions of these).
+_new_field = tuple.__new__
 
 
 def _maybe_money(value: object) -> Decimal | None:

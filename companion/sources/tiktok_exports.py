@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from functools import lru_cache
+from operator import itemgetter
 
 from companion.sources import cells
 from companion.sources.headers import Columns, Located, norm
@@ -282,6 +283,8 @@ class _RowReader:
 
     _TEXT = ("product_name", "payment_id", "status", "adjustment_reason", "unsettled_reason")
     _TIMES = ("order_delivered", "estimated_settle")
+    _SCALARS = ("reference", "type", "adjustment_reason", "currency", "sku_id", "statement_id", "statement_date",
+                "order_settled", "related_order", "sku_name", "seller_sku", "quantity", "order_created")
 
     def __init__(self, layout: _TikTokExport, located: Located, store_zone: str | None) -> None:
         self.layout = layout
@@ -293,30 +296,34 @@ class _RowReader:
         label = {name: located.headers[i].strip() for name, i in index.items()}
         self.text = [(self.at[n], label[n]) for n in self._TEXT if self.at.get(n) is not None]
         self.times = [(self.at[n], label[n]) for n in self._TIMES if self.at.get(n) is not None]
-
-    def get(self, row, name: str) -> object:
-        i = self.at.get(name)
-        return "" if i is None else row[i]
+        # the cells every row needs, fetched in one call; a column the file lacks reads as ""
+        at = [self.at.get(n) for n in self._SCALARS]
+        self.pad = any(i is None for i in at)
+        self.pick = itemgetter(*(self.width if i is None else i for i in at))
+        self.iso: dict[object, str] = {}  # the text of a time column's values, read once each
 
     def line(self, row) -> Line | None:
-        if len(row) < self.width:
+        if self.pad:  # one "" just past the header's columns
+            row = [*row[: self.width], *([""] * (self.width + 1 - min(len(row), self.width)))]
+        elif len(row) < self.width:
             row = [*row, *([""] * (self.width - len(row)))]
-        get = self.get
+        (reference, row_type, reason, currency, sku_id, statement_id, statement_date, order_settled, related,
+         sku_name, seller_sku, quantity, order_created) = self.pick(row)
         layout = self.layout
-        reference = cells.text_id(get(row, "reference"), "Order/adjustment ID")
+        reference = cells.text_id(reference, "Order/adjustment ID")
         if not reference:
             return None
-        row_type = str(get(row, "type") or "").strip() or "Order"
-        reason = str(get(row, "adjustment_reason") or "").strip()
+        row_type = str(row_type or "").strip() or "Order"
+        reason = str(reason or "").strip()
         parts = self.splitter.split(row, "", _dynamic(row_type, reason, layout.by_reason))
         amounts = parts.amounts
         total = parts.total if parts.total is not None else sum(amounts.values(), Decimal(0))
-        currency = str(get(row, "currency") or "").strip().upper()
+        currency = str(currency or "").strip().upper()
         if not currency:
             raise SourceError("the Currency column is empty")
         day_zone = self.store_zone or layout.home(currency)[1]
-        sku_id = cells.text_id(get(row, "sku_id"), "SKU ID") or None
-        statement_id = cells.text_id(get(row, "statement_id"), "Statement ID") or None
+        sku_id = cells.text_id(sku_id, "SKU ID") or None
+        statement_id = cells.text_id(statement_id, "Statement ID") or None
         extra = parts.extra
         for i, header in self.text:
             value = row[i]
@@ -325,18 +332,20 @@ class _RowReader:
         for i, header in self.times:
             value = row[i]
             if value != "" and not cells.blank(value):
-                stamp = cells.when(value, "UTC")
-                extra[header] = stamp.isoformat() if stamp else ""
+                text = self.iso.get(value)
+                if text is None:
+                    stamp = cells.when(value, "UTC")
+                    text = self.iso[value] = stamp.isoformat() if stamp else ""
+                extra[header] = text
         if parts.unexplained:
             extra["unexplained"] = str(parts.unexplained)
         settled_at = None
         if layout.status == SETTLED:
-            settled_at = (cells.when(get(row, "statement_date"), "UTC", day_zone)
-                          or cells.when(get(row, "order_settled"), "UTC", day_zone))
+            settled_at = cells.when(statement_date, "UTC", day_zone) or cells.when(order_settled, "UTC", day_zone)
             if settled_at is None:
                 raise SourceError("a settled row needs its Statement date (or Order settled time)")
         sku_key = sku_id or ""
-        related = cells.text_id(get(row, "related_order"), "Related order ID")
+        related = cells.text_id(related, "Related order ID")
         return Line(
             store=None,  # type: ignore[arg-type]  # set by read() once the store is known
             key=(layout.key_prefix, statement_id or "", reference, sku_key) if layout.status == SETTLED
@@ -349,10 +358,10 @@ class _RowReader:
             fields=parts.fields,
             order_id=reference if row_type.lower() == "order" else (related or None),
             sku_id=sku_id,
-            sku_name=str(get(row, "sku_name") or "").strip() or None,
-            msku=str(get(row, "seller_sku") or "").strip() or None,
-            quantity=cells.quantity(get(row, "quantity")),
-            order_time=cells.when(get(row, "order_created"), "UTC", day_zone),
+            sku_name=str(sku_name or "").strip() or None,
+            msku=str(seller_sku or "").strip() or None,
+            quantity=cells.quantity(quantity),
+            order_time=cells.when(order_created, "UTC", day_zone),
             settled_time=settled_at,
             extra=extra,
             reference=reference,

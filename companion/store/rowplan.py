@@ -136,7 +136,7 @@ def row_of(line: Line, capture_id: str) -> tuple:
         line.status, line.txn_type, line.order_id, line.sku_id, line.sku_name, line.quantity, line.currency,
         _ms(line.order_time), settled_ms, line.settled_time_approx,
         settlement,
-        _json([[f.name, str(f.amount), f.category, f.unmapped] for f in line.fields]),
+        _json([[name, str(amount), category, unmapped] for name, amount, category, unmapped in line.fields]),
         _json_sorted(line.extra),
         line.msku, line.reference, line.detail, line.statement_id,
     )
