@@ -65,7 +65,11 @@ def keep(content: bytes) -> tuple[str, bytes]:
     large export is kept as it came; level 6 would cost seconds to save a fifth of the space). An XLSX
     is a zip archive, compressed already: it is stored in zlib's format without compressing it again,
     which would cost a second of CPU to save nothing."""
-    return hashlib.sha256(content).hexdigest(), zlib.compress(content, 0 if content[:4] == b"PK\x03\x04" else 1)
+    return hashlib.sha256(content).hexdigest(), zlib.compress(content, 0 if _zipped(content) else 1)
+
+
+def _zipped(content: bytes) -> bool:
+    return content[:4] == b"PK\x03\x04"
 
 
 def workers() -> int:
@@ -102,7 +106,8 @@ def try_import(name: str, content: bytes, hints: Hints) -> Result | None:
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers(), mp_context=context, initializer=init_process) as pool, \
             ThreadPoolExecutor(max_workers=1, thread_name_prefix="shoptally-keep") as keeper:
-        kept: Future = keeper.submit(keep, content)
+        # a CSV is compressed meanwhile; an XLSX (stored as it is) at the end, not held during the import
+        kept: Future | None = None if _zipped(content) else keeper.submit(keep, content)
         for sheet, header_at, located in matching:
             job = Job(detected.name, name, hints, when, sheet, located, capture_id, report_type)
             pending: deque[Future] = deque()
@@ -112,7 +117,7 @@ def try_import(name: str, content: bytes, hints: Hints) -> Result | None:
                     _apply(pending.popleft().result(), result)
             while pending:
                 _apply(pending.popleft().result(), result)
-        sha, compressed = kept.result()
+        sha, compressed = kept.result() if kept is not None else keep(content)
     if not result.accounts:
         raise SourceError(f"{name}: the {report_type} sheet has no data rows")
     raw = RawRecord(capture_id, "import", "file", "", name, when, len(content), sha, "file", compressed,

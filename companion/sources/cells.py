@@ -41,7 +41,7 @@ def money(cell: object) -> Decimal:
     if type(cell) is str:
         if cell in ZERO_TEXT:
             return _ZERO
-        return _money_text(cell)
+        return money_text(cell)
     if cell is None:
         return _ZERO
     if isinstance(cell, bool):
@@ -57,7 +57,7 @@ def money(cell: object) -> Decimal:
 
 @lru_cache(maxsize=65_536)
 def _money_float(cell: float) -> Decimal:
-    """A spreadsheet's numbers recur as its texts do (see _money_text). Only finite floats come here, and a
+    """A spreadsheet's numbers recur as its texts do (see money_text). Only finite floats come here, and a
     float is its own key (1.0 and 1 share one, and both are 1)."""
     value = Decimal(repr(cell))
     if value.as_tuple().exponent < -4:  # type: ignore[operator]
@@ -68,7 +68,7 @@ def _money_float(cell: float) -> Decimal:
 
 
 @lru_cache(maxsize=65_536)
-def _money_text(text: str) -> Decimal:
+def money_text(text: str) -> Decimal:
     """The same amounts recur down a report (fees of a price point, shipping fees): each text read once."""
     try:
         return parse_amount(text)

@@ -24,8 +24,8 @@ MAX_COLUMNS = 1_024
 MAX_UNPACKED = 2 * 1024 * 1024 * 1024  # all parts of a spreadsheet, uncompressed
 MAX_RATIO = 200  # unpacked / packed: beyond this a zip is a bomb, not a report
 LARGE_CSV = 8 * 1024 * 1024  # characters: a CSV this long is read in units
-CSV_UNIT = 2 * 1024 * 1024  # characters per unit (about 6,000 rows of a TikTok export)
-XLSX_PART_ROWS = 8_000  # a part costs its worker about 80 bytes a cell while it is read
+CSV_UNIT = 1024 * 1024  # characters per unit (about 3,700 rows of a TikTok export)
+XLSX_PART_ROWS = 3_000  # a part costs its worker about 80 bytes a cell while it is read (3,000 rows: ~90 MB)
 FIRST_UNIT_SHARE = 8  # the first unit is this much smaller, so writing starts while the workers still start
 
 Cell = str | int | float | bool | datetime | date | time | timedelta

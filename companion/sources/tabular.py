@@ -204,9 +204,11 @@ class Splitter:
         amounts: dict[str, Decimal] = {}
         fields: list[SourceField] = []
         make = _new_field
+        text_money, money = cells.money_text, cells.money
         try:
             for j in [j for j, v in enumerate(values) if v and v not in zero]:
-                value = cells.money(values[j])
+                cell = values[j]
+                value = text_money(cell) if type(cell) is str else money(cell)
                 if value:
                     _, category, header, flagged = columns[j]
                     if category is not None:

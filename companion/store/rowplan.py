@@ -123,14 +123,18 @@ def _ms(when: datetime | None) -> int | None:
 def row_of(line: Line, capture_id: str) -> tuple:
     """One line as its settlement_line row. The digest covers everything the line says except an
     approximate settlement time (capturing the same settled line again must not count as a change)."""
-    settlement = _storage(line.settlement_amount, "settlement_amount", line)
+    cached = _UNITS.get  # most amounts were converted before: look them up without a call
+    settlement = cached(line.settlement_amount)
+    if settlement is None:
+        settlement = _storage(line.settlement_amount, "settlement_amount", line)
     amounts = list(_NO_AMOUNTS)
     for category, amount in line.amounts.items():
         at = _AMOUNT_AT.get(category)
         if at is None:
             raise PlanError(f"line ({', '.join(line.key)}): {category!r} is not a platform category")
         if amount:
-            amounts[at] = _storage(amount, category, line)
+            units = cached(amount)
+            amounts[at] = units if units is not None else _storage(amount, category, line)
     settled_ms = _ms(line.settled_time)
     body = (
         line.status, line.txn_type, line.order_id, line.sku_id, line.sku_name, line.quantity, line.currency,
