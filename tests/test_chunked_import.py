@@ -58,6 +58,10 @@ def test_units_give_the_lines_a_whole_read_gives(db, small_units, kind):
     assert len(done.events) == 1 and done.events[0]["added"] == 60  # one change for the whole file
     chunked = _figures()
     assert chunked[0]["settlement_amount"] == "432.00" and chunked[0]["quantity"] == 60  # 48 × 9.00
+    refund = SettlementLine.get(SettlementLine.order_id == "5769000000000004")  # drill-down, as stored
+    assert refund.source_fields == ('[["Gross sales","10.00","sales"],["Gross sales refund","-10.00","income_refund"],'
+                                    '["Referral fee","-1.00","promotion_fee"],'
+                                    '["Refund administration fee","1.00","promotion_fee"]]')
     again = run_inline(db, importer.import_large, name, content)
     assert (again.summary["added"], again.summary["skipped"]) == (0, 60)
     assert RawCapture.select().count() == 2

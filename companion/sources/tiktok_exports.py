@@ -11,6 +11,7 @@ Times in these files are UTC. Settled rows are settled by their statement (State
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from operator import itemgetter
@@ -333,9 +334,11 @@ class _RowReader:
             value = row[i]
             if value != "" and not cells.blank(value):
                 text = self.iso.get(value)
-                if text is None:
+                if text is None:  # a date stays a date (2025-11-15); a time gets its zone
                     stamp = cells.when(value, "UTC")
-                    text = self.iso[value] = stamp.isoformat() if stamp else ""
+                    dated = type(value) is str and ":" not in value or type(value) is date
+                    text = self.iso[value] = "" if stamp is None else (
+                        stamp.date().isoformat() if dated else stamp.isoformat())
                 extra[header] = text
         if parts.unexplained:
             extra["unexplained"] = str(parts.unexplained)
