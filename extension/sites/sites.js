@@ -1,0 +1,176 @@
+// One descriptor per seller center: where it lives, which of its JSON calls carry settlement data, and how
+// Sync Settlement walks its settlement pages (tabs and pager). Loaded by the service worker, by both
+// content scripts (the page hook removes the global again before any page script runs) and by node:test.
+"use strict";
+(function (root) {
+  const TEXT = (...words) => words; // tab titles in the languages the seller centers show
+
+  const SITES = [
+    {
+      id: "tiktok",
+      label: "TikTok Shop",
+      hosts: [/^seller(-[a-z]{2,8})?\.tiktok\.com$/, /^seller\.us\.tiktokshopglobalselling\.com$/,
+        /^seller\.tiktokglobalshop\.com$/],
+      defaultHost: "seller-us.tiktok.com",
+      // The finance calls (order list, on-hold totals, fee split, statements, the export's file list).
+      api: [/^\/api\/v1\/pay\/statement\//, /^\/api\/v2\/pay\/settlement\/file\/list/],
+      // Settlement exports the seller downloads: by URL path, or by the seller center they come from.
+      exports: [/\/pay\/settlement\/file\/download/],
+      tablePages: [/^\/finance\//],
+      login: [/^\/account\/(login|register)/, /^\/login/],
+      sync: {
+        path: "/finance/bills?tab=statements",
+        tabs: ".arco-tabs-header-title",
+        tabActive: "arco-tabs-header-title-active",
+        next: ".arco-pagination-item-next",
+        disabled: "arco-pagination-item-disabled",
+        views: [
+          { stage: "settled", tab: TEXT("Settled", "Statements", "已结算", "已结算订单") },
+          { stage: "in_transit", tab: TEXT("On hold", "To settle", "Unsettled", "In transit", "待结算", "未结算") },
+        ],
+        list: {
+          api: /^\/api\/v1\/pay\/statement\/order\/list/,
+          rows: ["data", "order_records"],
+          total: ["data", "total_record"],
+          hasMore: ["data", "search_next_has_more"],
+          ok: { path: ["code"], values: [0, "0"] },
+          key: ["statement_detail_id", "reference_id", "trade_order_id"],
+        },
+      },
+    },
+    {
+      id: "temu",
+      label: "Temu",
+      hosts: [/^agentseller(-[a-z]{2,8})?\.temu\.com$/, /^seller\.kuajingmaihuo\.com$/],
+      defaultHost: "agentseller.temu.com",
+      api: [/^\/api\/merchant\/fund\/detail\/pageSearch/, /^\/api\/xiaowenhou\/settle-flow\/sm\/unsettle\//,
+        /^\/api\/merchant\/settle\/detail\/full\/wait-settlement/, /^\/api\/seller\/auth\/userInfo/,
+        /^\/api\/merchant\/file\/export\/history\/page/],
+      exports: [/\/api\/merchant\/file\/export\/download/],
+      tablePages: [/^\/labor\//, /^\/main\/finance/],
+      login: [/^\/login/, /^\/main\/authentication/],
+      sync: {
+        path: "/labor/bill",
+        tabs: "[role=tab], .arco-tabs-header-title",
+        tabActive: "active",
+        next: ".arco-pagination-item-next, li[class*=PGT_next]",
+        disabled: "arco-pagination-item-disabled",
+        views: [
+          // The fund-detail list answers at most one date window at a time: the driver walks the windows
+          // the page offers (its own window buttons), newest first.
+          { stage: "settled", tab: TEXT("Fund detail", "Fund details", "财务明细", "资金明细"),
+            windows: "[data-shoptally-window], .date-window" },
+          { stage: "in_transit", tab: TEXT("Pending", "To be settled", "待处理款项", "待结算", "预估待结算"),
+            list: {
+              api: /^\/api\/(xiaowenhou\/settle-flow\/sm\/unsettle\/page-query|merchant\/settle\/detail\/full\/wait-settlement)/,
+              rows: ["result", "resultList"],
+              total: ["result", "total"],
+              ok: { path: ["success"], values: [true] },
+            } },
+        ],
+        list: {
+          api: /^\/api\/merchant\/fund\/detail\/pageSearch/,
+          rows: ["result", "resultList"],
+          total: ["result", "total"],
+          ok: { path: ["success"], values: [true] },
+        },
+      },
+    },
+    {
+      id: "shein",
+      label: "SHEIN",
+      hosts: [/^sso\.geiwohuo\.com$/],
+      defaultHost: "sso.geiwohuo.com",
+      api: [/^\/gsfs\/finance\//],
+      exports: [/\/gsfs\/.*(export|download)/i],
+      tablePages: [/^\/#?\/?(gsfs|finance)/],
+      login: [/^\/login/],
+      sync: {
+        path: "/#/gsfs/finance/bill",
+        tabs: ".so-tabs-tab, [role=tab], .arco-tabs-header-title",
+        tabActive: "active",
+        next: ".so-pagination-next, .arco-pagination-item-next",
+        disabled: "disabled",
+        views: [
+          { stage: "settled", tab: TEXT("Completed bills", "已完成账单", "已结算") },
+          { stage: "in_transit", tab: TEXT("Report orders", "待结算", "报账单", "未结算"),
+            list: {
+              api: /^\/gsfs\/finance\/reportOrder\/dualMode\/reportOrderList/,
+              rows: ["info", "data"],
+              total: ["info", "meta", "count"],
+              ok: { path: ["code"], values: ["0", 0] },
+            } },
+        ],
+        list: {
+          api: /^\/gsfs\/finance\/platform\/payedList/,
+          rows: ["info", "data"],
+          total: ["info", "meta", "count"],
+          ok: { path: ["code"], values: ["0", 0] },
+        },
+      },
+    },
+  ];
+
+  /** The descriptor of the seller center at this URL, or null (nothing is captured there). */
+  function siteFor(url) {
+    let host;
+    try {
+      const u = new URL(String(url));
+      if (u.protocol !== "https:") return null;
+      host = u.hostname.toLowerCase();
+    } catch (_) {
+      return null;
+    }
+    return SITES.find((s) => s.hosts.some((re) => re.test(host))) || null;
+  }
+
+  function byId(id) {
+    return SITES.find((s) => s.id === id) || null;
+  }
+
+  /** Whether a JSON call at `url` is one of the site's settlement calls. */
+  function isApi(site, url) {
+    try {
+      const path = new URL(String(url)).pathname;
+      return site.api.some((re) => re.test(path));
+    } catch (_) {
+      return false;
+    }
+  }
+
+  /** A value inside a decoded response by its key path, or undefined. */
+  function pick(obj, path) {
+    let at = obj;
+    for (const key of path) {
+      if (at === null || typeof at !== "object") return undefined;
+      at = at[key];
+    }
+    return at;
+  }
+
+  /** How a page's list response stands for the sync driver: rows on the page, the list's total, more? */
+  function listPage(list, body) {
+    const ok = list.ok ? list.ok.values.includes(pick(body, list.ok.path)) : true;
+    const rows = pick(body, list.rows);
+    const total = list.total ? pick(body, list.total) : undefined;
+    const hasMore = list.hasMore ? pick(body, list.hasMore) : undefined;
+    const keys = [];
+    if (Array.isArray(rows) && list.key) {
+      for (const row of rows) {
+        const k = row && list.key.map((name) => row[name]).find((v) => v !== undefined && v !== null && v !== "");
+        keys.push(k === undefined ? null : String(k));
+      }
+    }
+    return {
+      ok,
+      rows: Array.isArray(rows) ? rows.length : 0,
+      keys,
+      total: Number.isInteger(total) ? total : (typeof total === "string" && /^\d+$/.test(total) ? Number(total) : null),
+      hasMore: typeof hasMore === "boolean" ? hasMore : null,
+    };
+  }
+
+  const api = { SITES, siteFor, byId, isApi, pick, listPage };
+  root.ShoptallySites = api;
+  if (typeof module !== "undefined" && module.exports) module.exports = api;
+})(typeof globalThis !== "undefined" ? globalThis : this);
