@@ -74,6 +74,7 @@ def test_nothing_is_sent_from_a_site_without_a_descriptor(browser, daemon, cente
     [(kind, frame)] = raw_captures(daemon)
     msg = json.loads(frame)
     assert kind == "table" and msg["payload"]["headers"] == ["Order ID", "Settlement amount"]
-    assert msg["payload"]["rows"] == [[r["reference_id"], r["settlement_amount"]["amount"]] for r in centers.settled[:3]]
+    shown = [[r["reference_id"], r["settlement_amount"]["amount"]] for r in centers.settled[:3]]
+    assert msg["payload"]["rows"] == shown
     assert f"GET {OTHER_HOST}/api/v1/pay/statement/order/list?oec_seller_id=1" in centers.requests
     assert all(OTHER_HOST not in json.loads(f)["url"] for _, f in raw_captures(daemon))  # seen, never sent

@@ -1,0 +1,190 @@
+"""Sync Settlement in real Chromium: a command from the daemon walks the seller center's tabs and pages."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from websockets.sync.client import connect
+
+from tests.browser.conftest import pair, raw_captures, stored_lines, wait_for
+from tests.browser.seller_centers import SECRET, TIKTOK_HOST, amount_of
+from tests.daemon_proc import Daemon
+
+
+class Events:
+    """The daemon's /ws/events as a Finance view sees them, collected on a thread."""
+
+    def __init__(self, daemon: Daemon) -> None:
+        self.items: list[dict] = []
+        self.ws = None
+        self.port = daemon.port
+        opened = threading.Event()
+        self.thread = threading.Thread(target=self._read, args=(opened,), daemon=True)
+        self.thread.start()
+        assert opened.wait(10), "the events socket did not open"
+
+    def _read(self, opened: threading.Event) -> None:
+        origin = f"http://127.0.0.1:{self.port}"
+        with connect(f"ws://127.0.0.1:{self.port}/ws/events", origin=origin, proxy=None) as ws:
+            self.ws = ws
+            opened.set()
+            try:
+                for text in ws:
+                    self.items.append(json.loads(text))
+            except Exception:  # noqa: BLE001 - closed at the end of the test
+                return
+
+    def progress(self, command_id: str) -> list[dict]:
+        return [e for e in self.items if e.get("event") == "sync.progress" and e.get("command_id") == command_id]
+
+    def close(self) -> None:
+        self.ws.close()
+        self.thread.join(10)
+
+
+@pytest.fixture
+def events(daemon):
+    ev = Events(daemon)
+    yield ev
+    ev.close()
+
+
+def start_sync(daemon: Daemon, site: str = "tiktok") -> str:
+    import urllib.request
+
+    req = urllib.request.Request(f"{daemon.base}/api/sync", data=json.dumps({"site": site}).encode(), method="POST",
+                                 headers={"Content-Type": "application/json", "Origin": daemon.base})
+    with urllib.request.build_opener(urllib.request.ProxyHandler({})).open(req, timeout=10) as resp:
+        return json.load(resp)["command_id"]
+
+
+def final(events: Events, command_id: str, timeout: float = 60) -> dict:
+    return wait_for(lambda: next((e for e in events.progress(command_id) if e.get("stage") in ("done", "error")), None),
+                    "the sync's final progress", timeout=timeout)
+
+
+def test_sync_walks_settled_then_on_hold_every_page_and_closes_its_tab(browser, daemon, centers, events):
+    pair(browser, daemon)
+    handles = set(browser.driver.window_handles)
+    command = start_sync(daemon)
+    last = final(events, command)
+    assert last == {"event": "sync.progress", "command_id": command, "stage": "done", "pages": 4, "records": 30,
+                    "message": "30 records on 4 pages"}
+    stages = [e["stage"] for e in events.progress(command)]
+    assert stages.index("in_transit") > max(i for i, s in enumerate(stages) if s == "settled")  # settled first
+    assert [e["records"] for e in events.progress(command) if e["message"].endswith("records")] == [10, 20, 23, 30]
+    # `done` comes once every capture was acknowledged: everything is stored by then
+    assert stored_lines(daemon) == {"settled": (23, sum(amount_of(r) for r in centers.settled)),
+                                    "in_transit": (7, sum(amount_of(r) for r in centers.on_hold))}
+    assert stored_lines(daemon)["settled"][1] == Decimal("577.07")
+    lists = [r for r in centers.requests if "/order/list" in r]
+    assert len(lists) == 4 and all(f"token={SECRET}" in r for r in lists)  # the page signed its own calls
+    assert all(SECRET.encode() not in frame for _, frame in raw_captures(daemon))
+    wait_for(lambda: set(browser.driver.window_handles) == handles, "the sync's tab to close")
+    state = browser.popup_state()
+    assert state["sites"]["tiktok"]["last_sync"] == "done" and state["outbox"] == "0"
+    # a second sync finds everything stored already: nothing added
+    before = stored_lines(daemon)
+    assert final(events, start_sync(daemon))["stage"] == "done"
+    assert stored_lines(daemon) == before
+
+
+def test_sync_when_logged_out_says_so_and_stores_nothing(browser, daemon, centers, events):
+    pair(browser, daemon)
+    centers.logged_out = True
+    command = start_sync(daemon)
+    last = final(events, command)
+    assert last["stage"] == "error" and last["message"].startswith("not logged in")
+    assert stored_lines(daemon) == {}
+    assert browser.popup_state()["sites"]["tiktok"]["last_sync"] == "error"
+
+
+def test_one_sync_per_site_at_a_time(browser, daemon, centers, events):
+    pair(browser, daemon)
+    centers.delay_s = 0.5
+    first = start_sync(daemon)
+    wait_for(lambda: events.progress(first), "the first sync to start")
+    second = start_sync(daemon)
+    refused = final(events, second)
+    assert refused["stage"] == "error" and refused["message"] == "a sync of TikTok Shop is already running"
+    assert final(events, first)["stage"] == "done"
+    assert stored_lines(daemon)["settled"][0] == 23
+
+
+def test_service_worker_stopped_mid_sync_the_sync_still_completes(browser, daemon, centers, events):
+    pair(browser, daemon)
+    centers.delay_s = 0.8
+    command = start_sync(daemon)
+    wait_for(lambda: any(e["message"].endswith("records") for e in events.progress(command)), "the first page")
+    [before] = daemon.get("/api/status")["extensions"]
+    browser.stop_service_worker()
+    last = final(events, command, timeout=90)
+    [after] = daemon.get("/api/status")["extensions"]
+    assert after["id"] != before["id"]  # the worker was stopped (its socket closed) and came back
+    assert (last["stage"], last["pages"], last["records"]) == ("done", 4, 30)
+    assert stored_lines(daemon) == {"settled": (23, sum(amount_of(r) for r in centers.settled)),
+                                    "in_transit": (7, sum(amount_of(r) for r in centers.on_hold))}
+
+
+def test_temu_sync_walks_every_date_window_then_pending(browser, daemon, centers, events):
+    pair(browser, daemon)
+    command = start_sync(daemon, "temu")
+    last = final(events, command)
+    # 2025-09: 12 rows on pages of 5 (3 pages), 2025-08: 5 rows (1 page), pending: 1 page
+    assert (last["stage"], last["pages"], last["records"]) == ("done", 5, 18)
+    lines = stored_lines(daemon)
+    fund = [r for rows in centers.temu_windows.values() for r in rows]
+    assert lines["settled"] == (17, sum(Decimal(r["amount"]["value"]).scaleb(-2) for r in fund))
+    assert lines["in_transit"] == (1, Decimal("27.99"))
+    assert all(SECRET.encode() not in frame for _, frame in raw_captures(daemon))  # Anti-Content stays home
+
+
+def test_an_export_the_seller_downloads_is_imported(browser, daemon, centers):
+    from scripts.bench_import import export_rows, write_csv
+
+    path = Path(browser.downloads.parent) / "export.csv"
+    write_csv(path, export_rows(40))
+    centers.export = path.read_bytes()
+    pair(browser, daemon)
+    browser.open(f"https://{TIKTOK_HOST}/finance/bills")
+    wait_for(lambda: stored_lines(daemon).get("settled", (0,))[0] == 10, "the first page's capture")
+    from selenium.webdriver.common.by import By
+
+    browser.driver.find_element(By.ID, "export").click()
+    wait_for(lambda: any(k == "file" for k, _ in raw_captures(daemon)), "the export to reach the daemon", timeout=30)
+    [(_, content)] = [(k, f) for k, f in raw_captures(daemon) if k == "file"]
+    assert content == centers.export  # byte for byte
+    wait_for(lambda: stored_lines(daemon)["settled"][0] == 10 + 40, "the export's 40 lines")
+    assert f"GET {TIKTOK_HOST}/api/v1/pay/settlement/file/download?file_id=F1&token={SECRET}&sign=PAGE-SIGNATURE-99" \
+        in centers.requests
+
+
+def test_daemon_down_then_up_the_outbox_delivers_each_capture_once(browser, tmp_path, centers):
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    data = tmp_path / "data"
+    with Daemon(data, None, "--port", str(port)) as daemon:
+        pair(browser, daemon)
+    # the daemon is gone: the seller keeps browsing
+    browser.open(f"https://{TIKTOK_HOST}/finance/bills")
+    from selenium.webdriver.common.by import By
+
+    d = browser.driver
+    wait_for(lambda: d.find_element(By.ID, "state").text == "2:0", "the first page")
+    d.find_element(By.CSS_SELECTOR, ".arco-pagination-item-next").click()
+    wait_for(lambda: d.find_element(By.ID, "state").text == "2:10", "page 2")
+    state = wait_for(lambda: (s := browser.popup_state())["outbox"] == "2" and s, "2 captures waiting")
+    assert state["daemon"] == "down"
+    time.sleep(1)
+    with Daemon(data, None, "--port", str(port)) as daemon:
+        wait_for(lambda: browser.popup_state()["outbox"] == "0", "the outbox to drain", timeout=60)
+        assert stored_lines(daemon) == {"settled": (20, sum(amount_of(r) for r in centers.settled[:20]))}
+        assert len(raw_captures(daemon)) == 2  # each capture exactly once
