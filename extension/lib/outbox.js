@@ -36,12 +36,13 @@
         if (index.some((e) => e.id === entry.id && e.kind === entry.kind)) return { queued: true, duplicate: true };
         const bytes = entry.frame.length;
         const used = index.reduce((n, e) => n + e.bytes, 0);
-        if (entry.kind === "capture" && (index.length >= this.maxItems || used + bytes > this.maxBytes)) {
+        const captures = index.filter((e) => e.kind === "capture").length;
+        if (entry.kind === "capture" && (captures >= this.maxItems || used + bytes > this.maxBytes)) {
           const state = await this.state();
           state.refused = (state.refused || 0) + 1;
           state.full_since = state.full_since || new Date().toISOString();
           await this.storage.set({ [STATE]: state });
-          return { queued: false, reason: `queue full (${index.length} messages, ${Math.round(used / 1048576)} MiB)` };
+          return { queued: false, reason: `queue full (${captures} captures, ${Math.round(used / 1048576)} MiB)` };
         }
         const key = ITEM + entry.kind + ":" + entry.id;
         index.push({ id: entry.id, kind: entry.kind, key, bytes, queued_at: new Date().toISOString(),
@@ -69,7 +70,9 @@
         await this.storage.set({ [INDEX]: index.filter((e) => !gone.includes(e)) });
         await this.storage.remove(gone.map((e) => e.key));
         const state = await this.state();
-        if (state.full_since && index.length - gone.length < this.maxItems) {
+        const left = index.filter((e) => !gone.includes(e));
+        if (state.full_since && left.filter((e) => e.kind === "capture").length < this.maxItems
+            && left.reduce((n, e) => n + e.bytes, 0) < this.maxBytes) {
           state.full_since = null;
           await this.storage.set({ [STATE]: state });
         }

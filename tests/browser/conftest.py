@@ -132,6 +132,7 @@ class Browser:
             "paired": d.find_element(By.ID, "paired").get_attribute("data-state"),
             "code": d.find_element(By.ID, "pair-code").text,
             "outbox": d.find_element(By.ID, "outbox-length").text,
+            "rejected": [li.get_attribute("textContent") for li in d.find_elements(By.CSS_SELECTOR, "#rejected li")],
             "sites": {row.get_attribute("data-site"): {
                 "last_capture": row.find_element(By.CLASS_NAME, "last-capture").text,
                 "last_sync": row.find_element(By.CLASS_NAME, "last-sync").get_attribute("data-outcome")}

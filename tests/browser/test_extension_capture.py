@@ -78,3 +78,15 @@ def test_nothing_is_sent_from_a_site_without_a_descriptor(browser, daemon, cente
     assert msg["payload"]["rows"] == shown
     assert f"GET {OTHER_HOST}/api/v1/pay/statement/order/list?oec_seller_id=1" in centers.requests
     assert all(OTHER_HOST not in json.loads(f)["url"] for _, f in raw_captures(daemon))  # seen, never sent
+
+
+def test_a_capture_the_daemon_rejects_is_dropped_with_its_error_kept_for_the_popup(browser, daemon, centers):
+    centers.settled[3] = {**centers.settled[3], "settlement_amount": None}  # a row the adapter cannot read
+    del centers.settled[3]["settlement_amount"]
+    pair(browser, daemon)
+    browser.open(f"https://{TIKTOK_HOST}/finance/bills")
+    state = wait_for(lambda: (s := browser.popup_state())["rejected"] and s, "the refusal in the popup")
+    [error] = state["rejected"]
+    assert error.endswith("order_records[3]: row has no settlement_amount")
+    assert state["outbox"] == "0"  # dropped, not retried forever
+    assert stored_lines(daemon) == {}  # nothing of that page stored
