@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from decimal import Decimal
 
 from tests.browser.conftest import pair, raw_captures, stored_lines, wait_for
@@ -90,3 +91,19 @@ def test_a_capture_the_daemon_rejects_is_dropped_with_its_error_kept_for_the_pop
     assert error.endswith("order_records[3]: row has no settlement_amount")
     assert state["outbox"] == "0"  # dropped, not retried forever
     assert stored_lines(daemon) == {}  # nothing of that page stored
+
+
+def test_capture_turned_off_for_a_site_sends_nothing_from_it(browser, daemon, centers):
+    from selenium.webdriver.common.by import By
+
+    pair(browser, daemon)
+    browser.extension_page("options/options.html")
+    box = wait_for(lambda: browser.driver.find_element(By.ID, "capture-tiktok"), "the TikTok switch")
+    assert box.is_selected()
+    box.click()
+    wait_for(lambda: browser.storage()["settings"]["capture"] == {"tiktok": False}, "the setting to be saved")
+    browser.open(f"https://{TIKTOK_HOST}/finance/bills")
+    wait_for(lambda: browser.driver.find_element(By.ID, "state").text == "2:0", "the page's list")
+    time.sleep(2)  # time enough for a capture to arrive, were one sent
+    assert raw_captures(daemon) == [] and stored_lines(daemon) == {}
+    assert any("/order/list" in r for r in centers.requests)
