@@ -63,6 +63,7 @@ class SellerCenters:
         9: [temu_row(n, 9) for n in range(12)], 8: [temu_row(n, 8) for n in range(5)]})
     temu_page_size: int = 5
     logged_out: bool = False
+    relabelled: bool = False  # the seller center renamed its tabs: a layout the extension does not know
     delay_s: float = 0.0  # per list answer: a slow seller center
     export: bytes = b""
     export_name: str = "TikTok_FixtureShop_结算_2025-09.csv"
@@ -122,7 +123,10 @@ class SellerCenters:
         if path == "/finance/bills":
             if self.logged_out:
                 raise web.HTTPFound("/account/login?redirect=%2Ffinance%2Fbills")
-            return web.Response(text=TIKTOK_PAGE.replace("SELLER", SELLER), content_type="text/html")
+            page = TIKTOK_PAGE.replace("SELLER", SELLER)
+            if self.relabelled:
+                page = page.replace("<span>Settled</span>", "<span>Paid out</span>")
+            return web.Response(text=page, content_type="text/html")
         if path == "/account/login":
             return web.Response(text="<!doctype html><title>Log in</title><h1>Log in to TikTok Shop</h1>",
                                 content_type="text/html")

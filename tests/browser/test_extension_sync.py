@@ -104,6 +104,19 @@ def test_sync_when_logged_out_says_so_and_stores_nothing(browser, daemon, center
     assert browser.popup_state()["sites"]["tiktok"]["last_sync"] == "error"
 
 
+def test_a_page_layout_the_extension_does_not_know_ends_the_sync_with_that_reason(browser, daemon, centers, events):
+    pair(browser, daemon)
+    centers.relabelled = True
+    handles = set(browser.driver.window_handles)
+    command = start_sync(daemon)
+    last = final(events, command, timeout=60)
+    assert last["stage"] == "error"
+    assert last["message"] == 'page layout not recognised: no "Settled" tab on /finance/bills after 20 s'
+    wait_for(lambda: set(browser.driver.window_handles) == handles, "the sync's tab to close")
+    # what the page loaded while it was open was still captured: nothing is lost, the sync says it failed
+    assert stored_lines(daemon)["settled"][0] == 10
+
+
 def test_one_sync_per_site_at_a_time(browser, daemon, centers, events):
     pair(browser, daemon)
     centers.delay_s = 0.5
