@@ -7,14 +7,13 @@ from weakref import WeakSet
 
 from aiohttp import WSCloseCode, web
 
-from companion.server import api, security
+from companion.server import api, security, view_api
 from companion.server.events_ws import events_socket
 from companion.server.extension_ws import extension_socket
 from companion.server.keys import PORT, SERVICE, SOCKETS
 from companion.service import Service
 
 STATIC = Path(__file__).with_name("static")
-
 
 
 async def index(request: web.Request) -> web.FileResponse:
@@ -40,5 +39,6 @@ def create_app(service: Service, port: int | None = None) -> web.Application:
     app.router.add_static("/static/", STATIC, show_index=False)
     app.router.add_get("/ws/events", events_socket)
     app.router.add_get("/ws/extension", extension_socket)
+    app.router.add_routes(view_api.routes)
     app.router.add_routes(api.routes)
     return app

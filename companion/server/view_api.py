@@ -1,0 +1,95 @@
+"""The Finance view's table endpoints: a page of lines, the CSV export (streamed), one line's fields."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from datetime import UTC, datetime
+
+from aiohttp import web
+
+from companion import finance_view
+from companion.server.keys import SERVICE
+from companion.service import ServiceError
+from companion.store import line_table
+
+routes = web.RouteTableDef()
+_DONE = object()
+
+
+def _filters(request: web.Request) -> finance_view.Filters:
+    try:
+        return finance_view.Filters.from_query(request.query)
+    except finance_view.ViewError as exc:
+        raise ServiceError(str(exc)) from exc
+
+
+@routes.get("/api/lines")
+async def lines(request: web.Request) -> web.Response:
+    f = _filters(request)
+    try:
+        return web.json_response(await request.app[SERVICE].read(finance_view.income_page, f))
+    except finance_view.ViewError as exc:
+        raise ServiceError(str(exc)) from exc
+
+
+@routes.get("/api/lines/{line_id:\\d+}")
+async def line_fields(request: web.Request) -> web.Response:
+    found = await request.app[SERVICE].read(line_table.fields_of, int(request.match_info["line_id"]))
+    if found is None:
+        raise ServiceError("no such line: it may have been reset or replaced by a more detailed one", 404)
+    return web.json_response(found)
+
+
+@routes.get("/api/lines/export.csv")
+async def export_csv(request: web.Request) -> web.StreamResponse:
+    """Streamed as it is read: a thread of its own walks the rows (one database cursor, one connection)
+    and hands chunks over a small queue, so memory stays flat for a million rows and a slow download
+    holds up only that thread."""
+    f = _filters(request)
+    loop = asyncio.get_running_loop()
+    queue: asyncio.Queue = asyncio.Queue(maxsize=8)
+    stop = threading.Event()
+    db = request.app[SERVICE].db
+
+    def produce() -> None:
+        try:
+            for chunk in finance_view.income_csv(f):
+                if stop.is_set():
+                    return
+                asyncio.run_coroutine_threadsafe(queue.put(chunk), loop).result()
+            asyncio.run_coroutine_threadsafe(queue.put(_DONE), loop).result()
+        except Exception as exc:  # noqa: BLE001 - handed to the request, which answers with it
+            if not stop.is_set():
+                asyncio.run_coroutine_threadsafe(queue.put(exc), loop).result()
+        finally:
+            if not db.is_closed():
+                db.close()
+
+    threading.Thread(target=produce, name="shoptally-export", daemon=True).start()
+    first = await queue.get()
+    if isinstance(first, finance_view.ViewError):
+        stop.set()
+        raise ServiceError(str(first))
+    if isinstance(first, Exception):
+        stop.set()
+        raise first
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    response = web.StreamResponse(headers={
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": f'attachment; filename="shoptally-income-{stamp}.csv"',
+        "Cache-Control": "no-store"})
+    await response.prepare(request)
+    try:
+        chunk = first
+        while chunk is not _DONE:
+            if isinstance(chunk, Exception):
+                raise chunk
+            await response.write(chunk.encode("utf-8"))
+            chunk = await queue.get()
+    finally:
+        stop.set()
+        while not queue.empty():  # let a producer blocked on a full queue finish
+            queue.get_nowait()
+    await response.write_eof()
+    return response

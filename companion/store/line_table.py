@@ -1,0 +1,162 @@
+"""The Finance view's line tables: settlement lines filtered by period, store and search, sorted and paged
+in SQL, so a page of a million lines costs one indexed range scan and a sort of the period's lines.
+
+Only whitelisted columns are sorted on and only bound parameters reach the SQL. Superseded lines never
+show (the more detailed lines of the same order replaced them), as in the report.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from companion.ledger.categories import PLATFORM
+from companion.ledger.money import fmt, fmt_units, from_storage
+from companion.sources.model import SETTLED
+from companion.store.models import SettlementLine, Store
+from companion.store.reports import time_expr
+
+MAX_PAGE_SIZE = 500
+MAX_SEARCH = 100
+_TABLE = SettlementLine._meta.table_name
+_STORE = Store._meta.table_name
+
+# sort key → SQL expression (the table's own columns; the date is the basis's time)
+SORTS = {
+    "date": None,  # filled per basis
+    "order_id": '"l"."order_id"',
+    "item_no": '"l"."msku"',
+    "sku_id": '"l"."sku_id"',
+    "quantity": '"l"."quantity"',
+    "settlement_amount": '"l"."settlement_amount"',
+    "type": '"l"."status"',
+    "store": '"s"."name"',
+}
+COLUMNS = ("date", "order_id", "item_no", "sku_id", "sku_name", "quantity", "unit_price", "settlement_amount",
+           "currency", "type", "store")
+
+
+class TableError(ValueError):
+    """A query the table cannot answer (unknown sort column, page size over the limit)."""
+
+
+@dataclass
+class Query:
+    bounds: dict[int, tuple[int | None, int | None]]  # store id → [start, end) epoch ms (None: open)
+    basis: str = "settlement"
+    sort: str = "date"
+    descending: bool = True
+    search: str = ""
+    page: int = 1
+    size: int = 50
+    zones: dict[int, str] = field(default_factory=dict)  # store id → time zone, for showing dates
+
+    def check(self) -> None:
+        if self.sort not in SORTS:
+            raise TableError(f"sort {self.sort!r} is not one of: {', '.join(SORTS)}")
+        if not 1 <= self.size <= MAX_PAGE_SIZE:
+            raise TableError(f"page size must be 1-{MAX_PAGE_SIZE}")
+        if self.page < 1:
+            raise TableError("page must be 1 or more")
+        if len(self.search) > MAX_SEARCH:
+            raise TableError(f"search text is over {MAX_SEARCH} characters")
+
+
+def _where(q: Query, param: str) -> tuple[str, list]:
+    t = time_expr(q.basis).replace('"settled_time"', '"l"."settled_time"').replace('"order_time"', '"l"."order_time"')
+    parts, params = [], []
+    for store_id, (start, end) in q.bounds.items():
+        cond = [f'"l"."store_id" = {param}']
+        params.append(store_id)
+        if start is not None:
+            cond.append(f"{t} >= {param}")
+            params.append(start)
+        if end is not None:
+            cond.append(f"{t} < {param}")
+            params.append(end)
+        parts.append("(" + " AND ".join(cond) + ")")
+    if not parts:
+        return "1 = 0", []
+    where = f'"l"."superseded" = {param} AND (' + " OR ".join(parts) + ")"
+    params = [False, *params]
+    if q.basis == "settlement":  # as in the report: only settled lines count on this basis
+        where = f'"l"."status" = {param} AND ' + where
+        params = [SETTLED, *params]
+    text = q.search.strip().lower()
+    if text:
+        like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        cols = ('"l"."order_id"', '"l"."sku_id"', '"l"."msku"', '"l"."sku_name"', '"l"."reference"')
+        where += " AND (" + " OR ".join(f"LOWER(COALESCE({c}, '')) LIKE {param} ESCAPE '\\'" for c in cols) + ")"
+        params += [like] * len(cols)
+    return where, params
+
+
+def _select(q: Query, param: str) -> tuple[str, list]:
+    t = time_expr(q.basis).replace('"settled_time"', '"l"."settled_time"').replace('"order_time"', '"l"."order_time"')
+    where, params = _where(q, param)
+    sort = t if q.sort == "date" else SORTS[q.sort]
+    direction = "DESC" if q.descending else "ASC"
+    sql = (f'SELECT "l"."id", {t}, "l"."order_id", "l"."msku", "l"."sku_id", "l"."sku_name", "l"."quantity", '
+           f'"l"."sales", "l"."settlement_amount", "l"."currency", "l"."status", "s"."name", "l"."store_id" '
+           f'FROM "{_TABLE}" AS "l" JOIN "{_STORE}" AS "s" ON "s"."id" = "l"."store_id" '
+           f'WHERE {where} ORDER BY {sort} {direction}, "l"."id" {direction}')
+    return sql, params
+
+
+def _row(r: tuple, zones: dict[int, str]) -> dict:
+    line_id, when, order_id, msku, sku_id, sku_name, qty, sales, amount, currency, status, store, store_id = r
+    shown = ""
+    if when is not None:
+        instant = datetime.fromtimestamp(when / 1000, UTC).astimezone(ZoneInfo(zones.get(store_id, "UTC")))
+        shown = instant.strftime("%Y-%m-%d %H:%M")
+    unit = fmt(from_storage(sales) / qty) if qty and sales else ""
+    return {"id": line_id, "date": shown, "order_id": order_id or "", "item_no": msku or "", "sku_id": sku_id or "",
+            "sku_name": sku_name or "", "quantity": qty, "unit_price": unit, "settlement_amount": fmt_units(amount),
+            "currency": currency, "type": status, "store": store}
+
+
+def page(q: Query) -> dict:
+    """One page of lines and how many lines match in all."""
+    q.check()
+    db = SettlementLine._meta.database
+    p = db.param
+    where, params = _where(q, p)
+    total = db.execute_sql(f'SELECT COUNT(*) FROM "{_TABLE}" AS "l" WHERE {where}', params).fetchone()[0]
+    sql, params = _select(q, p)
+    rows = db.execute_sql(f"{sql} LIMIT {p} OFFSET {p}", [*params, q.size, (q.page - 1) * q.size]).fetchall()
+    return {"total": total, "page": q.page, "size": q.size, "sort": q.sort, "dir": "desc" if q.descending else "asc",
+            "columns": list(COLUMNS), "rows": [_row(r, q.zones) for r in rows]}
+
+
+def every_row(q: Query, limit: int) -> Iterator[dict]:
+    """All matching lines in the table's order, for an export; stops after `limit` rows."""
+    q.check()
+    db = SettlementLine._meta.database
+    sql, params = _select(q, db.param)
+    cursor = db.execute_sql(f"{sql} LIMIT {db.param}", [*params, limit])
+    while True:
+        batch = cursor.fetchmany(2000)
+        if not batch:
+            return
+        for r in batch:
+            yield _row(r, q.zones)
+
+
+def fields_of(line_id: int) -> dict | None:
+    """The platform's original fields behind one line (the drill-down) and its category amounts."""
+    line = SettlementLine.get_or_none(SettlementLine.id == line_id)
+    if line is None:
+        return None
+    fields = []
+    for item in json.loads(line.source_fields or "[]"):
+        name, amount = item[0], item[1]
+        category = item[2] if len(item) > 2 else None
+        unmapped = bool(item[3]) if len(item) > 3 else False
+        fields.append({"name": name, "amount": amount, "category": category, "unmapped": unmapped})
+    categories = {k: fmt(getattr(line, k)) for k in PLATFORM if getattr(line, k)}
+    return {"id": line.id, "store": line.store.name, "order_id": line.order_id, "sku_id": line.sku_id,
+            "currency": line.currency, "settlement_amount": fmt(line.settlement_amount),
+            "categories": categories, "fields": fields, "extra": json.loads(line.extra or "{}")}
