@@ -41,6 +41,20 @@ async def line_fields(request: web.Request) -> web.Response:
     return web.json_response(found)
 
 
+@routes.get("/api/reset/preview")
+async def reset_preview(request: web.Request) -> web.Response:
+    """How many settlement records a Reset of this store (or of all stores) would delete: the view's
+    confirmation names the number before anything is deleted."""
+    from companion.store import settlements, stores
+
+    account = request.query.get("account") or None
+    try:
+        count = await request.app[SERVICE].read(settlements.count_records, account)
+    except stores.UnknownAccount as exc:
+        raise ServiceError(str(exc), 404) from exc
+    return web.json_response({"account": account, "records": count})
+
+
 @routes.get("/api/lines/export.csv")
 async def export_csv(request: web.Request) -> web.StreamResponse:
     """Streamed as it is read: a thread of its own walks the rows (one database cursor, one connection)

@@ -142,3 +142,11 @@ def count_lines(store_name: str | None = None) -> int:
     if store_name:
         q = q.join(Store).where(Store.name == store_name)
     return q.count()
+
+
+def count_records(store_name: str | None) -> int:
+    """What a reset of that store (by name; None: every store) would delete; an unknown name raises."""
+    query = SettlementLine.select()
+    if store_name is not None:
+        query = query.where(SettlementLine.store == stores.by_name(store_name).id)
+    return query.count()

@@ -1,143 +1,419 @@
-// Finance view (first cut): overview cards and profit by store, live over /ws/events.
+// The Finance view: cards, filters (kept in the URL), the income and profit tabs, drill-down, export,
+// Sync Settlement and Reset, live over /ws/events. Plain modules, no build step, no CDN.
+import { categoryName, language, localize, setLanguage, t } from "./i18n.js";
+
 const $ = (sel) => document.querySelector(sel);
 const form = $("#filters");
-let lastRev = 0;
+const GROUPS = ["platform_income", "platform_expense", "tax", "custom_fees", "cost"];
+const INCOME_COLUMNS = [
+  ["date", "date", "date"], ["order_id", "orderId", "order_id"], ["item_no", "itemNo", "item_no"],
+  ["sku_id", "skuId", "sku_id"], ["sku_name", "skuName", null], ["quantity", "quantity", "quantity", "num"],
+  ["unit_price", "unitPrice", null, "num"], ["settlement_amount", "settlementAmount", "settlement_amount", "num"],
+  ["currency", "currency", null], ["type", "type", "type"], ["store", "store", "store"],
+];
+let state = readState();
+let lastRev = null;
+let refreshTimer = null;
+window.shoptallyView = { refreshes: 0 }; // how many times the figures were fetched again (tests read it)
 
-function money(text) {
-  const span = document.createElement("span");
-  span.textContent = text;
-  if (text.startsWith("-")) span.className = "neg";
-  return span;
+function readState() {
+  const q = new URLSearchParams(location.search);
+  return {
+    period: q.get("period") || "this-month", basis: q.get("basis") || "settlement", account: q.get("account") || "",
+    currency: q.get("currency") || "", tab: q.get("tab") === "profit" ? "profit" : "income",
+    sort: q.get("sort") || "date", dir: q.get("dir") === "asc" ? "asc" : "desc", q: q.get("q") || "",
+    page: Math.max(1, Number(q.get("page")) || 1), by: q.get("by") || "store",
+  };
 }
 
-function expense(t) {
-  // Expense: everything that is not platform income (all negative numbers in the profit model).
-  const parts = [t.platform_expense, t.tax, t.custom_fees, t.cost].map(Number);
-  const cents = parts.reduce((a, b) => a + Math.round(b * 100), 0);
-  return (cents / 100).toFixed(2);
-}
-
-function params() {
-  const data = new FormData(form);
+function writeState() {
   const q = new URLSearchParams();
-  for (const [k, v] of data) if (v) q.set(k, v);
-  return q;
+  const defaults = readStateDefaults();
+  for (const [k, v] of Object.entries(state)) if (String(v) !== String(defaults[k])) q.set(k, v);
+  const text = q.toString();
+  history.replaceState(null, "", text ? "?" + text : location.pathname);
 }
 
-async function loadStores() {
-  const res = await fetch("/api/stores");
-  const { stores } = await res.json();
-  const sel = form.elements.account;
-  const current = sel.value;
-  sel.length = 1;
-  for (const s of stores) sel.add(new Option(s.name, s.name));
-  sel.value = current;
+function readStateDefaults() {
+  return { period: "this-month", basis: "settlement", account: "", currency: "", tab: "income", sort: "date",
+    dir: "desc", q: "", page: 1, by: "store" };
 }
 
-async function refresh() {
-  const q = params();
-  history.replaceState(null, "", "?" + q.toString());
-  const res = await fetch("/api/report?" + q.toString());
-  const report = await res.json();
-  if (!res.ok) { $("#notice").textContent = report.message; return; }
+function query(extra) {
+  const q = new URLSearchParams({ period: state.period, basis: state.basis });
+  if (state.account) q.set("account", state.account);
+  for (const [k, v] of Object.entries(extra || {})) if (v !== "" && v !== null && v !== undefined) q.set(k, v);
+  return q.toString();
+}
+
+async function getJSON(path) {
+  const res = await fetch(path);
+  const body = await res.json();
+  if (!res.ok) throw new Error(body.message || res.statusText);
+  return body;
+}
+
+async function post(path, body) {
+  const res = await fetch(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  const out = await res.json();
+  return { ok: res.ok, status: res.status, body: out };
+}
+
+function notice(text, ms = 4000) {
+  const el = $("#notice");
+  el.textContent = text;
+  clearTimeout(notice.timer);
+  if (ms) notice.timer = setTimeout(() => { el.textContent = ""; }, ms);
+}
+
+// Money arrives as exact decimal text; sums are done in integer cents, never in floats.
+function cents(text) {
+  const m = /^(-?)(\d+)\.(\d{2})$/.exec(text);
+  if (!m) return 0;
+  const v = Number(m[2]) * 100 + Number(m[3]);
+  return m[1] ? -v : v;
+}
+function fromCents(c) {
+  const sign = c < 0 ? "-" : "";
+  const a = Math.abs(c);
+  return `${sign}${Math.floor(a / 100)}.${String(a % 100).padStart(2, "0")}`;
+}
+function expenseOf(totals) {
+  return fromCents(["platform_expense", "tax", "custom_fees", "cost"].reduce((s, k) => s + cents(totals[k]), 0));
+}
+function moneyCell(text, cls = "num") {
+  const td = document.createElement("td");
+  td.className = cls;
+  td.textContent = text;
+  if (text.startsWith("-")) td.classList.add("neg");
+  return td;
+}
+
+// cards --------------------------------------------------------------------------------------------
+async function loadCards() {
+  const report = await getJSON("/api/report?" + query({ by: "store", currency: state.currency }));
   const cards = $("#cards");
+  const old = Object.fromEntries([...cards.querySelectorAll(".card")].map((c) => [c.dataset.metric + c.dataset.currency, c.querySelector(".value").textContent]));
   cards.replaceChildren();
-  for (const [cur, t] of Object.entries(report.totals_by_currency)) {
+  const per = report.currency ? { [report.currency]: report.totals } : report.totals_by_currency;
+  for (const [cur, totals] of Object.entries(per)) {
     for (const [metric, label, value] of [
-      ["total-income", "Total income", t.platform_income],
-      ["total-expense", "Total expense", expense(t)],
-      ["net-profit", "Net profit", t.gross_profit],
+      ["total-income", "totalIncome", totals.platform_income],
+      ["total-expense", "totalExpense", expenseOf(totals)],
+      ["net-profit", "netProfit", totals.gross_profit],
     ]) {
       const card = document.createElement("div");
       card.className = "card";
       card.dataset.metric = metric;
       card.dataset.currency = cur;
       const h = document.createElement("h2");
-      h.textContent = `${label} (${cur})`;
+      h.textContent = `${t(label)} (${cur})`;
       const v = document.createElement("div");
-      v.className = "value";
-      v.append(money(value));
+      v.className = "value" + (value.startsWith("-") ? " neg" : "");
+      v.textContent = value;
       card.append(h, v);
+      if (old[metric + cur] !== undefined && old[metric + cur] !== value) card.classList.add("flash");
       cards.append(card);
     }
   }
-  const body = $("#stores tbody");
-  body.replaceChildren();
-  for (const row of report.rows) {
+  const p = report.period;
+  $("#period-shown").textContent = p.from ? `${p.from} – ${p.to}` : "";
+  const rates = report.rates ? Object.entries(report.rates).map(([k, v]) => `${k} ${typeof v === "object" ? JSON.stringify(v) : v}`).join(", ") : "";
+  $("#rates").textContent = rates ? t("rates", { rates }) : (Object.keys(per).length > 1 ? t("mixed") : "");
+}
+
+// income tab -----------------------------------------------------------------------------------------
+function incomeHead() {
+  const tr = document.createElement("tr");
+  for (const [, label, sort, cls] of INCOME_COLUMNS) {
+    const th = document.createElement("th");
+    th.textContent = t(label);
+    if (cls) th.className = cls;
+    if (sort) {
+      th.dataset.sort = sort;
+      if (state.sort === sort) th.setAttribute("aria-sort", state.dir === "asc" ? "ascending" : "descending");
+      th.onclick = () => {
+        state.dir = state.sort === sort && state.dir === "desc" ? "asc" : "desc";
+        state.sort = sort;
+        state.page = 1;
+        writeState();
+        loadIncome();
+      };
+    }
+    tr.append(th);
+  }
+  $("#income thead").replaceChildren(tr);
+}
+
+async function loadIncome() {
+  incomeHead();
+  const body = await getJSON("/api/lines?" + query({ sort: state.sort, dir: state.dir, q: state.q, page: state.page, size: 50 }));
+  const rows = body.rows.map((r) => {
     const tr = document.createElement("tr");
-    const cells = [row.key.account, row.currency, row.settlement_amount, row.platform_income, expense(row), row.gross_profit];
-    cells.forEach((c, i) => {
-      const td = document.createElement("td");
-      if (i >= 2) { td.className = "num"; td.append(money(c)); } else td.textContent = c;
+    tr.dataset.id = r.id;
+    for (const [key, , , cls] of INCOME_COLUMNS) {
+      let td;
+      if (key === "settlement_amount") {
+        td = moneyCell(r[key], "num link");
+        td.title = t("fieldsTitle");
+        td.onclick = () => showFields(r.id);
+      } else if (key === "unit_price") {
+        td = moneyCell(r[key]);
+      } else {
+        td = document.createElement("td");
+        td.textContent = key === "type" ? t(r[key]) : String(r[key]);
+        if (cls) td.className = cls;
+      }
+      td.dataset.col = key;
       tr.append(td);
-    });
-    body.append(tr);
+    }
+    return tr;
+  });
+  if (!rows.length) {
+    const tr = document.createElement("tr");
+    const td = document.createElement("td");
+    td.colSpan = INCOME_COLUMNS.length;
+    td.className = "muted";
+    td.textContent = t("noLines");
+    tr.append(td);
+    rows.push(tr);
+  }
+  $("#income tbody").replaceChildren(...rows);
+  const pages = Math.max(1, Math.ceil(body.total / body.size));
+  $("#page-info").textContent = t("pageOf", { page: body.page, pages, total: body.total });
+  $("#page-info").dataset.total = body.total;
+  $("#prev").disabled = body.page <= 1;
+  $("#next").disabled = body.page >= pages;
+  $("#export").href = "/api/lines/export.csv?" + query({ sort: state.sort, dir: state.dir, q: state.q });
+}
+
+async function showFields(id) {
+  const line = await getJSON(`/api/lines/${id}`);
+  const table = document.createElement("table");
+  const head = document.createElement("tr");
+  for (const label of ["field", "amount", "category"]) {
+    const th = document.createElement("th");
+    th.textContent = t(label);
+    head.append(th);
+  }
+  table.append(head);
+  for (const f of line.fields) {
+    const tr = document.createElement("tr");
+    const name = document.createElement("td");
+    name.textContent = f.name;
+    const cat = document.createElement("td");
+    cat.textContent = f.category ? categoryName(f.category) : t("notCounted");
+    if (f.unmapped) cat.textContent += ` (${t("unmapped")})`;
+    tr.append(name, moneyCell(f.amount), cat);
+    table.append(tr);
+  }
+  const title = document.createElement("p");
+  title.textContent = `${line.store} · ${line.order_id || ""} · ${line.sku_id || ""} · ${line.settlement_amount} ${line.currency}`;
+  $("#fields-body").replaceChildren(title, table);
+  $("#fields").showModal();
+}
+
+// profit tab -----------------------------------------------------------------------------------------
+async function loadProfit() {
+  const report = await getJSON("/api/report?" + query({ by: state.by, currency: state.currency }));
+  const categories = report.rows.length ? Object.keys(report.rows[0].categories) : [];
+  const head = document.createElement("tr");
+  const labels = [t("key"), t("currency"), t("quantity"), t("settlementAmount"), ...categories.map(categoryName),
+    t("platformIncome"), t("platformExpense"), t("tax"), t("customFees"), t("cost"), t("grossProfit")];
+  labels.forEach((label, i) => {
+    const th = document.createElement("th");
+    th.textContent = label;
+    if (i >= 2) th.className = "num";
+    head.append(th);
+  });
+  $("#profit thead").replaceChildren(head);
+  const rows = report.rows.map((row) => {
+    const tr = document.createElement("tr");
+    const keyText = Object.values(row.key).filter(Boolean).join(" · ");
+    const key = document.createElement("td");
+    key.textContent = keyText;
+    key.className = "link";
+    key.onclick = () => drill(row.key);
+    const cur = document.createElement("td");
+    cur.textContent = row.currency;
+    const qty = document.createElement("td");
+    qty.className = "num";
+    qty.textContent = String(row.quantity);
+    tr.append(key, cur, qty, moneyCell(row.settlement_amount));
+    for (const c of categories) {
+      const td = moneyCell(row.categories[c]);
+      td.dataset.category = c;
+      td.classList.add("link");
+      td.onclick = () => drill(row.key);
+      tr.append(td);
+    }
+    for (const g of [...GROUPS, "gross_profit"]) tr.append(moneyCell(row[g]));
+    return tr;
+  });
+  $("#profit tbody").replaceChildren(...rows);
+}
+
+/** From a profit figure to the lines behind it: the income tab, filtered to that store, SKU or order. */
+function drill(key) {
+  if (key.account) state.account = key.account;
+  const value = key.order || key.msku || key.sku || "";
+  state.q = value.startsWith("(") ? "" : value; // "(unallocated)" and the like name no line
+  state.tab = "income";
+  state.page = 1;
+  syncForm();
+  writeState();
+  refresh();
+}
+
+// filters, tabs, buttons ----------------------------------------------------------------------------
+async function loadStores() {
+  const { stores } = await getJSON("/api/stores");
+  const sel = form.elements.account;
+  sel.length = 1;
+  for (const s of stores) sel.add(new Option(s.name, s.name));
+  const currencies = new Set(stores.map((s) => s.currency).filter(Boolean));
+  const cur = form.elements.currency;
+  cur.length = 1;
+  for (const c of ["USD", "CNY", "EUR", "GBP", ...currencies]) if (![...cur.options].some((o) => o.value === c)) cur.add(new Option(c, c));
+  syncForm();
+}
+
+function syncForm() {
+  form.elements.basis.value = state.basis;
+  form.elements.account.value = state.account;
+  form.elements.currency.value = state.currency;
+  for (const b of form.querySelectorAll("[data-period]")) b.classList.toggle("active", b.dataset.period === state.period);
+  const range = /^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$/.exec(state.period);
+  form.elements.from.value = range ? range[1] : "";
+  form.elements.to.value = range ? range[2] : "";
+  $("#search").value = state.q;
+  $("#by").value = state.by;
+  for (const tab of document.querySelectorAll("[role=tab]")) tab.setAttribute("aria-selected", String(tab.dataset.tab === state.tab));
+  $("#tab-income").hidden = state.tab !== "income";
+  $("#tab-profit").hidden = state.tab !== "profit";
+}
+
+async function refresh() {
+  window.shoptallyView.refreshes += 1;
+  try {
+    await Promise.all([loadCards(), state.tab === "income" ? loadIncome() : loadProfit()]);
+  } catch (err) {
+    notice(String(err.message || err), 8000);
   }
 }
 
-function renderPairing(pending) {
+function change(patch) {
+  Object.assign(state, patch, { page: patch.page || 1 });
+  syncForm();
+  writeState();
+  refresh();
+}
+
+for (const b of form.querySelectorAll("[data-period]")) b.onclick = () => change({ period: b.dataset.period });
+$("#apply-range").onclick = () => {
+  const from = form.elements.from.value;
+  const to = form.elements.to.value;
+  if (from && to) change({ period: from <= to ? `${from}..${to}` : `${to}..${from}` });
+};
+form.elements.basis.onchange = () => change({ basis: form.elements.basis.value });
+form.elements.account.onchange = () => change({ account: form.elements.account.value });
+form.elements.currency.onchange = () => change({ currency: form.elements.currency.value });
+for (const tab of document.querySelectorAll("[role=tab]")) tab.onclick = () => change({ tab: tab.dataset.tab });
+$("#by").onchange = () => change({ by: $("#by").value });
+let searchTimer = null;
+$("#search").oninput = () => {
+  clearTimeout(searchTimer);
+  searchTimer = setTimeout(() => change({ q: $("#search").value.trim() }), 250);
+};
+$("#prev").onclick = () => change({ page: Math.max(1, state.page - 1) });
+$("#next").onclick = () => change({ page: state.page + 1 });
+$("#lang").onclick = () => {
+  setLanguage(language() === "zh" ? "en" : "zh");
+  applyLanguage();
+  refresh();
+  loadStatus();
+};
+
+function applyLanguage() {
+  localize();
+  $("#lang").textContent = t("language");
+}
+
+$("#sync").onclick = async () => {
+  const out = await post("/api/sync", { account: state.account || null });
+  if (out.ok) notice(t("syncStarted"), 0);
+  else notice(out.status === 409 ? t("noExtension") : out.body.message, 10000);
+};
+
+$("#reset").onclick = async () => {
+  const preview = await getJSON("/api/reset/preview?" + new URLSearchParams(state.account ? { account: state.account } : {}));
+  $("#reset-text").textContent = t("resetAsk", { n: preview.records, what: state.account || t("resetAll") });
+  const dialog = $("#confirm-reset");
+  dialog.returnValue = "";
+  dialog.showModal();
+  dialog.onclose = async () => {
+    if (dialog.returnValue !== "ok") return;
+    const out = await post("/api/reset", state.account ? { account: state.account } : { all: true });
+    notice(out.ok ? t("resetDone", { n: out.body.removed }) : out.body.message, 6000);
+  };
+};
+
+// pairing and connection state -------------------------------------------------------------------------
+async function loadStatus() {
+  const s = await getJSON("/api/status");
+  const pill = $("#conn");
+  pill.textContent = s.extensions.length ? t("extOn", { n: s.extensions.length }) : t("extOff");
+  pill.className = "pill " + (s.extensions.length ? "ok" : "bad");
   const box = $("#pairing");
   box.replaceChildren();
-  box.hidden = pending.length === 0;
-  for (const p of pending) {
+  box.hidden = s.pending_pairs.length === 0;
+  for (const p of s.pending_pairs) {
     const line = document.createElement("div");
-    line.textContent = `Browser "${p.name}" asks to pair with code ${p.code}. `;
+    line.textContent = t("pairAsk", { name: p.name, code: p.code }) + " ";
     const ok = document.createElement("button");
-    ok.textContent = "Approve";
+    ok.textContent = t("approve");
     ok.onclick = () => post("/api/pairing/approve", { code: p.code }).then(loadStatus);
     const no = document.createElement("button");
-    no.textContent = "Deny";
+    no.textContent = t("deny");
     no.onclick = () => post("/api/pairing/deny", { code: p.code }).then(loadStatus);
     line.append(ok, " ", no);
     box.append(line);
   }
 }
 
-async function post(path, body) {
-  const res = await fetch(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
-  const out = await res.json();
-  if (!res.ok) $("#notice").textContent = out.message;
-  return out;
-}
-
-async function loadStatus() {
-  const s = await (await fetch("/api/status")).json();
-  const pill = $("#conn");
-  pill.textContent = s.extensions.length ? `extension connected (${s.extensions.length})` : "no extension connected";
-  pill.className = "pill " + (s.extensions.length ? "ok" : "bad");
-  renderPairing(s.pending_pairs);
+// live -------------------------------------------------------------------------------------------------
+function soon() {
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(async () => { await loadStores(); await refresh(); }, 150);
 }
 
 function listen() {
   const ws = new WebSocket(`ws://${location.host}/ws/events`);
-  ws.onmessage = async (m) => {
+  ws.onmessage = (m) => {
     const ev = JSON.parse(m.data);
     if (ev.event === "hello") {
-      if (lastRev && ev.rev !== lastRev) { await loadStores(); await refresh(); $("#notice").textContent = "Caught up with changes made while disconnected."; }
+      if (lastRev !== null && ev.rev !== lastRev) { soon(); notice(t("caughtUp")); }
       lastRev = ev.rev;
     } else if (ev.event === "tk-settlement.updated") {
       lastRev = ev.rev;
-      await loadStores();
-      await refresh();
-      $("#notice").textContent = `Updated: ${ev.added} added, ${ev.updated} updated, ${ev.removed} removed` + (ev.account ? ` (${ev.account})` : "");
+      soon();
+      notice(t("updated", { added: ev.added, updated: ev.updated, removed: ev.removed }) + (ev.account ? ` · ${ev.account}` : ""));
     } else if (ev.event.startsWith("pairing.") || ev.event.startsWith("extension.")) {
       loadStatus();
     } else if (ev.event === "sync.progress") {
-      $("#notice").textContent = `Sync: ${ev.stage}, ${ev.pages ?? 0} pages, ${ev.records ?? 0} records`;
+      if (ev.stage === "done") notice(t("syncDone", ev));
+      else if (ev.stage === "error") notice(t("syncError", { message: ev.message || "" }), 12000);
+      else notice(t("syncProgress", { stage: t(ev.stage) || ev.stage, pages: ev.pages ?? 0, records: ev.records ?? 0 }), 0);
+    } else if (ev.event === "app.reload") {
+      location.reload();
     }
   };
   ws.onclose = () => setTimeout(listen, 2000);
 }
 
-$("#sync").onclick = async () => {
-  const account = form.elements.account.value || null;
-  const out = await post("/api/sync", { account });
-  if (out.command_id) $("#notice").textContent = "Sync started…";
-};
-form.onchange = refresh;
-for (const [k, v] of new URLSearchParams(location.search)) if (form.elements[k]) form.elements[k].value = v;
+applyLanguage();
+syncForm();
 await loadStores();
-for (const [k, v] of new URLSearchParams(location.search)) if (form.elements[k]) form.elements[k].value = v;
 await refresh();
 await loadStatus();
 listen();

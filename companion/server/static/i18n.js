@@ -1,0 +1,93 @@
+// The Finance view's words in English and 简体中文. The language follows the browser unless the seller
+// picks one (kept in localStorage).
+const WORDS = {
+  en: {
+    title: "Finance", connecting: "connecting…", extOn: "extension connected ({n})", extOff: "no extension connected",
+    period: "Period", today: "Today", yesterday: "Yesterday", last7: "Last 7 days", thisMonth: "This month",
+    thisYear: "This year", all: "All time", custom: "Custom", from: "From", to: "To", apply: "Apply",
+    basis: "Basis", settlementBasis: "Settlement basis", orderBasis: "Order basis", store: "Store",
+    allStores: "All stores", currency: "Currency", asRecorded: "As recorded",
+    sync: "Sync Settlement", reset: "Reset", totalIncome: "Total income", totalExpense: "Total expense",
+    netProfit: "Net profit", income: "Income", profit: "Profit", search: "Search order, SKU, item no",
+    exportCsv: "Export CSV", date: "Date", orderId: "Order ID", itemNo: "Item No", skuId: "SKU ID",
+    skuName: "SKU name", quantity: "Quantity", unitPrice: "Unit price", settlementAmount: "Settlement amount",
+    type: "Settlement type", settled: "settled", in_transit: "in transit", estimated: "estimated",
+    prev: "Previous", next: "Next", pageOf: "Page {page} of {pages} · {total} lines", noLines: "No lines in this period.",
+    by: "By", byStore: "store", bySku: "SKU", byMsku: "MSKU", byOrder: "order", key: "Key",
+    platformIncome: "Platform income", platformExpense: "Platform expense", tax: "Tax", customFees: "Custom fees",
+    cost: "Cost", grossProfit: "Gross profit", fieldsTitle: "Platform fields behind this line", close: "Close",
+    field: "Field", amount: "Amount", category: "Category", notCounted: "kept, not counted", unmapped: "not mapped",
+    updated: "Updated: {added} added, {updated} updated, {removed} removed", caughtUp: "Caught up with changes made while disconnected.",
+    syncStarted: "Sync started…", syncProgress: "Sync: {stage}, {pages} pages, {records} records",
+    syncDone: "Sync finished: {records} records on {pages} pages.", syncError: "Sync failed: {message}",
+    noExtension: "No browser extension is connected. Install the shoptally extension in Chrome or Edge, open its popup and approve its pairing code here.",
+    resetAsk: "Delete {n} settlement records of {what}? A fresh Sync Settlement brings them back.",
+    resetAll: "all stores", resetDone: "Reset: {n} records deleted.", confirm: "Delete", cancel: "Cancel",
+    pairAsk: "Browser \"{name}\" asks to pair with code {code}.", approve: "Approve", deny: "Deny",
+    rates: "Converted with: {rates}", mixed: "Several currencies: pick one to convert, or read each currency's figures.",
+    language: "中文",
+  },
+  zh: {
+    title: "财务", connecting: "连接中…", extOn: "扩展已连接（{n}）", extOff: "没有已连接的扩展",
+    period: "时间", today: "今天", yesterday: "昨天", last7: "近 7 天", thisMonth: "本月", thisYear: "今年",
+    all: "全部", custom: "自定义", from: "从", to: "到", apply: "应用", basis: "口径", settlementBasis: "结算口径",
+    orderBasis: "订单口径", store: "店铺", allStores: "全部店铺", currency: "币种", asRecorded: "原币种",
+    sync: "同步结算", reset: "重置", totalIncome: "总收入", totalExpense: "总支出", netProfit: "净利润",
+    income: "收入", profit: "利润", search: "搜索订单号、SKU、货号", exportCsv: "导出 CSV", date: "日期",
+    orderId: "订单号", itemNo: "货号", skuId: "SKU ID", skuName: "SKU 名称", quantity: "数量", unitPrice: "单价",
+    settlementAmount: "结算金额", type: "结算类型", settled: "已结算", in_transit: "在途", estimated: "预估",
+    prev: "上一页", next: "下一页", pageOf: "第 {page}/{pages} 页 · 共 {total} 行", noLines: "此期间没有记录。",
+    by: "维度", byStore: "店铺", bySku: "SKU", byMsku: "MSKU", byOrder: "订单", key: "维度值",
+    platformIncome: "平台收入", platformExpense: "平台支出", tax: "税费", customFees: "自定义费用", cost: "成本",
+    grossProfit: "毛利润", fieldsTitle: "此行背后的平台原始字段", close: "关闭", field: "字段", amount: "金额",
+    category: "分类", notCounted: "保留，不计入", unmapped: "未映射",
+    updated: "已更新：新增 {added}，更新 {updated}，删除 {removed}", caughtUp: "已补上断线期间的变更。",
+    syncStarted: "同步已开始…", syncProgress: "同步：{stage}，{pages} 页，{records} 条",
+    syncDone: "同步完成：{pages} 页共 {records} 条。", syncError: "同步失败：{message}",
+    noExtension: "没有连接浏览器扩展。请在 Chrome 或 Edge 中安装 shoptally 扩展，打开其弹窗，并在此批准配对码。",
+    resetAsk: "删除 {what} 的 {n} 条结算记录？重新同步结算即可恢复。", resetAll: "全部店铺",
+    resetDone: "已重置：删除 {n} 条记录。", confirm: "删除", cancel: "取消",
+    pairAsk: "浏览器“{name}”请求配对，配对码 {code}。", approve: "批准", deny: "拒绝",
+    rates: "换算汇率：{rates}", mixed: "含多个币种：选择一个币种换算，或分别查看各币种。", language: "English",
+  },
+};
+
+export const CATEGORY_NAMES = {
+  en: {}, // English shows the contract keys' own words
+  zh: {
+    sales: "销售额", promo_discount: "促销折扣", subsidy: "补贴金额", buyer_shipping: "买家运费", other_income: "其他收入",
+    income_refund: "收入退款额", fee_refund: "费用退款额", platform_fee: "平台费", platform_logistics: "平台物流费",
+    promotion_fee: "推广费", ad_fee: "广告费", adjustment: "调整费", storage_fee: "平台仓储费", penalty: "平台罚款",
+    other_platform_fee: "平台其他费", sales_tax: "销售税", market_tax: "市场税", vat: "增值税", other_tax: "其他税费",
+    product_other_fee: "商品其他费", store_other_fee: "店铺其他费", order_other_fee: "订单其他费", purchase_cost: "采购成本",
+    first_leg_cost: "头程成本", last_leg_cost: "尾程成本", other_cost: "其他成本",
+  },
+};
+
+export function language() {
+  const chosen = localStorage.getItem("shoptally.lang");
+  if (chosen === "en" || chosen === "zh") return chosen;
+  return (navigator.language || "en").toLowerCase().startsWith("zh") ? "zh" : "en";
+}
+
+export function setLanguage(lang) {
+  localStorage.setItem("shoptally.lang", lang);
+}
+
+export function t(key, vars) {
+  const table = WORDS[language()] || WORDS.en;
+  let text = table[key] ?? WORDS.en[key] ?? key;
+  for (const [k, v] of Object.entries(vars || {})) text = text.replaceAll(`{${k}}`, String(v));
+  return text;
+}
+
+export function categoryName(key) {
+  return CATEGORY_NAMES[language()][key] || key.replaceAll("_", " ");
+}
+
+/** Fills [data-t] elements (text) and [data-t-placeholder] (placeholders). */
+export function localize(root = document) {
+  document.documentElement.lang = language() === "zh" ? "zh-CN" : "en";
+  for (const el of root.querySelectorAll("[data-t]")) el.textContent = t(el.dataset.t);
+  for (const el of root.querySelectorAll("[data-t-placeholder]")) el.placeholder = t(el.dataset.tPlaceholder);
+}
