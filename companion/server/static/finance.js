@@ -416,4 +416,5 @@ syncForm();
 await loadStores();
 await refresh();
 await loadStatus();
+document.body.dataset.ready = "true";
 listen();

@@ -1,0 +1,200 @@
+"""The Finance view in real Chromium against a real daemon: cards equal `shoptally report`, filters live in
+the URL, the income table sorts, searches and pages, the CSV download is exact, a capture updates the open
+view without a page load, Reset asks first, the language switches. A screenshot of each main screen is kept
+under artifacts/screenshots/."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import wait_for
+from tests.daemon_proc import REPO, Daemon, recv, send
+from tests.helpers import order_list_capture, order_row
+
+SHOTS = REPO / "artifacts" / "screenshots"
+STORE = "TikTok US BenchShop"
+_NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+@pytest.fixture
+def loaded(daemon, tmp_path):
+    """A daemon holding a 120-row US Order details export of September 2025, imported through the CLI."""
+    from scripts.bench_import import export_rows, write_csv
+
+    path = tmp_path / "TikTok_BenchShop_结算_2025-09.csv"
+    write_csv(path, export_rows(120))
+    result = daemon.cli("import", "--json", str(path))
+    assert result.code == 0, result.err
+    assert result.json["files"][0]["added"] == 120
+    return daemon
+
+
+def report(daemon: Daemon, *args: str) -> dict:
+    result = daemon.cli("report", "--json", *args)
+    assert result.code == 0, result.err
+    return result.json
+
+
+def cards(browser) -> dict[str, str]:
+    from selenium.webdriver.common.by import By
+
+    return {f'{c.get_attribute("data-metric")}:{c.get_attribute("data-currency")}':
+            c.find_element(By.CLASS_NAME, "value").text
+            for c in browser.driver.find_elements(By.CSS_SELECTOR, "#cards .card")}
+
+
+def expected_cards(rep: dict) -> dict[str, str]:
+    out = {}
+    for cur, t in rep["totals_by_currency"].items():
+        cents = sum(int(t[k].replace(".", "").replace("-", "")) * (-1 if t[k].startswith("-") else 1)
+                    for k in ("platform_expense", "tax", "custom_fees", "cost"))
+        expense = f"{'-' if cents < 0 else ''}{abs(cents) // 100}.{abs(cents) % 100:02d}"
+        out.update({f"total-income:{cur}": t["platform_income"], f"total-expense:{cur}": expense,
+                    f"net-profit:{cur}": t["gross_profit"]})
+    return out
+
+
+def open_view(browser, daemon: Daemon, query: str = "") -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.open(f"{daemon.base}/{query}")
+    wait_for(lambda: browser.driver.find_element(By.TAG_NAME, "body").get_attribute("data-ready"), "the view to load")
+
+
+def shot(browser, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    browser.driver.save_screenshot(str(SHOTS / f"{name}.png"))
+
+
+def income_rows(browser) -> list[dict]:
+    return browser.driver.execute_script(
+        "return [...document.querySelectorAll('#income tbody tr[data-id]')].map(tr => Object.fromEntries("
+        "[...tr.children].map(td => [td.dataset.col, td.textContent])))")
+
+
+def test_cards_equal_the_report_for_each_filter_and_filters_live_in_the_url(browser, loaded):
+    from selenium.webdriver.common.by import By
+
+    d = browser.driver
+    open_view(browser, loaded, "?period=2025-09")
+    expected = expected_cards(report(loaded, "--period", "2025-09"))
+    assert wait_for(lambda: cards(browser) == expected and cards(browser), "the cards") == expected
+    assert expected["net-profit:USD"] != "0.00"
+    shot(browser, "finance-income")
+    d.find_element(By.CSS_SELECTOR, "[data-period=all]").click()
+    wait_for(lambda: "period=all" in d.current_url, "the URL to keep the period")
+    # a bookmarked view: order basis, one store, a custom range
+    open_view(browser, loaded, f"?period=2025-09-01..2025-09-15&basis=order&account={STORE.replace(' ', '%20')}")
+    assert d.find_element(By.NAME, "basis").get_attribute("value") == "order"
+    assert d.find_element(By.NAME, "account").get_attribute("value") == STORE
+    assert d.find_element(By.NAME, "from").get_attribute("value") == "2025-09-01"
+    expected = expected_cards(report(loaded, "--period", "2025-09-01..2025-09-15", "--basis", "order",
+                                     "--account", STORE))
+    wait_for(lambda: cards(browser) == expected, "the cards of the bookmarked view")
+
+
+def test_income_table_sorts_searches_pages_and_drills_down(browser, loaded):
+    from selenium.webdriver.common.by import By
+
+    d = browser.driver
+    open_view(browser, loaded, "?period=2025-09")
+    assert d.find_element(By.ID, "page-info").get_attribute("data-total") == "120"
+    assert len(income_rows(browser)) == 50
+    d.find_element(By.CSS_SELECTOR, "th[data-sort=settlement_amount]").click()  # descending first
+    d.find_element(By.CSS_SELECTOR, "th[data-sort=settlement_amount]").click()  # then ascending
+    wait_for(lambda: "dir=asc" in d.current_url and "sort=settlement_amount" in d.current_url, "the sort in the URL")
+    api = json.load(_NO_PROXY.open(f"{loaded.base}/api/lines?period=2025-09&sort=settlement_amount&dir=asc&size=50"))
+    wait_for(lambda: [r["order_id"] for r in income_rows(browser)] == [r["order_id"] for r in api["rows"]],
+             "rows in ascending amount order")
+    d.find_element(By.ID, "next").click()
+    wait_for(lambda: "page=2" in d.current_url and len(income_rows(browser)) == 50, "page 2")
+    order = api["rows"][0]["order_id"]
+    d.find_element(By.ID, "search").send_keys(order)
+    wait_for(lambda: income_rows(browser) and all(r["order_id"] == order for r in income_rows(browser)),
+             "only that order's lines")
+    assert "page=2" not in d.current_url
+    d.find_element(By.CSS_SELECTOR, "#income tbody td[data-col=settlement_amount]").click()
+    dialog = wait_for(lambda: d.find_element(By.ID, "fields").is_displayed() and d.find_element(By.ID, "fields"),
+                      "the fields dialog")
+    assert "Gross sales" in dialog.text and "Transaction fee" in dialog.text
+    shot(browser, "finance-drilldown")
+
+
+def test_the_csv_download_is_the_exact_export(browser, loaded):
+    from selenium.webdriver.common.by import By
+
+    open_view(browser, loaded, "?period=2025-09&sort=order_id&dir=asc")
+    link = browser.driver.find_element(By.ID, "export")
+    wait_for(lambda: "sort=order_id" in link.get_attribute("href"), "the export link")
+    link.click()
+    done = wait_for(lambda: [p for p in Path(browser.downloads).glob("shoptally-income-*.csv")], "the download")
+    expected = _NO_PROXY.open(f"{loaded.base}/api/lines/export.csv?period=2025-09&basis=settlement&sort=order_id"
+                              "&dir=asc").read()
+    content = done[0].read_bytes()
+    assert content == expected and content.startswith("\ufeffDate,Order ID".encode())
+    assert content.count(b"\r\n") == 121
+
+
+def test_a_capture_updates_the_open_view_within_two_seconds_without_a_page_load(browser, loaded):
+    open_view(browser, loaded, "?period=all")
+    before = cards(browser)
+    browser.driver.execute_script("window.__stayed = 'same page'")
+
+    async def capture() -> float:
+        ws = await loaded.extension(hello_token=loaded.token)
+        rows = [order_row(n, "12.34") for n in range(900, 903)]
+        await send(ws, order_list_capture(rows))
+        ack = await recv(ws)
+        assert ack["type"] == "ack" and ack["added"] == 3, ack
+        await ws.close()
+        return time.monotonic()
+
+    sent = asyncio.run(capture())
+    wait_for(lambda: cards(browser) != before, "the cards to change", timeout=2.0, every=0.05)
+    assert time.monotonic() - sent < 2.0
+    assert browser.driver.execute_script("return window.__stayed") == "same page"
+    rep = report(loaded, "--period", "all")
+    wait_for(lambda: cards(browser) == expected_cards(rep), "the cards to equal the report")
+    assert "3 added" in browser.driver.find_element("id", "notice").text
+
+
+def test_reset_names_what_and_how_many_then_deletes(browser, loaded):
+    from selenium.webdriver.common.by import By
+
+    d = browser.driver
+    open_view(browser, loaded, f"?period=all&account={STORE.replace(' ', '%20')}")
+    d.find_element(By.ID, "reset").click()
+    text = wait_for(lambda: d.find_element(By.ID, "reset-text").text, "the confirmation")
+    assert text == f"Delete 120 settlement records of {STORE}? A fresh Sync Settlement brings them back."
+    shot(browser, "finance-reset")
+    d.find_element(By.CSS_SELECTOR, "#confirm-reset button[value=cancel]").click()
+    time.sleep(0.5)
+    assert json.load(_NO_PROXY.open(f"{loaded.base}/api/reset/preview"))["records"] == 120  # cancel kept all
+    d.find_element(By.ID, "reset").click()
+    wait_for(lambda: d.find_element(By.ID, "reset-text").text, "the confirmation again")
+    d.find_element(By.ID, "reset-ok").click()
+    wait_for(lambda: json.load(_NO_PROXY.open(f"{loaded.base}/api/reset/preview"))["records"] == 0, "the reset")
+    wait_for(lambda: d.find_element(By.ID, "page-info").get_attribute("data-total") == "0", "the empty table")
+
+
+def test_the_language_switches_and_stays(browser, loaded):
+    from selenium.webdriver.common.by import By
+
+    d = browser.driver
+    open_view(browser, loaded, "?period=2025-09&tab=profit&by=sku")
+    wait_for(lambda: d.find_elements(By.CSS_SELECTOR, "#profit tbody tr"), "the profit table")
+    shot(browser, "finance-profit")
+    d.find_element(By.ID, "lang").click()
+    wait_for(lambda: d.find_element(By.CSS_SELECTOR, "[data-tab=income]").text == "收入", "Chinese tabs")
+    assert "总收入" in d.find_element(By.ID, "cards").text
+    assert "销售额" in d.find_element(By.ID, "profit").text
+    open_view(browser, loaded, "?period=2025-09")
+    assert d.find_element(By.ID, "sync").text == "同步结算"
+    assert d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "zh-CN"
+    shot(browser, "finance-zh")
