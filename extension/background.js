@@ -388,7 +388,9 @@ chrome.runtime.onMessage.addListener((message, sender, reply) => {
   const handle = async () => {
     switch (message.type) {
       case "capture": {
-        if (!fromTab || !Sites.siteFor(sender.tab.url || sender.url || "")) return { queued: false };
+        const site = fromTab && Sites.siteFor(sender.tab.url || sender.url || "");
+        if (!site || !message.capture || message.capture.site !== site.id) return { queued: false };
+        if (!(await captureOn(site.id))) return { queued: false, reason: "capture is off for this site" };
         return enqueueCapture(message.capture);
       }
       case "page": {

@@ -28,7 +28,8 @@
   let jsonSeen = 0;
   let enabled = true;
 
-  chrome.storage.local.get("settings").then((got) => {
+  // Nothing is sent before the seller's setting for this site is known.
+  const settingsRead = chrome.storage.local.get("settings").then((got) => {
     const capture = (got.settings && got.settings.capture) || {};
     enabled = capture[site.id] !== false;
   }, () => {});
@@ -65,8 +66,9 @@
 
   window.addEventListener("message", (event) => {
     if (event.source !== window || event.origin !== location.origin) return;
-    verified(event.data).then((copy) => {
+    verified(event.data).then(async (copy) => {
       if (!copy) return; // not from the hook: ignored, whatever it claims
+      await settingsRead;
       const url = Scrub.scrubUrl(copy.url, location.href);
       if (!url || !Sites.isApi(site, url) || new URL(url).origin !== location.origin) return;
       jsonSeen += 1;
@@ -96,8 +98,9 @@
     const path = location.pathname + (location.hash.startsWith("#/") ? location.hash.slice(1) : "");
     return site.tablePages.some((re) => re.test(location.pathname) || re.test(path));
   }
-  function sendTables() {
+  async function sendTables() {
     tableTimer = null;
+    await settingsRead;
     if (!enabled || jsonSeen || !onTablePage()) return;
     const active = document.querySelector(".arco-tabs-header-title-active, [role=tab][aria-selected=true]");
     for (const table of globalThis.ShoptallyTables.readTables(document)) {
