@@ -14,7 +14,8 @@ const INCOME_COLUMNS = [
 let state = readState();
 let lastRev = null;
 let refreshTimer = null;
-window.shoptallyView = { refreshes: 0 }; // how many times the figures were fetched again (tests read it)
+// How often and how fast the figures were fetched and drawn again (tests and scripts/bench_view.py read it).
+window.shoptallyView = { refreshes: 0, busy: false, lastRefreshMs: 0 };
 
 function readState() {
   const q = new URLSearchParams(location.search);
@@ -132,13 +133,7 @@ function incomeHead() {
     if (sort) {
       th.dataset.sort = sort;
       if (state.sort === sort) th.setAttribute("aria-sort", state.dir === "asc" ? "ascending" : "descending");
-      th.onclick = () => {
-        state.dir = state.sort === sort && state.dir === "desc" ? "asc" : "desc";
-        state.sort = sort;
-        state.page = 1;
-        writeState();
-        loadIncome();
-      };
+      th.onclick = () => change({ dir: state.sort === sort && state.dir === "desc" ? "asc" : "desc", sort });
     }
     tr.append(th);
   }
@@ -294,11 +289,18 @@ function syncForm() {
 }
 
 async function refresh() {
-  window.shoptallyView.refreshes += 1;
+  const view = window.shoptallyView;
+  const t0 = performance.now();
+  view.refreshes += 1;
+  view.busy = true;
   try {
     await Promise.all([loadCards(), state.tab === "income" ? loadIncome() : loadProfit()]);
   } catch (err) {
     notice(String(err.message || err), 8000);
+  } finally {
+    await new Promise((r) => requestAnimationFrame(() => r())); // drawn, not only in the DOM
+    view.lastRefreshMs = Math.round(performance.now() - t0);
+    view.busy = false;
   }
 }
 
