@@ -132,6 +132,9 @@ def test_the_csv_download_is_the_exact_export(browser, loaded):
     open_view(browser, loaded, "?period=2025-09&sort=order_id&dir=asc")
     link = browser.driver.find_element(By.ID, "export")
     wait_for(lambda: "sort=order_id" in link.get_attribute("href"), "the export link")
+    xlsx = browser.driver.find_element(By.ID, "export-xlsx").get_attribute("href")
+    assert xlsx == link.get_attribute("href").replace("export.csv", "export.xlsx")
+    assert "/api/summary.pdf?period=2025-09" in browser.driver.find_element(By.ID, "summary-pdf").get_attribute("href")
     link.click()
     done = wait_for(lambda: [p for p in Path(browser.downloads).glob("shoptally-income-*.csv")], "the download")
     expected = _NO_PROXY.open(f"{loaded.base}/api/lines/export.csv?period=2025-09&basis=settlement&sort=order_id"

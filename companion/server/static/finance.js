@@ -179,7 +179,10 @@ async function loadIncome() {
   $("#page-info").dataset.total = body.total;
   $("#prev").disabled = body.page <= 1;
   $("#next").disabled = body.page >= pages;
-  $("#export").href = "/api/lines/export.csv?" + query({ sort: state.sort, dir: state.dir, q: state.q });
+  const exportQuery = query({ sort: state.sort, dir: state.dir, q: state.q });
+  $("#export").href = "/api/lines/export.csv?" + exportQuery;
+  $("#export-xlsx").href = "/api/lines/export.xlsx?" + exportQuery;
+  $("#summary-pdf").href = "/api/summary.pdf?" + query({ currency: state.currency });
 }
 
 async function showFields(id) {

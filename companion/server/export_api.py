@@ -1,0 +1,73 @@
+"""The Finance view's file exports besides the CSV: the income table as XLSX, the period's summary as PDF."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import re
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from aiohttp import web
+
+from companion import finance_view
+from companion.exports.summary_pdf import summary_pdf
+from companion.exports.xlsx_table import income_xlsx
+from companion.server.keys import SERVICE
+from companion.service import ServiceError
+
+routes = web.RouteTableDef()
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CHUNK = 256 * 1024
+
+
+@routes.get("/api/lines/export.xlsx")
+async def export_xlsx(request: web.Request) -> web.StreamResponse:
+    """An XLSX file is a zip that is complete only once closed, so it cannot be streamed as rows are read:
+    a read thread writes it to a temporary file (constant memory), which is then sent and deleted."""
+    try:
+        f = finance_view.Filters.from_query(request.query)
+    except finance_view.ViewError as exc:
+        raise ServiceError(str(exc)) from exc
+    fd, name = tempfile.mkstemp(prefix="shoptally-", suffix=".xlsx")
+    os.close(fd)
+    path = Path(name)
+    try:
+        try:
+            await request.app[SERVICE].read(income_xlsx, f, path)
+        except finance_view.ViewError as exc:
+            raise ServiceError(str(exc)) from exc
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        response = web.StreamResponse(headers={
+            "Content-Type": XLSX_TYPE,
+            "Content-Disposition": f'attachment; filename="shoptally-income-{stamp}.xlsx"',
+            "Cache-Control": "no-store"})
+        response.content_length = path.stat().st_size
+        await response.prepare(request)
+        with path.open("rb") as fh:
+            while chunk := await asyncio.to_thread(fh.read, CHUNK):
+                await response.write(chunk)
+        await response.write_eof()
+        return response
+    finally:
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+@routes.get("/api/summary.pdf")
+async def summary(request: web.Request) -> web.Response:
+    q = request.query
+    period = q.get("period") or "this-month"
+    account = q.get("account") or None
+    # the service runs the report in the read pool and answers its refusals (bad period, unknown store) with 400
+    report = await request.app[SERVICE].report(period=period, basis=q.get("basis") or "settlement", by="store",
+                                               account=account, currency=q.get("currency") or None)
+    title = f"Profit summary \u00b7 {account or 'all stores'}"
+    pdf = await request.app[SERVICE].read(summary_pdf, report, title)
+    safe = re.sub(r"[^A-Za-z0-9._-]", "_", period)  # the period is the user's text: keep the header plain
+    return web.Response(body=pdf, headers={
+        "Content-Type": "application/pdf",
+        "Content-Disposition": f'attachment; filename="shoptally-summary-{safe}.pdf"',
+        "Cache-Control": "no-store"})
