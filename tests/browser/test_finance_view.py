@@ -9,6 +9,7 @@ import asyncio
 import json
 import time
 import urllib.request
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -86,6 +87,12 @@ def test_cards_equal_the_report_for_each_filter_and_filters_live_in_the_url(brow
     expected = expected_cards(report(loaded, "--period", "2025-09"))
     assert wait_for(lambda: cards(browser) == expected and cards(browser), "the cards") == expected
     assert expected["net-profit:USD"] != "0.00"
+    # the chart: one line for the store, a point per day of September, adding up to the net profit
+    points = wait_for(lambda: d.execute_script(
+        "return [...document.querySelectorAll('#chart [data-value]')].map(p => p.dataset.value)"), "the chart")
+    assert len(points) == 30
+    assert sum(Decimal(p) for p in points) == Decimal(expected["net-profit:USD"])
+    assert d.find_element(By.CSS_SELECTOR, "#chart polyline").get_attribute("data-account") == STORE
     shot(browser, "finance-income")
     d.find_element(By.CSS_SELECTOR, "[data-period=all]").click()
     wait_for(lambda: "period=all" in d.current_url, "the URL to keep the period")

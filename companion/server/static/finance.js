@@ -1,5 +1,6 @@
 // The Finance view: cards, filters (kept in the URL), the income and profit tabs, drill-down, export,
 // Sync Settlement and Reset, live over /ws/events. Plain modules, no build step, no CDN.
+import { drawChart } from "./chart.js";
 import { categoryName, language, localize, setLanguage, t } from "./i18n.js";
 
 const $ = (sel) => document.querySelector(sel);
@@ -23,7 +24,7 @@ function readState() {
     period: q.get("period") || "this-month", basis: q.get("basis") || "settlement", account: q.get("account") || "",
     currency: q.get("currency") || "", tab: q.get("tab") === "profit" ? "profit" : "income",
     sort: q.get("sort") || "date", dir: q.get("dir") === "asc" ? "asc" : "desc", q: q.get("q") || "",
-    page: Math.max(1, Number(q.get("page")) || 1), by: q.get("by") || "store",
+    page: Math.max(1, Number(q.get("page")) || 1), by: q.get("by") || "store", step: q.get("step") || "",
   };
 }
 
@@ -37,7 +38,7 @@ function writeState() {
 
 function readStateDefaults() {
   return { period: "this-month", basis: "settlement", account: "", currency: "", tab: "income", sort: "date",
-    dir: "desc", q: "", page: 1, by: "store" };
+    dir: "desc", q: "", page: 1, by: "store", step: "" };
 }
 
 function query(extra) {
@@ -119,8 +120,28 @@ async function loadCards() {
   }
   const p = report.period;
   $("#period-shown").textContent = p.from ? `${p.from} – ${p.to}` : "";
+  loadChart(p).catch((err) => { $("#chart-note").textContent = String(err.message || err); }); // not awaited
   const rates = report.rates ? Object.entries(report.rates).map(([k, v]) => `${k} ${typeof v === "object" ? JSON.stringify(v) : v}`).join(", ") : "";
   $("#rates").textContent = rates ? t("rates", { rates }) : (Object.keys(per).length > 1 ? t("mixed") : "");
+}
+
+// chart ------------------------------------------------------------------------------------------------
+/** Day for a month or less, week up to four months, month beyond (each point is a report of its own). */
+function autoStep(from, to) {
+  if (!from || !to) return "month";
+  const days = (Date.parse(to) - Date.parse(from)) / 86400000 + 1;
+  return days <= 31 ? "day" : days <= 120 ? "week" : "month";
+}
+
+let chartTicket = 0;
+async function loadChart(period) {
+  const ticket = ++chartTicket; // a newer filter wins over a chart still loading
+  const step = state.step || autoStep(period && period.from, period && period.to);
+  const res = await fetch("/api/chart?" + query({ step }));
+  const data = await res.json();
+  if (ticket !== chartTicket) return;
+  $("#chart-note").textContent = res.ok ? "" : data.message;
+  if (res.ok) drawChart($("#chart"), data, { width: 960, height: 240, lang: language() });
 }
 
 // income tab -----------------------------------------------------------------------------------------
@@ -286,6 +307,7 @@ function syncForm() {
   form.elements.to.value = range ? range[2] : "";
   $("#search").value = state.q;
   $("#by").value = state.by;
+  $("#step").value = state.step;
   for (const tab of document.querySelectorAll("[role=tab]")) tab.setAttribute("aria-selected", String(tab.dataset.tab === state.tab));
   $("#tab-income").hidden = state.tab !== "income";
   $("#tab-profit").hidden = state.tab !== "profit";
@@ -325,6 +347,7 @@ form.elements.account.onchange = () => change({ account: form.elements.account.v
 form.elements.currency.onchange = () => change({ currency: form.elements.currency.value });
 for (const tab of document.querySelectorAll("[role=tab]")) tab.onclick = () => change({ tab: tab.dataset.tab });
 $("#by").onchange = () => change({ by: $("#by").value });
+$("#step").onchange = () => change({ step: $("#step").value });
 let searchTimer = null;
 $("#search").oninput = () => {
   clearTimeout(searchTimer);

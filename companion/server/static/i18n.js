@@ -25,7 +25,7 @@ const WORDS = {
     resetAll: "all stores", resetDone: "Reset: {n} records deleted.", confirm: "Delete", cancel: "Cancel",
     pairAsk: "Browser \"{name}\" asks to pair with code {code}.", approve: "Approve", deny: "Deny",
     rates: "Converted with: {rates}", mixed: "Several currencies: pick one to convert, or read each currency's figures.",
-    language: "中文",
+    language: "中文", chartTitle: "Net profit over time", byDay: "by day", byWeek: "by week", byMonth: "by month",
   },
   zh: {
     title: "财务", connecting: "连接中…", extOn: "扩展已连接（{n}）", extOff: "没有已连接的扩展",
@@ -50,6 +50,7 @@ const WORDS = {
     resetDone: "已重置：删除 {n} 条记录。", confirm: "删除", cancel: "取消",
     pairAsk: "浏览器“{name}”请求配对，配对码 {code}。", approve: "批准", deny: "拒绝",
     rates: "换算汇率：{rates}", mixed: "含多个币种：选择一个币种换算，或分别查看各币种。", language: "English",
+    chartTitle: "净利润走势", byDay: "按日", byWeek: "按周", byMonth: "按月",
   },
 };
 

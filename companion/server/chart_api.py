@@ -1,0 +1,26 @@
+"""The Finance view's chart endpoint: net profit per store by day, week or month (companion.chart_data)."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from companion import chart_data
+from companion.reporting import ReportError
+from companion.server.keys import SERVICE
+from companion.service import ServiceError
+from companion.store.stores import UnknownAccount
+
+routes = web.RouteTableDef()
+
+
+@routes.get("/api/chart")
+async def chart(request: web.Request) -> web.Response:
+    """Query: period (default this-month), basis (settlement), account (all stores), step (day). Reads the
+    database in the service's read pool; a refused argument answers 400 with the reason."""
+    q = request.query
+    args = (q.get("period") or "this-month", q.get("basis") or "settlement", q.get("account") or None,
+            q.get("step") or "day")
+    try:
+        return web.json_response(await request.app[SERVICE].read(chart_data.net_profit_series, *args))
+    except (ValueError, ReportError, UnknownAccount) as exc:
+        raise ServiceError(str(exc)) from exc
