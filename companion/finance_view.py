@@ -11,6 +11,7 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from companion.ledger.periods import PeriodError, parse_period
@@ -114,3 +115,57 @@ def income_csv(f: Filters, now: datetime | None = None) -> Iterator[str]:
             buf.truncate()
     if buf.tell():
         yield buf.getvalue()
+
+
+EXPENSE_COLUMNS = ("date", "order_id", "purchase_order", "sku_id", "sku_name", "quantity", "settlement_price",
+                   "purchase_price", "other_fees", "row_profit", "currency", "store")
+
+
+def expense_page(f: Filters, now: datetime | None = None) -> dict:
+    """The expense tab: the same lines as the income tab, each with its settlement price, purchase price
+    and other fees (the seller's edits where there are any, else the platform's amount and the SKU's unit
+    cost of that day) and the row's profit. A purchase price in another currency than the line's is shown
+    in its own currency, and the row's profit is then left empty rather than mixing currencies."""
+    from companion.ledger import engine
+    from companion.ledger.money import fmt, from_storage
+    from companion.store import edits, seller_inputs
+    from companion.store.models import SettlementLine
+
+    page = income_page(f, now)
+    ids = [r["id"] for r in page["rows"]]
+    edited = edits.for_lines(ids)
+    facts = {r.id: r for r in SettlementLine.select(
+        SettlementLine.id, SettlementLine.settlement_amount, SettlementLine.sales, SettlementLine.promo_discount,
+        SettlementLine.income_refund, SettlementLine.quantity).where(SettlementLine.id.in_(ids))} if ids else {}
+    versions, _ = seller_inputs.cost_versions()
+    index = engine.cost_index(versions)
+    rows = []
+    for r in page["rows"]:
+        line = facts[r["id"]]
+        e = edited.get(r["id"])
+        sold = 0 if line.income_refund < 0 and line.sales + line.promo_discount + line.income_refund <= 0 \
+            else line.quantity
+        price = e.settlement_price if e is not None and e.settlement_price is not None else line.settlement_amount
+        purchase, purchase_currency, purchase_source = None, r["currency"], ""
+        if e is not None and e.purchase_price is not None:
+            purchase, purchase_source = e.purchase_price, "edited"
+        elif r["sku_id"] and r["date"]:
+            version = engine.cost_on(index, r["sku_id"], datetime.strptime(r["date"][:10], "%Y-%m-%d").date())
+            if version is not None:
+                purchase = from_storage(version.unit_cost) * sold
+                purchase_currency, purchase_source = version.currency, "unit cost"
+        fees = e.other_fees if e is not None and e.other_fees is not None else Decimal(0)
+        profit = None
+        if purchase_currency == r["currency"]:
+            profit = price - (purchase or Decimal(0)) - fees
+        rows.append({
+            "id": r["id"], "date": r["date"], "order_id": r["order_id"],
+            "purchase_order": (e.purchase_order if e is not None else None) or "", "sku_id": r["sku_id"],
+            "sku_name": r["sku_name"], "quantity": r["quantity"], "settlement_price": fmt(price),
+            "purchase_price": fmt(purchase) if purchase is not None else "",
+            "purchase_currency": purchase_currency if purchase is not None else "",
+            "purchase_source": purchase_source, "other_fees": fmt(fees),
+            "row_profit": fmt(profit) if profit is not None else "", "currency": r["currency"], "store": r["store"],
+            "edited": sorted(k for k in edits.FIELDS if e is not None and getattr(e, k) is not None),
+        })
+    return {**page, "columns": list(EXPENSE_COLUMNS), "rows": rows}

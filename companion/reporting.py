@@ -10,7 +10,7 @@ from companion.ledger import report as ledger_report
 from companion.ledger.engine import Inputs, Slice, compute
 from companion.ledger.fx import RateBook, RateMissing
 from companion.ledger.periods import Period, parse_period
-from companion.store import coverage, reports, seller_inputs, stores
+from companion.store import coverage, edits, reports, seller_inputs, stores
 from companion.store.models import Store
 
 MAX_DAY_SLICES = 4000  # converting currencies slices time by day: about eleven years
@@ -60,6 +60,8 @@ def profit_report(period: str = "this-month", basis: str = "settlement", by: str
     # SKUs are told apart when the report is by SKU or MSKU, or when costs or estimates are worked out per SKU
     by_sku = by in ("sku", "msku") or bool(costs) or basis == "order"
     buckets = reports.buckets(basis, by, {s: bounds[s] for s in cuts}, cuts, by_sku=by_sku)
+    if edits.any_edits():  # the seller's inline edits of lines in range: corrections on top of the sums
+        buckets += edits.corrections(basis, by, {s: bounds[s] for s in cuts}, cuts)
     msku_of_sku = dict(mapped)
     if any(f.level == "product" for f in fees):  # a product fee may name an MSKU the platform's lines give
         msku_of_sku = {**reports.sku_mskus([s.id for s in targets]), **mapped}  # the seller's mapping wins

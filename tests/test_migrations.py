@@ -7,7 +7,8 @@ from decimal import Decimal
 from companion.store.db import close_database, make_database, migration_runner, open_database, schema_version
 from companion.store.models import ChangeLog, SettlementLine, Store
 
-ALL_VERSIONS = ["0001_initial", "0002_change_log_and_report_indexes", "0003_sources_and_profit"]
+ALL_VERSIONS = ["0001_initial", "0002_change_log_and_report_indexes", "0003_sources_and_profit",
+                "0004_inline_edits"]
 
 
 def test_fresh_database_has_every_migration(db):

@@ -59,6 +59,8 @@ class Bucket:
     settlement: int
     categories: tuple[int, ...]  # PLATFORM order, storage units
     zero_unsettled: int = 0  # unsettled lines the platform shows no amount for (order basis): their quantity
+    extra_cost: int = 0  # purchase cost the seller entered for lines (negative), instead of their unit costs
+    extra_fee: int = 0  # other fees the seller entered for lines (negative): order other fees
 
 
 @dataclass(frozen=True)
@@ -209,17 +211,22 @@ def compute(inputs: Inputs) -> Result:
             month_rows.setdefault((b.store_id, s.month), {})
             keyed = month_rows[(b.store_id, s.month)]
             keyed[(b.store_id, key, currency)] = keyed.get((b.store_id, key, currency), 0) + values[_SALES]
+        target_key = key if key is not None else (b.sku if inputs.by == "sku" else None)
+        if target_key is None and inputs.by != "store":
+            target_key = UNALLOCATED
         if b.sku and b.cost_quantity:
             version = _version(costs.get(b.sku), s.day)
             if version is None:
-                missing_costs.add(b.sku)
+                if b.cost_quantity > 0:  # a correction taking back units of a SKU without cost takes back nothing
+                    missing_costs.add(b.sku)
             else:
                 units, cur = convert(-version.unit_cost * b.cost_quantity, version.currency, s.day)
-                target_key = key if key is not None else (b.sku if inputs.by == "sku" else None)
-                if target_key is None and inputs.by != "store":
-                    target_key = UNALLOCATED
                 acc = row(b.store_id, target_key, cur)
                 acc.cats[_PURCHASE] += units
+        for slot, amount in ((_PURCHASE, b.extra_cost), (_FEE_CATEGORY["order"], b.extra_fee)):
+            if amount:
+                units, cur = convert(amount, b.currency, s.day)
+                row(b.store_id, target_key, cur).cats[slot] += units
 
     # money that belongs to no SKU / order: spread over the store's rows of the same month by sales
     for b, currency, settlement, values, estimated in unkeyed:
@@ -387,3 +394,11 @@ def _rules(inputs: Inputs) -> list[str]:
     if inputs.currency:
         rules.append(f"amounts in other currencies are converted to {inputs.currency} at the rate of their own day")
     return rules
+
+
+def cost_on(index: dict[str, list[CostVersion]], sku: str, day: date) -> CostVersion | None:
+    """The SKU's unit cost version in force on `day` (the one the report uses), or None."""
+    return _version(index.get(sku), day)
+
+
+cost_index = _cost_index

@@ -107,3 +107,66 @@ async def export_csv(request: web.Request) -> web.StreamResponse:
             queue.get_nowait()
     await response.write_eof()
     return response
+
+
+@routes.get("/api/expenses")
+async def expenses(request: web.Request) -> web.Response:
+    f = _filters(request)
+    try:
+        return web.json_response(await request.app[SERVICE].read(finance_view.expense_page, f))
+    except finance_view.ViewError as exc:
+        raise ServiceError(str(exc)) from exc
+
+
+async def _json_body(request: web.Request) -> dict:
+    try:
+        body = await request.json()
+    except ValueError as exc:
+        raise ServiceError("the request body is not valid JSON") from exc
+    if not isinstance(body, dict):
+        raise ServiceError("the request body must be a JSON object")
+    return body
+
+
+@routes.post("/api/edits")
+async def save_edit(request: web.Request) -> web.Response:
+    """One figure of one line, as the seller typed it; saved, logged and announced to every open view."""
+    from companion.store import edits
+
+    body = await _json_body(request)
+    try:
+        line_id = int(body.get("line_id"))
+    except (TypeError, ValueError) as exc:
+        raise ServiceError("send line_id: the id of the line to edit") from exc
+    try:
+        saved = await request.app[SERVICE].writer.run(edits.save, line_id, str(body.get("field") or ""),
+                                                      body.get("value"))
+    except edits.EditError as exc:
+        raise ServiceError(str(exc), 422) from exc
+    return web.json_response(saved.json())
+
+
+@routes.post("/api/edits/undo")
+async def undo_edit(request: web.Request) -> web.Response:
+    from companion.store import edits
+
+    body = await _json_body(request)
+    edit_id = body.get("edit")
+    if edit_id is not None and not isinstance(edit_id, int):
+        raise ServiceError("edit must be the number of an edit (or leave it out: the latest)")
+    try:
+        saved = await request.app[SERVICE].writer.run(edits.undo, edit_id)
+    except edits.EditError as exc:
+        raise ServiceError(str(exc), 409) from exc
+    return web.json_response(saved.json())
+
+
+@routes.get("/api/edits")
+async def edit_history(request: web.Request) -> web.Response:
+    from companion.store import edits
+
+    try:
+        limit = min(max(int(request.query.get("limit") or 50), 1), 500)
+    except ValueError as exc:
+        raise ServiceError("limit must be a whole number") from exc
+    return web.json_response({"edits": await request.app[SERVICE].read(edits.history, limit)})

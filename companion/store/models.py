@@ -245,3 +245,41 @@ class FxRate(BaseModel):
 
 MODELS = (Store, Order, OrderLine, SettlementLine, RawCapture, PairingToken, Setting, ChangeLog, StatedTotal,
           Coverage, SkuCost, CustomFee, FxRate)
+
+
+class LineEdit(BaseModel):
+    """The seller's own figures for one settlement line (the Finance view's expense tab), keyed by the line's
+    natural key so they stay with the line through re-syncs, re-imports and resets. None: not edited."""
+
+    id = AutoField()
+    store = ForeignKeyField(Store, on_delete="CASCADE", index=False)
+    natural_key = TextField()
+    settlement_price = MoneyField(null=True)  # replaces the platform's settlement amount of the line
+    purchase_price = MoneyField(null=True)  # what the goods of the line cost (positive), instead of unit costs
+    other_fees = MoneyField(null=True)  # other costs of the line (positive)
+    purchase_order = CharField(max_length=128, null=True)  # the 1688 order the goods were bought with
+    updated_at = UTCTimeField(default=now_utc)
+
+    class Meta:
+        indexes = ((("store", "natural_key"), True),)
+
+
+class EditLog(BaseModel):
+    """Every inline edit: what it was, what it became, when; an undo is an edit of its own that names the
+    edit it took back."""
+
+    id = AutoField()
+    store = ForeignKeyField(Store, on_delete="CASCADE", index=False)
+    natural_key = TextField()
+    field = CharField(max_length=32)
+    old = TextField(null=True)  # the edited value before (decimal text or text); None: not edited
+    new = TextField(null=True)
+    at = UTCTimeField(default=now_utc)
+    undo_of = IntegerField(null=True)
+    undone = BooleanField(default=False)
+
+    class Meta:
+        indexes = ((("store", "natural_key"), False),)
+
+
+MODELS = (*MODELS, LineEdit, EditLog)

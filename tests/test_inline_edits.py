@@ -1,0 +1,136 @@
+"""Inline edits of the expense tab over a real database: the figures shown, saving, the audit log, undo,
+the report and the cards following each edit, refusals, and edits staying with their line."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+
+from companion import reporting, seller_figures
+from companion.sources.model import SETTLED, SKU_SPLIT, Line, StoreRef
+from companion.store import settlements
+
+US = StoreRef("tiktok", "7495", "US", "TikTok US Mugs", "USD", "America/Los_Angeles")
+NOW = datetime(2025, 11, 20, tzinfo=UTC)
+
+
+def line(n, amount, sales, qty, sku):
+    return Line(store=US, key=("t", str(n)), status=SETTLED, txn_type="Order", currency="USD",
+                settlement_amount=Decimal(amount), amounts={"sales": Decimal(sales),
+                                                            "platform_fee": Decimal(amount) - Decimal(sales)},
+                order_id=f"O{n}", sku_id=sku, sku_name=f"Mug {sku}", quantity=qty,
+                order_time=datetime(2025, 10, 2, 12, tzinfo=UTC), settled_time=datetime(2025, 10, 9, 12, tzinfo=UTC),
+                reference=f"O{n}", detail=SKU_SPLIT, statement_id="S1")
+
+
+@pytest.fixture
+async def seeded(client, service, db):
+    lines = [line(1, "20.00", "25.00", 2, "SKU-A"), line(2, "9.00", "10.00", 1, "SKU-B")]
+    await service.writer.run(settlements.apply_lines, lines, "seed", "import")
+    costs = b"sku_id,unit_cost,currency\r\nSKU-A,4.00,USD\r\nSKU-B,3.00,USD\r\n"
+    await service.writer.run(seller_figures.save, "costs", seller_figures.read("costs", "costs.csv", costs))
+    return client
+
+
+def H(client):
+    return {"Host": f"127.0.0.1:{client.port}", "Origin": f"http://127.0.0.1:{client.port}"}
+
+
+async def page(client):
+    resp = await client.get("/api/expenses?period=2025-10&sort=order_id&dir=asc", headers=H(client))
+    assert resp.status == 200, await resp.text()
+    return (await resp.json())["rows"]
+
+
+async def edit(client, line_id, field, value, status=200):
+    resp = await client.post("/api/edits", json={"line_id": line_id, "field": field, "value": value}, headers=H(client))
+    body = await resp.json()
+    assert resp.status == status, body
+    return body
+
+
+def totals(service_read=None):
+    rep = reporting.profit_report(period="2025-10", now=NOW)
+    t = rep["totals_by_currency"]["USD"]
+    return {k: t[k] for k in ("settlement_amount", "platform_income", "custom_fees", "cost", "gross_profit")} | {
+        "other_income": t["categories"]["other_income"], "purchase_cost": t["categories"]["purchase_cost"],
+        "order_other_fee": t["categories"]["order_other_fee"]}
+
+
+async def test_figures_shown_then_each_edit_flows_into_the_report_and_is_undone(seeded, service):
+    rows = await page(seeded)
+    a, b = rows
+    assert (a["order_id"], a["settlement_price"], a["purchase_price"], a["purchase_source"], a["other_fees"],
+            a["row_profit"], a["edited"]) == ("O1", "20.00", "8.00", "unit cost", "0.00", "12.00", [])
+    assert (b["settlement_price"], b["purchase_price"], b["row_profit"]) == ("9.00", "3.00", "6.00")
+    before = await service.read(totals)
+    assert before == {"settlement_amount": "29.00", "platform_income": "35.00", "custom_fees": "0.00",
+                      "cost": "-11.00", "gross_profit": "18.00", "other_income": "0.00", "purchase_cost": "-11.00",
+                      "order_other_fee": "0.00"}
+    rev = await service.current_rev()
+    saved = await edit(seeded, a["id"], "purchase_price", "6.5")
+    assert (saved["old"], saved["new"], saved["rev"]) == (None, "6.50", rev + 1)
+    await edit(seeded, a["id"], "other_fees", "1.25")
+    await edit(seeded, b["id"], "settlement_price", "8.40")
+    await edit(seeded, a["id"], "purchase_order", "1688-776655")
+    a2, b2 = await page(seeded)
+    assert (a2["purchase_price"], a2["purchase_source"], a2["other_fees"], a2["row_profit"], a2["purchase_order"],
+            a2["edited"]) == ("6.50", "edited", "1.25", "12.25", "1688-776655",
+                              ["other_fees", "purchase_order", "purchase_price"])
+    assert (b2["settlement_price"], b2["row_profit"]) == ("8.40", "5.40")
+    after = await service.read(totals)
+    assert after == {"settlement_amount": "28.40", "platform_income": "34.40", "custom_fees": "-1.25",
+                     "cost": "-9.50", "gross_profit": "17.65", "other_income": "-0.60", "purchase_cost": "-9.50",
+                     "order_other_fee": "-1.25"}
+    assert Decimal(after["gross_profit"]) == Decimal(a2["row_profit"]) + Decimal(b2["row_profit"])
+    # the log: newest first, old and new values
+    resp = await seeded.get("/api/edits", headers=H(seeded))
+    log = (await resp.json())["edits"]
+    assert [(e["field"], e["old"], e["new"]) for e in log] == [
+        ("purchase_order", None, "1688-776655"), ("settlement_price", None, "8.40"), ("other_fees", None, "1.25"),
+        ("purchase_price", None, "6.50")]
+    # undo, latest first, until the report is as before
+    for _ in range(4):
+        resp = await seeded.post("/api/edits/undo", json={}, headers=H(seeded))
+        assert resp.status == 200, await resp.text()
+    assert await service.read(totals) == before
+    assert [r["edited"] for r in await page(seeded)] == [[], []]
+    resp = await seeded.post("/api/edits/undo", json={}, headers=H(seeded))
+    assert resp.status == 409 and (await resp.json())["message"] == "no edit to undo"
+
+
+async def test_an_edit_stays_with_its_line_through_a_reset_and_a_new_sync(seeded, service):
+    a, _ = await page(seeded)
+    await edit(seeded, a["id"], "purchase_price", "7.00")
+    await service.reset(None)
+    assert await page(seeded) == []
+    await service.writer.run(settlements.apply_lines, [line(1, "20.00", "25.00", 2, "SKU-A")], "again", "import")
+    [again] = await page(seeded)
+    assert (again["purchase_price"], again["edited"]) == ("7.00", ["purchase_price"])  # found by its natural key
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("purchase_price", "-3", "purchase_price: enter what it cost as a positive amount"),
+    ("other_fees", "abc", "other_fees: "),
+    ("settlement_price", "1.23456", "settlement_price: "),
+    ("settlement_price", "9999999999", "settlement_price: 9999999999 is too large"),
+    ("quantity", "3", "'quantity' cannot be edited"),
+    ("purchase_order", "x" * 129, "purchase_order: at most 128 characters"),
+])
+async def test_bad_edits_are_refused_and_change_nothing(seeded, service, field, value, message):
+    a, _ = await page(seeded)
+    rev = await service.current_rev()
+    body = await edit(seeded, a["id"], field, value, status=422)
+    assert body["message"].startswith(message)
+    assert await service.current_rev() == rev
+    assert (await seeded.get("/api/edits", headers=H(seeded))).status == 200
+    assert (await (await seeded.get("/api/edits", headers=H(seeded))).json())["edits"] == []
+
+
+async def test_edits_need_the_view_or_the_token(seeded):
+    a, _ = await page(seeded)
+    resp = await seeded.post("/api/edits", json={"line_id": a["id"], "field": "other_fees", "value": "1"},
+                             headers={"Host": f"127.0.0.1:{seeded.port}", "Origin": "https://evil.example"})
+    assert resp.status == 403
