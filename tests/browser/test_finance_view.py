@@ -208,3 +208,37 @@ def test_the_language_switches_and_stays(browser, loaded):
     assert d.find_element(By.ID, "sync").text == "同步结算"
     assert d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "zh-CN"
     shot(browser, "finance-zh")
+
+
+def test_inline_edit_is_saved_audited_updates_the_cards_at_once_and_undoes(browser, loaded):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    d = browser.driver
+    open_view(browser, loaded, "?period=2025-09&tab=expense&sort=order_id&dir=asc")
+    first = wait_for(lambda: d.find_element(By.CSS_SELECTOR, "#expense tbody tr[data-id]"), "the expense rows")
+    line_id = first.get_attribute("data-id")
+    before = cards(browser)
+    cell = first.find_element(By.CSS_SELECTOR, "td[data-col=purchase_price]")
+    cell.click()
+    box = cell.find_element(By.TAG_NAME, "input")
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys("-5")  # refused: a cost is entered as a positive amount
+    box.send_keys(Keys.ENTER)
+    wait_for(lambda: "positive amount" in d.find_element(By.ID, "notice").text, "the refusal")
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys("12.34", Keys.ENTER)
+    row = f"#expense tbody tr[data-id='{line_id}']"
+    wait_for(lambda: d.find_element(By.CSS_SELECTOR, f"{row} td[data-col=purchase_price]").text == "12.34",
+             "the saved price")
+    assert "edited" in d.find_element(By.CSS_SELECTOR, f"{row} td[data-col=purchase_price]").get_attribute("class")
+    log = json.load(_NO_PROXY.open(f"{loaded.base}/api/edits"))["edits"]
+    assert [(e["line_id"], e["field"], e["old"], e["new"]) for e in log] == [
+        (int(line_id), "purchase_price", None, "12.34")]
+    expected = expected_cards(report(loaded, "--period", "2025-09"))
+    assert expected["net-profit:USD"] == f"{Decimal(before['net-profit:USD']) - Decimal('12.34'):.2f}"
+    wait_for(lambda: cards(browser) == expected, "the cards to follow the edit")
+    shot(browser, "finance-expense")
+    d.find_element(By.ID, "undo").click()
+    wait_for(lambda: cards(browser) == before, "the cards back after undo")
+    assert d.find_element(By.CSS_SELECTOR, f"{row} td[data-col=purchase_price]").text == ""

@@ -22,7 +22,7 @@ function readState() {
   const q = new URLSearchParams(location.search);
   return {
     period: q.get("period") || "this-month", basis: q.get("basis") || "settlement", account: q.get("account") || "",
-    currency: q.get("currency") || "", tab: q.get("tab") === "profit" ? "profit" : "income",
+    currency: q.get("currency") || "", tab: ["profit", "expense"].includes(q.get("tab")) ? q.get("tab") : "income",
     sort: q.get("sort") || "date", dir: q.get("dir") === "asc" ? "asc" : "desc", q: q.get("q") || "",
     page: Math.max(1, Number(q.get("page")) || 1), by: q.get("by") || "store", step: q.get("step") || "",
   };
@@ -124,6 +124,96 @@ async function loadCards() {
   const rates = report.rates ? Object.entries(report.rates).map(([k, v]) => `${k} ${typeof v === "object" ? JSON.stringify(v) : v}`).join(", ") : "";
   $("#rates").textContent = rates ? t("rates", { rates }) : (Object.keys(per).length > 1 ? t("mixed") : "");
 }
+
+// expense tab: the seller's own figures, edited in place ------------------------------------------------
+const EXPENSE_COLUMNS = [
+  ["date", "date", "date"], ["order_id", "orderId", "order_id"], ["purchase_order", "purchaseOrder", null, "", "text"],
+  ["sku_id", "skuId", "sku_id"], ["sku_name", "skuName", null], ["quantity", "quantity", "quantity", "num"],
+  ["settlement_price", "settlementPrice", "settlement_amount", "num", "money"],
+  ["purchase_price", "purchasePrice", null, "num", "money"], ["other_fees", "otherFees", null, "num", "money"],
+  ["row_profit", "rowProfit", null, "num"], ["currency", "currency", null], ["store", "store", "store"],
+];
+
+async function loadExpense() {
+  const tr = document.createElement("tr");
+  for (const [, label, sort, cls] of EXPENSE_COLUMNS) {
+    const th = document.createElement("th");
+    th.textContent = t(label);
+    if (cls) th.className = cls;
+    if (sort) {
+      th.dataset.sort = sort;
+      if (state.sort === sort) th.setAttribute("aria-sort", state.dir === "asc" ? "ascending" : "descending");
+      th.onclick = () => change({ dir: state.sort === sort && state.dir === "desc" ? "asc" : "desc", sort });
+    }
+    tr.append(th);
+  }
+  $("#expense thead").replaceChildren(tr);
+  const body = await getJSON("/api/expenses?" + query({ sort: state.sort, dir: state.dir, q: state.q, page: state.page, size: 50 }));
+  $("#expense tbody").replaceChildren(...body.rows.map((r) => {
+    const row = document.createElement("tr");
+    row.dataset.id = r.id;
+    for (const [key, , , cls, kind] of EXPENSE_COLUMNS) {
+      const td = kind === "money" || key === "row_profit" ? moneyCell(r[key]) : document.createElement("td");
+      if (!(kind === "money" || key === "row_profit")) td.textContent = String(r[key]);
+      if (cls) td.classList.add(cls);
+      td.dataset.col = key;
+      if (key === "purchase_price" && r.purchase_currency && r.purchase_currency !== r.currency) td.textContent += ` ${r.purchase_currency}`;
+      if (kind) {
+        td.classList.add("editable");
+        if (r.edited.includes(key)) td.classList.add("edited");
+        td.onclick = () => startEdit(td, r, key, kind);
+      }
+      row.append(td);
+    }
+    return row;
+  }));
+  const pages = Math.max(1, Math.ceil(body.total / body.size));
+  $("#page-info-expense").textContent = t("pageOf", { page: body.page, pages, total: body.total });
+  $("#page-info-expense").dataset.total = body.total;
+  $("#prev-expense").disabled = body.page <= 1;
+  $("#next-expense").disabled = body.page >= pages;
+}
+
+function startEdit(td, row, field, kind) {
+  if (td.querySelector("input")) return;
+  const input = document.createElement("input");
+  input.className = "edit";
+  input.value = kind === "money" ? (row[field] || "") : (row[field] || "");
+  input.inputMode = kind === "money" ? "decimal" : "text";
+  td.replaceChildren(input);
+  input.focus();
+  input.select();
+  let done = false;
+  let busy = false; // Enter saves, and the blur that follows must not save again
+  const finish = async (save) => {
+    if (done || busy) return;
+    if (!save || input.value.trim() === String(row[field] || "")) { done = true; await refresh(); return; }
+    busy = true;
+    const out = await post("/api/edits", { line_id: row.id, field, value: input.value.trim() });
+    busy = false;
+    if (out.ok) {
+      done = true;
+      notice(t("saved"), 2000);
+      await refresh(); // the row's profit and the cards at once; other views hear the change as an event
+    } else {
+      input.classList.add("bad");
+      input.title = out.body.message;
+      notice(out.body.message, 8000);
+      input.focus();
+    }
+  };
+  input.onkeydown = (e) => {
+    if (e.key === "Enter") finish(true);
+    else if (e.key === "Escape") finish(false);
+  };
+  input.onblur = () => { if (!input.classList.contains("bad")) finish(true); };
+}
+
+$("#undo").onclick = async () => {
+  const out = await post("/api/edits/undo", {});
+  notice(out.ok ? t("undone", { field: out.body.field, value: out.body.new ?? "—" }) : out.body.message, 5000);
+  if (out.ok) refresh();
+};
 
 // chart ------------------------------------------------------------------------------------------------
 /** Day for a month or less, week up to four months, month beyond (each point is a report of its own). */
@@ -306,10 +396,12 @@ function syncForm() {
   form.elements.from.value = range ? range[1] : "";
   form.elements.to.value = range ? range[2] : "";
   $("#search").value = state.q;
+  $("#search-expense").value = state.q;
   $("#by").value = state.by;
   $("#step").value = state.step;
   for (const tab of document.querySelectorAll("[role=tab]")) tab.setAttribute("aria-selected", String(tab.dataset.tab === state.tab));
   $("#tab-income").hidden = state.tab !== "income";
+  $("#tab-expense").hidden = state.tab !== "expense";
   $("#tab-profit").hidden = state.tab !== "profit";
 }
 
@@ -319,7 +411,8 @@ async function refresh() {
   view.refreshes += 1;
   view.busy = true;
   try {
-    await Promise.all([loadCards(), state.tab === "income" ? loadIncome() : loadProfit()]);
+    const table = { income: loadIncome, expense: loadExpense, profit: loadProfit }[state.tab];
+    await Promise.all([loadCards(), table()]);
   } catch (err) {
     notice(String(err.message || err), 8000);
   } finally {
@@ -353,8 +446,12 @@ $("#search").oninput = () => {
   clearTimeout(searchTimer);
   searchTimer = setTimeout(() => change({ q: $("#search").value.trim() }), 250);
 };
-$("#prev").onclick = () => change({ page: Math.max(1, state.page - 1) });
-$("#next").onclick = () => change({ page: state.page + 1 });
+$("#search-expense").oninput = () => {
+  clearTimeout(searchTimer);
+  searchTimer = setTimeout(() => change({ q: $("#search-expense").value.trim() }), 250);
+};
+$("#prev").onclick = $("#prev-expense").onclick = () => change({ page: Math.max(1, state.page - 1) });
+$("#next").onclick = $("#next-expense").onclick = () => change({ page: state.page + 1 });
 $("#lang").onclick = () => {
   setLanguage(language() === "zh" ? "en" : "zh");
   applyLanguage();

@@ -25,6 +25,9 @@ const WORDS = {
     resetAll: "all stores", resetDone: "Reset: {n} records deleted.", confirm: "Delete", cancel: "Cancel",
     pairAsk: "Browser \"{name}\" asks to pair with code {code}.", approve: "Approve", deny: "Deny",
     rates: "Converted with: {rates}", mixed: "Several currencies: pick one to convert, or read each currency's figures.",
+    expense: "Expense", undo: "Undo last edit", purchaseOrder: "1688 order ID", settlementPrice: "Settlement price",
+    purchasePrice: "Purchase price", otherFees: "Other fees", rowProfit: "Row profit", saved: "Saved.",
+    undone: "Undone: {field} back to {value}.", editHelp: "Click a settlement price, purchase price, other fees or 1688 order to edit it.",
     language: "中文", chartTitle: "Net profit over time", byDay: "by day", byWeek: "by week", byMonth: "by month",
   },
   zh: {
@@ -50,6 +53,9 @@ const WORDS = {
     resetDone: "已重置：删除 {n} 条记录。", confirm: "删除", cancel: "取消",
     pairAsk: "浏览器“{name}”请求配对，配对码 {code}。", approve: "批准", deny: "拒绝",
     rates: "换算汇率：{rates}", mixed: "含多个币种：选择一个币种换算，或分别查看各币种。", language: "English",
+    expense: "支出", undo: "撤销上次编辑", purchaseOrder: "1688 订单号", settlementPrice: "结算价", purchasePrice: "采购价",
+    otherFees: "其他费用", rowProfit: "行利润", saved: "已保存。", undone: "已撤销：{field} 恢复为 {value}。",
+    editHelp: "点击结算价、采购价、其他费用或 1688 订单号即可编辑。",
     chartTitle: "净利润走势", byDay: "按日", byWeek: "按周", byMonth: "按月",
   },
 };
