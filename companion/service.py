@@ -287,6 +287,21 @@ class Service:
             self.commands[cid]["stage"] = msg.get("stage")
         self.bus.publish(event)
 
+    async def settings_changed(self, current: dict) -> None:
+        """Every open view hears of it; every connected extension gets the settings it acts on."""
+        from companion.store import app_settings
+
+        self.bus.publish({"event": "settings.updated", "settings": current})
+        message = {"type": "settings", "settings": app_settings.for_extension(current)}
+        for conn in list(self.extensions.values()):
+            if conn.welcomed:
+                await conn.send(message)
+
+    async def extension_settings(self) -> dict:
+        from companion.store import app_settings
+
+        return {"type": "settings", "settings": app_settings.for_extension(await self.read(app_settings.get_all))}
+
     # helpers -------------------------------------------------------------------------------------
     def _welcomed_count(self) -> int:
         return sum(1 for c in self.extensions.values() if c.welcomed)

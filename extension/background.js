@@ -145,6 +145,7 @@ async function onMessage(data) {
   switch (msg.type) {
     case "welcome":
       welcomed = true;
+      if (msg.settings) await chrome.storage.local.set({ appSettings: msg.settings });
       await chrome.storage.session.remove("pairing");
       await setStatus({ welcomed: true, paired: true, error: "", app_version: msg.app_version || "" });
       flush();
@@ -168,6 +169,7 @@ async function onMessage(data) {
     case "rejected":
       inflight.delete(msg.id);
       await outbox.remove(msg.id, "capture");
+      noteAck(msg.id, { rejected: true });
       await noteRejected({ id: msg.id, error: String(msg.error || ""), at: new Date().toISOString() });
       flush();
       break;
@@ -180,12 +182,37 @@ async function onMessage(data) {
     case "command":
       await onCommand(msg);
       break;
+    case "settings": // the seller changed Settings → Data Management in the app
+      if (msg.settings && typeof msg.settings === "object") await chrome.storage.local.set({ appSettings: msg.settings });
+      break;
     default:
       break;
   }
 }
 
+// Acks of recent captures, for a sync in "new only" mode that asks whether a page brought anything new.
+const recentAcks = new Map();
+const ackWaiters = new Map();
+
+function noteAck(id, result) {
+  recentAcks.set(id, result);
+  if (recentAcks.size > 500) recentAcks.delete(recentAcks.keys().next().value);
+  for (const resolve of ackWaiters.get(id) || []) resolve(result);
+  ackWaiters.delete(id);
+}
+
+function ackOf(id, ms) {
+  if (recentAcks.has(id)) return Promise.resolve(recentAcks.get(id));
+  return new Promise((resolve) => {
+    const list = ackWaiters.get(id) || [];
+    list.push(resolve);
+    ackWaiters.set(id, list);
+    setTimeout(() => resolve({ timeout: true }), ms);
+  });
+}
+
 async function acked(msg) {
+  noteAck(msg.id, { added: msg.added || 0, updated: msg.updated || 0, skipped: msg.skipped || 0 });
   const entries = await outbox.entries();
   const entry = entries.find((e) => e.id === msg.id && e.kind === "capture");
   await outbox.remove(msg.id, "capture");
@@ -233,7 +260,7 @@ async function enqueueCapture(capture) {
   }
   connect();
   flush();
-  return result;
+  return { ...result, id: message.id };
 }
 
 async function enqueueProgress(progress) {
@@ -403,6 +430,10 @@ chrome.runtime.onMessage.addListener((message, sender, reply) => {
         }
         return {};
       }
+      case "ack-of":
+        return ackOf(String(message.id), 30000);
+      case "app-settings":
+        return (await chrome.storage.local.get("appSettings")).appSettings || {};
       case "sync-progress":
         if (fromTab) await onSyncProgress(fromTab, message);
         return {};

@@ -207,7 +207,9 @@ class Daemon:
         if hello_token is not None:
             await send(ws, hello(hello_token))
             welcome = await recv(ws)
-            assert welcome == {"type": "welcome", "protocol": 1, "app_version": "0.1.0"}, welcome
+            assert {k: welcome.get(k) for k in ("type", "protocol", "app_version")} == {
+                "type": "welcome", "protocol": 1, "app_version": "0.1.0"}, welcome
+            assert welcome["settings"]["order_sync_mode"] in ("all", "pending", "new"), welcome
         return ws
 
     async def events(self) -> tuple[ClientConnection, int]:

@@ -117,7 +117,9 @@ async def _hello(service, conn: ExtensionConn, msg: dict, send, close) -> None:
     if not await service.hello(conn, msg.get("token")):
         await close(CLOSE_BAD_TOKEN, "token not accepted: pair the extension again")
         return
-    await send({"type": "welcome", "protocol": PROTOCOL_VERSION, "app_version": __version__})
+    # with the seller's settings the extension acts on (what Sync Settlement walks, the 1688 modes)
+    settings = (await service.extension_settings())["settings"]
+    await send({"type": "welcome", "protocol": PROTOCOL_VERSION, "app_version": __version__, "settings": settings})
 
 
 async def _pair_request(service, conn: ExtensionConn, msg: dict, send) -> None:

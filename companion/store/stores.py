@@ -43,3 +43,35 @@ def by_name(name: str) -> Store:
 
 def all_stores() -> list[Store]:
     return list(Store.select().order_by(Store.name))
+
+
+def update(name: str, patch: dict) -> Store:
+    """In the writer's transaction: a store's display name, time zone or currency, checked first (the
+    platform's own id never changes). Raises UnknownAccount, or ValueError naming the field."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    store = by_name(name)
+    if not isinstance(patch, dict) or not set(patch) <= {"name", "timezone", "currency"} or not patch:
+        raise ValueError("send name, timezone and/or currency to change")
+    if "name" in patch:
+        new = str(patch["name"] or "").strip()
+        if not new or len(new) > 200:
+            raise ValueError("name: 1 to 200 characters")
+        if new != store.name and Store.select().where(Store.name == new).exists():
+            raise ValueError(f"name: another store is already called {new!r}")
+        store.name = new
+    if "timezone" in patch:
+        zone = str(patch["timezone"] or "").strip()
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"timezone: {zone!r} is not a time zone such as America/Los_Angeles or Asia/Shanghai") \
+                from None
+        store.timezone = zone
+    if "currency" in patch:
+        cur = str(patch["currency"] or "").strip().upper()
+        if len(cur) != 3 or not cur.isalpha():
+            raise ValueError(f"currency: {patch['currency']!r} is not a currency code such as USD")
+        store.currency = cur
+    store.save()
+    return store

@@ -72,9 +72,9 @@
       const url = Scrub.scrubUrl(copy.url, location.href);
       if (!url || !Sites.isApi(site, url) || new URL(url).origin !== location.origin) return;
       jsonSeen += 1;
-      log.add(url, copy.json);
+      const entry = log.add(url, copy.json);
       if (!enabled) return;
-      send({
+      const queued = await send({
         type: "capture",
         capture: {
           site: site.id,
@@ -88,6 +88,7 @@
           },
         },
       });
+      if (entry && queued && queued.id) entry.captureId = queued.id; // the sync driver may ask for its ack
     }, () => {});
   });
 
@@ -136,7 +137,8 @@
     if (!task || running === task.commandId) return;
     running = task.commandId;
     const report = (p) => send({ type: "sync-progress", commandId: task.commandId, ...p });
-    const driver = new globalThis.ShoptallyDriver.Driver(site, log, report);
+    const ask = (message) => send(message);
+    const driver = new globalThis.ShoptallyDriver.Driver(site, log, report, document, location, ask);
     driver.run(task).then(
       (counts) => report({ stage: "done", pages: counts.pages, records: counts.records,
         message: `${counts.records} records on ${counts.pages} pages` }),

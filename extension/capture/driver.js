@@ -19,10 +19,11 @@
     add(url, body) {
       let path = "";
       try { path = new URL(url).pathname; } catch (_) { return; }
-      const entry = { seq: ++this.seq, path, body };
+      const entry = { seq: ++this.seq, path, body, captureId: null };
       this.entries.push(entry);
       if (this.entries.length > 50) this.entries.shift();
       for (const w of [...this.waiters]) w(entry);
+      return entry;
     }
 
     latest(list) {
@@ -60,7 +61,7 @@
   }
 
   class Driver {
-    constructor(site, log, report, doc, loc) {
+    constructor(site, log, report, doc, loc, ask) {
       this.site = site;
       this.sync = site.sync;
       this.log = log;
@@ -69,6 +70,8 @@
       this.loc = loc || location;
       this.pages = 0;
       this.records = 0;
+      this.ask = ask || (async () => ({})); // questions to the service worker: the seller's settings, acks
+      this.mode = "all";
     }
 
     loggedOut() {
@@ -121,7 +124,11 @@
       this.records = task.records || 0;
       const views = this.sync.views;
       if (this.loggedOut()) throw new SyncError("not logged in: log in to the seller center in this browser, then sync again");
+      // Settings → Data Management: all records, pending (in transit / on hold) only, or new ones only
+      const settings = (await this.ask({ type: "app-settings" })) || {};
+      this.mode = ["all", "pending", "new"].includes(settings.order_sync_mode) ? settings.order_sync_mode : "all";
       for (let i = task.viewIndex || 0; i < views.length; i++) {
+        if (this.mode === "pending" && views[i].stage === "settled") continue;
         await this.runView(views[i], i);
       }
       return { pages: this.pages, records: this.records };
@@ -161,6 +168,16 @@
       }
     }
 
+    /** Whether the daemon stored anything new from this page's capture (for "new only" syncs). */
+    async broughtNew(entry) {
+      const end = Date.now() + 5000;
+      while (!entry.captureId && Date.now() < end) await sleep(50);
+      if (!entry.captureId) return true; // not known: keep going rather than miss records
+      const ack = (await this.ask({ type: "ack-of", id: entry.captureId })) || {};
+      if (ack.timeout || ack.rejected) return true;
+      return (ack.added || 0) + (ack.updated || 0) > 0;
+    }
+
     /** Page after page of one list (one window) until the list says it is complete. */
     async pagesOf(view, list, entry, index, label) {
       const seen = new Set();
@@ -187,6 +204,10 @@
         await this.progress(view.stage, `${label ? label + ": " : ""}${have}${of} records`, index);
         if (page.hasMore === false || page.rows === 0) return;
         if (page.total !== null && have >= page.total) return;
+        if (this.mode === "new" && !(await this.broughtNew(entry))) {
+          await this.progress(view.stage, "new only: this page brought nothing new, so the rest is stored already", index);
+          return;
+        }
         const next = this.nextButton();
         if (!next) {
           if (page.total !== null && have < page.total) {

@@ -201,3 +201,42 @@ def test_daemon_down_then_up_the_outbox_delivers_each_capture_once(browser, tmp_
         wait_for(lambda: browser.popup_state()["outbox"] == "0", "the outbox to drain", timeout=60)
         assert stored_lines(daemon) == {"settled": (20, sum(amount_of(r) for r in centers.settled[:20]))}
         assert len(raw_captures(daemon)) == 2  # each capture exactly once
+
+
+def set_mode(daemon: Daemon, mode: str) -> None:
+    import urllib.request
+
+    req = urllib.request.Request(f"{daemon.base}/api/settings", data=json.dumps({"order_sync_mode": mode}).encode(),
+                                 method="POST", headers={"Content-Type": "application/json", "Origin": daemon.base})
+    with urllib.request.build_opener(urllib.request.ProxyHandler({})).open(req, timeout=10) as resp:
+        assert json.load(resp)["settings"]["order_sync_mode"] == mode
+
+
+def test_pending_only_mode_walks_only_the_on_hold_view(browser, daemon, centers, events):
+    pair(browser, daemon)
+    set_mode(daemon, "pending")
+    browser.extension_page("popup/popup.html")
+    wait_for(lambda: browser.storage().get("appSettings", {}).get("order_sync_mode") == "pending",
+             "the extension to hear of the setting")
+    last = final(events, start_sync(daemon))
+    assert (last["stage"], last["pages"], last["records"]) == ("done", 1, 7)
+    # the settled tab's first page loads with the page itself and is captured; its pager is not walked
+    assert stored_lines(daemon)["in_transit"] == (7, sum(amount_of(r) for r in centers.on_hold))
+    assert stored_lines(daemon)["settled"][0] == 10
+    assert len([r for r in centers.requests if "settlement_status=2" in r]) == 1
+
+
+def test_new_only_mode_stops_each_list_at_the_first_page_with_nothing_new(browser, daemon, centers, events):
+    from tests.browser.seller_centers import tiktok_row
+
+    pair(browser, daemon)
+    assert final(events, start_sync(daemon))["stage"] == "done"
+    assert stored_lines(daemon)["settled"][0] == 23
+    set_mode(daemon, "new")
+    centers.settled[:0] = [tiktok_row(n, 2) for n in (100, 101)]  # two new settlements, newest first
+    before = len(centers.requests)
+    last = final(events, start_sync(daemon))
+    # settled: page 1 (2 new), page 2 (nothing new: stop); on hold: page 1 (nothing new)
+    assert (last["stage"], last["pages"]) == ("done", 3)
+    assert stored_lines(daemon)["settled"] == (25, sum(amount_of(r) for r in centers.settled))
+    assert len([r for r in centers.requests[before:] if "/order/list" in r]) == 3

@@ -1,0 +1,68 @@
+"""The seller's settings of Settings → Data Management, kept in the `setting` table (one JSON value per key).
+
+What each governs (docs/settings.md):
+- `order_sync_mode`: which records Sync Settlement walks: `all` (settled, then in transit, every page),
+  `pending` (in transit / on hold only), `new` (each list until the first page that brought nothing new).
+  Sent to the extension, which runs the sync.
+- `payment_notice_1688`, `self_delivery_payment`: how the 1688 purchasing side pays and is told about
+  payments (off / manual / auto; manual / auto). Stored and sent to the extension for the 1688 purchase
+  flow; shoptally itself does not buy on 1688.
+- `reporting_currency`: the currency the Finance view converts to by default (empty: as recorded).
+"""
+
+from __future__ import annotations
+
+import json
+
+from companion.store.fields import now_utc
+from companion.store.models import Setting
+
+CHOICES: dict[str, tuple[str, ...]] = {
+    "order_sync_mode": ("all", "pending", "new"),
+    "payment_notice_1688": ("off", "manual", "auto"),
+    "self_delivery_payment": ("manual", "auto"),
+}
+DEFAULTS = {"order_sync_mode": "all", "payment_notice_1688": "off", "self_delivery_payment": "manual",
+            "reporting_currency": ""}
+FOR_EXTENSION = ("order_sync_mode", "payment_notice_1688", "self_delivery_payment")
+
+
+class SettingError(ValueError):
+    """A setting refused: the text names it and the values it takes."""
+
+
+def get_all() -> dict[str, str]:
+    stored = {s.key: json.loads(s.value) for s in Setting.select().where(Setting.key.in_(list(DEFAULTS)))}
+    return {key: stored.get(key, default) for key, default in DEFAULTS.items()}
+
+
+def check(patch: dict) -> dict[str, str]:
+    if not isinstance(patch, dict) or not patch:
+        raise SettingError("send the settings to change, e.g. {\"order_sync_mode\": \"pending\"}")
+    clean = {}
+    for key, value in patch.items():
+        if key not in DEFAULTS:
+            raise SettingError(f"unknown setting {key!r}; settings: {', '.join(DEFAULTS)}")
+        if key == "reporting_currency":
+            text = str(value or "").strip().upper()
+            if text and (len(text) != 3 or not text.isalpha()):
+                raise SettingError(f"reporting_currency {value!r} is not a currency code such as USD (or empty)")
+            clean[key] = text
+        elif value not in CHOICES[key]:
+            raise SettingError(f"{key} must be one of: {', '.join(CHOICES[key])}")
+        else:
+            clean[key] = value
+    return clean
+
+
+def save(patch: dict) -> dict[str, str]:
+    """In the writer's transaction: the checked values, stored; returns every setting."""
+    for key, value in check(patch).items():
+        Setting.insert(key=key, value=json.dumps(value), updated_at=now_utc()).on_conflict(
+            conflict_target=[Setting.key], update={Setting.value: json.dumps(value), Setting.updated_at: now_utc()}
+        ).execute()
+    return get_all()
+
+
+def for_extension(settings: dict[str, str]) -> dict[str, str]:
+    return {k: settings[k] for k in FOR_EXTENSION}
