@@ -242,3 +242,44 @@ def test_inline_edit_is_saved_audited_updates_the_cards_at_once_and_undoes(brows
     d.find_element(By.ID, "undo").click()
     wait_for(lambda: cards(browser) == before, "the cards back after undo")
     assert d.find_element(By.CSS_SELECTOR, f"{row} td[data-col=purchase_price]").text == ""
+
+
+def test_settings_data_management(browser, loaded, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    from scripts.bench_import import export_rows, write_csv
+
+    d = browser.driver
+    open_view(browser, loaded, "?tab=settings&period=2025-09")
+    wait_for(lambda: d.find_elements(By.CSS_SELECTOR, "#store-settings tbody tr"), "the store settings")
+    Select(d.find_element(By.NAME, "order_sync_mode")).select_by_value("new")
+    Select(d.find_element(By.NAME, "payment_notice_1688")).select_by_value("auto")
+    d.find_element(By.NAME, "reporting_currency").send_keys("usd")
+    d.find_element(By.ID, "save-modes").click()
+    wait_for(lambda: json.load(_NO_PROXY.open(f"{loaded.base}/api/settings"))["settings"] == {
+        "order_sync_mode": "new", "payment_notice_1688": "auto", "self_delivery_payment": "manual",
+        "reporting_currency": "USD"}, "the saved settings")
+    # completeness: September has the US Order details report, the store's required one
+    cells = wait_for(lambda: d.find_elements(By.CSS_SELECTOR, "#completeness td[data-colour]"), "the grid")
+    assert [c.get_attribute("data-colour") for c in cells] == [
+        r["colour"] for r in report(loaded, "--period", "2025-09")["completeness"]]
+    # a file dropped (here: chosen) goes through the import pipeline, with its summary
+    path = tmp_path / "TikTok_BenchShop_结算_2025-10.csv"
+    write_csv(path, export_rows(7, seed=99))
+    d.find_element(By.ID, "file-input").send_keys(str(path))
+    result = wait_for(lambda: d.find_element(By.CSS_SELECTOR, "#import-result tbody").text, "the import summary")
+    assert result.startswith(f"{path.name}: 7 added, 0 updated, 0 skipped")
+    # a store renamed (a refresh after the import must not wipe what is being typed)
+    time.sleep(0.5)
+    name = d.find_element(By.CSS_SELECTOR, f"#store-settings tr[data-account='{STORE}'] input[name=name]")
+    name.click()
+    name.clear()
+    name.send_keys("Bench Shop US")
+    d.find_element(By.CSS_SELECTOR, f"#store-settings tr[data-account='{STORE}'] button").click()
+    wait_for(lambda: any(s["name"] == "Bench Shop US" for s in
+                         json.load(_NO_PROXY.open(f"{loaded.base}/api/stores"))["stores"]), "the rename")
+    shot(browser, "finance-settings")
+    # the reporting currency is the view's default from now on
+    open_view(browser, loaded, "")
+    assert d.find_element(By.NAME, "currency").get_attribute("value") == "USD"

@@ -2,6 +2,7 @@
 // Sync Settlement and Reset, live over /ws/events. Plain modules, no build step, no CDN.
 import { drawChart } from "./chart.js";
 import { categoryName, language, localize, setLanguage, t } from "./i18n.js";
+import { settingsTab } from "./settings.js";
 
 const $ = (sel) => document.querySelector(sel);
 const form = $("#filters");
@@ -22,7 +23,7 @@ function readState() {
   const q = new URLSearchParams(location.search);
   return {
     period: q.get("period") || "this-month", basis: q.get("basis") || "settlement", account: q.get("account") || "",
-    currency: q.get("currency") || "", tab: ["profit", "expense"].includes(q.get("tab")) ? q.get("tab") : "income",
+    currency: q.get("currency") || "", tab: ["profit", "expense", "settings"].includes(q.get("tab")) ? q.get("tab") : "income",
     sort: q.get("sort") || "date", dir: q.get("dir") === "asc" ? "asc" : "desc", q: q.get("q") || "",
     page: Math.max(1, Number(q.get("page")) || 1), by: q.get("by") || "store", step: q.get("step") || "",
   };
@@ -383,7 +384,7 @@ async function loadStores() {
   const currencies = new Set(stores.map((s) => s.currency).filter(Boolean));
   const cur = form.elements.currency;
   cur.length = 1;
-  for (const c of ["USD", "CNY", "EUR", "GBP", ...currencies]) if (![...cur.options].some((o) => o.value === c)) cur.add(new Option(c, c));
+  for (const c of ["USD", "CNY", "EUR", "GBP", ...currencies, ...(state.currency ? [state.currency] : [])]) if (![...cur.options].some((o) => o.value === c)) cur.add(new Option(c, c));
   syncForm();
 }
 
@@ -402,6 +403,7 @@ function syncForm() {
   for (const tab of document.querySelectorAll("[role=tab]")) tab.setAttribute("aria-selected", String(tab.dataset.tab === state.tab));
   $("#tab-income").hidden = state.tab !== "income";
   $("#tab-expense").hidden = state.tab !== "expense";
+  $("#tab-settings").hidden = state.tab !== "settings";
   $("#tab-profit").hidden = state.tab !== "profit";
 }
 
@@ -411,7 +413,7 @@ async function refresh() {
   view.refreshes += 1;
   view.busy = true;
   try {
-    const table = { income: loadIncome, expense: loadExpense, profit: loadProfit }[state.tab];
+    const table = { income: loadIncome, expense: loadExpense, profit: loadProfit, settings: loadSettingsTab }[state.tab];
     await Promise.all([loadCards(), table()]);
   } catch (err) {
     notice(String(err.message || err), 8000);
@@ -525,6 +527,9 @@ function listen() {
       notice(t("updated", { added: ev.added, updated: ev.updated, removed: ev.removed }) + (ev.account ? ` · ${ev.account}` : ""));
     } else if (ev.event.startsWith("pairing.") || ev.event.startsWith("extension.")) {
       loadStatus();
+      if (state.tab === "settings") loadSettingsTab();
+    } else if (ev.event === "stores.updated" || ev.event === "settings.updated") {
+      soon();
     } else if (ev.event === "sync.progress") {
       if (ev.stage === "done") notice(t("syncDone", ev));
       else if (ev.stage === "error") notice(t("syncError", { message: ev.message || "" }), 12000);
@@ -536,7 +541,14 @@ function listen() {
   ws.onclose = () => setTimeout(listen, 2000);
 }
 
+const loadSettingsTab = settingsTab({ getJSON, post, notice, query, reloadStores: () => loadStores().then(refresh) });
+
 applyLanguage();
+// The reporting currency (Settings → Data Management) is the default when the URL names none.
+if (!new URLSearchParams(location.search).has("currency")) {
+  const { settings } = await getJSON("/api/settings");
+  state.currency = settings.reporting_currency || "";
+}
 syncForm();
 await loadStores();
 await refresh();
