@@ -20,4 +20,4 @@ def test_extension_helpers_pass_node_test():
         pytest.skip("node is not installed")
     proc = subprocess.run([node, "--test", "tests/extension/"], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
-    assert "# fail 0" in proc.stdout and "# pass 10" in proc.stdout, proc.stdout[-2000:]
+    assert "# fail 0" in proc.stdout and "# pass 11" in proc.stdout, proc.stdout[-2000:]

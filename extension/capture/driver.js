@@ -19,25 +19,29 @@
     add(url, body) {
       let path = "";
       try { path = new URL(url).pathname; } catch (_) { return; }
-      const entry = { seq: ++this.seq, path, body, captureId: null };
+      const entry = { seq: ++this.seq, path, url, body, captureId: null };
       this.entries.push(entry);
       if (this.entries.length > 50) this.entries.shift();
       for (const w of [...this.waiters]) w(entry);
       return entry;
     }
 
-    latest(list) {
-      for (let i = this.entries.length - 1; i >= 0; i--) if (list.api.test(this.entries[i].path)) return this.entries[i];
+    latest(list, accept) {
+      for (let i = this.entries.length - 1; i >= 0; i--) {
+        const e = this.entries[i];
+        if (list.api.test(e.path) && (!accept || accept(e))) return e;
+      }
       return null;
     }
 
-    /** The first answer of `list` numbered above `since`, or null after `ms`. */
-    next(list, since, ms) {
-      const found = this.entries.find((e) => e.seq > since && list.api.test(e.path));
+    /** The first answer of `list` numbered above `since` (and taken by `accept`), or null after `ms`. */
+    next(list, since, ms, accept) {
+      const fits = (e) => e.seq > since && list.api.test(e.path) && (!accept || accept(e));
+      const found = this.entries.find(fits);
       if (found) return Promise.resolve(found);
       return new Promise((resolve) => {
         const waiter = (entry) => {
-          if (entry.seq > since && list.api.test(entry.path)) done(entry);
+          if (fits(entry)) done(entry);
         };
         const done = (value) => {
           clearTimeout(timer);
@@ -136,6 +140,7 @@
 
     async runView(view, index) {
       const list = view.list || this.sync.list;
+      const accept = (entry) => root.ShoptallySites.forView(view, entry.url);
       const tab = await this.waitFor(() => this.findTab(view.tab), TAB_WAIT_MS);
       if (!tab) {
         throw new SyncError(`page layout not recognised: no "${view.tab[0]}" tab on ${this.loc.pathname} after ${TAB_WAIT_MS / 1000} s`);
@@ -144,10 +149,10 @@
       let since = this.log.seq;
       let entry;
       if (this.isActive(tab)) {
-        entry = this.log.latest(list) || await this.log.next(list, since, PAGE_WAIT_MS);
+        entry = this.log.latest(list, accept) || await this.log.next(list, since, PAGE_WAIT_MS, accept);
       } else {
         tab.click();
-        entry = await this.log.next(list, since, PAGE_WAIT_MS);
+        entry = await this.log.next(list, since, PAGE_WAIT_MS, accept);
       }
       if (!entry) throw new SyncError(`timeout: the ${view.tab[0]} list did not load within ${PAGE_WAIT_MS / 1000} s`);
       const windows = view.windows ? Array.from(this.doc.querySelectorAll(view.windows)).filter(visible) : [];
@@ -161,7 +166,7 @@
         if (w > 0 || !this.isActive(button)) {
           since = this.log.seq;
           button.click();
-          entry = await this.log.next(list, since, PAGE_WAIT_MS);
+          entry = await this.log.next(list, since, PAGE_WAIT_MS, accept);
           if (!entry) throw new SyncError(`timeout: the ${view.tab[0]} list for ${label} did not load within ${PAGE_WAIT_MS / 1000} s`);
         }
         await this.pagesOf(view, list, entry, index, label);
@@ -180,6 +185,7 @@
 
     /** Page after page of one list (one window) until the list says it is complete. */
     async pagesOf(view, list, entry, index, label) {
+      const accept = (e) => root.ShoptallySites.forView(view, e.url);
       const seen = new Set();
       let unkeyed = 0;
       for (;;) {
@@ -217,7 +223,7 @@
         }
         const since = this.log.seq;
         next.click();
-        entry = await this.log.next(list, since, PAGE_WAIT_MS);
+        entry = await this.log.next(list, since, PAGE_WAIT_MS, accept);
         if (!entry) throw new SyncError(`timeout: page ${this.pages + 1} did not load within ${PAGE_WAIT_MS / 1000} s`);
         await sleep(SETTLE_MS);
       }

@@ -25,8 +25,11 @@
         next: ".arco-pagination-item-next",
         disabled: "arco-pagination-item-disabled",
         views: [
-          { stage: "settled", tab: TEXT("Settled", "Statements", "已结算", "已结算订单") },
-          { stage: "in_transit", tab: TEXT("On hold", "To settle", "Unsettled", "In transit", "待结算", "未结算") },
+          // Both views call the order list; its settlement_status says which view an answer belongs to.
+          { stage: "settled", tab: TEXT("Settled", "Statements", "已结算", "已结算订单"),
+            request: { param: "settlement_status", not: ["1"] } },
+          { stage: "in_transit", tab: TEXT("On hold", "To settle", "Unsettled", "In transit", "待结算", "未结算"),
+            request: { param: "settlement_status", is: ["1"] } },
         ],
         list: {
           api: /^\/api\/v1\/pay\/statement\/order\/list/,
@@ -170,7 +173,22 @@
     };
   }
 
-  const api = { SITES, siteFor, byId, isApi, pick, listPage };
+  /** Whether an answer's request belongs to a view (a view without a `request` rule takes any). */
+  function forView(view, url) {
+    const rule = view && view.request;
+    if (!rule) return true;
+    let value;
+    try {
+      value = new URL(String(url)).searchParams.get(rule.param);
+    } catch (_) {
+      return false;
+    }
+    if (rule.is) return rule.is.includes(value);
+    if (rule.not) return !rule.not.includes(value);
+    return true;
+  }
+
+  const api = { SITES, siteFor, byId, isApi, pick, listPage, forView };
   root.ShoptallySites = api;
   if (typeof module !== "undefined" && module.exports) module.exports = api;
 })(typeof globalThis !== "undefined" ? globalThis : this);

@@ -40,3 +40,12 @@ test("a list page says its rows, keys, total and whether more follow", () => {
   assert.deepEqual(listPage(temu, { success: true, result: { total: "12", resultList: [{}, {}] } }),
     { ok: true, rows: 2, keys: [], total: 12, hasMore: null });
 });
+
+test("an order-list answer belongs to the settled or the on-hold view by its settlement_status", () => {
+  const { forView } = require("../../extension/sites/sites.js");
+  const [settled, onHold] = byId("tiktok").sync.views;
+  const url = (status) => `https://seller-us.tiktok.com/api/v1/pay/statement/order/list?from=0&settlement_status=${status}`;
+  assert.ok(forView(settled, url(2)) && !forView(settled, url(1)));
+  assert.ok(forView(onHold, url(1)) && !forView(onHold, url(2)));
+  assert.ok(forView(byId("temu").sync.views[0], "https://agentseller.temu.com/api/merchant/fund/detail/pageSearch"));
+});
