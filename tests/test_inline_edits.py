@@ -134,3 +134,24 @@ async def test_edits_need_the_view_or_the_token(seeded):
     resp = await seeded.post("/api/edits", json={"line_id": a["id"], "field": "other_fees", "value": "1"},
                              headers={"Host": f"127.0.0.1:{seeded.port}", "Origin": "https://evil.example"})
     assert resp.status == 403
+
+
+async def test_the_expense_and_profit_tabs_export_what_they_show(seeded):
+    a, b = await page(seeded)
+    await edit(seeded, a["id"], "other_fees", "1.25")
+    resp = await seeded.get("/api/lines/export.csv?tab=expense&period=2025-10&sort=order_id&dir=asc", headers=H(seeded))
+    assert resp.headers["Content-Disposition"].startswith('attachment; filename="shoptally-expense-')
+    assert await resp.read() == (
+        "\ufeffDate,Order ID,1688 order ID,SKU ID,SKU name,Quantity,Settlement price,Purchase price,"
+        "Purchase currency,Other fees,Row profit,Currency,Store\r\n"
+        "2025-10-09 05:00,O1,,SKU-A,Mug SKU-A,2,20.00,8.00,USD,1.25,10.75,USD,TikTok US Mugs\r\n"
+        "2025-10-09 05:00,O2,,SKU-B,Mug SKU-B,1,9.00,3.00,USD,0.00,6.00,USD,TikTok US Mugs\r\n").encode()
+    resp = await seeded.get("/api/report.csv?period=2025-10&by=sku", headers=H(seeded))
+    text = (await resp.read()).decode("utf-8")
+    lines = text.split("\r\n")
+    assert lines[0].startswith("\ufeffaccount,sku_id,currency,quantity,settlement_amount,sales,")
+    assert lines[0].endswith(",platform_income,platform_expense,tax,custom_fees,cost,gross_profit")
+    assert lines[1].startswith("TikTok US Mugs,SKU-A,USD,2,20.00,25.00,") and lines[1].endswith(",10.75")
+    assert lines[2].endswith(",6.00") and lines[3] == ""
+    resp = await seeded.get("/api/lines/export.csv?tab=profit", headers=H(seeded))
+    assert resp.status == 400

@@ -61,6 +61,10 @@ async def export_csv(request: web.Request) -> web.StreamResponse:
     and hands chunks over a small queue, so memory stays flat for a million rows and a slow download
     holds up only that thread."""
     f = _filters(request)
+    tab = request.query.get("tab") or "income"
+    if tab not in ("income", "expense"):
+        raise ServiceError("tab must be income or expense (the profit tab exports from /api/report.csv)")
+    rows_csv = finance_view.income_csv if tab == "income" else finance_view.expense_csv
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue = asyncio.Queue(maxsize=8)
     stop = threading.Event()
@@ -68,7 +72,7 @@ async def export_csv(request: web.Request) -> web.StreamResponse:
 
     def produce() -> None:
         try:
-            for chunk in finance_view.income_csv(f):
+            for chunk in rows_csv(f):
                 if stop.is_set():
                     return
                 asyncio.run_coroutine_threadsafe(queue.put(chunk), loop).result()
@@ -91,7 +95,7 @@ async def export_csv(request: web.Request) -> web.StreamResponse:
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     response = web.StreamResponse(headers={
         "Content-Type": "text/csv; charset=utf-8",
-        "Content-Disposition": f'attachment; filename="shoptally-income-{stamp}.csv"',
+        "Content-Disposition": f'attachment; filename="shoptally-{tab}-{stamp}.csv"',
         "Cache-Control": "no-store"})
     await response.prepare(request)
     try:
@@ -170,3 +174,18 @@ async def edit_history(request: web.Request) -> web.Response:
     except ValueError as exc:
         raise ServiceError("limit must be a whole number") from exc
     return web.json_response({"edits": await request.app[SERVICE].read(edits.history, limit)})
+
+
+@routes.get("/api/report.csv")
+async def report_csv(request: web.Request) -> web.Response:
+    """The profit tab as the view shows it: the report by store, SKU, MSKU or order, as CSV."""
+    q = request.query
+    by = q.get("by", "store")
+    report = await request.app[SERVICE].report(period=q.get("period", "this-month"), basis=q.get("basis", "settlement"),
+                                               by=by, account=q.get("account") or None,
+                                               currency=q.get("currency") or None)
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    return web.Response(body=finance_view.profit_csv(report).encode("utf-8"), headers={
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": f'attachment; filename="shoptally-profit-by-{by}-{stamp}.csv"',
+        "Cache-Control": "no-store"})

@@ -283,3 +283,18 @@ def test_settings_data_management(browser, loaded, tmp_path):
     # the reporting currency is the view's default from now on
     open_view(browser, loaded, "")
     assert d.find_element(By.NAME, "currency").get_attribute("value") == "USD"
+
+
+def test_a_profit_row_opens_its_lines_and_the_tab_exports(browser, loaded):
+    from selenium.webdriver.common.by import By
+
+    d = browser.driver
+    open_view(browser, loaded, "?period=2025-09&tab=profit&by=sku")
+    first = wait_for(lambda: d.find_element(By.CSS_SELECTOR, "#profit tbody tr td.link"), "the profit rows")
+    assert "/api/report.csv?period=2025-09&basis=settlement&by=sku" in d.find_element(
+        By.ID, "export-profit").get_attribute("href")
+    sku = first.text.split(" · ")[-1]
+    first.click()
+    wait_for(lambda: "tab=income" not in d.current_url and f"q={sku}" in d.current_url, "the income tab")
+    rows = wait_for(lambda: income_rows(browser), "the SKU's lines")
+    assert {r["sku_id"] for r in rows} == {sku}

@@ -168,6 +168,7 @@ async function loadExpense() {
     }
     return row;
   }));
+  $("#export-expense").href = "/api/lines/export.csv?" + query({ tab: "expense", sort: state.sort, dir: state.dir, q: state.q });
   const pages = Math.max(1, Math.ceil(body.total / body.size));
   $("#page-info-expense").textContent = t("pageOf", { page: body.page, pages, total: body.total });
   $("#page-info-expense").dataset.total = body.total;
@@ -326,6 +327,7 @@ async function showFields(id) {
 // profit tab -----------------------------------------------------------------------------------------
 async function loadProfit() {
   const report = await getJSON("/api/report?" + query({ by: state.by, currency: state.currency }));
+  $("#export-profit").href = "/api/report.csv?" + query({ by: state.by, currency: state.currency });
   const categories = report.rows.length ? Object.keys(report.rows[0].categories) : [];
   const head = document.createElement("tr");
   const labels = [t("key"), t("currency"), t("quantity"), t("settlementAmount"), ...categories.map(categoryName),
@@ -366,7 +368,7 @@ async function loadProfit() {
 /** From a profit figure to the lines behind it: the income tab, filtered to that store, SKU or order. */
 function drill(key) {
   if (key.account) state.account = key.account;
-  const value = key.order || key.msku || key.sku || "";
+  const value = key.order_id || key.msku || key.sku_id || "";
   state.q = value.startsWith("(") ? "" : value; // "(unallocated)" and the like name no line
   state.tab = "income";
   state.page = 1;
