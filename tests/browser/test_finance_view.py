@@ -298,3 +298,25 @@ def test_a_profit_row_opens_its_lines_and_the_tab_exports(browser, loaded):
     wait_for(lambda: "tab=income" not in d.current_url and f"q={sku}" in d.current_url, "the income tab")
     rows = wait_for(lambda: income_rows(browser), "the SKU's lines")
     assert {r["sku_id"] for r in rows} == {sku}
+
+
+def test_a_currency_without_rates_shows_each_currency_and_says_why(browser, loaded):
+    d = browser.driver
+    open_view(browser, loaded, "?period=2025-09&currency=CNY")
+    expected = expected_cards(report(loaded, "--period", "2025-09"))
+    wait_for(lambda: cards(browser) == expected, "the USD cards")
+    note = d.find_element("id", "rates").text
+    assert note.startswith("Shown per currency: ") and "CNY" in note
+    rate = loaded.cli("fx", "import", str(_rates_file(browser.downloads.parent)))
+    assert rate.code == 0, rate.err
+    open_view(browser, loaded, "?period=2025-09&currency=CNY")
+    converted = wait_for(lambda: (c := cards(browser)) and all(k.endswith(":CNY") for k in c) and c, "CNY cards")
+    assert converted["net-profit:CNY"] == report(loaded, "--period", "2025-09", "--currency", "CNY")["totals"][
+        "gross_profit"]
+    assert d.find_element("id", "rates").text.startswith("Converted with: ")
+
+
+def _rates_file(folder: Path) -> Path:
+    path = folder / "rates.csv"
+    path.write_text("date,from,to,rate\n2025-08-01,USD,CNY,7.1\n", encoding="utf-8")
+    return path

@@ -94,7 +94,16 @@ function moneyCell(text, cls = "num") {
 
 // cards --------------------------------------------------------------------------------------------
 async function loadCards() {
-  const report = await getJSON("/api/report?" + query({ by: "store", currency: state.currency }));
+  let report;
+  let noRate = "";
+  try {
+    report = await getJSON("/api/report?" + query({ by: "store", currency: state.currency }));
+  } catch (err) {
+    if (!state.currency) throw err;
+    // no rate for some day: the figures per currency, saying why they are not converted
+    noRate = String(err.message || err);
+    report = await getJSON("/api/report?" + query({ by: "store" }));
+  }
   const cards = $("#cards");
   const old = Object.fromEntries([...cards.querySelectorAll(".card")].map((c) => [c.dataset.metric + c.dataset.currency, c.querySelector(".value").textContent]));
   cards.replaceChildren();
@@ -123,7 +132,8 @@ async function loadCards() {
   $("#period-shown").textContent = p.from ? `${p.from} – ${p.to}` : "";
   loadChart(p).catch((err) => { $("#chart-note").textContent = String(err.message || err); }); // not awaited
   const rates = report.rates ? Object.entries(report.rates).map(([k, v]) => `${k} ${typeof v === "object" ? JSON.stringify(v) : v}`).join(", ") : "";
-  $("#rates").textContent = rates ? t("rates", { rates }) : (Object.keys(per).length > 1 ? t("mixed") : "");
+  $("#rates").textContent = noRate ? t("noRate", { reason: noRate })
+    : rates ? t("rates", { rates }) : (Object.keys(per).length > 1 ? t("mixed") : "");
 }
 
 // expense tab: the seller's own figures, edited in place ------------------------------------------------
