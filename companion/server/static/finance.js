@@ -130,7 +130,7 @@ async function loadCards() {
   }
   const p = report.period;
   $("#period-shown").textContent = p.from ? `${p.from} – ${p.to}` : "";
-  loadChart(p).catch((err) => { $("#chart-note").textContent = String(err.message || err); }); // not awaited
+  lastPeriod = p;
   const rates = report.rates ? Object.entries(report.rates).map(([k, v]) => `${k} ${typeof v === "object" ? JSON.stringify(v) : v}`).join(", ") : "";
   $("#rates").textContent = noRate ? t("noRate", { reason: noRate })
     : rates ? t("rates", { rates }) : (Object.keys(per).length > 1 ? t("mixed") : "");
@@ -236,6 +236,7 @@ function autoStep(from, to) {
 }
 
 let chartTicket = 0;
+let lastPeriod = null; // the period the cards show, for the chart's automatic step
 async function loadChart(period) {
   const ticket = ++chartTicket; // a newer filter wins over a chart still loading
   const step = state.step || autoStep(period && period.from, period && period.to);
@@ -427,6 +428,8 @@ async function refresh() {
   try {
     const table = { income: loadIncome, expense: loadExpense, profit: loadProfit, settings: loadSettingsTab }[state.tab];
     await Promise.all([loadCards(), table()]);
+    // the chart asks for one report per point: it starts once the figures are on screen, and is not awaited
+    loadChart(lastPeriod).catch((err) => { $("#chart-note").textContent = String(err.message || err); });
   } catch (err) {
     notice(String(err.message || err), 8000);
   } finally {
