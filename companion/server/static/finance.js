@@ -236,6 +236,8 @@ function autoStep(from, to) {
 }
 
 let chartTicket = 0;
+let chartTimer = null;
+const CHART_DELAY_MS = 400;
 let lastPeriod = null; // the period the cards show, for the chart's automatic step
 async function loadChart(period) {
   const ticket = ++chartTicket; // a newer filter wins over a chart still loading
@@ -428,8 +430,13 @@ async function refresh() {
   try {
     const table = { income: loadIncome, expense: loadExpense, profit: loadProfit, settings: loadSettingsTab }[state.tab];
     await Promise.all([loadCards(), table()]);
-    // the chart asks for one report per point: it starts once the figures are on screen, and is not awaited
-    loadChart(lastPeriod).catch((err) => { $("#chart-note").textContent = String(err.message || err); });
+    // The chart asks for one report per point: it starts once the figures are on screen and the filters
+    // have rested for a moment (clicking through presets does not queue a chart for each), not awaited.
+    clearTimeout(chartTimer);
+    chartTicket += 1;
+    chartTimer = setTimeout(() => {
+      loadChart(lastPeriod).catch((err) => { $("#chart-note").textContent = String(err.message || err); });
+    }, CHART_DELAY_MS);
   } catch (err) {
     notice(String(err.message || err), 8000);
   } finally {
