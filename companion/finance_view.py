@@ -88,9 +88,8 @@ def income_page(f: Filters, now: datetime | None = None) -> dict:
         raise ViewError(str(exc)) from exc
 
 
-def income_csv(f: Filters, now: datetime | None = None) -> Iterator[str]:
-    """The income table with its filters as CSV text chunks: a byte-order mark first (so Excel reads
-    UTF-8, Chinese names included), amounts exactly as stored, rows in the table's order."""
+def _export_start(f: Filters, now: datetime | None):
+    """The query of every row (checked) and a CSV writer over a text buffer with CRLF line ends."""
     q = _query(f, now)
     q.page, q.size = 1, line_table.MAX_PAGE_SIZE
     try:
@@ -98,7 +97,13 @@ def income_csv(f: Filters, now: datetime | None = None) -> Iterator[str]:
     except line_table.TableError as exc:
         raise ViewError(str(exc)) from exc
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
+    return q, buf, csv.writer(buf, lineterminator="\r\n")
+
+
+def income_csv(f: Filters, now: datetime | None = None) -> Iterator[str]:
+    """The income table with its filters as CSV text chunks: a byte-order mark first (so Excel reads
+    UTF-8, Chinese names included), amounts exactly as stored, rows in the table's order."""
+    q, buf, writer = _export_start(f, now)
     writer.writerow(CSV_HEADER["income"])
     yield "\ufeff" + buf.getvalue()
     buf.seek(0)
@@ -182,14 +187,7 @@ EXPENSE_HEADER = ("Date", "Order ID", "1688 order ID", "SKU ID", "SKU name", "Qu
 
 def expense_csv(f: Filters, now: datetime | None = None) -> Iterator[str]:
     """The expense tab with its filters as CSV, like income_csv; rows worked out 500 at a time."""
-    q = _query(f, now)
-    q.page, q.size = 1, line_table.MAX_PAGE_SIZE
-    try:
-        q.check()
-    except line_table.TableError as exc:
-        raise ViewError(str(exc)) from exc
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
+    q, buf, writer = _export_start(f, now)
     writer.writerow(EXPENSE_HEADER)
     yield "\ufeff" + buf.getvalue()
     batch: list[dict] = []

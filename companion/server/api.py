@@ -21,7 +21,8 @@ def _service(request: web.Request):
     return request.app[SERVICE]
 
 
-async def _body(request: web.Request) -> dict:
+async def read_json(request: web.Request) -> dict:
+    """A request's JSON object body, or a ServiceError saying what is wrong with it."""
     try:
         body = await request.json()
     except ValueError as exc:
@@ -88,7 +89,7 @@ async def captures(request: web.Request) -> web.Response:
 
 @routes.post("/api/reset")
 async def reset(request: web.Request) -> web.Response:
-    body = await _body(request)
+    body = await read_json(request)
     account = body.get("account")
     if not account and body.get("all") is not True:
         raise ServiceError("name an account, or send all: true to reset every store")
@@ -101,7 +102,7 @@ async def reset(request: web.Request) -> web.Response:
 async def import_files(request: web.Request) -> web.Response:
     """Files sent as base64 (the Finance view), or named by path (the CLI on this machine: only with the
     data dir's token, never for a browser page)."""
-    body = await _body(request)
+    body = await read_json(request)
     service, summaries, errors = _service(request), [], []
     paths = body.get("paths")
     if paths is not None:
@@ -137,7 +138,7 @@ async def import_files(request: web.Request) -> web.Response:
 
 @routes.post("/api/figures/{kind}")
 async def import_figures(request: web.Request) -> web.Response:
-    body = await _body(request)
+    body = await read_json(request)
     name = str(body.get("name") or "figures.csv")
     try:
         content = base64.b64decode(body.get("content_base64") or "", validate=True)
@@ -148,7 +149,7 @@ async def import_figures(request: web.Request) -> web.Response:
 
 @routes.post("/api/reparse")
 async def reparse(request: web.Request) -> web.Response:
-    body = await _body(request)
+    body = await read_json(request)
     return web.json_response(await _service(request).reparse(body.get("site") or None))
 
 
@@ -171,19 +172,19 @@ async def pairing_state(request: web.Request) -> web.Response:
 
 @routes.post("/api/pairing/approve")
 async def approve(request: web.Request) -> web.Response:
-    body = await _body(request)
+    body = await read_json(request)
     return web.json_response(await _service(request).approve(body.get("code") or None))
 
 
 @routes.post("/api/pairing/deny")
 async def deny(request: web.Request) -> web.Response:
-    body = await _body(request)
+    body = await read_json(request)
     return web.json_response(_service(request).deny(body.get("code") or None))
 
 
 @routes.post("/api/pairing/revoke")
 async def revoke(request: web.Request) -> web.Response:
-    body = await _body(request)
+    body = await read_json(request)
     try:
         pairing_id = int(body.get("id"))
     except (TypeError, ValueError) as exc:
@@ -193,5 +194,5 @@ async def revoke(request: web.Request) -> web.Response:
 
 @routes.post("/api/sync")
 async def sync(request: web.Request) -> web.Response:
-    body = await _body(request)
+    body = await read_json(request)
     return web.json_response(await _service(request).sync(body.get("account") or None, body.get("site") or None))

@@ -4,21 +4,12 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from companion.server.api import read_json
 from companion.server.keys import SERVICE
 from companion.service import ServiceError
 from companion.store import app_settings, stores
 
 routes = web.RouteTableDef()
-
-
-async def _body(request: web.Request) -> dict:
-    try:
-        body = await request.json()
-    except ValueError as exc:
-        raise ServiceError("the request body is not valid JSON") from exc
-    if not isinstance(body, dict):
-        raise ServiceError("the request body must be a JSON object")
-    return body
 
 
 @routes.get("/api/settings")
@@ -29,7 +20,7 @@ async def get_settings(request: web.Request) -> web.Response:
 
 @routes.post("/api/settings")
 async def save_settings(request: web.Request) -> web.Response:
-    body = await _body(request)
+    body = await read_json(request)
     service = request.app[SERVICE]
     try:
         current = await service.writer.run(app_settings.save, body)
@@ -41,7 +32,7 @@ async def save_settings(request: web.Request) -> web.Response:
 
 @routes.post("/api/stores/update")
 async def update_store(request: web.Request) -> web.Response:
-    body = await _body(request)
+    body = await read_json(request)
     account = str(body.get("account") or "")
     patch = {k: body[k] for k in ("name", "timezone", "currency") if k in body}
     service = request.app[SERVICE]
@@ -69,7 +60,7 @@ async def list_rates(request: web.Request) -> web.Response:
 @routes.post("/api/fx")
 async def add_rate(request: web.Request) -> web.Response:
     """One dated rate typed in the view, through the same checks as `shoptally fx import`."""
-    body = await _body(request)
+    body = await read_json(request)
     fields = [str(body.get(k) or "").strip() for k in ("date", "from", "to", "rate")]
     if any("," in f or "\n" in f for f in fields):
         raise ServiceError("a rate's fields cannot contain commas or line breaks")

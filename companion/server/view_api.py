@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from aiohttp import web
 
 from companion import finance_view
+from companion.server.api import read_json
 from companion.server.keys import SERVICE
 from companion.service import ServiceError
 from companion.store import line_table
@@ -24,13 +25,17 @@ def _filters(request: web.Request) -> finance_view.Filters:
         raise ServiceError(str(exc)) from exc
 
 
-@routes.get("/api/lines")
-async def lines(request: web.Request) -> web.Response:
+async def _page(request: web.Request, fn) -> web.Response:
     f = _filters(request)
     try:
-        return web.json_response(await request.app[SERVICE].read(finance_view.income_page, f))
+        return web.json_response(await request.app[SERVICE].read(fn, f))
     except finance_view.ViewError as exc:
         raise ServiceError(str(exc)) from exc
+
+
+@routes.get("/api/lines")
+async def lines(request: web.Request) -> web.Response:
+    return await _page(request, finance_view.income_page)
 
 
 @routes.get("/api/lines/{line_id:\\d+}")
@@ -115,21 +120,7 @@ async def export_csv(request: web.Request) -> web.StreamResponse:
 
 @routes.get("/api/expenses")
 async def expenses(request: web.Request) -> web.Response:
-    f = _filters(request)
-    try:
-        return web.json_response(await request.app[SERVICE].read(finance_view.expense_page, f))
-    except finance_view.ViewError as exc:
-        raise ServiceError(str(exc)) from exc
-
-
-async def _json_body(request: web.Request) -> dict:
-    try:
-        body = await request.json()
-    except ValueError as exc:
-        raise ServiceError("the request body is not valid JSON") from exc
-    if not isinstance(body, dict):
-        raise ServiceError("the request body must be a JSON object")
-    return body
+    return await _page(request, finance_view.expense_page)
 
 
 @routes.post("/api/edits")
@@ -137,7 +128,7 @@ async def save_edit(request: web.Request) -> web.Response:
     """One figure of one line, as the seller typed it; saved, logged and announced to every open view."""
     from companion.store import edits
 
-    body = await _json_body(request)
+    body = await read_json(request)
     try:
         line_id = int(body.get("line_id"))
     except (TypeError, ValueError) as exc:
@@ -154,7 +145,7 @@ async def save_edit(request: web.Request) -> web.Response:
 async def undo_edit(request: web.Request) -> web.Response:
     from companion.store import edits
 
-    body = await _json_body(request)
+    body = await read_json(request)
     edit_id = body.get("edit")
     if edit_id is not None and not isinstance(edit_id, int):
         raise ServiceError("edit must be the number of an edit (or leave it out: the latest)")

@@ -19,7 +19,7 @@ from companion.store import changes
 from companion.store.changes import Change
 from companion.store.fields import now_utc
 from companion.store.models import EditLog, LineEdit, SettlementLine
-from companion.store.reports import time_expr
+from companion.store.reports import counted, time_expr
 
 MONEY_FIELDS = ("settlement_price", "purchase_price", "other_fees")
 TEXT_FIELDS = ("purchase_order",)
@@ -168,26 +168,10 @@ def corrections(basis: str, by: str, bounds: dict[int, tuple[int | None, int | N
     sold are taken back, the price is added); other fees add to the order's other fees."""
     if not bounds:
         return []
-    t = time_expr(basis)
+    t = _qualified(time_expr(basis))
     db = SettlementLine._meta.database
-    p = db.param
-    where, params = [], []
-    for store_id, (start, end) in bounds.items():
-        part = f'"l"."store_id" = {p}'
-        params.append(store_id)
-        if start is not None:
-            part += f" AND {_qualified(t)} >= {p}"
-            params.append(start)
-        if end is not None:
-            part += f" AND {_qualified(t)} < {p}"
-            params.append(end)
-        where.append(f"({part})")
-    cond = f'"l"."superseded" = {p} AND ({" OR ".join(where)})'
-    params.insert(0, False)
-    if basis == "settlement":
-        cond = f'"l"."status" = {p} AND ' + cond
-        params.insert(0, SETTLED)
-    sql = (f'SELECT "l"."store_id", "l"."currency", "l"."sku_id", "l"."msku", "l"."order_id", {_qualified(t)}, '
+    cond, params = counted(basis, bounds, db.param, alias="l")
+    sql = (f'SELECT "l"."store_id", "l"."currency", "l"."sku_id", "l"."msku", "l"."order_id", {t}, '
            f'"l"."status", "l"."quantity", "l"."settlement_amount", "l"."sales", "l"."promo_discount", '
            f'"l"."income_refund", "e"."settlement_price", "e"."purchase_price", "e"."other_fees" '
            f'FROM "{LineEdit._meta.table_name}" AS "e" JOIN "{SettlementLine._meta.table_name}" AS "l" '

@@ -15,9 +15,8 @@ from zoneinfo import ZoneInfo
 
 from companion.ledger.categories import PLATFORM
 from companion.ledger.money import fmt, fmt_units, from_storage
-from companion.sources.model import SETTLED
 from companion.store.models import SettlementLine, Store
-from companion.store.reports import time_expr
+from companion.store.reports import counted, time_expr
 
 MAX_PAGE_SIZE = 500
 MAX_SEARCH = 100
@@ -66,25 +65,7 @@ class Query:
 
 
 def _where(q: Query, param: str) -> tuple[str, list]:
-    t = time_expr(q.basis).replace('"settled_time"', '"l"."settled_time"').replace('"order_time"', '"l"."order_time"')
-    parts, params = [], []
-    for store_id, (start, end) in q.bounds.items():
-        cond = [f'"l"."store_id" = {param}']
-        params.append(store_id)
-        if start is not None:
-            cond.append(f"{t} >= {param}")
-            params.append(start)
-        if end is not None:
-            cond.append(f"{t} < {param}")
-            params.append(end)
-        parts.append("(" + " AND ".join(cond) + ")")
-    if not parts:
-        return "1 = 0", []
-    where = f'"l"."superseded" = {param} AND (' + " OR ".join(parts) + ")"
-    params = [False, *params]
-    if q.basis == "settlement":  # as in the report: only settled lines count on this basis
-        where = f'"l"."status" = {param} AND ' + where
-        params = [SETTLED, *params]
+    where, params = counted(q.basis, q.bounds, param, alias="l")  # the lines the report counts
     text = q.search.strip().lower()
     if text:
         like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

@@ -32,6 +32,34 @@ def time_expr(basis: str) -> str:
     return '"settled_time"' if basis == "settlement" else 'COALESCE("order_time", "settled_time")'
 
 
+def counted(basis: str, bounds: dict[int, tuple[int | None, int | None]], p: str, alias: str = ""
+            ) -> tuple[str, list]:
+    """SQL condition (and its parameters) for the lines a report counts: not superseded, in each store's
+    [start, end) on the basis's time, and settled on the settlement basis. `alias`: the table's alias."""
+    a = f'"{alias}".' if alias else ""
+    t = time_expr(basis).replace('"settled_time"', f'{a}"settled_time"').replace('"order_time"', f'{a}"order_time"')
+    params: list = []
+    where: list[str] = []
+    for store_id, (start, end) in bounds.items():
+        part = f'{a}"store_id" = {p}'
+        params.append(store_id)
+        if start is not None:
+            part += f" AND {t} >= {p}"
+            params.append(start)
+        if end is not None:
+            part += f" AND {t} < {p}"
+            params.append(end)
+        where.append(f"({part})")
+    if not where:
+        return "1 = 0", []
+    condition = f'{a}"superseded" = {p} AND ({" OR ".join(where)})'
+    params.insert(0, False)
+    if basis == "settlement":
+        condition = f'{a}"status" = {p} AND ' + condition
+        params.insert(0, SETTLED)
+    return condition, params
+
+
 def time_range(basis: str, store_ids: list[int]) -> dict[int, tuple[int, int]]:
     """Per store: the earliest and latest time of its counted lines (for the `all` period)."""
     if not store_ids:
@@ -54,23 +82,7 @@ def buckets(basis: str, by: str, bounds: dict[int, tuple[int | None, int | None]
     db = SettlementLine._meta.database
     p = db.param
     t = time_expr(basis)
-    params: list = []
-    where: list[str] = []
-    for store_id, (start, end) in bounds.items():
-        part = f'"store_id" = {p}'
-        params.append(store_id)
-        if start is not None:
-            part += f" AND {t} >= {p}"
-            params.append(start)
-        if end is not None:
-            part += f" AND {t} < {p}"
-            params.append(end)
-        where.append(f"({part})")
-    condition = f'"superseded" = {p} AND ({" OR ".join(where)})'
-    params.insert(0, False)
-    if basis == "settlement":
-        condition = f'"status" = {p} AND ' + condition
-        params.insert(0, SETTLED)
+    condition, params = counted(basis, bounds, p)
     slice_sql, slice_params = _slice_expr(t, cuts, p)
     dims = ['"store_id"', '"currency"', '"sku_id"' if by_sku else "NULL"]
     if by == "msku":

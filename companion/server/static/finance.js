@@ -146,19 +146,7 @@ const EXPENSE_COLUMNS = [
 ];
 
 async function loadExpense() {
-  const tr = document.createElement("tr");
-  for (const [, label, sort, cls] of EXPENSE_COLUMNS) {
-    const th = document.createElement("th");
-    th.textContent = t(label);
-    if (cls) th.className = cls;
-    if (sort) {
-      th.dataset.sort = sort;
-      if (state.sort === sort) th.setAttribute("aria-sort", state.dir === "asc" ? "ascending" : "descending");
-      th.onclick = () => change({ dir: state.sort === sort && state.dir === "desc" ? "asc" : "desc", sort });
-    }
-    tr.append(th);
-  }
-  $("#expense thead").replaceChildren(tr);
+  sortableHead(EXPENSE_COLUMNS, "#expense thead");
   const body = await getJSON("/api/expenses?" + query({ sort: state.sort, dir: state.dir, q: state.q, page: state.page, size: 50 }));
   $("#expense tbody").replaceChildren(...body.rows.map((r) => {
     const row = document.createElement("tr");
@@ -250,9 +238,10 @@ async function loadChart(period) {
 }
 
 // income tab -----------------------------------------------------------------------------------------
-function incomeHead() {
+/** A table head whose sortable columns sort on the server when clicked (again: the other direction). */
+function sortableHead(columns, thead) {
   const tr = document.createElement("tr");
-  for (const [, label, sort, cls] of INCOME_COLUMNS) {
+  for (const [, label, sort, cls] of columns) {
     const th = document.createElement("th");
     th.textContent = t(label);
     if (cls) th.className = cls;
@@ -263,11 +252,11 @@ function incomeHead() {
     }
     tr.append(th);
   }
-  $("#income thead").replaceChildren(tr);
+  $(thead).replaceChildren(tr);
 }
 
 async function loadIncome() {
-  incomeHead();
+  sortableHead(INCOME_COLUMNS, "#income thead");
   const body = await getJSON("/api/lines?" + query({ sort: state.sort, dir: state.dir, q: state.q, page: state.page, size: 50 }));
   const rows = body.rows.map((r) => {
     const tr = document.createElement("tr");
