@@ -155,3 +155,29 @@ async def test_the_expense_and_profit_tabs_export_what_they_show(seeded):
     assert lines[2].endswith(",6.00") and lines[3] == ""
     resp = await seeded.get("/api/lines/export.csv?tab=profit", headers=H(seeded))
     assert resp.status == 400
+
+
+async def test_the_expense_and_profit_workbooks_hold_what_the_csv_exports_hold(seeded):
+    import csv
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    a, _ = await page(seeded)
+    await edit(seeded, a["id"], "purchase_order", "1688-0001")
+    for xlsx_path, csv_path in (("/api/lines/export.xlsx?tab=expense&period=2025-10&sort=order_id&dir=asc",
+                                 "/api/lines/export.csv?tab=expense&period=2025-10&sort=order_id&dir=asc"),
+                                ("/api/report.xlsx?period=2025-10&by=sku", "/api/report.csv?period=2025-10&by=sku")):
+        book = await (await seeded.get(xlsx_path, headers=H(seeded))).read()
+        sheet = CalamineWorkbook.from_filelike(io.BytesIO(book)).get_sheet_by_index(0).to_python()
+        text = (await (await seeded.get(csv_path, headers=H(seeded))).read()).decode("utf-8-sig")
+        expected = list(csv.reader(io.StringIO(text)))
+        assert sheet[0] == expected[0] and len(sheet) == len(expected) == 3
+        for got, want in zip(sheet[1:], expected[1:], strict=True):
+            for g, w in zip(got, want, strict=True):
+                if isinstance(g, float):
+                    assert Decimal(str(g)).quantize(Decimal("0.01")) == Decimal(w), (g, w)
+                elif hasattr(g, "strftime"):
+                    assert g.strftime("%Y-%m-%d %H:%M") == w
+                else:
+                    assert str(g) == w, (g, w)

@@ -1,6 +1,6 @@
-"""The income table as an XLSX workbook, for sellers who open exports in Excel rather than import a CSV.
+"""The Finance view's tables as XLSX workbooks, for sellers who open exports in Excel rather than import a CSV.
 
-Same header, rows and order as the CSV export. The cells are typed so the sheet sums and sorts at once:
+Same header, rows and order as the CSV export of the same tab. The cells are typed so the sheet sums and sorts at once:
 amounts are numbers, dates are dates, but IDs stay text because a 19-digit order or SKU ID would lose
 its last digits as a number. xlsxwriter's constant-memory mode writes each row to disk as it comes, so a
 million rows cost no more memory than ten.
@@ -23,32 +23,80 @@ COLUMNS = (("date", 17, "date"), ("order_id", 22, "text"), ("item_no", 18, "text
            ("settlement_amount", 18, "money"), ("currency", 9, "text"), ("type", 15, "type"), ("store", 26, "text"))
 
 
+EXPENSE_COLUMNS = (("date", 17, "date"), ("order_id", 22, "text"), ("purchase_order", 20, "text"),
+                   ("sku_id", 22, "text"), ("sku_name", 40, "text"), ("quantity", 9, "int"),
+                   ("settlement_price", 16, "money"), ("purchase_price", 15, "money"), ("purchase_currency", 9, "text"),
+                   ("other_fees", 12, "money"), ("row_profit", 12, "money"), ("currency", 9, "text"),
+                   ("store", 26, "text"))
+
+
 def income_xlsx(f: finance_view.Filters, out_path: Path, now: datetime | None = None) -> int:
     """Write the filtered income table to `out_path`; returns how many lines it holds (header not counted)."""
+    q = _every(f, now)
+    return write_table(out_path, "Income", finance_view.CSV_HEADER["income"], COLUMNS,
+                       line_table.every_row(q, finance_view.EXPORT_LIMIT))
+
+
+def expense_xlsx(f: finance_view.Filters, out_path: Path, now: datetime | None = None) -> int:
+    """The expense tab with the seller's figures and row profit, worked out 500 rows at a time."""
+    q = _every(f, now)
+
+    def rows():
+        batch: list[dict] = []
+        for row in line_table.every_row(q, finance_view.EXPORT_LIMIT):
+            batch.append(row)
+            if len(batch) == 500:
+                yield from finance_view.expense_rows(batch)
+                batch = []
+        if batch:
+            yield from finance_view.expense_rows(batch)
+
+    return write_table(out_path, "Expense", finance_view.EXPENSE_HEADER, EXPENSE_COLUMNS, rows())
+
+
+def profit_xlsx(report: dict, out_path: Path) -> int:
+    """The profit tab: the report's rows, keys as text, every category and group as a number."""
+    rows = report["rows"]
+    categories = list(rows[0]["categories"]) if rows else []
+    keys = list(rows[0]["key"]) if rows else ["account"]
+    groups = ("platform_income", "platform_expense", "tax", "custom_fees", "cost", "gross_profit")
+    columns = tuple([(k, 26, "text") for k in keys] + [("currency", 9, "text"), ("quantity", 9, "int"),
+                                                        ("settlement_amount", 14, "money")]
+                    + [(c, 12, "money") for c in (*categories, *groups)])
+    flat = ({**r["key"], **r["categories"], **{k: r[k] for k in ("currency", "quantity", "settlement_amount",
+                                                                  *groups)}} for r in rows)
+    return write_table(out_path, "Profit", [c[0] for c in columns], columns, flat)
+
+
+def _every(f: finance_view.Filters, now: datetime | None) -> line_table.Query:
     q = finance_view._query(f, now)
     q.page, q.size = 1, line_table.MAX_PAGE_SIZE
     try:
         q.check()
     except line_table.TableError as exc:
         raise finance_view.ViewError(str(exc)) from exc
-    header = finance_view.CSV_HEADER["income"]
+    return q
+
+
+def write_table(out_path: Path, title: str, header, columns, rows) -> int:
+    """One sheet: a bold frozen header with a filter, typed cells; returns the rows written."""
     book = xlsxwriter.Workbook(str(out_path), {"constant_memory": True})
     try:
-        sheet = book.add_worksheet("Income")
+        sheet = book.add_worksheet(title)
         bold = book.add_format({"bold": True})
         formats = {"money": book.add_format({"num_format": "0.00"}),
                    "date": book.add_format({"num_format": "yyyy-mm-dd hh:mm"})}
-        for col, (_, width, _) in enumerate(COLUMNS):
+        for col, (_, width, _) in enumerate(columns):
             sheet.set_column(col, col, width)
         sheet.freeze_panes(1, 0)
-        for col, title in enumerate(header):
-            sheet.write_string(0, col, title, bold)
+        for col, name in enumerate(header):
+            sheet.write_string(0, col, name, bold)
         n = 0
-        for row in line_table.every_row(q, finance_view.EXPORT_LIMIT):
+        for row in rows:
             n += 1
-            for col, (key, _, kind) in enumerate(COLUMNS):
+            for col, (key, _, kind) in enumerate(columns):
                 _write(sheet, n, col, kind, row[key], formats)
-        sheet.autofilter(0, 0, max(n, 1), len(COLUMNS) - 1)
+        sheet.autofilter(0, 0, max(n, 1), len(columns) - 1)
     finally:
         book.close()
     return n

@@ -14,7 +14,7 @@ from aiohttp import web
 
 from companion import finance_view
 from companion.exports.summary_pdf import summary_pdf
-from companion.exports.xlsx_table import income_xlsx
+from companion.exports.xlsx_table import expense_xlsx, income_xlsx, profit_xlsx
 from companion.server.keys import SERVICE
 from companion.service import ServiceError
 
@@ -31,18 +31,37 @@ async def export_xlsx(request: web.Request) -> web.StreamResponse:
         f = finance_view.Filters.from_query(request.query)
     except finance_view.ViewError as exc:
         raise ServiceError(str(exc)) from exc
+    tab = request.query.get("tab") or "income"
+    if tab not in ("income", "expense"):
+        raise ServiceError("tab must be income or expense (the profit tab exports from /api/report.xlsx)")
+    write = income_xlsx if tab == "income" else expense_xlsx
+    return await _send_xlsx(request, tab, write, f)
+
+
+@routes.get("/api/report.xlsx")
+async def report_xlsx(request: web.Request) -> web.StreamResponse:
+    """The profit tab as the view shows it: the report by store, SKU, MSKU or order, as a workbook."""
+    q = request.query
+    by = q.get("by", "store")
+    report = await request.app[SERVICE].report(period=q.get("period", "this-month"),
+                                               basis=q.get("basis", "settlement"), by=by,
+                                               account=q.get("account") or None, currency=q.get("currency") or None)
+    return await _send_xlsx(request, f"profit-by-{by}", profit_xlsx, report)
+
+
+async def _send_xlsx(request: web.Request, what: str, write, source) -> web.StreamResponse:
     fd, name = tempfile.mkstemp(prefix="shoptally-", suffix=".xlsx")
     os.close(fd)
     path = Path(name)
     try:
         try:
-            await request.app[SERVICE].read(income_xlsx, f, path)
+            await request.app[SERVICE].read(write, source, path)
         except finance_view.ViewError as exc:
             raise ServiceError(str(exc)) from exc
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
         response = web.StreamResponse(headers={
             "Content-Type": XLSX_TYPE,
-            "Content-Disposition": f'attachment; filename="shoptally-income-{stamp}.xlsx"',
+            "Content-Disposition": f'attachment; filename="shoptally-{what}-{stamp}.xlsx"',
             "Cache-Control": "no-store"})
         response.content_length = path.stat().st_size
         await response.prepare(request)

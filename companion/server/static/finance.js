@@ -166,7 +166,9 @@ async function loadExpense() {
     }
     return row;
   }));
-  $("#export-expense").href = "/api/lines/export.csv?" + query({ tab: "expense", sort: state.sort, dir: state.dir, q: state.q });
+  const expenseQuery = query({ tab: "expense", sort: state.sort, dir: state.dir, q: state.q });
+  $("#export-expense").href = "/api/lines/export.csv?" + expenseQuery;
+  $("#export-expense-xlsx").href = "/api/lines/export.xlsx?" + expenseQuery;
   const pages = Math.max(1, Math.ceil(body.total / body.size));
   $("#page-info-expense").textContent = t("pageOf", { page: body.page, pages, total: body.total });
   $("#page-info-expense").dataset.total = body.total;
@@ -330,6 +332,7 @@ async function showFields(id) {
 async function loadProfit() {
   const report = await getJSON("/api/report?" + query({ by: state.by, currency: state.currency }));
   $("#export-profit").href = "/api/report.csv?" + query({ by: state.by, currency: state.currency });
+  $("#export-profit-xlsx").href = "/api/report.xlsx?" + query({ by: state.by, currency: state.currency });
   const categories = report.rows.length ? Object.keys(report.rows[0].categories) : [];
   const head = document.createElement("tr");
   const labels = [t("key"), t("currency"), t("quantity"), t("settlementAmount"), ...categories.map(categoryName),
