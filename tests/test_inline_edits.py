@@ -181,3 +181,22 @@ async def test_the_expense_and_profit_workbooks_hold_what_the_csv_exports_hold(s
                     assert g.strftime("%Y-%m-%d %H:%M") == w
                 else:
                     assert str(g) == w, (g, w)
+
+
+async def test_an_edited_price_replaces_the_estimate_of_a_line_the_platform_shows_no_amount_for(client, service):
+    from companion.sources.model import IN_TRANSIT
+
+    settled = line(1, "20.00", "25.00", 2, "SKU-A")  # 10.00 a unit: what one more unit is estimated at
+    pending = Line(store=US, key=("t", "9"), status=IN_TRANSIT, txn_type="Order", currency="USD",
+                   settlement_amount=Decimal("0"), amounts={}, order_id="O9", sku_id="SKU-A", quantity=3,
+                   order_time=datetime(2025, 10, 20, 12, tzinfo=UTC), reference="O9", detail=SKU_SPLIT)
+    await service.writer.run(settlements.apply_lines, [settled, pending], "seed", "import")
+
+    def order_basis() -> str:
+        return reporting.profit_report(period="2025-10", basis="order", now=NOW)["totals"]["settlement_amount"]
+
+    assert await service.read(order_basis) == "50.00"  # 20.00 + 3 × 10.00 estimated
+    resp = await client.get("/api/expenses?period=2025-10&basis=order&sort=order_id&dir=asc", headers=H(client))
+    pending_row = [r for r in (await resp.json())["rows"] if r["order_id"] == "O9"][0]
+    await edit(client, pending_row["id"], "settlement_price", "28.50")
+    assert await service.read(order_basis) == "48.50"  # 20.00 + 28.50: the estimate is replaced, not added to

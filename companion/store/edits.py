@@ -185,11 +185,15 @@ def corrections(basis: str, by: str, bounds: dict[int, tuple[int | None, int | N
         delta = (price - settlement) if price is not None else 0
         cats = [0] * len(PLATFORM)
         cats[_OTHER_INCOME] = delta
+        # an unsettled line the platform shows no amount for is estimated from its SKU (order basis); an
+        # edited price replaces that estimate: the correction takes the line's units back out of it
+        unestimate = -qty if price is not None and status != SETTLED and settlement == 0 and sku else 0
         out.append(Bucket(store_id, currency, sku or None, (msku or None) if by == "msku" else None,
                           (order or None) if by == "order" else None,
                           bisect_right(cuts.get(store_id, []), when) if when is not None else 0,
                           status == SETTLED, 0, -sold if cost is not None and sku else 0, delta, tuple(cats),
-                          extra_cost=-cost if cost is not None else 0, extra_fee=-fees if fees is not None else 0))
+                          zero_unsettled=unestimate, extra_cost=-cost if cost is not None else 0,
+                          extra_fee=-fees if fees is not None else 0))
     return out
 
 
