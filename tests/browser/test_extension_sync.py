@@ -240,3 +240,17 @@ def test_new_only_mode_stops_each_list_at_the_first_page_with_nothing_new(browse
     assert (last["stage"], last["pages"]) == ("done", 3)
     assert stored_lines(daemon)["settled"] == (25, sum(amount_of(r) for r in centers.settled))
     assert len([r for r in centers.requests[before:] if "/order/list" in r]) == 3
+
+
+def test_sync_now_in_the_popup_runs_a_sync_and_shows_its_outcome(browser, daemon, centers, events):
+    from selenium.webdriver.common.by import By
+
+    pair(browser, daemon)
+    browser.extension_page("popup/popup.html")
+    button = wait_for(lambda: browser.driver.find_element(By.CSS_SELECTOR, "tr[data-site=tiktok] button.sync-now"),
+                      "the Sync now button")
+    button.click()
+    wait_for(lambda: browser.popup_state()["sites"]["tiktok"]["last_sync"] == "done", "the sync's outcome", timeout=60)
+    assert stored_lines(daemon)["settled"][0] == 23 and stored_lines(daemon)["in_transit"][0] == 7
+    done = [e for e in events.items if e.get("event") == "sync.progress" and e.get("stage") == "done"]
+    assert len(done) == 1 and done[0]["records"] == 30  # the daemon heard the popup's sync too
