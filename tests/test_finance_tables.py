@@ -131,3 +131,21 @@ async def test_bad_table_requests_get_one_clear_sentence(seeded, query, message)
     if query not in ("size=501", "page=0"):  # an export has no pages: it takes every row
         resp = await get(seeded, f"/api/lines/export.csv?{query}", status=400)
         assert message in (await resp.json())["message"]
+
+
+@pytest.mark.parametrize("basis, index", [("settlement", "settlement_line_counted_settled"),
+                                          ("order", "settlement_line_counted_order")])
+async def test_counting_and_date_pages_use_the_partial_indexes_of_counted_lines(seeded, db, basis, index):
+    """The queries must say the flags the way migration 0005's indexes do, or a year's count reads every line."""
+    from companion.store import line_table
+
+    q = line_table.Query({1: (0, 2_000_000_000_000), 2: (0, 2_000_000_000_000)}, basis)
+    p = db.param
+    for sql, params in (line_table._count(q, p), line_table._date_page(q, p)):
+        if db.__class__.__name__.startswith("Postgres"):
+            db.execute_sql("SET enable_seqscan = off")  # a table of six lines would be scanned otherwise
+            plan = "\n".join(r[0] for r in db.execute_sql(f"EXPLAIN {sql}", params).fetchall())
+            db.execute_sql("SET enable_seqscan = on")
+        else:
+            plan = "\n".join(str(r[-1]) for r in db.execute_sql(f"EXPLAIN QUERY PLAN {sql}", params).fetchall())
+        assert index in plan, plan

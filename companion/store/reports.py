@@ -32,10 +32,12 @@ def time_expr(basis: str) -> str:
     return '"settled_time"' if basis == "settlement" else 'COALESCE("order_time", "settled_time")'
 
 
-def counted(basis: str, bounds: dict[int, tuple[int | None, int | None]], p: str, alias: str = ""
-            ) -> tuple[str, list]:
+def counted(basis: str, bounds: dict[int, tuple[int | None, int | None]], p: str, alias: str = "",
+            literal: bool = False) -> tuple[str, list]:
     """SQL condition (and its parameters) for the lines a report counts: not superseded, in each store's
-    [start, end) on the basis's time, and settled on the settlement basis. `alias`: the table's alias."""
+    [start, end) on the basis's time, and settled on the settlement basis. `alias`: the table's alias.
+    `literal`: the flags written as constants, as the partial indexes of migration 0005 say them, so the
+    database can use those indexes (a bound parameter does not prove a partial index's condition)."""
     a = f'"{alias}".' if alias else ""
     t = time_expr(basis).replace('"settled_time"', f'{a}"settled_time"').replace('"order_time"', f'{a}"order_time"')
     params: list = []
@@ -52,6 +54,11 @@ def counted(basis: str, bounds: dict[int, tuple[int | None, int | None]], p: str
         where.append(f"({part})")
     if not where:
         return "1 = 0", []
+    if literal:
+        condition = f'NOT {a}"superseded" AND ({" OR ".join(where)})'
+        if basis == "settlement":
+            condition = f"{a}\"status\" = '{SETTLED}' AND " + condition
+        return condition, params
     condition = f'{a}"superseded" = {p} AND ({" OR ".join(where)})'
     params.insert(0, False)
     if basis == "settlement":
