@@ -121,23 +121,21 @@ class Browser:
         wait_for(lambda: self.driver.find_element(By.ID, "saved").text, "the port to be saved")
 
     def popup_state(self) -> dict:
-        """What the popup shows, read from its elements."""
-        from selenium.webdriver.common.by import By
-
+        """What the popup shows, read from its elements in one go (it redraws itself every second)."""
         self.extension_page("popup/popup.html")
-        d = self.driver
-        wait_for(lambda: d.find_element(By.ID, "daemon").get_attribute("data-state"), "the popup to load")
-        return {
-            "daemon": d.find_element(By.ID, "daemon").get_attribute("data-state"),
-            "paired": d.find_element(By.ID, "paired").get_attribute("data-state"),
-            "code": d.find_element(By.ID, "pair-code").text,
-            "outbox": d.find_element(By.ID, "outbox-length").text,
-            "rejected": [li.get_attribute("textContent") for li in d.find_elements(By.CSS_SELECTOR, "#rejected li")],
-            "sites": {row.get_attribute("data-site"): {
-                "last_capture": row.find_element(By.CLASS_NAME, "last-capture").text,
-                "last_sync": row.find_element(By.CLASS_NAME, "last-sync").get_attribute("data-outcome")}
-                for row in d.find_elements(By.CSS_SELECTOR, "#sites tbody tr")},
-        }
+        wait_for(lambda: self.driver.execute_script("return document.getElementById('daemon').dataset.state"),
+                 "the popup to load")
+        return self.driver.execute_script("""
+            const text = (id) => document.getElementById(id).textContent;
+            return {
+              daemon: document.getElementById("daemon").dataset.state,
+              paired: document.getElementById("paired").dataset.state,
+              code: text("pair-code"), outbox: text("outbox-length"),
+              rejected: [...document.querySelectorAll("#rejected li")].map((li) => li.textContent),
+              sites: Object.fromEntries([...document.querySelectorAll("#sites tbody tr")].map((tr) => [
+                tr.dataset.site, {last_capture: tr.querySelector(".last-capture").firstChild.textContent,
+                                  last_sync: tr.querySelector(".last-sync").dataset.outcome}])),
+            };""")
 
     def stop_service_worker(self) -> None:
         """Stops the extension's service worker the way Chrome does when it is idle."""

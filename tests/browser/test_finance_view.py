@@ -43,11 +43,10 @@ def report(daemon: Daemon, *args: str) -> dict:
 
 
 def cards(browser) -> dict[str, str]:
-    from selenium.webdriver.common.by import By
-
-    return {f'{c.get_attribute("data-metric")}:{c.get_attribute("data-currency")}':
-            c.find_element(By.CLASS_NAME, "value").text
-            for c in browser.driver.find_elements(By.CSS_SELECTOR, "#cards .card")}
+    """metric:currency → the figure shown, read in one go (the cards are drawn again on every refresh)."""
+    return browser.driver.execute_script(
+        "return Object.fromEntries([...document.querySelectorAll('#cards .card')].map(c => "
+        "[c.dataset.metric + ':' + c.dataset.currency, c.querySelector('.value').textContent]))")
 
 
 def expected_cards(rep: dict) -> dict[str, str]:
@@ -229,9 +228,14 @@ def test_inline_edit_is_saved_audited_updates_the_cards_at_once_and_undoes(brows
     box.send_keys(Keys.CONTROL, "a")
     box.send_keys("12.34", Keys.ENTER)
     row = f"#expense tbody tr[data-id='{line_id}']"
-    wait_for(lambda: d.find_element(By.CSS_SELECTOR, f"{row} td[data-col=purchase_price]").text == "12.34",
-             "the saved price")
-    assert "edited" in d.find_element(By.CSS_SELECTOR, f"{row} td[data-col=purchase_price]").get_attribute("class")
+
+    def price_cell() -> list:  # text and classes read at once: the table is drawn again after each change
+        return d.execute_script(
+            "const td = document.querySelector(arguments[0]); return td ? [td.textContent, td.className] : null",
+            f"{row} td[data-col=purchase_price]")
+
+    text, classes = wait_for(lambda: (c := price_cell()) and c[0] == "12.34" and c, "the saved price")
+    assert "edited" in classes.split()
     log = json.load(_NO_PROXY.open(f"{loaded.base}/api/edits"))["edits"]
     assert [(e["line_id"], e["field"], e["old"], e["new"]) for e in log] == [
         (int(line_id), "purchase_price", None, "12.34")]
@@ -241,7 +245,7 @@ def test_inline_edit_is_saved_audited_updates_the_cards_at_once_and_undoes(brows
     shot(browser, "finance-expense")
     d.find_element(By.ID, "undo").click()
     wait_for(lambda: cards(browser) == before, "the cards back after undo")
-    assert d.find_element(By.CSS_SELECTOR, f"{row} td[data-col=purchase_price]").text == ""
+    wait_for(lambda: (c := price_cell()) and c[0] == "" and "edited" not in c[1].split(), "the price cleared")
 
 
 def test_settings_data_management(browser, loaded, tmp_path):
