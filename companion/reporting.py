@@ -58,7 +58,9 @@ def profit_report(period: str = "this-month", basis: str = "settlement", by: str
     costs, mapped = seller_inputs.cost_versions()
     fees = seller_inputs.fees_for(list(fee_months), set().union(*fee_months.values()) if fee_months else set())
     # SKUs are told apart when the report is by SKU or MSKU, or when costs or estimates are worked out per SKU
-    by_sku = by in ("sku", "msku") or bool(costs) or basis == "order"
+    # SKUs are told apart when the report is by SKU or MSKU or costs apply per SKU; on the order basis
+    # without those, only for the lines estimated from their SKU (unsettled, no amount shown)
+    by_sku: bool | str = True if by in ("sku", "msku") or bool(costs) else ("estimates" if basis == "order" else False)
     buckets = reports.buckets(basis, by, {s: bounds[s] for s in cuts}, cuts, by_sku=by_sku)
     if edits.any_edits():  # the seller's inline edits of lines in range: corrections on top of the sums
         buckets += edits.corrections(basis, by, {s: bounds[s] for s in cuts}, cuts)

@@ -81,9 +81,10 @@ def time_range(basis: str, store_ids: list[int]) -> dict[int, tuple[int, int]]:
 
 
 def buckets(basis: str, by: str, bounds: dict[int, tuple[int | None, int | None]], cuts: dict[int, list[int]],
-            by_sku: bool = True) -> list[Bucket]:
+            by_sku: bool | str = True) -> list[Bucket]:
     """`bounds`: store → [start, end) in epoch ms (None: open); `cuts`: store → sorted slice starts inside.
-    `by_sku` False: SKUs are not told apart (a report by store with no costs to apply per SKU)."""
+    `by_sku` False: SKUs are not told apart (a report by store with no costs to apply per SKU); "estimates":
+    only for unsettled lines with no amount shown, which the order basis estimates from their SKU."""
     if not bounds:
         return []
     db = SettlementLine._meta.database
@@ -91,7 +92,9 @@ def buckets(basis: str, by: str, bounds: dict[int, tuple[int | None, int | None]
     t = time_expr(basis)
     condition, params = counted(basis, bounds, p)
     slice_sql, slice_params = _slice_expr(t, cuts, p)
-    dims = ['"store_id"', '"currency"', '"sku_id"' if by_sku else "NULL"]
+    sku = {True: '"sku_id"', False: "NULL",
+           "estimates": f"CASE WHEN \"status\" <> '{SETTLED}' AND \"settlement_amount\" = 0 THEN \"sku_id\" END"}
+    dims = ['"store_id"', '"currency"', sku[by_sku]]
     if by == "msku":
         dims.append('"msku"')
     if by == "order":
