@@ -27,12 +27,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from math import isqrt
-from zoneinfo import ZoneInfo
 
 from companion import reporting
 from companion.ledger import report as ledger_report
 from companion.ledger.periods import parse_period
-from companion.store import stores
 
 STEPS = ("day", "week", "month")
 MAX_POINTS = 400  # a year of days and some: beyond that a line chart is a smear
@@ -59,9 +57,8 @@ def net_profit_series(period: str, basis: str, account: str | None, step: str,
         raise reporting.ReportError(f"basis {basis!r} is not one of: {', '.join(ledger_report.BASES)}")
     now = now or datetime.now(UTC)
     overall = parse_period(period, now.astimezone(UTC).date())  # refuses a bad period before anything else
-    targets = [stores.by_name(account)] if account else stores.all_stores()
-    periods = {s.id: parse_period(period, now.astimezone(ZoneInfo(s.timezone)).date()) for s in targets}
-    spans = reporting._spans(basis, targets, periods)
+    targets = reporting.stores_of(account)
+    spans = reporting.store_spans(basis, targets, reporting.store_periods(period, targets, now))
     first = min((f for f, _ in spans.values()), default=overall.first)
     last = max((la for _, la in spans.values()), default=overall.last)
     if first is None or last is None:  # `all` with no data

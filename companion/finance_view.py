@@ -12,17 +12,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
-from companion.ledger.periods import PeriodError, parse_period
+from companion.ledger.periods import PeriodError
 from companion.ledger.report import BASES
-from companion.store import line_table, reports, stores
+from companion.store import line_table, stores
 
 EXPORT_LIMIT = 1_000_000
-CSV_HEADER = {
-    "income": ("Date", "Order ID", "Item No", "SKU ID", "SKU name", "Quantity", "Unit price", "Settlement amount",
-               "Currency", "Settlement type", "Store"),
-}
+INCOME_HEADER = ("Date", "Order ID", "Item No", "SKU ID", "SKU name", "Quantity", "Unit price", "Settlement amount",
+                 "Currency", "Settlement type", "Store")
 TYPE_TEXT = {"settled": "settled", "in_transit": "in transit", "estimated": "estimated"}
 
 
@@ -64,21 +61,19 @@ class Filters:
 
 
 def _query(f: Filters, now: datetime | None) -> line_table.Query:
-    now = now or datetime.now(UTC)
+    """The table's query over the lines the report of the same filters counts (reporting's periods)."""
+    from companion import reporting
+
     try:
-        targets = [stores.by_name(f.account)] if f.account else stores.all_stores()
+        targets = reporting.stores_of(f.account)
+        periods = reporting.store_periods(f.period, targets, now or datetime.now(UTC))
     except stores.UnknownAccount as exc:
         raise ViewError(str(exc)) from exc
-    bounds, zones = {}, {}
-    for store in targets:
-        try:
-            period = parse_period(f.period, now.astimezone(ZoneInfo(store.timezone)).date())
-        except PeriodError as exc:
-            raise ViewError(str(exc)) from exc
-        start, end = period.utc_bounds(store.timezone)
-        bounds[store.id] = (reports.ms(start), reports.ms(end))
-        zones[store.id] = store.timezone
-    return line_table.Query(bounds, f.basis, f.sort, f.descending, f.search, f.page, f.size, zones)
+    except PeriodError as exc:
+        raise ViewError(str(exc)) from exc
+    zones = {s.id: s.timezone for s in targets}
+    return line_table.Query(reporting.store_bounds(targets, periods), f.basis, f.sort, f.descending, f.search,
+                            f.page, f.size, zones)
 
 
 def income_page(f: Filters, now: datetime | None = None) -> dict:
@@ -88,23 +83,28 @@ def income_page(f: Filters, now: datetime | None = None) -> dict:
         raise ViewError(str(exc)) from exc
 
 
-def _export_start(f: Filters, now: datetime | None):
-    """The query of every row (checked) and a CSV writer over a text buffer with CRLF line ends."""
+def every_query(f: Filters, now: datetime | None = None) -> line_table.Query:
+    """The query of every row of a table with these filters (checked), for the exports."""
     q = _query(f, now)
     q.page, q.size = 1, line_table.MAX_PAGE_SIZE
     try:
         q.check()
     except line_table.TableError as exc:
         raise ViewError(str(exc)) from exc
+    return q
+
+
+def _export_start(f: Filters, now: datetime | None):
+    """The query of every row and a CSV writer over a text buffer with CRLF line ends."""
     buf = io.StringIO()
-    return q, buf, csv.writer(buf, lineterminator="\r\n")
+    return every_query(f, now), buf, csv.writer(buf, lineterminator="\r\n")
 
 
 def income_csv(f: Filters, now: datetime | None = None) -> Iterator[str]:
     """The income table with its filters as CSV text chunks: a byte-order mark first (so Excel reads
     UTF-8, Chinese names included), amounts exactly as stored, rows in the table's order."""
     q, buf, writer = _export_start(f, now)
-    writer.writerow(CSV_HEADER["income"])
+    writer.writerow(INCOME_HEADER)
     yield "\ufeff" + buf.getvalue()
     buf.seek(0)
     buf.truncate()
@@ -139,6 +139,7 @@ def expense_rows(income_rows: list[dict]) -> list[dict]:
     """Income-table rows → expense-tab rows (see expense_page)."""
     from companion.ledger import engine
     from companion.ledger.money import fmt, from_storage
+    from companion.ledger.profit import row_profit, units_sold
     from companion.store import edits, seller_inputs
     from companion.store.models import SettlementLine
 
@@ -153,8 +154,7 @@ def expense_rows(income_rows: list[dict]) -> list[dict]:
     for r in income_rows:
         line = facts[r["id"]]
         e = edited.get(r["id"])
-        sold = 0 if line.income_refund < 0 and line.sales + line.promo_discount + line.income_refund <= 0 \
-            else line.quantity
+        sold = units_sold(line.quantity, line.sales, line.promo_discount, line.income_refund)
         price = e.settlement_price if e is not None and e.settlement_price is not None else line.settlement_amount
         purchase, purchase_currency, purchase_source = None, r["currency"], ""
         if e is not None and e.purchase_price is not None:
@@ -165,9 +165,7 @@ def expense_rows(income_rows: list[dict]) -> list[dict]:
                 purchase = from_storage(version.unit_cost) * sold
                 purchase_currency, purchase_source = version.currency, "unit cost"
         fees = e.other_fees if e is not None and e.other_fees is not None else Decimal(0)
-        profit = None
-        if purchase_currency == r["currency"]:
-            profit = price - (purchase or Decimal(0)) - fees
+        profit = row_profit(price, purchase, fees) if purchase_currency == r["currency"] else None
         rows.append({
             "id": r["id"], "date": r["date"], "order_id": r["order_id"],
             "purchase_order": (e.purchase_order if e is not None else None) or "", "sku_id": r["sku_id"],
@@ -210,16 +208,26 @@ def expense_csv(f: Filters, now: datetime | None = None) -> Iterator[str]:
         yield flush()
 
 
-def profit_csv(report: dict) -> str:
-    """The profit tab (the report by store, SKU, MSKU or order) as CSV text, every category a column."""
+def profit_table(report: dict) -> tuple[list[str], list[dict]]:
+    """The profit tab as the exports lay it out: the key fields, currency, quantity, settlement amount, every
+    category, the group totals and gross profit; each row flat under those names."""
+    from companion.ledger.categories import GROUPS
+
     rows = report["rows"]
     categories = list(rows[0]["categories"]) if rows else []
     keys = list(rows[0]["key"]) if rows else ["account"]
-    groups = ("platform_income", "platform_expense", "tax", "custom_fees", "cost", "gross_profit")
+    totals = [*GROUPS, "gross_profit"]
+    header = [*keys, "currency", "quantity", "settlement_amount", *categories, *totals]
+    flat = [{**{k: r["key"].get(k) or "" for k in keys}, **r["categories"],
+             **{k: r[k] for k in ("currency", "quantity", "settlement_amount", *totals)}} for r in rows]
+    return header, flat
+
+
+def profit_csv(report: dict) -> str:
+    """The profit tab (the report by store, SKU, MSKU or order) as CSV text, every category a column."""
+    header, rows = profit_table(report)
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow([*keys, "currency", "quantity", "settlement_amount", *categories, *groups])
-    for r in rows:
-        writer.writerow([*(r["key"].get(k) or "" for k in keys), r["currency"], r["quantity"], r["settlement_amount"],
-                         *(r["categories"][c] for c in categories), *(r[g] for g in groups)])
+    writer.writerow(header)
+    writer.writerows([r[name] for name in header] for r in rows)
     return "\ufeff" + buf.getvalue()

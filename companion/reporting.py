@@ -32,19 +32,11 @@ def profit_report(period: str = "this-month", basis: str = "settlement", by: str
         if len(currency) != 3 or not currency.isalpha():
             raise ReportError(f"--currency {currency!r} is not a currency code (e.g. USD)")
     now = now or datetime.now(UTC)
-    targets = [stores.by_name(account)] if account else stores.all_stores()
-    shown: Period | None = None
-    bounds: dict[int, tuple[int | None, int | None]] = {}
-    periods: dict[int, Period] = {}
-    for store in targets:
-        p = parse_period(period, now.astimezone(ZoneInfo(store.timezone)).date())
-        shown = shown or p
-        periods[store.id] = p
-        start, end = p.utc_bounds(store.timezone)
-        bounds[store.id] = (reports.ms(start), reports.ms(end))
-    if shown is None:
-        shown = parse_period(period, now.date())
-    spans = _spans(basis, targets, periods)
+    targets = stores_of(account)
+    periods = store_periods(period, targets, now)
+    bounds = store_bounds(targets, periods)
+    shown = periods[targets[0].id] if targets else parse_period(period, now.date())
+    spans = store_spans(basis, targets, periods)
     cost_days = seller_inputs.cost_dates()
     cuts: dict[int, list[int]] = {}
     slices: dict[int, list[Slice]] = {}
@@ -96,7 +88,26 @@ def profit_report(period: str = "this-month", basis: str = "settlement", by: str
     return out
 
 
-def _spans(basis: str, targets: list[Store], periods: dict[int, Period]) -> dict[int, tuple[date, date]]:
+def stores_of(account: str | None) -> list[Store]:
+    """The named store, or every store; an unknown name raises stores.UnknownAccount."""
+    return [stores.by_name(account)] if account else stores.all_stores()
+
+
+def store_periods(period: str, targets: list[Store], now: datetime) -> dict[int, Period]:
+    """Each store's period, resolved on its own today: days are counted in the store's time zone."""
+    return {s.id: parse_period(period, now.astimezone(ZoneInfo(s.timezone)).date()) for s in targets}
+
+
+def store_bounds(targets: list[Store], periods: dict[int, Period]) -> dict[int, tuple[int | None, int | None]]:
+    """Each store's period as [start, end) epoch milliseconds (None: open), as the store's queries take it."""
+    out = {}
+    for store in targets:
+        start, end = periods[store.id].utc_bounds(store.timezone)
+        out[store.id] = (reports.ms(start), reports.ms(end))
+    return out
+
+
+def store_spans(basis: str, targets: list[Store], periods: dict[int, Period]) -> dict[int, tuple[date, date]]:
     """Per store, the local days the report covers: the period's, or for `all` those with lines."""
     spans: dict[int, tuple[date, date]] = {}
     open_ended = [s.id for s in targets if periods[s.id].first is None or periods[s.id].last is None]

@@ -17,7 +17,7 @@ import xlsxwriter
 from companion import finance_view
 from companion.store import line_table
 
-# (column, width in characters, kind); the order is CSV_HEADER's
+# (column, width in characters, kind); the order is INCOME_HEADER's
 COLUMNS = (("date", 17, "date"), ("order_id", 22, "text"), ("item_no", 18, "text"), ("sku_id", 22, "text"),
            ("sku_name", 40, "text"), ("quantity", 9, "int"), ("unit_price", 11, "money"),
            ("settlement_amount", 18, "money"), ("currency", 9, "text"), ("type", 15, "type"), ("store", 26, "text"))
@@ -32,14 +32,14 @@ EXPENSE_COLUMNS = (("date", 17, "date"), ("order_id", 22, "text"), ("purchase_or
 
 def income_xlsx(f: finance_view.Filters, out_path: Path, now: datetime | None = None) -> int:
     """Write the filtered income table to `out_path`; returns how many lines it holds (header not counted)."""
-    q = _every(f, now)
-    return write_table(out_path, "Income", finance_view.CSV_HEADER["income"], COLUMNS,
+    q = finance_view.every_query(f, now)
+    return write_table(out_path, "Income", finance_view.INCOME_HEADER, COLUMNS,
                        line_table.every_row(q, finance_view.EXPORT_LIMIT))
 
 
 def expense_xlsx(f: finance_view.Filters, out_path: Path, now: datetime | None = None) -> int:
     """The expense tab with the seller's figures and row profit, worked out 500 rows at a time."""
-    q = _every(f, now)
+    q = finance_view.every_query(f, now)
 
     def rows():
         batch: list[dict] = []
@@ -56,26 +56,12 @@ def expense_xlsx(f: finance_view.Filters, out_path: Path, now: datetime | None =
 
 def profit_xlsx(report: dict, out_path: Path) -> int:
     """The profit tab: the report's rows, keys as text, every category and group as a number."""
-    rows = report["rows"]
-    categories = list(rows[0]["categories"]) if rows else []
-    keys = list(rows[0]["key"]) if rows else ["account"]
-    groups = ("platform_income", "platform_expense", "tax", "custom_fees", "cost", "gross_profit")
-    columns = tuple([(k, 26, "text") for k in keys] + [("currency", 9, "text"), ("quantity", 9, "int"),
-                                                        ("settlement_amount", 14, "money")]
-                    + [(c, 12, "money") for c in (*categories, *groups)])
-    flat = ({**r["key"], **r["categories"], **{k: r[k] for k in ("currency", "quantity", "settlement_amount",
-                                                                  *groups)}} for r in rows)
-    return write_table(out_path, "Profit", [c[0] for c in columns], columns, flat)
-
-
-def _every(f: finance_view.Filters, now: datetime | None) -> line_table.Query:
-    q = finance_view._query(f, now)
-    q.page, q.size = 1, line_table.MAX_PAGE_SIZE
-    try:
-        q.check()
-    except line_table.TableError as exc:
-        raise finance_view.ViewError(str(exc)) from exc
-    return q
+    header, rows = finance_view.profit_table(report)
+    key_count = header.index("currency")
+    columns = tuple([(k, 26, "text") for k in header[:key_count]] + [("currency", 9, "text"), ("quantity", 9, "int"),
+                                                                      ("settlement_amount", 14, "money")]
+                    + [(c, 12, "money") for c in header[key_count + 3:]])
+    return write_table(out_path, "Profit", header, columns, rows)
 
 
 def write_table(out_path: Path, title: str, header, columns, rows) -> int:

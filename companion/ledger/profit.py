@@ -25,3 +25,18 @@ def row_json(categories: Mapping[str, Decimal], settlement_amount: Decimal, quan
     body: dict = {"quantity": quantity, "categories": {k: fmt(categories.get(k, ZERO)) for k in ALL}}
     body.update({name: fmt(value) for name, value in nums.items()})
     return body
+
+
+def units_sold(quantity: int, sales, promo_discount, income_refund) -> int:
+    """Units a line sold, the ones its purchase cost is for: none when a refund wiped out its sale (the goods
+    came back or never left). Amounts in any one unit (Decimal or storage integers). The store's report query
+    says the same in SQL (store/reports.py)."""
+    if income_refund < 0 and sales + promo_discount + income_refund <= 0:
+        return 0
+    return quantity
+
+
+def row_profit(settlement_price: Decimal, purchase_price: Decimal | None, other_fees: Decimal) -> Decimal:
+    """The expense tab's row profit: what the platform pays for the line, less what its goods cost and its
+    other fees (both entered as positive amounts)."""
+    return settlement_price - (purchase_price or ZERO) - other_fees

@@ -50,12 +50,17 @@ async def status(request: web.Request) -> web.Response:
     return web.json_response(await _service(request).status())
 
 
+def report_args(request: web.Request, by: str | None = None) -> dict:
+    """The report's arguments from a request's query (the JSON report and its CSV, XLSX and PDF forms)."""
+    q = request.query
+    return {"period": q.get("period") or "this-month", "basis": q.get("basis") or "settlement",
+            "by": by or q.get("by") or "store", "account": q.get("account") or None,
+            "currency": q.get("currency") or None}
+
+
 @routes.get("/api/report")
 async def report(request: web.Request) -> web.Response:
-    q = request.query
-    return web.json_response(await _service(request).report(
-        period=q.get("period", "this-month"), basis=q.get("basis", "settlement"), by=q.get("by", "store"),
-        account=q.get("account") or None, currency=q.get("currency") or None))
+    return web.json_response(await _service(request).report(**report_args(request)))
 
 
 @routes.get("/api/stores")

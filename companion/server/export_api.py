@@ -15,6 +15,7 @@ from aiohttp import web
 from companion import finance_view
 from companion.exports.summary_pdf import summary_pdf
 from companion.exports.xlsx_table import expense_xlsx, income_xlsx, profit_xlsx
+from companion.server.api import report_args
 from companion.server.keys import SERVICE
 from companion.service import ServiceError
 
@@ -41,12 +42,9 @@ async def export_xlsx(request: web.Request) -> web.StreamResponse:
 @routes.get("/api/report.xlsx")
 async def report_xlsx(request: web.Request) -> web.StreamResponse:
     """The profit tab as the view shows it: the report by store, SKU, MSKU or order, as a workbook."""
-    q = request.query
-    by = q.get("by", "store")
-    report = await request.app[SERVICE].report(period=q.get("period", "this-month"),
-                                               basis=q.get("basis", "settlement"), by=by,
-                                               account=q.get("account") or None, currency=q.get("currency") or None)
-    return await _send_xlsx(request, f"profit-by-{by}", profit_xlsx, report)
+    args = report_args(request)
+    report = await request.app[SERVICE].report(**args)
+    return await _send_xlsx(request, f"profit-by-{args['by']}", profit_xlsx, report)
 
 
 async def _send_xlsx(request: web.Request, what: str, write, source) -> web.StreamResponse:
@@ -77,12 +75,10 @@ async def _send_xlsx(request: web.Request, what: str, write, source) -> web.Stre
 
 @routes.get("/api/summary.pdf")
 async def summary(request: web.Request) -> web.Response:
-    q = request.query
-    period = q.get("period") or "this-month"
-    account = q.get("account") or None
+    args = report_args(request, by="store")
+    period, account = args["period"], args["account"]
     # the service runs the report in the read pool and answers its refusals (bad period, unknown store) with 400
-    report = await request.app[SERVICE].report(period=period, basis=q.get("basis") or "settlement", by="store",
-                                               account=account, currency=q.get("currency") or None)
+    report = await request.app[SERVICE].report(**args)
     title = f"Profit summary \u00b7 {account or 'all stores'}"
     pdf = await request.app[SERVICE].read(summary_pdf, report, title)
     safe = re.sub(r"[^A-Za-z0-9._-]", "_", period)  # the period is the user's text: keep the header plain

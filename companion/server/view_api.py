@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from aiohttp import web
 
 from companion import finance_view
-from companion.server.api import read_json
+from companion.server.api import read_json, report_args
 from companion.server.keys import SERVICE
 from companion.service import ServiceError
 from companion.store import line_table
@@ -170,11 +170,9 @@ async def edit_history(request: web.Request) -> web.Response:
 @routes.get("/api/report.csv")
 async def report_csv(request: web.Request) -> web.Response:
     """The profit tab as the view shows it: the report by store, SKU, MSKU or order, as CSV."""
-    q = request.query
-    by = q.get("by", "store")
-    report = await request.app[SERVICE].report(period=q.get("period", "this-month"), basis=q.get("basis", "settlement"),
-                                               by=by, account=q.get("account") or None,
-                                               currency=q.get("currency") or None)
+    args = report_args(request)
+    report = await request.app[SERVICE].report(**args)
+    by = args["by"]
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     return web.Response(body=finance_view.profit_csv(report).encode("utf-8"), headers={
         "Content-Type": "text/csv; charset=utf-8",

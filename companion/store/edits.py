@@ -14,6 +14,7 @@ from decimal import Decimal
 from companion.ledger.categories import PLATFORM
 from companion.ledger.engine import Bucket
 from companion.ledger.money import MoneyError, fmt, parse_amount, to_storage
+from companion.ledger.profit import units_sold
 from companion.sources.model import SETTLED
 from companion.store import changes
 from companion.store.changes import Change
@@ -181,7 +182,7 @@ def corrections(basis: str, by: str, bounds: dict[int, tuple[int | None, int | N
          fees) in db.execute_sql(sql, params).fetchall():
         if price is None and cost is None and fees is None:
             continue
-        sold = 0 if (refund or 0) < 0 and (sales or 0) + (promo or 0) + refund <= 0 else qty
+        sold = units_sold(qty, sales or 0, promo or 0, refund or 0)
         delta = (price - settlement) if price is not None else 0
         cats = [0] * len(PLATFORM)
         cats[_OTHER_INCOME] = delta

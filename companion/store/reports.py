@@ -101,7 +101,7 @@ def buckets(basis: str, by: str, bounds: dict[int, tuple[int | None, int | None]
         dims.append('"order_id"')
     settled = f'CASE WHEN "status" = {p} THEN 1 ELSE 0 END'
     zero = f'CASE WHEN "status" <> {p} AND "settlement_amount" = 0 THEN 1 ELSE 0 END'
-    # units sold: a line whose refund wiped out its sale sold none (its goods came back or never left)
+    # units sold, as ledger.profit.units_sold: a line whose refund wiped out its sale sold none
     sold = ('SUM(CASE WHEN "income_refund" < 0 AND "sales" + "promo_discount" + "income_refund" <= 0 THEN 0 '
             'ELSE "quantity" END)')
     sums = ['SUM("quantity")', sold,
