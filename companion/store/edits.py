@@ -11,6 +11,8 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
 
+from peewee import JOIN
+
 from companion.ledger.categories import PLATFORM
 from companion.ledger.engine import Bucket
 from companion.ledger.money import MoneyError, fmt, parse_amount, to_storage
@@ -135,15 +137,13 @@ def undo(log_id: int | None = None) -> Saved:
 
 
 def history(limit: int = 50) -> list[dict]:
-    rows = EditLog.select().order_by(EditLog.id.desc()).limit(limit)
-    out = []
-    for r in rows:
-        line = SettlementLine.get_or_none((SettlementLine.store == r.store_id)
-                                          & (SettlementLine.natural_key == r.natural_key))
-        out.append({"edit": r.id, "line_id": line.id if line else None, "order_id": line.order_id if line else None,
-                    "field": r.field, "old": r.old, "new": r.new, "at": r.at.isoformat(), "undo_of": r.undo_of,
-                    "undone": r.undone})
-    return out
+    """The log, newest first, each entry with the line it is about now (none after a reset), in one query."""
+    line = SettlementLine.alias("line")
+    rows = (EditLog.select(EditLog, line.id.alias("line_id"), line.order_id.alias("line_order"))
+            .join(line, JOIN.LEFT_OUTER, on=((line.store == EditLog.store) & (line.natural_key == EditLog.natural_key)))
+            .order_by(EditLog.id.desc()).limit(limit).objects())
+    return [{"edit": r.id, "line_id": r.line_id, "order_id": r.line_order, "field": r.field, "old": r.old,
+             "new": r.new, "at": r.at.isoformat(), "undo_of": r.undo_of, "undone": r.undone} for r in rows]
 
 
 def for_lines(line_ids: list[int]) -> dict[int, LineEdit]:

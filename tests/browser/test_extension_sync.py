@@ -254,3 +254,17 @@ def test_sync_now_in_the_popup_runs_a_sync_and_shows_its_outcome(browser, daemon
     assert stored_lines(daemon)["settled"][0] == 23 and stored_lines(daemon)["in_transit"][0] == 7
     done = [e for e in events.items if e.get("event") == "sync.progress" and e.get("stage") == "done"]
     assert len(done) == 1 and done[0]["records"] == 30  # the daemon heard the popup's sync too
+
+
+def test_the_finance_view_shows_the_sync_it_started(browser, daemon, centers):
+    from selenium.webdriver.common.by import By
+
+    pair(browser, daemon)
+    d = browser.driver
+    d.get(f"{daemon.base}/")
+    wait_for(lambda: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready"), "the view")
+    wait_for(lambda: d.find_element(By.ID, "conn").text == "extension connected (1)", "the connected extension")
+    d.find_element(By.ID, "sync").click()
+    wait_for(lambda: d.find_element(By.ID, "notice").text == "Sync finished: 30 records on 4 pages.",
+             "the sync's end in the view", timeout=60)
+    assert stored_lines(daemon)["settled"][0] == 23

@@ -324,3 +324,14 @@ def _rates_file(folder: Path) -> Path:
     path = folder / "rates.csv"
     path.write_text("date,from,to,rate\n2025-08-01,USD,CNY,7.1\n", encoding="utf-8")
     return path
+
+
+def test_sync_settlement_with_no_extension_says_how_to_connect_one(browser, loaded):
+    from selenium.webdriver.common.by import By
+
+    d = browser.driver
+    open_view(browser, loaded, "?period=2025-09")
+    assert d.find_element(By.ID, "conn").text == "no extension connected"
+    d.find_element(By.ID, "sync").click()
+    text = wait_for(lambda: d.find_element(By.ID, "notice").text, "the message")
+    assert text.startswith("No browser extension is connected. Install the shoptally extension")
