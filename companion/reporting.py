@@ -53,7 +53,8 @@ def profit_report(period: str = "this-month", basis: str = "settlement", by: str
     # SKUs are told apart when the report is by SKU or MSKU or costs apply per SKU; on the order basis
     # without those, only for the lines estimated from their SKU (unsettled, no amount shown)
     by_sku: bool | str = True if by in ("sku", "msku") or bool(costs) else ("estimates" if basis == "order" else False)
-    buckets = reports.buckets(basis, by, {s: bounds[s] for s in cuts}, cuts, by_sku=by_sku)
+    buckets = reports.buckets(basis, by, {s: bounds[s] for s in cuts}, cuts, by_sku=by_sku,
+                              zones={s.id: s.timezone for s in targets})
     if edits.any_edits():  # the seller's inline edits of lines in range: corrections on top of the sums
         buckets += edits.corrections(basis, by, {s: bounds[s] for s in cuts}, cuts)
     msku_of_sku = dict(mapped)

@@ -22,7 +22,7 @@ from peewee import Database
 from companion import PROTOCOL_VERSION, __version__, ingest, reporting
 from companion.config import Config
 from companion.parsing import ParsePool, ParserCrashed, default_processes
-from companion.store import captures, changes, pairing, settlements, stores
+from companion.store import captures, changes, line_totals, pairing, settlements, stores
 from companion.store.writer import Writer
 
 log = logging.getLogger(__name__)
@@ -71,7 +71,7 @@ class Service:
         self.db = db
         self._token = token
         self.bus = EventBus()
-        self.writer = Writer(db, after_commit=self._after_commit)
+        self.writer = Writer(db, after_commit=self._after_commit, idle=line_totals.rebuild_step)
         self.pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="shoptally-read")
         self.parser = ParsePool(default_processes() if parse_processes is None else parse_processes)
         self.extensions: dict[str, ExtensionConn] = {}

@@ -15,8 +15,9 @@ from peewee import fn
 from companion.ledger.categories import PLATFORM
 from companion.ledger.engine import Bucket, UnitEstimate
 from companion.sources.model import SETTLED
-from companion.store import bulk
+from companion.store import bulk, line_totals
 from companion.store.fields import EPOCH, MILLISECOND
+from companion.store.line_sums import ESTIMATED_SKU_SQL, SUM_SQL, ZERO_SQL
 from companion.store.models import SettlementLine
 
 Bounds = tuple[datetime | None, datetime | None]
@@ -81,36 +82,38 @@ def time_range(basis: str, store_ids: list[int]) -> dict[int, tuple[int, int]]:
 
 
 def buckets(basis: str, by: str, bounds: dict[int, tuple[int | None, int | None]], cuts: dict[int, list[int]],
-            by_sku: bool | str = True) -> list[Bucket]:
+            by_sku: bool | str = True, zones: dict[int, str] | None = None) -> list[Bucket]:
     """`bounds`: store → [start, end) in epoch ms (None: open); `cuts`: store → sorted slice starts inside.
     `by_sku` False: SKUs are not told apart (a report by store with no costs to apply per SKU); "estimates":
-    only for unsettled lines with no amount shown, which the order basis estimates from their SKU."""
+    only for unsettled lines with no amount shown, which the order basis estimates from their SKU.
+    `zones`: store → time zone; given, a report by store reads the day totals of stores whose totals are
+    fresh (line_totals), and lines for the others."""
     if not bounds:
         return []
+    if zones is not None and by == "store" and by_sku is not True:
+        fresh = line_totals.usable(bounds, cuts, zones)
+        if fresh:
+            rest = {s: b for s, b in bounds.items() if s not in fresh}
+            return (line_totals.buckets(basis, {s: bounds[s] for s in fresh}, cuts, zones, by_sku)
+                    + buckets(basis, by, rest, cuts, by_sku))
     db = SettlementLine._meta.database
     p = db.param
     t = time_expr(basis)
     condition, params = counted(basis, bounds, p)
     slice_sql, slice_params = _slice_expr(t, cuts, p)
-    sku = {True: '"sku_id"', False: "NULL",
-           "estimates": f"CASE WHEN \"status\" <> '{SETTLED}' AND \"settlement_amount\" = 0 THEN \"sku_id\" END"}
+    sku = {True: '"sku_id"', False: "NULL", "estimates": ESTIMATED_SKU_SQL}
     dims = ['"store_id"', '"currency"', sku[by_sku]]
     if by == "msku":
         dims.append('"msku"')
     if by == "order":
         dims.append('"order_id"')
     settled = f'CASE WHEN "status" = {p} THEN 1 ELSE 0 END'
-    zero = f'CASE WHEN "status" <> {p} AND "settlement_amount" = 0 THEN 1 ELSE 0 END'
-    # units sold, as ledger.profit.units_sold: a line whose refund wiped out its sale sold none
-    sold = ('SUM(CASE WHEN "income_refund" < 0 AND "sales" + "promo_discount" + "income_refund" <= 0 THEN 0 '
-            'ELSE "quantity" END)')
-    sums = ['SUM("quantity")', sold,
-            'SUM("settlement_amount")', *(f'SUM("{c}")' for c in PLATFORM)]
-    select = [*dims, f"{slice_sql} AS slice", f"{settled} AS settled", f"{zero} AS zero", *sums]
+    zero = f"CASE WHEN {ZERO_SQL} THEN 1 ELSE 0 END"
+    select = [*dims, f"{slice_sql} AS slice", f"{settled} AS settled", f"{zero} AS zero", *SUM_SQL]
     grouped = [d for d in dims if d != "NULL"]
     sql = (f'SELECT {", ".join(select)} FROM "{_TABLE}" WHERE {condition} '
            f'GROUP BY {", ".join(grouped)}, slice, settled, zero')
-    all_params = [*slice_params, SETTLED, SETTLED, *params]
+    all_params = [*slice_params, SETTLED, *params]
     with bulk.wrap_errors:
         rows = db.execute_sql(sql, all_params).fetchall()
     out = []

@@ -21,13 +21,19 @@ from companion.store.upkeep import Upkeep
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 _STOP = object()
+IDLE_AFTER = 1.0  # seconds without a job before idle work (rebuilding day totals) runs
 
 
 class Writer:
-    def __init__(self, db: Database, after_commit: Callable[[Any], None] | None = None) -> None:
-        """`after_commit(result)` runs on the writer thread right after each commit, in commit order."""
+    def __init__(self, db: Database, after_commit: Callable[[Any], None] | None = None,
+                 idle: Callable[[], bool] | None = None) -> None:
+        """`after_commit(result)` runs on the writer thread right after each commit, in commit order.
+        `idle()` runs in a transaction of its own once no job has come for IDLE_AFTER seconds, and again at
+        once while it returns True and no job waits: work that must not delay a sync (day totals)."""
         self._db = db
         self._after_commit = after_commit
+        self._idle = idle
+        self._idle_wait: float | None = IDLE_AFTER if idle else None  # None: nothing to do until a job
         self._jobs: queue.Queue = queue.Queue()
         self._thread: threading.Thread | None = None
         self._upkeep = Upkeep(db)
@@ -59,7 +65,11 @@ class Writer:
         self._upkeep.configure_writer()
         try:
             while True:
-                job = self._jobs.get()
+                try:
+                    job = self._jobs.get(timeout=self._idle_wait)
+                except queue.Empty:
+                    self._run_idle()
+                    continue
                 if job is _STOP:
                     return
                 fn, args, fut = job
@@ -74,6 +84,8 @@ class Writer:
                     fut.set_exception(exc)
                     continue
                 self._upkeep.committed()
+                if self._idle is not None:
+                    self._idle_wait = IDLE_AFTER
                 if self._after_commit is not None:
                     try:
                         self._after_commit(result)
@@ -82,6 +94,20 @@ class Writer:
                 fut.set_result(result)
         finally:
             self._db.close()
+
+    def _run_idle(self) -> None:
+        assert self._idle is not None
+        try:
+            with self._db.atomic():
+                more = self._idle()
+        except Exception as exc:  # idle work must never stop the writer; it is tried again after the next job
+            log.warning("writer: idle work failed (%s); it is tried again after the next change", exc)
+            if isinstance(exc, (InterfaceError, OperationalError)):
+                self._reconnect()
+            more = False
+        else:
+            self._upkeep.committed()
+        self._idle_wait = 0 if more else None
 
     def _reconnect(self) -> None:
         """A lost server connection (PostgreSQL restarted) must not wedge the writer: the next job reconnects."""
