@@ -90,6 +90,18 @@ async def test_search_store_and_paging(seeded):
     assert body["total"] == 0
 
 
+@pytest.mark.parametrize("one_pass", [5_000, 2])  # counted from the matches, or (more matches) by a count
+async def test_a_search_pages_and_counts_its_matches(seeded, monkeypatch, one_pass):
+    from companion.store import line_table
+
+    monkeypatch.setattr(line_table, "SEARCH_IN_ONE_PASS", one_pass)
+    pages = [await (await get(seeded, f"/api/lines?period=all&q=mug-RED&sort=order_id&dir=asc&size=3&page={n}")
+                    ).json() for n in (1, 2, 3)]
+    assert [p["total"] for p in pages] == [4, 4, 4]
+    assert [[r["order_id"] for r in p["rows"]] for p in pages] == [
+        ["576900001", "576900003", "576900005"], ["576900006"], []]
+
+
 async def test_the_csv_export_is_exact_bytes(seeded):
     resp = await get(seeded, "/api/lines/export.csv?period=2025-10&sort=settlement_amount&dir=asc")
     assert resp.headers["Content-Type"] == "text/csv; charset=utf-8"
