@@ -3,12 +3,15 @@ wrote the lines, in zones with summer time and with offsets of 45 minutes; stale
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import random
+import re
 import time
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -184,13 +187,17 @@ def test_a_new_time_zone_adds_the_days_up_again(db):
 def test_a_database_of_version_5_adds_up_its_lines_after_migrating(db_url):
     from companion.store.db import close_database, make_database, migration_runner, open_database
 
-    old = make_database(db_url)
-    old.connect()
-    migration_runner(old).up(target="0005_counted_line_indexes")
-    old.close()
-    db = open_database(db_url, migrate=False)
+    db = open_database(db_url)
     seed(db)
     close_database()
+    # the same lines in a database of version 5: without the tables of version 6 and later
+    old = make_database(db_url)
+    old.connect()
+    later = [m for m in migration_runner(old).applied() if m >= "0006"]
+    for table in ("line_total", "line_total_dirty", "line_total_built", "sync_schedule", "sync_run"):
+        old.execute_sql(f'DROP TABLE IF EXISTS "{table}"')
+    old.execute_sql(f"DELETE FROM schema_migration WHERE name IN ({', '.join(repr(m) for m in later)})")
+    old.close()
     db = open_database(db_url)
     try:
         assert line_totals.stale_stores() == sorted(s.id for s in Store.select())
@@ -225,3 +232,45 @@ def test_zones_with_odd_offsets_cut_days_at_their_own_midnight(db, zone):
     for period in ("today", "yesterday", "2026-11-20", "2026-11-21", "last-7-days"):
         assert "Odd shop" in fresh_stores(period)
         assert profit_report(period=period, now=NOW) == from_lines(db, period=period), period
+
+
+def _writes_lines(node: ast.AST, line_tables: set[str]) -> bool:
+    """Whether a function's body writes settlement_line: a Peewee write of SettlementLine, a bulk insert or
+    update of the line table, or SQL text that changes it."""
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Call):
+            f = sub.func
+            if (isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.value.id == "SettlementLine"
+                    and f.attr in ("update", "delete", "insert", "insert_many", "create", "replace", "bulk_create")):
+                return True
+            name = f.attr if isinstance(f, ast.Attribute) else getattr(f, "id", "")
+            if name in ("insert_rows", "update_rows") and len(sub.args) > 1 and isinstance(sub.args[1], ast.Name) \
+                    and sub.args[1].id in line_tables:
+                return True
+        if isinstance(sub, ast.Constant) and isinstance(sub.value, str) and re.search(
+                r'(INSERT INTO|UPDATE|DELETE FROM) "?settlement_line\b', sub.value, re.IGNORECASE):
+            return True
+    return False
+
+
+def test_every_function_that_writes_lines_marks_their_day_totals():
+    """A new write path that forgot line_totals.mark_* would leave reports reading stale totals: this finds
+    every function in the package that writes settlement lines and requires it to mark them."""
+    root = Path(__file__).resolve().parents[1] / "companion"
+    writers = {}
+    for path in sorted(root.rglob("*.py")):
+        if "migrations" in path.parts or path.name == "line_totals.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        line_tables = {t.id for n in tree.body if isinstance(n, ast.Assign) and "SettlementLine" in ast.unparse(n.value)
+                       for t in n.targets if isinstance(t, ast.Name)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef) and _writes_lines(node, line_tables):
+                marks = "line_totals.mark" in ast.unparse(node)
+                writers[f"{path.relative_to(root.parent)}:{node.name}"] = marks
+    assert writers == {
+        "companion/store/settlements.py:_upsert_lines": True,
+        "companion/store/settlements.py:reset": True,
+        "companion/store/supersession.py:refresh": True,
+        "companion/store/dating.py:settle_from_statements": True,
+    }

@@ -4,7 +4,9 @@ The tables and the triggers that mark changed lines are migration 0006's. A stor
 its local day; every slice a report cuts (months, cost-version dates, converted days) starts at a local
 midnight, so the sums of a report's slices are sums of whole days and come out exactly as from the lines.
 
-Stale parts are marked by UTC hour (the triggers cannot know a store's zone); `-1` means the whole store.
+Stale parts are marked by UTC hour (`mark_*`, called by every function that writes settlement lines:
+tests/test_line_totals.py finds each such write in the code and fails on one it does not know); `-1` means
+the whole store.
 Readers use the totals of a store only when nothing in the range they add up is stale and the totals were
 added up in the store's current time zone; otherwise they read lines, as before. The daemon's writer runs
 `rebuild_step` when it has been idle for a moment, one store and one month of days at a time, so a
@@ -47,6 +49,45 @@ def _midnight(day: int, zone: ZoneInfo) -> int:
     """Epoch ms of the local midnight that starts the day (ordinal) in the zone."""
     start = datetime.combine(date.fromordinal(day), time.min, zone)
     return int(start.timestamp() * 1000)
+
+
+# marking -----------------------------------------------------------------------------------------------------
+
+def hours_of(settled_ms: int | None, order_ms: int | None) -> tuple[int, int]:
+    """The UTC hours a line of these times counts in, on the settlement and on the order basis."""
+    settled = NO_TIME if settled_ms is None else settled_ms // HOUR
+    ordered = order_ms if order_ms is not None else settled_ms
+    return settled, NO_TIME if ordered is None else ordered // HOUR
+
+
+def mark_hours(store_id: int, hours: Iterable[int]) -> None:
+    """Inside the writer's transaction that changes lines of these hours: their day totals are stale."""
+    rows = [(store_id, h) for h in set(hours)]
+    if rows:
+        bulk.insert_rows(_db(), "line_total_dirty", ("store_id", "hour"), rows, "ON CONFLICT DO NOTHING")
+
+
+def mark_times(store_id: int, times: Iterable[tuple[int | None, int | None]]) -> None:
+    """`times`: (settled ms, order ms) of each line changed, before and after the change."""
+    hours: set[int] = set()
+    for settled_ms, order_ms in times:
+        hours.update(hours_of(settled_ms, order_ms))
+    mark_hours(store_id, hours)
+
+
+def mark_where(store_id: int, condition: str, params: list) -> None:
+    """Mark the hours of the store's lines matching an SQL condition (run before and after changing them)."""
+    db = _db()
+    p = db.param
+    for t in ('"settled_time"', 'COALESCE("order_time", "settled_time")'):
+        db.execute_sql(f'INSERT INTO "line_total_dirty" ("store_id", "hour") SELECT DISTINCT "store_id", '
+                       f'COALESCE({t} / {HOUR}, {NO_TIME}) FROM "{_LINES}" WHERE "store_id" = {p} AND ({condition}) '
+                       'ON CONFLICT DO NOTHING', [store_id, *params])
+
+
+def mark_store(store_id: int) -> None:
+    """Every day of the store is stale (its lines were deleted or replaced wholesale)."""
+    mark_hours(store_id, [WHOLE_STORE])
 
 
 # reading -----------------------------------------------------------------------------------------------------
@@ -203,10 +244,7 @@ def _mark_whole_store(store: Store, had_totals: bool) -> None:
     p = db.param
     db.execute_sql(f'DELETE FROM "line_total" WHERE "store_id" = {p}', [store.id])
     db.execute_sql(f'DELETE FROM "line_total_dirty" WHERE "store_id" = {p}', [store.id])
-    for t in ('"settled_time"', 'COALESCE("order_time", "settled_time")'):
-        db.execute_sql(f'INSERT INTO "line_total_dirty" ("store_id", "hour") SELECT DISTINCT "store_id", '
-                       f'COALESCE({t} / {HOUR}, {NO_TIME}) FROM "{_LINES}" WHERE "store_id" = {p} '
-                       'ON CONFLICT DO NOTHING', [store.id])
+    mark_where(store.id, "1 = 1", [])
     if had_totals:
         db.execute_sql(f'UPDATE "line_total_built" SET "timezone" = {p} WHERE "store_id" = {p}',
                        [store.timezone, store.id])

@@ -283,3 +283,38 @@ class EditLog(BaseModel):
 
 
 MODELS = (*MODELS, LineEdit, EditLog)
+
+
+class SyncSchedule(BaseModel):
+    """A store's auto-sync: every N minutes, or at times of day in the store's zone ("09:00,21:00")."""
+
+    id = AutoField()
+    store = ForeignKeyField(Store, on_delete="CASCADE", unique=True)
+    every_seconds = IntegerField(null=True)
+    at_times = CharField(max_length=200, default="")
+    next_run_at = UTCTimeField(null=True)  # when it is due next: a start-up finding it past runs it once
+    last_run_at = UTCTimeField(null=True)
+    last_status = CharField(max_length=32, default="")
+    last_message = TextField(default="")
+    updated_at = UTCTimeField(default=now_utc)
+
+
+class SyncRun(BaseModel):
+    """One Sync Settlement, whoever started it, and how it ended."""
+
+    id = AutoField()
+    store = ForeignKeyField(Store, on_delete="CASCADE", null=True)
+    account = CharField(max_length=200, default="")
+    site = CharField(max_length=32, default="")
+    trigger = CharField(max_length=16)  # schedule | catch-up | manual | tray
+    via = CharField(max_length=16, default="")  # extension | browser
+    status = CharField(max_length=32)  # running | done | error | login_expired | browser_missing | timeout | skipped
+    pages = IntegerField(default=0)
+    records = IntegerField(default=0)
+    started_at = UTCTimeField(default=now_utc)
+    finished_at = UTCTimeField(null=True)
+    duration_ms = IntegerField(null=True)
+    error = TextField(default="")
+
+
+MODELS = (*MODELS, SyncSchedule, SyncRun)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from companion.sources.model import SETTLED, Line
-from companion.store import bulk, changes, coverage, dating, rowplan, stated, stores, supersession
+from companion.store import bulk, changes, coverage, dating, line_totals, rowplan, stated, stores, supersession
 from companion.store.changes import Change
 from companion.store.fields import now_utc
 from companion.store.models import Order, SettlementLine, Store
@@ -81,7 +81,7 @@ def _mixed_families(store: Store, families: set[str]) -> bool:
 _LINE_TABLE = SettlementLine._meta.table_name
 _INSERT_COLUMNS = ("store_id", *rowplan.ROW_COLUMNS, "created_at", "updated_at", "superseded")
 _UPDATE_COLUMNS = (*rowplan.ROW_COLUMNS, "updated_at")
-_KNOWN_COLUMNS = ("natural_key", "id", "digest", "status", "settled_time", "settled_time_approx")
+_KNOWN_COLUMNS = ("natural_key", "id", "digest", "status", "settled_time", "settled_time_approx", "order_time")
 
 
 def _upsert_lines(store_id: int, rows: dict[str, tuple], now: int) -> tuple[int, int, int]:
@@ -89,12 +89,14 @@ def _upsert_lines(store_id: int, rows: dict[str, tuple], now: int) -> tuple[int,
     known = {r[0]: r[1:] for r in bulk.select_in(db, _LINE_TABLE, _KNOWN_COLUMNS, "store_id", store_id,
                                                    "natural_key", list(rows))}
     inserts, updates, skipped = [], [], 0
+    times: list[tuple[int | None, int | None]] = []  # of every line written, before and after: stale day totals
     for key, row in rows.items():
         old = known.get(key)
         if old is None:
             inserts.append((store_id, *row, now, now, False))
+            times.append((row[rowplan.SETTLED_TIME], row[rowplan.ORDER_TIME]))
             continue
-        line_id, old_digest, old_status, old_settled, old_approx = old
+        line_id, old_digest, old_status, old_settled, old_approx, old_ordered = old
         if old_digest == row[rowplan.DIGEST] or (old_status == SETTLED and row[rowplan.STATUS] != SETTLED):
             skipped += 1  # unchanged, or a stale in-transit view of a line already settled
             continue
@@ -103,6 +105,8 @@ def _upsert_lines(store_id: int, rows: dict[str, tuple], now: int) -> tuple[int,
             row = list(row)
             row[rowplan.SETTLED_TIME], row[rowplan.SETTLED_APPROX] = old_settled, bool(old_approx)
         updates.append((*row, now, line_id))
+        times += [(old_settled, old_ordered), (row[rowplan.SETTLED_TIME], row[rowplan.ORDER_TIME])]
+    line_totals.mark_times(store_id, times)
     bulk.insert_rows(db, _LINE_TABLE, _INSERT_COLUMNS, inserts)
     bulk.update_rows(db, _LINE_TABLE, _UPDATE_COLUMNS, updates)
     return len(inserts), len(updates), skipped
@@ -128,8 +132,11 @@ def _upsert_orders(store_id: int, sp: StorePlan) -> None:
 def reset(store_name: str | None) -> WriteResult:
     """Delete settlement lines of one store (by name) or of all stores: one change either way."""
     query = SettlementLine.delete()
+    targets = [stores.by_name(store_name)] if store_name is not None else stores.all_stores()
     if store_name is not None:
-        query = query.where(SettlementLine.store == stores.by_name(store_name).id)
+        query = query.where(SettlementLine.store == targets[0].id)
+    for store in targets:
+        line_totals.mark_store(store.id)
     result = WriteResult()
     removed = query.execute()
     if removed:

@@ -20,11 +20,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from companion.sources.model import SETTLED
-from companion.store import bulk
+from companion.store import bulk, line_totals
 from companion.store.models import SettlementLine
 
 _TABLE = SettlementLine._meta.table_name
-_COLUMNS = ("reference", "id", "natural_key", "detail", "status", "statement_id", "superseded", "updated_at")
+_COLUMNS = ("reference", "id", "natural_key", "detail", "status", "statement_id", "superseded", "updated_at",
+            "settled_time", "order_time")
 
 
 def _family(natural_key: str) -> str:
@@ -50,10 +51,12 @@ def refresh(store_id: int, references: Iterable[str]) -> int:
     """Inside the writer's transaction: recompute `superseded` for every line of these references."""
     db = SettlementLine._meta.database
     groups: dict[str, list[tuple]] = {}
-    for ref, line_id, key, detail, status, statement, flag, updated in bulk.select_in(
+    times: dict[int, tuple[int | None, int | None]] = {}
+    for ref, line_id, key, detail, status, statement, flag, updated, settled, ordered in bulk.select_in(
             db, _TABLE, _COLUMNS, "store_id", store_id, "reference", list(references)):
         groups.setdefault(ref, []).append((line_id, _family(key), detail, status, statement, bool(flag),
                                            (int(updated or 0), line_id)))
+        times[line_id] = (settled, ordered)
     changes: list[tuple[bool, int]] = []
     for rows in groups.values():
         if len(rows) < 2:
@@ -69,5 +72,6 @@ def refresh(store_id: int, references: Iterable[str]) -> int:
             if wanted != row[5]:
                 changes.append((wanted, a[0]))
     if changes:
+        line_totals.mark_times(store_id, [times[line_id] for _, line_id in changes])
         bulk.update_rows(db, _TABLE, ("superseded",), changes)
     return len(changes)
