@@ -99,6 +99,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--account")
     p.add_argument("--json", action="store_true")
 
+    p = sub.add_parser("schedule", help="auto-sync schedules per store")
+    _common(p)
+    ssub = p.add_subparsers(dest="schedule_command", required=True, metavar="ACTION")
+    q = ssub.add_parser("list", help="every schedule with its next and last run, and the latest runs")
+    q.add_argument("--json", action="store_true")
+    q = ssub.add_parser("set", help="sync a store every N hours or at times of day, or turn it off")
+    q.add_argument("store", metavar="STORE")
+    q.add_argument("off", nargs="?", choices=["off"], help="turn the store's auto-sync off")
+    q.add_argument("--every", help="an interval such as 30m, 6h or 1d")
+    q.add_argument("--at", help="times of day in the store's time zone, such as 09:00,21:00")
+    q = ssub.add_parser("run-now", help="sync one store (or all) now, as a schedule would, and wait for it")
+    q.add_argument("store", nargs="?", metavar="STORE")
+    q.add_argument("--no-wait", action="store_true", help="only start it")
+    for action in ssub.choices.values():
+        _common(action, nested=True)
+
+    p = sub.add_parser("browser", help="the browser shoptally starts for unattended syncs")
+    _common(p)
+    bsub = p.add_subparsers(dest="browser_command", required=True, metavar="ACTION")
+    _common(bsub.add_parser("login", help="open its profile in a window to log in to the seller centers once"),
+            nested=True)
+
     p = sub.add_parser("reparse", help="re-run the current adapters over the stored raw captures and files")
     _common(p)
     p.add_argument("--site", help="only captures of this site (tiktok, temu, shein, import)")
@@ -174,7 +196,7 @@ def cmd_serve(args) -> int:
     if not (0 <= args.port <= 65535):
         raise UserError(f"--port {args.port} is not a port number (0-65535)")
     try:
-        asyncio.run(run_daemon(cfg, args.port, demo=args.demo))
+        asyncio.run(run_daemon(cfg, args.port, demo=args.demo, scheduler=not args.no_scheduler))
     except DaemonError as exc:
         raise UserError(str(exc)) from exc
     return 0
@@ -390,6 +412,90 @@ def cmd_reparse(args) -> int:
     return 0
 
 
+def cmd_schedule(args) -> int:
+    import time as clock
+
+    from companion.automation import schedules
+    from companion.store import stores
+    from companion.store.writer import run_inline
+
+    cfg = _cfg(args)
+    base = _daemon(cfg, required=args.schedule_command == "run-now")
+    if args.schedule_command == "list":
+        if base:
+            state = _call(cfg, base, "GET", "/api/automation")
+        else:
+            _open_db(cfg)
+            state = {"schedules": schedules.listing(), "runs": schedules.recent_runs(20), "paused": None}
+        if args.json:
+            print(json.dumps(state, ensure_ascii=False))
+            return 0
+        if not state["schedules"]:
+            print("no schedules: set one with `shoptally schedule set STORE --every 6h`")
+        for row in state["schedules"]:
+            when = f"every {row['every']}" if row["every"] else f"at {','.join(row['at'])} ({row['timezone']})"
+            last = f"{row['last_run_at']} {row['last_status']}" if row["last_run_at"] else "never"
+            print(f"{row['account']}: {when}; next {row['next_run_at'] or '-'}; last {last}")
+        if state.get("paused"):
+            print("auto-sync is paused")
+        return 0
+    if args.schedule_command == "set":
+        if [args.every is not None, args.at is not None, args.off == "off"].count(True) != 1:
+            raise UserError("give one of --every 6h, --at 09:00,21:00 or off", 2)
+        body = {"account": args.store, "every": args.every, "at": args.at, "off": args.off == "off"}
+        if base:
+            row = _call(cfg, base, "POST", "/api/schedules", body)["schedule"]
+        else:
+            db = _open_db(cfg)
+            try:
+                row = run_inline(db, schedules.set_schedule, args.store, args.every, args.at, args.off == "off")
+            except (stores.UnknownAccount, schedules.ScheduleError) as exc:
+                raise UserError(str(exc), 2) from exc
+        if row is None:
+            print(f"{args.store}: auto-sync off")
+        else:
+            when = f"every {row['every']}" if row["every"] else f"at {','.join(row['at'])} ({row['timezone']})"
+            print(f"{row['account']}: auto-sync {when}; next run {row['next_run_at']}")
+        return 0
+    # run-now: through the daemon, which owns the extension connection and the sync browser
+    before = {r["id"] for r in _call(cfg, base, "GET", "/api/automation")["runs"]}
+    _call(cfg, base, "POST", "/api/schedules/run-now", {"account": args.store, "trigger": "manual"})
+    print(f"sync of {args.store or 'all stores'} started")
+    if args.no_wait:
+        return 0
+    while True:  # its record appears when it ends
+        clock.sleep(1)
+        runs = [r for r in _call(cfg, base, "GET", "/api/automation")["runs"]
+                if r["id"] not in before and r["status"] != "running" and r["account"] == args.store]
+        if runs:
+            run = runs[0]
+            print(f"{run['status']}: {run['records']} records, {run['pages']} pages via {run['via'] or '-'}"
+                  + (f"; {run['error']}" if run["error"] else ""))
+            return 0 if run["status"] == "done" else 1
+
+
+def cmd_browser(args) -> int:
+    from companion.automation import browser
+
+    cfg = _cfg(args)
+    lock = browser.ProfileLock(cfg.data_dir)
+    if not lock.acquire():
+        raise UserError("the sync browser's profile is in use (a sync is running, or it is open already): "
+                        "try again when it is done")
+    try:
+        try:
+            proc = browser.open_for_login(cfg.data_dir)
+        except browser.BrowserMissing as exc:
+            raise UserError(str(exc)) from exc
+        print("log in to each seller center in the window that opened (TikTok Shop, Temu, SHEIN), "
+              "then close the window; unattended syncs use this login")
+        proc.wait()
+    finally:
+        lock.release()
+    print("the sync browser's profile is saved")
+    return 0
+
+
 COMMANDS = {"serve": cmd_serve, "import": cmd_import, "report": cmd_report, "reset": cmd_reset,
             "pair": cmd_pair, "sync": cmd_sync, "costs": cmd_figures, "fees": cmd_figures, "fx": cmd_figures,
-            "reconcile": cmd_reconcile, "reparse": cmd_reparse}
+            "reconcile": cmd_reconcile, "reparse": cmd_reparse, "schedule": cmd_schedule, "browser": cmd_browser}

@@ -10,13 +10,18 @@ import os
 import signal
 import socket
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 
 from companion import __version__
 from companion.config import Config, ensure_token, read_daemon_info, write_daemon_info
 from companion.store.db import open_database
+
+if TYPE_CHECKING:
+    from companion.service import Service
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +86,10 @@ def already_running_message(cfg: Config) -> str:
 
 
 async def run_daemon(cfg: Config, port: int, ready: asyncio.Event | None = None,
-                     stop: asyncio.Event | None = None, demo: bool = False) -> None:
+                     stop: asyncio.Event | None = None, demo: bool = False, scheduler: bool = True,
+                     started: Callable[[Service], None] | None = None, signals: bool = True) -> None:
+    """`started(service)`: called on the loop once the server listens (the tray binds to it). `signals`
+    False: the caller (the tray's main thread) handles SIGINT/SIGTERM and sets `stop`."""
     from companion.server.app import create_app
     from companion.service import Service
 
@@ -93,7 +101,7 @@ async def run_daemon(cfg: Config, port: int, ready: asyncio.Event | None = None,
     loop = asyncio.get_running_loop()
     stop = stop or asyncio.Event()
     # Handlers first: a signal during start-up then ends in the same clean shutdown as one later.
-    for sig in (signal.SIGINT, signal.SIGTERM):
+    for sig in (signal.SIGINT, signal.SIGTERM) if signals else ():
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
     try:
@@ -113,13 +121,23 @@ async def run_daemon(cfg: Config, port: int, ready: asyncio.Event | None = None,
         await runner.setup()
         await web.SockSite(runner, sock).start()
         url = f"http://127.0.0.1:{service.port}/"
+        if scheduler:
+            from companion.automation.scheduler import AutoSync
+
+            service.autosync = AutoSync(service, service.runner)
+            await service.autosync.start()
+        service.quit = stop.set
         write_daemon_info(cfg, {"pid": os.getpid(), "port": service.port, "url": url, "version": __version__})
         log.info("shoptally %s listening on %s (data: %s)", __version__, url, cfg.data_dir)
+        if started is not None:
+            started(service)
         if ready is not None:
             ready.set()
         await stop.wait()
         log.info("shutting down")
     finally:
+        if service is not None and service.autosync is not None:
+            await service.autosync.stop()
         if runner is not None:
             await runner.cleanup()
         if service is not None:
@@ -128,6 +146,6 @@ async def run_daemon(cfg: Config, port: int, ready: asyncio.Event | None = None,
             if (read_daemon_info(cfg) or {}).get("pid") == os.getpid():
                 cfg.daemon_path.unlink()
         lock.release()
-        for sig in (signal.SIGINT, signal.SIGTERM):
+        for sig in (signal.SIGINT, signal.SIGTERM) if signals else ():
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.remove_signal_handler(sig)

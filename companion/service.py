@@ -77,6 +77,13 @@ class Service:
         self.extensions: dict[str, ExtensionConn] = {}
         self.pending: dict[str, PendingPair] = {}
         self.commands: dict[str, dict] = {}
+        self._sync_waiters: dict[str, asyncio.Future] = {}
+        self._tasks: set[asyncio.Task] = set()
+        from companion.automation.runner import SyncRunner
+
+        self.runner = SyncRunner(self)
+        self.autosync = None  # the scheduler (automation.scheduler.AutoSync), when the daemon runs one
+        self.quit: Callable[[], None] | None = None  # stops the daemon (the tray's and the view's Quit)
         self.port = 0
 
     # lifecycle -------------------------------------------------------------------------------
@@ -94,6 +101,19 @@ class Service:
         events = getattr(result, "events", None)
         if events:
             self.bus.publish_threadsafe(events)
+
+    def start_task(self, coro) -> asyncio.Task:
+        """A background task of the daemon's (a sync run, a login window): kept until it ends, its failure logged."""
+        task = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+
+        def done(t: asyncio.Task) -> None:
+            self._tasks.discard(t)
+            if not t.cancelled() and t.exception() is not None:
+                log.error("background task failed: %s", t.exception())
+
+        task.add_done_callback(done)
+        return task
 
     async def read(self, fn: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self.pool, fn, *args)
@@ -256,7 +276,7 @@ class Service:
         return next(iter(self.pending))
 
     # commands ------------------------------------------------------------------------------------
-    async def sync(self, account: str | None = None, site: str | None = None) -> dict:
+    async def sync(self, account: str | None = None, site: str | None = None, command_id: str | None = None) -> dict:
         targets = [c for c in self.extensions.values() if c.welcomed]
         if not targets:
             raise ServiceError(
@@ -268,7 +288,7 @@ class Service:
             except stores.UnknownAccount as exc:
                 raise ServiceError(str(exc), 404) from exc
             site = site or store.platform
-        command = {"type": "command", "id": str(uuid.uuid4()), "command": "sync",
+        command = {"type": "command", "id": command_id or str(uuid.uuid4()), "command": "sync",
                    "site": site or "tiktok", "account": account}
         conn = max(targets, key=lambda c: c.connected_at)  # the most recently connected browser
         await conn.send(command)
@@ -285,7 +305,22 @@ class Service:
                 event[key] = msg[key]
         if cid in self.commands:
             self.commands[cid]["stage"] = msg.get("stage")
+        waiter = self._sync_waiters.get(cid)
+        if waiter is not None and msg.get("stage") in ("done", "error") and not waiter.done():
+            waiter.set_result(event)
         self.bus.publish(event)
+
+    async def sync_and_wait(self, account: str | None, timeout: float, site: str | None = None) -> dict:
+        """Send Sync Settlement and wait for the extension's last progress message (`done` means stored).
+        Raises ServiceError when no extension is connected, TimeoutError when it does not finish in time."""
+        command_id = str(uuid.uuid4())
+        waiter: asyncio.Future = asyncio.get_running_loop().create_future()
+        self._sync_waiters[command_id] = waiter  # before sending: its answer may come at once
+        try:
+            started = await self.sync(account, site, command_id)
+            return {**started, **await asyncio.wait_for(waiter, timeout)}
+        finally:
+            self._sync_waiters.pop(command_id, None)
 
     async def settings_changed(self, current: dict) -> None:
         """Every open view hears of it; every connected extension gets the settings it acts on."""
@@ -301,6 +336,13 @@ class Service:
         from companion.store import app_settings
 
         return {"type": "settings", "settings": app_settings.for_extension(await self.read(app_settings.get_all))}
+
+    def connected_extensions(self) -> int:
+        return self._welcomed_count()
+
+    def own_token(self) -> str:
+        """The data dir's token, for the browser shoptally starts itself (never logged, never sent elsewhere)."""
+        return self._token
 
     # helpers -------------------------------------------------------------------------------------
     def _welcomed_count(self) -> int:

@@ -8,6 +8,7 @@ What each governs (docs/settings.md):
   payments (off / manual / auto; manual / auto). Stored and sent to the extension for the 1688 purchase
   flow; shoptally itself does not buy on 1688.
 - `reporting_currency`: the currency the Finance view converts to by default (empty: as recorded).
+- `auto_sync`: `on`, or `paused` (scheduled syncs do not run; the tray's Pause / resume auto-sync).
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "order_sync_mode": ("all", "pending", "new"),
     "payment_notice_1688": ("off", "manual", "auto"),
     "self_delivery_payment": ("manual", "auto"),
+    "auto_sync": ("on", "paused"),
 }
 DEFAULTS = {"order_sync_mode": "all", "payment_notice_1688": "off", "self_delivery_payment": "manual",
-            "reporting_currency": ""}
+            "reporting_currency": "", "auto_sync": "on"}
 FOR_EXTENSION = ("order_sync_mode", "payment_notice_1688", "self_delivery_payment")
 
 

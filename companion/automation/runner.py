@@ -1,0 +1,139 @@
+"""One Sync Settlement at a time, whoever asks for it (a schedule, the tray, the view, `shoptally schedule
+run-now`): through the connected extension when there is one, else through the browser shoptally starts
+itself. Every run is recorded with how it ended."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+from typing import TYPE_CHECKING
+
+from companion.automation import browser, schedules
+from companion.store import stores
+
+if TYPE_CHECKING:
+    from companion.service import Service
+
+log = logging.getLogger(__name__)
+SYNC_TIMEOUT = 15 * 60  # seconds a sync may take before it counts as failed
+CONNECT_TIMEOUT = 45  # seconds for the started browser's extension to connect
+LOGIN_WORDS = ("not logged in", "log in", "login")
+
+
+def sync_timeout() -> float:
+    raw = os.environ.get("SHOPTALLY_SYNC_TIMEOUT", "")
+    return float(raw) if raw.replace(".", "", 1).isdigit() and float(raw) > 0 else SYNC_TIMEOUT
+
+
+class SyncRunner:
+    def __init__(self, service: Service, headless: bool = True) -> None:
+        self.service = service
+        self.headless = headless
+        self._lock = asyncio.Lock()  # two syncs never overlap: one browser profile, one seller session
+        self._wanted: set[str] = set()  # stores queued or running ("" for all stores)
+        self.current: dict | None = None  # the run going on, for the tray and the view
+        self.last: dict | None = None
+
+    @property
+    def busy(self) -> bool:
+        return self._lock.locked()
+
+    async def run(self, account: str | None, trigger: str) -> dict:
+        """Run (or queue behind the one running) a sync of one store, or of all when `account` is None.
+        A store already queued or running is not queued twice: that request is recorded as skipped."""
+        key = account or ""
+        duplicate = key in self._wanted
+        if not duplicate:
+            self._wanted.add(key)  # before any await: the next request for this store sees it at once
+        try:
+            site = "tiktok"
+            if account:  # an unknown store raises stores.UnknownAccount
+                site = (await self.service.read(stores.by_name, account)).platform
+            if duplicate:
+                run = await self.service.writer.run(schedules.skipped_run, account, site, trigger,
+                                                    "a sync of this store is already queued or running")
+                self._publish(run)
+                return run
+            async with self._lock:
+                run_id = await self.service.writer.run(schedules.start_run, account, site, trigger)
+                self.current = {"id": run_id, "account": account, "site": site, "trigger": trigger}
+                self._publish({**self.current, "status": "running"})
+                outcome = await self._sync(account, site)
+                run = await self.service.writer.run(lambda: schedules.finish_run(run_id, **outcome))
+                self.current, self.last = None, run
+                self._publish(run)
+                log.info("sync run %s (%s, %s): %s via %s, %s records%s", run_id, account or "all stores", trigger,
+                         run["status"], run["via"] or "-", run["records"],
+                         f": {run['error']}" if run["error"] else "")
+                return run
+        finally:
+            if not duplicate:
+                self._wanted.discard(key)
+
+    def _publish(self, run: dict) -> None:
+        self.service.bus.publish({"event": "sync.run", "run": run})
+
+    async def _sync(self, account: str | None, site: str) -> dict:
+        from companion.service import ServiceError
+
+        if self.service.connected_extensions():
+            try:
+                return _outcome(await self.service.sync_and_wait(account, sync_timeout(), site), "extension")
+            except ServiceError as exc:  # it went away between the check and the command
+                return {"status": "error", "via": "extension", "error": str(exc)}
+            except TimeoutError:
+                return {"status": "timeout", "via": "extension",
+                        "error": f"the extension did not finish within {sync_timeout():.0f} s"}
+        return await self._unattended(account, site)
+
+    async def _unattended(self, account: str | None, site: str) -> dict:
+        from companion.service import ServiceError
+
+        loop = asyncio.get_running_loop()
+        lock = browser.ProfileLock(self.service.cfg.data_dir)
+        if not lock.acquire():
+            return {"status": "error", "via": "browser", "error": "the sync browser's profile is open (shoptally "
+                    "browser login): close that window and the next run goes ahead"}
+        driver = None
+        try:
+            try:
+                s = browser.setup(self.service.cfg.data_dir, self.headless)
+                driver = await loop.run_in_executor(None, browser.start, s)
+                await loop.run_in_executor(None, browser.hand_over, driver, s, self.service.port,
+                                           self.service.own_token())
+            except (browser.BrowserMissing, browser.ExtensionNotLoaded) as exc:
+                status = "browser_missing" if isinstance(exc, browser.BrowserMissing) else "error"
+                return {"status": status, "via": "browser", "error": str(exc)}
+            deadline = time.monotonic() + CONNECT_TIMEOUT
+            while not self.service.connected_extensions():
+                if time.monotonic() > deadline:
+                    return {"status": "error", "via": "browser",
+                            "error": f"the extension in the started browser did not connect within "
+                                     f"{CONNECT_TIMEOUT} s"}
+                await asyncio.sleep(0.2)
+            try:
+                return _outcome(await self.service.sync_and_wait(account, sync_timeout(), site), "browser")
+            except TimeoutError:
+                return {"status": "timeout", "via": "browser",
+                        "error": f"the sync did not finish within {sync_timeout():.0f} s"}
+            except ServiceError as exc:
+                return {"status": "error", "via": "browser", "error": str(exc)}
+        finally:
+            if driver is not None:
+                await loop.run_in_executor(None, browser.stop, driver)
+            lock.release()
+
+
+def _outcome(progress: dict, via: str) -> dict:
+    """A run's record from the extension's last progress message."""
+    pages, records = int(progress.get("pages") or 0), int(progress.get("records") or 0)
+    if progress.get("stage") == "done":
+        return {"status": "done", "via": via, "pages": pages, "records": records}
+    message = str(progress.get("message") or "the sync failed")
+    lowered = message.lower()
+    status = "login_expired" if any(w in lowered for w in LOGIN_WORDS) else "error"
+    if status == "login_expired" and via == "browser":
+        message += ": run `shoptally browser login` and log in to the seller center again"
+    return {"status": status, "via": via, "pages": pages, "records": records, "error": message}

@@ -1,0 +1,158 @@
+"""Auto-sync schedules and the record of sync runs, as `shoptally schedule` and the view's Automation section
+keep them. Database functions only: the scheduler (automation/scheduler.py) acts on them."""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import UTC, datetime, timedelta
+
+from companion.store import stores
+from companion.store.fields import now_utc
+from companion.store.models import Store, SyncRun, SyncSchedule
+
+MIN_EVERY_SECONDS = 15 * 60  # a seller center asked more often than this gains nothing and may throttle
+MAX_EVERY_SECONDS = 7 * 86_400
+MAX_AT_TIMES = 24
+_EVERY = re.compile(r"^\s*(\d{1,6})\s*(s|m|h|d)\s*$", re.IGNORECASE)
+_AT = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+_UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86_400}
+STATUSES = ("running", "done", "error", "login_expired", "browser_missing", "timeout", "skipped")
+
+
+class ScheduleError(ValueError):
+    """A schedule refused, in one sentence that says what to write instead."""
+
+
+def min_every() -> int:
+    """The shortest interval allowed; SHOPTALLY_MIN_SYNC_INTERVAL (seconds) lowers it for tests and demos."""
+    raw = os.environ.get("SHOPTALLY_MIN_SYNC_INTERVAL", "")
+    return int(raw) if raw.isdigit() and int(raw) > 0 else MIN_EVERY_SECONDS
+
+
+def parse_every(text: str) -> int:
+    m = _EVERY.match(str(text))
+    if not m:
+        raise ScheduleError(f"--every {text!r}: write a number and a unit, such as 30m, 6h or 1d")
+    seconds = int(m.group(1)) * _UNIT[m.group(2).lower()]
+    if not min_every() <= seconds <= MAX_EVERY_SECONDS:
+        raise ScheduleError(f"--every {text!r}: choose between {describe_every(min_every())} and 7d")
+    return seconds
+
+
+def parse_at(text: str) -> list[str]:
+    items = [t.strip() for t in str(text).split(",") if t.strip()]
+    if not items:
+        raise ScheduleError("--at: give times of day such as 09:00,21:00")
+    if len(items) > MAX_AT_TIMES:
+        raise ScheduleError(f"--at: at most {MAX_AT_TIMES} times a day")
+    times = set()
+    for item in items:
+        m = _AT.match(item)
+        if not m:
+            raise ScheduleError(f"--at: {item!r} is not a time of day such as 09:00 or 21:30 (24-hour clock)")
+        times.add(f"{int(m.group(1)):02d}:{m.group(2)}")
+    return sorted(times)
+
+
+def describe_every(seconds: int) -> str:
+    for unit, size in (("d", 86_400), ("h", 3600), ("m", 60)):
+        if seconds % size == 0:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
+
+
+def set_schedule(account: str, every: str | None = None, at: str | None = None, off: bool = False) -> dict | None:
+    """In the writer's transaction: replace a store's schedule (None back when turned off). Raises
+    stores.UnknownAccount or ScheduleError."""
+    store = stores.by_name(account)
+    if [every is not None, at is not None, off].count(True) != 1:
+        raise ScheduleError("give one of --every, --at or off")
+    if off:
+        SyncSchedule.delete().where(SyncSchedule.store == store.id).execute()
+        return None
+    seconds = parse_every(every) if every is not None else None
+    times = ",".join(parse_at(at)) if at is not None else ""
+    row = SyncSchedule.get_or_none(SyncSchedule.store == store.id) or SyncSchedule(store=store.id)
+    row.every_seconds, row.at_times, row.updated_at = seconds, times, now_utc()
+    row.next_run_at = next_run(row, store.timezone, now_utc())
+    row.save()
+    return schedule_json(row, store)
+
+
+def next_run(row: SyncSchedule, tz: str, after: datetime) -> datetime:
+    """The first time after `after` the schedule fires: every N seconds from `after`, or the next listed time
+    of day in the store's zone."""
+    from zoneinfo import ZoneInfo
+
+    if row.every_seconds:
+        return after + timedelta(seconds=row.every_seconds)
+    zone = ZoneInfo(tz)
+    local = after.astimezone(zone)
+    for days in range(0, 3):
+        day = (local + timedelta(days=days)).date()
+        for text in row.at_times.split(","):
+            h, m = map(int, text.split(":"))
+            at = datetime(day.year, day.month, day.day, h, m, tzinfo=zone)
+            if at > local:
+                return at.astimezone(UTC)
+    raise ScheduleError("this schedule has no time of day")  # unreachable for a checked schedule
+
+
+def all_schedules() -> list[tuple[SyncSchedule, Store]]:
+    return [(row, row.store) for row in SyncSchedule.select(SyncSchedule, Store).join(Store).order_by(Store.name)]
+
+
+def schedule_json(row: SyncSchedule, store: Store) -> dict:
+    return {"account": store.name, "platform": store.platform, "timezone": store.timezone,
+            "every": describe_every(row.every_seconds) if row.every_seconds else None,
+            "at": row.at_times.split(",") if row.at_times else None,
+            "next_run_at": _iso(row.next_run_at), "last_run_at": _iso(row.last_run_at),
+            "last_status": row.last_status, "last_message": row.last_message}
+
+
+def listing() -> list[dict]:
+    return [schedule_json(row, store) for row, store in all_schedules()]
+
+
+def note_next(store_id: int, when: datetime | None) -> None:
+    SyncSchedule.update(next_run_at=when).where(SyncSchedule.store == store_id).execute()
+
+
+def start_run(account: str | None, site: str, trigger: str) -> int:
+    store = Store.get_or_none(Store.name == account) if account else None
+    run = SyncRun.create(store=store, account=account or "", site=site, trigger=trigger, status="running",
+                         started_at=now_utc())
+    return run.id
+
+
+def finish_run(run_id: int, status: str, via: str = "", pages: int = 0, records: int = 0, error: str = "") -> dict:
+    """Record how a run ended; a scheduled store's schedule shows it as its last run."""
+    run = SyncRun.get_by_id(run_id)
+    run.status, run.via, run.pages, run.records, run.error = status, via, int(pages), int(records), error[:2000]
+    run.finished_at = now_utc()
+    run.duration_ms = int((run.finished_at - run.started_at).total_seconds() * 1000)
+    run.save()
+    if run.store_id is not None:
+        SyncSchedule.update(last_run_at=run.started_at, last_status=status, last_message=error[:500]).where(
+            SyncSchedule.store == run.store_id).execute()
+    return run_json(run)
+
+
+def skipped_run(account: str | None, site: str, trigger: str, why: str) -> dict:
+    return finish_run(start_run(account, site, trigger), "skipped", error=why)
+
+
+def recent_runs(limit: int = 50) -> list[dict]:
+    rows = SyncRun.select().order_by(SyncRun.started_at.desc(), SyncRun.id.desc()).limit(max(1, min(limit, 500)))
+    return [run_json(r) for r in rows]
+
+
+def run_json(run: SyncRun) -> dict:
+    return {"id": run.id, "account": run.account or None, "site": run.site, "trigger": run.trigger, "via": run.via,
+            "status": run.status, "pages": run.pages, "records": run.records, "started_at": _iso(run.started_at),
+            "finished_at": _iso(run.finished_at), "duration_ms": run.duration_ms, "error": run.error}
+
+
+def _iso(when: datetime | None) -> str | None:
+    return when.isoformat() if when else None

@@ -1,0 +1,236 @@
+"""Schedules, sync runs and the scheduler, in process against a real database and the extension protocol
+(a client speaking it answers the sync command the way the extension does)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from companion.automation import schedules
+from companion.automation.scheduler import AutoSync
+from companion.sources.model import StoreRef
+from companion.store import stores
+from companion.store.models import SyncRun, SyncSchedule
+from companion.store.writer import run_inline
+from tests.conftest import TOKEN
+from tests.helpers import ext_headers, hello, view_headers
+
+SHOP = StoreRef("tiktok", "7495001", "US", "Mug shop", "USD", "America/Los_Angeles")
+TEMU = StoreRef("temu", "634418", "", "Temu 磁带店", "CNY", "Asia/Shanghai")
+
+
+@pytest.fixture
+def shops(db):
+    run_inline(db, lambda: [stores.resolve(SHOP), stores.resolve(TEMU)])
+
+
+@pytest.mark.parametrize("every, message", [
+    ("6", "write a number and a unit, such as 30m, 6h or 1d"),
+    ("5m", "choose between 15m and 7d"),
+    ("8d", "choose between 15m and 7d"),
+    ("six hours", "write a number and a unit"),
+])
+def test_bad_intervals_are_refused_with_what_to_write(db, shops, every, message):
+    with pytest.raises(schedules.ScheduleError, match=message):
+        run_inline(db, schedules.set_schedule, "Mug shop", every)
+    assert SyncSchedule.select().count() == 0
+
+
+@pytest.mark.parametrize("at, message", [
+    ("9", "'9' is not a time of day such as 09:00"),
+    ("24:00", "'24:00' is not a time of day"),
+    ("09:00,", None),
+    (",", "give times of day such as 09:00,21:00"),
+])
+def test_times_of_day_are_checked(db, shops, at, message):
+    if message is None:
+        assert run_inline(db, schedules.set_schedule, "Mug shop", None, at)["at"] == ["09:00"]
+        return
+    with pytest.raises(schedules.ScheduleError, match=message):
+        run_inline(db, schedules.set_schedule, "Mug shop", None, at)
+
+
+def test_next_run_of_times_of_day_is_in_the_store_zone(db, shops):
+    row = SyncSchedule(every_seconds=None, at_times="09:00,21:00")
+    after = datetime(2026, 11, 22, 18, 0, tzinfo=UTC)  # 10:00 in Los Angeles
+    assert schedules.next_run(row, "America/Los_Angeles", after) == datetime(2026, 11, 23, 5, 0, tzinfo=UTC)
+    assert schedules.next_run(row, "Asia/Shanghai", after) == datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
+    every = SyncSchedule(every_seconds=6 * 3600, at_times="")
+    assert schedules.next_run(every, "UTC", after) == after + timedelta(hours=6)
+
+
+def test_the_cli_sets_lists_and_turns_off_schedules_offline(db_url, tmp_path, capsys):
+    from companion.cli import main
+    from companion.store.db import close_database, open_database
+
+    db = open_database(db_url)
+    run_inline(db, lambda: stores.resolve(SHOP))
+    close_database()
+    common = ["--data-dir", str(tmp_path / "d"), "--database-url", db_url]
+    assert main(["schedule", "set", "Mug shop", "--every", "6h", *common]) == 0
+    assert "Mug shop: auto-sync every 6h; next run " in capsys.readouterr().out
+    assert main(["schedule", "set", "Mug shop", "--every", "2m", *common]) == 2
+    assert capsys.readouterr().err.strip() == "shoptally: --every '2m': choose between 15m and 7d"
+    assert main(["schedule", "set", "Nope", "--at", "09:00", *common]) == 2
+    assert "Nope" in capsys.readouterr().err
+    assert main(["schedule", "set", "Mug shop", "--every", "6h", "--at", "09:00", *common]) == 2
+    capsys.readouterr()
+    assert main(["schedule", "list", "--json", *common]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [(s["account"], s["every"], s["at"]) for s in listed["schedules"]] == [("Mug shop", "6h", None)]
+    assert main(["schedule", "set", "Mug shop", "off", *common]) == 0
+    assert capsys.readouterr().out.strip() == "Mug shop: auto-sync off"
+    assert main(["schedule", "list", *common]) == 0
+    assert "no schedules" in capsys.readouterr().out
+    assert main(["schedule", "run-now", *common]) == 1
+    assert "the daemon is not running" in capsys.readouterr().err
+
+
+class FakeExtension:
+    """A client of /ws/extension that answers each sync command as the extension does: progress, then
+    `done` with pages and records (or an error), after `delay` seconds."""
+
+    def __init__(self, client, delay: float = 0.3, error: str | None = None) -> None:
+        self.client, self.delay, self.error = client, delay, error
+        self.commands: list[dict] = []
+        self.task = None
+
+    async def connect(self) -> FakeExtension:
+        self.ws = await self.client.ws_connect("/ws/extension", headers=ext_headers(self.client.port))
+        await self.ws.send_json(hello(TOKEN))
+        while (await self.ws.receive_json(timeout=5))["type"] != "welcome":
+            pass
+        self.task = asyncio.get_running_loop().create_task(self._answer())
+        return self
+
+    async def _answer(self) -> None:
+        while True:
+            msg = await self.ws.receive_json()
+            if msg.get("type") != "command":
+                continue
+            self.commands.append(msg)
+            await asyncio.sleep(self.delay)
+            if self.error:
+                await self.ws.send_json({"type": "progress", "command_id": msg["id"], "stage": "error", "pages": 0,
+                                         "records": 0, "message": self.error})
+            else:
+                await self.ws.send_json({"type": "progress", "command_id": msg["id"], "stage": "done", "pages": 4,
+                                         "records": 30, "message": ""})
+
+    async def close(self) -> None:
+        self.task.cancel()
+        await self.ws.close()
+
+
+async def runs(service) -> list[SyncRun]:
+    return await service.read(lambda: list(SyncRun.select().order_by(SyncRun.id)))
+
+
+async def test_runs_never_overlap_and_a_store_is_not_queued_twice(client, service, shops):
+    ext = await FakeExtension(client, delay=0.4).connect()
+    try:
+        results = await asyncio.gather(service.runner.run("Mug shop", "manual"),
+                                       service.runner.run("Mug shop", "schedule"),
+                                       service.runner.run("Temu 磁带店", "schedule"))
+    finally:
+        await ext.close()
+    assert [r["status"] for r in results] == ["done", "skipped", "done"]
+    assert results[1]["error"] == "a sync of this store is already queued or running"
+    assert sorted((c["site"], c["account"]) for c in ext.commands) == [("temu", "Temu 磁带店"),
+                                                                       ("tiktok", "Mug shop")]
+    done = sorted((r for r in await runs(service) if r.status == "done"), key=lambda r: r.started_at)
+    assert sorted((r.account, r.via, r.pages, r.records) for r in done) == [("Mug shop", "extension", 4, 30),
+                                                                           ("Temu 磁带店", "extension", 4, 30)]
+    assert done[1].started_at >= done[0].finished_at  # whichever came second waited for the first
+    assert all(r.duration_ms >= 400 for r in done)
+
+
+async def test_a_logged_out_seller_center_ends_the_run_as_login_expired(client, service, shops):
+    ext = await FakeExtension(client, delay=0.05, error="not logged in: log in to the seller center").connect()
+    try:
+        run = await service.runner.run("Mug shop", "manual")
+    finally:
+        await ext.close()
+    assert (run["status"], run["via"], run["error"]) == ("login_expired", "extension",
+                                                         "not logged in: log in to the seller center")
+    row = await service.read(lambda: SyncSchedule.get_or_none())
+    assert row is None  # no schedule: the run is only in the runs list
+    state = await (await client.get("/api/automation", headers=view_headers(client.port))).json()
+    assert [(r["account"], r["status"]) for r in state["runs"]] == [("Mug shop", "login_expired")]
+
+
+async def test_without_a_browser_the_run_says_what_to_install(client, service, shops, monkeypatch):
+    monkeypatch.setenv("SHOPTALLY_BROWSER", "/nonexistent/chromium")
+    run = await service.runner.run("Mug shop", "manual")
+    assert run["status"] == "browser_missing" and run["via"] == "browser"
+    assert run["error"].startswith("SHOPTALLY_BROWSER='/nonexistent/chromium' is not a program: install Chromium")
+
+
+async def test_a_run_missed_while_the_daemon_was_off_runs_once_at_start(client, service, shops, monkeypatch):
+    monkeypatch.setenv("SHOPTALLY_MIN_SYNC_INTERVAL", "1")
+    await service.writer.run(schedules.set_schedule, "Mug shop", "1h")
+    missed = datetime.now(UTC) - timedelta(hours=5)  # five runs were due while the daemon was off
+    await service.writer.run(schedules.note_next, (await service.read(stores.by_name, "Mug shop")).id, missed)
+    ext = await FakeExtension(client, delay=0.05).connect()
+    auto = AutoSync(service, service.runner)
+    await auto.start()
+    try:
+        for _ in range(100):
+            if [r for r in await runs(service) if r.status != "running"]:
+                break
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.5)  # room for a second run, which must not come
+    finally:
+        await auto.stop()
+        await ext.close()
+    assert [(r.account, r.trigger, r.status) for r in await runs(service)] == [("Mug shop", "catch-up", "done")]
+    row = await service.read(lambda: SyncSchedule.get())
+    assert row.last_status == "done"
+    assert timedelta(minutes=59) < row.next_run_at - datetime.now(UTC) <= timedelta(hours=1)
+
+
+async def test_a_schedule_fires_on_its_interval_and_pause_stops_it(client, service, shops, monkeypatch):
+    monkeypatch.setenv("SHOPTALLY_MIN_SYNC_INTERVAL", "1")
+    ext = await FakeExtension(client, delay=0.05).connect()
+    auto = AutoSync(service, service.runner)
+    service.autosync = auto
+    await auto.start()
+    h = view_headers(client.port)
+    try:
+        resp = await client.post("/api/schedules", json={"account": "Mug shop", "every": "1s"}, headers=h)
+        assert resp.status == 200 and (await resp.json())["schedule"]["every"] == "1s"
+        for _ in range(100):
+            if len([r for r in await runs(service) if r.status == "done"]) >= 2:
+                break
+            await asyncio.sleep(0.05)
+        assert [r.trigger for r in await runs(service)][:2] == ["schedule", "schedule"]
+        resp = await client.post("/api/autosync", json={"paused": True}, headers=h)
+        assert (await resp.json()) == {"paused": True}
+        await asyncio.sleep(0.3)
+        count = len(await runs(service))
+        await asyncio.sleep(1.5)
+        assert len(await runs(service)) == count  # paused: nothing fired
+        state = await (await client.get("/api/automation", headers=h)).json()
+        assert state["paused"] is True and state["schedules"][0]["last_status"] == "done"
+        resp = await client.post("/api/schedules", json={"account": "Mug shop", "off": True}, headers=h)
+        assert (await resp.json()) == {"schedule": None}
+        assert auto.jobs() == {}
+    finally:
+        await auto.stop()
+        await ext.close()
+
+
+async def test_schedule_api_refusals(client, service, shops):
+    h = view_headers(client.port)
+    resp = await client.post("/api/schedules", json={"account": "Mug shop", "every": "1m"}, headers=h)
+    assert resp.status == 422 and (await resp.json())["message"] == "--every '1m': choose between 15m and 7d"
+    resp = await client.post("/api/schedules", json={"account": "Nope", "every": "6h"}, headers=h)
+    assert resp.status == 404
+    resp = await client.post("/api/autosync", json={"paused": True}, headers=h)
+    assert resp.status == 409 and "--no-scheduler" in (await resp.json())["message"]
+    resp = await client.post("/api/schedules/run-now", json={"account": "Nope"}, headers=h)
+    assert resp.status == 404
+    assert await service.read(lambda: SyncSchedule.select().count()) == 0
