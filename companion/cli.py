@@ -196,7 +196,12 @@ def cmd_serve(args) -> int:
     if not (0 <= args.port <= 65535):
         raise UserError(f"--port {args.port} is not a port number (0-65535)")
     try:
-        asyncio.run(run_daemon(cfg, args.port, demo=args.demo, scheduler=not args.no_scheduler))
+        if args.no_tray:
+            asyncio.run(run_daemon(cfg, args.port, demo=args.demo, scheduler=not args.no_scheduler))
+        else:
+            from companion.tray.run import serve
+
+            serve(run_daemon, cfg, args.port, demo=args.demo, scheduler=not args.no_scheduler)
     except DaemonError as exc:
         raise UserError(str(exc)) from exc
     return 0

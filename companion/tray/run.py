@@ -1,0 +1,137 @@
+"""`shoptally serve` with a tray icon: pystray on the main thread, the daemon (server, scheduler) on its own
+event loop in a second thread. Without a display or a usable tray, one log line and the daemon runs headless;
+never a modal error."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import sys
+import threading
+from collections.abc import Callable
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+def load_pystray() -> tuple[Any | None, str]:
+    """pystray, or None and why not (no display, no backend): importing it without a display raises
+    Xlib's DisplayNameError, not ImportError, so anything it raises means "no tray"."""
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        return None, "no display (DISPLAY is not set)"
+    try:
+        import pystray
+
+        return pystray, ""
+    except Exception as exc:  # noqa: BLE001 - any failure to load a tray backend means: run headless
+        return None, f"no tray available ({exc.__class__.__name__}: {' '.join(str(exc).split())[:120]})"
+
+
+def serve(run_daemon: Callable[..., Any], cfg, port: int, **kwargs: Any) -> None:
+    """Runs the daemon, with the tray where one can be shown. Raises what run_daemon raises (DaemonError)."""
+    pystray, why = load_pystray()
+    if pystray is None:
+        log.info("tray: %s; running without a tray icon", why)
+        asyncio.run(run_daemon(cfg, port, **kwargs))
+        return
+    started = threading.Event()
+    holder: dict[str, Any] = {}
+
+    def on_started(service) -> None:
+        holder["service"], holder["loop"] = service, asyncio.get_running_loop()
+        started.set()
+
+    def daemon_thread() -> None:
+        try:
+            asyncio.run(run_daemon(cfg, port, started=on_started, signals=False, **kwargs))
+        except BaseException as exc:  # handed to the main thread, which raises it
+            holder["error"] = exc
+        finally:
+            started.set()
+            icon = holder.get("icon")
+            if icon is not None:
+                icon.stop()
+
+    thread = threading.Thread(target=daemon_thread, name="shoptally-daemon")
+    thread.start()
+    started.wait()
+    if "error" in holder:
+        thread.join()
+        raise holder["error"]
+    service, loop = holder["service"], holder["loop"]
+
+    def quit_daemon(*_args) -> None:
+        if service.quit is not None:
+            loop.call_soon_threadsafe(service.quit)
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, quit_daemon)
+    try:
+        icon = make_icon(pystray, service, loop)
+        holder["icon"] = icon
+        if not thread.is_alive():  # the daemon ended while the icon was being made
+            icon = None
+        if icon is not None:
+            log.info("tray: icon shown")
+            icon.run()
+    except Exception as exc:  # noqa: BLE001 - a tray that fails at run time: go on headless
+        log.info("tray: the icon could not be shown (%s); running without a tray icon", exc)
+    finally:
+        holder.pop("icon", None)
+    while thread.is_alive():  # the icon ended (Quit, or no tray): the daemon runs until it is stopped
+        thread.join(0.5)
+    if "error" in holder:
+        raise holder["error"]
+
+
+class _NoTrayToDockInto(logging.Filter):
+    """pystray's X11 backend logs a traceback each time it finds no system tray to dock into (a desktop
+    without one, Xvfb): one line of ours says it instead, and the daemon runs on."""
+
+    said = False
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if "Failed to dock icon" not in record.getMessage():
+            return True
+        if not self.said:
+            self.said = True
+            log.info("tray: this desktop has no system tray to show the icon in; use the Finance view")
+        return False
+
+
+def make_icon(pystray: Any, service, loop: asyncio.AbstractEventLoop):
+    from companion.tray import menu
+    from companion.tray.actions import TrayActions
+    from companion.tray.state import TrayState, image
+
+    logging.getLogger("pystray._base").addFilter(_NoTrayToDockInto())
+    state = TrayState(connected=service.connected_extensions())
+    icon = pystray.Icon("shoptally", image(state.mood), state.tooltip())
+    actions = TrayActions(service, loop, notify=lambda text: _notify(icon, text))
+    icon.menu = menu.build(pystray, actions)
+
+    def on_event(event: dict) -> None:  # on the daemon's loop; pystray hands these to its own UI thread
+        if state.apply(event):
+            icon.icon, icon.title = image(state.mood), state.tooltip()
+            if event.get("event") == "sync.run" and event["run"].get("status") not in ("running", "skipped"):
+                run = event["run"]
+                _notify(icon, f"Sync of {run.get('account') or 'all stores'}: {run['status']}"
+                              + (f" ({run['error'][:100]})" if run.get("error") else ""))
+        if event.get("event") in ("autosync.updated", "stores.updated", "tk-settlement.updated"):
+            actions.store_names = []  # re-read when the Sync submenu opens next
+            icon.update_menu()
+
+    loop.call_soon_threadsafe(service.bus.add_listener, on_event)
+    return icon
+
+
+def _notify(icon, text: str) -> None:
+    """A desktop notification where the backend has them; otherwise the log."""
+    log.info("tray: %s", text)
+    if getattr(icon, "HAS_NOTIFICATION", False):
+        try:
+            icon.notify(text, "shoptally")
+        except Exception:  # noqa: BLE001 - a notification is a courtesy
+            pass
