@@ -123,3 +123,13 @@ async def set_autostart(request: web.Request) -> web.Response:
     except autostart.AutostartError as exc:
         raise ServiceError(str(exc), 409) from exc
     return web.json_response({"enabled": autostart.enabled()})
+
+
+@routes.post("/api/quit")
+async def quit_daemon(request: web.Request) -> web.Response:
+    """The tray's Quit, from the view: the daemon stops cleanly (daemon.json removed) after answering."""
+    service = request.app[SERVICE]
+    if service.quit is None:
+        raise ServiceError("this daemon cannot be stopped from here", 409)
+    asyncio.get_running_loop().call_later(0.2, service.quit)
+    return web.json_response({"stopping": True})

@@ -263,7 +263,7 @@ def test_settings_data_management(browser, loaded, tmp_path):
     d.find_element(By.ID, "save-modes").click()
     wait_for(lambda: json.load(_NO_PROXY.open(f"{loaded.base}/api/settings"))["settings"] == {
         "order_sync_mode": "new", "payment_notice_1688": "auto", "self_delivery_payment": "manual",
-        "reporting_currency": "USD"}, "the saved settings")
+        "reporting_currency": "USD", "auto_sync": "on"}, "the saved settings")
     # completeness: September has the US Order details report, the store's required one
     cells = wait_for(lambda: d.find_elements(By.CSS_SELECTOR, "#completeness td[data-colour]"), "the grid")
     assert [c.get_attribute("data-colour") for c in cells] == [
@@ -335,3 +335,46 @@ def test_sync_settlement_with_no_extension_says_how_to_connect_one(browser, load
     d.find_element(By.ID, "sync").click()
     text = wait_for(lambda: d.find_element(By.ID, "notice").text, "the message")
     assert text.startswith("No browser extension is connected. Install the shoptally extension")
+
+
+def test_settings_automation_schedules_pause_and_the_tray_links(browser, loaded):
+    """The Automation section: a schedule refused then saved, pause and resume; the links the tray opens."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    d = browser.driver
+
+    def automation() -> dict:
+        return json.load(_NO_PROXY.open(f"{loaded.base}/api/automation"))
+
+    open_view(browser, loaded, "#settings")  # the tray's "Pair extension…" opens the settings tab
+    row = wait_for(lambda: d.find_element(By.CSS_SELECTOR, f"#schedules tr[data-account='{STORE}']"), "the row")
+    assert d.current_url == f"{loaded.base}/?tab=settings"  # the tab lives in the URL; the link's #part is gone
+    Select(row.find_element(By.NAME, "mode")).select_by_value("every")
+    row.find_element(By.NAME, "value").send_keys("5m")
+    row.find_element(By.XPATH, ".//button[text()='Save']").click()
+    wait_for(lambda: "choose between 15m and 7d" in d.find_element(By.ID, "notice").text, "the refusal")
+    assert automation()["schedules"] == []
+    row.find_element(By.NAME, "value").clear()
+    row.find_element(By.NAME, "value").send_keys("6h")
+    row.find_element(By.XPATH, ".//button[text()='Save']").click()
+    saved = wait_for(lambda: automation()["schedules"], "the schedule")
+    assert [(s["account"], s["every"], s["at"]) for s in saved] == [(STORE, "6h", None)]
+    wait_for(lambda: d.find_element(By.CSS_SELECTOR, f"#schedules tr[data-account='{STORE}'] td:nth-child(3)"
+                                    ).text != "–", "the next run shown")
+    toggle = d.find_element(By.ID, "autosync-toggle")
+    assert toggle.text == "Pause auto-sync"
+    toggle.click()
+    wait_for(lambda: automation()["paused"] is True, "the pause")
+    wait_for(lambda: d.find_element(By.ID, "autosync-toggle").text == "Resume auto-sync", "the button to follow")
+    assert d.find_element(By.ID, "autosync-state").text == "Auto-sync is paused: scheduled syncs do not run."
+    shot(browser, "finance-automation")
+    d.find_element(By.ID, "autosync-toggle").click()
+    wait_for(lambda: automation()["paused"] is False, "the resume")
+    assert str(loaded.data_dir) in d.find_element(By.ID, "data-dir").text
+    # the tray's "Reset settlements…" opens the view's own confirmation
+    open_view(browser, loaded, "?period=all#reset")
+    text = wait_for(lambda: d.find_element(By.ID, "reset-text").text, "the confirmation")
+    assert text == "Delete 120 settlement records of all stores? A fresh Sync Settlement brings them back."
+    d.find_element(By.CSS_SELECTOR, "#confirm-reset button[value=cancel]").click()
+

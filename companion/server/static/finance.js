@@ -2,6 +2,7 @@
 // Sync Settlement and Reset, live over /ws/events. Plain modules, no build step, no CDN.
 import { drawChart } from "./chart.js";
 import { categoryName, language, localize, setLanguage, t } from "./i18n.js";
+import { automationSection } from "./automation.js";
 import { settingsTab } from "./settings.js";
 
 const $ = (sel) => document.querySelector(sel);
@@ -548,6 +549,12 @@ function listen() {
       if (ev.stage === "done") notice(t("syncDone", ev));
       else if (ev.stage === "error") notice(t("syncError", { message: ev.message || "" }), 12000);
       else notice(t("syncProgress", { stage: t(ev.stage) || ev.stage, pages: ev.pages ?? 0, records: ev.records ?? 0 }), 0);
+    } else if (ev.event === "sync.run" || ev.event === "schedules.updated" || ev.event === "autosync.updated") {
+      if (ev.event === "sync.run" && ev.run.status !== "running" && ev.run.status !== "skipped") {
+        const r = ev.run;
+        notice(`${r.account || t("allStores")}: ${r.status}` + (r.error ? ` · ${r.error}` : ` · ${r.records}`), r.error ? 12000 : 5000);
+      }
+      if (state.tab === "settings") loadAutomation();
     } else if (ev.event === "app.reload") {
       location.reload();
     }
@@ -555,7 +562,9 @@ function listen() {
   ws.onclose = () => setTimeout(listen, 2000);
 }
 
-const loadSettingsTab = settingsTab({ getJSON, post, notice, query, reloadStores: () => loadStores().then(refresh) });
+const loadDataManagement = settingsTab({ getJSON, post, notice, query, reloadStores: () => loadStores().then(refresh) });
+const loadAutomation = automationSection({ getJSON, post, notice });
+const loadSettingsTab = () => Promise.all([loadDataManagement(), loadAutomation()]);
 
 applyLanguage();
 // The reporting currency (Settings → Data Management) is the default when the URL names none.
@@ -569,3 +578,7 @@ await refresh();
 await loadStatus();
 document.body.dataset.ready = "true";
 listen();
+// The tray's "Reset settlements…" and "Pair extension…" open the view here, at the part they belong to.
+if (location.hash === "#reset") $("#reset").click();
+else if (location.hash === "#settings") change({ tab: "settings" });
+if (location.hash) history.replaceState(null, "", location.pathname + location.search);
