@@ -234,3 +234,34 @@ async def test_schedule_api_refusals(client, service, shops):
     resp = await client.post("/api/schedules/run-now", json={"account": "Nope"}, headers=h)
     assert resp.status == 404
     assert await service.read(lambda: SyncSchedule.select().count()) == 0
+
+
+async def test_a_run_due_while_the_machine_slept_runs_once_on_wake(client, service, shops, monkeypatch):
+    """Asleep, the event loop's timer for the next run does not advance (it counts monotonic time) while
+    the wall clock does: the job is due by the clock, its timer still far off. The scheduler's waker finds
+    it and runs it once, however many runs the sleep skipped."""
+    from companion.automation import scheduler as scheduler_module
+
+    monkeypatch.setenv("SHOPTALLY_MIN_SYNC_INTERVAL", "1")
+    monkeypatch.setattr(scheduler_module, "WAKE_EVERY", 0.2)
+    await service.writer.run(schedules.set_schedule, "Mug shop", "1h")
+    ext = await FakeExtension(client, delay=0.05).connect()
+    auto = AutoSync(service, service.runner)
+    await auto.start()
+    try:
+        store_id = (await service.read(stores.by_name, "Mug shop")).id
+        job = auto.scheduler.get_job(str(store_id))
+        assert job.next_run_time > datetime.now(UTC) + timedelta(minutes=59)
+        await asyncio.sleep(0.3)  # the scheduler has set its timer for that hour
+        # what a three-hour sleep looks like to the scheduler: its job store says the run was due long ago
+        job.next_run_time = datetime.now(UTC) - timedelta(hours=3)
+        auto.scheduler._lookup_jobstore("default").update_job(job)
+        for _ in range(60):
+            if [r for r in await runs(service) if r.status != "running"]:
+                break
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.6)  # a few more wake-ups: no second run
+    finally:
+        await auto.stop()
+        await ext.close()
+    assert [(r.trigger, r.status) for r in await runs(service)] == [("schedule", "done")]

@@ -112,9 +112,12 @@ def make_icon(pystray: Any, service, loop: asyncio.AbstractEventLoop):
     actions = TrayActions(service, loop, notify=lambda text: _notify(icon, text))
     icon.menu = menu.build(pystray, actions)
 
-    def on_event(event: dict) -> None:  # on the daemon's loop; pystray hands these to its own UI thread
+    def show(mood: str, tooltip: str) -> None:
+        icon.icon, icon.title = image(mood), tooltip
+
+    def on_event(event: dict) -> None:  # on the daemon's loop: what the icon shows changes on the UI thread
         if state.apply(event):
-            icon.icon, icon.title = image(state.mood), state.tooltip()
+            on_ui_thread(show, state.mood, state.tooltip())
             if event.get("event") == "sync.run" and event["run"].get("status") not in ("running", "skipped"):
                 run = event["run"]
                 _notify(icon, f"Sync of {run.get('account') or 'all stores'}: {run['status']}"
@@ -125,6 +128,21 @@ def make_icon(pystray: Any, service, loop: asyncio.AbstractEventLoop):
 
     loop.call_soon_threadsafe(service.bus.add_listener, on_event)
     return icon
+
+
+def on_ui_thread(fn: Callable[..., None], *args: Any) -> None:
+    """Hand a change of the icon to the thread that runs the tray. macOS: AppKit's main thread, through
+    PyObjC's AppHelper.callAfter. The other backends marshal it themselves (Windows posts a message to its
+    window, GTK and AppIndicator go through GLib's main loop, X11 holds its display lock)."""
+    if sys.platform == "darwin":
+        try:
+            from PyObjCTools import AppHelper
+
+            AppHelper.callAfter(fn, *args)
+            return
+        except ImportError:
+            pass
+    fn(*args)
 
 
 def _notify(icon, text: str) -> None:
