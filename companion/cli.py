@@ -197,7 +197,10 @@ def cmd_serve(args) -> int:
         raise UserError(f"--port {args.port} is not a port number (0-65535)")
     try:
         if args.no_tray:
-            asyncio.run(run_daemon(cfg, args.port, demo=args.demo, scheduler=not args.no_scheduler))
+            def say(_service) -> None:  # once it runs: a daemon that cannot start says only why
+                logging.getLogger("companion.tray").info("tray: off (--no-tray); running without a tray icon")
+
+            asyncio.run(run_daemon(cfg, args.port, demo=args.demo, scheduler=not args.no_scheduler, started=say))
         else:
             from companion.tray.run import serve
 

@@ -32,9 +32,9 @@ def load_pystray() -> tuple[Any | None, str]:
 def serve(run_daemon: Callable[..., Any], cfg, port: int, **kwargs: Any) -> None:
     """Runs the daemon, with the tray where one can be shown. Raises what run_daemon raises (DaemonError)."""
     pystray, why = load_pystray()
-    if pystray is None:
-        log.info("tray: %s; running without a tray icon", why)
-        asyncio.run(run_daemon(cfg, port, **kwargs))
+    if pystray is None:  # said once the daemon runs: a daemon that cannot start says only why
+        asyncio.run(run_daemon(cfg, port, started=lambda _s: log.info("tray: %s; running without a tray icon", why),
+                               **kwargs))
         return
     started = threading.Event()
     holder: dict[str, Any] = {}
