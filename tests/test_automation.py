@@ -265,3 +265,25 @@ async def test_a_run_due_while_the_machine_slept_runs_once_on_wake(client, servi
         await auto.stop()
         await ext.close()
     assert [(r.trigger, r.status) for r in await runs(service)] == [("schedule", "done")]
+
+
+def test_browser_login_says_what_to_install_and_waits_for_a_running_sync(tmp_path, monkeypatch, capsys):
+    from companion.automation import browser
+    from companion.cli import main
+
+    data = tmp_path / "d"
+    data.mkdir()
+    monkeypatch.setenv("SHOPTALLY_BROWSER", "/nonexistent/chromium")
+    assert main(["browser", "login", "--data-dir", str(data)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("shoptally: SHOPTALLY_BROWSER='/nonexistent/chromium' is not a program: install Chromium")
+    assert len(err.splitlines()) == 1
+    held = browser.ProfileLock(data)
+    assert held.acquire()  # an unattended sync holds the profile
+    try:
+        assert main(["browser", "login", "--data-dir", str(data)]) == 1
+        assert capsys.readouterr().err.strip() == (
+            "shoptally: the sync browser's profile is in use (a sync is running, or it is open already): "
+            "try again when it is done")
+    finally:
+        held.release()
