@@ -121,6 +121,17 @@ def build_parser() -> argparse.ArgumentParser:
     _common(bsub.add_parser("login", help="open its profile in a window to log in to the seller centers once"),
             nested=True)
 
+    p = sub.add_parser("backup", help="one-file backups of all data, and restoring one")
+    _common(p)
+    bk = p.add_subparsers(dest="backup_command", required=True, metavar="ACTION")
+    q = bk.add_parser("create", help="write a backup file (default: DATA_DIR/backups/…)")
+    q.add_argument("--out", metavar="FILE")
+    q = bk.add_parser("restore", help="replace all data with a backup file's (a safety backup is taken first)")
+    q.add_argument("file", metavar="FILE")
+    q.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    for action in bk.choices.values():
+        _common(action, nested=True)
+
     p = sub.add_parser("reparse", help="re-run the current adapters over the stored raw captures and files")
     _common(p)
     p.add_argument("--site", help="only captures of this site (tiktok, temu, shein, import)")
@@ -177,7 +188,7 @@ def _open_db(cfg):
     from companion.store.db import DatabaseUrlError, open_database, redact_url
 
     try:
-        return open_database(cfg.database_url)
+        return open_database(cfg.database_url, backup_dir=cfg.backups_dir)
     except DatabaseUrlError as exc:
         raise UserError(str(exc)) from exc
     except Exception as exc:
@@ -482,6 +493,51 @@ def cmd_schedule(args) -> int:
             return 0 if run["status"] == "done" else 1
 
 
+def cmd_backup(args) -> int:
+    from companion.backup import archive, restore, snapshot
+    from companion.store.writer import run_inline
+
+    cfg = _cfg(args)
+    if args.backup_command == "create":
+        out = Path(args.out).expanduser().resolve() if args.out else cfg.backups_dir / snapshot.default_name("manual")
+        if out.exists():
+            raise UserError(f"{out} exists already: choose another --out", 2)
+        db = _open_db(cfg)  # a read transaction: consistent while the daemon writes
+        try:
+            manifest = snapshot.create(db, out)
+        except OSError as exc:
+            raise UserError(f"{out}: cannot be written ({exc.strerror or exc})") from exc
+        print(f"backup written to {out}: {manifest['tables'].get('settlement_line', 0)} settlement lines, "
+              f"{sum(manifest['tables'].values())} rows in {len(manifest['tables'])} tables")
+        return 0
+    path = Path(args.file).expanduser().resolve()
+    try:
+        manifest = restore.check(path)
+    except archive.BackupError as exc:
+        raise UserError(str(exc), 2) from exc
+    lines = manifest["tables"].get("settlement_line", 0)
+    if not args.yes:
+        question = (f"Replace all data on {cfg.data_dir} with {path.name} (made {manifest['created_at']}, "
+                    f"{lines} settlement lines)?")
+        if not sys.stdin.isatty():
+            raise UserError(f"{question[:-1]}: pass --yes to confirm")
+        if input(question + " Type yes to confirm: ").strip().lower() != "yes":
+            raise UserError("nothing restored")
+    base = _daemon(cfg, required=False)
+    if base:
+        res = _call(cfg, base, "POST", "/api/backup/restore", {"path": str(path)})
+        counts, safety = res["tables"], res["safety_backup"]
+    else:
+        db = _open_db(cfg)
+        try:
+            counts, _change, safety = run_inline(db, restore.run, db, path, manifest, cfg.backups_dir)
+        except archive.BackupError as exc:
+            raise UserError(str(exc), 2) from exc
+    print(f"restored {path.name}: {counts.get('settlement_line', 0)} settlement lines, "
+          f"{sum(counts.values())} rows; the data before it is in {safety}")
+    return 0
+
+
 def cmd_browser(args) -> int:
     from companion.automation import browser
 
@@ -506,4 +562,5 @@ def cmd_browser(args) -> int:
 
 COMMANDS = {"serve": cmd_serve, "import": cmd_import, "report": cmd_report, "reset": cmd_reset,
             "pair": cmd_pair, "sync": cmd_sync, "costs": cmd_figures, "fees": cmd_figures, "fx": cmd_figures,
-            "reconcile": cmd_reconcile, "reparse": cmd_reparse, "schedule": cmd_schedule, "browser": cmd_browser}
+            "reconcile": cmd_reconcile, "reparse": cmd_reparse, "schedule": cmd_schedule, "browser": cmd_browser,
+            "backup": cmd_backup}

@@ -39,6 +39,11 @@ class Config:
     def lock_path(self) -> Path:
         return self.data_dir / LOCK_FILE
 
+    @property
+    def backups_dir(self) -> Path:
+        """Automatic backups (before a migration or a restore, weekly) and, by default, manual ones."""
+        return self.data_dir / "backups"
+
 
 def resolve(data_dir: str | None = None, database_url: str | None = None,
             env: os._Environ | dict | None = None) -> Config:

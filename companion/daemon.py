@@ -107,7 +107,7 @@ async def run_daemon(cfg: Config, port: int, ready: asyncio.Event | None = None,
     try:
         token = ensure_token(cfg)
         sock = bind_socket(port)
-        db = await loop.run_in_executor(None, open_database, cfg.database_url)
+        db = await loop.run_in_executor(None, lambda: open_database(cfg.database_url, backup_dir=cfg.backups_dir))
         if demo:
             from companion import demo as demo_data
 

@@ -4,8 +4,8 @@
   running) runs it once at start ("catch-up"), then keeps the rhythm from there.
 - A run missed while the machine slept runs once on wake: the scheduler is woken every 30 s (the event
   loop's timers do not count time asleep), finds the run due and, jobs being coalesced, runs it once.
-- Pausing stops every job and is stored (`auto_sync` setting); resuming starts the rhythm again from now,
-  without running what the pause skipped.
+- Pausing stops every sync job and is stored (`auto_sync` setting); resuming starts the rhythm again from
+  now, without running what the pause skipped. The weekly backup is not paused.
 """
 
 from __future__ import annotations
@@ -48,9 +48,10 @@ class AutoSync:
                                           timezone=UTC)
         settings = await self.service.read(app_settings.get_all)
         self.paused = settings.get("auto_sync") == "paused"
-        self.scheduler.start(paused=self.paused)
+        self.scheduler.start()
         for row, store in await self.service.read(schedules.all_schedules):
             await self._add(row, store, catch_up=not self.paused)
+        self._add_weekly_backup()
         self._waker = asyncio.get_running_loop().create_task(self._wake())
         log.info("auto-sync: %d schedule(s)%s", len(self.scheduler.get_jobs()), ", paused" if self.paused else "")
 
@@ -76,25 +77,27 @@ class AutoSync:
         await self.service.writer.run(app_settings.save, {"auto_sync": "paused" if paused else "on"})
         self.paused = paused
         assert self.scheduler is not None
-        if paused:
-            self.scheduler.pause()
+        if paused:  # the sync jobs only: the weekly backup goes on
+            for job in self._sync_jobs():
+                job.pause()
         else:  # the rhythm starts again from now: what the pause skipped is not made up
-            for job in self.scheduler.get_jobs():
+            for job in self._sync_jobs():
                 job.remove()
             now = datetime.now(UTC)
             for row, store in await self.service.read(schedules.all_schedules):
                 row.next_run_at = schedules.next_run(row, store.timezone, now)
                 await self.service.writer.run(schedules.note_next, store.id, row.next_run_at)
                 await self._add(row, store, catch_up=False)
-            self.scheduler.resume()
         self.service.bus.publish({"event": "autosync.updated", "paused": paused})
 
-    def jobs(self) -> dict[str, str | None]:
-        """Store id → next run (ISO), as the scheduler has it."""
+    def _sync_jobs(self) -> list:
         if self.scheduler is None:
-            return {}
-        return {job.id: job.next_run_time.isoformat() if job.next_run_time else None
-                for job in self.scheduler.get_jobs()}
+            return []
+        return [job for job in self.scheduler.get_jobs() if job.id != "weekly-backup"]
+
+    def jobs(self) -> dict[str, str | None]:
+        """Store id → next run (ISO), as the scheduler has it (None: paused)."""
+        return {job.id: job.next_run_time.isoformat() if job.next_run_time else None for job in self._sync_jobs()}
 
     # ------------------------------------------------------------------------------------------------
     async def _add(self, row, store, catch_up: bool) -> None:
@@ -118,7 +121,9 @@ class AutoSync:
                 trigger = _AtTimes(row.at_times.split(","), store.timezone)
         job = self.scheduler.add_job(self._fire, trigger, args=[store.id, "schedule"], id=str(store.id),
                                      replace_existing=True)
-        if job.next_run_time is not None and not self.paused:
+        if self.paused:
+            job.pause()
+        elif job.next_run_time is not None:
             await self.service.writer.run(schedules.note_next, store.id, job.next_run_time.astimezone(UTC))
 
     def _remove(self, store_id: int) -> None:
@@ -142,11 +147,46 @@ class AutoSync:
         except Exception:
             log.exception("auto-sync of %s failed", store.name)
 
+    def _add_weekly_backup(self) -> None:
+        """A backup every week into DATA_DIR/backups, keeping the newest few (SHOPTALLY_BACKUP_KEEP, default 8).
+        Due a week after the newest weekly backup; a daemon that was off longer makes it a minute after start."""
+        from companion.backup import snapshot
+
+        assert self.scheduler is not None
+        folder = self.service.cfg.backups_dir
+        newest = sorted(folder.glob("shoptally-*-weekly*")) if folder.is_dir() else []
+        now = datetime.now(UTC)
+        due = now + timedelta(minutes=10)
+        if newest:
+            stamp = newest[-1].name.split("-")[1:3]  # shoptally-YYYYmmdd-HHMMSS-weekly…
+            last = datetime.strptime("-".join(stamp), "%Y%m%d-%H%M%S").replace(tzinfo=UTC)
+            due = max(last + timedelta(days=7), now + timedelta(minutes=1))
+
+        async def weekly() -> None:
+            path = folder / snapshot.default_name("weekly")
+            try:
+                manifest = await self.service.read(snapshot.create, self.service.db, path, "weekly")
+                gone = await self.service.read(snapshot.keep_latest, folder, "weekly", backup_keep())
+                log.info("weekly backup %s (%d rows)%s", path.name, sum(manifest["tables"].values()),
+                         f"; removed {len(gone)} older" if gone else "")
+            except Exception:
+                log.exception("the weekly backup failed")
+
+        self.scheduler.add_job(weekly, IntervalTrigger(weeks=1, start_date=due, timezone=UTC),
+                               id="weekly-backup", replace_existing=True)
+
     async def _wake(self) -> None:
         while True:
             await asyncio.sleep(WAKE_EVERY)
             if self.scheduler is not None and self.scheduler.running:
                 self.scheduler.wakeup()
+
+
+def backup_keep() -> int:
+    import os
+
+    raw = os.environ.get("SHOPTALLY_BACKUP_KEEP", "")
+    return int(raw) if raw.isdigit() and int(raw) > 0 else 8
 
 
 class _AtTimes(CronTrigger):

@@ -45,6 +45,11 @@ def same_origin(request: web.Request) -> bool:
     return request.headers.get("Sec-Fetch-Site") == "same-origin"
 
 
+# Endpoints that take a file's bytes as the body. application/octet-stream, like JSON, is not a content type a
+# web page can send to another origin without a preflight, so it keeps the same protection.
+RAW_UPLOADS = frozenset({"/api/backup/upload"})
+
+
 @web.middleware
 async def csrf_guard(request: web.Request, handler):
     """State-changing API calls: the local token (CLI) or a same-origin page (the Finance view) only."""
@@ -53,7 +58,8 @@ async def csrf_guard(request: web.Request, handler):
             return web.json_response(
                 {"error": "forbidden", "message": "changes are accepted only from the Finance view or the CLI"},
                 status=403)
-        if request.content_type != "application/json":
+        binary = request.path in RAW_UPLOADS and request.content_type == "application/octet-stream"
+        if request.content_type != "application/json" and not binary:
             return web.json_response({"error": "bad_request", "message": "send JSON (application/json)"},
                                      status=415)
     return await handler(request)

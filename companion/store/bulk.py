@@ -62,13 +62,15 @@ _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\
 
 
 def _copy_text(value: object) -> str:
-    """One value in COPY's text format (rows hold only text, integers, booleans and NULLs)."""
+    """One value in COPY's text format (text, integers, booleans, bytes and NULLs)."""
     if value is None:
         return "\\N"
     if value is True or value is False:
         return "t" if value else "f"
     if type(value) is str:
         return value.translate(_COPY_ESCAPES)
+    if isinstance(value, (bytes, memoryview)):
+        return "\\\\x" + bytes(value).hex()  # bytea in hex form; COPY's own backslash escaped
     return str(value)
 
 

@@ -79,15 +79,25 @@ def schema_version(db: Database) -> list[str]:
     return sorted(migration_runner(db).applied())
 
 
-def open_database(url: str, migrate: bool = True) -> Database:
-    """Bind the models to the database at `url`, applying pending migrations."""
+def open_database(url: str, migrate: bool = True, backup_dir: Path | None = None) -> Database:
+    """Bind the models to the database at `url`, applying pending migrations. With `backup_dir`, a database
+    that holds data and has migrations pending is backed up there first (companion/backup)."""
     db = make_database(url)
     if isinstance(db, SqliteDatabase):
         Path(db.database).parent.mkdir(parents=True, exist_ok=True)
     db.connect(reuse_if_open=True)
     database.initialize(db)
     if migrate:
-        applied = migration_runner(db).up()
+        runner = migration_runner(db)
+        if backup_dir is not None and runner.applied():
+            pending = [m.name for m in runner.status() if m.applied is None]
+            if pending:
+                from companion.backup import snapshot
+
+                path = backup_dir / snapshot.default_name("pre-migration")
+                snapshot.create(db, path, reason="pre-migration")
+                log.info("backed up the database to %s before migrating it (%s)", path, ", ".join(pending))
+        applied = runner.up()
         if applied:
             log.info("database schema migrated: %s", ", ".join(applied))
     return db

@@ -1,0 +1,169 @@
+"""The backup file: one ZIP with `manifest.json` and `data.jsonl.gz`, every table of the dataset as JSON lines.
+
+A logical export rather than a copy of the SQLite file: the same file restores into SQLite or PostgreSQL,
+an older one is migrated on the way in, and the cloud bundle (issue: cross-device sync) is this file,
+encrypted. `data.jsonl.gz` holds, per table, a header line `{"table": NAME, "columns": [...]}` and then one
+JSON array per row; bytes are `{"$b64": "..."}`. The manifest names the app, format, app version, schema
+(applied migrations), when and why it was made, the rows per table and the sha256 of `data.jsonl.gz`.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
+import io
+import json
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+FORMAT = 1
+MANIFEST = "manifest.json"
+DATA = "data.jsonl.gz"
+MAX_MANIFEST = 1 << 20
+SUFFIX = ".shoptally-backup"
+
+
+class BackupError(ValueError):
+    """A backup file that cannot be used, in one sentence naming the file."""
+
+
+@dataclass
+class Table:
+    name: str
+    columns: list[str]
+    rows: Iterable[tuple]
+
+
+def _encode(value):
+    if isinstance(value, memoryview):
+        value = value.tobytes()
+    if isinstance(value, bytes):
+        return {"$b64": base64.b64encode(value).decode()}
+    return value
+
+
+def _decode(value):
+    if isinstance(value, dict):
+        return base64.b64decode(value["$b64"])
+    return value
+
+
+class _Hashing(io.RawIOBase):
+    """A writable that hashes and counts what passes through to the zip member."""
+
+    def __init__(self, out) -> None:
+        self.out, self.digest, self.size = out, hashlib.sha256(), 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, b) -> int:
+        self.digest.update(b)
+        self.size += len(b)
+        self.out.write(b)
+        return len(b)
+
+
+def write(path: Path, manifest: dict, tables: Iterable[Table]) -> dict:
+    """Write the archive to `path`, streamed (a large dataset never sits in memory whole), through a
+    temporary file renamed at the end: a killed backup leaves no half file under the name. Returns the
+    manifest as written, with counts and checksum."""
+    tmp = path.with_name(path.name + ".part")
+    counts: dict[str, int] = {}
+    try:
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as z:
+            with z.open(DATA, "w", force_zip64=True) as member:
+                hashing = _Hashing(member)
+                gz = gzip.GzipFile(fileobj=hashing, mode="wb", compresslevel=6, mtime=0)
+                buffered = io.BufferedWriter(gz, buffer_size=1 << 20)  # one compress call per MiB, not per row
+                try:
+                    for table in tables:
+                        buffered.write(json.dumps({"table": table.name, "columns": table.columns}).encode() + b"\n")
+                        n = 0
+                        for row in table.rows:
+                            buffered.write(json.dumps([_encode(v) for v in row], ensure_ascii=False,
+                                                      separators=(",", ":")).encode() + b"\n")
+                            n += 1
+                        counts[table.name] = n
+                finally:
+                    buffered.close()  # closes the gzip stream too, writing its trailer
+            out = {**manifest, "format": FORMAT, "tables": counts, "sha256": hashing.digest.hexdigest(),
+                   "size": hashing.size}
+            z.writestr(MANIFEST, json.dumps(out, ensure_ascii=False, indent=1))
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return out
+
+
+def read_manifest(path: Path) -> dict:
+    """The manifest of a backup file, checked to be ours; raises BackupError naming the file."""
+    name = path.name
+    try:
+        with zipfile.ZipFile(path) as z:
+            info = z.getinfo(MANIFEST)
+            if info.file_size > MAX_MANIFEST:
+                raise BackupError(f"{name}: its manifest is too large to be a shoptally backup")
+            manifest = json.loads(z.read(MANIFEST))
+    except FileNotFoundError:
+        raise BackupError(f"{name}: no such file") from None
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError):
+        raise BackupError(f"{name}: not a shoptally backup (or a truncated one): it has no readable manifest") \
+            from None
+    if not isinstance(manifest, dict) or manifest.get("app") != "shoptally":
+        raise BackupError(f"{name}: not a shoptally backup")
+    if manifest.get("format") != FORMAT:
+        raise BackupError(f"{name}: backup format {manifest.get('format')!r} is not one this shoptally reads "
+                          f"({FORMAT})")
+    return manifest
+
+
+def verify(path: Path) -> dict:
+    """Manifest checked and the data's sha256 and size compared, before anything is changed."""
+    manifest = read_manifest(path)
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with zipfile.ZipFile(path) as z, z.open(DATA) as fh:
+            while chunk := fh.read(1 << 20):
+                digest.update(chunk)
+                size += len(chunk)
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError):
+        raise BackupError(f"{path.name}: its data cannot be read (a damaged or truncated file)") from None
+    if size != manifest.get("size") or digest.hexdigest() != manifest.get("sha256"):
+        raise BackupError(f"{path.name}: its data does not match its checksum (a damaged or altered file)")
+    return manifest
+
+
+def tables(path: Path) -> Iterator[Table]:
+    """The tables of a verified file, each read lazily (a table's rows must be consumed before the next)."""
+    with zipfile.ZipFile(path) as z, z.open(DATA) as raw, gzip.GzipFile(fileobj=raw) as gz:
+        lines = iter(gz)
+        pending: dict | None = None
+        while True:
+            header = pending or _next_json(lines)
+            pending = None
+            if header is None:
+                return
+            holder: list[dict] = []
+
+            def rows(holder=holder) -> Iterator[tuple]:
+                for line in lines:
+                    item = json.loads(line)
+                    if isinstance(item, dict):
+                        holder.append(item)
+                        return
+                    yield tuple(_decode(v) for v in item)
+
+            yield Table(header["table"], header["columns"], rows())
+            if holder:
+                pending = holder[0]
+
+
+def _next_json(lines) -> dict | None:
+    for line in lines:
+        return json.loads(line)
+    return None

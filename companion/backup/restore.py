@@ -1,0 +1,105 @@
+"""Restore a backup: checked first (ours, checksum, schema no newer than this shoptally), migrated on the way
+in when older, and swapped in one transaction, so a restore killed half-way leaves the old data as it was."""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from peewee import PostgresqlDatabase, chunked
+
+from companion.backup import archive, snapshot
+from companion.store import bulk
+from companion.store.changes import Change, record
+from companion.store.db import MIGRATIONS_DIR, make_database, migration_runner, sqlite_url
+
+CHUNK = 2000
+
+
+def known_migrations() -> list[str]:
+    return sorted(p.stem for p in MIGRATIONS_DIR.glob("[0-9][0-9][0-9][0-9]_*.py"))
+
+
+def check(path: Path) -> dict:
+    """The verified manifest; raises archive.BackupError with one sentence naming the file."""
+    manifest = archive.verify(path)
+    schema = manifest.get("schema") or []
+    unknown = sorted(set(schema) - set(known_migrations()))
+    if unknown:
+        raise archive.BackupError(f"{path.name}: made by a newer shoptally (schema {unknown[-1]}): upgrade "
+                                  "shoptally, then restore it")
+    if not schema:
+        raise archive.BackupError(f"{path.name}: its manifest names no schema version")
+    return manifest
+
+
+@contextlib.contextmanager
+def current_tables(path: Path, manifest: dict) -> Iterator[Iterator[archive.Table]]:
+    """The backup's tables in this shoptally's schema: as stored when the schema is the same, else loaded
+    into a scratch SQLite database at the backup's version and migrated from there."""
+    if manifest["schema"] == known_migrations():
+        yield archive.tables(path)
+        return
+    folder = Path(tempfile.mkdtemp(prefix="shoptally-restore-"))
+    scratch = make_database(sqlite_url(folder / "staging.db"))
+    try:
+        scratch.connect()
+        runner = migration_runner(scratch)
+        runner.up(target=manifest["schema"][-1])
+        with scratch.atomic():
+            for table in archive.tables(path):
+                for rows in chunked(table.rows, CHUNK):
+                    bulk.insert_rows(scratch, table.name, table.columns, list(rows))
+        runner.up()
+        names = snapshot.data_tables(scratch)
+        yield (archive.Table(n, snapshot.columns_of(scratch, n),
+                             snapshot._rows(scratch, n, snapshot.columns_of(scratch, n))) for n in names)
+    finally:
+        scratch.close()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def run(db, path: Path, manifest: dict, safety_dir: Path) -> tuple[dict[str, int], Change, Path]:
+    """Inside one transaction: a safety backup of the data as it is, then the swap. Returns the rows per
+    table, the change recorded and where the safety backup is."""
+    safety = safety_dir / snapshot.default_name("pre-restore")
+    snapshot.create(db, safety, reason="pre-restore")
+    with current_tables(path, manifest) as tables:
+        counts, change = apply(db, tables)
+    return counts, change, safety
+
+
+def apply(db, tables: Iterator[archive.Table]) -> tuple[dict[str, int], Change]:
+    """Inside one transaction (the writer's, or run_inline's): every data table emptied and filled from the
+    backup; the day totals of every store marked stale; one change recorded. Returns rows per table."""
+    real = db.obj if hasattr(db, "obj") else db
+    names = snapshot.data_tables(real)
+    for name in reversed(names):
+        real.execute_sql(f'DELETE FROM "{name}"')
+    for name in ("line_total", "line_total_dirty", "line_total_built"):
+        real.execute_sql(f'DELETE FROM "{name}"')
+    counts: dict[str, int] = {}
+    for table in tables:
+        if table.name not in names:  # a table this version no longer has: its rows have nowhere to go
+            for _ in table.rows:
+                pass
+            continue
+        columns = snapshot.columns_of(real, table.name)
+        keep = [i for i, c in enumerate(table.columns) if c in columns]
+        cols = [table.columns[i] for i in keep]
+        n = 0
+        for rows in chunked(table.rows, CHUNK):
+            bulk.insert_rows(real, table.name, cols, [tuple(r[i] for i in keep) for r in rows])
+            n += len(rows)
+        counts[table.name] = n
+    if isinstance(real, PostgresqlDatabase):  # ids came from the backup: the sequences continue after them
+        for name in names:
+            if "id" in snapshot.columns_of(real, name):
+                real.execute_sql(f"SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), "
+                                 f'COALESCE(MAX("id"), 1), MAX("id") IS NOT NULL) FROM "{name}"')
+    real.execute_sql('INSERT INTO "line_total_dirty" ("store_id", "hour") SELECT "id", -1 FROM "store"')
+    change = record(Change("restore", None, added=counts.get("settlement_line", 0)))
+    return counts, change

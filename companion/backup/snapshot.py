@@ -1,0 +1,85 @@
+"""A consistent snapshot of the dataset, taken while the daemon keeps writing: every table read inside one
+read transaction (SQLite WAL: one snapshot of the file; PostgreSQL: REPEATABLE READ), whatever schema
+version the database has (a backup before a migration reads the old one)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+from peewee import Database, DatabaseProxy, PostgresqlDatabase
+
+from companion import __version__
+from companion.backup import archive
+
+# Tables that are not data: the migration history (the manifest says it), and the day totals, which are
+# added up again from the lines (every store is marked stale on restore).
+SKIPPED = {"schema_migration", "line_total", "line_total_dirty", "line_total_built"}
+FIRST = ("store", "order")  # referenced by others: written first, deleted last
+CHUNK = 2000
+
+
+def _real(db: Database) -> Database:
+    return db.obj if isinstance(db, DatabaseProxy) else db
+
+
+def data_tables(db: Database) -> list[str]:
+    """The dataset's tables in an order that keeps foreign keys satisfied when written in it."""
+    names = [t for t in _real(db).get_tables() if t not in SKIPPED]
+    return [t for t in FIRST if t in names] + sorted(t for t in names if t not in FIRST)
+
+
+def applied_migrations(db: Database) -> list[str]:
+    real = _real(db)
+    if "schema_migration" not in real.get_tables():
+        return []
+    return sorted(r[0] for r in real.execute_sql('SELECT "name" FROM "schema_migration"').fetchall())
+
+
+def _rows(db: Database, table: str, columns: list[str]) -> Iterator[tuple]:
+    names = ", ".join(f'"{c}"' for c in columns)
+    order = ' ORDER BY "id"' if "id" in columns else ""
+    cursor = db.execute_sql(f'SELECT {names} FROM "{table}"{order}')
+    while True:
+        batch = cursor.fetchmany(CHUNK)
+        if not batch:
+            return
+        yield from batch
+
+
+def columns_of(db: Database, table: str) -> list[str]:
+    return [c.name for c in _real(db).get_columns(table)]
+
+
+def create(db: Database, path: Path, reason: str = "manual") -> dict:
+    """Write a backup of everything in `db` to `path`; returns its manifest."""
+    real = _real(db)
+    outermost = not real.in_transaction()
+    with real.atomic():
+        if isinstance(real, PostgresqlDatabase) and outermost:
+            # one snapshot for every table (inside the writer's own transaction nobody else writes anyway)
+            real.execute_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        manifest = {"app": "shoptally", "version": __version__, "schema": applied_migrations(real),
+                    "created_at": datetime.now(UTC).isoformat(), "reason": reason,
+                    "database": "postgresql" if isinstance(real, PostgresqlDatabase) else "sqlite"}
+        tables = []
+        for name in data_tables(real):
+            cols = columns_of(real, name)
+            tables.append(archive.Table(name, cols, _rows(real, name, cols)))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return archive.write(path, manifest, tables)
+
+
+def default_name(reason: str, when: datetime | None = None) -> str:
+    when = when or datetime.now(UTC)
+    return f"shoptally-{when:%Y%m%d-%H%M%S}-{reason}{archive.SUFFIX}"
+
+
+def keep_latest(folder: Path, reason: str, keep: int) -> list[Path]:
+    """Delete all but the newest `keep` backups of this reason in the folder; returns the deleted."""
+    found = sorted(folder.glob(f"shoptally-*-{reason}{archive.SUFFIX}"))
+    gone = found[:-keep] if keep > 0 else found
+    for p in gone:
+        p.unlink(missing_ok=True)
+    return gone

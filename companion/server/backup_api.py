@@ -1,0 +1,97 @@
+"""Settings → Data Management → Backup / Restore over HTTP: list, create, upload, restore."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from aiohttp import web
+
+from companion.backup import archive, restore, snapshot
+from companion.server.api import read_json
+from companion.server.keys import SERVICE
+from companion.service import ServiceError
+
+routes = web.RouteTableDef()
+MAX_UPLOAD = 4 << 30  # a backup file sent by the view (4 GiB)
+
+
+def _listing(folder: Path) -> list[dict]:
+    out = []
+    for path in sorted(folder.glob(f"*{archive.SUFFIX}"), reverse=True):
+        try:
+            m = archive.read_manifest(path)
+        except archive.BackupError:
+            continue
+        out.append({"name": path.name, "created_at": m.get("created_at"), "reason": m.get("reason"),
+                    "version": m.get("version"), "tables": m.get("tables"), "bytes": path.stat().st_size})
+    return out
+
+
+@routes.get("/api/backups")
+async def list_backups(request: web.Request) -> web.Response:
+    service = request.app[SERVICE]
+    folder = service.cfg.backups_dir
+    return web.json_response({"folder": str(folder), "backups": await service.read(_listing, folder)})
+
+
+@routes.post("/api/backup/create")
+async def create_backup(request: web.Request) -> web.Response:
+    service = request.app[SERVICE]
+    path = service.cfg.backups_dir / snapshot.default_name("manual")
+    manifest = await service.read(snapshot.create, service.db, path)
+    return web.json_response({"file": str(path), "name": path.name, "manifest": manifest})
+
+
+@routes.post("/api/backup/upload")
+async def upload_backup(request: web.Request) -> web.Response:
+    """The view's file chooser: the bytes are stored in the backups folder once they check out as a backup."""
+    service = request.app[SERVICE]
+    name = Path(request.query.get("name") or "uploaded").name
+    folder = service.cfg.backups_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    size = 0
+    with tempfile.NamedTemporaryFile(dir=folder, suffix=".part", delete=False) as fh:
+        tmp = Path(fh.name)
+        async for chunk in request.content.iter_chunked(1 << 20):
+            size += len(chunk)
+            if size > MAX_UPLOAD:
+                tmp.unlink(missing_ok=True)
+                raise ServiceError(f"{name}: larger than {MAX_UPLOAD >> 30} GiB; restore it with "
+                                   "`shoptally backup restore FILE`", 413)
+            fh.write(chunk)
+    try:
+        await service.read(restore.check, tmp)
+    except archive.BackupError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ServiceError(str(exc).replace(tmp.name, name), 422) from exc
+    stem = name[: -len(archive.SUFFIX)] if name.endswith(archive.SUFFIX) else name
+    target = folder / f"{stem}{archive.SUFFIX}"
+    n = 1
+    while target.exists():
+        target = folder / f"{stem}-{n}{archive.SUFFIX}"
+        n += 1
+    tmp.replace(target)
+    return web.json_response({"name": target.name})
+
+
+@routes.post("/api/backup/restore")
+async def restore_backup(request: web.Request) -> web.Response:
+    """{"name": a file in the backups folder} or {"path": an absolute path on this machine}."""
+    body = await read_json(request)
+    service = request.app[SERVICE]
+    if body.get("name"):
+        path = service.cfg.backups_dir / Path(str(body["name"])).name
+    elif body.get("path") and Path(str(body["path"])).is_absolute():
+        path = Path(str(body["path"]))
+    else:
+        raise ServiceError('send {"name": FILE in the backups folder} or {"path": an absolute path}', 422)
+    try:
+        manifest = await service.read(restore.check, path)
+        counts, change, safety = await service.writer.run(restore.run, service.db, path, manifest,
+                                                          service.cfg.backups_dir)
+    except archive.BackupError as exc:
+        raise ServiceError(str(exc), 422) from exc
+    service.bus.publish(change.event())
+    service.bus.publish({"event": "app.reload", "reason": "restore"})
+    return web.json_response({"restored": path.name, "tables": counts, "safety_backup": str(safety)})
