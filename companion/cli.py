@@ -499,7 +499,7 @@ def cmd_backup(args) -> int:
 
     cfg = _cfg(args)
     if args.backup_command == "create":
-        out = Path(args.out).expanduser().resolve() if args.out else cfg.backups_dir / snapshot.default_name("manual")
+        out = Path(args.out).expanduser().resolve() if args.out else snapshot.new_path(cfg.backups_dir, "manual")
         if out.exists():
             raise UserError(f"{out} exists already: choose another --out", 2)
         db = _open_db(cfg)  # a read transaction: consistent while the daemon writes

@@ -246,3 +246,17 @@ async def test_a_restore_through_the_daemon_reloads_open_views(tmp_path):
         assert seen[-2]["added"] == 60 and daemon.get("/api/backups")["backups"][0]["reason"] in ("pre-restore",
                                                                                                    "manual")
         assert {b["reason"] for b in daemon.get("/api/backups")["backups"]} == {"manual", "pre-restore"}
+
+
+def test_backups_made_in_the_same_second_never_replace_each_other(tmp_path, monkeypatch):
+    """A restore's safety backup taken in the same second as the backup being restored once overwrote it."""
+    monkeypatch.setattr(snapshot, "default_name", lambda reason, when=None: f"shoptally-20261122-090000-{reason}"
+                                                                          f"{archive.SUFFIX}")
+    first = snapshot.new_path(tmp_path, "pre-restore")
+    first.write_text("taken")
+    second = snapshot.new_path(tmp_path, "pre-restore")
+    assert (first.name, second.name) == ("shoptally-20261122-090000-pre-restore.shoptally-backup",
+                                         "shoptally-20261122-090000-pre-restore-2.shoptally-backup")
+    second.write_text("taken")
+    assert snapshot.new_path(tmp_path, "pre-restore").name.endswith("-pre-restore-3.shoptally-backup")
+    assert [p.name for p in snapshot.keep_latest(tmp_path, "pre-restore", 1)] == [first.name]

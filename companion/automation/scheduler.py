@@ -163,7 +163,7 @@ class AutoSync:
             due = max(last + timedelta(days=7), now + timedelta(minutes=1))
 
         async def weekly() -> None:
-            path = folder / snapshot.default_name("weekly")
+            path = snapshot.new_path(folder, "weekly")
             try:
                 manifest = await self.service.read(snapshot.create, self.service.db, path, "weekly")
                 gone = await self.service.read(snapshot.keep_latest, folder, "weekly", backup_keep())

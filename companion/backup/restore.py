@@ -65,7 +65,7 @@ def current_tables(path: Path, manifest: dict) -> Iterator[Iterator[archive.Tabl
 def run(db, path: Path, manifest: dict, safety_dir: Path) -> tuple[dict[str, int], Change, Path]:
     """Inside one transaction: a safety backup of the data as it is, then the swap. Returns the rows per
     table, the change recorded and where the safety backup is."""
-    safety = safety_dir / snapshot.default_name("pre-restore")
+    safety = snapshot.new_path(safety_dir, "pre-restore")
     snapshot.create(db, safety, reason="pre-restore")
     with current_tables(path, manifest) as tables:
         counts, change = apply(db, tables)

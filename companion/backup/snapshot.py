@@ -76,9 +76,26 @@ def default_name(reason: str, when: datetime | None = None) -> str:
     return f"shoptally-{when:%Y%m%d-%H%M%S}-{reason}{archive.SUFFIX}"
 
 
+def new_path(folder: Path, reason: str) -> Path:
+    """A backup file name in the folder that no file has yet (two backups in one second get -2, -3, …): a
+    backup never replaces another, least of all the one being restored."""
+    first = folder / default_name(reason)
+    path, n = first, 2
+    while path.exists() or path.with_name(path.name + ".part").exists():
+        path = first.with_name(first.name.replace(archive.SUFFIX, f"-{n}{archive.SUFFIX}"))
+        n += 1
+    return path
+
+
 def keep_latest(folder: Path, reason: str, keep: int) -> list[Path]:
     """Delete all but the newest `keep` backups of this reason in the folder; returns the deleted."""
-    found = sorted(folder.glob(f"shoptally-*-{reason}{archive.SUFFIX}"))
+    def age(p: Path) -> tuple[str, int]:  # the time in the name, then -2, -3 … for those of the same second
+        stem = p.name[: -len(archive.SUFFIX)]
+        tail = stem.rsplit(f"-{reason}", 1)[1]
+        return stem[:len("shoptally-YYYYmmdd-HHMMSS")], int(tail[1:]) if tail[1:].isdigit() else 1
+
+    found = sorted([*folder.glob(f"shoptally-*-{reason}{archive.SUFFIX}"),
+                    *folder.glob(f"shoptally-*-{reason}-*{archive.SUFFIX}")], key=age)
     gone = found[:-keep] if keep > 0 else found
     for p in gone:
         p.unlink(missing_ok=True)

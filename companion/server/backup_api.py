@@ -38,7 +38,7 @@ async def list_backups(request: web.Request) -> web.Response:
 @routes.post("/api/backup/create")
 async def create_backup(request: web.Request) -> web.Response:
     service = request.app[SERVICE]
-    path = service.cfg.backups_dir / snapshot.default_name("manual")
+    path = snapshot.new_path(service.cfg.backups_dir, "manual")
     manifest = await service.read(snapshot.create, service.db, path)
     return web.json_response({"file": str(path), "name": path.name, "manifest": manifest})
 

@@ -94,7 +94,7 @@ def open_database(url: str, migrate: bool = True, backup_dir: Path | None = None
             if pending:
                 from companion.backup import snapshot
 
-                path = backup_dir / snapshot.default_name("pre-migration")
+                path = snapshot.new_path(backup_dir, "pre-migration")
                 snapshot.create(db, path, reason="pre-migration")
                 log.info("backed up the database to %s before migrating it (%s)", path, ", ".join(pending))
         applied = runner.up()
