@@ -176,8 +176,13 @@ def test_the_tray_starts_on_a_display_and_stops_cleanly(tmp_path, xvfb):
     while "tray: icon shown" not in log.read_text() and time.monotonic() < deadline:
         time.sleep(0.1)
     proc.send_signal(signal.SIGTERM)
-    assert proc.wait(20) == 0
+    try:
+        code = proc.wait(20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        pytest.fail(f"the daemon with its tray did not stop on SIGTERM; its log:\n{log.read_text()}")
     text = log.read_text()
+    assert code == 0, text
     assert "tray: icon shown" in text and "Traceback" not in text
     assert not (tmp_path / "data" / "daemon.json").exists()
 

@@ -43,6 +43,8 @@ def serve(run_daemon: Callable[..., Any], cfg, port: int, **kwargs: Any) -> None
         holder["service"], holder["loop"] = service, asyncio.get_running_loop()
         started.set()
 
+    tray_done = threading.Event()
+
     def daemon_thread() -> None:
         try:
             asyncio.run(run_daemon(cfg, port, started=on_started, signals=False, **kwargs))
@@ -50,9 +52,7 @@ def serve(run_daemon: Callable[..., Any], cfg, port: int, **kwargs: Any) -> None
             holder["error"] = exc
         finally:
             started.set()
-            icon = holder.get("icon")
-            if icon is not None:
-                icon.stop()
+            _close_tray(holder, tray_done)
 
     thread = threading.Thread(target=daemon_thread, name="shoptally-daemon")
     thread.start()
@@ -79,6 +79,7 @@ def serve(run_daemon: Callable[..., Any], cfg, port: int, **kwargs: Any) -> None
     except Exception as exc:  # noqa: BLE001 - a tray that fails at run time: go on headless
         log.info("tray: the icon could not be shown (%s); running without a tray icon", exc)
     finally:
+        tray_done.set()
         holder.pop("icon", None)
     while thread.is_alive():  # the icon ended (Quit, or no tray): the daemon runs until it is stopped
         thread.join(0.5)
@@ -99,6 +100,26 @@ class _NoTrayToDockInto(logging.Filter):
             self.said = True
             log.info("tray: this desktop has no system tray to show the icon in; use the Finance view")
         return False
+
+
+def _close_tray(holder: dict, tray_done: threading.Event) -> None:
+    """The daemon has stopped: end the icon's loop on the main thread. A stop() that lands before the icon's
+    loop started is lost on some backends, so it is repeated; an icon that still will not close after a few
+    seconds must not keep a stopped daemon's process alive."""
+    for _ in range(20):
+        icon = holder.get("icon")
+        if icon is not None:
+            try:
+                icon.stop()
+            except Exception:  # noqa: BLE001 - a backend not running yet; tried again
+                pass
+        if tray_done.wait(0.25):
+            return
+        if icon is None and "service" not in holder:  # the daemon never started: no icon will come
+            return
+    log.info("tray: the icon did not close; exiting")
+    logging.shutdown()
+    os._exit(1 if "error" in holder else 0)
 
 
 def make_icon(pystray: Any, service, loop: asyncio.AbstractEventLoop):
