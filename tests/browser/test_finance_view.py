@@ -378,3 +378,33 @@ def test_settings_automation_schedules_pause_and_the_tray_links(browser, loaded)
     assert text == "Delete 120 settlement records of all stores? A fresh Sync Settlement brings them back."
     d.find_element(By.CSS_SELECTOR, "#confirm-reset button[value=cancel]").click()
 
+
+
+def test_backup_and_restore_from_the_view(browser, loaded):
+    """Create a backup in the view, lose the data, restore it from the list: every open view reloads and the
+    cards are the report's again."""
+    from selenium.webdriver.common.by import By
+
+    d = browser.driver
+    before = report(loaded, "--period", "2025-09")
+    open_view(browser, loaded, "?tab=settings&period=2025-09")
+    d.find_element(By.ID, "backup-create").click()
+    row = wait_for(lambda: d.find_element(By.CSS_SELECTOR, "#backups tbody tr"), "the backup in the list")
+    cells = d.execute_script("return [...arguments[0].cells].map(c => c.textContent)", row)
+    assert cells[1:3] == ["by hand", "120"]
+    name = row.get_attribute("data-name")
+    assert (loaded.data_dir / "backups" / name).is_file()
+    assert loaded.cli("reset", "--all", "--yes").code == 0
+    wait_for(lambda: report(loaded, "--period", "2025-09")["rows"] == [], "the reset")
+    d.execute_script("window.beforeRestore = true")
+    d.find_element(By.CSS_SELECTOR, f"#backups tr[data-name='{name}'] button").click()
+    alert = d.switch_to.alert
+    assert alert.text.endswith("(120 settlement lines)? A safety backup of the data as it is now is made first.")
+    alert.accept()
+    wait_for(lambda: d.execute_script("return window.beforeRestore === undefined && document.body.dataset.ready"),
+             "the view to reload after the restore")
+    assert report(loaded, "--period", "2025-09") == before
+    open_view(browser, loaded, "?period=2025-09")
+    wait_for(lambda: cards(browser) == expected_cards(before), "the cards of the restored data")
+    reasons = {b["reason"] for b in json.load(_NO_PROXY.open(f"{loaded.base}/api/backups"))["backups"]}
+    assert reasons == {"manual", "pre-restore"}

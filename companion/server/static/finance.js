@@ -3,6 +3,7 @@
 import { drawChart } from "./chart.js";
 import { categoryName, language, localize, setLanguage, t } from "./i18n.js";
 import { automationSection } from "./automation.js";
+import { backupSection } from "./backup.js";
 import { settingsTab } from "./settings.js";
 
 const $ = (sel) => document.querySelector(sel);
@@ -564,7 +565,8 @@ function listen() {
 
 const loadDataManagement = settingsTab({ getJSON, post, notice, query, reloadStores: () => loadStores().then(refresh) });
 const loadAutomation = automationSection({ getJSON, post, notice });
-const loadSettingsTab = () => Promise.all([loadDataManagement(), loadAutomation()]);
+const loadBackups = backupSection({ getJSON, post, notice });
+const loadSettingsTab = () => Promise.all([loadDataManagement(), loadBackups(), loadAutomation()]);
 
 applyLanguage();
 // The reporting currency (Settings → Data Management) is the default when the URL names none.

@@ -51,6 +51,12 @@ const WORDS = {
     schedAt: "at times", runNow: "Sync now", syncQueued: "Sync started: {what}", loginOpened: "A browser window opened: log in to each seller center, then close it.",
     folderAt: "Data folder: {path}", quitAsk: "Stop shoptally? Syncs and the Finance view stop until it is started again.",
     quitDone: "shoptally has stopped.", everyHelp: "e.g. 6h (at least {min})", atHelp: "e.g. 09:00,21:00",
+    backupRestore: "Backup / Restore", backupCreate: "Create backup", backupUpload: "Restore from a file…",
+    made: "Made", why: "Why", settlementLines: "Settlement lines", size: "Size", restore: "Restore",
+    backupDone: "Backup written: {name}", backupsIn: "Backups are kept in {folder}",
+    restoreAsk: "Replace all data with the backup made {when} ({lines} settlement lines)? A safety backup of the data as it is now is made first.",
+    restoring: "Restoring…", reason_manual: "by hand", reason_weekly: "weekly", "reason_pre-migration": "before an upgrade",
+    "reason_pre-restore": "before a restore",
   },
   zh: {
     title: "财务", connecting: "连接中…", extOn: "扩展已连接（{n}）", extOff: "没有已连接的扩展",
@@ -99,6 +105,10 @@ const WORDS = {
     loginOpened: "已打开浏览器窗口：请登录各卖家中心，然后关闭窗口。", folderAt: "数据文件夹：{path}",
     quitAsk: "退出 shoptally？在重新启动前，同步和财务页面都会停止。", quitDone: "shoptally 已退出。",
     everyHelp: "例如 6h（至少 {min}）", atHelp: "例如 09:00,21:00",
+    backupRestore: "备份 / 恢复", backupCreate: "立即备份", backupUpload: "从文件恢复…", made: "时间", why: "原因",
+    settlementLines: "结算记录", size: "大小", restore: "恢复", backupDone: "已备份：{name}", backupsIn: "备份保存在 {folder}",
+    restoreAsk: "用 {when} 的备份（{lines} 条结算记录）替换全部数据？替换前会先备份当前数据。", restoring: "正在恢复…",
+    reason_manual: "手动", reason_weekly: "每周", "reason_pre-migration": "升级前", "reason_pre-restore": "恢复前",
   },
 };
 
