@@ -132,6 +132,23 @@ def build_parser() -> argparse.ArgumentParser:
     for action in bk.choices.values():
         _common(action, nested=True)
 
+    p = sub.add_parser("cloud", help="end-to-end encrypted sync of the whole dataset between devices")
+    _common(p)
+    csub = p.add_subparsers(dest="cloud_command", required=True, metavar="ACTION")
+    q = csub.add_parser("push", help="upload this dataset, replacing the cloud copy for the key")
+    q.add_argument("--key", required=True, help="the sync key (at least 6 characters; the same on every device)")
+    q.add_argument("--label", required=True, help="this device's name, shown to the others")
+    q.add_argument("--target", help="file:///FOLDER, webdav(s)://…, s3://BUCKET/PREFIX (default: the setting)")
+    q = csub.add_parser("pull", help="download the cloud copy and merge it, after a preview")
+    q.add_argument("--key", required=True)
+    q.add_argument("--target")
+    g = q.add_mutually_exclusive_group()
+    g.add_argument("--dry-run", action="store_true", help="only show what would be added, updated, skipped")
+    g.add_argument("--yes", action="store_true", help="merge without asking")
+    q.add_argument("--json", action="store_true")
+    for action in csub.choices.values():
+        _common(action, nested=True)
+
     p = sub.add_parser("reparse", help="re-run the current adapters over the stored raw captures and files")
     _common(p)
     p.add_argument("--site", help="only captures of this site (tiktok, temu, shein, import)")
@@ -538,6 +555,60 @@ def cmd_backup(args) -> int:
     return 0
 
 
+def cmd_cloud(args) -> int:
+    from companion.cloud import crypto, sync, targets
+    from companion.store import app_settings
+    from companion.store.writer import run_inline
+
+    cfg = _cfg(args)
+    try:
+        crypto.check_key(args.key)
+    except crypto.SyncKeyError as exc:
+        raise UserError(str(exc), 2) from exc
+    db = _open_db(cfg)
+    target = args.target or app_settings.get_all().get("cloud_target") or ""
+    if not target:
+        raise UserError("no sync target: give --target file:///FOLDER, webdavs://… or s3://BUCKET/PREFIX, or set "
+                        "it in Settings → Data Management", 2)
+    base = _daemon(cfg, required=False)
+    try:
+        if args.cloud_command == "push":
+            res = sync.push(db, args.key, args.label, target)
+            print(f"uploaded {res['tables'].get('settlement_line', 0)} settlement lines as {res['device']} to "
+                  f"{res['target']} ({res['bytes']} bytes, encrypted)")
+            return 0
+        preview = sync.pull(db, args.key, target, write=False)
+    except (sync.SyncError, targets.TargetError) as exc:
+        raise UserError(str(exc), 2) from exc
+    if args.json and (args.dry_run or not args.yes):
+        print(json.dumps(preview, ensure_ascii=False))
+    elif not args.json:
+        print(f"cloud copy from {preview['device']} ({preview['created_at']}):")
+        for table, c in preview["tables"].items():
+            if any(c.values()):
+                print(f"  {table}: {c['added']} added, {c['updated']} updated, {c['skipped']} skipped")
+    if args.dry_run:
+        return 0
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise UserError("pass --yes to merge it, or --dry-run to only preview it")
+        if input("Merge it into this device's data? Type yes to confirm: ").strip().lower() != "yes":
+            raise UserError("nothing merged")
+    if base:
+        res = _call(cfg, base, "POST", "/api/cloud/pull", {"key": args.key, "target": target})
+    else:
+        try:
+            res = run_inline(db, sync.pull, db, args.key, target, True)
+        except (sync.SyncError, targets.TargetError) as exc:
+            raise UserError(str(exc), 2) from exc
+    if args.json:
+        print(json.dumps(res, ensure_ascii=False))
+    else:
+        lines = res["tables"].get("settlement_line", {})
+        print(f"merged: {lines.get('added', 0)} settlement lines added, {lines.get('updated', 0)} updated")
+    return 0
+
+
 def cmd_browser(args) -> int:
     from companion.automation import browser
 
@@ -563,4 +634,4 @@ def cmd_browser(args) -> int:
 COMMANDS = {"serve": cmd_serve, "import": cmd_import, "report": cmd_report, "reset": cmd_reset,
             "pair": cmd_pair, "sync": cmd_sync, "costs": cmd_figures, "fees": cmd_figures, "fx": cmd_figures,
             "reconcile": cmd_reconcile, "reparse": cmd_reparse, "schedule": cmd_schedule, "browser": cmd_browser,
-            "backup": cmd_backup}
+            "backup": cmd_backup, "cloud": cmd_cloud}

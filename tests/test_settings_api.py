@@ -35,7 +35,8 @@ async def test_modes_default_save_refuse_and_reach_the_extension(client):
     resp = await client.get("/api/settings", headers=view_headers(client.port))
     body = await resp.json()
     assert body["settings"] == {"order_sync_mode": "all", "payment_notice_1688": "off",
-                                "self_delivery_payment": "manual", "reporting_currency": "", "auto_sync": "on"}
+                                "self_delivery_payment": "manual", "reporting_currency": "", "auto_sync": "on",
+                                "cloud_target": ""}
     assert body["choices"]["order_sync_mode"] == ["all", "pending", "new"]
     ws = await client.ws_connect("/ws/extension", headers=ext_headers(client.port))
     await ws.send_json(hello())

@@ -52,7 +52,7 @@ def columns_of(db: Database, table: str) -> list[str]:
     return [c.name for c in _real(db).get_columns(table)]
 
 
-def create(db: Database, path: Path, reason: str = "manual") -> dict:
+def create(db: Database, path: Path, reason: str = "manual", extra: dict | None = None) -> dict:
     """Write a backup of everything in `db` to `path`; returns its manifest."""
     real = _real(db)
     outermost = not real.in_transaction()
@@ -62,7 +62,7 @@ def create(db: Database, path: Path, reason: str = "manual") -> dict:
             real.execute_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         manifest = {"app": "shoptally", "version": __version__, "schema": applied_migrations(real),
                     "created_at": datetime.now(UTC).isoformat(), "reason": reason,
-                    "database": "postgresql" if isinstance(real, PostgresqlDatabase) else "sqlite"}
+                    "database": "postgresql" if isinstance(real, PostgresqlDatabase) else "sqlite", **(extra or {})}
         tables = []
         for name in data_tables(real):
             cols = columns_of(real, name)

@@ -7,7 +7,17 @@ from weakref import WeakSet
 
 from aiohttp import WSCloseCode, web
 
-from companion.server import api, automation_api, backup_api, chart_api, export_api, security, settings_api, view_api
+from companion.server import (
+    api,
+    automation_api,
+    backup_api,
+    chart_api,
+    cloud_api,
+    export_api,
+    security,
+    settings_api,
+    view_api,
+)
 from companion.server.events_ws import events_socket
 from companion.server.extension_ws import extension_socket
 from companion.server.keys import PORT, SERVICE, SOCKETS
@@ -45,5 +55,6 @@ def create_app(service: Service, port: int | None = None) -> web.Application:
     app.router.add_routes(settings_api.routes)
     app.router.add_routes(automation_api.routes)
     app.router.add_routes(backup_api.routes)
+    app.router.add_routes(cloud_api.routes)
     app.router.add_routes(api.routes)
     return app

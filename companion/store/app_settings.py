@@ -9,6 +9,7 @@ What each governs (docs/settings.md):
   flow; shoptally itself does not buy on 1688.
 - `reporting_currency`: the currency the Finance view converts to by default (empty: as recorded).
 - `auto_sync`: `on`, or `paused` (scheduled syncs do not run; the tray's Pause / resume auto-sync).
+- `cloud_target`: where `cloud push` / `pull` keep the encrypted bundle (docs/backup-and-sync.md).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "auto_sync": ("on", "paused"),
 }
 DEFAULTS = {"order_sync_mode": "all", "payment_notice_1688": "off", "self_delivery_payment": "manual",
-            "reporting_currency": "", "auto_sync": "on"}
+            "reporting_currency": "", "auto_sync": "on", "cloud_target": ""}
 FOR_EXTENSION = ("order_sync_mode", "payment_notice_1688", "self_delivery_payment")
 
 
@@ -49,6 +50,11 @@ def check(patch: dict) -> dict[str, str]:
             text = str(value or "").strip().upper()
             if text and (len(text) != 3 or not text.isalpha()):
                 raise SettingError(f"reporting_currency {value!r} is not a currency code such as USD (or empty)")
+            clean[key] = text
+        elif key == "cloud_target":
+            text = str(value or "").strip()
+            if text and not text.lower().startswith(("file:///", "webdav://", "webdavs://", "s3://")):
+                raise SettingError("cloud_target must be file:///FOLDER, webdav(s)://host/folder/ or s3://BUCKET/PREFIX")
             clean[key] = text
         elif value not in CHOICES[key]:
             raise SettingError(f"{key} must be one of: {', '.join(CHOICES[key])}")

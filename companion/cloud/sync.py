@@ -1,0 +1,64 @@
+"""`cloud push` and `cloud pull`: the whole dataset as one encrypted bundle on the seller's storage.
+
+Push: a backup-format snapshot (companion/backup), labelled with the device, encrypted on this machine and
+uploaded under a name derived from the sync key, replacing the copy there. Pull: downloaded, decrypted,
+checked like a backup, and merged (companion/cloud/merge.py): first only counted (the preview), then on
+confirmation written.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from companion.backup import archive, snapshot
+from companion.cloud import crypto, merge, targets
+
+
+class SyncError(ValueError):
+    """One sentence: what went wrong with the sync and, where it helps, what to do."""
+
+
+def push(db, key: str, label: str, target_url: str) -> dict:
+    crypto.check_key(key)
+    label = (label or "").strip()
+    if not label or len(label) > 100:
+        raise SyncError("give this device a label (1 to 100 characters), e.g. --label office-pc")
+    target = targets.open_target(target_url)
+    with tempfile.TemporaryDirectory(prefix="shoptally-push-") as tmp:
+        path = Path(tmp) / "bundle.shoptally-backup"
+        manifest = snapshot.create(db, path, reason="cloud", extra={"device": label})
+        blob = crypto.encrypt(key, path.read_bytes())
+    target.put(crypto.object_name(key), blob)
+    return {"target": targets.redact(target_url), "device": label, "bytes": len(blob),
+            "tables": manifest["tables"], "created_at": manifest["created_at"]}
+
+
+def download(key: str, target_url: str, folder: Path) -> Path:
+    """The decrypted bundle as a backup file in `folder`; raises SyncError when there is none or it fails."""
+    crypto.check_key(key)
+    blob = targets.open_target(target_url).get(crypto.object_name(key))
+    if blob is None:
+        raise SyncError(f"no bundle for this key at {targets.redact(target_url)}: push from the other device first, "
+                        "with the same sync key")
+    try:
+        plain = crypto.decrypt(key, blob)
+    except crypto.CannotDecrypt as exc:
+        raise SyncError(str(exc)) from None
+    path = folder / "bundle.shoptally-backup"
+    path.write_bytes(plain)
+    return path
+
+
+def pull(db, key: str, target_url: str, write: bool) -> dict:
+    """Counts per table of what merging the cloud copy adds, updates and skips; written when `write` (inside
+    the caller's transaction)."""
+    with tempfile.TemporaryDirectory(prefix="shoptally-pull-") as tmp:
+        path = download(key, target_url, Path(tmp))
+        try:
+            with merge.scratch(path) as (incoming, manifest):
+                tables = merge.merge(incoming, db, write)
+        except archive.BackupError as exc:
+            raise SyncError(f"the cloud copy is not usable: {exc}") from None
+    return {"tables": tables, "device": manifest.get("device"), "created_at": manifest.get("created_at"),
+            "merged": write}

@@ -1,0 +1,169 @@
+"""Where the encrypted bundle lives: storage the seller already has.
+
+- `file:///DIR`: a folder (a Dropbox / OneDrive / 坚果云 synced folder works: their own client uploads it);
+- `webdav://user:password@host/path/` or `webdavs://…` (HTTPS): Nextcloud, 坚果云 (dav.jianguoyun.com);
+- `s3://BUCKET/PREFIX?endpoint=https://…&region=…`: AWS S3, Cloudflare R2, Aliyun OSS, MinIO, through boto3;
+  credentials from the URL's user:password or the usual AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY.
+
+Each stores one object per sync key, overwritten by every upload.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
+
+TIMEOUT = 120
+
+
+class TargetError(ValueError):
+    """A target that cannot be used, in one sentence (never with its password)."""
+
+
+def redact(url: str) -> str:
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return parts._replace(netloc="***@" + parts.netloc.rpartition("@")[2]).geturl()
+
+
+class FileTarget:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def put(self, name: str, data: bytes) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        tmp = self.folder / (name + ".part")
+        tmp.write_bytes(data)
+        os.replace(tmp, self.folder / name)  # a reader never sees half a bundle
+
+    def get(self, name: str) -> bytes | None:
+        path = self.folder / name
+        return path.read_bytes() if path.is_file() else None
+
+
+class WebDavTarget:
+    def __init__(self, base: str, user: str | None, password: str | None, shown: str) -> None:
+        self.base = base.rstrip("/") + "/"
+        self.shown = shown
+        self.headers = {}
+        if user is not None:
+            token = base64.b64encode(f"{user}:{password or ''}".encode()).decode()
+            self.headers["Authorization"] = f"Basic {token}"
+
+    def _request(self, method: str, url: str, data: bytes | None = None):
+        req = urllib.request.Request(url, data=data, method=method, headers=self.headers)
+        return urllib.request.urlopen(req, timeout=TIMEOUT)  # noqa: S310 - the user's own WebDAV server
+
+    def _collections(self) -> None:
+        """MKCOL each folder of the path (a new folder on the server); existing ones answer 405."""
+        parts = urlsplit(self.base)
+        path = ""
+        for segment in [s for s in parts.path.split("/") if s]:
+            path += "/" + segment
+            try:
+                self._request("MKCOL", parts._replace(path=path + "/").geturl()).close()
+            except urllib.error.HTTPError as exc:
+                if exc.code not in (301, 405, 409):
+                    raise
+
+    def put(self, name: str, data: bytes) -> None:
+        try:
+            try:
+                self._request("PUT", self.base + quote(name), data).close()
+            except urllib.error.HTTPError as exc:
+                if exc.code != 409:  # 409: the folder does not exist yet
+                    raise
+                self._collections()
+                self._request("PUT", self.base + quote(name), data).close()
+        except urllib.error.HTTPError as exc:
+            raise TargetError(f"{self.shown}: the WebDAV server refused the upload ({exc.code} {exc.reason})") \
+                from None
+        except (urllib.error.URLError, OSError) as exc:
+            raise TargetError(f"{self.shown}: cannot reach the WebDAV server ({_reason(exc)})") from None
+
+    def get(self, name: str) -> bytes | None:
+        try:
+            with self._request("GET", self.base + quote(name)) as resp:
+                return resp.read()
+        except urllib.error.HTTPError as exc:
+            if exc.code == 404:
+                return None
+            raise TargetError(f"{self.shown}: the WebDAV server refused the download ({exc.code} {exc.reason})") \
+                from None
+        except (urllib.error.URLError, OSError) as exc:
+            raise TargetError(f"{self.shown}: cannot reach the WebDAV server ({_reason(exc)})") from None
+
+
+class S3Target:
+    def __init__(self, bucket: str, prefix: str, options: dict, user: str | None, password: str | None,
+                 shown: str) -> None:
+        import boto3
+        from botocore.config import Config
+
+        self.bucket, self.prefix, self.shown = bucket, prefix.strip("/"), shown
+        self.client = boto3.client(
+            "s3", endpoint_url=options.get("endpoint"), region_name=options.get("region") or "us-east-1",
+            aws_access_key_id=user or None, aws_secret_access_key=password or None,
+            config=Config(connect_timeout=30, read_timeout=TIMEOUT, retries={"max_attempts": 3},
+                          s3={"addressing_style": options.get("addressing", "path")}))
+
+    def _key(self, name: str) -> str:
+        return f"{self.prefix}/{name}" if self.prefix else name
+
+    def put(self, name: str, data: bytes) -> None:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            self.client.put_object(Bucket=self.bucket, Key=self._key(name), Body=data)
+        except ClientError as exc:
+            raise TargetError(f"{self.shown}: the storage refused the upload "
+                              f"({exc.response.get('Error', {}).get('Code', 'error')})") from None
+        except BotoCoreError as exc:
+            raise TargetError(f"{self.shown}: cannot reach the storage ({exc})") from None
+
+    def get(self, name: str) -> bytes | None:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            return self.client.get_object(Bucket=self.bucket, Key=self._key(name))["Body"].read()
+        except ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code", "error")
+            if code in ("NoSuchKey", "404"):
+                return None
+            raise TargetError(f"{self.shown}: the storage refused the download ({code})") from None
+        except BotoCoreError as exc:
+            raise TargetError(f"{self.shown}: cannot reach the storage ({exc})") from None
+
+
+def _reason(exc: Exception) -> str:
+    return str(getattr(exc, "reason", "") or exc)
+
+
+def open_target(url: str):
+    """The target a URL names; raises TargetError saying which forms exist."""
+    shown = redact(url)
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    user = unquote(parts.username) if parts.username else None
+    password = unquote(parts.password) if parts.password else None
+    if scheme == "file":
+        if not parts.path:
+            raise TargetError(f"{shown}: write file:///FOLDER (three slashes, then the folder)")
+        return FileTarget(Path(unquote(parts.path)))
+    if scheme in ("webdav", "webdavs"):
+        host = parts.hostname or ""
+        if not host:
+            raise TargetError(f"{shown}: write webdavs://user:password@host/folder/")
+        port = f":{parts.port}" if parts.port else ""
+        base = f"{'https' if scheme == 'webdavs' else 'http'}://{host}{port}{parts.path or '/'}"
+        return WebDavTarget(base, user, password, shown)
+    if scheme == "s3":
+        if not parts.hostname:
+            raise TargetError(f"{shown}: write s3://BUCKET/PREFIX (and ?endpoint=https://… for R2, OSS, MinIO)")
+        return S3Target(parts.hostname, parts.path, dict(parse_qsl(parts.query)), user, password, shown)
+    raise TargetError(f"{shown}: the target must be file:///FOLDER, webdav(s)://host/folder/ or s3://BUCKET/PREFIX")
