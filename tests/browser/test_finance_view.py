@@ -408,3 +408,44 @@ def test_backup_and_restore_from_the_view(browser, loaded):
     wait_for(lambda: cards(browser) == expected_cards(before), "the cards of the restored data")
     reasons = {b["reason"] for b in json.load(_NO_PROXY.open(f"{loaded.base}/api/backups"))["backups"]}
     assert reasons == {"manual", "pre-restore"}
+
+
+def test_sync_data_dialog_uploads_previews_and_merges(browser, loaded, tmp_path):
+    """Device A (this daemon) uploads through the dialog; device B (a second daemon) previews the counts
+    and confirms; B's view reloads and B's report equals A's."""
+    from selenium.webdriver.common.by import By
+
+    from tests.daemon_proc import Daemon
+
+    d = browser.driver
+    target = f"file://{tmp_path / 'cloud'}"
+
+    def dialog(daemon) -> None:
+        open_view(browser, daemon, "?tab=settings&period=2025-09")
+        d.find_element(By.ID, "sync-data").click()
+        wait_for(lambda: d.find_element(By.ID, "sync-dialog").get_attribute("open") is not None, "the dialog")
+        form = d.find_element(By.ID, "sync-form")
+        form.find_element(By.NAME, "target").clear()
+        form.find_element(By.NAME, "target").send_keys(target)
+        form.find_element(By.NAME, "key").send_keys("瓷杯-sync-key")
+
+    dialog(loaded)
+    d.find_element(By.NAME, "label").send_keys("office")
+    d.find_element(By.ID, "sync-upload").click()
+    wait_for(lambda: "Uploaded 120 settlement lines as office" in d.find_element(By.ID, "notice").text, "the upload")
+    shot(browser, "finance-sync-data")
+    with Daemon(tmp_path / "b", None) as b:
+        dialog(b)
+        d.find_element(By.ID, "sync-preview").click()
+        wait_for(lambda: d.find_elements(By.CSS_SELECTOR, "#sync-preview-table tr[data-table]"), "the preview")
+        counts = d.execute_script(
+            "return Object.fromEntries([...document.querySelectorAll('#sync-preview-table tr[data-table]')]"
+            ".map(r => [r.dataset.table, [...r.cells].slice(1).map(c => c.textContent)]))")
+        assert counts["settlement_line"] == ["120", "0", "0"] and counts["store"] == ["1", "0", "0"]
+        assert report(b, "--period", "2025-09")["rows"] == []  # the preview wrote nothing
+        d.execute_script("window.beforeMerge = true")
+        d.find_element(By.ID, "sync-merge").click()
+        wait_for(lambda: d.execute_script("return window.beforeMerge === undefined && document.body.dataset.ready"),
+                 "the view to reload after the merge")
+        assert report(b, "--period", "2025-09") == report(loaded, "--period", "2025-09")
+        assert json.load(_NO_PROXY.open(f"{b.base}/api/settings"))["settings"]["cloud_target"] == target

@@ -4,6 +4,7 @@ import { drawChart } from "./chart.js";
 import { categoryName, language, localize, setLanguage, t } from "./i18n.js";
 import { automationSection } from "./automation.js";
 import { backupSection } from "./backup.js";
+import { cloudDialog } from "./cloud.js";
 import { settingsTab } from "./settings.js";
 
 const $ = (sel) => document.querySelector(sel);
@@ -566,6 +567,7 @@ function listen() {
 const loadDataManagement = settingsTab({ getJSON, post, notice, query, reloadStores: () => loadStores().then(refresh) });
 const loadAutomation = automationSection({ getJSON, post, notice });
 const loadBackups = backupSection({ getJSON, post, notice });
+cloudDialog({ getJSON, post, notice });
 const loadSettingsTab = () => Promise.all([loadDataManagement(), loadBackups(), loadAutomation()]);
 
 applyLanguage();

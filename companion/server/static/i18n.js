@@ -57,6 +57,12 @@ const WORDS = {
     restoreAsk: "Replace all data with the backup made {when} ({lines} settlement lines)? A safety backup of the data as it is now is made first.",
     restoring: "Restoring…", reason_manual: "by hand", reason_weekly: "weekly", "reason_pre-migration": "before an upgrade",
     "reason_pre-restore": "before a restore",
+    syncData: "Sync Data…", syncTarget: "Target", syncKey: "Sync key", deviceLabel: "Device label",
+    upload: "Upload to cloud", download: "Download and preview", confirmMerge: "Confirm merge",
+    syncHelp: "The whole dataset, encrypted on this computer with the sync key (at least 6 characters), replaces the cloud copy for that key; the other device downloads it, sees what would be added, updated and skipped, and merges. The storage never sees the data or the key.",
+    uploaded: "Uploaded {lines} settlement lines as {device} ({bytes} bytes, encrypted).",
+    fromDevice: "Cloud copy from {device}, {when}:", colAdded: "added", colUpdated: "updated", colSkipped: "skipped", nothingNew: "Nothing new: everything is here already.",
+    merged: "Merged. Reloading…", table: "Table",
   },
   zh: {
     title: "财务", connecting: "连接中…", extOn: "扩展已连接（{n}）", extOff: "没有已连接的扩展",
@@ -109,6 +115,11 @@ const WORDS = {
     settlementLines: "结算记录", size: "大小", restore: "恢复", backupDone: "已备份：{name}", backupsIn: "备份保存在 {folder}",
     restoreAsk: "用 {when} 的备份（{lines} 条结算记录）替换全部数据？替换前会先备份当前数据。", restoring: "正在恢复…",
     reason_manual: "手动", reason_weekly: "每周", "reason_pre-migration": "升级前", "reason_pre-restore": "恢复前",
+    syncData: "数据同步…", syncTarget: "存储位置", syncKey: "同步密钥", deviceLabel: "设备名称", upload: "上传到云端",
+    download: "下载并预览", confirmMerge: "确认合并",
+    syncHelp: "整个数据集在本机用同步密钥（至少 6 个字符）加密后上传，覆盖该密钥的云端副本；另一台设备下载后先预览新增、更新、跳过的数量，再合并。存储服务看不到数据和密钥。",
+    uploaded: "已以 {device} 上传 {lines} 条结算记录（{bytes} 字节，已加密）。", fromDevice: "来自 {device} 的云端副本（{when}）：",
+    colAdded: "新增", colUpdated: "更新", colSkipped: "跳过", nothingNew: "没有新内容：全部已在本机。", merged: "已合并，正在刷新…", table: "表",
   },
 };
 
