@@ -287,3 +287,33 @@ def test_browser_login_says_what_to_install_and_waits_for_a_running_sync(tmp_pat
             "try again when it is done")
     finally:
         held.release()
+
+
+async def test_the_weekly_backup_runs_and_keeps_the_newest(client, service, shops, monkeypatch):
+    from companion.backup import archive
+
+    monkeypatch.setenv("SHOPTALLY_BACKUP_KEEP", "2")
+    auto = AutoSync(service, service.runner)
+    await auto.start()
+    try:
+        job = auto.scheduler.get_job("weekly-backup")
+        first_due = job.next_run_time - datetime.now(UTC)
+        assert timedelta(minutes=9) < first_due <= timedelta(minutes=10)  # no weekly backup yet: soon after start
+        for _ in range(3):
+            await job.func()
+        folder = service.cfg.backups_dir
+        kept = sorted(p.name for p in folder.glob(f"*weekly*{archive.SUFFIX}"))
+        assert len(kept) == 2 and all(archive.verify(folder / name)["reason"] == "weekly" for name in kept)
+        assert archive.verify(folder / kept[0])["tables"]["store"] == 2
+        await auto.set_paused(True)
+        assert auto.scheduler.get_job("weekly-backup").next_run_time is not None  # pausing syncs keeps backups
+    finally:
+        await auto.stop()
+    # a daemon started again finds last week's backup: the next one is due a week after it
+    again = AutoSync(service, service.runner)
+    await again.start()
+    try:
+        due = again.scheduler.get_job("weekly-backup").next_run_time - datetime.now(UTC)
+        assert timedelta(days=6, hours=23) < due <= timedelta(days=7)
+    finally:
+        await again.stop()
