@@ -53,20 +53,25 @@ def test_two_devices_push_preview_merge_and_an_edit_comes_back(db_url, tmp_path)
     assert res.out.rstrip().endswith("merged: 200 settlement lines added, 0 updated")
     assert report(b, b_url) == report(a, a_url)
 
-    # B corrects a purchase price inline and pushes; A's preview shows exactly that edit
+    # A enters a purchase price for a line; later B corrects that price and pushes: A's preview shows exactly
+    # that one edit updated (and B's audit entry added), nothing else
     from companion.store import edits
     from companion.store.db import close_database, open_database
     from companion.store.models import SettlementLine
     from companion.store.writer import run_inline
 
-    db = open_database(b_url)
-    line_id = SettlementLine.select(SettlementLine.id).order_by(SettlementLine.id).first().id
-    run_inline(db, edits.save, line_id, "purchase_price", "3.21")
-    close_database()
+    def edit(url: str, value: str) -> None:
+        db = open_database(url)
+        line = SettlementLine.select().order_by(SettlementLine.natural_key).first()
+        run_inline(db, edits.save, line.id, "purchase_price", value)
+        close_database()
+
+    edit(a_url, "2.00")
+    edit(b_url, "3.21")
     assert cli(b, b_url, "cloud", "push", "--key", KEY, "--label", "laptop", "--target", target).code == 0
     preview = counts_of(pull(a, a_url, target, "--dry-run", "--json"))
     changed = {t: c for t, c in preview.items() if c["added"] or c["updated"]}
-    assert changed == {"line_edit": {"added": 1, "updated": 0, "skipped": 0},
+    assert changed == {"line_edit": {"added": 0, "updated": 1, "skipped": 0},
                        "edit_log": {"added": 1, "updated": 0, "skipped": 0}}
     assert preview["settlement_line"] == {"added": 0, "updated": 0, "skipped": 200}
     assert pull(a, a_url, target, "--yes").code == 0
