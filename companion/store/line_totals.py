@@ -37,6 +37,16 @@ BASIS_CODE = {"settlement": "s", "order": "o"}
 _LINES = SettlementLine._meta.table_name
 
 
+def _add_into(added: dict[tuple, list[int]], key: tuple, sums) -> None:
+    """Add one group's sums (PostgreSQL gives them as Decimal, SQLite as int) to those of its key."""
+    into = added.get(key)
+    if into is None:
+        added[key] = [int(v or 0) for v in sums]
+    else:
+        for i, v in enumerate(sums):
+            into[i] += int(v or 0)
+
+
 def _db():
     return SettlementLine._meta.database
 
@@ -160,13 +170,7 @@ def buckets(basis: str, bounds: dict[int, tuple[int | None, int | None]], cuts: 
     for store_id, currency, sku_id, day, settled, zero, *sums in rows:
         cut_days = days[store_id]
         slice_no = len(cut_days) if day is None else bisect_right(cut_days, day)
-        key = (store_id, currency, sku_id or None, slice_no, bool(settled), bool(zero))
-        into = added.get(key)
-        if into is None:
-            added[key] = [int(v or 0) for v in sums]
-        else:
-            for i, v in enumerate(sums):
-                into[i] += int(v or 0)
+        _add_into(added, (store_id, currency, sku_id or None, slice_no, bool(settled), bool(zero)), sums)
     return [Bucket(store_id, currency, sku_id, None, None, slice_no, settled, s[0], s[1], s[2], tuple(s[3:]),
                    zero_unsettled=s[0] if zero else 0)
             for (store_id, currency, sku_id, slice_no, settled, zero), s in added.items()]
@@ -295,13 +299,7 @@ def _add_up(store_id: int, zone: ZoneInfo, days: tuple[int, int] | None) -> None
                                                                min(hi, part_hi))]
         added: dict[tuple, list[int]] = {}
         for day, currency, sku, settled, zero, *sums in rows:
-            key = (day, currency, sku, bool(settled), bool(zero))
-            into = added.get(key)
-            if into is None:
-                added[key] = [int(v or 0) for v in sums]
-            else:
-                for i, v in enumerate(sums):
-                    into[i] += int(v or 0)
+            _add_into(added, (day, currency, sku, bool(settled), bool(zero)), sums)
         columns = ("store_id", "basis", "day", "currency", "sku", "settled", "zero", *SUM_COLUMNS)
         bulk.insert_rows(db, "line_total", columns, [(store_id, code, *key, *sums) for key, sums in added.items()])
 
