@@ -577,7 +577,7 @@ def cmd_cloud(args) -> int:
             print(f"uploaded {res['tables'].get('settlement_line', 0)} settlement lines as {res['device']} to "
                   f"{res['target']} ({res['bytes']} bytes, encrypted)")
             return 0
-        preview = sync.pull(db, args.key, target, write=False)
+        preview, _ = sync.pull(db, args.key, target, write=False)
     except (sync.SyncError, targets.TargetError) as exc:
         raise UserError(str(exc), 2) from exc
     if args.json and (args.dry_run or not args.yes):
@@ -598,7 +598,7 @@ def cmd_cloud(args) -> int:
         res = _call(cfg, base, "POST", "/api/cloud/pull", {"key": args.key, "target": target})
     else:
         try:
-            res = run_inline(db, sync.pull, db, args.key, target, True)
+            res, _change = run_inline(db, sync.pull, db, args.key, target, True)
         except (sync.SyncError, targets.TargetError) as exc:
             raise UserError(str(exc), 2) from exc
     if args.json:

@@ -191,3 +191,23 @@ def test_s3_target(db_url, tmp_path, s3_server, monkeypatch):
     assert report(b, b_url) == report(a, a_url)
     res = pull(b, b_url, f"s3://testing:testing@no-such-bucket/x?endpoint={s3_server}", "--yes")
     assert res.code == 2 and "the storage refused the download (NoSuchBucket)" in res.err
+
+
+async def test_a_pull_with_the_daemon_running_merges_through_it_and_views_reload(tmp_path):
+    from tests.daemon_proc import Daemon
+
+    a, a_url = tmp_path / "a", f"sqlite:///{tmp_path / 'a.db'}"
+    target = f"file://{tmp_path / 'cloud'}"
+    assert cli(a, a_url, "import", str(export(tmp_path, 25))).code == 0
+    assert cli(a, a_url, "cloud", "push", "--key", KEY, "--label", "office", "--target", target).code == 0
+    with Daemon(tmp_path / "b", None) as b:
+        ws, _rev = await b.events()
+        res = b.cli("cloud", "pull", "--key", KEY, "--target", target, "--yes")
+        assert res.code == 0, res.err
+        assert res.out.rstrip().endswith("merged: 25 settlement lines added, 0 updated")
+        seen = []
+        while not any(e.get("event") == "app.reload" for e in seen):
+            seen.append(json.loads(await ws.recv()))
+        assert [e["event"] for e in seen][-2:] == ["tk-settlement.updated", "app.reload"]
+        assert seen[-2]["added"] == 25
+        assert report(b.data_dir, None) == report(a, a_url)

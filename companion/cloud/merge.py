@@ -118,9 +118,9 @@ def _store_map(src, dst, write: bool) -> tuple[dict[int, int], dict]:
     return out, counts
 
 
-def merge(src, dst, write: bool) -> dict:
+def merge(src, dst, write: bool) -> tuple[dict, Change | None]:
     """Counts per table of what the bundle adds, updates and skips here; with `write`, done (inside the
-    caller's transaction on `dst`)."""
+    caller's transaction on `dst`), and the change recorded for the views (None when nothing changed)."""
     stores, store_counts = _store_map(src, dst, write)
     result = {"store": store_counts}
     changed_refs: dict[int, set[str]] = {}
@@ -128,6 +128,7 @@ def merge(src, dst, write: bool) -> dict:
         if spec.table not in snapshot.data_tables(src) or spec.table not in snapshot.data_tables(dst):
             continue
         result[spec.table] = _merge_table(src, dst, spec, stores, write, changed_refs)
+    change = None
     if write:
         for store_id, refs in changed_refs.items():
             line_totals.mark_store(store_id)
@@ -136,8 +137,8 @@ def merge(src, dst, write: bool) -> dict:
                 supersession.refresh(store_id, refs)
         lines = result.get("settlement_line", {})
         if any(sum(c[k] for k in ("added", "updated")) for c in result.values()):
-            record(Change("cloud", None, added=lines.get("added", 0), updated=lines.get("updated", 0)))
-    return result
+            change = record(Change("cloud", None, added=lines.get("added", 0), updated=lines.get("updated", 0)))
+    return result, change
 
 
 def _merge_table(src, dst, spec: Spec, stores: dict[int, int], write: bool, changed_refs: dict) -> dict:

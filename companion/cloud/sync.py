@@ -13,6 +13,7 @@ from pathlib import Path
 
 from companion.backup import archive, snapshot
 from companion.cloud import crypto, merge, targets
+from companion.store.changes import Change
 
 
 class SyncError(ValueError):
@@ -50,15 +51,15 @@ def download(key: str, target_url: str, folder: Path) -> Path:
     return path
 
 
-def pull(db, key: str, target_url: str, write: bool) -> dict:
+def pull(db, key: str, target_url: str, write: bool) -> tuple[dict, Change | None]:
     """Counts per table of what merging the cloud copy adds, updates and skips; written when `write` (inside
-    the caller's transaction)."""
+    the caller's transaction), with the change recorded for the views."""
     with tempfile.TemporaryDirectory(prefix="shoptally-pull-") as tmp:
         path = download(key, target_url, Path(tmp))
         try:
             with merge.scratch(path) as (incoming, manifest):
-                tables = merge.merge(incoming, db, write)
+                tables, change = merge.merge(incoming, db, write)
         except archive.BackupError as exc:
             raise SyncError(f"the cloud copy is not usable: {exc}") from None
     return {"tables": tables, "device": manifest.get("device"), "created_at": manifest.get("created_at"),
-            "merged": write}
+            "merged": write}, change

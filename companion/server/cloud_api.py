@@ -46,9 +46,11 @@ async def pull(request: web.Request) -> web.Response:
     service = request.app[SERVICE]
     try:
         if body.get("dry_run"):
-            return web.json_response(await service.read(sync.pull, service.db, key, target, False))
-        res = await service.writer.run(sync.pull, service.db, key, target, True)
+            return web.json_response((await service.read(sync.pull, service.db, key, target, False))[0])
+        res, change = await service.writer.run(sync.pull, service.db, key, target, True)
     except (sync.SyncError, targets.TargetError) as exc:
         raise ServiceError(str(exc), 422) from exc
+    if change is not None:
+        service.bus.publish(change.event())
     service.bus.publish({"event": "app.reload", "reason": "cloud"})
     return web.json_response(res)
