@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 from peewee import Database
 
 from companion import PROTOCOL_VERSION, __version__, ingest, reporting
+from companion.automation.runner import SyncRunner
 from companion.config import Config
 from companion.parsing import ParsePool, ParserCrashed, default_processes
 from companion.store import captures, changes, line_totals, pairing, settlements, stores
@@ -79,8 +80,6 @@ class Service:
         self.commands: dict[str, dict] = {}
         self._sync_waiters: dict[str, asyncio.Future] = {}
         self._tasks: set[asyncio.Task] = set()
-        from companion.automation.runner import SyncRunner
-
         self.runner = SyncRunner(self)
         self.autosync = None  # the scheduler (automation.scheduler.AutoSync), when the daemon runs one
         self.quit: Callable[[], None] | None = None  # stops the daemon (the tray's and the view's Quit)
@@ -327,6 +326,8 @@ class Service:
         from companion.store import app_settings
 
         self.bus.publish({"event": "settings.updated", "settings": current})
+        if self.autosync is not None:  # pause / resume auto-sync, whoever saved the setting
+            await self.autosync.follow(current)
         message = {"type": "settings", "settings": app_settings.for_extension(current)}
         for conn in list(self.extensions.values()):
             if conn.welcomed:

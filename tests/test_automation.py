@@ -317,3 +317,21 @@ async def test_the_weekly_backup_runs_and_keeps_the_newest(client, service, shop
         assert timedelta(days=6, hours=23) < due <= timedelta(days=7)
     finally:
         await again.stop()
+
+
+async def test_saving_the_auto_sync_setting_pauses_and_resumes_the_scheduler(client, service, shops):
+    auto = AutoSync(service, service.runner)
+    service.autosync = auto
+    await auto.start()
+    h = view_headers(client.port)
+    try:
+        await service.writer.run(schedules.set_schedule, "Mug shop", "6h")
+        await auto.reload("Mug shop")
+        store_id = str((await service.read(stores.by_name, "Mug shop")).id)
+        resp = await client.post("/api/settings", json={"auto_sync": "paused", "order_sync_mode": "new"}, headers=h)
+        assert resp.status == 200 and (await resp.json())["settings"]["order_sync_mode"] == "new"
+        assert auto.paused and auto.jobs() == {store_id: None}
+        resp = await client.post("/api/settings", json={"auto_sync": "on"}, headers=h)
+        assert resp.status == 200 and not auto.paused and auto.jobs()[store_id] is not None
+    finally:
+        await auto.stop()

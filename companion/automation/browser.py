@@ -10,7 +10,6 @@ which browsers work.
 
 from __future__ import annotations
 
-import json
 import os
 import shlex
 import shutil
@@ -194,7 +193,3 @@ def open_for_login(data_dir: Path) -> subprocess.Popen:
         args.insert(1, "--no-sandbox")
     return subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
-
-def describe(s: BrowserSetup) -> str:
-    return json.dumps({"browser": s.binary, "driver": s.driver, "profile": str(s.profile),
-                       "extension": str(s.extension), "headless": s.headless})

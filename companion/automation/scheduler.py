@@ -74,7 +74,16 @@ class AutoSync:
                 await self._add(row, s, catch_up=False)
 
     async def set_paused(self, paused: bool) -> None:
-        await self.service.writer.run(app_settings.save, {"auto_sync": "paused" if paused else "on"})
+        """Stores the setting; the scheduler follows through Service.settings_changed, as for any settings save."""
+        current = await self.service.writer.run(app_settings.save, {"auto_sync": "paused" if paused else "on"})
+        await self.service.settings_changed(current)
+        await self.follow(current)  # (done already when this is the daemon's scheduler)
+
+    async def follow(self, settings: dict) -> None:
+        """Pause or resume as the `auto_sync` setting now says (nothing when it says what is already so)."""
+        paused = settings.get("auto_sync") == "paused"
+        if paused == self.paused:
+            return
         self.paused = paused
         assert self.scheduler is not None
         if paused:  # the sync jobs only: the weekly backup goes on
@@ -154,13 +163,11 @@ class AutoSync:
 
         assert self.scheduler is not None
         folder = self.service.cfg.backups_dir
-        newest = sorted(folder.glob("shoptally-*-weekly*")) if folder.is_dir() else []
+        newest = snapshot.backups_of(folder, "weekly")
         now = datetime.now(UTC)
         due = now + timedelta(minutes=10)
         if newest:
-            stamp = newest[-1].name.split("-")[1:3]  # shoptally-YYYYmmdd-HHMMSS-weekly…
-            last = datetime.strptime("-".join(stamp), "%Y%m%d-%H%M%S").replace(tzinfo=UTC)
-            due = max(last + timedelta(days=7), now + timedelta(minutes=1))
+            due = max(snapshot.made_at(newest[-1]) + timedelta(days=7), now + timedelta(minutes=1))
 
         async def weekly() -> None:
             path = snapshot.new_path(folder, "weekly")

@@ -17,7 +17,6 @@ MAX_AT_TIMES = 24
 _EVERY = re.compile(r"^\s*(\d{1,6})\s*(s|m|h|d)\s*$", re.IGNORECASE)
 _AT = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 _UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86_400}
-STATUSES = ("running", "done", "error", "login_expired", "browser_missing", "timeout", "skipped")
 
 
 class ScheduleError(ValueError):

@@ -37,14 +37,11 @@ def check(path: Path) -> dict:
 
 
 @contextlib.contextmanager
-def current_tables(path: Path, manifest: dict) -> Iterator[Iterator[archive.Table]]:
-    """The backup's tables in this shoptally's schema: as stored when the schema is the same, else loaded
-    into a scratch SQLite database at the backup's version and migrated from there."""
-    if manifest["schema"] == known_migrations():
-        yield archive.tables(path)
-        return
-    folder = Path(tempfile.mkdtemp(prefix="shoptally-restore-"))
-    scratch = make_database(sqlite_url(folder / "staging.db"))
+def scratch_copy(path: Path, manifest: dict) -> Iterator:
+    """The backup's dataset in a scratch SQLite database of this shoptally's schema: loaded at the backup's
+    own version, then migrated. Removed afterwards."""
+    folder = Path(tempfile.mkdtemp(prefix="shoptally-scratch-"))
+    scratch = make_database(sqlite_url(folder / "scratch.db"))
     try:
         scratch.connect()
         runner = migration_runner(scratch)
@@ -54,12 +51,21 @@ def current_tables(path: Path, manifest: dict) -> Iterator[Iterator[archive.Tabl
                 for rows in chunked(table.rows, CHUNK):
                     bulk.insert_rows(scratch, table.name, table.columns, list(rows))
         runner.up()
-        names = snapshot.data_tables(scratch)
-        yield (archive.Table(n, snapshot.columns_of(scratch, n),
-                             snapshot._rows(scratch, n, snapshot.columns_of(scratch, n))) for n in names)
+        yield scratch
     finally:
         scratch.close()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def current_tables(path: Path, manifest: dict) -> Iterator[Iterator[archive.Table]]:
+    """The backup's tables in this shoptally's schema: as stored when the schema is the same, else through a
+    migrated scratch copy."""
+    if manifest["schema"] == known_migrations():
+        yield archive.tables(path)
+        return
+    with scratch_copy(path, manifest) as scratch:
+        yield snapshot.tables_of(scratch)
 
 
 def run(db, path: Path, manifest: dict, safety_dir: Path) -> tuple[dict[str, int], Change, Path]:
@@ -75,7 +81,7 @@ def run(db, path: Path, manifest: dict, safety_dir: Path) -> tuple[dict[str, int
 def apply(db, tables: Iterator[archive.Table]) -> tuple[dict[str, int], Change]:
     """Inside one transaction (the writer's, or run_inline's): every data table emptied and filled from the
     backup; the day totals of every store marked stale; one change recorded. Returns rows per table."""
-    real = db.obj if hasattr(db, "obj") else db
+    real = snapshot.real_db(db)
     names = snapshot.data_tables(real)
     for name in reversed(names):
         real.execute_sql(f'DELETE FROM "{name}"')

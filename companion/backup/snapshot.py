@@ -20,24 +20,24 @@ FIRST = ("store", "order")  # referenced by others: written first, deleted last
 CHUNK = 2000
 
 
-def _real(db: Database) -> Database:
+def real_db(db: Database) -> Database:
     return db.obj if isinstance(db, DatabaseProxy) else db
 
 
 def data_tables(db: Database) -> list[str]:
     """The dataset's tables in an order that keeps foreign keys satisfied when written in it."""
-    names = [t for t in _real(db).get_tables() if t not in SKIPPED]
+    names = [t for t in real_db(db).get_tables() if t not in SKIPPED]
     return [t for t in FIRST if t in names] + sorted(t for t in names if t not in FIRST)
 
 
 def applied_migrations(db: Database) -> list[str]:
-    real = _real(db)
+    real = real_db(db)
     if "schema_migration" not in real.get_tables():
         return []
     return sorted(r[0] for r in real.execute_sql('SELECT "name" FROM "schema_migration"').fetchall())
 
 
-def _rows(db: Database, table: str, columns: list[str]) -> Iterator[tuple]:
+def table_rows(db: Database, table: str, columns: list[str]) -> Iterator[tuple]:
     names = ", ".join(f'"{c}"' for c in columns)
     order = ' ORDER BY "id"' if "id" in columns else ""
     cursor = db.execute_sql(f'SELECT {names} FROM "{table}"{order}')
@@ -49,12 +49,19 @@ def _rows(db: Database, table: str, columns: list[str]) -> Iterator[tuple]:
 
 
 def columns_of(db: Database, table: str) -> list[str]:
-    return [c.name for c in _real(db).get_columns(table)]
+    return [c.name for c in real_db(db).get_columns(table)]
+
+
+def tables_of(db: Database) -> Iterator[archive.Table]:
+    """Every data table of `db`, each read lazily (inside the caller's transaction)."""
+    for name in data_tables(db):
+        cols = columns_of(db, name)
+        yield archive.Table(name, cols, table_rows(db, name, cols))
 
 
 def create(db: Database, path: Path, reason: str = "manual", extra: dict | None = None) -> dict:
     """Write a backup of everything in `db` to `path`; returns its manifest."""
-    real = _real(db)
+    real = real_db(db)
     outermost = not real.in_transaction()
     with real.atomic():
         if isinstance(real, PostgresqlDatabase) and outermost:
@@ -63,12 +70,8 @@ def create(db: Database, path: Path, reason: str = "manual", extra: dict | None 
         manifest = {"app": "shoptally", "version": __version__, "schema": applied_migrations(real),
                     "created_at": datetime.now(UTC).isoformat(), "reason": reason,
                     "database": "postgresql" if isinstance(real, PostgresqlDatabase) else "sqlite", **(extra or {})}
-        tables = []
-        for name in data_tables(real):
-            cols = columns_of(real, name)
-            tables.append(archive.Table(name, cols, _rows(real, name, cols)))
         path.parent.mkdir(parents=True, exist_ok=True)
-        return archive.write(path, manifest, tables)
+        return archive.write(path, manifest, tables_of(real))
 
 
 def default_name(reason: str, when: datetime | None = None) -> str:
@@ -87,15 +90,27 @@ def new_path(folder: Path, reason: str) -> Path:
     return path
 
 
+def made_at(path: Path) -> datetime:
+    """When a backup named by default_name/new_path was made (the name says it, to the second)."""
+    return datetime.strptime(path.name[len("shoptally-"):len("shoptally-YYYYmmdd-HHMMSS")], "%Y%m%d-%H%M%S"
+                             ).replace(tzinfo=UTC)
+
+
+def backups_of(folder: Path, reason: str) -> list[Path]:
+    """The folder's backups of this reason, oldest first (those of one second by their -2, -3 …)."""
+    def age(p: Path) -> tuple[datetime, int]:
+        tail = p.name[: -len(archive.SUFFIX)].rsplit(f"-{reason}", 1)[1]
+        return made_at(p), int(tail[1:]) if tail[1:].isdigit() else 1
+
+    if not folder.is_dir():
+        return []
+    return sorted([*folder.glob(f"shoptally-*-{reason}{archive.SUFFIX}"),
+                   *folder.glob(f"shoptally-*-{reason}-*{archive.SUFFIX}")], key=age)
+
+
 def keep_latest(folder: Path, reason: str, keep: int) -> list[Path]:
     """Delete all but the newest `keep` backups of this reason in the folder; returns the deleted."""
-    def age(p: Path) -> tuple[str, int]:  # the time in the name, then -2, -3 … for those of the same second
-        stem = p.name[: -len(archive.SUFFIX)]
-        tail = stem.rsplit(f"-{reason}", 1)[1]
-        return stem[:len("shoptally-YYYYmmdd-HHMMSS")], int(tail[1:]) if tail[1:].isdigit() else 1
-
-    found = sorted([*folder.glob(f"shoptally-*-{reason}{archive.SUFFIX}"),
-                    *folder.glob(f"shoptally-*-{reason}-*{archive.SUFFIX}")], key=age)
+    found = backups_of(folder, reason)
     gone = found[:-keep] if keep > 0 else found
     for p in gone:
         p.unlink(missing_ok=True)

@@ -12,18 +12,13 @@ What stays per device: pairings, schedules and sync runs, the change log.
 from __future__ import annotations
 
 import contextlib
-import shutil
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from peewee import chunked
-
 from companion.backup import restore, snapshot
 from companion.store import bulk, line_totals, supersession
 from companion.store.changes import Change, record
-from companion.store.db import make_database, migration_runner, sqlite_url
 
 CHUNK = 1000
 
@@ -36,7 +31,7 @@ def _bool_columns(db, table: str) -> set[str]:
     """Columns PostgreSQL keeps as boolean (SQLite's scratch copy holds 0 and 1 for them)."""
     from peewee import PostgresqlDatabase
 
-    real = getattr(db, "obj", db) or db
+    real = snapshot.real_db(db)
     if not isinstance(real, PostgresqlDatabase):
         return set()
     rows = real.execute_sql("SELECT column_name FROM information_schema.columns WHERE table_schema = "
@@ -69,25 +64,10 @@ LOOKUP_BY_STORE = {"settlement_line", "order", "line_edit"}  # large: looked up 
 
 @contextlib.contextmanager
 def scratch(bundle: Path) -> Iterator:
-    """The bundle's dataset in a scratch SQLite database of this version's schema."""
+    """The bundle's dataset (checked like a backup) in a scratch SQLite database of this version's schema."""
     manifest = restore.check(bundle)
-    folder = Path(tempfile.mkdtemp(prefix="shoptally-merge-"))
-    db = make_database(sqlite_url(folder / "incoming.db"))
-    try:
-        db.connect()
-        migration_runner(db).up()
-        with restore.current_tables(bundle, manifest) as tables, db.atomic():
-            for table in tables:
-                if table.name not in snapshot.data_tables(db):
-                    for _ in table.rows:
-                        pass
-                    continue
-                for rows in chunked(table.rows, CHUNK):
-                    bulk.insert_rows(db, table.name, table.columns, list(rows))
+    with restore.scratch_copy(bundle, manifest) as db:
         yield db, manifest
-    finally:
-        db.close()
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _store_map(src, dst, write: bool) -> tuple[dict[int, int], dict]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import tempfile
 from pathlib import Path
 
@@ -51,6 +52,7 @@ async def upload_backup(request: web.Request) -> web.Response:
     folder = service.cfg.backups_dir
     folder.mkdir(parents=True, exist_ok=True)
     size = 0
+    loop = asyncio.get_running_loop()
     with tempfile.NamedTemporaryFile(dir=folder, suffix=".part", delete=False) as fh:
         tmp = Path(fh.name)
         async for chunk in request.content.iter_chunked(1 << 20):
@@ -59,7 +61,7 @@ async def upload_backup(request: web.Request) -> web.Response:
                 tmp.unlink(missing_ok=True)
                 raise ServiceError(f"{name}: larger than {MAX_UPLOAD >> 30} GiB; restore it with "
                                    "`shoptally backup restore FILE`", 413)
-            fh.write(chunk)
+            await loop.run_in_executor(None, fh.write, chunk)  # the disk, not the event loop, waits
     try:
         await service.read(restore.check, tmp)
     except archive.BackupError as exc:

@@ -22,10 +22,6 @@ async def get_settings(request: web.Request) -> web.Response:
 async def save_settings(request: web.Request) -> web.Response:
     body = await read_json(request)
     service = request.app[SERVICE]
-    if service.autosync is not None and body.get("auto_sync") in ("on", "paused"):
-        await service.autosync.set_paused(body.pop("auto_sync") == "paused")  # the scheduler follows at once
-        if not body:
-            return web.json_response({"settings": await service.read(app_settings.get_all)})
     try:
         current = await service.writer.run(app_settings.save, body)
     except app_settings.SettingError as exc:
