@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from platformdirs import user_data_dir
 
 from companion.extension_id import EXTENSION_ID
-from companion.store.db import sqlite_url
 
 DEFAULT_PORT = 47810
 APP_NAME = "shoptally"
@@ -19,6 +19,10 @@ TOKEN_FILE = "token"
 DAEMON_FILE = "daemon.json"
 LOCK_FILE = "daemon.lock"
 DB_FILE = "shoptally.db"
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
 
 
 @dataclass
@@ -83,3 +87,34 @@ def read_daemon_info(cfg: Config) -> dict | None:
     except (OSError, ValueError):
         return None
     return info if isinstance(info, dict) and isinstance(info.get("port"), int) else None
+
+
+class DataDirLock:
+    """An OS lock on the data dir: released by the OS even when the daemon is killed."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fh = None
+
+    def acquire(self) -> bool:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fh = open(self.path, "a+")  # noqa: SIM115 - held for the daemon's lifetime
+        try:
+            if sys.platform == "win32":
+                import msvcrt
+
+                msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+            else:
+                import fcntl
+
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            fh.close()
+            return False
+        self._fh = fh
+        return True
+
+    def release(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None

@@ -11,54 +11,22 @@ import signal
 import socket
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from aiohttp import web
 
 from companion import __version__
-from companion.config import Config, ensure_token, read_daemon_info, write_daemon_info
-from companion.store.db import open_database
+from companion.backup.snapshot import open_database
+from companion.config import Config, DataDirLock, ensure_token, read_daemon_info, write_daemon_info
 
 if TYPE_CHECKING:
-    from companion.service import Service
+    from companion.core.service import Service
 
 log = logging.getLogger(__name__)
 
 
 class DaemonError(Exception):
     """A reason the daemon cannot start, in one sentence."""
-
-
-class DataDirLock:
-    """An OS lock on the data dir: released by the OS even when the daemon is killed."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._fh = None
-
-    def acquire(self) -> bool:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fh = open(self.path, "a+")  # noqa: SIM115 - held for the daemon's lifetime
-        try:
-            if sys.platform == "win32":
-                import msvcrt
-
-                msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
-            else:
-                import fcntl
-
-                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            fh.close()
-            return False
-        self._fh = fh
-        return True
-
-    def release(self) -> None:
-        if self._fh is not None:
-            self._fh.close()
-            self._fh = None
 
 
 def bind_socket(port: int) -> socket.socket:
@@ -85,13 +53,22 @@ def already_running_message(cfg: Config) -> str:
     return f"a daemon is already running on {cfg.data_dir} at {where}"
 
 
+def build_service(cfg: Config, db, token: str, parse_processes: int | None = None) -> Service:
+    """The Service with the sync runner it drives syncs through: the one place the layers are put together."""
+    from companion.automation.runner import SyncRunner
+    from companion.core.service import Service
+
+    service = Service(cfg, db, token, parse_processes)
+    service.runner = SyncRunner(service)
+    return service
+
+
 async def run_daemon(cfg: Config, port: int, ready: asyncio.Event | None = None,
                      stop: asyncio.Event | None = None, demo: bool = False, scheduler: bool = True,
                      started: Callable[[Service], None] | None = None, signals: bool = True) -> None:
     """`started(service)`: called on the loop once the server listens (the tray binds to it). `signals`
     False: the caller (the tray's main thread) handles SIGINT/SIGTERM and sets `stop`."""
     from companion.server.app import create_app
-    from companion.service import Service
 
     lock = DataDirLock(cfg.lock_path)
     if not lock.acquire():
@@ -109,11 +86,11 @@ async def run_daemon(cfg: Config, port: int, ready: asyncio.Event | None = None,
         sock = bind_socket(port)
         db = await loop.run_in_executor(None, lambda: open_database(cfg.database_url, backup_dir=cfg.backups_dir))
         if demo:
-            from companion import demo as demo_data
+            from companion.pipeline import demo as demo_data
 
             log.info("generating the demo dataset…")
             await loop.run_in_executor(None, demo_data.populate_if_empty, db)
-        service = Service(cfg, db, token)
+        service = build_service(cfg, db, token)
         service.port = sock.getsockname()[1]
         service.start(loop)
         app = create_app(service)

@@ -219,7 +219,7 @@ def floor(path: Path, work: Path) -> float:
 
 def report_latency(work: Path, lines: int) -> dict[str, list[float]]:
     """1,000,000 lines over 5 stores and 12 months, written through the store; then one month's reports."""
-    from companion import reporting
+    from companion.reports import reporting
     from companion.sources.model import SETTLED, SKU_SPLIT, Line, StoreRef
     from companion.store import settlements
     from companion.store.db import close_database, open_database, sqlite_url

@@ -57,7 +57,7 @@ TOKEN = "test-token-" + "x" * 32
 async def service(cfg, db):
     import asyncio
 
-    from companion.service import Service
+    from companion.daemon import build_service as Service
 
     svc = Service(cfg, db, TOKEN, parse_processes=0)  # parsing on threads; daemon tests use processes
     svc.start(asyncio.get_running_loop())

@@ -12,8 +12,8 @@ from decimal import Decimal
 
 import xlsxwriter
 
-from companion import ingest
 from companion.ledger.categories import PLATFORM
+from companion.pipeline import ingest
 from companion.sources import registry
 from companion.sources.model import ParseResult, SourceInput, StoreRef
 from companion.sources.tabular import Hints

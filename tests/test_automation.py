@@ -63,7 +63,7 @@ def test_next_run_of_times_of_day_is_in_the_store_zone(db, shops):
 
 
 def test_the_cli_sets_lists_and_turns_off_schedules_offline(db_url, tmp_path, capsys):
-    from companion.cli import main
+    from companion.cli.main import main
     from companion.store.db import close_database, open_database
 
     db = open_database(db_url)
@@ -269,7 +269,7 @@ async def test_a_run_due_while_the_machine_slept_runs_once_on_wake(client, servi
 
 def test_browser_login_says_what_to_install_and_waits_for_a_running_sync(tmp_path, monkeypatch, capsys):
     from companion.automation import browser
-    from companion.cli import main
+    from companion.cli.main import main
 
     data = tmp_path / "d"
     data.mkdir()

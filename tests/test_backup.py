@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from companion.backup import archive, restore, snapshot
-from companion.store.db import close_database, make_database, migration_runner, open_database
+from companion.backup.snapshot import open_database
+from companion.store.db import close_database, make_database, migration_runner
 from tests.daemon_proc import REPO, Daemon, clean_env, cli
 
 SEPT = "TikTok_BenchShop_结算_2025-09.csv"

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from companion import chart_data, reporting, seller_figures
 from companion.ledger.periods import PeriodError
+from companion.pipeline import seller_figures
+from companion.reports import chart_data, reporting
 from companion.sources.model import IN_TRANSIT, SETTLED, SKU_SPLIT, Line, SourceField, StoreRef
 from companion.store import settlements, stores
 from companion.store.writer import run_inline

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from companion import chunked_import, importer, reporting
+from companion.pipeline import chunked_import, importer
+from companion.reports import reporting
 from companion.sources import bigtables, tables
 from companion.store.models import RawCapture, SettlementLine
 from companion.store.writer import run_inline

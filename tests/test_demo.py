@@ -7,7 +7,8 @@ from decimal import Decimal
 
 from peewee import fn
 
-from companion import demo, reporting
+from companion.pipeline import demo
+from companion.reports import reporting
 from companion.store.models import SettlementLine, Store
 
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 import pytest
 from python_calamine import CalamineWorkbook
 
-from companion.exports.summary_pdf import summary_pdf
+from companion.reports.exports.summary_pdf import summary_pdf
 from companion.sources.model import IN_TRANSIT, SETTLED, SKU_SPLIT, Line, SourceField, StoreRef
 from companion.store import settlements
 from companion.store.writer import run_inline

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from companion import ingest, parsing
+from companion.pipeline import ingest, parsing
 from companion.store import rowplan, upkeep
 from companion.store.models import RawCapture, SettlementLine
 from companion.store.writer import Writer
@@ -253,7 +253,7 @@ def test_postgresql_tables_are_analyzed_as_they_grow(db, db_url, monkeypatch):
 
 
 async def test_daemon_service_parses_in_a_process(cfg, db):
-    from companion.service import Service
+    from companion.daemon import build_service as Service
 
     svc = Service(cfg, db, "t" * 40, parse_processes=1)
     svc.start(asyncio.get_running_loop())

@@ -8,7 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from companion import reporting, seller_figures
+from companion.pipeline import seller_figures
+from companion.reports import reporting
 from companion.sources.model import SETTLED, SKU_SPLIT, Line, StoreRef
 from companion.store import settlements
 

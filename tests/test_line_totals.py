@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from companion.ledger.fx import Rate
-from companion.reporting import profit_report, store_bounds, store_periods
+from companion.reports.reporting import profit_report, store_bounds, store_periods
 from companion.sources.model import IN_TRANSIT, SETTLED, SKU_SPLIT, Line, StoreRef
 from companion.store import line_totals, seller_inputs, settlements, stores
 from companion.store.models import SettlementLine, Store

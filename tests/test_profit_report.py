@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from companion import importer, reparse, reporting, seller_figures
-from companion.ingest import commit, prepare, prepare_capture
 from companion.ledger.inputs import InputError
+from companion.pipeline import importer, reparse, seller_figures
+from companion.pipeline.ingest import commit, prepare, prepare_capture
+from companion.reports import reporting
 from companion.store import settlements
 from companion.store.models import SettlementLine, Store
 from companion.store.writer import run_inline

@@ -10,8 +10,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from companion import importer, reporting
-from companion.ingest import commit, prepare, prepare_capture
+from companion.pipeline import importer
+from companion.pipeline.ingest import commit, prepare, prepare_capture
+from companion.reports import reporting
 from companion.sources.model import StoreRef
 from companion.store.db import close_database, open_database, sqlite_url
 from companion.store.writer import run_inline

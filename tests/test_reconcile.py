@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from companion import importer, reconcile
-from companion.ingest import commit, prepare, prepare_capture
+from companion.pipeline import importer
+from companion.pipeline.ingest import commit, prepare, prepare_capture
+from companion.reports import reconcile
 from companion.sources.model import StoreRef
 from companion.store.writer import run_inline
 from tests.helpers import HOST, SELLER, order_list_capture, order_row
@@ -116,7 +117,7 @@ def test_temu_lists_count_their_own_family_and_an_unpaid_shein_bill_counts_its_p
 
 
 def test_a_statement_list_completes_the_months_its_statements_fall_in(db):
-    from companion import reporting
+    from companion.reports import reporting
 
     parsed = importer.parse_file("export.csv", csv_bytes([US_HEADER, *US_ROWS]), SHOP.name, SHOP)
     run_inline(db, importer.commit_file, "export.csv", parsed)

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 
-from companion import ingest
+from companion.pipeline import ingest
 from companion.sources import registry
 from companion.sources.model import IN_TRANSIT, SETTLED, SKU_SPLIT, SPLIT, SourceError, SourceInput
 from tests.tables import categories_match_settlement, csv_bytes, parse, totals

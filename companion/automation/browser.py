@@ -43,7 +43,7 @@ class ProfileLock:
     profile open in two browsers at once is refused by Chromium, and the seller's login must not be cut off."""
 
     def __init__(self, data_dir: Path) -> None:
-        from companion.daemon import DataDirLock
+        from companion.config import DataDirLock
 
         self._lock = DataDirLock(data_dir / f"{PROFILE_DIR}.lock")
 

@@ -14,7 +14,7 @@ from companion.automation import browser, schedules
 from companion.store import stores
 
 if TYPE_CHECKING:
-    from companion.service import Service
+    from companion.core.service import Service
 
 log = logging.getLogger(__name__)
 SYNC_TIMEOUT = 15 * 60  # seconds a sync may take before it counts as failed
@@ -76,7 +76,7 @@ class SyncRunner:
         self.service.bus.publish({"event": "sync.run", "run": run})
 
     async def _sync(self, account: str | None, site: str) -> dict:
-        from companion.service import ServiceError
+        from companion.core.service import ServiceError
 
         if self.service.connected_extensions():
             try:
@@ -89,7 +89,7 @@ class SyncRunner:
         return await self._unattended(account, site)
 
     async def _unattended(self, account: str | None, site: str) -> dict:
-        from companion.service import ServiceError
+        from companion.core.service import ServiceError
 
         loop = asyncio.get_running_loop()
         lock = browser.ProfileLock(self.service.cfg.data_dir)

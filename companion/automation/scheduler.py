@@ -26,7 +26,7 @@ from companion.store import app_settings
 
 if TYPE_CHECKING:
     from companion.automation.runner import SyncRunner
-    from companion.service import Service
+    from companion.core.service import Service
 
 log = logging.getLogger(__name__)
 WAKE_EVERY = 30.0  # seconds

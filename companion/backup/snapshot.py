@@ -4,6 +4,7 @@ version the database has (a backup before a migration reads the old one)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,12 +13,15 @@ from peewee import Database, DatabaseProxy, PostgresqlDatabase
 
 from companion import __version__
 from companion.backup import archive
+from companion.store.db import open_database as db_open
 
 # Tables that are not data: the migration history (the manifest says it), and the day totals, which are
 # added up again from the lines (every store is marked stale on restore).
 SKIPPED = {"schema_migration", "line_total", "line_total_dirty", "line_total_built"}
 FIRST = ("store", "order")  # referenced by others: written first, deleted last
 CHUNK = 2000
+
+log = logging.getLogger(__name__)
 
 
 def real_db(db: Database) -> Database:
@@ -115,3 +119,15 @@ def keep_latest(folder: Path, reason: str, keep: int) -> list[Path]:
     for p in gone:
         p.unlink(missing_ok=True)
     return gone
+
+
+def open_database(url: str, migrate: bool = True, backup_dir: Path | None = None) -> Database:
+    """The store's `open_database`; with `backup_dir`, a database that holds data and has migrations pending
+    is backed up there first, so a migration can always be undone by a restore."""
+
+    def back_up(db: Database, pending: list[str]) -> None:
+        path = new_path(backup_dir, "pre-migration")
+        create(db, path, reason="pre-migration")
+        log.info("backed up the database to %s before migrating it (%s)", path, ", ".join(pending))
+
+    return db_open(url, migrate, before_migrate=back_up if backup_dir is not None else None)

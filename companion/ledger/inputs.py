@@ -46,14 +46,8 @@ class FeeRow:
     currency: str
 
 
-def _rows(name: str, content: bytes, required: tuple[str, ...], aliases: dict[str, tuple[str, ...]]
+def _rows(name: str, text: str, required: tuple[str, ...], aliases: dict[str, tuple[str, ...]]
           ) -> list[tuple[int, dict[str, str]]]:
-    from companion.sources.tables import decode_text
-
-    try:
-        text = decode_text(name, content)
-    except ValueError as exc:
-        raise InputError(str(exc)) from exc
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
@@ -104,9 +98,9 @@ def _date(name: str, number: int, column: str, text: str) -> date:
         raise InputError(f"{name}: row {number}, {column}: {text!r} is not a date (YYYY-MM-DD)") from exc
 
 
-def read_costs(name: str, content: bytes) -> list[CostRow]:
+def read_costs(name: str, text: str) -> list[CostRow]:
     """Columns sku_id, unit_cost, currency, optional effective_from (YYYY-MM-DD) and msku."""
-    rows = _rows(name, content, ("sku_id", "unit_cost", "currency"), {
+    rows = _rows(name, text, ("sku_id", "unit_cost", "currency"), {
         "sku_id": ("sku", "sku id"), "unit_cost": ("cost", "unit cost", "purchase_price"),
         "currency": ("cur",), "effective_from": ("from", "effective from", "date"), "msku": ("seller_sku",)})
     out, seen = [], {}
@@ -131,11 +125,11 @@ def read_costs(name: str, content: bytes) -> list[CostRow]:
     return out
 
 
-def read_fees(name: str, content: bytes) -> list[FeeRow]:
+def read_fees(name: str, text: str) -> list[FeeRow]:
     """Columns level (store | product | order), account, target (SKU ID or MSKU for product, order id for
     order, empty for store), month (YYYY-MM), amount (what the fee costs; a credit is negative), currency,
     optional name."""
-    rows = _rows(name, content, ("level", "account", "month", "amount", "currency"), {
+    rows = _rows(name, text, ("level", "account", "month", "amount", "currency"), {
         "level": (), "account": ("store",), "target": ("sku_id", "msku", "order_id"), "month": (),
         "amount": ("fee",), "currency": ("cur",), "name": ("fee_name", "note")})
     out, seen = [], {}
@@ -167,9 +161,9 @@ def read_fees(name: str, content: bytes) -> list[FeeRow]:
     return out
 
 
-def read_rates(name: str, content: bytes) -> list[Rate]:
+def read_rates(name: str, text: str) -> list[Rate]:
     """Columns date, from, to, rate: 1 `from` = `rate` `to` from that date on."""
-    rows = _rows(name, content, ("date", "from", "to", "rate"), {"date": ("day",), "from": ("base",),
+    rows = _rows(name, text, ("date", "from", "to", "rate"), {"date": ("day",), "from": ("base",),
                                                                  "to": ("quote",), "rate": ()})
     out, seen = [], {}
     for number, row in rows:

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from aiohttp import web
 
-from companion import importer
+from companion.core.service import ServiceError
+from companion.pipeline import importer
 from companion.server.keys import SERVICE
 from companion.server.security import bearer_ok
-from companion.service import ServiceError
 
 MAX_JSON_BODY = 100 * 1024 * 1024  # an import of a large export, base64-encoded
 routes = web.RouteTableDef()
@@ -160,7 +160,7 @@ async def reparse(request: web.Request) -> web.Response:
 
 @routes.get("/api/reconcile")
 async def reconcile(request: web.Request) -> web.Response:
-    from companion import reconcile as checks
+    from companion.reports import reconcile as checks
     from companion.store import stores
 
     account = request.query.get("account") or None

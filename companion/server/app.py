@@ -7,6 +7,7 @@ from weakref import WeakSet
 
 from aiohttp import WSCloseCode, web
 
+from companion.core.service import Service
 from companion.server import (
     api,
     automation_api,
@@ -21,7 +22,6 @@ from companion.server import (
 from companion.server.events_ws import events_socket
 from companion.server.extension_ws import extension_socket
 from companion.server.keys import PORT, SERVICE, SOCKETS
-from companion.service import Service
 
 STATIC = Path(__file__).with_name("static")
 

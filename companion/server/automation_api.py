@@ -9,9 +9,9 @@ import asyncio
 from aiohttp import web
 
 from companion.automation import autostart, browser, schedules
+from companion.core.service import ServiceError
 from companion.server.api import read_json
 from companion.server.keys import SERVICE
-from companion.service import ServiceError
 from companion.store import stores
 
 routes = web.RouteTableDef()

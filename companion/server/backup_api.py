@@ -9,9 +9,9 @@ from pathlib import Path
 from aiohttp import web
 
 from companion.backup import archive, restore, snapshot
+from companion.core.service import ServiceError
 from companion.server.api import read_json
 from companion.server.keys import SERVICE
-from companion.service import ServiceError
 
 routes = web.RouteTableDef()
 MAX_UPLOAD = 4 << 30  # a backup file sent by the view (4 GiB)

@@ -1,13 +1,13 @@
-"""The Finance view's chart endpoint: net profit per store by day, week or month (companion.chart_data)."""
+"""The Finance view's chart endpoint: net profit per store by day, week or month (companion.reports.chart_data)."""
 
 from __future__ import annotations
 
 from aiohttp import web
 
-from companion import chart_data
-from companion.reporting import ReportError
+from companion.core.service import ServiceError
+from companion.reports import chart_data
+from companion.reports.reporting import ReportError
 from companion.server.keys import SERVICE
-from companion.service import ServiceError
 from companion.store.stores import UnknownAccount
 
 routes = web.RouteTableDef()

@@ -5,9 +5,9 @@ from __future__ import annotations
 from aiohttp import web
 
 from companion.cloud import crypto, sync, targets
+from companion.core.service import ServiceError
 from companion.server.api import read_json
 from companion.server.keys import SERVICE
-from companion.service import ServiceError
 from companion.store import app_settings
 
 routes = web.RouteTableDef()

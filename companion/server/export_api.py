@@ -12,12 +12,12 @@ from pathlib import Path
 
 from aiohttp import web
 
-from companion import finance_view
-from companion.exports.summary_pdf import summary_pdf
-from companion.exports.xlsx_table import expense_xlsx, income_xlsx, profit_xlsx
+from companion.core.service import ServiceError
+from companion.reports import finance_view
+from companion.reports.exports.summary_pdf import summary_pdf
+from companion.reports.exports.xlsx_table import expense_xlsx, income_xlsx, profit_xlsx
 from companion.server.api import report_args
 from companion.server.keys import SERVICE
-from companion.service import ServiceError
 
 routes = web.RouteTableDef()
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -9,9 +9,10 @@ import re
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
-from companion import PROTOCOL_VERSION, __version__, ingest
+from companion import PROTOCOL_VERSION, __version__
+from companion.core.service import ExtensionConn, ServiceError
+from companion.pipeline import ingest
 from companion.server.keys import SERVICE, SOCKETS
-from companion.service import ExtensionConn, ServiceError
 
 log = logging.getLogger(__name__)
 MAX_FRAME = 64 * 1024 * 1024

@@ -7,7 +7,7 @@ from weakref import WeakSet
 
 from aiohttp import web
 
-from companion.service import Service
+from companion.core.service import Service
 
 SERVICE = web.AppKey("service", Service)
 PORT = web.AppKey("port", Callable[[], int])

@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 
 from aiohttp import web
 
-from companion import finance_view
+from companion.core.service import ServiceError
+from companion.reports import finance_view
 from companion.server.api import read_json, report_args
 from companion.server.keys import SERVICE
-from companion.service import ServiceError
 from companion.store import line_table
 
 routes = web.RouteTableDef()

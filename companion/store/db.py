@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from peewee import Database, PostgresqlDatabase, SqliteDatabase
 from playhouse.migrations import Runner
 
+from companion.config import sqlite_url
 from companion.store.models import MODELS, database
 
 log = logging.getLogger(__name__)
@@ -33,10 +35,6 @@ def redact_url(url: str) -> str:
     if "@" not in parts.netloc:
         return url
     return parts._replace(netloc="***@" + parts.netloc.rpartition("@")[2]).geturl()
-
-
-def sqlite_url(path: Path) -> str:
-    return f"sqlite:///{path}"
 
 
 def make_database(url: str) -> Database:
@@ -79,9 +77,10 @@ def schema_version(db: Database) -> list[str]:
     return sorted(migration_runner(db).applied())
 
 
-def open_database(url: str, migrate: bool = True, backup_dir: Path | None = None) -> Database:
-    """Bind the models to the database at `url`, applying pending migrations. With `backup_dir`, a database
-    that holds data and has migrations pending is backed up there first (companion/backup)."""
+def open_database(url: str, migrate: bool = True,
+                  before_migrate: Callable[[Database, list[str]], None] | None = None) -> Database:
+    """Bind the models to the database at `url`, applying pending migrations. `before_migrate(db, pending)`
+    runs first when a database that holds data has migrations pending (the backup package backs it up)."""
     db = make_database(url)
     if isinstance(db, SqliteDatabase):
         Path(db.database).parent.mkdir(parents=True, exist_ok=True)
@@ -89,14 +88,10 @@ def open_database(url: str, migrate: bool = True, backup_dir: Path | None = None
     database.initialize(db)
     if migrate:
         runner = migration_runner(db)
-        if backup_dir is not None and runner.applied():
+        if before_migrate is not None and runner.applied():
             pending = [m.name for m in runner.status() if m.applied is None]
             if pending:
-                from companion.backup import snapshot
-
-                path = snapshot.new_path(backup_dir, "pre-migration")
-                snapshot.create(db, path, reason="pre-migration")
-                log.info("backed up the database to %s before migrating it (%s)", path, ", ".join(pending))
+                before_migrate(db, pending)
         applied = runner.up()
         if applied:
             log.info("database schema migrated: %s", ", ".join(applied))

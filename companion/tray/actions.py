@@ -17,7 +17,7 @@ from companion.automation import autostart
 from companion.store import stores
 
 if TYPE_CHECKING:
-    from companion.service import Service
+    from companion.core.service import Service
 
 log = logging.getLogger(__name__)
 

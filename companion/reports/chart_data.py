@@ -28,9 +28,9 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from math import isqrt
 
-from companion import reporting
 from companion.ledger import report as ledger_report
 from companion.ledger.periods import parse_period
+from companion.reports import reporting
 
 STEPS = ("day", "week", "month")
 MAX_POINTS = 400  # a year of days and some: beyond that a line chart is a smear

@@ -182,7 +182,7 @@ def _cfg(args) -> config.Config:
 
 
 def _daemon(cfg: config.Config, required: bool) -> str | None:
-    from companion.client import running_daemon
+    from companion.cli.client import running_daemon
 
     base = running_daemon(cfg)
     if base is None and required:
@@ -191,7 +191,7 @@ def _daemon(cfg: config.Config, required: bool) -> str | None:
 
 
 def _call(cfg, base, method, path, body=None) -> dict:
-    from companion.client import DaemonRefused, DaemonUnavailable, call
+    from companion.cli.client import DaemonRefused, DaemonUnavailable, call
 
     try:
         return call(cfg, base, method, path, body)
@@ -202,7 +202,8 @@ def _call(cfg, base, method, path, body=None) -> dict:
 
 
 def _open_db(cfg):
-    from companion.store.db import DatabaseUrlError, open_database, redact_url
+    from companion.backup.snapshot import open_database
+    from companion.store.db import DatabaseUrlError, redact_url
 
     try:
         return open_database(cfg.database_url, backup_dir=cfg.backups_dir)
@@ -239,7 +240,7 @@ def cmd_serve(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from companion import importer
+    from companion.pipeline import importer
 
     cfg = _cfg(args)
     base = _daemon(cfg, required=False)
@@ -290,7 +291,7 @@ def cmd_import(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from companion import reporting
+    from companion.reports import reporting
     from companion.store.stores import UnknownAccount
 
     cfg = _cfg(args)
@@ -303,7 +304,7 @@ def cmd_report(args) -> int:
     if args.json:
         print(json.dumps(rep, ensure_ascii=False))
         return 0
-    from companion.report_text import lines
+    from companion.cli.report_text import lines
 
     print("\n".join(lines(rep)))
     return 0
@@ -375,8 +376,8 @@ def cmd_sync(args) -> int:
 
 
 def cmd_figures(args) -> int:
-    from companion import seller_figures
     from companion.ledger.inputs import InputError
+    from companion.pipeline import seller_figures
     from companion.store import stores
     from companion.store.writer import run_inline
 
@@ -388,7 +389,7 @@ def cmd_figures(args) -> int:
         raise UserError(f"{args.file}: cannot be read ({exc.strerror or exc})", 2) from exc
     base = _daemon(cfg, required=False)
     if base:
-        from companion.client import DaemonRefused, call
+        from companion.cli.client import DaemonRefused, call
 
         try:
             res = call(cfg, base, "POST", f"/api/figures/{args.command}",
@@ -414,7 +415,7 @@ def cmd_figures(args) -> int:
 
 
 def cmd_reconcile(args) -> int:
-    from companion import reconcile
+    from companion.reports import reconcile
     from companion.store.stores import UnknownAccount
 
     cfg = _cfg(args)
@@ -432,7 +433,7 @@ def cmd_reconcile(args) -> int:
 
 
 def cmd_reparse(args) -> int:
-    from companion import reparse
+    from companion.pipeline import reparse
 
     cfg = _cfg(args)
     base = _daemon(cfg, required=False)

@@ -62,7 +62,7 @@ class Filters:
 
 def _query(f: Filters, now: datetime | None) -> line_table.Query:
     """The table's query over the lines the report of the same filters counts (reporting's periods)."""
-    from companion import reporting
+    from companion.reports import reporting
 
     try:
         targets = reporting.stores_of(f.account)

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from companion import ingest
+from companion.errors import Unprocessable
+from companion.pipeline import ingest
 from companion.sources.model import StoreRef
 
 if TYPE_CHECKING:
-    from companion.service import Service
+    from companion.core.service import Service
 
 MAX_IMPORT_BYTES = 256 * 1024 * 1024
 LARGE_FILE = 8 * 1024 * 1024  # from this size, a file whose rows stand alone is read in parallel units
@@ -115,7 +116,7 @@ def commit_file(name: str, parsed: list[ingest.Prepared]) -> FileImport:
 def import_large(name: str, content: bytes, account: str = "", store: StoreRef | None = None) -> FileImport | None:
     """In the writer's transaction: a large file of a layout whose rows stand alone, read in units by a pool of
     processes and written as they arrive; None for any other file (parse it whole)."""
-    from companion import chunked_import
+    from companion.pipeline import chunked_import
     from companion.sources.model import SourceError
 
     try:
@@ -140,21 +141,20 @@ def account_store(account: str | None) -> StoreRef | None:
 
 
 async def import_one_async(service: Service, name: str, content: bytes, account: str | None) -> dict:
-    from companion.parsing import ParserCrashed
-    from companion.service import ServiceError
+    from companion.pipeline.parsing import ParserCrashed
 
     store = await service.read(account_store, account)
     if len(content) >= LARGE_FILE:
         try:
             large = await service.writer.run(import_large, name, content, account or "", store)
         except FileError as exc:
-            raise ServiceError(str(exc), 422) from exc
+            raise Unprocessable(str(exc)) from exc
         if large is not None:
             return large.summary
     try:
         parsed = await service.parser.run(parse_file, name, content, account or "", store)
     except FileError as exc:
-        raise ServiceError(str(exc), 422) from exc
+        raise Unprocessable(str(exc)) from exc
     except ParserCrashed as exc:
-        raise ServiceError(f"{name}: {exc}", 422) from exc
+        raise Unprocessable(str(exc), file=name) from exc
     return (await service.writer.run(commit_file, name, parsed)).summary

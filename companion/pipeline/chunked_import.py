@@ -20,7 +20,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from companion.parsing import init_process
+from companion.pipeline.parsing import init_process
 from companion.sources import registry, tables
 from companion.sources.headers import Located
 from companion.sources.model import SourceError

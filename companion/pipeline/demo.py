@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from peewee import Database
 
-from companion import ingest
+from companion.pipeline import ingest
 from companion.store.models import SettlementLine
 from companion.store.writer import run_inline
 

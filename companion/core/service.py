@@ -19,10 +19,12 @@ from typing import Any, TypeVar
 
 from peewee import Database
 
-from companion import PROTOCOL_VERSION, __version__, ingest, reporting
-from companion.automation.runner import SyncRunner
+from companion import PROTOCOL_VERSION, __version__
 from companion.config import Config
-from companion.parsing import ParsePool, ParserCrashed, default_processes
+from companion.errors import ShoptallyError as ServiceError
+from companion.pipeline import ingest
+from companion.pipeline.parsing import ParsePool, ParserCrashed, default_processes
+from companion.reports import reporting
 from companion.store import captures, changes, line_totals, pairing, settlements, stores
 from companion.store.writer import Writer
 
@@ -30,14 +32,6 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 PAIR_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud from a popup
 MAX_PENDING_PAIRS = 20
-
-
-class ServiceError(Exception):
-    """An operation refused with a sentence for the user; `status` is the HTTP status to answer."""
-
-    def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 @dataclass(eq=False)
@@ -66,7 +60,7 @@ class PendingPair:
 class Service:
     def __init__(self, cfg: Config, db: Database, token: str, parse_processes: int | None = None) -> None:
         """`parse_processes`: how many parsing processes (0: parse on threads here); None: the default."""
-        from companion.events import EventBus
+        from companion.core.events import EventBus
 
         self.cfg = cfg
         self.db = db
@@ -80,7 +74,7 @@ class Service:
         self.commands: dict[str, dict] = {}
         self._sync_waiters: dict[str, asyncio.Future] = {}
         self._tasks: set[asyncio.Task] = set()
-        self.runner = SyncRunner(self)
+        self.runner: Any = None  # the sync runner (automation.runner.SyncRunner), attached by daemon.build_service
         self.autosync = None  # the scheduler (automation.scheduler.AutoSync), when the daemon runs one
         self.quit: Callable[[], None] | None = None  # stops the daemon (the tray's and the view's Quit)
         self.port = 0
@@ -131,14 +125,14 @@ class Service:
         return await self.writer.run(ingest.commit, prepared)
 
     async def import_file(self, name: str, content: bytes, account: str | None = None) -> dict:
-        from companion import importer
+        from companion.pipeline import importer
 
         return await importer.import_one_async(self, name, content, account)
 
     async def import_figures(self, kind: str, name: str, content: bytes) -> dict:
         """Costs, custom fees or exchange rates from a CSV file: all rows or none."""
-        from companion import seller_figures
         from companion.ledger.inputs import InputError
+        from companion.pipeline import seller_figures
 
         if kind not in seller_figures.KINDS:
             raise ServiceError(f"unknown figures {kind!r}: costs, fees or fx", 404)
@@ -152,7 +146,7 @@ class Service:
         return {"file": name, "kind": kind, **saved.json()}
 
     async def reparse(self, site: str | None) -> dict:
-        from companion import reparse
+        from companion.pipeline import reparse
 
         return await reparse.run_in_daemon(self, site)
 

@@ -6,10 +6,11 @@ from collections.abc import Callable
 from typing import Any
 
 from companion.ledger import inputs
+from companion.sources.tables import decode_text
 from companion.store import seller_inputs
 
-# kind → (reader: name, bytes → rows; writer: rows → Saved, run in the writer's transaction)
-KINDS: dict[str, tuple[Callable[[str, bytes], list], Callable[[list], Any]]] = {
+# kind → (reader: name, text → rows; writer: rows → Saved, run in the writer's transaction)
+KINDS: dict[str, tuple[Callable[[str, str], list], Callable[[list], Any]]] = {
     "costs": (inputs.read_costs, seller_inputs.save_costs),
     "fees": (inputs.read_fees, seller_inputs.save_fees),
     "fx": (inputs.read_rates, seller_inputs.save_rates),
@@ -21,7 +22,11 @@ def read(kind: str, name: str, content: bytes) -> list:
     """Every row checked, or InputError naming the file, row and column."""
     if len(content) > MAX_BYTES:
         raise inputs.InputError(f"{name}: {len(content):,} bytes is over the {MAX_BYTES // (1024 * 1024)} MiB limit")
-    return KINDS[kind][0](name, content)
+    try:
+        text = decode_text(name, content)
+    except ValueError as exc:
+        raise inputs.InputError(str(exc)) from exc
+    return KINDS[kind][0](name, text)
 
 
 def save(kind: str, rows: list):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from companion import finance_view
+from companion.reports import finance_view
 from companion.store import line_table
 
 # (column, width in characters, kind); the order is INCOME_HEADER's

@@ -14,7 +14,7 @@ import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from companion import ingest
+from companion.pipeline import ingest
 from companion.sources.model import StoreRef
 from companion.store import captures, settlements
 from companion.store.models import RawCapture
@@ -73,7 +73,7 @@ def capture_ids(site: str | None) -> list[int]:
 
 
 def kept(row_ids: list[int]) -> list[Kept]:
-    from companion.importer import account_store
+    from companion.pipeline.importer import account_store
 
     rows = RawCapture.select().where(RawCapture.id.in_(row_ids)).order_by(RawCapture.id)
     stores: dict[str, StoreRef | None] = {}

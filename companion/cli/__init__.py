@@ -1,0 +1,1 @@
+"""The `shoptally` command: argument parsing, the client of a running daemon, the text report."""

@@ -1,0 +1,1 @@
+"""What the daemon offers (Service) and the event bus its views listen on."""

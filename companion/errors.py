@@ -1,0 +1,103 @@
+"""One error vocabulary: every refusal a user can meet is one of these kinds, carrying its HTTP status and its
+exit code, so the server's one middleware and the CLI's one handler answer the same condition the same way.
+
+| kind           | HTTP | exit | when                                                                |
+|----------------|------|------|---------------------------------------------------------------------|
+| BadInput       | 400  | 2    | a request, option or value is malformed                             |
+| Unprocessable  | 422  | 2    | a file or body was read but its content is refused                  |
+| TooLarge       | 413  | 2    | over a size limit                                                   |
+| Forbidden      | 403  | 2    | not allowed (wrong token, refused origin)                           |
+| NotFound       | 404  | 2    | an unknown store, file, pairing or backup                           |
+| Busy           | 409  | 1    | something else is running (a sync, a restore); try again later      |
+| TooMany        | 429  | 1    | too many requests of a kind at once                                 |
+| Unavailable    | 503  | 1    | a needed party is absent (no daemon, no extension, no browser)      |
+| Failed         | 500  | 1    | the operation could not be carried out (disk, database, parser)     |
+
+The file an error concerns is its `file` attribute; `str(error)` puts it in front of the sentence.
+"""
+
+from __future__ import annotations
+
+
+class ShoptallyError(Exception):
+    """A refusal with one sentence for the user. `status`: the HTTP status; `exit_code`: the CLI's exit."""
+
+    status = 400
+    exit_code = 2
+    kind = "bad_input"
+
+    def __init__(self, message: str, status: int | None = None, *, file: str | None = None,
+                 exit_code: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.file = file
+        if status is not None:  # a status given where the kind is chosen at run time
+            self.status = status
+            self.exit_code = exit_code if exit_code is not None else exit_code_for(status)
+        elif exit_code is not None:
+            self.exit_code = exit_code
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.message}" if self.file else self.message
+
+    def json(self) -> dict:
+        out = {"error": self.kind, "message": str(self)}
+        if self.file:
+            out["file"] = self.file
+        return out
+
+
+class BadInput(ShoptallyError, ValueError):
+    status, exit_code, kind = 400, 2, "bad_input"
+
+
+class Unprocessable(BadInput):
+    status, exit_code, kind = 422, 2, "unprocessable"
+
+
+class TooLarge(BadInput):
+    status, exit_code, kind = 413, 2, "too_large"
+
+
+class Forbidden(ShoptallyError):
+    status, exit_code, kind = 403, 2, "forbidden"
+
+
+class NotFound(ShoptallyError, LookupError):
+    status, exit_code, kind = 404, 2, "not_found"
+
+
+class Busy(ShoptallyError):
+    status, exit_code, kind = 409, 1, "busy"
+
+
+class TooMany(ShoptallyError):
+    status, exit_code, kind = 429, 1, "too_many"
+
+
+class Unavailable(ShoptallyError):
+    status, exit_code, kind = 503, 1, "unavailable"
+
+
+class Failed(ShoptallyError, RuntimeError):
+    status, exit_code, kind = 500, 1, "failed"
+
+
+KINDS: tuple[type[ShoptallyError], ...] = (BadInput, Unprocessable, TooLarge, Forbidden, NotFound, Busy, TooMany,
+                                           Unavailable, Failed)
+
+
+def exit_code_for(status: int) -> int:
+    """The exit code of an HTTP status: the CLI relaying a daemon's refusal exits as it would offline."""
+    for kind in KINDS:
+        if kind.status == status:
+            return kind.exit_code
+    return 2 if 400 <= status < 500 else 1
+
+
+def of_status(status: int, message: str, file: str | None = None) -> ShoptallyError:
+    """The error of a status a daemon answered with, for the CLI that relays it."""
+    for kind in KINDS:
+        if kind.status == status:
+            return kind(message, file=file)
+    return ShoptallyError(message, status, file=file)

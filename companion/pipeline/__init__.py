@@ -1,0 +1,1 @@
+"""The write path: capture or file -> sources -> planned rows -> the one writer."""

@@ -1,0 +1,1 @@
+"""The read path: profit report, the view's tables, chart, reconcile, exports."""
