@@ -45,7 +45,7 @@ def test_plan_refuses_amounts_finer_than_storage_and_unknown_categories():
     (row,) = line_plan.values()
     assert row[rowplan.ROW_COLUMNS.index("settlement_amount")] == 10000
     assert row[rowplan.ROW_COLUMNS.index("sales")] == 10000
-    from companion.sources.tiktok_seller_center import OrderList
+    from companion.sources.tiktok.seller_center import OrderList
 
     lines = OrderList().parse(src.src).lines
     lines[0].amounts["purchase_cost"] = Decimal("1")  # a seller cost is not a platform amount

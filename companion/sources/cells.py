@@ -102,6 +102,25 @@ def text_id(cell: object, what: str = "ID") -> str:
     return str(cell)
 
 
+def loose_amount(cell: object) -> Decimal | None:
+    """An amount if a cell nobody named is one (a number, or text that reads as an amount), else None. Long
+    digit strings without a decimal point are IDs (tracking numbers, SKU IDs), not money."""
+    if isinstance(cell, bool):
+        return None
+    if isinstance(cell, (int, float)):
+        return money(cell) if abs(cell) < 1e9 else None
+    if not isinstance(cell, str):
+        return None
+    text = cell.strip()
+    digits = sum(ch.isdigit() for ch in text)
+    if not digits or len(text) > 32 or (digits > 9 and "." not in text):
+        return None
+    try:
+        return money(text)
+    except SourceError:
+        return None
+
+
 def quantity(cell: object) -> int:
     if cell.__class__ is str and cell.isdigit():
         return int(cell)

@@ -1,23 +1,17 @@
-"""The one place adapters are registered; detection asks each in turn.
+"""The one place platforms are registered; detection asks each of their adapters in turn.
 
-Each source module exports `ADAPTERS`; adding a platform or report is one module listed here. More
-specific adapters come first within a module.
+Each platform is a package (tiktok/, temu/, shein/) whose `ADAPTERS` lists its adapters, more specific ones
+first. Adding a marketplace is a new package and one name in `PLATFORMS`.
 """
 
 from __future__ import annotations
 
 from typing import Protocol
 
-from companion.sources import (
-    shein_exports,
-    shein_seller_center,
-    temu_exports,
-    temu_seller_center,
-    tiktok_exports,
-    tiktok_open_api,
-    tiktok_seller_center,
-)
+from companion.sources import shein_exports, shein_seller_center, temu_exports, temu_seller_center, tiktok
 from companion.sources.model import ParseResult, SourceInput
+
+PLATFORMS = (tiktok, temu_seller_center, temu_exports, shein_seller_center, shein_exports)
 
 
 class Adapter(Protocol):
@@ -29,15 +23,7 @@ class Adapter(Protocol):
     def parse(self, src: SourceInput) -> ParseResult: ...
 
 
-ADAPTERS: tuple[Adapter, ...] = (
-    *tiktok_seller_center.ADAPTERS,
-    *tiktok_open_api.ADAPTERS,
-    *tiktok_exports.ADAPTERS,
-    *temu_seller_center.ADAPTERS,
-    *temu_exports.ADAPTERS,
-    *shein_seller_center.ADAPTERS,
-    *shein_exports.ADAPTERS,
-)
+ADAPTERS: tuple[Adapter, ...] = tuple(adapter for platform in PLATFORMS for adapter in platform.ADAPTERS)
 
 
 def detect(src: SourceInput) -> Adapter | None:

@@ -1,31 +1,23 @@
 """Shared machinery for report files: find the header, walk the data rows, split a row into categories.
 
-A `Mapping` says, for one report layout:
-- `categories`: the columns seed 002 maps, summed into each category of the profit model;
-- `nearest`: money columns the seed does not map but that are part of what the platform pays (they are
-  counted under the nearest category and flagged `unmapped` in the drill-down);
-- `subtotals`: the platform's own subtotals ("Net sales", "Fees"…): drill-down only, never added on
-  top of their parts;
-- `info`: known money columns that are not the seller's money (what the customer paid, platform-funded
-  discounts): drill-down only;
-- `total`: the row's stated total, which the categories are checked against.
-Columns no layout knows are never dropped: text goes to the line's extra fields, non-zero amounts become
-drill-down fields flagged `unmapped`. Such an amount is counted (under `other_income` when positive,
-`other_platform_fee` when negative) only when that is exactly what makes the row's categories add up to
-its stated total; otherwise it is kept but not counted, so a subtotal nobody knew about cannot be added
-twice.
+A `Mapping` is one report layout's table, in the vocabulary of `mapping` (column → Book, SUBTOTAL, INFO,
+TOTAL), with its `either` groups (an aggregate column or its parts, whichever the file has). Columns no layout
+knows are never dropped: text goes to the line's extra fields, non-zero amounts become drill-down fields flagged
+`unmapped`. Such an amount is counted (by its sign) only when that is exactly what makes the row's categories
+add up to its stated total; otherwise it is kept but not counted, so a subtotal nobody knew about cannot be
+added twice.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from operator import itemgetter
 
-from companion.ledger.categories import PLATFORM
 from companion.sources import cells, tables
 from companion.sources.headers import Columns, Located, norm
+from companion.sources.mapping import INFO, SUBTOTAL, TOTAL, Table, booked, by_sign, fills_gap, marked, with_mark
 from companion.sources.model import ParseResult, SourceError, SourceField, StoreRef
 from companion.sources.naming import ReportName
 
@@ -36,43 +28,49 @@ ZERO = Decimal(0)
 
 @dataclass(frozen=True)
 class Mapping:
-    categories: dict[str, tuple[str, ...]]  # category key → canonical columns summed into it (seed 002)
-    nearest: dict[str, tuple[str, ...]] = field(default_factory=dict)  # not in the seed: nearest category
-    subtotals: tuple[str, ...] = ()  # the platform's own subtotals: drill-down only
-    info: tuple[str, ...] = ()  # money columns that are not the seller's: drill-down only
-    total: str | None = None  # the row's stated total (what the platform pays for the row)
-    # (aggregate column, its parts): a file with the aggregate counts it and keeps the parts for drill-down;
-    # a file without it counts the parts. Both must be listed under the same category.
-    either: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """A report layout's table and its `either` groups: (aggregate column, its parts). A file with the aggregate
+    counts it and keeps the parts for drill-down (INFO); a file without it counts the parts. Both must be
+    booked under the same category."""
 
-    def __post_init__(self) -> None:
-        unknown = [c for c in (*self.categories, *self.nearest) if c not in PLATFORM]
-        if unknown:
-            raise ValueError(f"not platform categories: {unknown}")
-        seen: dict[str, str] = {}
-        for group in (self.categories, self.nearest, {"(subtotal)": self.subtotals, "(info)": self.info}):
-            for category, columns in group.items():
-                for column in columns:
-                    if column in seen:
-                        raise ValueError(f"column {column!r} is mapped to {seen[column]!r} and {category!r}")
-                    seen[column] = category
+    table: Table
+    either: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def resolve(self, located: Located) -> Mapping:
         """This mapping for one file's header: for each `either` group, the aggregate or its parts."""
         if not self.either:
             return self
-        drop, info = set(), list(self.info)
+        drop: set[str] = set()
+        info: list[str] = []
         for aggregate, parts in self.either:
             if aggregate in located.index:
                 drop.update(parts)
                 info.extend(parts)
             else:
                 drop.add(aggregate)
+        kept = {c: e for c, e in self.table.items() if c not in drop}
+        return Mapping({**kept, **marked(INFO, *info)})
 
-        def keep(group: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
-            return {cat: tuple(c for c in cols if c not in drop) for cat, cols in group.items()}
+    @property
+    def categories(self) -> dict[str, tuple[str, ...]]:
+        """category → the columns the seed sums into it."""
+        return booked(self.table, mapped=True)
 
-        return Mapping(keep(self.categories), keep(self.nearest), self.subtotals, tuple(info), self.total)
+    @property
+    def nearest(self) -> dict[str, tuple[str, ...]]:
+        """category → columns the seed does not name, counted under it and flagged unmapped."""
+        return booked(self.table, mapped=False)
+
+    @property
+    def subtotals(self) -> tuple[str, ...]:
+        return with_mark(self.table, SUBTOTAL)
+
+    @property
+    def info(self) -> tuple[str, ...]:
+        return with_mark(self.table, INFO)
+
+    @property
+    def total(self) -> str | None:
+        return next(iter(with_mark(self.table, TOTAL)), None)
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -226,15 +224,15 @@ class Splitter:
             if i >= n or cells.blank(row[i]):
                 continue
             value = row[i]
-            amount = _maybe_money(value)
+            amount = cells.loose_amount(value)
             if amount is None:
                 extra[header] = value.isoformat() if hasattr(value, "isoformat") else str(value).strip()
             elif amount:
                 loose.append((header, amount))
         unexplained = ZERO if total is None else total - sum(amounts.values(), ZERO)
-        if loose and total is not None and unexplained and sum(a for _, a in loose) == unexplained:
+        if total is not None and fills_gap((a for _, a in loose), unexplained):
             for header, amount in loose:
-                category = "other_income" if amount > 0 else "other_platform_fee"
+                category = by_sign(amount)
                 amounts[category] = amounts.get(category, ZERO) + amount
                 fields.append(SourceField(header, amount, category, True))
             unexplained = ZERO
@@ -246,25 +244,6 @@ class Splitter:
 # A NamedTuple's own constructor is a Python function; tuple.__new__ builds the same value in C (a large
 # file makes millions of these).
 _new_field = tuple.__new__
-
-
-def _maybe_money(value: object) -> Decimal | None:
-    """An amount if the cell is one (a number, or text that reads as an amount), else None. Long digit
-    strings without a decimal point are IDs (tracking numbers, SKU IDs), not money."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return cells.money(value) if abs(value) < 1e9 else None
-    if not isinstance(value, str):
-        return None
-    text = value.strip()
-    digits = sum(ch.isdigit() for ch in text)
-    if not digits or len(text) > 32 or (digits > 9 and "." not in text):
-        return None
-    try:
-        return cells.money(text)
-    except SourceError:
-        return None
 
 
 @dataclass

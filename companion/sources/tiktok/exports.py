@@ -17,12 +17,11 @@ from functools import lru_cache
 from operator import itemgetter
 
 from companion.sources import cells
-from companion.sources.headers import Columns, Located, norm
+from companion.sources.headers import Columns, Located
+from companion.sources.mapping import INFO, SUBTOTAL, TOTAL, marked, nearest, seed, table
 from companion.sources.model import IN_TRANSIT, SETTLED, SKU_SPLIT, SPLIT, Line, SourceError
 from companion.sources.tabular import Context, Mapping, Splitter, TableAdapter, numbered_data, store_for_file
-
-PLATFORM = "tiktok"
-FBT_STORAGE = "fbt warehouse service fee"
+from companion.sources.tiktok.fields import PLATFORM, export_adjustment_category
 
 _COMMON = {
     "statement_date": ("Statement date (UTC)", "Statement date", "Statement time", "Statement time(UTC)"),
@@ -89,9 +88,9 @@ US_COLUMNS = Columns({
 }, required=("reference", "type", "total_settlement", "gross_sales"))
 
 # Seed 002, "TikTok本土店铺核对公式". Adjustment amount goes to `adjustment`, or to `storage_fee` when the
-# reason is "FBT warehouse service fee" (see _adjustment_category).
-US_MAPPING = Mapping(
-    categories={
+# reason is "FBT warehouse service fee" (fields.export_adjustment_category).
+US_TABLE = table(
+    seed({
         "sales": ("gross_sales",),
         "buyer_shipping": ("customer_paid_shipping", "customer_paid_shipping_refund"),
         "promo_discount": ("seller_discount", "shipping_fee_subsidy", "shipping_incentive",
@@ -102,20 +101,21 @@ US_MAPPING = Mapping(
         "promotion_fee": ("referral_fee", "refund_admin_fee"),
         "ad_fee": ("affiliate_shop_ads",),
         "other_platform_fee": ("transaction_fee", "cofunded_promotion"),
-    },
-    nearest={
+    }),
+    nearest({
         "platform_logistics": ("fbt_shipping_fee", "fbt_fulfillment_fee", "customer_shipping_offset",
                                "signature_fee", "shipping_insurance_fee"),
         "ad_fee": ("affiliate_partner_shop_ads",),
         "other_platform_fee": ("campaign_service_fee",),
-    },
-    subtotals=("net_sales", "shipping", "fees"),
-    info=("customer_payment", "customer_refund", "platform_discounts", "platform_discounts_refund",
-          "sales_tax_payment", "sales_tax_refund"),
-    total="total_settlement",
-    # The seed: Shipping fee subsidy already includes the TikTok Shop shipping incentives.
-    either=(("shipping_fee_subsidy", ("shipping_incentive", "shipping_incentive_refund")),),
+    }),
+    marked(SUBTOTAL, "net_sales", "shipping", "fees"),
+    marked(INFO, "customer_payment", "customer_refund", "platform_discounts", "platform_discounts_refund",
+           "sales_tax_payment", "sales_tax_refund"),
+    marked(TOTAL, "total_settlement"),
 )
+# The seed: Shipping fee subsidy already includes the TikTok Shop shipping incentives.
+US_EITHER = (("shipping_fee_subsidy", ("shipping_incentive", "shipping_incentive_refund")),)
+US_MAPPING = Mapping(US_TABLE, US_EITHER)
 
 # Cross-border and SEA shops, the "income" layout.
 CB_COLUMNS = Columns({
@@ -167,9 +167,9 @@ CB_COLUMNS = Columns({
     "customs_clearance": ("Customs clearance fee", "Customs clearance amount"),
 }, required=("reference", "type", "total_settlement", "subtotal_before_discounts"))
 
-# Seed 002, "TikTok跨境店铺核对公式". Adjustment rows: by their Type (_adjustment_category).
-CB_MAPPING = Mapping(
-    categories={
+# Seed 002, "TikTok跨境店铺核对公式". Adjustment rows: by their Type (fields.export_adjustment_category).
+CB_TABLE = table(
+    seed({
         "sales": ("subtotal_before_discounts",),
         "buyer_shipping": ("customer_shipping_fee", "customer_shipping_fee_refund"),
         "promo_discount": ("seller_discounts", "shipping_fee_discount", "platform_shipping_fee_discount",
@@ -192,19 +192,19 @@ CB_MAPPING = Mapping(
         "sales_tax": ("sst", "gst", "sales_tax_refund", "sales_tax", "sales_tax_payment"),
         "vat": ("vat", "import_vat", "iva"),
         "other_tax": ("isr", "anti_dumping", "customs_duty", "customs_clearance"),
-    },
-    nearest={"ad_fee": ("affiliate_partner_shop_ads",)},
-    subtotals=("total_revenue", "subtotal_after_discounts", "refund_subtotal_after_discounts", "total_fees",
-               "shipping_cost"),
-    info=("customer_payment", "customer_refund", "platform_discounts", "platform_discounts_refund"),
-    total="total_settlement",
-    either=(
-        ("shipping_fee_discount", ("platform_shipping_fee_discount", "promo_shipping_incentive",
-                                   "cofunded_free_shipping", "shipping_fee_subsidy", "shipping_incentive")),
-        ("actual_shipping_fee", ("fbm_shipping_cost", "fbt_shipping_fee", "fbt_fulfillment_fee",
-                                 "customer_shipping_offset", "fbt_fulfillment_reimbursement")),
-    ),
+    }),
+    nearest({"ad_fee": ("affiliate_partner_shop_ads",)}),
+    marked(SUBTOTAL, "total_revenue", "subtotal_after_discounts", "refund_subtotal_after_discounts", "total_fees",
+           "shipping_cost"),
+    marked(INFO, "customer_payment", "customer_refund", "platform_discounts", "platform_discounts_refund"),
+    marked(TOTAL, "total_settlement"),
 )
+CB_MAPPING = Mapping(CB_TABLE, (
+    ("shipping_fee_discount", ("platform_shipping_fee_discount", "promo_shipping_incentive",
+                               "cofunded_free_shipping", "shipping_fee_subsidy", "shipping_incentive")),
+    ("actual_shipping_fee", ("fbm_shipping_cost", "fbt_shipping_fee", "fbt_fulfillment_fee",
+                             "customer_shipping_offset", "fbt_fulfillment_reimbursement")),
+))
 
 # The on-hold export: what the components are estimated to be, and the estimated total.
 UNSETTLED_COLUMNS = Columns({
@@ -213,28 +213,12 @@ UNSETTLED_COLUMNS = Columns({
     "unsettled_reason": ("Unsettled reason", "Reason", "On-hold reason"),
     "estimated_settle": ("Estimated settlement time", "Estimated settlement date", "Estimated settle time"),
 }, required=("reference", "type", "total_estimated"))
-UNSETTLED_MAPPING = Mapping(US_MAPPING.categories, US_MAPPING.nearest, US_MAPPING.subtotals, US_MAPPING.info,
-                            "total_estimated", US_MAPPING.either)
+# The US table, checked against the estimated total instead.
+UNSETTLED_MAPPING = Mapping(table({c: e for c, e in US_TABLE.items() if e is not TOTAL},
+                                  marked(TOTAL, "total_estimated")), US_EITHER)
 
 _LOCAL_BY_CURRENCY = {"USD": ("US", "America/Los_Angeles", "TikTok US"), "GBP": ("GB", "Europe/London", "TikTok UK")}
 _CROSS_BORDER = ("CB", "Asia/Shanghai", "TikTok CB")
-
-# Seed 002 (cross-border): adjustment types and where they go; anything else is `adjustment`.
-_STORAGE_TYPES = {FBT_STORAGE, "fbt warehouse service fee using gmv payment"}
-_PENALTY_TYPES = {"platform penalty", "violation fee(settlement fee)", "violation fee"}
-
-
-def _adjustment_category(row_type: str, reason: str, by_reason: bool) -> str:
-    """US shops: by the Adjustment reason (the seed's rule); cross-border: by the row's Type."""
-    what = norm(reason) if by_reason else norm(row_type)
-    if by_reason and not what:  # a blank reason: the type says it (e.g. "FBT warehouse service fee …")
-        what = norm(row_type)
-    if what in _STORAGE_TYPES or (by_reason and what.startswith(FBT_STORAGE)):
-        return "storage_fee"
-    if not by_reason and what in _PENALTY_TYPES:
-        return "penalty"
-    return "adjustment"
-
 
 class _TikTokExport(TableAdapter):
     region = "US"
@@ -376,7 +360,7 @@ class _RowReader:
 @lru_cache(maxsize=1024)
 def _dynamic(row_type: str, reason: str, by_reason: bool) -> dict[str, tuple[str, ...]]:
     """The Adjustment amount column's category for this row (few distinct types and reasons: cached)."""
-    return {_adjustment_category(row_type, reason, by_reason): ("adjustment_amount",)}
+    return {export_adjustment_category(row_type, reason, by_reason): ("adjustment_amount",)}
 
 
 class OrderDetails(_TikTokExport):

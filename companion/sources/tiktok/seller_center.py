@@ -13,11 +13,12 @@ The store is the request's `oec_seller_id`; region and time zone come from the h
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from urllib.parse import urlsplit
 
 from companion.ledger.money import MoneyError, parse_amount
+from companion.sources.mapping import INFO, Book, Table, marked, table, with_mark
 from companion.sources.model import (
     IN_TRANSIT,
     SETTLED,
@@ -30,20 +31,10 @@ from companion.sources.model import (
     Stated,
     StoreRef,
 )
-from companion.sources.tiktok_open_api import (
-    UNSETTLED_FAMILY,
-    Money,
-    adjustment_category,
-    canonical,
-    instant,
-    known,
-    money_of,
-    split,
-    statement_scope,
-)
+from companion.sources.tiktok.fields import PLATFORM, UNSETTLED_FAMILY, adjustment_category, canonical, known
+from companion.sources.tiktok.money import EPOCH, Money, instant, money_of, split, statement_scope
 from companion.sources.urls import query_params
 
-PLATFORM = "tiktok"
 ORDER_LIST_PATH = "/api/v1/pay/statement/order/list"
 STAT_INFO_PATH = "/api/v1/pay/statement/stat/info"
 TRANSACTION_DETAIL_PATH = "/api/v1/pay/statement/transaction/detail"
@@ -56,11 +47,13 @@ _HOSTS: dict[str, tuple[str, str]] = {
     "seller.us.tiktokshopglobalselling.com": ("US-CB", "America/Los_Angeles"),
     "seller.tiktokglobalshop.com": ("CB", "Asia/Shanghai"),
 }
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 ON_HOLD = "1"  # settlement_status 1 = on hold / to settle
 _TO_SETTLE_REASONS = {"1": "waiting for delivery", "3": "delivered, awaiting settlement"}
-# Money objects in a row that are other views of the same money: kept for drill-down, never summed.
-_KEPT_MONEY = ("earning_amount", "fees")
+# An order list row: its net settlement amount stands for the order (under sales, flagged: it is net of every
+# fee) until a fee split of the same order supersedes it; its other money objects are other views of the same
+# money: kept for drill-down, never summed.
+_NET = Book("sales", mapped=False)
+ORDER_LIST: Table = table({"settlement_amount": _NET}, marked(INFO, "earning_amount", "fees"))
 
 
 def region_of(host: str) -> tuple[str, str]:
@@ -77,7 +70,7 @@ def _ms(value: object) -> datetime | None:
     if value is None or value == "" or value == 0 or value == "0":
         return None
     try:
-        return _EPOCH + timedelta(0, 0, int(value if isinstance(value, int) else str(value)) * 1000)
+        return EPOCH + timedelta(0, 0, int(value if isinstance(value, int) else str(value)) * 1000)
     except (TypeError, ValueError, OverflowError) as exc:
         raise SourceError(f"time {value!r} is not a millisecond timestamp") from exc
 
@@ -185,8 +178,9 @@ def _line(row: dict, default_status: str, captured_at: datetime) -> Line:
     status_raw = _text(status) if status else default_status
     settled = status_raw != ON_HOLD
     txn_type = _text(row.get("trade_type")) or "order"
-    fields = [SourceField("settlement_amount", amount, "sales", True)]
-    for key in _KEPT_MONEY:
+    category = _NET.category_for(amount)
+    fields = [SourceField("settlement_amount", amount, category, not _NET.mapped)]
+    for key in with_mark(ORDER_LIST, INFO):
         if key in row:
             other = _money(row, key)
             if other is not None:
@@ -213,7 +207,7 @@ def _line(row: dict, default_status: str, captured_at: datetime) -> Line:
         txn_type=txn_type,
         currency=currency,
         settlement_amount=amount,
-        amounts={"sales": amount},
+        amounts={category: amount},
         fields=fields,
         order_id=order_id or None,
         order_time=_ms(row.get("placed_time")),
