@@ -468,7 +468,7 @@ def test_each_layout_has_exactly_its_adapter():
     ("支出-新费用", "", False), ("提现", None, True),
 ])
 def test_every_kind_the_seed_names(kind, category, mapped):
-    from companion.sources.temu_exports import kind_of
+    from companion.sources.temu.funds import kind_of
 
     found = kind_of(kind)
     assert (found.category, found.mapped) == (category, mapped)

@@ -21,7 +21,7 @@ by its sign (`by_sign`: money in → other_income, anything else → other_platf
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -124,6 +124,19 @@ def table(*parts: Table) -> Table:
                 raise ValueError(f"column {column!r} is mapped to {joined[column]!r} and {entry!r}")
             joined[column] = entry
     return joined
+
+
+def book_of(tab: Table, column: str) -> Book:
+    """The Book of a column the table books (a KeyError or TypeError names a table that does not)."""
+    entry = tab[column]
+    if not isinstance(entry, Book):
+        raise TypeError(f"column {column!r} is {entry!r}, not booked")
+    return entry
+
+
+def books(tab: Table) -> Iterator[tuple[str, Book]]:
+    """(column, Book) of every column the table books, in table order."""
+    return ((column, entry) for column, entry in tab.items() if isinstance(entry, Book))
 
 
 def booked(tab: Table, *, mapped: bool | None = None) -> dict[str, tuple[str, ...]]:

@@ -144,6 +144,12 @@ def is_total_row(row: Sequence[object], first_column: int | None = None) -> bool
     return False
 
 
+def at_row(exc: SourceError, file: str, sheet: str, number: int) -> SourceError:
+    """The error, prefixed with where it happened ("file, sheet 'x', row 5: ") unless it already says so."""
+    message = str(exc)
+    return type(exc)(message if message.startswith(file) else f"{file}, sheet {sheet!r}, row {number}: {message}")
+
+
 def cell(row: Sequence[object], located: Located, name: str) -> object:
     i = located.index.get(name)
     return row[i] if i is not None and i < len(row) else ""

@@ -20,7 +20,15 @@ from companion.sources import cells
 from companion.sources.headers import Columns, Located
 from companion.sources.mapping import INFO, SUBTOTAL, TOTAL, marked, nearest, seed, table
 from companion.sources.model import IN_TRANSIT, SETTLED, SKU_SPLIT, SPLIT, Line, SourceError
-from companion.sources.tabular import Context, Mapping, Splitter, TableAdapter, numbered_data, store_for_file
+from companion.sources.tabular import (
+    Context,
+    Mapping,
+    Splitter,
+    TableAdapter,
+    at_row,
+    numbered_data,
+    store_for_file,
+)
 from companion.sources.tiktok.fields import PLATFORM, export_adjustment_category
 
 _COMMON = {
@@ -240,8 +248,7 @@ class _TikTokExport(TableAdapter):
             try:
                 line = reader.line(row)
             except SourceError as exc:
-                where = f"{ctx.file}, sheet {sheet!r}, row {number}: "
-                raise type(exc)(str(exc) if str(exc).startswith(ctx.file) else where + str(exc)) from exc
+                raise at_row(exc, ctx.file, sheet, number) from exc
             if line is None:
                 continue
             if store is None:

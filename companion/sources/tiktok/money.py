@@ -14,7 +14,7 @@ from itertools import combinations
 
 from companion.ledger.money import MoneyError, parse_amount
 from companion.sources import cells
-from companion.sources.mapping import INFO, PER_ROW, SUBTOTAL, TOTAL, Book, by_sign, fills_gap
+from companion.sources.mapping import INFO, PER_ROW, SUBTOTAL, TOTAL, Book, book_of, by_sign, fills_gap
 from companion.sources.model import Line, SourceError, SourceField
 from companion.sources.tiktok.fields import EITHER, FIELDS, SETTLEMENT, canonical, known
 
@@ -101,7 +101,7 @@ def split(items: Iterable[Money], settlement: Decimal | None, adjustment_to: str
     chosen = {id(i) for i in _subset(conditional, settlement - counted)}
     for item in conditional:
         if id(item) in chosen:
-            count(item, _book(item.key).category_for(item.amount), False)
+            count(item, book_of(FIELDS, item.key).category_for(item.amount), False)
         else:
             fields.append(SourceField(item.name, item.amount, None, False))
     missing = settlement - sum(amounts.values(), ZERO)
@@ -120,12 +120,6 @@ def split(items: Iterable[Money], settlement: Decimal | None, adjustment_to: str
             count(Money("unexplained", "unexplained", missing), category, True)
             extra["unexplained"] = str(missing)
     return Split({k: v for k, v in amounts.items() if v}, fields, extra, settlement)
-
-
-def _book(key: str) -> Book:
-    entry = FIELDS[key]
-    assert isinstance(entry, Book)
-    return entry
 
 
 def _subset(items: list[Money], wanted: Decimal) -> tuple[Money, ...]:

@@ -1,6 +1,6 @@
 """Temu Seller Center internal JSON (agentseller*.temu.com, seller.kuajingmaihuo.com), as its pages fetch it.
 
-- `fund/detail/pageSearch` (财务明细): fund movements, each made a line by `temu_exports.fund_line`, so a
+- `fund/detail/pageSearch` (财务明细): fund movements, each made a line by `funds.fund_line`, so a
   movement captured here and the same movement imported from the export share one natural key.
 - `settle-flow/sm/unsettle/page-query` (半托管 待处理款项): pending money per PO, and the totals the page states.
 - `settle/detail/full/wait-settlement` (全托管 预估待结算): the pending total only.
@@ -20,6 +20,8 @@ from urllib.parse import urlsplit
 
 from companion.ledger.money import MoneyError, parse_amount
 from companion.sources import cells
+from companion.sources.captures import request_body, request_path
+from companion.sources.mapping import OUT, Table, books, seed, table
 from companion.sources.model import (
     IN_TRANSIT,
     SPLIT,
@@ -31,7 +33,7 @@ from companion.sources.model import (
     Stated,
     StoreRef,
 )
-from companion.sources.temu_exports import FUND, PLATFORM, TIMEZONE, ZERO, FundKeys, FundRow, explain, fund_line
+from companion.sources.temu.funds import FUND, PLATFORM, TIMEZONE, ZERO, FundKeys, FundRow, explain, fund_line
 from companion.sources.urls import query_params
 
 OK = 1000000
@@ -43,23 +45,18 @@ _HOSTS = {"agentseller-us.temu.com": "US", "agentseller-eu.temu.com": "EU", "age
 _LISTS = ("resultList", "list", "pageItems", "dataList", "data", "records")
 _ORDER_KEYS = ("orderSn", "orderNo", "parentOrderSn", "poSn", "poNo", "subOrderSn", "orderId")
 _PO_KEYS = ("poSn", "parentOrderSn", "poNo", "parentOrderNo", "orderSn", "po")
-# Pending rows: money key → (category, money out). Refunds arrive as positive amounts.
-_PENDING_MONEY = {
-    "productPaymentAmount": ("sales", False), "salesPaymentAmount": ("sales", False),
-    "productRefundAmount": ("income_refund", True), "salesRefundAmount": ("income_refund", True),
-    "shippingPaymentAmount": ("buyer_shipping", False), "freightPaymentAmount": ("buyer_shipping", False),
-    "shippingRefundAmount": ("fee_refund", True), "freightRefundAmount": ("fee_refund", True),
-}
+# Pending rows: the money keys and where each goes. Refunds are money out that arrives as positive amounts.
+_PENDING_MONEY: Table = table(
+    seed({"sales": ("productPaymentAmount", "salesPaymentAmount")}),
+    seed({"income_refund": ("productRefundAmount", "salesRefundAmount")}, sign=OUT),
+    seed({"buyer_shipping": ("shippingPaymentAmount", "freightPaymentAmount")}),
+    seed({"fee_refund": ("shippingRefundAmount", "freightRefundAmount")}, sign=OUT),
+)
 _PENDING_TOTAL = ("totalAmount", "amount", "unsettleAmount", "settleAmount")
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # What every capture shares: the envelope, the store, money and time.
-
-
-def _path(src: SourceInput) -> str:
-    request = src.payload.get("request") if isinstance(src.payload, dict) else None
-    return urlsplit(str((request or {}).get("url") or "")).path if isinstance(request, dict) else ""
 
 
 def _result(src: SourceInput, what: str) -> dict:
@@ -76,16 +73,6 @@ def _result(src: SourceInput, what: str) -> dict:
     return result
 
 
-def _request_body(request: dict) -> dict:
-    raw = request.get("body")
-    if isinstance(raw, str) and raw.strip().startswith("{"):
-        try:
-            raw = json.loads(raw)
-        except ValueError:
-            return {}
-    return raw if isinstance(raw, dict) else {}
-
-
 def _header(request: dict, name: str) -> str:
     headers = request.get("headers")
     pairs: Iterable = ()
@@ -99,7 +86,7 @@ def _header(request: dict, name: str) -> str:
 
 def _mall_id(src: SourceInput, result: dict) -> str:
     request = src.payload.get("request") or {}
-    body = _request_body(request)
+    body = request_body(request)
     for value in (_header(request, "mallid"), body.get("mallId"), body.get("mallid"),
                   query_params(str(request.get("url") or "")).get("mallId"), result.get("mallId")):
         if value not in (None, ""):
@@ -198,7 +185,7 @@ class _Endpoint:
 
     def recognizes(self, src: SourceInput) -> bool:
         return (src.kind == "json" and isinstance(src.payload, dict) and isinstance(src.payload.get("body"), dict)
-                and _path(src).endswith(self.path))
+                and request_path(src).endswith(self.path))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -228,7 +215,7 @@ class FundDetailPage(_Endpoint):
             store = store or _store(src, mall, fund.currency)
             lines.append(fund_line(fund, keys, store))
         store = store or _store(src, mall, "")
-        body = _request_body(src.payload.get("request") or {})
+        body = request_body(src.payload.get("request") or {})
         total = result.get("total")
         totals = []
         if isinstance(total, int) and not isinstance(total, bool):
@@ -280,7 +267,7 @@ class UnsettlePage(_Endpoint):
         what = "settle-flow/sm/unsettle/page-query"
         result = _result(src, what)
         mall = _mall_id(src, result)
-        body = _request_body(src.payload.get("request") or {})
+        body = request_body(src.payload.get("request") or {})
         lines = []
         for index, row in enumerate(_rows(result, what)):
             if not isinstance(row, dict):
@@ -323,13 +310,14 @@ def _pending_line(row: dict) -> Line:
     amounts: dict[str, Decimal] = {}
     fields: list[SourceField] = []
     currency = str(row.get("currency") or row.get("currencyType") or "").upper()
-    for key, (category, out) in _PENDING_MONEY.items():
+    for key, book in books(_PENDING_MONEY):
         money = _amount(row.get(key), key)
         if money is None:
             continue
-        value = -money[0] if out and money[0] > 0 else money[0]
+        value = -money[0] if book.sign == OUT and money[0] > 0 else money[0]
         currency = currency or money[1]
         if value:
+            category = book.category_for(value)
             amounts[category] = amounts.get(category, ZERO) + value
             fields.append(SourceField(key, value, category))
     stated = next((_amount(row[k], k) for k in _PENDING_TOTAL if row.get(k) not in (None, "")), None)
