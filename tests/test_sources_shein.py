@@ -11,7 +11,8 @@ import pytest
 from companion.sources import registry
 from companion.sources.cells import MangledId
 from companion.sources.model import IN_TRANSIT, SETTLED, SKU_SPLIT, SPLIT, SourceError, StoreRef
-from companion.sources.shein_exports import PLATFORM_RULES, SEMI_RULES, CompletedBills, IncomeExpense
+from companion.sources.shein.bills import PLATFORM_RULES, SEMI_RULES
+from companion.sources.shein.exports import CompletedBills, IncomeExpense
 from tests.tables import categories_match_settlement, csv_bytes, file_src, parse, totals, xlsx
 
 D = Decimal

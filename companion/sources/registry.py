@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from companion.sources import shein_exports, shein_seller_center, temu, tiktok
+from companion.sources import shein, temu, tiktok
 from companion.sources.model import ParseResult, SourceInput
 
-PLATFORMS = (tiktok, temu, shein_seller_center, shein_exports)
+PLATFORMS = (tiktok, temu, shein)
 
 
 class Adapter(Protocol):

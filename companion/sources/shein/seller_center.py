@@ -4,7 +4,7 @@
   lines, settled when paid and pending otherwise; a row that is a whole bill (账单号 with its totals and no
   order) becomes a stated bill total, never a line (its order rows carry the same money).
 - `/gsfs/finance/platform/payedList` (paid bills, platform mode): bill rows already paid. Its export is the
-  已完成账单 file, so its rows map exactly as shein_exports maps that file and get the same natural keys.
+  已完成账单 file, so its rows map exactly as that file's do (bills.py) and get the same natural keys.
 
 Responses are `{code: "0", msg, info: {data: [...], meta: {count}}}`. [guess] Nobody on the team has a real
 capture: the key names below come from SHEIN's Open API finance documents (reportOrderNo, bzOrderNo, skuCode,
@@ -20,8 +20,9 @@ import json
 from urllib.parse import urlsplit
 
 from companion.sources import cells
+from companion.sources.captures import request_body
 from companion.sources.model import Line, ParseResult, SourceError, SourceInput, Stated, StoreRef
-from companion.sources.shein_exports import (
+from companion.sources.shein.bills import (
     LABEL,
     MONEY,
     PLATFORM,
@@ -32,9 +33,9 @@ from companion.sources.shein_exports import (
     is_pending,
     mode_of,
     row_currency,
-    site_code,
     text_of,
 )
+from companion.sources.shein.sites import site_code
 from companion.sources.tabular import Hints
 from companion.sources.urls import query_params
 
@@ -42,7 +43,7 @@ REPORT_ORDERS_PATH = "/gsfs/finance/reportOrder/dualMode/reportOrderList"
 PAYED_LIST_PATH = "/gsfs/finance/platform/payedList"
 _HOSTS = ("geiwohuo.com", "shein.com", "sheincorp.cn", "sheincorp.com")
 
-# canonical field (as in shein_exports.BILL_SPEC) → JSON keys, the preferred first.
+# canonical field (as in bills.BILL_SPEC) → JSON keys, the preferred first.
 JSON_KEYS: dict[str, tuple[str, ...]] = {
     "order_no": ("orderNo", "bzOrderNo", "orderNumber", "businessOrderNo", "bizOrderNo", "relatedOrderNo", "orderSn"),
     "bill_type": ("billTypeName", "secondOrderTypeName", "secondBillTypeName", "billTypeDesc", "typeName", "billType",
@@ -160,16 +161,6 @@ def _items(obj: dict) -> list[dict] | None:
     return None
 
 
-def _request_body(request: dict) -> dict:
-    body = request.get("body")
-    if isinstance(body, str):
-        try:
-            body = json.loads(body)
-        except ValueError:
-            return {}
-    return body if isinstance(body, dict) else {}
-
-
 def _count(info: dict) -> int | None:
     """The number of records the whole list has: info.meta.count, info.count, info.total…"""
     for holder in (info.get("meta"), info):
@@ -215,7 +206,7 @@ class _SellerCenterList:
         if not isinstance(data, list):
             raise SourceError(f"SHEIN {self.path}: info.data is not a list")
         request = src.payload["request"]
-        params = {**query_params(str(request.get("url") or "")), **_request_body(request)}
+        params = {**query_params(str(request.get("url") or "")), **request_body(request)}
         keyer = Keyer()
         rows: list[tuple[BillRow, bool]] = []  # (row, is a bill line)
         for i, obj in enumerate(data):

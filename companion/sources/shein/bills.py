@@ -1,41 +1,24 @@
-"""SHEIN settlement reports (XLSX or CSV), mapped to the profit model as seed 002 says.
+"""SHEIN bill rows (账单), mapped to the profit model as seed 002 says: one rule per 账单类型, signs, keys.
 
-- 已完成账单 (我的收入 → 已完成结算收入, new version, exported with 含订单及详细商品导出): one row per bill
-  line and product. Row 1 is a summary, the header is row 2. Platform-mode (平台模式) and semi-managed (半托管)
-  stores export different amount columns, and seed 002 maps their 账单类型 differently.
-- 收支明细: the money movements of the seller's SHEIN account (no seed mapping: see IncomeExpense).
-
-The bill-row logic (one rule per 账单类型, signs, natural keys) is shared with the Seller Center JSON adapter
-(shein_seller_center), so a bill row gives the same line whichever way it arrives. Exports do not name their
-store: it comes from --account or the file name (平台_店铺_报告名_时间). Times are China time.
+Shared by the 已完成账单 export (exports.py) and the Seller Center JSON (seller_center.py), so a bill row gives
+the same line whichever way it arrives. Platform-mode (平台模式) and semi-managed (半托管) stores export different
+amount columns, and seed 002 maps their 账单类型 differently. Times are China time.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import unicodedata
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from companion.sources import cells, tables
+from companion.sources import cells
 from companion.sources.headers import Columns, Located, norm
-from companion.sources.model import (
-    IN_TRANSIT,
-    SETTLED,
-    SKU_SPLIT,
-    SPLIT,
-    Line,
-    ParseResult,
-    SourceError,
-    SourceField,
-    Stated,
-    StoreRef,
-)
-from companion.sources.tabular import Hints, TableAdapter, data_rows, store_for_file
+from companion.sources.mapping import Table, book_of, books, by_sign, nearest, seed
+from companion.sources.model import IN_TRANSIT, SETTLED, SKU_SPLIT, SPLIT, Line, SourceError, SourceField, StoreRef
+from companion.sources.shein.sites import currency_of_site, currency_text
 
 PLATFORM = "shein"
 TZ = "Asia/Shanghai"  # SHEIN's seller center shows China time
@@ -46,60 +29,17 @@ FUND_FAMILY = "shein_fund"  # 收支明细 movements
 ZERO = Decimal(0)
 _CHINA = ZoneInfo(TZ)
 
-# ---------------------------------------------------------------------------------------------- sites → currency
-# [guess] formats.md: the export has no currency column, 站点 gives it. Euro-area sites settle in EUR.
-_EURO_AREA = ("DE", "FR", "IT", "ES", "NL", "BE", "AT", "PT", "IE", "FI", "GR", "LU", "SK", "SI", "EE", "LV", "LT",
-              "CY", "MT", "HR")
-SITE_CURRENCY: dict[str, str] = {
-    **dict.fromkeys(_EURO_AREA, "EUR"), "EU": "EUR", "US": "USD", "GB": "GBP", "MX": "MXN", "BR": "BRL",
-    "AU": "AUD", "NZ": "NZD", "CA": "CAD", "JP": "JPY", "SA": "SAR", "AE": "AED", "KW": "KWD", "QA": "QAR",
-    "OM": "OMR", "BH": "BHD", "IL": "ILS", "ZA": "ZAR", "PL": "PLN", "SE": "SEK", "CZ": "CZK", "DK": "DKK",
-    "HU": "HUF", "RO": "RON", "CH": "CHF", "NO": "NOK", "SG": "SGD", "MY": "MYR", "PH": "PHP", "TH": "THB",
-    "VN": "VND", "ID": "IDR", "CL": "CLP", "CO": "COP", "PE": "PEN", "AR": "ARS", "TW": "TWD", "HK": "HKD",
-    "KR": "KRW", "IN": "INR", "TR": "TRY",
-}
-_CURRENCIES = frozenset(SITE_CURRENCY.values()) | {"CNY"}
-_SITE_NAMES = {
-    "UK": "GB", "美国": "US", "英国": "GB", "德国": "DE", "法国": "FR", "意大利": "IT", "西班牙": "ES", "荷兰": "NL",
-    "比利时": "BE", "奥地利": "AT", "葡萄牙": "PT", "爱尔兰": "IE", "希腊": "GR", "芬兰": "FI", "波兰": "PL",
-    "瑞典": "SE", "捷克": "CZ", "丹麦": "DK", "瑞士": "CH", "挪威": "NO", "欧洲": "EU", "欧盟": "EU", "欧区": "EU",
-    "墨西哥": "MX", "巴西": "BR", "澳大利亚": "AU", "澳洲": "AU", "新西兰": "NZ", "加拿大": "CA", "日本": "JP",
-    "沙特": "SA", "沙特阿拉伯": "SA", "阿联酋": "AE", "科威特": "KW", "卡塔尔": "QA", "阿曼": "OM", "巴林": "BH",
-    "以色列": "IL", "南非": "ZA", "新加坡": "SG", "马来西亚": "MY", "菲律宾": "PH", "泰国": "TH", "越南": "VN",
-    "智利": "CL", "哥伦比亚": "CO", "秘鲁": "PE", "土耳其": "TR", "韩国": "KR", "香港": "HK", "台湾": "TW",
-}
-_SITE_NOISE = re.compile(r"^(SHEIN|希音)[\s\-_]*|[\s\-_]*(站点|站)$")
-
-
-def site_code(site: object) -> str:
-    """'US', 'shein-us', '美国站', 'SHEIN美国' → 'US'; 'UK' → 'GB'. Empty when there is no site."""
-    text = unicodedata.normalize("NFKC", str(site or "")).strip().upper()
-    text = _SITE_NOISE.sub("", text).strip(" -_")
-    return _SITE_NAMES.get(text, text)
-
-
-def currency_of_site(site: object) -> str | None:
-    """The currency a SHEIN site settles in, or None when the site is not one this version knows."""
-    code = site_code(site)
-    if code in SITE_CURRENCY:
-        return SITE_CURRENCY[code]
-    return code if code in _CURRENCIES else None
-
-
-def currency_text(value: object) -> str:
-    """A 币种 cell as an ISO code ('usd ' → 'USD'); empty when it is not one."""
-    text = unicodedata.normalize("NFKC", str(value or "")).strip().upper()
-    return text if re.fullmatch(r"[A-Z]{3}", text) else ""
-
-
 # ------------------------------------------------------------------------------------- the bill columns
 # Money columns seed 002 names, and where each one goes when a 账单类型's rule does not map it (drill-down,
 # flagged unmapped, counted only when it is exactly what makes the row add up to its 应收金额).
-NEAREST: dict[str, str] = {
-    "goods_price": "sales", "supply_price": "sales", "store_coupon": "promo_discount",
-    "activity_discount": "promo_discount", "activity_report": "promo_discount", "commission": "platform_fee",
-    "commission_tax": "platform_fee", "eu_tax": "sales_tax", "fulfilment_fee": "platform_logistics", "eu_vat": "vat",
-}
+NEAREST: Table = nearest({
+    "sales": ("goods_price", "supply_price"),
+    "promo_discount": ("store_coupon", "activity_discount", "activity_report"),
+    "platform_fee": ("commission", "commission_tax"),
+    "sales_tax": ("eu_tax",),
+    "platform_logistics": ("fulfilment_fee",),
+    "vat": ("eu_vat",),
+})
 MONEY = tuple(NEAREST)
 INCOME = frozenset({"goods_price", "supply_price"})  # what the buyer pays for the goods; the rest are deductions
 PLATFORM_MARKS = frozenset({"goods_price", "commission"})  # columns only platform-mode exports have
@@ -155,13 +95,18 @@ def looks_like_temu(located: Located) -> bool:
 # ------------------------------------------------------------------------------------------ seed 002 rules
 @dataclass(frozen=True)
 class Rule:
-    """How one 账单类型 maps (seed 002 section 4)."""
+    """How one 账单类型 maps (seed 002 section 4). `parts` is the seed's formula, category → the money columns
+    summed into it (as `mapping.seed` takes it); `table` is the same in the shared vocabulary."""
 
     group: str  # 销售 / 退款 / 其他: what the seed records the row as
     parts: dict[str, tuple[str, ...]] = field(default_factory=dict)  # category → money columns summed into it
     whole: str | None = None  # the row's 应收金额 goes to this category
     rest: str | None = None  # what the parts leave of 应收金额 goes here
     units: str = ""  # "sale": each row is units sold; "refund": units refunded
+    table: Table = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "table", seed(self.parts))
 
 
 def _each(names: str, rule: Rule) -> dict[str, Rule]:
@@ -277,24 +222,6 @@ def amount_of(value: object, name: str) -> Decimal:
         raise SourceError(f"{name}: {exc}") from exc
 
 
-def loose_amount(value: object) -> Decimal | None:
-    """An amount if a cell nobody named is one, else None. Long digit strings without a point are IDs."""
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, (int, float)):
-        return cells.money(value) if abs(value) < 1e9 else None
-    if not isinstance(value, str):
-        return None
-    text = value.strip()
-    digits = sum(ch.isdigit() for ch in text)
-    if not digits or len(text) > 32 or (digits > 9 and "." not in text):
-        return None
-    try:
-        return cells.money(text)
-    except SourceError:
-        return None
-
-
 class Keyer:
     """Occurrence numbers for rows that share a natural key. An exact repeat of a row keeps its number (it is
     the same line, counted once); a different row with the same key gets the next number."""
@@ -378,7 +305,7 @@ def _explain(candidates: list[tuple[str, Decimal, str | None]], gap: Decimal) ->
     for sign in (1, -1):
         signed = [(name, amount * sign, category) for name, amount, category in candidates]
         if candidates and sum(a for _, a, _ in signed) == gap:
-            return [(n, a, c or ("other_income" if a > 0 else "other_platform_fee")) for n, a, c in signed]
+            return [(n, a, c or by_sign(a)) for n, a, c in signed]
     return None
 
 
@@ -403,17 +330,17 @@ def split_bill(row: BillRow, rule: Rule | None, borrowed: bool, total: Decimal |
 
     known = {c: row.amount(c) for c in MONEY if c in row.values}
     known = {c: a for c, a in known.items() if a}
-    loose = [(n, a) for n, raw in row.loose if (a := loose_amount(raw))]
+    loose = [(n, a) for n, raw in row.loose if (a := cells.loose_amount(raw))]
     used: set[str] = set()
     if rule is None or rule.whole:
         settlement = total or ZERO
         if settlement:
-            category = rule.whole if rule else ("other_income" if settlement > 0 else "other_platform_fee")
+            category = rule.whole if rule else by_sign(settlement)
             count(category, receivable, settlement, rule is None or borrowed)
         if rule is None:
             notes["rule"] = "账单类型 not in seed 002: 应收金额 counted by its sign"
     else:
-        parts = [(c, known[c], cat) for cat, cols in rule.parts.items() for c in cols if c in known]
+        parts = [(c, known[c], book.category_for(known[c])) for c, book in books(rule.table) if c in known]
         signed, how = solve_signs(parts, total)
         for column, amount, category in signed:
             count(category, row.name(column), amount, borrowed)
@@ -428,7 +355,7 @@ def split_bill(row: BillRow, rule: Rule | None, borrowed: bool, total: Decimal |
             gap = ZERO
         if gap:
             candidates: list[tuple[str, Decimal, str | None]] = [
-                (row.name(c), a, NEAREST[c]) for c, a in known.items() if c not in used]
+                (row.name(c), a, book_of(NEAREST, c).category_for(a)) for c, a in known.items() if c not in used]
             if row.count_loose:
                 candidates += [(n, a, None) for n, a in loose]
             explained = _explain(candidates, gap)
@@ -442,7 +369,7 @@ def split_bill(row: BillRow, rule: Rule | None, borrowed: bool, total: Decimal |
             count(rule.rest, f"{receivable} (remainder)", gap, borrowed)
             gap = ZERO
         if gap:
-            count("other_income" if gap > 0 else "other_platform_fee", "(unexplained)", gap, True)
+            count(by_sign(gap), "(unexplained)", gap, True)
             notes["unexplained"] = str(gap)
         if total is not None:
             fields.append(SourceField(receivable, total, None))
@@ -451,7 +378,7 @@ def split_bill(row: BillRow, rule: Rule | None, borrowed: bool, total: Decimal |
     return _Split({k: v for k, v in amounts.items() if v}, fields, notes, settlement)
 
 
-_NO_STORE = StoreRef(PLATFORM, "")  # replaced once the file's or capture's store is known
+NO_STORE = StoreRef(PLATFORM, "")  # replaced once the file's or capture's store is known
 
 
 def row_currency(row: BillRow) -> str | None:
@@ -501,7 +428,7 @@ def _bill_line(row: BillRow, mode: str, basis: str, keyer: Keyer, currency: str,
     parts = split_bill(row, rule, borrowed, total)
     extra = {row.name(c): row.text(c) for c in _EXTRA_TEXT if row.text(c)}
     for name, raw in row.loose:
-        if loose_amount(raw) is None and not cells.blank(raw) and not isinstance(raw, (dict, list)):
+        if cells.loose_amount(raw) is None and not cells.blank(raw) and not isinstance(raw, (dict, list)):
             extra[name] = raw.isoformat() if hasattr(raw, "isoformat") else text_of(raw)
         elif isinstance(raw, (dict, list)):
             extra[name] = json.dumps(raw, ensure_ascii=False, default=str)[:500]
@@ -535,7 +462,7 @@ def _bill_line(row: BillRow, mode: str, basis: str, keyer: Keyer, currency: str,
     else:
         base = (PENDING_FAMILY, bill_no, order_no, sku_part, type_name(txn_type))
     return Line(
-        store=_NO_STORE,
+        store=NO_STORE,
         key=keyer.key(base, row.signature),
         status=SETTLED if settled else IN_TRANSIT,
         txn_type=txn_type,
@@ -556,280 +483,3 @@ def _bill_line(row: BillRow, mode: str, basis: str, keyer: Keyer, currency: str,
         detail=SKU_SPLIT if sku_part else SPLIT,
         statement_id=bill_no or None,
     )
-
-
-# --------------------------------------------------------------------------------------------- the summary row
-_PAIR = re.compile(r"([^:：,，;；|\s][^:：,，;；|]*?)\s*[:：]\s*([-+]?[\d,]*\.?\d+)")
-
-
-def summary_figures(rows: Sequence[Sequence[object]], header: Sequence[object]) -> dict[str, Decimal]:
-    """The figures the rows above the header state, by label: 'label: amount' in one cell, a label cell followed
-    by an amount; then amounts that stand under a column of the header, by that column's name."""
-    labelled: dict[str, Decimal] = {}
-    aligned: dict[str, Decimal] = {}
-    for row in rows:
-        row = list(row)
-        for i, value in enumerate(row):
-            if cells.blank(value):
-                continue
-            amount = loose_amount(value)
-            if amount is None and isinstance(value, str):
-                pairs = _PAIR.findall(value)
-                for label, number in pairs:
-                    labelled.setdefault(label.strip(), cells.money(number))
-                following = next((c for c in row[i + 1:] if not cells.blank(c)), None)
-                if not pairs and following is not None and (number := loose_amount(following)) is not None:
-                    labelled.setdefault(value.strip().rstrip(":："), number)
-            elif amount is not None and i < len(header) and not cells.blank(header[i]):
-                aligned.setdefault(str(header[i]).strip(), amount)
-    return {**labelled, **{k: v for k, v in aligned.items() if k not in labelled}}
-
-
-def stated_total(figures: dict[str, Decimal]) -> tuple[str, Decimal] | None:
-    """The file's 应收金额 total among the summary figures (应收金额合计, 应收总额, or the amount under 应收金额)."""
-    for label, amount in figures.items():
-        if "应收" in label or "receivable" in label.lower():
-            return label, amount
-    return None
-
-
-# -------------------------------------------------------------------------------------------------- 已完成账单
-class CompletedBills(TableAdapter):
-    """已完成账单 (账单商品维度): settled bill rows per product, platform-mode or semi-managed stores."""
-
-    name = "shein.completed_bills"
-    version = 1
-    report_type = "completed_bills"
-    columns = BILL_COLUMNS
-
-    def accepts(self, sheet: str, located: Located) -> bool:
-        return not looks_like_temu(located)
-
-    def parse(self, src) -> ParseResult:
-        book = tables.workbook_of(src.payload)
-        if book is None:
-            raise SourceError(src.payload.get("_workbook_error") or "not a table")
-        hints = Hints.of(src.payload)
-        keyer = Keyer()
-        lines: list[Line] = []
-        sites: set[str] = set()
-        figures: dict[str, Decimal] = {}
-        for sheet, header_at, located in self.matching(book):
-            rows = book.rows(sheet)
-            lines += self._sheet(book.name, hints, src.captured_at, sheet, rows, header_at, located, keyer, sites)
-            for label, amount in summary_figures(rows[:header_at], rows[header_at]).items():
-                figures.setdefault(label, amount)
-        if not lines:
-            raise SourceError(f"{book.name}: the {self.report_type} sheet has no data rows")
-        currencies = {ln.currency for ln in lines}
-        region = sites.pop() if len(sites) == 1 else ""
-        store = store_for_file(hints, PLATFORM, book.name, region, lines[0].currency, TZ, LABEL)
-        for line in lines:
-            line.store = store
-        totals = []
-        stated: dict = {"summary": {k: str(v) for k, v in figures.items()}} if figures else {}
-        total = stated_total(figures)
-        if total is not None and len(currencies) == 1:
-            totals.append(Stated(store, "file_total", book.name, total[1], lines[0].currency, scope=(
-                ("report", self.report_type), ("label", total[0]))))
-        return ParseResult(self.name, self.version, lines, stated, totals, self.report_type)
-
-    def _sheet(self, file: str, hints: Hints, captured_at: datetime, sheet: str, rows: list, header_at: int,
-               located: Located, keyer: Keyer, sites: set[str]) -> list[Line]:
-        hint = hints.name.mode if hints.name is not None else ""
-        if not hint:
-            hint = "semi" if "半托管" in file else "platform" if "平台模式" in file else ""
-        mode, basis = mode_of(set(located.index), hint)
-        parsed: list[tuple[BillRow, str | None]] = []
-        for number, raw in data_rows(rows, header_at + 1):
-            row = file_row(raw, located, f"{file}, sheet {sheet!r}, row {number}: ")
-            parsed.append((row, row_currency(row)))
-        known = {c for _, c in parsed if c}
-        fallback = known.pop() if len(known) == 1 else (hints.store.currency if hints.store else "")
-        lines = []
-        for row, currency in parsed:
-            if not (currency or fallback):
-                raise SourceError(f"{row.where}the row has no {row.name('site')} and the file no "
-                                  f"{DEFAULT_NAMES['currency']} column, so its currency is unknown")
-            row_mode, row_basis = (mode, basis) if mode else _row_mode(row)
-            line = bill_line(row, row_mode, row_basis, keyer, currency or fallback, captured_at)
-            if line is not None:
-                sites.add(site_code(row.text("site")))
-                lines.append(line)
-        return lines
-
-
-def _row_mode(row: BillRow) -> tuple[str, str]:
-    """A file with both or neither mode's columns: the mode of the columns this row fills, else platform."""
-    filled = {c for c in MONEY if c in row.values and row.amount(c)}
-    mode, _ = mode_of(filled)
-    return (mode, "row values") if mode else ("platform", "default")
-
-
-def file_row(raw: Sequence[object], located: Located, where: str) -> BillRow:
-    values: dict[str, object] = {}
-    names: dict[str, str] = {}
-    for canonical, i in located.index.items():
-        if i < len(raw):
-            values[canonical] = raw[i]
-            names[canonical] = located.headers[i].strip()
-    loose = [(header.strip(), raw[i]) for i, header in located.unknown if i < len(raw) and not cells.blank(raw[i])]
-    signature = "\x1f".join("" if c is None else str(c) for c in raw).rstrip("\x1f")
-    return BillRow(where, values, names, loose, signature)
-
-
-# ---------------------------------------------------------------------------------------------------- 收支明细
-FUND_COLUMNS = Columns({
-    "time": ("时间", "交易时间", "收支时间", "发生时间", "入账时间", "变动时间", "创建时间", "日期", "Time"),
-    "type": ("类型", "收支类型", "交易类型", "业务类型", "资金类型", "费用类型", "款项类型", "流水类型", "明细类型",
-             "Type"),
-    "subtype": ("子类型", "费用名称", "收支项目", "费用项目", "项目"),
-    "direction": ("收支方向", "方向", "出入账方向", "收入/支出", "资金方向"),
-    "amount": ("金额", "收支金额", "交易金额", "变动金额", "发生金额", "入账金额", "Amount"),
-    "income_amount": ("收入金额", "收入"),
-    "expense_amount": ("支出金额", "支出"),
-    "currency": ("币种", "币别", "结算币种", "货币", "Currency"),
-    "order_no": ("订单号", "关联订单号", "业务单号", "关联单号", "订单编号"),
-    "bill_no": ("账单号", "报账单号", "关联账单号", "账单编号"),
-    "serial": ("流水号", "交易流水号", "资金流水号", "流水单号", "单据号", "交易单号", "交易号"),
-    "remark": ("备注", "说明", "描述", "摘要"),
-    "balance": ("余额", "账户余额", "可用余额", "变动后余额"),
-    "status": ("状态", "交易状态", "处理状态"),
-    "site": ("站点",),
-    "sku_id": ("平台SKU", "SKU"),
-    "msku": ("商家SKU",),
-}, required=("time", "type"))
-
-# Movements that move settled money around (a bill's payout into the account, a withdrawal to the bank, a deposit):
-# the bills themselves carry that money, so these are kept as stated payouts, never counted again as lines.
-_PAYOUT_WORDS = ("提现", "转账", "充值", "保证金", "打款", "回款", "货款", "结算", "账单", "汇款", "划转", "付款")
-# [guess] No seed mapping exists for 收支明细: the nearest category by the words of the movement's type.
-_FUND_WORDS: tuple[tuple[tuple[str, ...], str], ...] = (
-    (("罚", "违规"), "penalty"),
-    (("补贴", "补偿", "赔付", "赔偿", "激励", "补款", "返还", "返现"), "other_income"),
-    (("仓储", "仓租", "库龄"), "storage_fee"),
-    (("运费", "物流", "快递", "面单", "履约"), "platform_logistics"),
-    (("广告", "推广", "营销"), "ad_fee"),
-    (("增值税", "vat"), "vat"),
-    (("税",), "other_tax"),
-    (("佣金",), "platform_fee"),
-    (("调整",), "adjustment"),
-    (("退款", "退货"), "income_refund"),
-)
-
-
-def fund_category(what: str, amount: Decimal) -> str:
-    text = what.lower()
-    for words, category in _FUND_WORDS:
-        if any(w in text for w in words):
-            return category
-    return "other_income" if amount > 0 else "other_platform_fee"
-
-
-class IncomeExpense(TableAdapter):
-    """收支明细: movements of the seller's SHEIN account. Fees and compensation become lines (family shein_fund,
-    NET detail, referenced by order so a bill line of the same order supersedes them); payouts, withdrawals and
-    deposits are stated payouts, since the bills already count that money."""
-
-    name = "shein.income_expense"
-    version = 1
-    report_type = "income_expense"
-    columns = FUND_COLUMNS
-
-    def recognizes(self, src) -> bool:
-        if src.kind != "file" or not isinstance(src.payload, dict):
-            return False
-        hints = Hints.of(src.payload)
-        name = str(src.payload.get("name") or "")
-        shein = ((hints.name is not None and hints.name.platform == PLATFORM)
-                 or (hints.store is not None and hints.store.platform == PLATFORM)
-                 or any(w in name.lower() for w in ("shein", "希音", "收支明细")))
-        return shein and super().recognizes(src)
-
-    def accepts(self, sheet: str, located: Located) -> bool:
-        has_amount = bool({"amount", "income_amount", "expense_amount"} & set(located.index))
-        return has_amount and not looks_like_temu(located) and not BILL_COLUMNS.matches(located.headers)
-
-    def parse(self, src) -> ParseResult:
-        book = tables.workbook_of(src.payload)
-        if book is None:
-            raise SourceError(src.payload.get("_workbook_error") or "not a table")
-        hints = Hints.of(src.payload)
-        keyer = Keyer()
-        lines: list[Line] = []
-        payouts: list[tuple[str, Decimal, str, datetime | None]] = []
-        for sheet, header_at, located in self.matching(book):
-            for number, raw in data_rows(book.rows(sheet), header_at + 1):
-                where = f"{book.name}, sheet {sheet!r}, row {number}: "
-                try:
-                    self._row(raw, located, where, hints, keyer, lines, payouts)
-                except SourceError as exc:
-                    raise type(exc)(str(exc) if str(exc).startswith(where) else where + str(exc)) from exc
-        if not lines and not payouts:
-            raise SourceError(f"{book.name}: the {self.report_type} sheet has no data rows")
-        currency = lines[0].currency if lines else payouts[0][2]
-        store = store_for_file(hints, PLATFORM, book.name, "", currency, TZ, LABEL)
-        for line in lines:
-            line.store = store
-        totals = [Stated(store, "payout", ref, amount, cur, at) for ref, amount, cur, at in payouts]
-        return ParseResult(self.name, self.version, lines, {}, totals, self.report_type)
-
-    def _row(self, raw: Sequence[object], located: Located, where: str, hints: Hints, keyer: Keyer,
-             lines: list[Line], payouts: list) -> None:
-        def get(name: str) -> object:
-            i = located.index.get(name)
-            return raw[i] if i is not None and i < len(raw) else ""
-
-        def header(name: str) -> str:
-            return located.headers[located.index[name]].strip()
-
-        kind, sub = text_of(get("type")), text_of(get("subtype"))
-        what = f"{kind}-{sub}" if kind and sub else kind or sub
-        direction = text_of(get("direction")) or (kind if kind in ("收入", "支出") else "")
-        if "amount" in located.index:
-            amount = amount_of(get("amount"), header("amount"))
-        else:
-            income = amount_of(get("income_amount"), "收入金额") if "income_amount" in located.index else ZERO
-            expense = amount_of(get("expense_amount"), "支出金额") if "expense_amount" in located.index else ZERO
-            amount = income - abs(expense)
-        if amount > 0 and is_expense(direction):
-            amount = -amount
-        at = cells.when(get("time"), TZ)
-        if at is None:
-            raise SourceError(f"the {header('time')} is empty")
-        currency = currency_text(get("currency")) or currency_of_site(get("site")) or (
-            hints.store.currency if hints.store else "")
-        if not currency:
-            raise SourceError("the row names no currency (币种) or known site (站点)")
-        serial = cells.text_id(get("serial"), "流水号")
-        bill_no = cells.text_id(get("bill_no"), "账单号")
-        order_no = cells.text_id(get("order_no"), "订单号")
-        remark = text_of(get("remark"))
-        if any(w in what for w in _PAYOUT_WORDS) and not order_no:
-            payouts.append((serial or bill_no or f"{at.isoformat()}|{what}|{amount_key(amount)}", amount, currency, at))
-            return
-        category = fund_category(f"{what} {remark}", amount)
-        extra = {header(c): text_of(get(c)) for c in ("direction", "remark", "status", "site", "bill_no", "serial")
-                 if c in located.index and text_of(get(c))}
-        balance = loose_amount(get("balance")) if "balance" in located.index else None
-        extra.update({h.strip(): text_of(raw[i]) for i, h in located.unknown
-                      if i < len(raw) and not cells.blank(raw[i])})
-        pending = is_pending(text_of(get("status")))
-        signature = "\x1f".join("" if c is None else str(c) for c in raw)
-        base = (FUND_FAMILY, serial) if serial else (FUND_FAMILY, at.isoformat(), what, order_no, amount_key(amount))
-        sku_id = cells.text_id(get("sku_id"), "平台SKU")
-        fields = [SourceField(header("amount") if "amount" in located.index else "收入金额/支出金额", amount, category,
-                              True)]
-        if balance:
-            fields.append(SourceField(header("balance"), balance, None))
-        lines.append(Line(
-            store=_NO_STORE, key=keyer.key(base, signature), status=IN_TRANSIT if pending else SETTLED,
-            txn_type=what, currency=currency, settlement_amount=amount, amounts={category: amount} if amount else {},
-            fields=fields, order_id=order_no or None, sku_id=sku_id or None,
-            settled_time=None if pending else at, extra=extra,
-            msku=cells.text_id(get("msku"), "商家SKU") or None, reference=order_no or None,
-            statement_id=bill_no or None,
-        ))
-
-
-ADAPTERS = (CompletedBills(), IncomeExpense())
