@@ -18,6 +18,7 @@ from aiohttp import web
 from companion import __version__
 from companion.backup.snapshot import open_database
 from companion.config import Config, DataDirLock, ensure_token, read_daemon_info, write_daemon_info
+from companion.errors import Failed
 
 if TYPE_CHECKING:
     from companion.core.service import Service
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class DaemonError(Exception):
+class DaemonError(Failed):
     """A reason the daemon cannot start, in one sentence."""
 
 

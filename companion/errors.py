@@ -8,7 +8,8 @@ exit code, so the server's one middleware and the CLI's one handler answer the s
 | TooLarge       | 413  | 2    | over a size limit                                                   |
 | Forbidden      | 403  | 2    | not allowed (wrong token, refused origin)                           |
 | NotFound       | 404  | 2    | an unknown store, file, pairing or backup                           |
-| Busy           | 409  | 1    | something else is running (a sync, a restore); try again later      |
+| Conflict, Busy | 409  | 1    | something else is running, or the state changed since; try again    |
+| Cancelled      | 400  | 1    | the user said no at a confirmation                                  |
 | TooMany        | 429  | 1    | too many requests of a kind at once                                 |
 | Unavailable    | 503  | 1    | a needed party is absent (no daemon, no extension, no browser)      |
 | Failed         | 500  | 1    | the operation could not be carried out (disk, database, parser)     |
@@ -41,7 +42,7 @@ class ShoptallyError(Exception):
         return f"{self.file}: {self.message}" if self.file else self.message
 
     def json(self) -> dict:
-        out = {"error": self.kind, "message": str(self)}
+        out = {"error": "refused", "kind": self.kind, "message": str(self)}
         if self.file:
             out["file"] = self.file
         return out
@@ -67,8 +68,18 @@ class NotFound(ShoptallyError, LookupError):
     status, exit_code, kind = 404, 2, "not_found"
 
 
-class Busy(ShoptallyError):
+class Conflict(ShoptallyError):
+    status, exit_code, kind = 409, 1, "conflict"
+
+
+class Busy(Conflict):
     status, exit_code, kind = 409, 1, "busy"
+
+
+class Cancelled(ShoptallyError):
+    """The user answered no at a confirmation: nothing was done."""
+
+    status, exit_code, kind = 400, 1, "cancelled"
 
 
 class TooMany(ShoptallyError):
@@ -83,7 +94,7 @@ class Failed(ShoptallyError, RuntimeError):
     status, exit_code, kind = 500, 1, "failed"
 
 
-KINDS: tuple[type[ShoptallyError], ...] = (BadInput, Unprocessable, TooLarge, Forbidden, NotFound, Busy, TooMany,
+KINDS: tuple[type[ShoptallyError], ...] = (BadInput, Unprocessable, TooLarge, Forbidden, NotFound, Conflict, TooMany,
                                            Unavailable, Failed)
 
 

@@ -186,7 +186,7 @@ def test_pair_options_before_or_after_the_action(db_url, tmp_path):
         before = run(["pair", "--data-dir", str(data), "--database-url", db_url, "list"])
         assert (before.code, before.out, before.err) == (0, "no pending pairing requests\n", "")
         nothing = run(["pair", "--data-dir", str(data), "approve"])  # not reset by the action's own options
-        assert nothing.code == 1 and len(nothing.err_lines) == 1 and "no extension is waiting" in nothing.err
+        assert nothing.code == 2 and len(nothing.err_lines) == 1 and "no extension is waiting" in nothing.err
 
 
 async def test_pair_request_approve_hello_and_revoke(db_url, tmp_path):
@@ -218,7 +218,7 @@ async def test_pair_request_approve_hello_and_revoke(db_url, tmp_path):
         assert len(token) >= 32 and token != d.token
 
         nothing = await d.acli("pair", "approve")
-        assert nothing.code == 1 and len(nothing.err_lines) == 1 and "no extension is waiting" in nothing.err
+        assert nothing.code == 2 and len(nothing.err_lines) == 1 and "no extension is waiting" in nothing.err
 
         welcomed = await d.extension(hello_token=token)  # asserts the exact welcome
         state = (await d.acli("pair", "list", "--json")).json
@@ -238,7 +238,7 @@ async def test_pair_request_approve_hello_and_revoke(db_url, tmp_path):
         assert (await d.acli("pair", "list", "--json")).json == {"pending": [], "paired": []}
 
         unknown = await d.acli("pair", "revoke", str(pairing_id + 100))
-        assert (unknown.code, unknown.out) == (1, "")
+        assert (unknown.code, unknown.out) == (2, "")  # not found: exit 2 (companion/errors.py)
         assert len(unknown.err_lines) == 1 and f"id {pairing_id + 100}" in unknown.err_lines[0]
         await d.extension(hello_token=d.token)  # the data dir's own token is not affected
 
@@ -271,7 +271,7 @@ async def test_sync_is_relayed_and_progress_becomes_an_event(db_url, tmp_path):
         assert (await next_event(events, "sync.progress"))["stage"] == "done"
 
         unknown = await d.acli("sync", "--account", "No such store")
-        assert unknown.code == 1 and len(unknown.err_lines) == 1
+        assert unknown.code == 2 and len(unknown.err_lines) == 1  # an unknown store: exit 2, as offline
         assert unknown.err_lines[0].startswith("shoptally: no store named 'No such store'")
 
 
@@ -280,14 +280,14 @@ def test_debug_shows_a_traceback_and_without_it_one_line(db_url, tmp_path):
     data = tmp_path / "data"
     assert cli(data, db_url, "report", "--period", "all", "--json").code == 0  # the database exists now
     plain = cli(data, db_url, "report", "--period", "nonsense")
-    assert (plain.code, plain.out) == (1, "")
+    assert (plain.code, plain.out) == (2, "")  # bad input: exit 2 (companion/errors.py)
     assert len(plain.err_lines) == 1 and plain.err_lines[0].startswith("shoptally: period 'nonsense' ")
     debug = cli(data, db_url, "report", "--period", "nonsense", "--debug")
-    assert (debug.code, debug.out) == (1, "")
+    assert (debug.code, debug.out) == (2, "")
     assert "Traceback (most recent call last):" in debug.err
     assert debug.err_lines[-1] == plain.err_lines[0]
     bad_url = cli(data, "mysql://127.0.0.1/db", "report", "--period", "all")
-    assert (bad_url.code, bad_url.out) == (1, "")
+    assert (bad_url.code, bad_url.out) == (2, "")
     assert len(bad_url.err_lines) == 1 and bad_url.err_lines[0].startswith("shoptally: ")
 
 
@@ -295,7 +295,8 @@ def test_database_url_credentials_are_not_printed(tmp_path):
     for url in ("mysql://someone:s3cret@127.0.0.1/db", "sqlite://someone:s3cret@host/db",
                 "postgresql://someone:s3cret@127.0.0.1:1/db?connect_timeout=2"):
         res = cli(tmp_path / "data", url, "report", "--period", "all")
-        assert res.code == 1 and res.err.startswith("shoptally: "), url
+        # a URL of an unsupported kind is bad input (2); a database that cannot be reached, a failure (1)
+        assert res.code == (1 if url.startswith("postgresql") else 2) and res.err.startswith("shoptally: "), url
         # Once the database URL's password was repeated in this message.
         assert "s3cret" not in res.err, res.err
 

@@ -287,7 +287,7 @@ async def test_report_json_periods_and_bases(db_url, tmp_path):
     bad = await asyncio.gather(*(acli(data, db_url, "report", "--period", p)
                                  for p in ("nonsense", "2025-13", "2025-02-30", "2025-03-31..2025-03-01")))
     for p, r in zip(("nonsense", "2025-13", "2025-02-30", "2025-03-31..2025-03-01"), bad, strict=True):
-        assert (r.code, r.out) == (1, ""), p
+        assert (r.code, r.out) == (2, ""), p  # bad input: exit 2
         assert len(r.err_lines) == 1 and r.err_lines[0].startswith(f"shoptally: period '{p}'"), (p, r.err)
 
 
@@ -308,7 +308,7 @@ async def test_reset_one_store_and_all(via, db_url, tmp_path):
             assert lines_per_store(db_url) == {US: 5, UK: 1}
 
         unknown = await acli(data, db_url, "reset", "--account", "No such store", "--yes")
-        assert (unknown.code, unknown.out) == (1, "")
+        assert (unknown.code, unknown.out) == (2, "")  # an unknown store: exit 2
         assert len(unknown.err_lines) == 1 and "'No such store'" in unknown.err, unknown.err
         assert max_rev(db_url) == rev0
 

@@ -52,7 +52,7 @@ async def test_seller_figures_report_reconcile_and_reparse(via, db_url, tmp_path
         converted = await acli(data, db_url, "report", "--period", "2025-10", "--currency", "CNY")
         assert converted.code == 0 and "rate used: 1 USD = 7.10 CNY (from 2025-10-01)" in converted.out
         missing = await acli(data, db_url, "report", "--period", "2025-10", "--currency", "EUR")
-        assert missing.code == 1 and missing.err_lines == [
+        assert missing.code == 2 and missing.err_lines == [
             "shoptally: no exchange rate for USD→EUR on or before 2025-10-06: import one with "
             "`shoptally fx import FILE.csv` (columns date,from,to,rate)"]
 

@@ -10,12 +10,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+from companion.errors import Conflict
+
 NAME = "shoptally"
 LAUNCH_AGENT = "com.shoptally.daemon"
 RUN_KEY = r"Software\Microsoft\Windows\CurrentVersion\Run"
 
 
-class AutostartError(RuntimeError):
+class AutostartError(Conflict):
     pass
 
 

@@ -18,6 +18,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from companion.errors import Unavailable
 from companion.extension_id import EXTENSION_ID
 
 PROFILE_DIR = "browser-profile"
@@ -54,11 +55,11 @@ class ProfileLock:
         self._lock.release()
 
 
-class BrowserMissing(RuntimeError):
+class BrowserMissing(Unavailable):
     """No browser or no driver to start it with: the text says what to install."""
 
 
-class ExtensionNotLoaded(RuntimeError):
+class ExtensionNotLoaded(Unavailable):
     """The browser started but the extension did not come up in it."""
 
 

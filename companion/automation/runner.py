@@ -11,6 +11,7 @@ import time
 from typing import TYPE_CHECKING
 
 from companion.automation import browser, schedules
+from companion.errors import ShoptallyError
 from companion.store import stores
 
 if TYPE_CHECKING:
@@ -76,12 +77,10 @@ class SyncRunner:
         self.service.bus.publish({"event": "sync.run", "run": run})
 
     async def _sync(self, account: str | None, site: str) -> dict:
-        from companion.core.service import ServiceError
-
         if self.service.connected_extensions():
             try:
                 return _outcome(await self.service.sync_and_wait(account, sync_timeout(), site), "extension")
-            except ServiceError as exc:  # it went away between the check and the command
+            except ShoptallyError as exc:  # it went away between the check and the command
                 return {"status": "error", "via": "extension", "error": str(exc)}
             except TimeoutError:
                 return {"status": "timeout", "via": "extension",
@@ -89,8 +88,6 @@ class SyncRunner:
         return await self._unattended(account, site)
 
     async def _unattended(self, account: str | None, site: str) -> dict:
-        from companion.core.service import ServiceError
-
         loop = asyncio.get_running_loop()
         lock = browser.ProfileLock(self.service.cfg.data_dir)
         if not lock.acquire():
@@ -118,7 +115,7 @@ class SyncRunner:
             except TimeoutError:
                 return {"status": "timeout", "via": "browser",
                         "error": f"the sync did not finish within {sync_timeout():.0f} s"}
-            except ServiceError as exc:
+            except ShoptallyError as exc:
                 return {"status": "error", "via": "browser", "error": str(exc)}
         finally:
             if driver is not None:

@@ -7,6 +7,7 @@ import os
 import re
 from datetime import UTC, datetime, timedelta
 
+from companion.errors import Unprocessable
 from companion.store import stores
 from companion.store.fields import now_utc
 from companion.store.models import Store, SyncRun, SyncSchedule
@@ -19,7 +20,7 @@ _AT = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 _UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86_400}
 
 
-class ScheduleError(ValueError):
+class ScheduleError(Unprocessable):
     """A schedule refused, in one sentence that says what to write instead."""
 
 

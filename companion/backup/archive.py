@@ -19,6 +19,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from companion.errors import Unprocessable
+
 FORMAT = 1
 MANIFEST = "manifest.json"
 DATA = "data.jsonl.gz"
@@ -26,7 +28,7 @@ MAX_MANIFEST = 1 << 20
 SUFFIX = ".shoptally-backup"
 
 
-class BackupError(ValueError):
+class BackupError(Unprocessable):
     """A backup file that cannot be used, in one sentence naming the file."""
 
 

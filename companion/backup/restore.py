@@ -15,6 +15,7 @@ from companion.backup import archive, snapshot
 from companion.store import bulk
 from companion.store.changes import Change, record
 from companion.store.db import MIGRATIONS_DIR, make_database, migration_runner, sqlite_url
+from companion.store.workers import Workers
 
 CHUNK = 2000
 
@@ -109,3 +110,12 @@ def apply(db, tables: Iterator[archive.Table]) -> tuple[dict[str, int], Change]:
     real.execute_sql('INSERT INTO "line_total_dirty" ("store_id", "hour") SELECT "id", -1 FROM "store"')
     change = record(Change("restore", None, added=counts.get("settlement_line", 0)))
     return counts, change
+
+
+async def restore_file(workers: Workers, path: Path, backups_dir: Path) -> dict:
+    """`shoptally backup restore` and POST /api/backup/restore, with or without a daemon: checked, then all
+    data replaced in one transaction after a safety backup; open views reload."""
+    manifest = await workers.read(check, path)
+    counts, change, safety = await workers.write(run, workers.db, path, manifest, backups_dir)
+    workers.announce([change.event(), {"event": "app.reload", "reason": "restore"}])
+    return {"restored": path.name, "tables": counts, "safety_backup": str(safety)}

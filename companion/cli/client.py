@@ -7,16 +7,20 @@ import urllib.error
 import urllib.request
 
 from companion.config import Config, read_daemon_info, read_token
+from companion.errors import ShoptallyError, Unavailable
 
 
-class DaemonUnavailable(Exception):
-    pass
+class DaemonUnavailable(Unavailable):
+    """The daemon stopped answering mid-call."""
 
 
-class DaemonRefused(Exception):
-    def __init__(self, message: str, status: int) -> None:
-        super().__init__(message)
-        self.status = status
+class DaemonRefused(ShoptallyError):
+    """The daemon answered with an error: its status, and the exit code that status has (companion/errors.py),
+    so a command exits the same with or without a daemon."""
+
+    def __init__(self, message: str, status: int, kind: str = "") -> None:
+        super().__init__(message, status)
+        self.kind = kind or self.kind
 
 
 def running_daemon(cfg: Config) -> str | None:
@@ -44,9 +48,9 @@ def call(cfg: Config, base: str, method: str, path: str, body: dict | None = Non
             return json.load(resp)
     except urllib.error.HTTPError as exc:
         try:
-            message = json.load(exc).get("message") or exc.reason
+            answer = json.load(exc)
         except ValueError:
-            message = str(exc.reason)
-        raise DaemonRefused(message, exc.code) from exc
+            answer = {}
+        raise DaemonRefused(answer.get("message") or str(exc.reason), exc.code, answer.get("kind") or "") from exc
     except OSError as exc:
         raise DaemonUnavailable(f"the daemon at {base} stopped answering ({exc})") from exc

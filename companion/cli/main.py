@@ -13,14 +13,9 @@ import traceback
 from pathlib import Path
 
 from companion import __version__, config
-
-
-class UserError(Exception):
-    """One sentence for the user; `code` is the exit status."""
-
-    def __init__(self, message: str, code: int = 1) -> None:
-        super().__init__(message)
-        self.code = code
+from companion.cli.client import call, running_daemon
+from companion.errors import BadInput, Busy, Cancelled, Failed, ShoptallyError, Unavailable
+from companion.store.workers import Inline, complete
 
 
 def _common(p: argparse.ArgumentParser, nested: bool = False) -> None:
@@ -163,11 +158,11 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         return COMMANDS[args.command](args) or 0
-    except UserError as exc:
+    except ShoptallyError as exc:  # the one place an error becomes a line and an exit code (companion/errors.py)
         if args.debug:
             traceback.print_exc()
         print(f"shoptally: {exc}", file=sys.stderr)
-        return exc.code
+        return exc.exit_code
     except KeyboardInterrupt:
         return 130
     except Exception as exc:
@@ -182,23 +177,14 @@ def _cfg(args) -> config.Config:
 
 
 def _daemon(cfg: config.Config, required: bool) -> str | None:
-    from companion.cli.client import running_daemon
-
     base = running_daemon(cfg)
     if base is None and required:
-        raise UserError(f"the daemon is not running on {cfg.data_dir}: start it with `shoptally serve`")
+        raise Unavailable(f"the daemon is not running on {cfg.data_dir}: start it with `shoptally serve`")
     return base
 
 
 def _call(cfg, base, method, path, body=None) -> dict:
-    from companion.cli.client import DaemonRefused, DaemonUnavailable, call
-
-    try:
-        return call(cfg, base, method, path, body)
-    except DaemonRefused as exc:
-        raise UserError(str(exc)) from exc
-    except DaemonUnavailable as exc:
-        raise UserError(str(exc)) from exc
+    return call(cfg, base, method, path, body)
 
 
 def _open_db(cfg):
@@ -207,15 +193,23 @@ def _open_db(cfg):
 
     try:
         return open_database(cfg.database_url, backup_dir=cfg.backups_dir)
-    except DatabaseUrlError as exc:
-        raise UserError(str(exc)) from exc
+    except DatabaseUrlError:
+        raise
     except Exception as exc:
         reason = " ".join(str(exc).split()) or exc.__class__.__name__  # drivers' messages span lines
-        raise UserError(f"cannot open the database {redact_url(cfg.database_url)}: {reason}") from exc
+        raise Failed(f"cannot open the database {redact_url(cfg.database_url)}: {reason}") from exc
+
+
+def _confirm(question: str, refusal: str, non_interactive: str) -> None:
+    """Asks on a terminal; elsewhere (a script) says to pass --yes. A no leaves everything as it was."""
+    if not sys.stdin.isatty():
+        raise Cancelled(non_interactive)
+    if input(f"{question} Type yes to confirm: ").strip().lower() != "yes":
+        raise Cancelled(refusal)
 
 
 def cmd_serve(args) -> int:
-    from companion.daemon import DaemonError, run_daemon
+    from companion.daemon import run_daemon
 
     if args.demo and not args.data_dir:
         args.data_dir = tempfile.mkdtemp(prefix="shoptally-demo-")
@@ -223,23 +217,22 @@ def cmd_serve(args) -> int:
     if args.demo and not args.database_url:
         cfg.database_url = config.sqlite_url(cfg.data_dir / config.DB_FILE)
     if not (0 <= args.port <= 65535):
-        raise UserError(f"--port {args.port} is not a port number (0-65535)")
-    try:
-        if args.no_tray:
-            def say(_service) -> None:  # once it runs: a daemon that cannot start says only why
-                logging.getLogger("companion.tray").info("tray: off (--no-tray); running without a tray icon")
+        raise BadInput(f"--port {args.port} is not a port number (0-65535)")
+    if args.no_tray:
+        def say(_service) -> None:  # once it runs: a daemon that cannot start says only why
+            logging.getLogger("companion.tray").info("tray: off (--no-tray); running without a tray icon")
 
-            asyncio.run(run_daemon(cfg, args.port, demo=args.demo, scheduler=not args.no_scheduler, started=say))
-        else:
-            from companion.tray.run import serve
+        asyncio.run(run_daemon(cfg, args.port, demo=args.demo, scheduler=not args.no_scheduler, started=say))
+    else:
+        from companion.tray.run import serve
 
-            serve(run_daemon, cfg, args.port, demo=args.demo, scheduler=not args.no_scheduler)
-    except DaemonError as exc:
-        raise UserError(str(exc)) from exc
+        serve(run_daemon, cfg, args.port, demo=args.demo, scheduler=not args.no_scheduler)
     return 0
 
 
 def cmd_import(args) -> int:
+    """Each file through importer.import_file: in the daemon when one runs (it reads the file itself, no copy
+    of a large export through HTTP), else here on Inline workers. A refused file is named; the others go on."""
     from companion.pipeline import importer
 
     cfg = _cfg(args)
@@ -249,36 +242,21 @@ def cmd_import(args) -> int:
     for name in args.files:
         path = Path(name)
         try:
-            if base:  # the daemon reads the file itself: no copy of a large export through HTTP
+            if base:
                 importer.check_file(path)  # the same checks, with the same messages, before asking
                 res = _call(cfg, base, "POST", "/api/import", {"paths": [str(path.resolve())],
                                                                "account": args.account})
                 if res["errors"]:
-                    raise importer.FileError(f"{name}: {res['errors'][0]['message'].partition(': ')[2]}")
+                    error = res["errors"][0]
+                    raise importer.file_error(path.name, error["message"])
                 summary = res["files"][0]
             else:
-                from companion.store.writer import run_inline
-
                 content = importer.read_file(path)
-                store = importer.account_store(args.account)
-                large = None
-                if len(content) >= importer.LARGE_FILE:
-                    large = run_inline(db, importer.import_large, path.name, content, args.account or "", store)
-                if large is not None:
-                    summary = large.summary
-                else:
-                    parsed = importer.parse_file(path.name, content, args.account or "", store)
-                    summary = run_inline(db, importer.commit_file, path.name, parsed).summary
+                summary = complete(importer.import_file(Inline(db), path.name, content, args.account))
             summary["file"] = name
             summaries.append(summary)
         except importer.FileError as exc:
-            # the importer names the file by its base name; the user gave `name`
-            reason = str(exc)
-            for prefix in (f"{name}: ", f"{path.name}: "):
-                if reason.startswith(prefix):
-                    reason = reason[len(prefix):]
-                    break
-            failed.append(f"{name}: {reason}")
+            failed.append(f"{name}: {exc.message}")  # named as the user gave it
     if args.json:
         print(json.dumps({"files": summaries}, ensure_ascii=False))
     else:
@@ -287,54 +265,42 @@ def cmd_import(args) -> int:
                   f"{s['added']} added, {s['updated']} updated, {s['skipped']} skipped")
     for line in failed:
         print(f"shoptally: {line}", file=sys.stderr)
-    return 2 if failed else 0
+    return importer.FileError.exit_code if failed else 0
 
 
 def cmd_report(args) -> int:
+    from companion.cli.report_text import lines
     from companion.reports import reporting
-    from companion.store.stores import UnknownAccount
 
     cfg = _cfg(args)
     _open_db(cfg)
-    try:
-        rep = reporting.profit_report(period=args.period, basis=args.basis, by=args.by,
-                                      account=args.account, currency=args.currency)
-    except (reporting.ReportError, UnknownAccount, ValueError) as exc:
-        raise UserError(str(exc)) from exc
+    rep = reporting.profit_report(period=args.period, basis=args.basis, by=args.by,
+                                  account=args.account, currency=args.currency)
     if args.json:
         print(json.dumps(rep, ensure_ascii=False))
         return 0
-    from companion.cli.report_text import lines
-
     print("\n".join(lines(rep)))
     return 0
 
 
 def cmd_reset(args) -> int:
     from companion.store import settlements, stores
-    from companion.store.writer import run_inline
 
     cfg = _cfg(args)
     db = _open_db(cfg)
     what = f"store {args.account!r}" if args.account else "all stores"
-    try:
-        if args.account:
-            stores.by_name(args.account)
-    except stores.UnknownAccount as exc:
-        raise UserError(str(exc)) from exc
+    if args.account:
+        stores.by_name(args.account)
     count = settlements.count_lines(args.account)
     if not args.yes:
-        if not sys.stdin.isatty():
-            raise UserError(f"this deletes {count} settlement records of {what}; pass --yes to confirm")
-        answer = input(f"Delete {count} settlement records of {what}? Type yes to confirm: ")
-        if answer.strip().lower() != "yes":
-            raise UserError("nothing deleted")
+        _confirm(f"Delete {count} settlement records of {what}?", "nothing deleted",
+                 f"this deletes {count} settlement records of {what}; pass --yes to confirm")
     base = _daemon(cfg, required=False)
     if base:
         res = _call(cfg, base, "POST", "/api/reset", {"account": args.account} if args.account else {"all": True})
         removed = res["removed"]
     else:
-        removed = sum(c.removed for c in run_inline(db, settlements.reset, args.account).changes)
+        removed = sum(c.removed for c in complete(Inline(db).write(settlements.reset, args.account)).changes)
     print(f"deleted {removed} settlement records of {what}")
     return 0
 
@@ -376,36 +342,21 @@ def cmd_sync(args) -> int:
 
 
 def cmd_figures(args) -> int:
-    from companion.ledger.inputs import InputError
+    """Through seller_figures.import_figures: in the daemon when one runs, else here on Inline workers."""
     from companion.pipeline import seller_figures
-    from companion.store import stores
-    from companion.store.writer import run_inline
 
     cfg = _cfg(args)
     path = Path(args.file)
     try:
         content = path.read_bytes()
     except OSError as exc:
-        raise UserError(f"{args.file}: cannot be read ({exc.strerror or exc})", 2) from exc
+        raise BadInput(f"cannot be read ({exc.strerror or exc})", file=args.file) from exc
     base = _daemon(cfg, required=False)
     if base:
-        from companion.cli.client import DaemonRefused, call
-
-        try:
-            res = call(cfg, base, "POST", f"/api/figures/{args.command}",
-                       {"name": path.name, "content_base64": base64.b64encode(content).decode()})
-        except DaemonRefused as exc:  # the file was refused: the same exit code as offline
-            raise UserError(str(exc), 2 if exc.status in (404, 422) else 1) from exc
+        res = _call(cfg, base, "POST", f"/api/figures/{args.command}",
+                    {"name": path.name, "content_base64": base64.b64encode(content).decode()})
     else:
-        db = _open_db(cfg)
-        try:
-            rows = seller_figures.read(args.command, path.name, content)
-            saved = run_inline(db, seller_figures.save, args.command, rows)
-        except InputError as exc:
-            raise UserError(str(exc), 2) from exc
-        except stores.UnknownAccount as exc:
-            raise UserError(f"{path.name}: {exc}", 2) from exc
-        res = {"file": path.name, "kind": args.command, **saved.json()}
+        res = complete(seller_figures.import_figures(Inline(_open_db(cfg)), args.command, path.name, content))
     res["file"] = args.file
     if args.json:
         print(json.dumps(res, ensure_ascii=False))
@@ -416,14 +367,10 @@ def cmd_figures(args) -> int:
 
 def cmd_reconcile(args) -> int:
     from companion.reports import reconcile
-    from companion.store.stores import UnknownAccount
 
     cfg = _cfg(args)
     _open_db(cfg)
-    try:
-        found = reconcile.run(args.account)
-    except UnknownAccount as exc:
-        raise UserError(str(exc)) from exc
+    found = reconcile.run(args.account)
     if args.json:
         print(json.dumps(found, ensure_ascii=False))
     else:
@@ -433,6 +380,7 @@ def cmd_reconcile(args) -> int:
 
 
 def cmd_reparse(args) -> int:
+    """Through reparse.run: in the daemon when one runs, else here on Inline workers."""
     from companion.pipeline import reparse
 
     cfg = _cfg(args)
@@ -440,8 +388,7 @@ def cmd_reparse(args) -> int:
     if base:
         res = _call(cfg, base, "POST", "/api/reparse", {"site": args.site})
     else:
-        db = _open_db(cfg)
-        res = reparse.run_offline(db, args.site)
+        res = complete(reparse.run(Inline(_open_db(cfg)), args.site))
     if args.json:
         print(json.dumps(res, ensure_ascii=False))
     else:
@@ -453,8 +400,6 @@ def cmd_schedule(args) -> int:
     import time as clock
 
     from companion.automation import schedules
-    from companion.store import stores
-    from companion.store.writer import run_inline
 
     cfg = _cfg(args)
     base = _daemon(cfg, required=args.schedule_command == "run-now")
@@ -478,16 +423,14 @@ def cmd_schedule(args) -> int:
         return 0
     if args.schedule_command == "set":
         if [args.every is not None, args.at is not None, args.off == "off"].count(True) != 1:
-            raise UserError("give one of --every 6h, --at 09:00,21:00 or off", 2)
+            raise BadInput("give one of --every 6h, --at 09:00,21:00 or off")
         body = {"account": args.store, "every": args.every, "at": args.at, "off": args.off == "off"}
         if base:
             row = _call(cfg, base, "POST", "/api/schedules", body)["schedule"]
         else:
             db = _open_db(cfg)
-            try:
-                row = run_inline(db, schedules.set_schedule, args.store, args.every, args.at, args.off == "off")
-            except (stores.UnknownAccount, schedules.ScheduleError) as exc:
-                raise UserError(str(exc), 2) from exc
+            row = complete(Inline(db).write(schedules.set_schedule, args.store, args.every, args.at,
+                                            args.off == "off"))
         if row is None:
             print(f"{args.store}: auto-sync off")
         else:
@@ -512,75 +455,60 @@ def cmd_schedule(args) -> int:
 
 
 def cmd_backup(args) -> int:
-    from companion.backup import archive, restore, snapshot
-    from companion.store.writer import run_inline
+    """Restore through restore.restore_file: in the daemon when one runs, else here on Inline workers."""
+    from companion.backup import restore, snapshot
 
     cfg = _cfg(args)
     if args.backup_command == "create":
         out = Path(args.out).expanduser().resolve() if args.out else snapshot.new_path(cfg.backups_dir, "manual")
         if out.exists():
-            raise UserError(f"{out} exists already: choose another --out", 2)
+            raise BadInput("exists already: choose another --out", file=str(out))
         db = _open_db(cfg)  # a read transaction: consistent while the daemon writes
         try:
             manifest = snapshot.create(db, out)
         except OSError as exc:
-            raise UserError(f"{out}: cannot be written ({exc.strerror or exc})") from exc
+            raise Failed(f"cannot be written ({exc.strerror or exc})", file=str(out)) from exc
         print(f"backup written to {out}: {manifest['tables'].get('settlement_line', 0)} settlement lines, "
               f"{sum(manifest['tables'].values())} rows in {len(manifest['tables'])} tables")
         return 0
     path = Path(args.file).expanduser().resolve()
-    try:
-        manifest = restore.check(path)
-    except archive.BackupError as exc:
-        raise UserError(str(exc), 2) from exc
+    manifest = restore.check(path)
     lines = manifest["tables"].get("settlement_line", 0)
     if not args.yes:
         question = (f"Replace all data on {cfg.data_dir} with {path.name} (made {manifest['created_at']}, "
                     f"{lines} settlement lines)?")
-        if not sys.stdin.isatty():
-            raise UserError(f"{question[:-1]}: pass --yes to confirm")
-        if input(question + " Type yes to confirm: ").strip().lower() != "yes":
-            raise UserError("nothing restored")
+        _confirm(question, "nothing restored", f"{question[:-1]}: pass --yes to confirm")
     base = _daemon(cfg, required=False)
     if base:
         res = _call(cfg, base, "POST", "/api/backup/restore", {"path": str(path)})
-        counts, safety = res["tables"], res["safety_backup"]
     else:
         db = _open_db(cfg)
-        try:
-            counts, _change, safety = run_inline(db, restore.run, db, path, manifest, cfg.backups_dir)
-        except archive.BackupError as exc:
-            raise UserError(str(exc), 2) from exc
+        res = complete(restore.restore_file(Inline(db), path, cfg.backups_dir))
+    counts = res["tables"]
     print(f"restored {path.name}: {counts.get('settlement_line', 0)} settlement lines, "
-          f"{sum(counts.values())} rows; the data before it is in {safety}")
+          f"{sum(counts.values())} rows; the data before it is in {res['safety_backup']}")
     return 0
 
 
 def cmd_cloud(args) -> int:
-    from companion.cloud import crypto, sync, targets
+    """Pull through sync.pull_into: the merge in the daemon when one runs, else here on Inline workers."""
+    from companion.cloud import crypto, sync
     from companion.store import app_settings
-    from companion.store.writer import run_inline
 
     cfg = _cfg(args)
-    try:
-        crypto.check_key(args.key)
-    except crypto.SyncKeyError as exc:
-        raise UserError(str(exc), 2) from exc
+    crypto.check_key(args.key)
     db = _open_db(cfg)
     target = args.target or app_settings.get_all().get("cloud_target") or ""
     if not target:
-        raise UserError("no sync target: give --target file:///FOLDER, webdavs://… or s3://BUCKET/PREFIX, or set "
-                        "it in Settings → Data Management", 2)
+        raise BadInput("no sync target: give --target file:///FOLDER, webdavs://… or s3://BUCKET/PREFIX, or set "
+                       "it in Settings → Data Management")
     base = _daemon(cfg, required=False)
-    try:
-        if args.cloud_command == "push":
-            res = sync.push(db, args.key, args.label, target)
-            print(f"uploaded {res['tables'].get('settlement_line', 0)} settlement lines as {res['device']} to "
-                  f"{res['target']} ({res['bytes']} bytes, encrypted)")
-            return 0
-        preview, _ = sync.pull(db, args.key, target, write=False)
-    except (sync.SyncError, targets.TargetError) as exc:
-        raise UserError(str(exc), 2) from exc
+    if args.cloud_command == "push":
+        res = sync.push(db, args.key, args.label, target)
+        print(f"uploaded {res['tables'].get('settlement_line', 0)} settlement lines as {res['device']} to "
+              f"{res['target']} ({res['bytes']} bytes, encrypted)")
+        return 0
+    preview = complete(sync.pull_into(Inline(db), args.key, target, write=False))
     if args.json and (args.dry_run or not args.yes):
         print(json.dumps(preview, ensure_ascii=False))
     elif not args.json:
@@ -591,17 +519,12 @@ def cmd_cloud(args) -> int:
     if args.dry_run:
         return 0
     if not args.yes:
-        if not sys.stdin.isatty():
-            raise UserError("pass --yes to merge it, or --dry-run to only preview it")
-        if input("Merge it into this device's data? Type yes to confirm: ").strip().lower() != "yes":
-            raise UserError("nothing merged")
+        _confirm("Merge it into this device's data?", "nothing merged",
+                 "pass --yes to merge it, or --dry-run to only preview it")
     if base:
         res = _call(cfg, base, "POST", "/api/cloud/pull", {"key": args.key, "target": target})
     else:
-        try:
-            res, _change = run_inline(db, sync.pull, db, args.key, target, True)
-        except (sync.SyncError, targets.TargetError) as exc:
-            raise UserError(str(exc), 2) from exc
+        res = complete(sync.pull_into(Inline(db), args.key, target, write=True))
     if args.json:
         print(json.dumps(res, ensure_ascii=False))
     else:
@@ -616,13 +539,10 @@ def cmd_browser(args) -> int:
     cfg = _cfg(args)
     lock = browser.ProfileLock(cfg.data_dir)
     if not lock.acquire():
-        raise UserError("the sync browser's profile is in use (a sync is running, or it is open already): "
-                        "try again when it is done")
+        raise Busy("the sync browser's profile is in use (a sync is running, or it is open already): "
+                   "try again when it is done")
     try:
-        try:
-            proc = browser.open_for_login(cfg.data_dir)
-        except browser.BrowserMissing as exc:
-            raise UserError(str(exc)) from exc
+        proc = browser.open_for_login(cfg.data_dir)
         print("log in to each seller center in the window that opened (TikTok Shop, Temu, SHEIN), "
               "then close the window; unattended syncs use this login")
         proc.wait()

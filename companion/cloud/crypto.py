@@ -15,6 +15,8 @@ import os
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from companion.errors import Unprocessable
+
 MAGIC = b"SHOPTALLY-SYNC-1"
 SALT_BYTES = 16
 NONCE_BYTES = 12
@@ -24,11 +26,11 @@ NAME_SALT = b"shoptally object name v1"
 MAX_BUNDLE = 2 << 30  # encrypted in memory: 2 GiB at most
 
 
-class SyncKeyError(ValueError):
+class SyncKeyError(Unprocessable):
     pass
 
 
-class CannotDecrypt(ValueError):
+class CannotDecrypt(Unprocessable):
     pass
 
 

@@ -13,10 +13,12 @@ from pathlib import Path
 
 from companion.backup import archive, snapshot
 from companion.cloud import crypto, merge, targets
+from companion.errors import Unprocessable
 from companion.store.changes import Change
+from companion.store.workers import Workers
 
 
-class SyncError(ValueError):
+class SyncError(Unprocessable):
     """One sentence: what went wrong with the sync and, where it helps, what to do."""
 
 
@@ -63,3 +65,13 @@ def pull(db, key: str, target_url: str, write: bool) -> tuple[dict, Change | Non
             raise SyncError(f"the cloud copy is not usable: {exc}") from None
     return {"tables": tables, "device": manifest.get("device"), "created_at": manifest.get("created_at"),
             "merged": write}, change
+
+
+async def pull_into(workers: Workers, key: str, target_url: str, write: bool) -> dict:
+    """`shoptally cloud pull` and POST /api/cloud/pull, with or without a daemon: the preview, or the merge in one
+    transaction after which open views reload."""
+    if not write:
+        return (await workers.read(pull, workers.db, key, target_url, False))[0]
+    res, change = await workers.write(pull, workers.db, key, target_url, True)
+    workers.announce(([change.event()] if change is not None else []) + [{"event": "app.reload", "reason": "cloud"}])
+    return res

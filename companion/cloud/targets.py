@@ -17,10 +17,12 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
+from companion.errors import Unprocessable
+
 TIMEOUT = 120
 
 
-class TargetError(ValueError):
+class TargetError(Unprocessable):
     """A target that cannot be used, in one sentence (never with its password)."""
 
 

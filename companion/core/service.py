@@ -1,6 +1,8 @@
-"""The daemon's operations, shared by the HTTP API, the extension channel and (later) the tray.
+"""The daemon's operations, shared by the HTTP API, the extension channel and the tray.
 
-Reads run in a thread pool, writes through the one writer; nothing here blocks the event loop.
+Service is the daemon's Workers: reads run in a thread pool, parsing in the parsing processes, writes through
+the one writer; nothing here blocks the event loop. The operations themselves live in pipeline/, backup/ and
+cloud/, written once for the daemon and for a CLI command run without one.
 """
 
 from __future__ import annotations
@@ -11,21 +13,25 @@ import json
 import logging
 import secrets
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, TypeVar
 
 from peewee import Database
 
 from companion import PROTOCOL_VERSION, __version__
+from companion.backup import restore
+from companion.cloud import sync as cloud_sync
 from companion.config import Config
-from companion.errors import ShoptallyError as ServiceError
-from companion.pipeline import ingest
+from companion.core.events import EventBus
+from companion.errors import Conflict, NotFound, TooMany
+from companion.pipeline import importer, ingest, reparse, seller_figures
 from companion.pipeline.parsing import ParsePool, ParserCrashed, default_processes
 from companion.reports import reporting
-from companion.store import captures, changes, line_totals, pairing, settlements, stores
+from companion.store import app_settings, captures, changes, line_totals, pairing, settlements, stores
 from companion.store.writer import Writer
 
 log = logging.getLogger(__name__)
@@ -60,8 +66,6 @@ class PendingPair:
 class Service:
     def __init__(self, cfg: Config, db: Database, token: str, parse_processes: int | None = None) -> None:
         """`parse_processes`: how many parsing processes (0: parse on threads here); None: the default."""
-        from companion.core.events import EventBus
-
         self.cfg = cfg
         self.db = db
         self._token = token
@@ -108,8 +112,19 @@ class Service:
         task.add_done_callback(done)
         return task
 
+    # the Workers every operation runs on (companion/store/workers.py) -----------------------------
     async def read(self, fn: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self.pool, fn, *args)
+
+    async def parse(self, fn: Callable[..., T], *args: Any) -> T:
+        return await self.parser.run(fn, *args)
+
+    async def write(self, fn: Callable[..., T], *args: Any) -> T:
+        return await self.writer.run(fn, *args)
+
+    def announce(self, events: Iterable[dict]) -> None:
+        for event in events:
+            self.bus.publish(event)
 
     def token_ok(self, candidate: object) -> bool:
         return isinstance(candidate, str) and hmac.compare_digest(candidate.encode(), self._token.encode())
@@ -125,42 +140,26 @@ class Service:
         return await self.writer.run(ingest.commit, prepared)
 
     async def import_file(self, name: str, content: bytes, account: str | None = None) -> dict:
-        from companion.pipeline import importer
-
-        return await importer.import_one_async(self, name, content, account)
+        return await importer.import_file(self, name, content, account)
 
     async def import_figures(self, kind: str, name: str, content: bytes) -> dict:
         """Costs, custom fees or exchange rates from a CSV file: all rows or none."""
-        from companion.ledger.inputs import InputError
-        from companion.pipeline import seller_figures
-
-        if kind not in seller_figures.KINDS:
-            raise ServiceError(f"unknown figures {kind!r}: costs, fees or fx", 404)
-        try:
-            rows = await self.read(seller_figures.read, kind, name, content)
-            saved = await self.writer.run(seller_figures.save, kind, rows)
-        except InputError as exc:
-            raise ServiceError(str(exc), 422) from exc
-        except stores.UnknownAccount as exc:
-            raise ServiceError(f"{name}: {exc}", 404) from exc
-        return {"file": name, "kind": kind, **saved.json()}
+        return await seller_figures.import_figures(self, kind, name, content)
 
     async def reparse(self, site: str | None) -> dict:
-        from companion.pipeline import reparse
+        return await reparse.run(self, site)
 
-        return await reparse.run_in_daemon(self, site)
+    async def restore(self, path: Path) -> dict:
+        return await restore.restore_file(self, path, self.cfg.backups_dir)
+
+    async def cloud_pull(self, key: str, target: str, write: bool) -> dict:
+        return await cloud_sync.pull_into(self, key, target, write)
 
     async def reset(self, account: str | None) -> settlements.WriteResult:
-        try:
-            return await self.writer.run(settlements.reset, account)
-        except stores.UnknownAccount as exc:
-            raise ServiceError(str(exc), 404) from exc
+        return await self.writer.run(settlements.reset, account)
 
     async def report(self, **kwargs: Any) -> dict:
-        try:
-            return await self.read(lambda: reporting.profit_report(**kwargs))
-        except (reporting.ReportError, ValueError, LookupError) as exc:
-            raise ServiceError(str(exc)) from exc
+        return await self.read(lambda: reporting.profit_report(**kwargs))
 
     async def current_rev(self) -> int:
         return await self.read(changes.current_rev)
@@ -215,7 +214,7 @@ class Service:
         if conn.pending_code and conn.pending_code in self.pending:
             return conn.pending_code
         if len(self.pending) >= MAX_PENDING_PAIRS:
-            raise ServiceError("too many pairing requests are waiting; approve or deny some first", 429)
+            raise TooMany("too many pairing requests are waiting; approve or deny some first")
         code = "".join(secrets.choice(PAIR_CODE_ALPHABET) for _ in range(6))
         conn.pending_code = code
         conn.name = name[:200] or "browser"
@@ -242,7 +241,7 @@ class Service:
 
     async def revoke(self, pairing_id: int) -> dict:
         if not await self.writer.run(pairing.revoke, pairing_id):
-            raise ServiceError(f"no paired browser with id {pairing_id}", 404)
+            raise NotFound(f"no paired browser with id {pairing_id}")
         closed = 0
         for conn in list(self.extensions.values()):
             if conn.pairing_id == pairing_id:
@@ -259,27 +258,27 @@ class Service:
         if code:
             code = code.strip().upper()
             if code not in self.pending:
-                raise ServiceError(f"no pending pairing request with code {code}", 404)
+                raise NotFound(f"no pending pairing request with code {code}")
             return code
         if not self.pending:
-            raise ServiceError("no extension is waiting to be paired", 404)
+            raise NotFound("no extension is waiting to be paired")
         if len(self.pending) > 1:
-            raise ServiceError(f"{len(self.pending)} requests are waiting; name one: "
-                               + ", ".join(self.pending), 409)
+            raise Conflict(f"{len(self.pending)} requests are waiting; name one: "
+                               + ", ".join(self.pending))
         return next(iter(self.pending))
 
     # commands ------------------------------------------------------------------------------------
     async def sync(self, account: str | None = None, site: str | None = None, command_id: str | None = None) -> dict:
         targets = [c for c in self.extensions.values() if c.welcomed]
         if not targets:
-            raise ServiceError(
+            raise Conflict(
                 "no browser extension is connected: open Chrome or Edge with the shoptally extension "
-                "installed and paired, then try again", 409)
+                "installed and paired, then try again")
         if account:
             try:
                 store = await self.read(stores.by_name, account)
             except stores.UnknownAccount as exc:
-                raise ServiceError(str(exc), 404) from exc
+                raise NotFound(str(exc)) from exc
             site = site or store.platform
         command = {"type": "command", "id": command_id or str(uuid.uuid4()), "command": "sync",
                    "site": site or "tiktok", "account": account}
@@ -305,7 +304,7 @@ class Service:
 
     async def sync_and_wait(self, account: str | None, timeout: float, site: str | None = None) -> dict:
         """Send Sync Settlement and wait for the extension's last progress message (`done` means stored).
-        Raises ServiceError when no extension is connected, TimeoutError when it does not finish in time."""
+        Raises ShoptallyError when no extension is connected, TimeoutError when it does not finish in time."""
         command_id = str(uuid.uuid4())
         waiter: asyncio.Future = asyncio.get_running_loop().create_future()
         self._sync_waiters[command_id] = waiter  # before sending: its answer may come at once
@@ -317,8 +316,6 @@ class Service:
 
     async def settings_changed(self, current: dict) -> None:
         """Every open view hears of it; every connected extension gets the settings it acts on."""
-        from companion.store import app_settings
-
         self.bus.publish({"event": "settings.updated", "settings": current})
         if self.autosync is not None:  # pause / resume auto-sync, whoever saved the setting
             await self.autosync.follow(current)
@@ -328,8 +325,6 @@ class Service:
                 await conn.send(message)
 
     async def extension_settings(self) -> dict:
-        from companion.store import app_settings
-
         return {"type": "settings", "settings": app_settings.for_extension(await self.read(app_settings.get_all))}
 
     def connected_extensions(self) -> int:

@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Context, Decimal
 
+from companion.errors import BadInput
+
 _DIVISION = Context(prec=28)
 
 
-class RateMissing(LookupError):
+class RateMissing(BadInput, LookupError):
     """No rate converts this pair on or before this day."""
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from companion.errors import Unprocessable
 from companion.ledger.fx import Rate
 from companion.ledger.money import MoneyError, parse_amount, to_storage
 
@@ -22,7 +23,7 @@ _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 LEVELS = ("store", "product", "order")
 
 
-class InputError(ValueError):
+class InputError(Unprocessable):
     """A seller file that cannot be used; the message names the file, row and column."""
 
 

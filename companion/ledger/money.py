@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from companion.errors import BadInput
+
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
 
@@ -12,7 +14,7 @@ ZERO = Decimal("0")
 STORAGE_SCALE = 10_000
 
 
-class MoneyError(ValueError):
+class MoneyError(BadInput):
     """An amount that cannot be read as an exact decimal."""
 
 

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from companion.errors import BadInput
 
-class PeriodError(ValueError):
+
+class PeriodError(BadInput):
     """A period text the contract does not define."""
 
 

@@ -10,21 +10,26 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from companion.errors import Unprocessable
 from companion.pipeline import ingest
+from companion.pipeline.parsing import ParserCrashed
 from companion.sources.model import StoreRef
-
-if TYPE_CHECKING:
-    from companion.core.service import Service
+from companion.store.workers import Workers
 
 MAX_IMPORT_BYTES = 256 * 1024 * 1024
 LARGE_FILE = 8 * 1024 * 1024  # from this size, a file whose rows stand alone is read in parallel units
 
 
-class FileError(ValueError):
-    """A file that cannot be read or recognised; the message starts with the file's name."""
+class FileError(Unprocessable):
+    """A file that cannot be read or recognised; `file` names it."""
+
+
+def file_error(name: str, message: str) -> FileError:
+    """A refusal of file `name`; an adapter's message that already starts with the name loses it (the name is
+    the error's attribute, put in front once when it is shown)."""
+    prefix = f"{name}: "
+    return FileError(message[len(prefix):] if message.startswith(prefix) else message, file=name)
 
 
 def check_file(path: Path) -> None:
@@ -32,12 +37,12 @@ def check_file(path: Path) -> None:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise FileError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+        raise FileError(f"cannot be read ({exc.strerror or exc})", file=str(path)) from exc
     if not path.is_file():
-        raise FileError(f"{path}: is not a file")
+        raise FileError("is not a file", file=str(path))
     if size > MAX_IMPORT_BYTES:
-        raise FileError(f"{path}: {size:,} bytes is over the {MAX_IMPORT_BYTES // (1024 * 1024)} MiB limit; "
-                        "export a shorter date range")
+        raise FileError(f"{size:,} bytes is over the {MAX_IMPORT_BYTES // (1024 * 1024)} MiB limit; "
+                        "export a shorter date range", file=str(path))
 
 
 def read_file(path: Path) -> bytes:
@@ -45,7 +50,7 @@ def read_file(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise FileError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+        raise FileError(f"cannot be read ({exc.strerror or exc})", file=str(path)) from exc
 
 
 def _json_doc(content: bytes) -> object:
@@ -78,15 +83,14 @@ def parse_file(name: str, content: bytes, account: str = "", store: StoreRef | N
         else:
             incomings = [ingest.file_input(name, content, hints=ingest.hints_for(name, account, store))]
     except ingest.CaptureError as exc:
-        raise FileError(f"{name}: {exc}") from exc
+        raise file_error(name, str(exc)) from exc
     parsed = [ingest.prepare(inc) for inc in incomings]
     for p in parsed:
         if p.outcome == "unrecognized":
-            raise FileError(f"{name}: not a settlement report this version of shoptally recognises "
-                            "(see docs/sources.md for the reports it reads and how to export them)")
+            raise FileError("not a settlement report this version of shoptally recognises "
+                            "(see docs/sources.md for the reports it reads and how to export them)", file=name)
         if p.outcome == "error":
-            message = p.message if p.message.startswith(name) else f"{name}: {p.message}"
-            raise FileError(message)
+            raise file_error(name, p.message)
     return parsed
 
 
@@ -122,8 +126,7 @@ def import_large(name: str, content: bytes, account: str = "", store: StoreRef |
     try:
         done = chunked_import.try_import(name, content, ingest.hints_for(name, account, store))
     except SourceError as exc:
-        message = str(exc)
-        raise FileError(message if message.startswith(name) else f"{name}: {message}") from exc
+        raise file_error(name, str(exc)) from exc
     return None if done is None else FileImport(done.summary, done.events)
 
 
@@ -140,21 +143,16 @@ def account_store(account: str | None) -> StoreRef | None:
     return stores.ref_of(row)
 
 
-async def import_one_async(service: Service, name: str, content: bytes, account: str | None) -> dict:
-    from companion.pipeline.parsing import ParserCrashed
-
-    store = await service.read(account_store, account)
+async def import_file(workers: Workers, name: str, content: bytes, account: str | None) -> dict:
+    """`shoptally import` and POST /api/import, with or without a daemon: a large file whose rows stand alone
+    goes in units straight to the writer; any other is parsed whole, then written in one transaction."""
+    store = await workers.read(account_store, account)
     if len(content) >= LARGE_FILE:
-        try:
-            large = await service.writer.run(import_large, name, content, account or "", store)
-        except FileError as exc:
-            raise Unprocessable(str(exc)) from exc
+        large = await workers.write(import_large, name, content, account or "", store)
         if large is not None:
             return large.summary
     try:
-        parsed = await service.parser.run(parse_file, name, content, account or "", store)
-    except FileError as exc:
-        raise Unprocessable(str(exc)) from exc
+        parsed = await workers.parse(parse_file, name, content, account or "", store)
     except ParserCrashed as exc:
-        raise Unprocessable(str(exc), file=name) from exc
-    return (await service.writer.run(commit_file, name, parsed)).summary
+        raise FileError(str(exc), file=name) from exc
+    return (await workers.write(commit_file, name, parsed)).summary  # its events go out after the commit

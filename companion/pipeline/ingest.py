@@ -16,6 +16,7 @@ import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from companion.errors import BadInput
 from companion.sources import naming, registry
 from companion.sources.model import SourceError, SourceInput, StoreRef
 from companion.sources.tabular import Hints
@@ -31,7 +32,7 @@ MAX_LINES = 1_000_000
 KINDS = ("json", "table", "file")
 
 
-class CaptureError(ValueError):
+class CaptureError(BadInput):
     """A capture message that is not what the protocol says; the text says which field.
     `capture_id`: the message's id when it had one, so the refusal can name it."""
 

@@ -18,12 +18,14 @@ from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
+from companion.errors import Unprocessable
+
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 ENV = "SHOPTALLY_PARSE_PROCESSES"
 
 
-class ParserCrashed(RuntimeError):
+class ParserCrashed(Unprocessable):
     """A parsing process died on this input twice (out of memory, say); the input is refused."""
 
 

@@ -14,10 +14,13 @@ import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from peewee import Database
+
 from companion.pipeline import ingest
 from companion.sources.model import StoreRef
 from companion.store import captures, settlements
 from companion.store.models import RawCapture
+from companion.store.workers import Inline, Workers, complete
 
 BATCH = 200
 
@@ -139,24 +142,20 @@ def apply_batch(items: list[tuple[int, ingest.Prepared | None, str]]) -> Tally:
     return tally
 
 
-def run_offline(db, site: str | None) -> dict:
-    from companion.store.writer import run_inline
-
+async def run(workers: Workers, site: str | None) -> dict:
+    """Batches read, parsed and written in turn, so a reparse of years of captures holds one batch in memory
+    and captures arriving meanwhile queue between its transactions."""
     total = Tally()
-    ids = capture_ids(site)
+    ids = await workers.read(capture_ids, site)
     for start in range(0, len(ids), BATCH):
-        total.merge(run_inline(db, apply_batch, prepare(kept(ids[start:start + BATCH]))))
+        batch = await workers.read(kept, ids[start:start + BATCH])
+        items = await workers.parse(prepare, batch)
+        total.merge(await workers.write(apply_batch, items))
     return total.json()
 
 
-async def run_in_daemon(service, site: str | None) -> dict:
-    total = Tally()
-    ids = await service.read(capture_ids, site)
-    for start in range(0, len(ids), BATCH):
-        batch = await service.read(kept, ids[start:start + BATCH])
-        items = await service.parser.run(prepare, batch)
-        total.merge(await service.writer.run(apply_batch, items))
-    return total.json()
+def run_offline(db: Database, site: str | None) -> dict:
+    return complete(run(Inline(db), site))
 
 
 def text(res: dict) -> str:

@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from companion.errors import NotFound
 from companion.ledger import inputs
 from companion.sources.tables import decode_text
 from companion.store import seller_inputs
+from companion.store.stores import UnknownAccount
+from companion.store.workers import Workers
 
 # kind → (reader: name, text → rows; writer: rows → Saved, run in the writer's transaction)
 KINDS: dict[str, tuple[Callable[[str, str], list], Callable[[list], Any]]] = {
@@ -31,3 +34,15 @@ def read(kind: str, name: str, content: bytes) -> list:
 
 def save(kind: str, rows: list):
     return KINDS[kind][1](rows)
+
+
+async def import_figures(workers: Workers, kind: str, name: str, content: bytes) -> dict:
+    """`shoptally costs|fees|fx import` and POST /api/figures/KIND, with or without a daemon: all rows or none."""
+    if kind not in KINDS:
+        raise NotFound(f"unknown figures {kind!r}: costs, fees or fx")
+    rows = await workers.read(read, kind, name, content)
+    try:
+        saved = await workers.write(save, kind, rows)
+    except UnknownAccount as exc:
+        raise NotFound(exc.message, file=name) from exc
+    return {"file": name, "kind": kind, **saved.json()}

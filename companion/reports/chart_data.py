@@ -28,6 +28,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from math import isqrt
 
+from companion.errors import BadInput
 from companion.ledger import report as ledger_report
 from companion.ledger.periods import parse_period
 from companion.reports import reporting
@@ -52,7 +53,7 @@ def net_profit_series(period: str, basis: str, account: str | None, step: str,
     """Points per (store, currency) and step, as exact two-decimal strings; see the module's docstring.
     Raises ValueError (PeriodError, ReportError) for a bad argument, stores.UnknownAccount for a store."""
     if step not in STEPS:
-        raise ValueError(f"step {step!r} is not one of: {', '.join(STEPS)}")
+        raise BadInput(f"step {step!r} is not one of: {', '.join(STEPS)}")
     if basis not in ledger_report.BASES:
         raise reporting.ReportError(f"basis {basis!r} is not one of: {', '.join(ledger_report.BASES)}")
     now = now or datetime.now(UTC)
@@ -89,7 +90,7 @@ def steps(first: date, last: date, step: str) -> list[Step]:
     """The steps covering [first, last]; refuses more than MAX_POINTS with a sentence for the user."""
     n = count_steps(first, last, step)
     if n > MAX_POINTS:
-        raise ValueError(f"{first}..{last} by {step} makes {n} points, more than {MAX_POINTS}: "
+        raise BadInput(f"{first}..{last} by {step} makes {n} points, more than {MAX_POINTS}: "
                          f"too many points: {_COARSER[step]}")
     out = []
     day = first

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 
+from companion.errors import BadInput
 from companion.ledger.periods import PeriodError
 from companion.ledger.report import BASES
 from companion.store import line_table, stores
@@ -23,7 +24,7 @@ INCOME_HEADER = ("Date", "Order ID", "Item No", "SKU ID", "SKU name", "Quantity"
 TYPE_TEXT = {"settled": "settled", "in_transit": "in transit", "estimated": "estimated"}
 
 
-class ViewError(ValueError):
+class ViewError(BadInput):
     """A request the view's tables refuse; the text says which parameter and why."""
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from companion.errors import BadInput
 from companion.ledger import completeness
 from companion.ledger import report as ledger_report
 from companion.ledger.engine import Inputs, Slice, compute
@@ -16,7 +17,7 @@ from companion.store.models import Store
 MAX_DAY_SLICES = 4000  # converting currencies slices time by day: about eleven years
 
 
-class ReportError(ValueError):
+class ReportError(BadInput):
     pass
 
 

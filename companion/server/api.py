@@ -8,7 +8,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from companion.core.service import ServiceError
+from companion.errors import BadInput, Forbidden, ShoptallyError
 from companion.pipeline import importer
 from companion.server.keys import SERVICE
 from companion.server.security import bearer_ok
@@ -22,22 +22,23 @@ def _service(request: web.Request):
 
 
 async def read_json(request: web.Request) -> dict:
-    """A request's JSON object body, or a ServiceError saying what is wrong with it."""
+    """A request's JSON object body, or BadInput saying what is wrong with it."""
     try:
         body = await request.json()
     except ValueError as exc:
-        raise ServiceError("the request body is not valid JSON") from exc
+        raise BadInput("the request body is not valid JSON") from exc
     if not isinstance(body, dict):
-        raise ServiceError("the request body must be a JSON object")
+        raise BadInput("the request body must be a JSON object")
     return body
 
 
 @web.middleware
 async def service_errors(request: web.Request, handler):
+    """The one place an error becomes an HTTP answer: its kind carries the status (companion/errors.py)."""
     try:
         return await handler(request)
-    except ServiceError as exc:
-        return web.json_response({"error": "refused", "message": str(exc)}, status=exc.status)
+    except ShoptallyError as exc:
+        return web.json_response(exc.json(), status=exc.status)
 
 
 @routes.get("/api/ping")
@@ -78,7 +79,7 @@ async def changes_since(request: web.Request) -> web.Response:
     try:
         since = int(request.query.get("since", "0"))
     except ValueError as exc:
-        raise ServiceError("since must be a whole number (a rev)") from exc
+        raise BadInput("since must be a whole number (a rev)") from exc
     return web.json_response(await _service(request).changes_since(since))
 
 
@@ -87,7 +88,7 @@ async def captures(request: web.Request) -> web.Response:
     try:
         limit = min(max(int(request.query.get("limit") or 50), 1), 500)
     except ValueError as exc:
-        raise ServiceError("limit must be a whole number") from exc
+        raise BadInput("limit must be a whole number") from exc
     rows = await _service(request).recent_captures(limit, request.query.get("outcome") or None)
     return web.json_response({"captures": rows})
 
@@ -97,7 +98,7 @@ async def reset(request: web.Request) -> web.Response:
     body = await read_json(request)
     account = body.get("account")
     if not account and body.get("all") is not True:
-        raise ServiceError("name an account, or send all: true to reset every store")
+        raise BadInput("name an account, or send all: true to reset every store")
     result = await _service(request).reset(account or None)
     return web.json_response({"account": account or None, "removed": sum(c.removed for c in result.changes),
                               "rev": result.changes[-1].rev if result.changes else None})
@@ -112,21 +113,19 @@ async def import_files(request: web.Request) -> web.Response:
     paths = body.get("paths")
     if paths is not None:
         if not bearer_ok(request):
-            raise ServiceError("importing by path needs the data dir's token (use `shoptally import`)", 403)
+            raise Forbidden("importing by path needs the data dir's token (use `shoptally import`)")
         if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
-            raise ServiceError("send paths: [\"/path/to/file.xlsx\", …]")
+            raise BadInput("send paths: [\"/path/to/file.xlsx\", …]")
         for path in paths:
             try:
                 content = await service.read(importer.read_file, Path(path))
                 summaries.append(await service.import_file(Path(path).name, content, body.get("account") or None))
-            except importer.FileError as exc:
-                errors.append({"file": path, "message": str(exc)})
-            except ServiceError as exc:
+            except ShoptallyError as exc:
                 errors.append({"file": path, "message": str(exc)})
         return web.json_response({"files": summaries, "errors": errors})
     files = body.get("files")
     if not isinstance(files, list) or not files:
-        raise ServiceError("send files: [{name, content_base64}]")
+        raise BadInput("send files: [{name, content_base64}]")
     for item in files:
         name = str((item or {}).get("name") or "file")
         try:
@@ -136,7 +135,7 @@ async def import_files(request: web.Request) -> web.Response:
             continue
         try:
             summaries.append(await service.import_file(name, content, body.get("account") or None))
-        except ServiceError as exc:
+        except ShoptallyError as exc:
             errors.append({"file": name, "message": str(exc)})
     return web.json_response({"files": summaries, "errors": errors})
 
@@ -148,7 +147,7 @@ async def import_figures(request: web.Request) -> web.Response:
     try:
         content = base64.b64decode(body.get("content_base64") or "", validate=True)
     except (binascii.Error, ValueError) as exc:
-        raise ServiceError(f"{name}: content_base64 is not valid base64") from exc
+        raise BadInput(f"{name}: content_base64 is not valid base64") from exc
     return web.json_response(await _service(request).import_figures(request.match_info["kind"], name, content))
 
 
@@ -161,13 +160,8 @@ async def reparse(request: web.Request) -> web.Response:
 @routes.get("/api/reconcile")
 async def reconcile(request: web.Request) -> web.Response:
     from companion.reports import reconcile as checks
-    from companion.store import stores
 
-    account = request.query.get("account") or None
-    try:
-        return web.json_response(await _service(request).read(checks.run, account))
-    except stores.UnknownAccount as exc:
-        raise ServiceError(str(exc), 404) from exc
+    return web.json_response(await _service(request).read(checks.run, request.query.get("account") or None))
 
 
 @routes.get("/api/pairing")
@@ -193,7 +187,7 @@ async def revoke(request: web.Request) -> web.Response:
     try:
         pairing_id = int(body.get("id"))
     except (TypeError, ValueError) as exc:
-        raise ServiceError("send the id of the paired browser to revoke") from exc
+        raise BadInput("send the id of the paired browser to revoke") from exc
     return web.json_response(await _service(request).revoke(pairing_id))
 
 

@@ -9,7 +9,7 @@ import asyncio
 from aiohttp import web
 
 from companion.automation import autostart, browser, schedules
-from companion.core.service import ServiceError
+from companion.errors import Conflict, Unprocessable
 from companion.server.api import read_json
 from companion.server.keys import SERVICE
 from companion.store import stores
@@ -41,13 +41,8 @@ async def set_schedule(request: web.Request) -> web.Response:
     account = str(body.get("account") or "")
     every = body.get("every")
     at = body.get("at")
-    try:
-        row = await service.writer.run(schedules.set_schedule, account, None if every is None else str(every),
-                                       None if at is None else str(at), bool(body.get("off")))
-    except stores.UnknownAccount as exc:
-        raise ServiceError(str(exc), 404) from exc
-    except schedules.ScheduleError as exc:
-        raise ServiceError(str(exc), 422) from exc
+    row = await service.writer.run(schedules.set_schedule, account, None if every is None else str(every),
+                                   None if at is None else str(at), bool(body.get("off")))
     if service.autosync is not None:
         await service.autosync.reload(account)
         row = next((s for s in await service.read(schedules.listing) if s["account"] == account), None)
@@ -63,10 +58,7 @@ async def run_now(request: web.Request) -> web.Response:
     service = request.app[SERVICE]
     account = body.get("account") or None
     if account is not None:
-        try:
-            await service.read(stores.by_name, str(account))
-        except stores.UnknownAccount as exc:
-            raise ServiceError(str(exc), 404) from exc
+        await service.read(stores.by_name, str(account))  # an unknown store: NotFound
     service.start_task(service.runner.run(account, str(body.get("trigger") or "manual")))
     return web.json_response({"started": True, "account": account, "queued": service.runner.busy}, status=202)
 
@@ -76,9 +68,9 @@ async def pause_or_resume(request: web.Request) -> web.Response:
     body = await read_json(request)
     service = request.app[SERVICE]
     if service.autosync is None:
-        raise ServiceError("this daemon runs without its scheduler (--no-scheduler)", 409)
+        raise Conflict("this daemon runs without its scheduler (--no-scheduler)")
     if not isinstance(body.get("paused"), bool):
-        raise ServiceError('send {"paused": true} or {"paused": false}', 422)
+        raise Unprocessable('send {"paused": true} or {"paused": false}')
     await service.autosync.set_paused(body["paused"])
     return web.json_response({"paused": service.autosync.paused})
 
@@ -89,12 +81,12 @@ async def browser_login(request: web.Request) -> web.Response:
     service = request.app[SERVICE]
     lock = browser.ProfileLock(service.cfg.data_dir)
     if not lock.acquire():
-        raise ServiceError("the sync browser is in use (a sync or a login window): try again when it is done", 409)
+        raise Conflict("the sync browser is in use (a sync or a login window): try again when it is done")
     try:
         proc = browser.open_for_login(service.cfg.data_dir)
-    except browser.BrowserMissing as exc:
+    except browser.BrowserMissing:
         lock.release()
-        raise ServiceError(str(exc), 409) from exc
+        raise
 
     async def hold() -> None:  # the profile stays locked until the seller closes the window
         try:
@@ -117,11 +109,8 @@ async def open_data_folder(request: web.Request) -> web.Response:
 async def set_autostart(request: web.Request) -> web.Response:
     body = await read_json(request)
     if not isinstance(body.get("enabled"), bool):
-        raise ServiceError('send {"enabled": true} or {"enabled": false}', 422)
-    try:
-        autostart.set_enabled(body["enabled"], request.app[SERVICE].cfg.data_dir)
-    except autostart.AutostartError as exc:
-        raise ServiceError(str(exc), 409) from exc
+        raise Unprocessable('send {"enabled": true} or {"enabled": false}')
+    autostart.set_enabled(body["enabled"], request.app[SERVICE].cfg.data_dir)
     return web.json_response({"enabled": autostart.enabled()})
 
 
@@ -130,6 +119,6 @@ async def quit_daemon(request: web.Request) -> web.Response:
     """The tray's Quit, from the view: the daemon stops cleanly (daemon.json removed) after answering."""
     service = request.app[SERVICE]
     if service.quit is None:
-        raise ServiceError("this daemon cannot be stopped from here", 409)
+        raise Conflict("this daemon cannot be stopped from here")
     asyncio.get_running_loop().call_later(0.2, service.quit)
     return web.json_response({"stopping": True})

@@ -9,7 +9,7 @@ from pathlib import Path
 from aiohttp import web
 
 from companion.backup import archive, restore, snapshot
-from companion.core.service import ServiceError
+from companion.errors import TooLarge, Unprocessable
 from companion.server.api import read_json
 from companion.server.keys import SERVICE
 
@@ -59,14 +59,14 @@ async def upload_backup(request: web.Request) -> web.Response:
             size += len(chunk)
             if size > MAX_UPLOAD:
                 tmp.unlink(missing_ok=True)
-                raise ServiceError(f"{name}: larger than {MAX_UPLOAD >> 30} GiB; restore it with "
-                                   "`shoptally backup restore FILE`", 413)
+                raise TooLarge(f"{name}: larger than {MAX_UPLOAD >> 30} GiB; restore it with "
+                                   "`shoptally backup restore FILE`")
             await loop.run_in_executor(None, fh.write, chunk)  # the disk, not the event loop, waits
     try:
         await service.read(restore.check, tmp)
     except archive.BackupError as exc:
         tmp.unlink(missing_ok=True)
-        raise ServiceError(str(exc).replace(tmp.name, name), 422) from exc
+        raise Unprocessable(str(exc).replace(tmp.name, name)) from exc
     stem = name[: -len(archive.SUFFIX)] if name.endswith(archive.SUFFIX) else name
     target = folder / f"{stem}{archive.SUFFIX}"
     n = 1
@@ -87,13 +87,5 @@ async def restore_backup(request: web.Request) -> web.Response:
     elif body.get("path") and Path(str(body["path"])).is_absolute():
         path = Path(str(body["path"]))
     else:
-        raise ServiceError('send {"name": FILE in the backups folder} or {"path": an absolute path}', 422)
-    try:
-        manifest = await service.read(restore.check, path)
-        counts, change, safety = await service.writer.run(restore.run, service.db, path, manifest,
-                                                          service.cfg.backups_dir)
-    except archive.BackupError as exc:
-        raise ServiceError(str(exc), 422) from exc
-    service.bus.publish(change.event())
-    service.bus.publish({"event": "app.reload", "reason": "restore"})
-    return web.json_response({"restored": path.name, "tables": counts, "safety_backup": str(safety)})
+        raise Unprocessable('send {"name": FILE in the backups folder} or {"path": an absolute path}')
+    return web.json_response(await service.restore(path))

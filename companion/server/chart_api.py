@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from companion.core.service import ServiceError
 from companion.reports import chart_data
-from companion.reports.reporting import ReportError
 from companion.server.keys import SERVICE
-from companion.store.stores import UnknownAccount
 
 routes = web.RouteTableDef()
 
@@ -20,7 +17,4 @@ async def chart(request: web.Request) -> web.Response:
     q = request.query
     args = (q.get("period") or "this-month", q.get("basis") or "settlement", q.get("account") or None,
             q.get("step") or "day")
-    try:
-        return web.json_response(await request.app[SERVICE].read(chart_data.net_profit_series, *args))
-    except (ValueError, ReportError, UnknownAccount) as exc:
-        raise ServiceError(str(exc)) from exc
+    return web.json_response(await request.app[SERVICE].read(chart_data.net_profit_series, *args))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from companion.core.service import ServiceError
+from companion.errors import BadInput
 from companion.reports import finance_view
 from companion.reports.exports.summary_pdf import summary_pdf
 from companion.reports.exports.xlsx_table import expense_xlsx, income_xlsx, profit_xlsx
@@ -28,13 +28,10 @@ CHUNK = 256 * 1024
 async def export_xlsx(request: web.Request) -> web.StreamResponse:
     """An XLSX file is a zip that is complete only once closed, so it cannot be streamed as rows are read:
     a read thread writes it to a temporary file (constant memory), which is then sent and deleted."""
-    try:
-        f = finance_view.Filters.from_query(request.query)
-    except finance_view.ViewError as exc:
-        raise ServiceError(str(exc)) from exc
+    f = finance_view.Filters.from_query(request.query)
     tab = request.query.get("tab") or "income"
     if tab not in ("income", "expense"):
-        raise ServiceError("tab must be income or expense (the profit tab exports from /api/report.xlsx)")
+        raise BadInput("tab must be income or expense (the profit tab exports from /api/report.xlsx)")
     write = income_xlsx if tab == "income" else expense_xlsx
     return await _send_xlsx(request, tab, write, f)
 
@@ -55,7 +52,7 @@ async def _send_xlsx(request: web.Request, what: str, write, source) -> web.Stre
         try:
             await request.app[SERVICE].read(write, source, path)
         except finance_view.ViewError as exc:
-            raise ServiceError(str(exc)) from exc
+            raise BadInput(str(exc)) from exc
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
         response = web.StreamResponse(headers={
             "Content-Type": XLSX_TYPE,

@@ -10,7 +10,8 @@ import re
 from aiohttp import WSCloseCode, WSMsgType, web
 
 from companion import PROTOCOL_VERSION, __version__
-from companion.core.service import ExtensionConn, ServiceError
+from companion.core.service import ExtensionConn
+from companion.errors import ShoptallyError
 from companion.pipeline import ingest
 from companion.server.keys import SERVICE, SOCKETS
 
@@ -129,7 +130,7 @@ async def _pair_request(service, conn: ExtensionConn, msg: dict, send) -> None:
         return
     try:
         code = service.request_pair(conn, str(msg.get("name") or "browser"))
-    except ServiceError as exc:
+    except ShoptallyError as exc:
         await send(_error("pairing_refused", str(exc)))
         return
     await send({"type": "pair_pending", "code": code})

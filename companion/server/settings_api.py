@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from companion.core.service import ServiceError
+from companion.errors import BadInput
 from companion.server.api import read_json
 from companion.server.keys import SERVICE
 from companion.store import app_settings, stores
@@ -22,10 +22,7 @@ async def get_settings(request: web.Request) -> web.Response:
 async def save_settings(request: web.Request) -> web.Response:
     body = await read_json(request)
     service = request.app[SERVICE]
-    try:
-        current = await service.writer.run(app_settings.save, body)
-    except app_settings.SettingError as exc:
-        raise ServiceError(str(exc), 422) from exc
+    current = await service.writer.run(app_settings.save, body)
     await service.settings_changed(current)
     return web.json_response({"settings": current})
 
@@ -36,12 +33,7 @@ async def update_store(request: web.Request) -> web.Response:
     account = str(body.get("account") or "")
     patch = {k: body[k] for k in ("name", "timezone", "currency") if k in body}
     service = request.app[SERVICE]
-    try:
-        store = await service.writer.run(stores.update, account, patch)
-    except stores.UnknownAccount as exc:
-        raise ServiceError(str(exc), 404) from exc
-    except ValueError as exc:
-        raise ServiceError(str(exc), 422) from exc
+    store = await service.writer.run(stores.update, account, patch)
     service.bus.publish({"event": "stores.updated", "account": account, "name": store.name})
     return web.json_response({"name": store.name, "timezone": store.timezone, "currency": store.currency})
 
@@ -63,6 +55,6 @@ async def add_rate(request: web.Request) -> web.Response:
     body = await read_json(request)
     fields = [str(body.get(k) or "").strip() for k in ("date", "from", "to", "rate")]
     if any("," in f or "\n" in f for f in fields):
-        raise ServiceError("a rate's fields cannot contain commas or line breaks")
+        raise BadInput("a rate's fields cannot contain commas or line breaks")
     content = ("date,from,to,rate\r\n" + ",".join(fields) + "\r\n").encode()
     return web.json_response(await request.app[SERVICE].import_figures("fx", "rate typed in the view", content))

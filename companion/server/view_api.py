@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from aiohttp import web
 
-from companion.core.service import ServiceError
+from companion.errors import BadInput, NotFound
 from companion.reports import finance_view
 from companion.server.api import read_json, report_args
 from companion.server.keys import SERVICE
@@ -19,18 +19,11 @@ _DONE = object()
 
 
 def _filters(request: web.Request) -> finance_view.Filters:
-    try:
-        return finance_view.Filters.from_query(request.query)
-    except finance_view.ViewError as exc:
-        raise ServiceError(str(exc)) from exc
+    return finance_view.Filters.from_query(request.query)
 
 
 async def _page(request: web.Request, fn) -> web.Response:
-    f = _filters(request)
-    try:
-        return web.json_response(await request.app[SERVICE].read(fn, f))
-    except finance_view.ViewError as exc:
-        raise ServiceError(str(exc)) from exc
+    return web.json_response(await request.app[SERVICE].read(fn, _filters(request)))
 
 
 @routes.get("/api/lines")
@@ -42,7 +35,7 @@ async def lines(request: web.Request) -> web.Response:
 async def line_fields(request: web.Request) -> web.Response:
     found = await request.app[SERVICE].read(line_table.fields_of, int(request.match_info["line_id"]))
     if found is None:
-        raise ServiceError("no such line: it may have been reset or replaced by a more detailed one", 404)
+        raise NotFound("no such line: it may have been reset or replaced by a more detailed one")
     return web.json_response(found)
 
 
@@ -50,13 +43,10 @@ async def line_fields(request: web.Request) -> web.Response:
 async def reset_preview(request: web.Request) -> web.Response:
     """How many settlement records a Reset of this store (or of all stores) would delete: the view's
     confirmation names the number before anything is deleted."""
-    from companion.store import settlements, stores
+    from companion.store import settlements
 
     account = request.query.get("account") or None
-    try:
-        count = await request.app[SERVICE].read(settlements.count_records, account)
-    except stores.UnknownAccount as exc:
-        raise ServiceError(str(exc), 404) from exc
+    count = await request.app[SERVICE].read(settlements.count_records, account)
     return web.json_response({"account": account, "records": count})
 
 
@@ -68,7 +58,7 @@ async def export_csv(request: web.Request) -> web.StreamResponse:
     f = _filters(request)
     tab = request.query.get("tab") or "income"
     if tab not in ("income", "expense"):
-        raise ServiceError("tab must be income or expense (the profit tab exports from /api/report.csv)")
+        raise BadInput("tab must be income or expense (the profit tab exports from /api/report.csv)")
     rows_csv = finance_view.income_csv if tab == "income" else finance_view.expense_csv
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue = asyncio.Queue(maxsize=8)
@@ -93,7 +83,7 @@ async def export_csv(request: web.Request) -> web.StreamResponse:
     first = await queue.get()
     if isinstance(first, finance_view.ViewError):
         stop.set()
-        raise ServiceError(str(first))
+        raise BadInput(str(first))
     if isinstance(first, Exception):
         stop.set()
         raise first
@@ -132,12 +122,8 @@ async def save_edit(request: web.Request) -> web.Response:
     try:
         line_id = int(body.get("line_id"))
     except (TypeError, ValueError) as exc:
-        raise ServiceError("send line_id: the id of the line to edit") from exc
-    try:
-        saved = await request.app[SERVICE].writer.run(edits.save, line_id, str(body.get("field") or ""),
-                                                      body.get("value"))
-    except edits.EditError as exc:
-        raise ServiceError(str(exc), 422) from exc
+        raise BadInput("send line_id: the id of the line to edit") from exc
+    saved = await request.app[SERVICE].writer.run(edits.save, line_id, str(body.get("field") or ""), body.get("value"))
     return web.json_response(saved.json())
 
 
@@ -148,11 +134,8 @@ async def undo_edit(request: web.Request) -> web.Response:
     body = await read_json(request)
     edit_id = body.get("edit")
     if edit_id is not None and not isinstance(edit_id, int):
-        raise ServiceError("edit must be the number of an edit (or leave it out: the latest)")
-    try:
-        saved = await request.app[SERVICE].writer.run(edits.undo, edit_id)
-    except edits.EditError as exc:
-        raise ServiceError(str(exc), 409) from exc
+        raise BadInput("edit must be the number of an edit (or leave it out: the latest)")
+    saved = await request.app[SERVICE].writer.run(edits.undo, edit_id)
     return web.json_response(saved.json())
 
 
@@ -163,7 +146,7 @@ async def edit_history(request: web.Request) -> web.Response:
     try:
         limit = min(max(int(request.query.get("limit") or 50), 1), 500)
     except ValueError as exc:
-        raise ServiceError("limit must be a whole number") from exc
+        raise BadInput("limit must be a whole number") from exc
     return web.json_response({"edits": await request.app[SERVICE].read(edits.history, limit)})
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 
+from companion.errors import Unprocessable
 from companion.store.fields import now_utc
 from companion.store.models import Setting
 
@@ -30,7 +31,7 @@ DEFAULTS = {"order_sync_mode": "all", "payment_notice_1688": "off", "self_delive
 FOR_EXTENSION = ("order_sync_mode", "payment_notice_1688", "self_delivery_payment")
 
 
-class SettingError(ValueError):
+class SettingError(Unprocessable):
     """A setting refused: the text names it and the values it takes."""
 
 

@@ -11,6 +11,7 @@ from peewee import Database, PostgresqlDatabase, SqliteDatabase
 from playhouse.migrations import Runner
 
 from companion.config import sqlite_url
+from companion.errors import BadInput
 from companion.store.models import MODELS, database
 
 log = logging.getLogger(__name__)
@@ -25,7 +26,7 @@ SQLITE_PRAGMAS = {
 }
 
 
-class DatabaseUrlError(ValueError):
+class DatabaseUrlError(BadInput):
     pass
 
 

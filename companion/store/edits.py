@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from peewee import JOIN
 
+from companion.errors import Unprocessable
 from companion.ledger.categories import PLATFORM
 from companion.ledger.engine import Bucket
 from companion.ledger.money import MoneyError, fmt, parse_amount, to_storage
@@ -31,8 +32,14 @@ MAX_AMOUNT = Decimal("1000000000")
 _OTHER_INCOME = PLATFORM.index("other_income")
 
 
-class EditError(ValueError):
+class EditError(Unprocessable):
     """An edit refused: the text names the field and what is wrong with the value."""
+
+
+class UndoRefused(EditError):
+    """Nothing to undo, or a later edit stands in the way: the state, not the request, is the obstacle."""
+
+    status, exit_code, kind = 409, 1, "conflict"
 
 
 @dataclass
@@ -120,12 +127,12 @@ def undo(log_id: int | None = None) -> Saved:
     query = EditLog.select().where((EditLog.undone == False) & (EditLog.undo_of.is_null()))  # noqa: E712
     entry = (query.where(EditLog.id == log_id) if log_id else query).order_by(EditLog.id.desc()).first()
     if entry is None:
-        raise EditError("no edit to undo" if not log_id else f"edit {log_id} does not exist or was undone already")
+        raise UndoRefused("no edit to undo" if not log_id else f"edit {log_id} does not exist or was undone already")
     later = (EditLog.select().where((EditLog.store == entry.store_id) & (EditLog.natural_key == entry.natural_key)
                                     & (EditLog.field == entry.field) & (EditLog.id > entry.id)
                                     & (EditLog.undone == False)).exists())  # noqa: E712
     if later:
-        raise EditError(f"{entry.field} was edited again after edit {entry.id}: undo the later edit first")
+        raise UndoRefused(f"{entry.field} was edited again after edit {entry.id}: undo the later edit first")
     value = None
     if entry.old is not None:
         value = entry.old if entry.field in TEXT_FIELDS else Decimal(entry.old)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from companion.errors import BadInput
 from companion.ledger.categories import PLATFORM
 from companion.ledger.money import fmt, fmt_units, from_storage
 from companion.store.models import SettlementLine, Store
@@ -39,7 +40,7 @@ COLUMNS = ("date", "order_id", "item_no", "sku_id", "sku_name", "quantity", "uni
            "currency", "type", "store")
 
 
-class TableError(ValueError):
+class TableError(BadInput):
     """A query the table cannot answer (unknown sort column, page size over the limit)."""
 
 

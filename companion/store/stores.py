@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from companion.errors import NotFound, Unprocessable
 from companion.sources.model import StoreRef
 from companion.store.models import Store
 
 
-class UnknownAccount(LookupError):
+class UnknownAccount(NotFound):
     pass
 
 
@@ -52,26 +53,26 @@ def update(name: str, patch: dict) -> Store:
 
     store = by_name(name)
     if not isinstance(patch, dict) or not set(patch) <= {"name", "timezone", "currency"} or not patch:
-        raise ValueError("send name, timezone and/or currency to change")
+        raise Unprocessable("send name, timezone and/or currency to change")
     if "name" in patch:
         new = str(patch["name"] or "").strip()
         if not new or len(new) > 200:
-            raise ValueError("name: 1 to 200 characters")
+            raise Unprocessable("name: 1 to 200 characters")
         if new != store.name and Store.select().where(Store.name == new).exists():
-            raise ValueError(f"name: another store is already called {new!r}")
+            raise Unprocessable(f"name: another store is already called {new!r}")
         store.name = new
     if "timezone" in patch:
         zone = str(patch["timezone"] or "").strip()
         try:
             ZoneInfo(zone)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"timezone: {zone!r} is not a time zone such as America/Los_Angeles or Asia/Shanghai") \
+            raise Unprocessable(f"timezone: {zone!r} is not a time zone such as America/Los_Angeles or Asia/Shanghai") \
                 from None
         store.timezone = zone
     if "currency" in patch:
         cur = str(patch["currency"] or "").strip().upper()
         if len(cur) != 3 or not cur.isalpha():
-            raise ValueError(f"currency: {patch['currency']!r} is not a currency code such as USD")
+            raise Unprocessable(f"currency: {patch['currency']!r} is not a currency code such as USD")
         store.currency = cur
     store.save()
     return store

@@ -1,0 +1,1 @@
+"""Auto-sync: schedules, the scheduler, the sync runner, the browser it starts, start at login."""

@@ -1,0 +1,1 @@
+"""Cross-device sync: encryption, folder/WebDAV/S3 targets, the merge by natural key, push and pull."""
