@@ -11,7 +11,7 @@ from decimal import Decimal
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from companion.ledger.money import MoneyError, parse_amount
+from companion.ledger.money import ZERO, MoneyError, parse_amount
 from companion.sources.model import SourceError
 
 _SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$")
@@ -19,7 +19,6 @@ _FLOAT_EXACT = 2**53  # integers a float holds exactly
 _NOISE = Decimal("0.000000001")
 _STEP = Decimal("0.0001")
 _EXCEL_EPOCH = datetime(1899, 12, 30)
-_ZERO = Decimal(0)
 ZERO_TEXT = frozenset({"", "0", "0.0", "0.00", "0.000", "0.0000", "-0", "-0.00", "/", "-", "--", "—", "N/A", "n/a"})
 _TIME_FORMATS = (
     "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M", "%Y-%m-%dT%H:%M:%S",
@@ -40,10 +39,10 @@ def money(cell: object) -> Decimal:
     float noise from formulas below 1e-9 is rounded away to 1/10000."""
     if type(cell) is str:
         if cell in ZERO_TEXT:
-            return _ZERO
+            return ZERO
         return money_text(cell)
     if cell is None:
-        return _ZERO
+        return ZERO
     if isinstance(cell, bool):
         raise SourceError(f"{cell!r} is not an amount")
     if isinstance(cell, int):

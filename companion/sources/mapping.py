@@ -26,9 +26,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from companion.ledger.categories import PLATFORM
+from companion.ledger.money import ZERO
 
 IN, OUT, AS_WRITTEN = 1, -1, 0  # Book.sign
-ZERO = Decimal(0)
 
 
 def _check(categories: Iterable[str]) -> None:
@@ -75,7 +75,7 @@ class Book:
             _check((self.category,))
 
     @property
-    def by_sign(self) -> bool:
+    def sign_decides(self) -> bool:
         return isinstance(self.category, SignSplit)
 
     def category_for(self, amount: Decimal) -> str:
@@ -143,7 +143,7 @@ def booked(tab: Table, *, mapped: bool | None = None) -> dict[str, tuple[str, ..
     """category → its columns, in table order (the seed's formulas again); `mapped` picks seed or nearest."""
     out: dict[str, list[str]] = {}
     for column, entry in tab.items():
-        if isinstance(entry, Book) and not entry.by_sign and (mapped is None or entry.mapped == mapped):
+        if isinstance(entry, Book) and not entry.sign_decides and (mapped is None or entry.mapped == mapped):
             out.setdefault(entry.category_for(ZERO), []).append(column)
     return {category: tuple(columns) for category, columns in out.items()}
 

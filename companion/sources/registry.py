@@ -1,17 +1,17 @@
 """The one place platforms are registered; detection asks each of their adapters in turn.
 
-Each platform is a package (tiktok/, temu/, shein/) whose `ADAPTERS` lists its adapters, more specific ones
-first. Adding a marketplace is a new package and one name in `PLATFORMS`.
+Each platform is a package under sources/ (tiktok/, temu/, shein/) whose `ADAPTERS` lists its adapters, more
+specific ones first. Adding a marketplace is a new package and its name in `PLATFORMS`.
 """
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Protocol
 
-from companion.sources import shein, temu, tiktok
 from companion.sources.model import ParseResult, SourceInput
 
-PLATFORMS = (tiktok, temu, shein)
+PLATFORMS = ("tiktok", "temu", "shein")  # packages under sources/, in the order detection asks them
 
 
 class Adapter(Protocol):
@@ -23,7 +23,8 @@ class Adapter(Protocol):
     def parse(self, src: SourceInput) -> ParseResult: ...
 
 
-ADAPTERS: tuple[Adapter, ...] = tuple(adapter for platform in PLATFORMS for adapter in platform.ADAPTERS)
+ADAPTERS: tuple[Adapter, ...] = tuple(
+    adapter for name in PLATFORMS for adapter in import_module(f"companion.sources.{name}").ADAPTERS)
 
 
 def detect(src: SourceInput) -> Adapter | None:

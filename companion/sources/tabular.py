@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from operator import itemgetter
 
+from companion.ledger.money import ZERO
 from companion.sources import cells, tables
 from companion.sources.headers import Columns, Located, norm
 from companion.sources.mapping import INFO, SUBTOTAL, TOTAL, Table, booked, by_sign, fills_gap, marked, with_mark
@@ -23,7 +24,6 @@ from companion.sources.naming import ReportName
 
 TOTAL_WORDS = ("合计", "总计", "小计", "total", "totals", "subtotal", "grand total", "汇总")
 _TOTALS = frozenset((*TOTAL_WORDS, *(w + ":" for w in TOTAL_WORDS), *(w + "：" for w in TOTAL_WORDS)))
-ZERO = Decimal(0)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from companion.ledger.money import ZERO
 from companion.sources import cells
 from companion.sources.headers import Columns, Located, norm
 from companion.sources.mapping import Table, book_of, books, by_sign, nearest, seed
@@ -26,7 +27,6 @@ LABEL = "SHEIN"
 BILL_FAMILY = "shein_bill"  # settled bill rows: the export and the JSON captures share this family and key
 PENDING_FAMILY = "shein_pending"  # bill rows not paid yet: superseded by the settled line of the same order
 FUND_FAMILY = "shein_fund"  # 收支明细 movements
-ZERO = Decimal(0)
 _CHINA = ZoneInfo(TZ)
 
 # ------------------------------------------------------------------------------------- the bill columns

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 
+from companion.ledger.money import ZERO
 from companion.sources import cells, tables
 from companion.sources.headers import Columns, Located
 from companion.sources.mapping import by_sign
@@ -27,7 +28,6 @@ from companion.sources.shein.bills import (
     NO_STORE,
     PLATFORM,
     TZ,
-    ZERO,
     BillRow,
     Keyer,
     amount_key,

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 
+from companion.ledger.money import ZERO
 from companion.sources.mapping import (
     AS_WRITTEN,
     BY_SIGN,
@@ -32,7 +33,6 @@ PLATFORM = "temu"
 TIMEZONE = "Asia/Shanghai"  # Temu writes GMT+8 times without a zone
 LABEL = "Temu"
 FUND = "fund"  # the key family of fund movements, from an export or a capture alike
-ZERO = Decimal(0)
 CENT = Decimal("0.01")
 NO_STORE = StoreRef(PLATFORM, "")  # replaced once the file's store is known
 
@@ -54,7 +54,7 @@ class Kind:
         """The amount's category; "" when its sign decides (not in the seed); None: not settlement money."""
         if self.amount is None:
             return None
-        return "" if self.amount.by_sign else self.amount.category_for(ZERO)
+        return "" if self.amount.sign_decides else self.amount.category_for(ZERO)
 
     def category_for(self, amount: Decimal) -> str:
         """Where the amount goes (its sign decides for a kind the seed does not name)."""

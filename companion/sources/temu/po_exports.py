@@ -14,12 +14,13 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from companion.ledger.money import ZERO
 from companion.sources import cells, tables
 from companion.sources.headers import Columns, Located
 from companion.sources.mapping import OUT, Book, Table, books, seed, table
 from companion.sources.model import IN_TRANSIT, SETTLED, SKU_SPLIT, SPLIT, Line, SourceError, SourceField, Stated
 from companion.sources.tabular import Context, at_row, cell
-from companion.sources.temu.funds import BY_SIGN_KIND, NO_STORE, TIMEZONE, ZERO, Kind
+from companion.sources.temu.funds import BY_SIGN_KIND, NO_STORE, TIMEZONE, Kind
 from companion.sources.temu.sheets import (
     TemuTable,
     body,

@@ -18,7 +18,7 @@ from datetime import datetime
 from decimal import Decimal
 from urllib.parse import urlsplit
 
-from companion.ledger.money import MoneyError, parse_amount
+from companion.ledger.money import ZERO, MoneyError, parse_amount
 from companion.sources import cells
 from companion.sources.captures import request_body, request_path
 from companion.sources.mapping import OUT, Table, books, seed, table
@@ -33,7 +33,7 @@ from companion.sources.model import (
     Stated,
     StoreRef,
 )
-from companion.sources.temu.funds import FUND, PLATFORM, TIMEZONE, ZERO, FundKeys, FundRow, explain, fund_line
+from companion.sources.temu.funds import FUND, PLATFORM, TIMEZONE, FundKeys, FundRow, explain, fund_line
 from companion.sources.urls import query_params
 
 OK = 1000000

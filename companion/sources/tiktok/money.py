@@ -12,13 +12,11 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from itertools import combinations
 
-from companion.ledger.money import MoneyError, parse_amount
+from companion.ledger.money import ZERO, MoneyError, parse_amount
 from companion.sources import cells
 from companion.sources.mapping import INFO, PER_ROW, SUBTOTAL, TOTAL, Book, book_of, by_sign, fills_gap
 from companion.sources.model import Line, SourceError, SourceField
 from companion.sources.tiktok.fields import EITHER, FIELDS, SETTLEMENT, canonical, known
-
-ZERO = Decimal(0)
 
 # 202501 subtotal → its breakdown and the category its money goes to when the breakdown is missing.
 COMPONENTS = (("revenue", "revenue_breakdown", "sales"),

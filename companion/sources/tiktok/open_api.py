@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from companion.ledger.money import ZERO
 from companion.sources import cells
 from companion.sources.captures import request_path, request_url
 from companion.sources.mapping import by_sign
@@ -43,7 +44,6 @@ from companion.sources.tiktok.fields import PLATFORM, UNSETTLED_FAMILY, adjustme
 from companion.sources.tiktok.money import (
     COMPONENTS,
     SKU_LISTS,
-    ZERO,
     Money,
     Split,
     instant,
