@@ -11,17 +11,18 @@ import signal
 import socket
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from aiohttp import web
 
 from companion import __version__
+from companion.automation.runner import SyncRunner
+from companion.automation.scheduler import AutoSync
 from companion.backup.snapshot import open_database
 from companion.config import Config, DataDirLock, ensure_token, read_daemon_info, write_daemon_info
+from companion.core.service import Service
 from companion.errors import Failed
-
-if TYPE_CHECKING:
-    from companion.core.service import Service
+from companion.pipeline import demo as demo_data
+from companion.server.app import create_app
 
 log = logging.getLogger(__name__)
 
@@ -56,8 +57,6 @@ def already_running_message(cfg: Config) -> str:
 
 def build_service(cfg: Config, db, token: str, parse_processes: int | None = None) -> Service:
     """The Service with the sync runner it drives syncs through: the one place the layers are put together."""
-    from companion.automation.runner import SyncRunner
-    from companion.core.service import Service
 
     service = Service(cfg, db, token, parse_processes)
     service.runner = SyncRunner(service)
@@ -69,7 +68,6 @@ async def run_daemon(cfg: Config, port: int, ready: asyncio.Event | None = None,
                      started: Callable[[Service], None] | None = None, signals: bool = True) -> None:
     """`started(service)`: called on the loop once the server listens (the tray binds to it). `signals`
     False: the caller (the tray's main thread) handles SIGINT/SIGTERM and sets `stop`."""
-    from companion.server.app import create_app
 
     lock = DataDirLock(cfg.lock_path)
     if not lock.acquire():
@@ -87,7 +85,6 @@ async def run_daemon(cfg: Config, port: int, ready: asyncio.Event | None = None,
         sock = bind_socket(port)
         db = await loop.run_in_executor(None, lambda: open_database(cfg.database_url, backup_dir=cfg.backups_dir))
         if demo:
-            from companion.pipeline import demo as demo_data
 
             log.info("generating the demo dataset…")
             await loop.run_in_executor(None, demo_data.populate_if_empty, db)
@@ -100,7 +97,6 @@ async def run_daemon(cfg: Config, port: int, ready: asyncio.Event | None = None,
         await web.SockSite(runner, sock).start()
         url = f"http://127.0.0.1:{service.port}/"
         if scheduler:
-            from companion.automation.scheduler import AutoSync
 
             service.autosync = AutoSync(service, service.runner)
             await service.autosync.start()

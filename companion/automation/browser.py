@@ -18,6 +18,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from companion.config import DataDirLock
 from companion.errors import Unavailable
 from companion.extension_id import EXTENSION_ID
 
@@ -44,7 +45,6 @@ class ProfileLock:
     profile open in two browsers at once is refused by Chromium, and the seller's login must not be cut off."""
 
     def __init__(self, data_dir: Path) -> None:
-        from companion.config import DataDirLock
 
         self._lock = DataDirLock(data_dir / f"{PROFILE_DIR}.lock")
 

@@ -14,7 +14,6 @@ import asyncio
 import contextlib
 import logging
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -22,11 +21,11 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from companion.automation import schedules
-from companion.store import app_settings
-
-if TYPE_CHECKING:
-    from companion.automation.runner import SyncRunner
-    from companion.core.service import Service
+from companion.automation.runner import SyncRunner
+from companion.backup import snapshot
+from companion.core.service import Service
+from companion.store import app_settings, stores
+from companion.store.models import Store
 
 log = logging.getLogger(__name__)
 WAKE_EVERY = 30.0  # seconds
@@ -65,7 +64,6 @@ class AutoSync:
 
     async def reload(self, account: str) -> None:
         """After `schedule set`: the store's job as now stored (none when turned off)."""
-        from companion.store import stores
 
         store = await self.service.read(stores.by_name, account)
         self._remove(store.id)
@@ -142,7 +140,6 @@ class AutoSync:
                 self.scheduler.remove_job(job_id)
 
     async def _fire(self, store_id: int, trigger: str) -> None:
-        from companion.store.models import Store
 
         store = await self.service.read(Store.get_or_none, Store.id == store_id)
         if store is None:
@@ -159,7 +156,6 @@ class AutoSync:
     def _add_weekly_backup(self) -> None:
         """A backup every week into DATA_DIR/backups, keeping the newest few (SHOPTALLY_BACKUP_KEEP, default 8).
         Due a week after the newest weekly backup; a daemon that was off longer makes it a minute after start."""
-        from companion.backup import snapshot
 
         assert self.scheduler is not None
         folder = self.service.cfg.backups_dir

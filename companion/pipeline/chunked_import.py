@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from companion.pipeline.parsing import init_process
 from companion.sources import registry, tables
 from companion.sources.headers import Located
-from companion.sources.model import SourceError
+from companion.sources.model import SourceError, SourceInput
 from companion.sources.tabular import Context, Hints
 from companion.store import captures, rowplan, settlements
 from companion.store.captures import RawRecord
@@ -91,7 +91,6 @@ def try_import(name: str, content: bytes, hints: Hints) -> Result | None:
     caller then parses it whole). Raises SourceError for a file that cannot be read."""
     book = tables.open_workbook(name, content)
     src = {"name": name, "content": content, "hints": hints, "_workbook": book}
-    from companion.sources.model import SourceInput
 
     when = datetime.now(UTC)
     detected = registry.detect(SourceInput("file", "import", "", when, src))

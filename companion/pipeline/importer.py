@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from companion.errors import Unprocessable
-from companion.pipeline import ingest
+from companion.pipeline import chunked_import, ingest
 from companion.pipeline.parsing import ParserCrashed
-from companion.sources.model import StoreRef
+from companion.sources.model import SourceError, StoreRef
+from companion.store import stores
+from companion.store.models import Store
 from companion.store.workers import Workers
 
 MAX_IMPORT_BYTES = 256 * 1024 * 1024
@@ -120,8 +122,6 @@ def commit_file(name: str, parsed: list[ingest.Prepared]) -> FileImport:
 def import_large(name: str, content: bytes, account: str = "", store: StoreRef | None = None) -> FileImport | None:
     """In the writer's transaction: a large file of a layout whose rows stand alone, read in units by a pool of
     processes and written as they arrive; None for any other file (parse it whole)."""
-    from companion.pipeline import chunked_import
-    from companion.sources.model import SourceError
 
     try:
         done = chunked_import.try_import(name, content, ingest.hints_for(name, account, store))
@@ -132,8 +132,6 @@ def import_large(name: str, content: bytes, account: str = "", store: StoreRef |
 
 def account_store(account: str | None) -> StoreRef | None:
     """The store --account names, when it exists (a database read: never in the parsing process)."""
-    from companion.store import stores
-    from companion.store.models import Store
 
     if not account:
         return None

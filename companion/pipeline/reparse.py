@@ -17,6 +17,7 @@ from datetime import datetime
 from peewee import Database
 
 from companion.pipeline import ingest
+from companion.pipeline.importer import account_store
 from companion.sources.model import StoreRef
 from companion.store import captures, settlements
 from companion.store.models import RawCapture
@@ -76,7 +77,6 @@ def capture_ids(site: str | None) -> list[int]:
 
 
 def kept(row_ids: list[int]) -> list[Kept]:
-    from companion.pipeline.importer import account_store
 
     rows = RawCapture.select().where(RawCapture.id.in_(row_ids)).order_by(RawCapture.id)
     stores: dict[str, StoreRef | None] = {}

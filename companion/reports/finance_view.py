@@ -14,9 +14,15 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from companion.errors import BadInput
+from companion.ledger import engine
+from companion.ledger.categories import GROUPS
+from companion.ledger.money import fmt, from_storage
 from companion.ledger.periods import PeriodError
+from companion.ledger.profit import row_profit, units_sold
 from companion.ledger.report import BASES
-from companion.store import line_table, stores
+from companion.reports import reporting
+from companion.store import edits, line_table, seller_inputs, stores
+from companion.store.models import SettlementLine
 
 EXPORT_LIMIT = 1_000_000
 INCOME_HEADER = ("Date", "Order ID", "Item No", "SKU ID", "SKU name", "Quantity", "Unit price", "Settlement amount",
@@ -63,7 +69,6 @@ class Filters:
 
 def _query(f: Filters, now: datetime | None) -> line_table.Query:
     """The table's query over the lines the report of the same filters counts (reporting's periods)."""
-    from companion.reports import reporting
 
     try:
         targets = reporting.stores_of(f.account)
@@ -138,11 +143,6 @@ def expense_page(f: Filters, now: datetime | None = None) -> dict:
 
 def expense_rows(income_rows: list[dict]) -> list[dict]:
     """Income-table rows → expense-tab rows (see expense_page)."""
-    from companion.ledger import engine
-    from companion.ledger.money import fmt, from_storage
-    from companion.ledger.profit import row_profit, units_sold
-    from companion.store import edits, seller_inputs
-    from companion.store.models import SettlementLine
 
     ids = [r["id"] for r in income_rows]
     edited = edits.for_lines(ids)
@@ -212,7 +212,6 @@ def expense_csv(f: Filters, now: datetime | None = None) -> Iterator[str]:
 def profit_table(report: dict) -> tuple[list[str], list[dict]]:
     """The profit tab as the exports lay it out: the key fields, currency, quantity, settlement amount, every
     category, the group totals and gross profit; each row flat under those names."""
-    from companion.ledger.categories import GROUPS
 
     rows = report["rows"]
     categories = list(rows[0]["categories"]) if rows else []

@@ -10,8 +10,10 @@ from aiohttp import web
 
 from companion.errors import BadInput, Forbidden, ShoptallyError
 from companion.pipeline import importer
+from companion.reports import reconcile as checks
 from companion.server.keys import SERVICE
 from companion.server.security import bearer_ok
+from companion.store import stores
 
 MAX_JSON_BODY = 100 * 1024 * 1024  # an import of a large export, base64-encoded
 routes = web.RouteTableDef()
@@ -66,7 +68,6 @@ async def report(request: web.Request) -> web.Response:
 
 @routes.get("/api/stores")
 async def list_stores(request: web.Request) -> web.Response:
-    from companion.store import stores
 
     rows = await _service(request).read(lambda: [
         {"name": s.name, "platform": s.platform, "region": s.region, "external_id": s.external_id,
@@ -159,7 +160,6 @@ async def reparse(request: web.Request) -> web.Response:
 
 @routes.get("/api/reconcile")
 async def reconcile(request: web.Request) -> web.Response:
-    from companion.reports import reconcile as checks
 
     return web.json_response(await _service(request).read(checks.run, request.query.get("account") or None))
 

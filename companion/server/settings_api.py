@@ -8,6 +8,7 @@ from companion.errors import BadInput
 from companion.server.api import read_json
 from companion.server.keys import SERVICE
 from companion.store import app_settings, stores
+from companion.store.models import FxRate
 
 routes = web.RouteTableDef()
 
@@ -40,7 +41,6 @@ async def update_store(request: web.Request) -> web.Response:
 
 @routes.get("/api/fx")
 async def list_rates(request: web.Request) -> web.Response:
-    from companion.store.models import FxRate
 
     def rows() -> list[dict]:
         return [{"date": r.day, "from": r.base, "to": r.quote, "rate": r.rate}

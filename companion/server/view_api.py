@@ -12,7 +12,7 @@ from companion.errors import BadInput, NotFound
 from companion.reports import finance_view
 from companion.server.api import read_json, report_args
 from companion.server.keys import SERVICE
-from companion.store import line_table
+from companion.store import edits, line_table, settlements
 
 routes = web.RouteTableDef()
 _DONE = object()
@@ -43,7 +43,6 @@ async def line_fields(request: web.Request) -> web.Response:
 async def reset_preview(request: web.Request) -> web.Response:
     """How many settlement records a Reset of this store (or of all stores) would delete: the view's
     confirmation names the number before anything is deleted."""
-    from companion.store import settlements
 
     account = request.query.get("account") or None
     count = await request.app[SERVICE].read(settlements.count_records, account)
@@ -116,7 +115,6 @@ async def expenses(request: web.Request) -> web.Response:
 @routes.post("/api/edits")
 async def save_edit(request: web.Request) -> web.Response:
     """One figure of one line, as the seller typed it; saved, logged and announced to every open view."""
-    from companion.store import edits
 
     body = await read_json(request)
     try:
@@ -129,7 +127,6 @@ async def save_edit(request: web.Request) -> web.Response:
 
 @routes.post("/api/edits/undo")
 async def undo_edit(request: web.Request) -> web.Response:
-    from companion.store import edits
 
     body = await read_json(request)
     edit_id = body.get("edit")
@@ -141,7 +138,6 @@ async def undo_edit(request: web.Request) -> web.Response:
 
 @routes.get("/api/edits")
 async def edit_history(request: web.Request) -> web.Response:
-    from companion.store import edits
 
     try:
         limit = min(max(int(request.query.get("limit") or 50), 1), 500)

@@ -14,6 +14,7 @@ from peewee import fn
 
 from companion.ledger.categories import PLATFORM
 from companion.ledger.engine import Bucket, UnitEstimate
+from companion.ledger.money import to_storage
 from companion.sources.model import SETTLED
 from companion.store import bulk, line_totals
 from companion.store.fields import EPOCH, MILLISECOND
@@ -155,7 +156,6 @@ def last_settled(store_id: int, sku: str, currency: str) -> UnitEstimate | None:
             .first())
     if line is None:
         return None
-    from companion.ledger.money import to_storage
 
     return UnitEstimate(line.quantity, to_storage(line.settlement_amount),
                         tuple(to_storage(getattr(line, c)) for c in PLATFORM))

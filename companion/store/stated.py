@@ -3,6 +3,7 @@ record count), kept to reconcile stored lines against. The latest statement of e
 
 from __future__ import annotations
 
+from companion.ledger.money import from_storage
 from companion.store.models import StatedTotal
 
 
@@ -19,6 +20,5 @@ def record(store_id: int, totals: list[tuple], capture_id: str, now_ms: int) -> 
 
 def _units(amount: int | None):
     """Amounts arrive in storage units already; MoneyField would scale them again."""
-    from companion.ledger.money import from_storage
 
     return None if amount is None else from_storage(amount)
