@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 from pathlib import Path
 
 import pytest
 
 from companion.config import Config
-from companion.extension_id import EXTENSION_ID
 from companion.store.db import close_database, make_database, open_database, sqlite_url
+from tests.support import PG_URL, TOKEN
 
-PG_URL = os.environ.get("SHOPTALLY_TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite"] + (["postgres"] if PG_URL else [])
-EXT_ORIGIN = f"chrome-extension://{EXTENSION_ID}"
 
 
 def _with_schema(url: str, schema: str) -> str:
@@ -48,9 +45,6 @@ def db(db_url):
 @pytest.fixture
 def cfg(tmp_path: Path, db_url: str) -> Config:
     return Config(tmp_path / "data", db_url)
-
-
-TOKEN = "test-token-" + "x" * 32
 
 
 @pytest.fixture

@@ -15,8 +15,8 @@ from companion.sources.model import StoreRef
 from companion.store import stores
 from companion.store.models import SyncRun, SyncSchedule
 from companion.store.writer import run_inline
-from tests.conftest import TOKEN
-from tests.helpers import ext_headers, hello, view_headers
+from tests.support.app import FakeExtension
+from tests.support.builders import view_headers
 
 SHOP = StoreRef("tiktok", "7495001", "US", "Mug shop", "USD", "America/Los_Angeles")
 TEMU = StoreRef("temu", "634418", "", "Temu 磁带店", "CNY", "Asia/Shanghai")
@@ -87,42 +87,6 @@ def test_the_cli_sets_lists_and_turns_off_schedules_offline(db_url, tmp_path, ca
     assert "no schedules" in capsys.readouterr().out
     assert main(["schedule", "run-now", *common]) == 1
     assert "the daemon is not running" in capsys.readouterr().err
-
-
-class FakeExtension:
-    """A client of /ws/extension that answers each sync command as the extension does: progress, then
-    `done` with pages and records (or an error), after `delay` seconds."""
-
-    def __init__(self, client, delay: float = 0.3, error: str | None = None) -> None:
-        self.client, self.delay, self.error = client, delay, error
-        self.commands: list[dict] = []
-        self.task = None
-
-    async def connect(self) -> FakeExtension:
-        self.ws = await self.client.ws_connect("/ws/extension", headers=ext_headers(self.client.port))
-        await self.ws.send_json(hello(TOKEN))
-        while (await self.ws.receive_json(timeout=5))["type"] != "welcome":
-            pass
-        self.task = asyncio.get_running_loop().create_task(self._answer())
-        return self
-
-    async def _answer(self) -> None:
-        while True:
-            msg = await self.ws.receive_json()
-            if msg.get("type") != "command":
-                continue
-            self.commands.append(msg)
-            await asyncio.sleep(self.delay)
-            if self.error:
-                await self.ws.send_json({"type": "progress", "command_id": msg["id"], "stage": "error", "pages": 0,
-                                         "records": 0, "message": self.error})
-            else:
-                await self.ws.send_json({"type": "progress", "command_id": msg["id"], "stage": "done", "pages": 4,
-                                         "records": 30, "message": ""})
-
-    async def close(self) -> None:
-        self.task.cancel()
-        await self.ws.close()
 
 
 async def runs(service) -> list[SyncRun]:

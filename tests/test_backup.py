@@ -16,33 +16,11 @@ import pytest
 from companion.backup import archive, restore, snapshot
 from companion.backup.snapshot import open_database
 from companion.store.db import close_database, make_database, migration_runner
-from tests.daemon_proc import REPO, Daemon, clean_env, cli
+from tests.support import PG_URL, REPO
+from tests.support.daemon import Daemon, clean_env, cli, report, table_counts
+from tests.support.tables import bench_export as export
 
 SEPT = "TikTok_BenchShop_结算_2025-09.csv"
-
-
-def export(folder: Path, rows: int, name: str = SEPT, seed: int = 7) -> Path:
-    sys.path.insert(0, str(REPO / "scripts"))
-    from bench_import import export_rows, write_csv
-
-    path = folder / name
-    write_csv(path, export_rows(rows, seed=seed))
-    return path
-
-
-def report(data: Path, db_url: str) -> dict:
-    res = cli(data, db_url, "report", "--period", "2025-09", "--json")
-    assert res.code == 0, res.err
-    return json.loads(res.out)
-
-
-def table_counts(db_url: str) -> dict[str, int]:
-    db = make_database(db_url)
-    db.connect()
-    try:
-        return {t: db.execute_sql(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in snapshot.data_tables(db)}
-    finally:
-        db.close()
 
 
 def test_backup_then_restore_gives_back_every_row_and_cent(db_url, tmp_path):
@@ -84,7 +62,6 @@ def test_backup_then_restore_gives_back_every_row_and_cent(db_url, tmp_path):
 
 
 def test_a_backup_from_sqlite_restores_into_postgresql_and_back(tmp_path):
-    from tests.conftest import PG_URL
 
     if not PG_URL:
         pytest.skip("SHOPTALLY_TEST_DATABASE_URL is not set")

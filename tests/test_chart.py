@@ -9,7 +9,6 @@ import shutil
 import subprocess
 from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -19,13 +18,13 @@ from companion.reports import chart_data, reporting
 from companion.sources.model import IN_TRANSIT, SETTLED, SKU_SPLIT, Line, SourceField, StoreRef
 from companion.store import settlements, stores
 from companion.store.writer import run_inline
+from tests.support import REPO
+from tests.support.app import get
+from tests.support.builders import LA, SH
 
-LA = StoreRef("tiktok", "7495", "US", "TikTok US Mugs", "USD", "America/Los_Angeles")
-SH = StoreRef("temu", "6344", "US", "Temu 磁带店", "USD", "Asia/Shanghai")
 UT = StoreRef("shein", "881", "US", "SHEIN Cents", "USD", "UTC")
 OCT_NOV = "2025-10-01..2025-11-30"
 NOW = datetime(2025, 12, 15, 12, 0, tzinfo=UTC)
-REPO = Path(__file__).resolve().parent.parent
 
 
 def line(store: StoreRef, n: int, amount: str, when: datetime, status: str = SETTLED, sku: str = "SKU-1") -> Line:
@@ -212,25 +211,20 @@ async def chart_client(service, aiohttp_client):
     return client
 
 
-async def get(client, path: str, status: int = 200) -> dict:
-    resp = await client.get(path, headers={"Host": f"127.0.0.1:{client.port}"})
-    assert resp.status == status, await resp.text()
-    return await resp.json()
-
-
 async def test_http_answers_the_chart_and_refuses_with_a_reason(chart_client, service, db):
     await service.writer.run(settlements.apply_lines, [], "none", "import")
     seed(db)
-    body = await get(chart_client, f"/api/chart?period={OCT_NOV}&step=month")
+    body = await (await get(chart_client, f"/api/chart?period={OCT_NOV}&step=month")).json()
     assert body["labels"] == ["2025-10", "2025-11"]
     assert series(body) == {LA.name: ["35.50", "-25.75"], SH.name: ["0.01", "99.99"]}
-    body = await get(chart_client, f"/api/chart?period={OCT_NOV}&step=week&basis=order&account=TikTok%20US%20Mugs")
+    query = f"period={OCT_NOV}&step=week&basis=order&account=TikTok%20US%20Mugs"
+    body = await (await get(chart_client, f"/api/chart?{query}")).json()
     assert [s["account"] for s in body["series"]] == [LA.name] and len(body["labels"]) == 9
     for query, words in (("step=hour", "step 'hour'"), ("period=2020-01-01..2025-12-31", "too many points"),
                          ("account=Nobody", "no store named 'Nobody'"), ("basis=cash", "basis 'cash'"),
                          ("period=soon", "period 'soon'")):
         # an unknown store is 404 on every endpoint (companion/errors.py); any other bad query 400
-        body = await get(chart_client, f"/api/chart?{query}", 404 if "Nobody" in query else 400)
+        body = await (await get(chart_client, f"/api/chart?{query}", 404 if "Nobody" in query else 400)).json()
         assert body["error"] == "refused" and words in body["message"], body
 
 

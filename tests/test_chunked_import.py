@@ -9,8 +9,7 @@ from companion.reports import reporting
 from companion.sources import bigtables, tables
 from companion.store.models import RawCapture, SettlementLine
 from companion.store.writer import run_inline
-from tests.tables import csv_bytes, xlsx
-from tests.test_sources_tiktok_exports import NAME, US_HEADER, us_row
+from tests.support.tables import US_HEADER, US_NAME, csv_bytes, us_row, xlsx
 
 
 def rows(n: int) -> list[list[str]]:
@@ -51,7 +50,7 @@ def test_units_give_the_lines_a_whole_read_gives(db, small_units, kind):
     data = rows(60)
     content = csv_bytes([US_HEADER, *data]) if kind == "csv" else xlsx(
         {"Summary": [["Totals"]], "Order details": [US_HEADER, *data]}, wrong_dimension=True)
-    name = f"{NAME}.{kind}"
+    name = f"{US_NAME}.{kind}"
     done = run_inline(db, importer.import_large, name, content)
     assert done is not None, "the file should have been read in units"
     assert done.summary == {"file": name, "platform": "tiktok", "report_type": "order_details",
@@ -77,15 +76,15 @@ def test_a_bad_row_in_a_later_unit_stores_nothing(db, small_units):
     data[50][US_HEADER.index("Gross sales")] = "ten dollars"
     content = csv_bytes([US_HEADER, *data])
     with pytest.raises(importer.FileError, match=r"row 52: 'ten dollars' is not an amount"):
-        run_inline(db, importer.import_large, f"{NAME}.csv", content)
+        run_inline(db, importer.import_large, f"{US_NAME}.csv", content)
     assert SettlementLine.select().count() == 0 and RawCapture.select().count() == 0
 
 
 def test_small_files_and_other_layouts_are_left_to_the_whole_read(db, monkeypatch):
-    assert run_inline(db, importer.import_large, f"{NAME}.csv", csv_bytes([US_HEADER, *rows(5)])) is None
+    assert run_inline(db, importer.import_large, f"{US_NAME}.csv", csv_bytes([US_HEADER, *rows(5)])) is None
     monkeypatch.setattr(chunked_import.registry, "detect", lambda src: None)
     monkeypatch.setattr(importer, "LARGE_FILE", 0)
-    assert run_inline(db, importer.import_large, f"{NAME}.csv", csv_bytes([US_HEADER, *rows(5)])) is None
+    assert run_inline(db, importer.import_large, f"{US_NAME}.csv", csv_bytes([US_HEADER, *rows(5)])) is None
 
 
 def test_csv_units_end_at_record_boundaries():

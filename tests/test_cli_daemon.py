@@ -23,14 +23,14 @@ from websockets.exceptions import ConnectionClosed
 
 from companion import __version__, config
 from companion.store.db import sqlite_url
-from tests.daemon_proc import (
+from tests.support.builders import hello, order_list_capture, order_row
+from tests.support.daemon import (
     Daemon,
     acli,
     child_pids,
     clean_env,
     cli,
     close_code,
-    hello,
     next_event,
     query,
     recv,
@@ -39,7 +39,6 @@ from tests.daemon_proc import (
     send,
     wait_gone,
 )
-from tests.helpers import order_list_capture, order_row
 
 
 def says_not_running(res, data_dir: Path) -> bool:

@@ -7,7 +7,6 @@ time as their (approximate) settlement time, in-transit rows have none and count
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import re
 from datetime import datetime, timedelta
@@ -17,8 +16,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from companion.ledger.categories import ALL
-from tests.daemon_proc import Daemon, acli, cli, next_event, query, scalar
-from tests.helpers import order_list_capture, order_row
+from tests.support.builders import order_list_capture, order_row
+from tests.support.daemon import acli, cli, maybe_daemon, next_event, query, scalar
 
 US_SELLER, UK_SELLER = "7495100000000000001", "7495200000000000002"
 US, UK = f"TikTok US {US_SELLER}", f"TikTok GB {UK_SELLER}"  # US: America/Los_Angeles, GB: Europe/London
@@ -77,19 +76,6 @@ def lines_per_store(db_url: str) -> dict[str, int]:
 
 def max_rev(db_url: str) -> int:
     return scalar(db_url, "SELECT COALESCE(MAX(rev), 0) FROM change_log")
-
-
-@contextlib.asynccontextmanager
-async def maybe_daemon(via: str, data: Path, db_url: str):
-    """A running daemon (commands go through it), or none (commands work offline on a migrated database)."""
-    if via == "daemon":
-        async with Daemon(data, db_url) as d:
-            yield d
-        return
-    # The first command on a new database logs its migrations to stderr (see test_cli_daemon's
-    # test_first_command_on_a_fresh_database_prints_only_its_own_line); create it first.
-    assert (await acli(data, db_url, "report", "--period", "all", "--json")).code == 0
-    yield None
 
 
 async def settlement_events(events, added: int) -> list[dict]:

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.daemon_proc import acli, scalar
-from tests.tables import xlsx
-from tests.test_cli_data import maybe_daemon
-from tests.test_sources_tiktok_exports import NAME, US_HEADER, US_ROWS
+from tests.support.daemon import acli, maybe_daemon, scalar
+from tests.support.tables import US_HEADER, US_NAME, US_ROWS, xlsx
 
 STORE = "TikTok US MugHouse"
 
@@ -16,7 +14,7 @@ STORE = "TikTok US MugHouse"
 @pytest.mark.parametrize("via", ["offline", "daemon"])
 async def test_seller_figures_report_reconcile_and_reparse(via, db_url, tmp_path):
     data = tmp_path / "data"
-    export = tmp_path / f"{NAME}.xlsx"
+    export = tmp_path / f"{US_NAME}.xlsx"
     export.write_bytes(xlsx({"Order details": [US_HEADER, *US_ROWS]}))
     costs = tmp_path / "costs.csv"
     costs.write_text("sku_id,unit_cost,currency\n1729000000000000001,6.00,USD\n")

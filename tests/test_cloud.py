@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from companion.cloud import crypto
-from tests.daemon_proc import cli
-from tests.test_backup import export, report, table_counts
+from tests.support.daemon import Daemon, cli, report, table_counts
+from tests.support.tables import bench_export as export
 
 KEY = "草莓-mug-2026"
 
@@ -194,8 +194,6 @@ def test_s3_target(db_url, tmp_path, s3_server, monkeypatch):
 
 
 async def test_a_pull_with_the_daemon_running_merges_through_it_and_views_reload(tmp_path):
-    from tests.daemon_proc import Daemon
-
     a, a_url = tmp_path / "a", f"sqlite:///{tmp_path / 'a.db'}"
     target = f"file://{tmp_path / 'cloud'}"
     assert cli(a, a_url, "import", str(export(tmp_path, 25))).code == 0

@@ -14,12 +14,12 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from companion.reports.exports.summary_pdf import summary_pdf
-from companion.sources.model import IN_TRANSIT, SETTLED, SKU_SPLIT, Line, SourceField, StoreRef
+from companion.sources.model import IN_TRANSIT, SETTLED, SKU_SPLIT, Line, SourceField
 from companion.store import settlements
 from companion.store.writer import run_inline
+from tests.support.app import get
+from tests.support.builders import LA, SH
 
-LA = StoreRef("tiktok", "7495", "US", "TikTok US Mugs", "USD", "America/Los_Angeles")
-SH = StoreRef("temu", "6344", "US", "Temu 磁带店", "USD", "Asia/Shanghai")
 LONG_SKU = "1729587769570333690"  # 19 digits: a double would keep only about 16 of them
 LONG_ORDER = "5769012345678901234"
 
@@ -57,12 +57,6 @@ def temp_dir(tmp_path, monkeypatch):
     where.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(where))
     return where
-
-
-async def get(client, path, status=200):
-    resp = await client.get(path, headers={"Host": f"127.0.0.1:{client.port}"})
-    assert resp.status == status, await resp.text()
-    return resp
 
 
 def sheet_rows(data: bytes) -> list[list]:

@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from tests.daemon_proc import REPO
+from tests.support import REPO
 
 
 def test_extension_helpers_pass_node_test():

@@ -8,12 +8,11 @@ from decimal import Decimal
 
 import pytest
 
-from companion.sources.model import IN_TRANSIT, SETTLED, SKU_SPLIT, Line, SourceField, StoreRef
+from companion.sources.model import IN_TRANSIT, SETTLED, SKU_SPLIT, Line, SourceField
 from companion.store import settlements
 from companion.store.writer import run_inline
-
-LA = StoreRef("tiktok", "7495", "US", "TikTok US Mugs", "USD", "America/Los_Angeles")
-SH = StoreRef("temu", "6344", "US", "Temu 磁带店", "USD", "Asia/Shanghai")
+from tests.support.app import get
+from tests.support.builders import LA, SH
 
 
 def line(store, n, amount, settled, status=SETTLED, qty=1, sku="SKU-1", msku="MUG-RED", name="Red mug"):
@@ -46,12 +45,6 @@ async def seeded(client, service, db):
     await service.writer.run(settlements.apply_lines, [], "none", "import")
     seed(db)
     return client
-
-
-async def get(client, path, status=200):
-    resp = await client.get(path, headers={"Host": f"127.0.0.1:{client.port}"})
-    assert resp.status == status, await resp.text()
-    return resp
 
 
 async def test_a_month_in_each_store_zone_sorted_by_amount(seeded):

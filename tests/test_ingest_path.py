@@ -16,14 +16,8 @@ from companion.pipeline import ingest, parsing
 from companion.store import rowplan, upkeep
 from companion.store.models import RawCapture, SettlementLine
 from companion.store.writer import Writer
-from tests.helpers import ext_headers, hello, order_list_capture, order_row, view_headers
-
-
-async def ext_ws(client):
-    ws = await client.ws_connect("/ws/extension", headers=ext_headers(client.port))
-    await ws.send_json(hello())
-    assert (await ws.receive_json(timeout=5))["type"] == "welcome"
-    return ws
+from tests.support.app import ext_ws
+from tests.support.builders import ext_headers, hello, order_list_capture, order_row, view_headers
 
 
 def frame_of(msg: dict) -> str:

@@ -209,7 +209,7 @@ def test_a_database_of_version_5_adds_up_its_lines_after_migrating(db_url):
 
 
 async def test_the_daemon_rebuilds_totals_once_it_is_idle(service, db):
-    from tests.helpers import order_list_capture, order_row
+    from tests.support.builders import order_list_capture, order_row
 
     out = await service.ingest_capture(order_list_capture([order_row(n, "12.34") for n in range(40)]))
     assert out.added == 40

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiohttp import WSMsgType
 
 from companion.store.models import PairingToken
-from tests.helpers import ext_headers, hello, view_headers
+from tests.support.builders import ext_headers, hello, view_headers
 
 
 async def next_event(events, name: str) -> dict:

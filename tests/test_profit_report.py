@@ -14,8 +14,8 @@ from companion.reports import reporting
 from companion.store import settlements
 from companion.store.models import SettlementLine, Store
 from companion.store.writer import run_inline
-from tests.helpers import order_list_capture, order_row
-from tests.test_sources_tiktok_exports import NAME, us_workbook
+from tests.support.builders import order_list_capture, order_row
+from tests.support.tables import US_NAME, us_workbook
 
 NOW = datetime(2025, 11, 20, 12, 0, tzinfo=UTC)
 STORE = "TikTok US MugHouse"
@@ -32,7 +32,7 @@ FEES = (f"level,account,target,month,amount,currency,name\r\n"
 RATES = b"date,from,to,rate\r\n2025-10-01,USD,CNY,7.00\r\n2025-11-01,USD,CNY,7.20\r\n"
 
 
-def load(db, name=f"{NAME}.xlsx", content=None, account=""):
+def load(db, name=f"{US_NAME}.xlsx", content=None, account=""):
     parsed = importer.parse_file(name, content or us_workbook(), account, importer.account_store(account or None))
     return run_inline(db, importer.commit_file, name, parsed).summary
 

@@ -16,9 +16,8 @@ from companion.reports import reporting
 from companion.sources.model import StoreRef
 from companion.store.db import close_database, open_database, sqlite_url
 from companion.store.writer import run_inline
-from tests.helpers import order_list_capture, order_row
-from tests.tables import csv_bytes, parse
-from tests.test_sources_tiktok_exports import US_HEADER, us_row
+from tests.support.builders import order_list_capture, order_row
+from tests.support.tables import US_HEADER, csv_bytes, parse, us_row
 
 cents = st.integers(min_value=-50_000, max_value=50_000).map(lambda c: Decimal(c).scaleb(-2))
 PARTS = ("gross", "gross_refund", "discount", "discount_refund", "tts_ship", "fbt_ship", "fbt_fulfil", "fbt_reimb",

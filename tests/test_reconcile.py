@@ -10,9 +10,8 @@ from companion.pipeline.ingest import commit, prepare, prepare_capture
 from companion.reports import reconcile
 from companion.sources.model import StoreRef
 from companion.store.writer import run_inline
-from tests.helpers import HOST, SELLER, order_list_capture, order_row
-from tests.tables import csv_bytes
-from tests.test_sources_tiktok_exports import US_HEADER, US_ROWS
+from tests.support.builders import HOST, SELLER, TEMU_FUND, order_list_capture, order_row, temu_capture, temu_fund_row
+from tests.support.tables import US_HEADER, US_ROWS, csv_bytes
 
 SHOP = StoreRef("tiktok", SELLER, "US", f"TikTok US {SELLER}", "USD", "America/Los_Angeles")
 
@@ -82,13 +81,10 @@ def test_lines_whose_categories_do_not_add_up_are_listed(db):
 
 
 def test_temu_lists_count_their_own_family_and_an_unpaid_shein_bill_counts_its_pending_lines(db):
-    from tests.test_sources_temu_seller_center import FUND, fund_row
-    from tests.test_sources_temu_seller_center import capture as temu_capture
-
-    rows = [fund_row("2025-09-05 10:00:00", "交易收入", "18.50", 1, orderSn="PO-211-001"),
-            fund_row("2025-09-10 12:00:00", "履约违规", "5.00", 2)]
+    rows = [temu_fund_row("2025-09-05 10:00:00", "交易收入", "18.50", 1, orderSn="PO-211-001"),
+            temu_fund_row("2025-09-10 12:00:00", "履约违规", "5.00", 2)]
     body = {"beginTime": 1_756_656_000_000, "endTime": 1_759_247_999_000, "pageSize": 2, "pageNum": 1}
-    store(db, temu_capture(FUND, {"total": 3, "resultList": rows}, body=body))
+    store(db, temu_capture(TEMU_FUND, {"total": 3, "resultList": rows}, body=body))
     bill = {"reportOrderNo": "B240905002", "settlementStatus": 2, "estimateIncomeMoneyTotal": "13.10",
             "currencyCode": "USD"}
     items = {"reportOrderNo": "B240905002", "bzOrderNo": "GSUS2409050001", "secondOrderTypeName": "订单收入",

@@ -10,15 +10,8 @@ import pytest
 from aiohttp import WSMsgType
 
 from companion.store.models import RawCapture, SettlementLine
-from tests.helpers import ext_headers, hello, order_list_capture, order_row, view_headers
-
-
-async def ext_ws(client, do_hello: bool = True):
-    ws = await client.ws_connect("/ws/extension", headers=ext_headers(client.port))
-    if do_hello:
-        await ws.send_json(hello())
-        assert (await ws.receive_json(timeout=5))["type"] == "welcome"
-    return ws
+from tests.support.app import ext_ws
+from tests.support.builders import hello, order_list_capture, order_row, view_headers
 
 
 async def events_ws(client):

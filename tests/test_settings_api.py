@@ -10,7 +10,7 @@ import pytest
 
 from companion.sources.model import SETTLED, Line, StoreRef
 from companion.store import settlements
-from tests.helpers import ext_headers, hello, view_headers
+from tests.support.builders import ext_headers, hello, view_headers
 
 US = StoreRef("tiktok", "7495", "US", "TikTok US Mugs", "USD", "America/Los_Angeles")
 

@@ -19,9 +19,10 @@ from companion.store import stores
 from companion.store.models import SyncRun
 from companion.store.writer import run_inline
 from companion.tray.state import TrayState
-from tests.daemon_proc import PROGRAM, REPO, clean_env
-from tests.helpers import ext_headers
-from tests.test_automation import FakeExtension
+from tests.support import REPO
+from tests.support.app import FakeExtension
+from tests.support.builders import ext_headers
+from tests.support.daemon import PROGRAM, clean_env
 
 SHOP = StoreRef("tiktok", "7495001", "US", "Mug shop", "USD", "America/Los_Angeles")
 

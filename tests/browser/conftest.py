@@ -3,43 +3,25 @@
 Recipe: ../shared/design/browser-testing.md. These tests need Debian's `chromium` and `chromium-driver`;
 without them they are skipped, unless SHOPTALLY_REQUIRE_BROWSER=1 (CI sets it) makes that a failure.
 They run on the SQLite default: what the daemon does with a capture is tested on both databases elsewhere.
+The browser, pairing and the reads of the daemon's database are in tests/support/browser.py.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
-import sqlite3
-import time
-from collections.abc import Callable
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from companion.extension_id import EXTENSION_ID
-from tests.browser.certs import make_certificate
-from tests.browser.seller_centers import HOSTS, SellerCenters
-from tests.daemon_proc import REPO, Daemon
-
-CHROMIUM = Path("/usr/lib/chromium/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-EXTENSION = REPO / "extension"
-
-
-def _browser_missing() -> str:
-    if not CHROMIUM.exists() or not CHROMEDRIVER.exists():
-        return "Chromium and chromedriver are not installed (apt-get install chromium chromium-driver)"
-    try:
-        import selenium  # noqa: F401
-    except ImportError:
-        return "selenium is not installed (pip install -e .[test])"
-    return ""
+from tests.support.browser import Browser, browser_missing
+from tests.support.certs import make_certificate
+from tests.support.daemon import Daemon
+from tests.support.seller_centers import HOSTS, SellerCenters
 
 
 @pytest.fixture(scope="session")
 def browser_available() -> None:
-    missing = _browser_missing()
+    missing = browser_missing()
     if missing:
         if os.environ.get("SHOPTALLY_REQUIRE_BROWSER") == "1":
             pytest.fail(missing)
@@ -64,136 +46,8 @@ def daemon(tmp_path):
         yield d
 
 
-class Browser:
-    """One Chromium profile with the extension; helpers to reach its pages and wait for things."""
-
-    def __init__(self, tmp: Path, centers: SellerCenters) -> None:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
-
-        os.environ["SE_AVOID_STATS"] = "true"
-        self.downloads = tmp / "downloads"
-        self.downloads.mkdir()
-        self.profile = tmp / "profile"
-        options = webdriver.ChromeOptions()
-        options.binary_location = str(CHROMIUM)
-        rules = ", ".join(f"MAP {h}:443 127.0.0.1:{centers.port}" for h in HOSTS)
-        for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     f"--user-data-dir={self.profile}", f"--load-extension={EXTENSION}",
-                     f"--disable-extensions-except={EXTENSION}", "--ignore-certificate-errors",
-                     "--window-size=1280,900", "--lang=en-US",
-                     f"--host-resolver-rules={rules}, MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"):
-            options.add_argument(flag)
-        options.add_experimental_option("prefs", {"download.default_directory": str(self.downloads),
-                                                  "download.prompt_for_download": False})
-        self.driver = webdriver.Chrome(options=options, service=Service(executable_path=str(CHROMEDRIVER)))
-        self.driver.set_page_load_timeout(30)
-        self.ext = f"chrome-extension://{EXTENSION_ID}"
-
-    def quit(self) -> None:
-        self.driver.quit()
-
-    def open(self, url: str) -> None:
-        self.driver.get(url)
-
-    def extension_page(self, path: str) -> None:
-        self.driver.get(f"{self.ext}/{path}")
-
-    def run_async(self, script: str, *args):
-        """JavaScript on the current page (an extension page can use chrome.* APIs); `done(value)` returns."""
-        return self.driver.execute_async_script(
-            "const done = arguments[arguments.length - 1];" + script, *args)
-
-    def storage(self, area: str = "local") -> dict:
-        """chrome.storage of the extension (the current page must be one of the extension's)."""
-        return self.run_async(f"chrome.storage.{area}.get(null).then(done);")
-
-    def set_port(self, port: int) -> None:
-        from selenium.webdriver.common.by import By
-
-        self.extension_page("options/options.html")
-        wait_for(lambda: self.driver.find_element(By.ID, "port").get_attribute("value"), "the options page")
-        field = self.driver.find_element(By.ID, "port")
-        field.clear()
-        field.send_keys(str(port))
-        self.driver.find_element(By.ID, "save").click()
-        wait_for(lambda: self.driver.find_element(By.ID, "saved").text, "the port to be saved")
-
-    def popup_state(self) -> dict:
-        """What the popup shows, read from its elements in one go (it redraws itself every second)."""
-        self.extension_page("popup/popup.html")
-        wait_for(lambda: self.driver.execute_script("return document.getElementById('daemon').dataset.state"),
-                 "the popup to load")
-        return self.driver.execute_script("""
-            const text = (id) => document.getElementById(id).textContent;
-            return {
-              daemon: document.getElementById("daemon").dataset.state,
-              paired: document.getElementById("paired").dataset.state,
-              code: text("pair-code"), outbox: text("outbox-length"),
-              rejected: [...document.querySelectorAll("#rejected li")].map((li) => li.textContent),
-              sites: Object.fromEntries([...document.querySelectorAll("#sites tbody tr")].map((tr) => [
-                tr.dataset.site, {last_capture: tr.querySelector(".last-capture").firstChild.textContent,
-                                  last_sync: tr.querySelector(".last-sync").dataset.outcome}])),
-            };""")
-
-    def stop_service_worker(self) -> None:
-        """Stops the extension's service worker the way Chrome does when it is idle."""
-        self.driver.execute_cdp_cmd("ServiceWorker.enable", {})
-        self.driver.execute_cdp_cmd("ServiceWorker.stopAllWorkers", {})
-
-
-def wait_for(check: Callable, what: str, timeout: float = 20.0, every: float = 0.1):
-    """Until `check()` returns something true; its value. Fails naming `what`."""
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        try:
-            last = check()
-        except Exception as exc:  # noqa: BLE001 - a page still loading raises; keep waiting
-            last = exc
-        if last and not isinstance(last, Exception):
-            return last
-        time.sleep(every)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what} (last: {last!r})")
-
-
 @pytest.fixture
 def browser(tmp_path, centers, browser_available):
     b = Browser(tmp_path, centers)
     yield b
     b.quit()
-
-
-def pair(browser: Browser, daemon: Daemon) -> None:
-    """Points the extension at the daemon and approves its pairing request, as a seller would."""
-    browser.set_port(daemon.port)
-    wait_for(lambda: daemon.get("/api/status")["pending_pairs"], "the extension's pairing request")
-    result = daemon.cli("pair", "approve")
-    assert result.code == 0, result.err
-    wait_for(lambda: daemon.get("/api/status")["extensions"], "the paired extension to say hello")
-
-
-def stored_lines(daemon: Daemon) -> dict[str, tuple[int, Decimal]]:
-    """status → (lines, sum of settlement amounts), read from the daemon's SQLite file."""
-    con = sqlite3.connect(f"file:{daemon.data_dir / 'shoptally.db'}?mode=ro", uri=True)
-    try:
-        rows = con.execute("SELECT status, count(*), coalesce(sum(settlement_amount), 0) FROM settlement_line "
-                           "GROUP BY status").fetchall()
-    finally:
-        con.close()
-    return {status: (n, Decimal(total).scaleb(-4).quantize(Decimal("0.01"))) for status, n, total in rows}
-
-
-def raw_captures(daemon: Daemon) -> list[tuple[str, bytes]]:
-    """Every raw capture the daemon kept, decompressed."""
-    import zlib
-
-    con = sqlite3.connect(f"file:{daemon.data_dir / 'shoptally.db'}?mode=ro", uri=True)
-    try:
-        return [(kind, zlib.decompress(blob)) for (kind, blob) in con.execute("SELECT kind, payload FROM raw_capture")]
-    finally:
-        con.close()
-
-
-__all__ = ["Browser", "pair", "raw_captures", "shutil", "stored_lines", "wait_for"]

@@ -6,8 +6,8 @@ import json
 import time
 from decimal import Decimal
 
-from tests.browser.conftest import pair, raw_captures, stored_lines, wait_for
-from tests.browser.seller_centers import OTHER_HOST, SECRET, SIGN, TIKTOK_HOST, amount_of
+from tests.support.browser import pair, raw_captures, stored_lines, wait_for
+from tests.support.seller_centers import OTHER_HOST, SECRET, SIGN, TIKTOK_HOST, amount_of
 
 
 def test_pairing_from_request_to_approved_shows_the_code_then_paired(browser, daemon):

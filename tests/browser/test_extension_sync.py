@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from websockets.sync.client import connect
 
-from tests.browser.conftest import pair, raw_captures, stored_lines, wait_for
-from tests.browser.seller_centers import SECRET, TIKTOK_HOST, amount_of
-from tests.daemon_proc import Daemon
+from tests.support.browser import pair, raw_captures, stored_lines, wait_for
+from tests.support.daemon import Daemon
+from tests.support.seller_centers import SECRET, TIKTOK_HOST, amount_of, tiktok_row
 
 
 class Events:
@@ -227,8 +227,6 @@ def test_pending_only_mode_walks_only_the_on_hold_view(browser, daemon, centers,
 
 
 def test_new_only_mode_stops_each_list_at_the_first_page_with_nothing_new(browser, daemon, centers, events):
-    from tests.browser.seller_centers import tiktok_row
-
     pair(browser, daemon)
     assert final(events, start_sync(daemon))["stage"] == "done"
     assert stored_lines(daemon)["settled"][0] == 23

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import wait_for
-from tests.daemon_proc import REPO, Daemon, recv, send
-from tests.helpers import order_list_capture, order_row
+from tests.support import REPO
+from tests.support.browser import wait_for
+from tests.support.builders import order_list_capture, order_row
+from tests.support.daemon import Daemon, recv, send
 
 SHOTS = REPO / "artifacts" / "screenshots"
 STORE = "TikTok US BenchShop"
@@ -414,8 +415,6 @@ def test_sync_data_dialog_uploads_previews_and_merges(browser, loaded, tmp_path)
     """Device A (this daemon) uploads through the dialog; device B (a second daemon) previews the counts
     and confirms; B's view reloads and B's report equals A's."""
     from selenium.webdriver.common.by import By
-
-    from tests.daemon_proc import Daemon
 
     d = browser.driver
     target = f"file://{tmp_path / 'cloud'}"

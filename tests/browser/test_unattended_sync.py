@@ -8,9 +8,9 @@ import sqlite3
 import subprocess
 from decimal import Decimal
 
-from tests.browser.conftest import CHROMEDRIVER, CHROMIUM, stored_lines, wait_for
-from tests.browser.seller_centers import HOSTS, amount_of
-from tests.daemon_proc import Daemon, clean_env
+from tests.support.browser import CHROMEDRIVER, CHROMIUM, stored_lines, wait_for
+from tests.support.daemon import Daemon, clean_env
+from tests.support.seller_centers import HOSTS, amount_of
 
 
 def unattended_env(centers) -> dict[str, str]:

@@ -1,4 +1,5 @@
-"""Run the real `shoptally` program as subprocesses: CLI commands, daemons, and WebSocket clients for them."""
+"""Run the real `shoptally` program as subprocesses: CLI commands, daemons, and WebSocket clients for them;
+the database they use, read directly."""
 
 from __future__ import annotations
 
@@ -11,18 +12,18 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from companion.extension_id import EXTENSION_ID
 from companion.store.db import make_database
+from tests.support import EXT_ORIGIN, REPO
+from tests.support.builders import hello
 
-REPO = Path(__file__).resolve().parent.parent
 PROGRAM = [sys.executable, "-m", "companion"]
-EXT_ORIGIN = f"chrome-extension://{EXTENSION_ID}"
 START_TIMEOUT = 15.0
 _NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 STOP_TIMEOUT = 10.0
@@ -67,6 +68,13 @@ def cli(data_dir: Path, db_url: str | None, *args: str, env: dict[str, str] | No
 async def acli(data_dir: Path, db_url: str | None, *args: str, env: dict[str, str] | None = None) -> Result:
     """`cli` off the event loop, so open WebSockets keep being served while the command runs."""
     return await asyncio.to_thread(cli, data_dir, db_url, *args, env=env)
+
+
+def report(data: Path, db_url: str | None) -> dict:
+    """`shoptally report --period 2025-09 --json`, which must succeed."""
+    res = cli(data, db_url, "report", "--period", "2025-09", "--json")
+    assert res.code == 0, res.err
+    return json.loads(res.out)
 
 
 class Daemon:
@@ -222,6 +230,19 @@ class Daemon:
         return ws, first["rev"]
 
 
+@contextlib.asynccontextmanager
+async def maybe_daemon(via: str, data: Path, db_url: str) -> AsyncIterator[Daemon | None]:
+    """A running daemon (commands go through it), or none (commands work offline on a migrated database)."""
+    if via == "daemon":
+        async with Daemon(data, db_url) as d:
+            yield d
+        return
+    # The first command on a new database logs its migrations to stderr (see test_cli_daemon's
+    # test_first_command_on_a_fresh_database_prints_only_its_own_line); create it first.
+    assert (await acli(data, db_url, "report", "--period", "all", "--json")).code == 0
+    yield None
+
+
 # processes -----------------------------------------------------------------------------------------------
 def child_pids(pid: int) -> set[int]:
     """The live child processes of `pid` (Linux /proc), e.g. the daemon's parsing processes."""
@@ -252,10 +273,6 @@ def _zombie(pid: int) -> bool:
 
 
 # WebSocket messages ---------------------------------------------------------------------------------
-def hello(token: str) -> dict:
-    return {"type": "hello", "protocol": 1, "token": token, "extension_version": "0.1.0"}
-
-
 async def send(ws: ClientConnection, obj: dict) -> None:
     await ws.send(json.dumps(obj))
 
@@ -295,3 +312,15 @@ def query(db_url: str, sql: str, params: tuple = ()) -> list[tuple]:
 
 def scalar(db_url: str, sql: str, params: tuple = ()):
     return query(db_url, sql, params)[0][0]
+
+
+def table_counts(db_url: str) -> dict[str, int]:
+    """Rows in each table a backup holds."""
+    from companion.backup import snapshot
+
+    db = make_database(db_url)
+    db.connect()
+    try:
+        return {t: db.execute_sql(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in snapshot.data_tables(db)}
+    finally:
+        db.close()
