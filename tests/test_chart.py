@@ -4,9 +4,6 @@ endpoint, and the drawing module under node:test. Figures worked out by hand."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -18,9 +15,9 @@ from companion.reports import chart_data, reporting
 from companion.sources.model import IN_TRANSIT, SETTLED, SKU_SPLIT, Line, SourceField, StoreRef
 from companion.store import settlements, stores
 from companion.store.writer import run_inline
-from tests.support import REPO
 from tests.support.app import get
 from tests.support.builders import LA, SH
+from tests.support.node_tests import run_node_tests
 
 UT = StoreRef("shein", "881", "US", "SHEIN Cents", "USD", "UTC")
 OCT_NOV = "2025-10-01..2025-11-30"
@@ -229,11 +226,4 @@ async def test_http_answers_the_chart_and_refuses_with_a_reason(chart_client, se
 
 
 def test_chart_js_passes_node_test():
-    node = shutil.which("node")
-    if node is None:
-        if os.environ.get("SHOPTALLY_REQUIRE_BROWSER") == "1":
-            pytest.fail("node is not installed: the chart's unit tests need Node.js 18 or newer")
-        pytest.skip("node is not installed")
-    proc = subprocess.run([node, "--test", "tests/view/"], cwd=REPO, capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
-    assert "# fail 0" in proc.stdout and "# pass 5" in proc.stdout, proc.stdout[-2000:]
+    run_node_tests("tests/view", "the chart's unit tests")
