@@ -29,7 +29,7 @@ SUFFIX = ".shoptally-backup"
 
 
 class BackupError(Unprocessable):
-    """A backup file that cannot be used, in one sentence naming the file."""
+    """A backup file that cannot be used: one sentence, and the file as the error's `file`."""
 
 
 @dataclass
@@ -108,18 +108,18 @@ def read_manifest(path: Path) -> dict:
         with zipfile.ZipFile(path) as z:
             info = z.getinfo(MANIFEST)
             if info.file_size > MAX_MANIFEST:
-                raise BackupError(f"{name}: its manifest is too large to be a shoptally backup")
+                raise BackupError("its manifest is too large to be a shoptally backup", file=name)
             manifest = json.loads(z.read(MANIFEST))
     except FileNotFoundError:
-        raise BackupError(f"{name}: no such file") from None
+        raise BackupError("no such file", file=name) from None
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError):
-        raise BackupError(f"{name}: not a shoptally backup (or a truncated one): it has no readable manifest") \
+        raise BackupError("not a shoptally backup (or a truncated one): it has no readable manifest", file=name) \
             from None
     if not isinstance(manifest, dict) or manifest.get("app") != "shoptally":
-        raise BackupError(f"{name}: not a shoptally backup")
+        raise BackupError("not a shoptally backup", file=name)
     if manifest.get("format") != FORMAT:
-        raise BackupError(f"{name}: backup format {manifest.get('format')!r} is not one this shoptally reads "
-                          f"({FORMAT})")
+        raise BackupError(f"backup format {manifest.get('format')!r} is not one this shoptally reads "
+                          f"({FORMAT})", file=name)
     return manifest
 
 
@@ -134,9 +134,9 @@ def verify(path: Path) -> dict:
                 digest.update(chunk)
                 size += len(chunk)
     except (zipfile.BadZipFile, KeyError, OSError, EOFError):
-        raise BackupError(f"{path.name}: its data cannot be read (a damaged or truncated file)") from None
+        raise BackupError("its data cannot be read (a damaged or truncated file)", file=path.name) from None
     if size != manifest.get("size") or digest.hexdigest() != manifest.get("sha256"):
-        raise BackupError(f"{path.name}: its data does not match its checksum (a damaged or altered file)")
+        raise BackupError("its data does not match its checksum (a damaged or altered file)", file=path.name)
     return manifest
 
 

@@ -30,10 +30,10 @@ def check(path: Path) -> dict:
     schema = manifest.get("schema") or []
     unknown = sorted(set(schema) - set(known_migrations()))
     if unknown:
-        raise archive.BackupError(f"{path.name}: made by a newer shoptally (schema {unknown[-1]}): upgrade "
-                                  "shoptally, then restore it")
+        raise archive.BackupError(f"made by a newer shoptally (schema {unknown[-1]}): upgrade "
+                                  "shoptally, then restore it", file=path.name)
     if not schema:
-        raise archive.BackupError(f"{path.name}: its manifest names no schema version")
+        raise archive.BackupError("its manifest names no schema version", file=path.name)
     return manifest
 
 

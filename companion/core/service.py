@@ -275,10 +275,7 @@ class Service:
                 "no browser extension is connected: open Chrome or Edge with the shoptally extension "
                 "installed and paired, then try again")
         if account:
-            try:
-                store = await self.read(stores.by_name, account)
-            except stores.UnknownAccount as exc:
-                raise NotFound(str(exc)) from exc
+            store = await self.read(stores.by_name, account)
             site = site or store.platform
         command = {"type": "command", "id": command_id or str(uuid.uuid4()), "command": "sync",
                    "site": site or "tiktok", "account": account}

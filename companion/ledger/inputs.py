@@ -53,26 +53,26 @@ def _rows(name: str, text: str, required: tuple[str, ...], aliases: dict[str, tu
     try:
         header = next(reader)
     except StopIteration as exc:
-        raise InputError(f"{name}: the file is empty; the first row must name the columns "
-                         f"({', '.join(required)})") from exc
+        raise InputError(f"the file is empty; the first row must name the columns "
+                         f"({', '.join(required)})", file=name) from exc
     lookup = {alias.strip().lower(): canonical for canonical, names in aliases.items()
               for alias in (canonical, *names)}
     columns = [lookup.get(h.strip().lower().replace(" ", "_")) or lookup.get(h.strip().lower()) for h in header]
     missing = [r for r in required if r not in columns]
     if missing:
-        raise InputError(f"{name}: missing column {', '.join(missing)} (the first row must name the columns "
-                         f"{', '.join(required)})")
+        raise InputError(f"missing column {', '.join(missing)} (the first row must name the columns "
+                         f"{', '.join(required)})", file=name)
     out = []
     try:
         for number, row in enumerate(reader, start=2):
             if not any(c.strip() for c in row):
                 continue
             if len(out) >= MAX_ROWS:
-                raise InputError(f"{name}: more than {MAX_ROWS:,} rows; split the file")
+                raise InputError(f"more than {MAX_ROWS:,} rows; split the file", file=name)
             out.append((number, {col: (row[i].strip() if i < len(row) else "")
                                  for i, col in enumerate(columns) if col}))
     except csv.Error as exc:
-        raise InputError(f"{name}: not a readable CSV file ({exc})") from exc
+        raise InputError(f"not a readable CSV file ({exc})", file=name) from exc
     return out
 
 
@@ -81,14 +81,14 @@ def _amount(name: str, number: int, column: str, text: str) -> Decimal:
         value = parse_amount(text)
         to_storage(value)
     except MoneyError as exc:
-        raise InputError(f"{name}: row {number}, {column}: {exc}") from exc
+        raise InputError(f"row {number}, {column}: {exc}", file=name) from exc
     return value
 
 
 def _currency(name: str, number: int, text: str, column: str = "currency") -> str:
     code = text.upper()
     if not _CURRENCY.match(code):
-        raise InputError(f"{name}: row {number}, {column}: {text!r} is not a currency code (e.g. USD, CNY)")
+        raise InputError(f"row {number}, {column}: {text!r} is not a currency code (e.g. USD, CNY)", file=name)
     return code
 
 
@@ -96,7 +96,7 @@ def _date(name: str, number: int, column: str, text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError as exc:
-        raise InputError(f"{name}: row {number}, {column}: {text!r} is not a date (YYYY-MM-DD)") from exc
+        raise InputError(f"row {number}, {column}: {text!r} is not a date (YYYY-MM-DD)", file=name) from exc
 
 
 def read_costs(name: str, text: str) -> list[CostRow]:
@@ -108,18 +108,18 @@ def read_costs(name: str, text: str) -> list[CostRow]:
     for number, row in rows:
         sku = row.get("sku_id", "")
         if not sku:
-            raise InputError(f"{name}: row {number}, sku_id: empty")
+            raise InputError(f"row {number}, sku_id: empty", file=name)
         if re.match(r"^\d(\.\d+)?[eE]\+\d+$", sku):
-            raise InputError(f"{name}: row {number}, sku_id: {sku!r} was turned into a number by a spreadsheet; "
-                             "write the SKU IDs as text")
+            raise InputError(f"row {number}, sku_id: {sku!r} was turned into a number by a spreadsheet; "
+                             "write the SKU IDs as text", file=name)
         cost = _amount(name, number, "unit_cost", row.get("unit_cost", ""))
         if cost < 0:
-            raise InputError(f"{name}: row {number}, unit_cost: {cost} is negative; write what one unit costs")
+            raise InputError(f"row {number}, unit_cost: {cost} is negative; write what one unit costs", file=name)
         since = _date(name, number, "effective_from", row["effective_from"]) if row.get("effective_from") else None
         key = (sku, since)
         if key in seen:
-            raise InputError(f"{name}: row {number}: SKU {sku} from {since or 'the start'} is already on row "
-                             f"{seen[key]}")
+            raise InputError(f"row {number}: SKU {sku} from {since or 'the start'} is already on row "
+                             f"{seen[key]}", file=name)
         seen[key] = number
         out.append(CostRow(sku, cost, _currency(name, number, row.get("currency", "")), since,
                            row.get("msku") or None))
@@ -137,25 +137,25 @@ def read_fees(name: str, text: str) -> list[FeeRow]:
     for number, row in rows:
         level = row.get("level", "").lower()
         if level not in LEVELS:
-            raise InputError(f"{name}: row {number}, level: {row.get('level')!r} is not one of {', '.join(LEVELS)}")
+            raise InputError(f"row {number}, level: {row.get('level')!r} is not one of {', '.join(LEVELS)}", file=name)
         account = row.get("account", "")
         if not account:
-            raise InputError(f"{name}: row {number}, account: empty (the store the fee belongs to)")
+            raise InputError(f"row {number}, account: empty (the store the fee belongs to)", file=name)
         target = row.get("target", "")
         if level != "store" and not target:
-            raise InputError(f"{name}: row {number}, target: a {level} fee needs the "
-                             f"{'SKU ID or MSKU' if level == 'product' else 'order id'} it belongs to")
+            raise InputError(f"row {number}, target: a {level} fee needs the "
+                             f"{'SKU ID or MSKU' if level == 'product' else 'order id'} it belongs to", file=name)
         if level == "store" and target:
-            raise InputError(f"{name}: row {number}, target: a store fee has no target (leave it empty)")
+            raise InputError(f"row {number}, target: a store fee has no target (leave it empty)", file=name)
         month = row.get("month", "")
         m = _MONTH.match(month)
         if not m or not 1 <= int(m.group(2)) <= 12:
-            raise InputError(f"{name}: row {number}, month: {month!r} is not a month (YYYY-MM)")
+            raise InputError(f"row {number}, month: {month!r} is not a month (YYYY-MM)", file=name)
         amount = _amount(name, number, "amount", row.get("amount", ""))
         fee_name = row.get("name", "")
         key = (level, account, target, month, fee_name)
         if key in seen:
-            raise InputError(f"{name}: row {number}: the same fee as row {seen[key]}; give it another name")
+            raise InputError(f"row {number}: the same fee as row {seen[key]}; give it another name", file=name)
         seen[key] = number
         out.append(FeeRow(level, account, target, month, fee_name, -amount,
                           _currency(name, number, row.get("currency", ""))))
@@ -172,16 +172,16 @@ def read_rates(name: str, text: str) -> list[Rate]:
         base = _currency(name, number, row.get("from", ""), "from")
         quote = _currency(name, number, row.get("to", ""), "to")
         if base == quote:
-            raise InputError(f"{name}: row {number}: from and to are both {base}")
+            raise InputError(f"row {number}: from and to are both {base}", file=name)
         try:
             rate = Decimal(row.get("rate", "").replace(",", ""))
         except InvalidOperation as exc:
-            raise InputError(f"{name}: row {number}, rate: {row.get('rate')!r} is not a number") from exc
+            raise InputError(f"row {number}, rate: {row.get('rate')!r} is not a number", file=name) from exc
         if not rate.is_finite() or rate <= 0 or len(rate.as_tuple().digits) > 30:
-            raise InputError(f"{name}: row {number}, rate: {row.get('rate')!r} must be a positive number")
+            raise InputError(f"row {number}, rate: {row.get('rate')!r} must be a positive number", file=name)
         key = (day, base, quote)
         if key in seen:
-            raise InputError(f"{name}: row {number}: {base}→{quote} on {day} is already on row {seen[key]}")
+            raise InputError(f"row {number}: {base}→{quote} on {day} is already on row {seen[key]}", file=name)
         seen[key] = number
         out.append(Rate(day, base, quote, rate))
     return out

@@ -24,11 +24,11 @@ MAX_BYTES = 64 * 1024 * 1024
 def read(kind: str, name: str, content: bytes) -> list:
     """Every row checked, or InputError naming the file, row and column."""
     if len(content) > MAX_BYTES:
-        raise inputs.InputError(f"{name}: {len(content):,} bytes is over the {MAX_BYTES // (1024 * 1024)} MiB limit")
+        raise inputs.InputError(f"{len(content):,} bytes is over the {MAX_BYTES // (1024 * 1024)} MiB limit", file=name)
     try:
         text = decode_text(name, content)
-    except ValueError as exc:
-        raise inputs.InputError(str(exc)) from exc
+    except ValueError as exc:  # the decoder names the file first
+        raise inputs.InputError(str(exc).removeprefix(f"{name}: "), file=name) from exc
     return KINDS[kind][0](name, text)
 
 

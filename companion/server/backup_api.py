@@ -66,7 +66,7 @@ async def upload_backup(request: web.Request) -> web.Response:
         await service.read(restore.check, tmp)
     except archive.BackupError as exc:
         tmp.unlink(missing_ok=True)
-        raise Unprocessable(str(exc).replace(tmp.name, name)) from exc
+        raise Unprocessable(exc.message, file=name) from exc  # named as uploaded, not as stored meanwhile
     stem = name[: -len(archive.SUFFIX)] if name.endswith(archive.SUFFIX) else name
     target = folder / f"{stem}{archive.SUFFIX}"
     n = 1

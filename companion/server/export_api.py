@@ -49,10 +49,7 @@ async def _send_xlsx(request: web.Request, what: str, write, source) -> web.Stre
     os.close(fd)
     path = Path(name)
     try:
-        try:
-            await request.app[SERVICE].read(write, source, path)
-        except finance_view.ViewError as exc:
-            raise BadInput(str(exc)) from exc
+        await request.app[SERVICE].read(write, source, path)
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
         response = web.StreamResponse(headers={
             "Content-Type": XLSX_TYPE,
