@@ -377,9 +377,9 @@ _DETAIL_EXTRA = ("statement_detail_id", "payment_id", "payment_status", "trade_t
 class TransactionDetail(_SellerCenterJson):
     """`transaction/detail`: the fee split of one order or adjustment → one SPLIT line.
 
-    Fee names (keys or display names) are read through the Open API's field table; a fee whose sub-fees add
-    up to it is replaced by them (the parent kept for drill-down). Whether expenses arrive negative or as
-    positive figures under `out_come` is decided by which of the two reaches the stated settlement amount.
+    Fee names (keys or display names) are read through the TikTok field table (fields.FIELDS); a fee whose
+    sub-fees add up to it is replaced by them (the parent kept for drill-down). Whether expenses arrive negative
+    or as positive figures under `out_come` is decided by which of the two reaches the stated settlement amount.
     The local and cross-border tables of seed 002 differ on adjustments: shops of a local host (seller-us,
     seller-uk, …) take the local rule (storage_fee by the FBT warehouse reason, else adjustment), others the
     cross-border one (by type: storage_fee, penalty, adjustment)."""
