@@ -17,11 +17,10 @@ from companion.errors import BadInput
 from companion.ledger import engine
 from companion.ledger.categories import GROUPS
 from companion.ledger.money import fmt, from_storage
-from companion.ledger.periods import PeriodError
 from companion.ledger.profit import row_profit, units_sold
 from companion.ledger.report import BASES
 from companion.reports import reporting
-from companion.store import edits, line_table, seller_inputs, stores
+from companion.store import edits, line_table, seller_inputs
 from companion.store.models import SettlementLine
 
 EXPORT_LIMIT = 1_000_000
@@ -70,33 +69,22 @@ class Filters:
 def _query(f: Filters, now: datetime | None) -> line_table.Query:
     """The table's query over the lines the report of the same filters counts (reporting's periods)."""
 
-    try:
-        targets = reporting.stores_of(f.account)
-        periods = reporting.store_periods(f.period, targets, now or datetime.now(UTC))
-    except stores.UnknownAccount as exc:
-        raise ViewError(str(exc)) from exc
-    except PeriodError as exc:
-        raise ViewError(str(exc)) from exc
+    targets = reporting.stores_of(f.account)  # an unknown store: NotFound; a bad period: BadInput
+    periods = reporting.store_periods(f.period, targets, now or datetime.now(UTC))
     zones = {s.id: s.timezone for s in targets}
     return line_table.Query(reporting.store_bounds(targets, periods), f.basis, f.sort, f.descending, f.search,
                             f.page, f.size, zones)
 
 
 def income_page(f: Filters, now: datetime | None = None) -> dict:
-    try:
-        return line_table.page(_query(f, now))
-    except line_table.TableError as exc:
-        raise ViewError(str(exc)) from exc
+    return line_table.page(_query(f, now))
 
 
 def every_query(f: Filters, now: datetime | None = None) -> line_table.Query:
     """The query of every row of a table with these filters (checked), for the exports."""
     q = _query(f, now)
     q.page, q.size = 1, line_table.MAX_PAGE_SIZE
-    try:
-        q.check()
-    except line_table.TableError as exc:
-        raise ViewError(str(exc)) from exc
+    q.check()
     return q
 
 

@@ -96,7 +96,9 @@ def stores_of(account: str | None) -> list[Store]:
 
 
 def store_periods(period: str, targets: list[Store], now: datetime) -> dict[int, Period]:
-    """Each store's period, resolved on its own today: days are counted in the store's time zone."""
+    """Each store's period, resolved on its own today: days are counted in the store's time zone. A bad period
+    is refused even when there is no store yet, so every view answers it the same way."""
+    parse_period(period, now.astimezone(UTC).date())
     return {s.id: parse_period(period, now.astimezone(ZoneInfo(s.timezone)).date()) for s in targets}
 
 
