@@ -5,10 +5,17 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
+import uuid
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_SUBMITTED
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.date import DateTrigger
 
+from companion.automation import scheduler as scheduler_module
 from companion.automation import schedules
 from companion.automation.scheduler import AutoSync
 from companion.sources.model import StoreRef
@@ -89,6 +96,42 @@ def test_the_cli_sets_lists_and_turns_off_schedules_offline(db_url, tmp_path, ca
     assert "the daemon is not running" in capsys.readouterr().err
 
 
+class WatchedScheduler(AsyncIOScheduler):
+    """AutoSync's scheduler noting each job it submits and each run of one that ends, so that a test waits
+    until the scheduler has dealt with everything due up to a moment instead of sleeping through it."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.submitted: list[str] = []
+        self.ended: list[str] = []
+        self.add_listener(self._note, EVENT_JOB_SUBMITTED | EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
+
+    def _note(self, event) -> None:
+        (self.submitted if event.code == EVENT_JOB_SUBMITTED else self.ended).append(event.job_id)
+
+    def fired(self) -> list[str]:
+        """The ids of the jobs submitted so far, in order, markers left out."""
+        return [job_id for job_id in self.submitted if not job_id.startswith("marker-")]
+
+    async def passed(self, moment: datetime | None = None) -> None:
+        """Until a marker job due at `moment` (now by default) has run, and every job submitted until then
+        has ended. The scheduler submits each pass's due jobs together, so a job due at or before the marker
+        was submitted with it or before it."""
+        moment = moment or datetime.now(UTC)
+        reached = asyncio.Event()
+
+        async def mark() -> None:
+            reached.set()
+
+        self.add_job(mark, DateTrigger(run_date=moment), id=f"marker-{uuid.uuid4().hex}")
+        wait = max(0.0, (moment - datetime.now(UTC)).total_seconds())
+        await asyncio.wait_for(reached.wait(), wait + 10)
+        deadline = time.monotonic() + 10
+        while Counter(self.submitted) - Counter(self.ended):  # some submitted run has not ended yet
+            assert time.monotonic() < deadline, (self.submitted, self.ended)
+            await asyncio.sleep(0.02)
+
+
 async def runs(service) -> list[SyncRun]:
     return await service.read(lambda: list(SyncRun.select().order_by(SyncRun.id)))
 
@@ -135,6 +178,7 @@ async def test_without_a_browser_the_run_says_what_to_install(client, service, s
 
 async def test_a_run_missed_while_the_daemon_was_off_runs_once_at_start(client, service, shops, monkeypatch):
     monkeypatch.setenv("SHOPTALLY_MIN_SYNC_INTERVAL", "1")
+    monkeypatch.setattr(scheduler_module, "AsyncIOScheduler", WatchedScheduler)
     await service.writer.run(schedules.set_schedule, "Mug shop", "1h")
     missed = datetime.now(UTC) - timedelta(hours=5)  # five runs were due while the daemon was off
     await service.writer.run(schedules.note_next, (await service.read(stores.by_name, "Mug shop")).id, missed)
@@ -146,7 +190,12 @@ async def test_a_run_missed_while_the_daemon_was_off_runs_once_at_start(client, 
             if [r for r in await runs(service) if r.status != "running"]:
                 break
             await asyncio.sleep(0.05)
-        await asyncio.sleep(0.5)  # room for a second run, which must not come
+        # a second run, were one due by now, was started by the time the scheduler passes this moment
+        await auto.scheduler.passed()
+        store_id = (await service.read(stores.by_name, "Mug shop")).id
+        assert auto.scheduler.fired() == [f"catch-up-{store_id}"]
+        (next_run,) = auto.jobs().values()  # the catch-up job is gone; the schedule's next run is an hour away
+        assert datetime.fromisoformat(next_run) > datetime.now(UTC) + timedelta(minutes=59)
     finally:
         await auto.stop()
         await ext.close()
@@ -158,6 +207,7 @@ async def test_a_run_missed_while_the_daemon_was_off_runs_once_at_start(client, 
 
 async def test_a_schedule_fires_on_its_interval_and_pause_stops_it(client, service, shops, monkeypatch):
     monkeypatch.setenv("SHOPTALLY_MIN_SYNC_INTERVAL", "1")
+    monkeypatch.setattr(scheduler_module, "AsyncIOScheduler", WatchedScheduler)
     ext = await FakeExtension(client, delay=0.05).connect()
     auto = AutoSync(service, service.runner)
     service.autosync = auto
@@ -173,9 +223,12 @@ async def test_a_schedule_fires_on_its_interval_and_pause_stops_it(client, servi
         assert [r.trigger for r in await runs(service)][:2] == ["schedule", "schedule"]
         resp = await client.post("/api/autosync", json={"paused": True}, headers=h)
         assert (await resp.json()) == {"paused": True}
-        await asyncio.sleep(0.3)
-        count = len(await runs(service))
-        await asyncio.sleep(1.5)
+        assert list(auto.jobs().values()) == [None]  # the store's job is paused: no next run
+        await auto.scheduler.passed()  # a run that fired before the pause has ended
+        count, fired = len(await runs(service)), len(auto.scheduler.fired())
+        # past the moment the 1 s schedule would have fired again
+        await auto.scheduler.passed(datetime.now(UTC) + timedelta(seconds=1.5))
+        assert auto.scheduler.fired()[fired:] == []
         assert len(await runs(service)) == count  # paused: nothing fired
         state = await (await client.get("/api/automation", headers=h)).json()
         assert state["paused"] is True and state["schedules"][0]["last_status"] == "done"
@@ -204,10 +257,9 @@ async def test_a_run_due_while_the_machine_slept_runs_once_on_wake(client, servi
     """Asleep, the event loop's timer for the next run does not advance (it counts monotonic time) while
     the wall clock does: the job is due by the clock, its timer still far off. The scheduler's waker finds
     it and runs it once, however many runs the sleep skipped."""
-    from companion.automation import scheduler as scheduler_module
-
     monkeypatch.setenv("SHOPTALLY_MIN_SYNC_INTERVAL", "1")
     monkeypatch.setattr(scheduler_module, "WAKE_EVERY", 0.2)
+    monkeypatch.setattr(scheduler_module, "AsyncIOScheduler", WatchedScheduler)
     await service.writer.run(schedules.set_schedule, "Mug shop", "1h")
     ext = await FakeExtension(client, delay=0.05).connect()
     auto = AutoSync(service, service.runner)
@@ -216,7 +268,7 @@ async def test_a_run_due_while_the_machine_slept_runs_once_on_wake(client, servi
         store_id = (await service.read(stores.by_name, "Mug shop")).id
         job = auto.scheduler.get_job(str(store_id))
         assert job.next_run_time > datetime.now(UTC) + timedelta(minutes=59)
-        await asyncio.sleep(0.3)  # the scheduler has set its timer for that hour
+        await auto.scheduler.passed()  # the scheduler has looked at its jobs and set its timer for that hour
         # what a three-hour sleep looks like to the scheduler: its job store says the run was due long ago
         job.next_run_time = datetime.now(UTC) - timedelta(hours=3)
         auto.scheduler._lookup_jobstore("default").update_job(job)
@@ -224,7 +276,10 @@ async def test_a_run_due_while_the_machine_slept_runs_once_on_wake(client, servi
             if [r for r in await runs(service) if r.status != "running"]:
                 break
             await asyncio.sleep(0.05)
-        await asyncio.sleep(0.6)  # a few more wake-ups: no second run
+        # once the scheduler passes this moment every run due by now was started and has ended: one only
+        await auto.scheduler.passed()
+        assert auto.scheduler.fired() == [str(store_id)]
+        assert datetime.fromisoformat(auto.jobs()[str(store_id)]) > datetime.now(UTC) + timedelta(minutes=59)
     finally:
         await auto.stop()
         await ext.close()

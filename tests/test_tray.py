@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import select
 import shutil
 import signal
 import subprocess
@@ -113,7 +114,10 @@ async def test_each_menu_item_calls_its_daemon_action(client, service, db, monke
     assert not autostart_file.exists() and not top["Start at login"].checked
 
     await click(top["Quit"])
-    await asyncio.sleep(0.05)
+    for _ in range(50):
+        if quits:
+            break
+        await asyncio.sleep(0.05)
     assert quits == [True]
     await service.autosync.stop()
 
@@ -161,11 +165,18 @@ def xvfb(tmp_path):
         if os.environ.get("SHOPTALLY_REQUIRE_BROWSER") == "1":
             pytest.fail("Xvfb is not installed (apt-get install xvfb)")
         pytest.skip("Xvfb is not installed (apt-get install xvfb)")
-    display = f":{90 + os.getpid() % 100}"
-    proc = subprocess.Popen(["Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(1)
-    assert proc.poll() is None, "Xvfb did not start"
+    # Xvfb takes the first free display and writes its number to the pipe once it accepts connections
+    ready, told = os.pipe()
+    proc = subprocess.Popen(["Xvfb", "-displayfd", str(told), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(told,))
+    os.close(told)
+    with os.fdopen(ready) as pipe:
+        said = select.select([pipe], [], [], 30)[0]
+        number = pipe.readline().strip() if said else ""  # "" too when Xvfb exits without a display
+    if not number.isdigit() or proc.poll() is not None:
+        proc.kill()
+        pytest.fail("Xvfb did not start")
+    display = f":{number}"
     yield display
     proc.terminate()
     proc.wait(10)

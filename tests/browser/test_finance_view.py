@@ -183,8 +183,12 @@ def test_reset_names_what_and_how_many_then_deletes(browser, loaded):
     text = wait_for(lambda: d.find_element(By.ID, "reset-text").text, "the confirmation")
     assert text == f"Delete 120 settlement records of {STORE}? A fresh Sync Settlement brings them back."
     shot(browser, "finance-reset")
+    # noted after the view's own close handler, which sends the reset if the dialog was confirmed
+    d.execute_script("const dialog = document.getElementById('confirm-reset');"
+                     "dialog.addEventListener('close', () => { window.resetClosed = dialog.returnValue; },"
+                     " {once: true});")
     d.find_element(By.CSS_SELECTOR, "#confirm-reset button[value=cancel]").click()
-    time.sleep(0.5)
+    wait_for(lambda: d.execute_script("return window.resetClosed") == "cancel", "the dialog closed as cancelled")
     assert json.load(_NO_PROXY.open(f"{loaded.base}/api/reset/preview"))["records"] == 120  # cancel kept all
     d.find_element(By.ID, "reset").click()
     wait_for(lambda: d.find_element(By.ID, "reset-text").text, "the confirmation again")

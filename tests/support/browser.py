@@ -135,12 +135,18 @@ def pair(browser: Browser, daemon: Daemon) -> None:
     wait_for(lambda: daemon.get("/api/status")["extensions"], "the paired extension to say hello")
 
 
-def stored_lines(daemon: Daemon) -> dict[str, tuple[int, Decimal]]:
-    """status → (lines, sum of settlement amounts), read from the daemon's SQLite file."""
+def stored_lines(daemon: Daemon, platform: str | None = None) -> dict[str, tuple[int, Decimal]]:
+    """status → (lines, sum of settlement amounts), of every store or of those of `platform`, read from the
+    daemon's SQLite file."""
     con = sqlite3.connect(f"file:{daemon.data_dir / 'shoptally.db'}?mode=ro", uri=True)
     try:
-        rows = con.execute("SELECT status, count(*), coalesce(sum(settlement_amount), 0) FROM settlement_line "
-                           "GROUP BY status").fetchall()
+        if platform is None:
+            rows = con.execute("SELECT status, count(*), coalesce(sum(settlement_amount), 0) FROM settlement_line "
+                               "GROUP BY status").fetchall()
+        else:
+            rows = con.execute("SELECT l.status, count(*), coalesce(sum(l.settlement_amount), 0) "
+                               "FROM settlement_line l JOIN store s ON s.id = l.store_id WHERE s.platform = ? "
+                               "GROUP BY l.status", (platform,)).fetchall()
     finally:
         con.close()
     return {status: (n, Decimal(total).scaleb(-4).quantize(Decimal("0.01"))) for status, n, total in rows}
