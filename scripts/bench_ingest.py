@@ -62,7 +62,7 @@ def amount_text(n: int) -> str:
 
 
 def order_row(n: int) -> dict:
-    """One order-list record, the shape tests/helpers.py order_row builds (settled, USD)."""
+    """One order-list record, the shape tests/support/builders.py order_row builds (settled, USD)."""
     oid = order_number(n)
     return {
         "statement_detail_id": f"SD{oid}", "reference_id": oid, "trade_order_id": oid,

@@ -11,21 +11,6 @@ TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
 SUPPORT = "tests.support"
 
-# tests/test_sources_*.py are changed in another part of issue #12 and still import the old helper modules
-# (tests/tables.py and tests/helpers.py, which now only re-export tests.support) and one another. These
-# imports, and only these, are allowed until then; an entry no longer needed fails too: take it out, and
-# delete tests/tables.py and tests/helpers.py with the last of theirs.
-WAITING: dict[str, set[str]] = {
-    "tests/test_sources_shein.py": {"tests.tables"},
-    "tests/test_sources_shein_seller_center.py": {"tests.helpers", "tests.tables", "tests.test_sources_shein"},
-    "tests/test_sources_temu.py": {"tests.tables", "tests.test_sources_tiktok_exports"},
-    "tests/test_sources_temu_seller_center.py": {"tests.tables", "tests.test_sources_temu"},
-    "tests/test_sources_tiktok.py": {"tests.helpers"},
-    "tests/test_sources_tiktok_exports.py": {"tests.tables"},
-    "tests/test_sources_tiktok_json.py": {"tests.helpers", "tests.tables"},
-    "tests/test_sources_tiktok_open_api.py": {"tests.tables", "tests.test_sources_tiktok_exports"},
-}
-
 
 def python_files(root: Path) -> list[Path]:
     return sorted(p for p in (root / "tests").rglob("*.py") if "__pycache__" not in p.parts)
@@ -94,17 +79,8 @@ def broken_rules(root: Path = ROOT) -> dict[str, set[str]]:
 
 
 def test_no_module_imports_a_test_module_and_shared_code_comes_from_tests_support():
-    broken = broken_rules()
-    unexpected = {path: modules - WAITING.get(path, set()) for path, modules in broken.items()}
-    unexpected = {path: sorted(modules) for path, modules in unexpected.items() if modules}
-    assert unexpected == {}, "move what is shared into tests/support and import it from there"
-
-
-def test_the_imports_still_waiting_are_test_sources_modules_and_still_there():
-    assert all(Path(path).name.startswith("test_sources_") for path in WAITING)
-    broken = broken_rules()
-    gone = {path: sorted(modules - broken.get(path, set())) for path, modules in WAITING.items()}
-    assert {path: modules for path, modules in gone.items() if modules} == {}, "no longer needed: take out of WAITING"
+    broken = {path: sorted(modules) for path, modules in broken_rules().items() if modules}
+    assert broken == {}, "move what is shared into tests/support and import it from there"
 
 
 def test_the_rules_see_every_kind_of_import(tmp_path):

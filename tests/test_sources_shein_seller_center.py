@@ -14,9 +14,8 @@ from companion.sources.cells import MangledId
 from companion.sources.model import IN_TRANSIT, SETTLED, SKU_SPLIT, SourceError, SourceInput, StoreRef
 from companion.sources.tabular import Hints
 from companion.store import rowplan
-from tests.helpers import order_list_capture, order_row
-from tests.tables import categories_match_settlement, parse, totals
-from tests.test_sources_shein import PLATFORM_NAME, platform_book
+from tests.support.builders import order_list_capture, order_row
+from tests.support.tables import PLATFORM_NAME, categories_match_settlement, parse, platform_book, totals
 
 D = Decimal
 CN = ZoneInfo("Asia/Shanghai")
@@ -48,7 +47,7 @@ def run(src: SourceInput):
 
 PAID = {"reportOrderNo": "B240815001", "site": "shein-us", "currencyCode": "USD",
         "completedPayTime": "2024-08-15 10:23:11", "supplierId": 100200, "supplierName": "Linen House"}
-# The same bill rows as P_ROWS 1, 2, 4, 7, 17 and 25 of the platform-mode export (tests.test_sources_shein).
+# The same bill rows as P_ROWS 1, 2, 4, 7, 17 and 25 of the platform-mode export (tests.support.tables).
 PAYED_ROWS = [
     {**PAID, "bzOrderNo": "GSUS24080100001", "skuCode": "I0SKU001", "supplierSku": "M-I0SKU001",
      "goodsName": "Linen shirt", "billTypeName": "订单销售收入-订单收入", "goodsPriceTotal": 20.0,

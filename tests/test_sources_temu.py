@@ -10,7 +10,18 @@ import pytest
 
 from companion.sources.cells import MangledId
 from companion.sources.model import IN_TRANSIT, NET, SETTLED, SKU_SPLIT, SPLIT, SourceError, StoreRef
-from tests.tables import categories_match_settlement, csv_bytes, file_src, parse, totals, xlsx
+from tests.support.tables import (
+    PENDING_HEADER,
+    PENDING_ROWS,
+    categories_match_settlement,
+    csv_bytes,
+    file_src,
+    parse,
+    totals,
+    us_workbook,
+    xlsx,
+)
+from tests.support.tables import US_NAME as TIKTOK_NAME
 
 D = Decimal
 SEMI = StoreRef("temu", "我的店", "", "Temu 我的店", "USD", "Asia/Shanghai")
@@ -155,16 +166,6 @@ def test_po_aggregate_with_continuation_skus(name):
     assert third.amounts == {"sales": D("30.00")}
 
 
-PENDING_HEADER = [
-    ["PO单号", "商品信息 * 销售件数", "", "", "", "币种", "销售回款", "销售回款已减优惠", "销售冲回", "运费回款",
-     "运费冲回", "运费回款已减优惠"],
-    ["", "SKU ID", "SKU名称", "件数", "申报价格"],
-]
-PENDING_ROWS = [
-    ["PO-211-101", "17290000000000011", "Lamp", "1", "25.00", "USD", "24.00", "1.00", "0", "3.99", "0", "0"],
-    ["", "17290000000000012", "Bulb", "2", "3.00"],
-    ["PO-211-102", "17290000000000013", "Vase", "1", "12.00", "USD", "12.00", "0", "-12.00", "0", "0", "0"],
-]
 PENDING_TOTAL = ["合计", "", "", "", "", "", "36.00", "1.00", "-12.00", "3.99", "0", "0"]
 PENDING_EXPECTED = {"sales": D("37.00"), "promo_discount": D("-1.00"), "buyer_shipping": D("3.99"),
                     "income_refund": D("-12.00"), "settlement_amount": D("27.99")}
@@ -418,8 +419,6 @@ def test_fund_rows_without_time_or_currency_are_errors():
 # ------------------------------------------------------------------------------------------ who claims what
 def test_each_layout_has_exactly_its_adapter():
     from companion.sources import registry
-    from tests.test_sources_tiktok_exports import NAME as TIKTOK_NAME
-    from tests.test_sources_tiktok_exports import us_workbook
 
     cases = {
         f"{PO_NAME}.xlsx": (xlsx({"S": [*PO_HEADER, *PO_ROWS]}), "temu.po_detail"),

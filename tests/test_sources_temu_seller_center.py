@@ -3,43 +3,30 @@ as an export and as a capture: one natural key per movement, so it is stored onc
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from companion.sources import registry
 from companion.sources.model import IN_TRANSIT, SETTLED, SourceError, SourceInput, StoreRef
-from tests.tables import categories_match_settlement, csv_bytes, parse, totals, xlsx
-from tests.test_sources_temu import PENDING_HEADER, PENDING_ROWS
+from tests.support.builders import TEMU_CAPTURED as CAPTURED
+from tests.support.builders import TEMU_FUND as FUND
+from tests.support.builders import TEMU_MALL as MALL
+from tests.support.builders import shanghai_ms as ms
+from tests.support.builders import temu_capture as capture
+from tests.support.builders import temu_fund_row as fund_row
+from tests.support.tables import (
+    PENDING_HEADER,
+    PENDING_ROWS,
+    categories_match_settlement,
+    csv_bytes,
+    parse,
+    totals,
+    xlsx,
+)
 
 D = Decimal
-CAPTURED = datetime(2025, 10, 6, 12, 0, tzinfo=UTC)
-MALL = "634418216263713"
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def ms(text: str) -> int:
-    """A GMT+8 wall time as epoch milliseconds, as the page sends it."""
-    when = datetime.strptime(text, "%Y-%m-%d %H:%M:%S").replace(tzinfo=SHANGHAI)
-    return int(when.timestamp()) * 1000
-
-
-def capture(path: str, result: dict | None, *, body: dict | None = None, host: str = "agentseller-us.temu.com",
-            mall: str | None = MALL, envelope: dict | None = None) -> dict:
-    """A capture message as the extension sends it (see tests/helpers.py for TikTok's)."""
-    headers = {"content-type": "application/json", **({"mallid": mall} if mall else {})}
-    response = envelope or {"success": True, "errorCode": 1000000, "errorMsg": None, "result": result}
-    return {
-        "type": "capture", "id": str(uuid.uuid4()), "site": "temu", "url": f"https://{host}/labor/bill",
-        "captured_at": CAPTURED.isoformat(), "kind": "json",
-        "payload": {"request": {"method": "POST", "url": f"https://{host}{path}", "headers": headers,
-                                "body": body or {}}, "status": 200, "body": response},
-    }
-
-
 def src(msg: dict) -> SourceInput:
     return SourceInput("json", msg["site"], msg["url"], CAPTURED, msg["payload"])
 
@@ -48,14 +35,6 @@ def run(msg: dict):
     adapter = registry.detect(src(msg))
     assert adapter is not None
     return adapter, adapter.parse(src(msg))
-
-
-FUND = "/api/merchant/fund/detail/pageSearch"
-
-
-def fund_row(when: str, kind: str, amount, change: int, currency: str = "USD", **more) -> dict:
-    return {"transactionTime": ms(when), "fundTypeDesc": kind, "currencyType": currency, "amount": amount,
-            "moneyChangeType": change, "remark": "", **more}
 
 
 def test_fund_detail_page_rows_signs_and_listing_total():

@@ -10,7 +10,7 @@ import pytest
 from companion.sources import registry
 from companion.sources.model import SourceError, SourceInput
 from companion.sources.urls import scrub_url
-from tests.helpers import order_list_capture, order_row
+from tests.support.builders import order_list_capture, order_row
 
 CAPTURED = datetime(2025, 11, 3, 12, 0, tzinfo=UTC)
 

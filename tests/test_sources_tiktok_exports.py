@@ -10,92 +10,26 @@ import pytest
 
 from companion.sources.cells import MangledId
 from companion.sources.model import IN_TRANSIT, SETTLED, SKU_SPLIT, SPLIT, SourceError, StoreRef
-from tests.tables import categories_match_settlement, csv_bytes, parse, totals, xlsx
+from tests.support.tables import (
+    US_HEADER,
+    US_ROWS,
+    categories_match_settlement,
+    csv_bytes,
+    parse,
+    totals,
+    us_workbook,
+    xlsx,
+)
+from tests.support.tables import US_NAME as NAME
 
 D = Decimal
 LA = ZoneInfo("America/Los_Angeles")
-US_HEADER = [
-    "Statement date (UTC)", "Statement ID", "Payment ID", "Status", "Currency", "Type", "Order/adjustment ID  ",
-    "SKU ID", "Quantity", "Product name", "SKU name", "Seller SKU", "Order created date", "Order delivery date",
-    "Total settlement amount", "Net sales", "Gross sales", "Gross sales refund", "Seller discount",
-    "Seller discount refund", "Shipping", "TikTok Shop shipping fee", "Fulfilled by TikTok Shop (FBT) shipping fee",
-    "FBT fulfillment fee", "FBT fulfillment fee reimbursement", "Customer shipping fee offset",
-    "Signature confirmation service fee", "Shipping insurance fee", "Customer-paid shipping fee",
-    "Customer-paid shipping fee refund", "TikTok Shop shipping incentive", "TikTok Shop shipping incentive refund",
-    "Shipping fee subsidy", "Return shipping fee", "Fees", "Transaction fee", "Referral fee",
-    "Refund administration fee", "Affiliate commission", "Affiliate partner commission",
-    "Affiliate Shop Ads commission", "Affiliate Partner shop ads commission", "Co-funded promotion (seller-funded)",
-    "Campaign service fee", "Adjustment amount", "Adjustment reason", "Related order ID", "Customer payment",
-    "Customer refund", "Platform discounts", "Platform discounts refund", "Sales tax payment", "Sales tax refund",
-]
-
-
-def us_row(**values) -> list:
-    """A row of the US sheet: every money column present (0 when not given), as real exports write them."""
-    names = {
-        "date": "Statement date (UTC)", "statement": "Statement ID", "type": "Type", "id": "Order/adjustment ID  ",
-        "sku": "SKU ID", "qty": "Quantity", "seller_sku": "Seller SKU", "created": "Order created date",
-        "total": "Total settlement amount", "net": "Net sales", "gross": "Gross sales",
-        "gross_refund": "Gross sales refund", "discount": "Seller discount",
-        "discount_refund": "Seller discount refund",
-        "shipping": "Shipping", "tts_ship": "TikTok Shop shipping fee",
-        "fbt_ship": "Fulfilled by TikTok Shop (FBT) shipping fee", "fbt_fulfil": "FBT fulfillment fee",
-        "fbt_reimb": "FBT fulfillment fee reimbursement", "offset": "Customer shipping fee offset",
-        "cust_ship": "Customer-paid shipping fee", "cust_ship_refund": "Customer-paid shipping fee refund",
-        "incentive": "TikTok Shop shipping incentive", "subsidy": "Shipping fee subsidy",
-        "return_ship": "Return shipping fee", "fees": "Fees", "txn": "Transaction fee", "referral": "Referral fee",
-        "refund_admin": "Refund administration fee", "affiliate": "Affiliate commission",
-        "partner": "Affiliate partner commission", "shop_ads": "Affiliate Shop Ads commission",
-        "cofunded": "Co-funded promotion (seller-funded)", "campaign": "Campaign service fee",
-        "adj": "Adjustment amount", "reason": "Adjustment reason", "related": "Related order ID",
-        "cust_pay": "Customer payment", "platform_disc": "Platform discounts", "tax": "Sales tax payment",
-    }
-    row = {h: "0" for h in US_HEADER}
-    row.update({"Statement date (UTC)": "2025/10/06", "Statement ID": "7400000000000001",
-                "Payment ID": "PAY0001", "Status": "Paid", "Currency": "USD", "Quantity": "", "SKU ID": "",
-                "Product name": "", "SKU name": "", "Seller SKU": "", "Order created date": "",
-                "Order delivery date": "", "Adjustment reason": "", "Related order ID": ""})
-    for key, value in values.items():
-        row[names[key]] = value
-    return [row[h] for h in US_HEADER]
-
-
-US_ROWS = [
-    us_row(type="Order", id="576900000000000101", sku="1729000000000000001", qty="2", seller_sku="MUG-RED",
-           created="2025/09/28", total="29.35", net="36.00", gross="40.00", discount="-4.00", shipping="1.00",
-           cust_ship="5.99", tts_ship="-5.99", incentive="1.00", subsidy="1.00", fees="-7.65", txn="-1.17",
-           referral="-2.88", affiliate="-3.60", cust_pay="40.99", platform_disc="2.00", tax="3.20"),
-    us_row(type="Order", id="576900000000000101", sku="1729000000000000002", qty="1", seller_sku="MUG-BLUE",
-           created="2025/09/28", total="12.10", net="15.50", gross="15.50", fees="-3.40", txn="-0.45",
-           referral="-1.24", partner="-0.78", shop_ads="-0.93"),
-    us_row(type="Order", id="576900000000000202", sku="1729000000000000003", qty="1", created="2025/09/20",
-           total="-13.59", net="0.00", gross="25.00", gross_refund="-25.00", discount="-2.50", discount_refund="2.50",
-           shipping="-11.19", cust_ship="4.99", cust_ship_refund="-4.99", tts_ship="-4.99", return_ship="-6.20",
-           fees="-2.40", referral="-2.00", refund_admin="-0.40"),
-    us_row(type="Order", id="576900000000000303", sku="1729000000000000004", qty="3", created="2025/10/01",
-           total="42.51", net="60.00", gross="60.00", shipping="-9.15", fbt_ship="-7.50", fbt_fulfil="-3.25",
-           fbt_reimb="1.10", offset="0.50", fees="-8.34", txn="-1.74", referral="-4.80", cofunded="-1.20",
-           campaign="-0.60"),
-    us_row(type="FBT warehouse service fee using GMV payment", id="7123000000000000001", total="-12.40",
-           adj="-12.40", reason="FBT warehouse service fee"),
-    us_row(type="Chargeback", id="7123000000000000002", total="-25.00", adj="-25.00", reason="Chargeback",
-           related="576900000000000404"),
-    us_row(type="Logistics reimbursement", id="7123000000000000003", total="8.00", adj="8.00",
-           reason="Lost package", date="2025/10/13", statement="7400000000000002"),
-]
 US_EXPECTED = {
     "sales": D("140.50"), "promo_discount": D("-5.50"), "buyer_shipping": D("5.99"), "income_refund": D("-22.50"),
     "platform_fee": D("-4.38"), "platform_logistics": D("-26.33"), "promotion_fee": D("-11.32"), "ad_fee": D("-0.93"),
     "adjustment": D("-17.00"), "storage_fee": D("-12.40"), "other_platform_fee": D("-5.16"),
     "settlement_amount": D("40.97"),
 }
-NAME = "TikTok本土_MugHouse_结算报告_2025-10"
-
-
-def us_workbook(rows=US_ROWS, wrong_dimension=True) -> bytes:
-    summary = [["Settlement summary"], ["Total settlement amount", "40.97"]]
-    return xlsx({"Summary": summary, "Order details": [US_HEADER, *rows], "Reserve Details": [["Reserve ID"]]},
-                wrong_dimension=wrong_dimension)
 
 
 @pytest.mark.parametrize("name, content", [

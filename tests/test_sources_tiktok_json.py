@@ -11,8 +11,8 @@ import pytest
 from companion.sources import registry
 from companion.sources.model import IN_TRANSIT, NET, SETTLED, SPLIT, SourceError, SourceInput, Stated
 from companion.store.supersession import replaces
-from tests.helpers import HOST, SELLER, order_list_capture, order_row
-from tests.tables import categories_match_settlement, totals
+from tests.support.builders import HOST, SELLER, order_list_capture, order_row
+from tests.support.tables import categories_match_settlement, totals
 
 D = Decimal
 CAPTURED = datetime(2025, 11, 3, 12, 0, tzinfo=UTC)

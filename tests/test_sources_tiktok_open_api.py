@@ -14,7 +14,7 @@ import pytest
 from companion.pipeline import ingest
 from companion.sources import registry
 from companion.sources.model import IN_TRANSIT, SETTLED, SKU_SPLIT, SPLIT, SourceError, SourceInput
-from tests.tables import categories_match_settlement, csv_bytes, parse, totals
+from tests.support.tables import US_HEADER, categories_match_settlement, csv_bytes, parse, totals, us_row
 
 D = Decimal
 SHOP = "7495100000000000001"
@@ -466,8 +466,6 @@ def test_sku_lines_without_money_keep_the_order_money_on_the_first_and_zero_on_t
 
 def test_by_order_keys_are_the_settlement_exports_keys():
     """The API and the export of one statement write the same natural keys: one line per SKU, never two."""
-    from tests.test_sources_tiktok_exports import US_HEADER, us_row
-
     rows = [US_HEADER,
             us_row(statement=STMT, type="Order", id=ORDER_1, sku=SKU_A, qty="2", total="18.56", gross="28.00"),
             us_row(statement=STMT, type="Order", id=ORDER_1, sku=SKU_B, qty="1", total="10.79", gross="12.00"),

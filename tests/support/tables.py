@@ -190,3 +190,95 @@ def bench_export(folder: Path, rows: int, name: str = "TikTok_BenchShop_结算_2
     path = folder / name
     write_csv(path, export_rows(rows, seed=seed))
     return path
+
+
+# SHEIN: the platform-mode 已完成账单 export -------------------------------------------------------------
+PLATFORM_NAME = "SHEIN平台模式_SHEIN1号店_SHEIN结算报告_2024-08"
+
+P_HEADER = ["账单号", "订单号", "平台SKU", "商家SKU", "商品名称", "账单类型", "站点", "商品价格汇总", "店铺优惠券金额",
+            "活动优惠金额", "佣金", "佣金消费税", "税费金额(欧洲)", "履约服务费", "物流补贴", "应收金额", "打款日期",
+            "下单时间", "SKC"]
+_P_KEYS = {"bill": "账单号", "order": "订单号", "sku": "平台SKU", "msku": "商家SKU", "name": "商品名称",
+           "type": "账单类型", "site": "站点", "goods": "商品价格汇总", "coupon": "店铺优惠券金额",
+           "activity": "活动优惠金额", "commission": "佣金", "ctax": "佣金消费税", "eutax": "税费金额(欧洲)",
+           "fulfil": "履约服务费", "subsidy": "物流补贴", "total": "应收金额", "paid": "打款日期",
+           "ordered": "下单时间", "skc": "SKC"}
+
+
+def p_row(kind: str, total: str, order: str = "", sku: str = "", header: list[str] = P_HEADER, **values) -> list:
+    """A platform-mode row: every money column written (0 when not given), as the export writes them."""
+    row = {h: "0.00" for h in header}
+    row.update({"账单号": "B240815001", "订单号": order, "平台SKU": sku, "商家SKU": f"M-{sku}" if sku else "",
+                "商品名称": "", "账单类型": kind, "站点": "US", "物流补贴": "", "应收金额": total,
+                "打款日期": "2024-08-15", "下单时间": "", "SKC": ""})
+    for key, value in values.items():
+        row[_P_KEYS[key]] = value
+    return [row.get(h, "") for h in header]
+
+
+P_ROWS = [
+    # 订单收入 with deductions written as positive numbers (应收金额 is net of them): the signs are negated
+    p_row("订单销售收入-订单收入", "13.60", "GSUS24080100001", "I0SKU001", goods="20.00", coupon="2.00",
+          activity="1.00", commission="3.40", name="Linen shirt", ordered="2024-08-01 09:30:00", skc="sw2408001"),
+    # 订单收入 with the deductions signed; "/" is zero
+    p_row("订单销售收入-订单收入", "10.53", "GSUS24080100001", "I0SKU002", goods="15.00", coupon="-1.50",
+          activity="/", commission="-2.70", ctax="-0.27"),
+    p_row("平台服务费-订单履约服务费", "-3.20", "GSUS24080100001", fulfil="3.20"),
+    # a refund row written all positive while 应收金额 is negative
+    p_row("退货退款-订单退货", "-13.60", "GSUS24080100001", "I0SKU001", goods="20.00", coupon="2.00",
+          activity="1.00", commission="3.40"),
+    p_row("退货退款-订单调整", "-4.15", "GSUS24080100003", "I0SKU003", goods="-5.00", commission="0.85"),
+    p_row("平台服务费-退货履约服务费", "-1.50", "GSUS24080100001", "I0SKU001", fulfil="1.50"),
+    p_row("奖惩及其他-违规处罚扣款", "-5.00", "GSUS24080100004"),
+    p_row("奖惩及其他-违规处罚补款", "2.50", "GSUS24080100004"),
+    p_row("订单销售收入-丢货补款", "8.00", "GSUS24080100005", "I0SKU004"),
+    p_row("订单销售收入-退货冻结差额补款", "1.10", "GSUS24080100005"),
+    p_row("订单销售收入-退货冻结差额扣款", "-0.60", "GSUS24080100005"),
+    p_row("订单销售收入-退货丢货补款", "4.00", "GSUS24080100006"),
+    p_row("退货退款-仓库退货", "-3.00", "GSUS24080100007"),
+    p_row("退货退款-订单状态修正", "0.50", "GSUS24080100007"),
+    p_row("平台服务费-备货作业费", "-0.80", "GSUS24080100008"),
+    p_row("平台服务费-退货处理费", "-0.70", "GSUS24080100008"),
+    p_row("平台服务费-标准仓储费", "-12.00"),
+    p_row("平台服务费-超库龄附加仓储费", "-6.00"),
+    p_row("平台服务费-库存盘亏", "-9.99"),
+    p_row("平台服务费-库存盘盈", "9.99"),
+    p_row("奖惩及其他-订单异常补款", "1.00", "GSUS24080100009"),
+    p_row("奖惩及其他-订单异常扣款", "-1.00", "GSUS24080100009"),
+    p_row("奖惩及其他-履约服务费补款", "0.40", "GSUS24080100009"),
+    p_row("奖惩及其他-履约服务费扣款", "-0.40", "GSUS24080100009"),
+    p_row("奖惩及其他-平台激励补款", "3.30", paid="2024-08-22"),
+    # seed 002 maps 仓储费扣款 for semi-managed stores only: that rule, flagged
+    p_row("奖惩及其他-仓储费扣款", "-2.00"),
+    # a type seed 002 does not know: 应收金额 by its sign, flagged
+    p_row("奖惩及其他-神秘调整", "-1.23", "GSUS24080100010"),
+    # a column nobody knows (物流补贴) is exactly what makes the row add up: counted, flagged
+    p_row("订单销售收入-订单收入", "9.00", "GSUS24080100011", "I0SKU005", goods="10.00", commission="-1.50",
+          subsidy="0.50"),
+    # a known column the 订单收入 rule does not map (履约服务费) makes it add up: its nearest category, flagged
+    p_row("订单销售收入-订单收入", "7.50", "GSUS24080100012", "I0SKU006", goods="10.00", commission="-1.50",
+          fulfil="-1.00"),
+    # nothing explains the last 0.50: kept as "(unexplained)", so the line still adds up to 应收金额
+    p_row("订单销售收入-订单收入", "8.50", "GSUS24080100013", "I0SKU007", goods="10.00", commission="-1.00"),
+]
+
+
+P_SUMMARY = ["已完成账单汇总", "", "账单数：1", "", "应收金额合计：14.75"]
+TOTAL_ROW = ["合计", *[""] * 14, "14.75", "", "", ""]
+
+
+def platform_book(rows=P_ROWS, wrong_dimension=False) -> bytes:
+    return xlsx({"已完成账单": [P_SUMMARY, P_HEADER, *rows, TOTAL_ROW]}, wrong_dimension=wrong_dimension)
+
+
+# Temu: the 待处理款项 (pending) export -------------------------------------------------------------------
+PENDING_HEADER = [
+    ["PO单号", "商品信息 * 销售件数", "", "", "", "币种", "销售回款", "销售回款已减优惠", "销售冲回", "运费回款",
+     "运费冲回", "运费回款已减优惠"],
+    ["", "SKU ID", "SKU名称", "件数", "申报价格"],
+]
+PENDING_ROWS = [
+    ["PO-211-101", "17290000000000011", "Lamp", "1", "25.00", "USD", "24.00", "1.00", "0", "3.99", "0", "0"],
+    ["", "17290000000000012", "Bulb", "2", "3.00"],
+    ["PO-211-102", "17290000000000013", "Vase", "1", "12.00", "USD", "12.00", "0", "-12.00", "0", "0", "0"],
+]
