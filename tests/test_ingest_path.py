@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import subprocess
+import sys
 import time
 import zlib
 from decimal import Decimal
@@ -257,3 +259,12 @@ async def test_daemon_service_parses_in_a_process(cfg, db):
         assert await svc.parser.run(os.getpid) != os.getpid()
     finally:
         svc.stop()
+
+
+def test_a_parsing_process_loads_the_adapters_when_it_starts_not_on_the_first_capture():
+    """The warm-up is what keeps the first captures after start-up from waiting on imports (ack p99)."""
+    code = ("import sys; from companion.pipeline import parsing; before = 'companion.sources.registry' in sys.modules; "
+            "parsing._warm(); print(before, 'companion.sources.registry' in sys.modules, "
+            "'companion.sources.tiktok.seller_center' in sys.modules)")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert res.stdout.split() == ["False", "True", "True"], res.stderr

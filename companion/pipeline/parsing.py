@@ -56,6 +56,7 @@ def _exit_with(sentinel: int) -> None:
 
 def _warm() -> int:
     """Runs in each new process: import the parsing code now, not on the first capture."""
+    from companion.pipeline import ingest  # noqa: F401
 
     return os.getpid()
 
