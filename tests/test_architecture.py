@@ -25,3 +25,15 @@ def test_the_root_of_the_package_holds_only_a_handful_of_modules():
     folders = [p for p in (REPO / "companion").rglob("*") if p.is_dir() and p.name != "__pycache__"
                and "static" not in p.parts and "migrations" not in p.parts]
     assert [p for p in folders if not (p / "__init__.py").exists()] == []
+
+
+def test_every_platform_folder_is_registered_once_and_brings_its_adapters():
+    """Adding a marketplace is a folder under sources/ and its name in registry.PLATFORMS: one is not enough."""
+    from companion.sources import registry
+
+    folders = sorted(p.parent.name for p in (REPO / "companion" / "sources").glob("*/__init__.py"))
+    assert sorted(registry.PLATFORMS) == folders and len(set(registry.PLATFORMS)) == len(registry.PLATFORMS)
+    for name in registry.PLATFORMS:
+        adapters = [a for a in registry.ADAPTERS if a.name.split(".")[0] == name]
+        assert adapters, f"sources/{name} registers no adapter"
+    assert len({a.name for a in registry.ADAPTERS}) == len(registry.ADAPTERS)
