@@ -20,19 +20,25 @@ async def events_socket(request: web.Request) -> web.StreamResponse:
     ws = web.WebSocketResponse(heartbeat=30, max_msg_size=64 * 1024, compress=False)
     await ws.prepare(request)
     request.app[SOCKETS].add(ws)
+    # Subscribed inside the try: a view that leaves before its hello (or a hello that cannot be read) must not
+    # leave a subscription behind that fills with every later event.
     sub = service.bus.subscribe()
-    rev = await service.current_rev()
-    await ws.send_json({"event": "hello", "rev": rev, "app_version": service.ping()["version"]})
-    sender = asyncio.create_task(_pump(ws, sub))
+    sender: asyncio.Task | None = None
     try:
+        rev = await service.current_rev()
+        await ws.send_json({"event": "hello", "rev": rev, "app_version": service.ping()["version"]})
+        sender = asyncio.create_task(_pump(ws, sub))
         async for msg in ws:
             if msg.type == WSMsgType.TEXT and msg.data == "ping":
                 await ws.send_str('{"event":"pong"}')
+    except ConnectionError:  # the view went away mid-send: nothing to answer
+        pass
     finally:
         service.bus.unsubscribe(sub)
-        sender.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await sender
+        if sender is not None:
+            sender.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sender
     return ws
 
 
