@@ -64,6 +64,11 @@ def parse_amount(value: object) -> Decimal:
     return -amount if negative else amount
 
 
+# Stored amounts are 64-bit integers of 1/10000 (a SQL BIGINT); a day's or a store's sum must fit too, so one
+# amount is held to 1/1000 of the range: 922 billion in any currency.
+MAX_UNITS = (2**63 - 1) // 1000
+
+
 def to_storage(amount: Decimal) -> int:
     """Decimal → integer units of 1/10000; refuses anything finer rather than rounding silently."""
     scaled = amount.scaleb(4)
@@ -73,6 +78,8 @@ def to_storage(amount: Decimal) -> int:
         raise MoneyError(f"{amount} is not a finite amount") from exc
     if integral != scaled:
         raise MoneyError(f"{amount} has more than 4 decimals")
+    if not -MAX_UNITS <= integral <= MAX_UNITS:
+        raise MoneyError(f"{amount} is too large to be an amount (at most {MAX_UNITS // 10_000:,} in magnitude)")
     return integral
 
 

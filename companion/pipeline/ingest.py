@@ -11,6 +11,7 @@ import base64
 import binascii
 import hashlib
 import json
+import re
 import uuid
 import zlib
 from dataclasses import dataclass, field
@@ -30,6 +31,9 @@ MAX_FILE_BYTES = 64 * 1024 * 1024  # a file the extension captured
 MAX_IMPORT_BYTES = 256 * 1024 * 1024  # a file imported by the user
 MAX_LINES = 1_000_000
 KINDS = ("json", "table", "file")
+EARLIEST, LATEST = datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)  # captured_at
+NOT_UNICODE = ("the capture holds text that is not valid Unicode (half of a surrogate pair, such as a cut emoji), "
+               "so it cannot be stored")
 
 
 class CaptureError(BadInput):
@@ -95,7 +99,13 @@ def _when(text: object) -> datetime:
         raise CaptureError(f"captured_at {text!r} is not an ISO 8601 time") from exc
     if when.tzinfo is None:
         raise CaptureError(f"captured_at {text!r} has no time zone")
-    return when.astimezone(UTC)
+    try:
+        when = when.astimezone(UTC)
+    except OverflowError as exc:
+        raise CaptureError(f"captured_at {text!r} is out of range ({EARLIEST.year}-{LATEST.year})") from exc
+    if not EARLIEST <= when < LATEST:
+        raise CaptureError(f"captured_at {text!r} is out of range ({EARLIEST.year}-{LATEST.year})")
+    return when
 
 
 def _record(capture_id: str, site: str, kind: str, url: str, name: str, when: datetime,
@@ -141,9 +151,13 @@ def prepare_capture(msg: dict, frame: bytes | None = None) -> Incoming:
     else:
         if not isinstance(payload.get("headers"), list) or not isinstance(payload.get("rows"), list):
             raise CaptureError("table capture needs payload.headers and payload.rows lists")
-    if frame is None or scrubbed:
-        data = json.dumps({**msg, "url": url, "payload": payload}, ensure_ascii=False,
-                          separators=(",", ":")).encode()
+    if frame is None or scrubbed or b"\\ud" in frame or b"\\uD" in frame:  # the last: escapes to check
+        try:
+            text = json.dumps({**msg, "url": url, "payload": payload}, ensure_ascii=False,
+                              separators=(",", ":")).encode()
+        except UnicodeEncodeError as exc:
+            raise CaptureError(NOT_UNICODE) from exc
+        data = text if frame is None or scrubbed else frame
     else:
         data = frame
     raw = _record(cid, site, kind, url, "", when, data, "frame")
@@ -204,6 +218,16 @@ def prepare(incoming: Incoming) -> Prepared:
     return prepared
 
 
+TOO_DEEP = "the capture's JSON is nested too deeply to read, so it cannot be stored"
+_ID = re.compile(rb'"id"\s*:\s*"([^"\\]{1,64})"')
+
+
+def peek_id(text: bytes) -> str | None:
+    """A frame's capture id read without decoding it (the extension writes it near the start)."""
+    found = _ID.search(text, 0, 512)
+    return found.group(1).decode("utf-8", "replace") if found else None
+
+
 def prepare_frame(frame: str | bytes | dict) -> Prepared:
     """A `capture` message, as the text frame the extension sent or already decoded, all the way to rows.
 
@@ -215,6 +239,8 @@ def prepare_frame(frame: str | bytes | dict) -> Prepared:
             frame = json.loads(frame)
         except ValueError as exc:
             raise MalformedFrame(f"not valid JSON: {exc}") from exc
+        except RecursionError as exc:  # a capture all the same: refused for good, by its id
+            raise CaptureError(TOO_DEEP, peek_id(text)) from exc
         if not isinstance(frame, dict) or frame.get("type") != "capture":
             raise MalformedFrame("each frame must be a JSON object whose 'type' comes first")
     try:

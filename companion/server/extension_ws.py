@@ -77,6 +77,12 @@ async def _on_text(service, conn: ExtensionConn, data: str, send, close, slots, 
     except ValueError as exc:
         await send(_error("malformed", f"not valid JSON: {exc}"))
         return
+    except RecursionError:  # the socket stays open; a capture is refused for good, by its id
+        peeked = _TYPE_FIRST.match(data, 0, 256)
+        cid = ingest.peek_id(data[:512].encode()) if peeked and peeked.group(1) == "capture" else None
+        await send({"type": "rejected", "id": cid, "error": ingest.TOO_DEEP} if cid
+                   else _error("malformed", "the frame's JSON is nested too deeply to read"))
+        return
     if not isinstance(msg, dict) or not isinstance(msg.get("type"), str):
         await send(_error("malformed", "each frame must be a JSON object with a string 'type'"))
         return
