@@ -24,6 +24,7 @@ MIN_KEY = 6
 SCRYPT = {"n": 2 ** 15, "r": 8, "p": 1, "maxmem": 64 << 20}
 NAME_SALT = b"shoptally object name v1"
 MAX_BUNDLE = 2 << 30  # encrypted in memory: 2 GiB at most
+OVERHEAD = len(MAGIC) + SALT_BYTES + NONCE_BYTES + 16  # the header and the GCM tag around the plain bundle
 
 
 class SyncKeyError(Unprocessable):

@@ -63,9 +63,10 @@ LOOKUP_BY_STORE = {"settlement_line", "order", "line_edit"}  # large: looked up 
 
 
 @contextlib.contextmanager
-def scratch(bundle: Path) -> Iterator:
-    """The bundle's dataset (checked like a backup) in a scratch SQLite database of this version's schema."""
-    manifest = restore.check(bundle)
+def scratch(bundle: Path, manifest: dict | None = None) -> Iterator:
+    """The bundle's dataset (checked like a backup, unless `manifest` says it was) in a scratch SQLite database
+    of this version's schema."""
+    manifest = manifest if manifest is not None else restore.check(bundle)
     with restore.scratch_copy(bundle, manifest) as db:
         yield db, manifest
 

@@ -2,16 +2,17 @@
 
 Push: a backup-format snapshot (companion/backup), labelled with the device, encrypted on this machine and
 uploaded under a name derived from the sync key, replacing the copy there. Pull: downloaded, decrypted,
-checked like a backup, and merged (companion/cloud/merge.py): first only counted (the preview), then on
-confirmation written.
+checked like a backup (off the writer), and merged (companion/cloud/merge.py): first only counted (the
+preview), then on confirmation written by the writer from the file already downloaded.
 """
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from pathlib import Path
 
-from companion.backup import archive, snapshot
+from companion.backup import archive, restore, snapshot
 from companion.cloud import crypto, merge, targets
 from companion.errors import Unprocessable
 from companion.store.changes import Change
@@ -53,25 +54,40 @@ def download(key: str, target_url: str, folder: Path) -> Path:
     return path
 
 
-def pull(db, key: str, target_url: str, write: bool) -> tuple[dict, Change | None]:
-    """Counts per table of what merging the cloud copy adds, updates and skips; written when `write` (inside
-    the caller's transaction), with the change recorded for the views."""
-    with tempfile.TemporaryDirectory(prefix="shoptally-pull-") as tmp:
-        path = download(key, target_url, Path(tmp))
-        try:
-            with merge.scratch(path) as (incoming, manifest):
-                tables, change = merge.merge(incoming, db, write)
-        except archive.BackupError as exc:
-            raise SyncError(f"the cloud copy is not usable: {exc}") from None
+def fetch(key: str, target_url: str, folder: Path) -> tuple[Path, dict]:
+    """The bundle downloaded, decrypted and checked like a backup: its file in `folder` and its manifest."""
+    path = download(key, target_url, folder)
+    try:
+        return path, restore.check(path)
+    except archive.BackupError as exc:
+        raise SyncError(f"the cloud copy is not usable: {exc}") from None
+
+
+def merge_file(db, path: Path, manifest: dict, write: bool) -> tuple[dict, Change | None]:
+    """Counts per table of what merging the fetched bundle at `path` adds, updates and skips; written when
+    `write` (inside the caller's transaction), with the change recorded for the views. No network here."""
+    try:
+        with merge.scratch(path, manifest) as (incoming, _manifest):
+            tables, change = merge.merge(incoming, db, write)
+    except archive.BackupError as exc:
+        raise SyncError(f"the cloud copy is not usable: {exc}") from None
     return {"tables": tables, "device": manifest.get("device"), "created_at": manifest.get("created_at"),
             "merged": write}, change
 
 
 async def pull_into(workers: Workers, key: str, target_url: str, write: bool) -> dict:
     """`shoptally cloud pull` and POST /api/cloud/pull, with or without a daemon: the preview, or the merge in one
-    transaction after which open views reload."""
-    if not write:
-        return (await workers.read(pull, workers.db, key, target_url, False))[0]
-    res, change = await workers.write(pull, workers.db, key, target_url, True)
+    transaction after which open views reload. The download (and its decryption and checks) runs as a read,
+    never on the writer: a storage that does not answer holds up no capture or edit; the writer merges the
+    file already here. The downloaded file is removed afterwards, however the pull ends."""
+    folder = Path(tempfile.mkdtemp(prefix="shoptally-pull-"))
+    try:
+        path, manifest = await workers.read(fetch, key, target_url, folder)
+        if not write:
+            return (await workers.read(merge_file, workers.db, path, manifest, False))[0]
+        res, change = await workers.write(merge_file, workers.db, path, manifest, True)
+    finally:
+        # a download still running in its thread after a cancellation finds its folder gone and fails
+        shutil.rmtree(folder, ignore_errors=True)
     workers.announce(([change.event()] if change is not None else []) + [{"event": "app.reload", "reason": "cloud"}])
     return res

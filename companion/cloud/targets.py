@@ -5,21 +5,61 @@
 - `s3://BUCKET/PREFIX?endpoint=https://…&region=…`: AWS S3, Cloudflare R2, Aliyun OSS, MinIO, through boto3;
   credentials from the URL's user:password or the usual AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY.
 
-Each stores one object per sync key, overwritten by every upload.
+Each stores one object per sync key, overwritten by every upload. Every network call has a connect timeout
+and a read timeout (SHOPTALLY_CLOUD_CONNECT_TIMEOUT, SHOPTALLY_CLOUD_READ_TIMEOUT, in seconds), and a
+download larger than the largest bundle a push makes is refused before it is read.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
+import http.client
 import os
 import urllib.error
 import urllib.request
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
+from companion.cloud import crypto
 from companion.errors import Unprocessable
 
-TIMEOUT = 120
+CONNECT_TIMEOUT = 10.0  # seconds to reach the storage (SHOPTALLY_CLOUD_CONNECT_TIMEOUT)
+READ_TIMEOUT = 60.0  # seconds the storage may stay silent in a request or a download (SHOPTALLY_CLOUD_READ_TIMEOUT)
+MAX_DOWNLOAD = crypto.MAX_BUNDLE + crypto.OVERHEAD  # the largest bundle a push makes, encrypted
+CHUNK = 1 << 20
+
+
+def _seconds(name: str, default: float) -> float:
+    raw = os.environ.get(name, "")
+    return float(raw) if raw.replace(".", "", 1).isdigit() and float(raw) > 0 else default
+
+
+def connect_timeout() -> float:
+    return _seconds("SHOPTALLY_CLOUD_CONNECT_TIMEOUT", CONNECT_TIMEOUT)
+
+
+def read_timeout() -> float:
+    return _seconds("SHOPTALLY_CLOUD_READ_TIMEOUT", READ_TIMEOUT)
+
+
+def _too_large(shown: str) -> TargetError:
+    limit = f"{MAX_DOWNLOAD >> 30} GiB" if MAX_DOWNLOAD >= 1 << 30 else f"{MAX_DOWNLOAD} bytes"
+    return TargetError(f"{shown}: the cloud copy is larger than {limit}, more than any push makes; nothing was "
+                       "merged")
+
+
+def _read_capped(stream, size: int | None, shown: str) -> bytes:
+    """At most MAX_DOWNLOAD bytes of `stream` (whose announced `size` may be None); refused beyond that."""
+    if size is not None and size > MAX_DOWNLOAD:
+        raise _too_large(shown)
+    chunks, total = [], 0
+    while chunk := stream.read(CHUNK):
+        total += len(chunk)
+        if total > MAX_DOWNLOAD:
+            raise _too_large(shown)
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 class TargetError(Unprocessable):
@@ -45,7 +85,37 @@ class FileTarget:
 
     def get(self, name: str) -> bytes | None:
         path = self.folder / name
-        return path.read_bytes() if path.is_file() else None
+        if not path.is_file():
+            return None
+        with path.open("rb") as f:
+            return _read_capped(f, os.fstat(f.fileno()).st_size, str(self.folder))
+
+
+class _HTTPConnection(http.client.HTTPConnection):
+    """Connects within the connect timeout, then waits at most the read timeout for each answer."""
+
+    def connect(self) -> None:
+        super().connect()
+        self.sock.settimeout(read_timeout())
+
+
+class _HTTPSConnection(http.client.HTTPSConnection):
+    def connect(self) -> None:
+        super().connect()  # the TLS handshake included
+        self.sock.settimeout(read_timeout())
+
+
+class _HTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req):
+        return self.do_open(_HTTPConnection, req)
+
+
+class _HTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req):
+        return self.do_open(_HTTPSConnection, req, context=self._context)
+
+
+_opener = urllib.request.build_opener(_HTTPHandler, _HTTPSHandler)
 
 
 class WebDavTarget:
@@ -59,7 +129,7 @@ class WebDavTarget:
 
     def _request(self, method: str, url: str, data: bytes | None = None):
         req = urllib.request.Request(url, data=data, method=method, headers=self.headers)
-        return urllib.request.urlopen(req, timeout=TIMEOUT)  # noqa: S310 - the user's own WebDAV server
+        return _opener.open(req, timeout=connect_timeout())  # the user's own WebDAV server
 
     def _collections(self) -> None:
         """MKCOL each folder of the path (a new folder on the server); existing ones answer 405."""
@@ -85,20 +155,28 @@ class WebDavTarget:
         except urllib.error.HTTPError as exc:
             raise TargetError(f"{self.shown}: the WebDAV server refused the upload ({exc.code} {exc.reason})") \
                 from None
-        except (urllib.error.URLError, OSError) as exc:
-            raise TargetError(f"{self.shown}: cannot reach the WebDAV server ({_reason(exc)})") from None
+        except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
+            raise self._unreachable(exc) from None
 
     def get(self, name: str) -> bytes | None:
         try:
             with self._request("GET", self.base + quote(name)) as resp:
-                return resp.read()
+                size = resp.headers.get("Content-Length")
+                return _read_capped(resp, int(size) if size and size.isdigit() else None, self.shown)
         except urllib.error.HTTPError as exc:
             if exc.code == 404:
                 return None
             raise TargetError(f"{self.shown}: the WebDAV server refused the download ({exc.code} {exc.reason})") \
                 from None
-        except (urllib.error.URLError, OSError) as exc:
-            raise TargetError(f"{self.shown}: cannot reach the WebDAV server ({_reason(exc)})") from None
+        except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
+            raise self._unreachable(exc) from None
+
+    def _unreachable(self, exc: Exception) -> TargetError:
+        reason = getattr(exc, "reason", exc)
+        if isinstance(reason, TimeoutError):
+            return TargetError(f"{self.shown}: the WebDAV server did not answer in time (connect timeout "
+                               f"{connect_timeout():g} s, read timeout {read_timeout():g} s); try again later")
+        return TargetError(f"{self.shown}: cannot reach the WebDAV server ({_reason(exc)})")
 
 
 class S3Target:
@@ -111,7 +189,8 @@ class S3Target:
         self.client = boto3.client(
             "s3", endpoint_url=options.get("endpoint"), region_name=options.get("region") or "us-east-1",
             aws_access_key_id=user or None, aws_secret_access_key=password or None,
-            config=Config(connect_timeout=30, read_timeout=TIMEOUT, retries={"max_attempts": 3},
+            config=Config(connect_timeout=connect_timeout(), read_timeout=read_timeout(),
+                          retries={"total_max_attempts": 2},  # two tries in all, each within the timeouts
                           s3={"addressing_style": options.get("addressing", "path")}))
 
     def _key(self, name: str) -> str:
@@ -132,7 +211,9 @@ class S3Target:
         from botocore.exceptions import BotoCoreError, ClientError
 
         try:
-            return self.client.get_object(Bucket=self.bucket, Key=self._key(name))["Body"].read()
+            obj = self.client.get_object(Bucket=self.bucket, Key=self._key(name))
+            with contextlib.closing(obj["Body"]) as body:
+                return _read_capped(body, obj.get("ContentLength"), self.shown)
         except ClientError as exc:
             code = exc.response.get("Error", {}).get("Code", "error")
             if code in ("NoSuchKey", "404"):
