@@ -32,6 +32,7 @@ from companion.pipeline import importer, ingest, reparse, seller_figures
 from companion.pipeline.parsing import ParsePool, ParserCrashed, default_processes
 from companion.reports import reporting
 from companion.store import app_settings, captures, changes, line_totals, pairing, settlements, stores
+from companion.store.connection import DatabaseUnreachable, read_once_more
 from companion.store.writer import Writer
 
 log = logging.getLogger(__name__)
@@ -82,6 +83,9 @@ class Service:
         self.autosync = None  # the scheduler (automation.scheduler.AutoSync), when the daemon runs one
         self.quit: Callable[[], None] | None = None  # stops the daemon (the tray's and the view's Quit)
         self.port = 0
+        # the database as the reads last found it: `ok` False from a read that failed after a reconnect
+        # until the next read that succeeds (/api/status reports it, the view shows it)
+        self.db_state: dict = {"ok": True, "since": None, "error": None}
 
     # lifecycle -------------------------------------------------------------------------------
     def start(self, loop: asyncio.AbstractEventLoop) -> None:
@@ -114,7 +118,22 @@ class Service:
 
     # the Workers every operation runs on (companion/store/workers.py) -----------------------------
     async def read(self, fn: Callable[..., T], *args: Any) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self.pool, fn, *args)
+        """`fn(*args)` on a read thread. A connection the server dropped (PostgreSQL restarted) is replaced and
+        the read runs once more; when the database still does not answer, DatabaseUnreachable (503)."""
+        try:
+            result = await asyncio.get_running_loop().run_in_executor(
+                self.pool, read_once_more, self.db, fn, *args)
+        except DatabaseUnreachable as exc:
+            if self.db_state["ok"]:
+                log.error("%s", exc)
+                self.db_state = {"ok": False, "since": datetime.now(UTC).isoformat(), "error": str(exc)}
+            else:
+                self.db_state["error"] = str(exc)
+            raise
+        if not self.db_state["ok"]:
+            log.info("the database answers again")
+            self.db_state = {"ok": True, "since": datetime.now(UTC).isoformat(), "error": None}
+        return result
 
     async def parse(self, fn: Callable[..., T], *args: Any) -> T:
         return await self.parser.run(fn, *args)
@@ -177,12 +196,17 @@ class Service:
         return {"app": "shoptally", "version": __version__, "protocol": PROTOCOL_VERSION}
 
     async def status(self) -> dict:
-        rev = await self.current_rev()
+        """Answers while the database is down too: `rev` is then null and `database` says why."""
+        try:
+            rev: int | None = await self.current_rev()
+        except DatabaseUnreachable:
+            rev = None
         return {
             **self.ping(), "rev": rev, "port": self.port,
             "extensions": [self._conn_json(c) for c in self.extensions.values() if c.welcomed],
             "pending_pairs": [self._pending_json(p) for p in self.pending.values()],
             "views": self.bus.subscriber_count,
+            "database": dict(self.db_state),
         }
 
     # extensions and pairing ----------------------------------------------------------------------

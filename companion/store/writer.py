@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from peewee import Database, InterfaceError, OperationalError
 
+from companion.store.connection import connection_lost, drop_connection
 from companion.store.upkeep import Upkeep
 
 log = logging.getLogger(__name__)
@@ -76,8 +77,7 @@ class Writer:
                 if not fut.set_running_or_notify_cancel():
                     continue
                 try:
-                    with self._db.atomic():
-                        result = fn(*args)
+                    result = self._transaction(fn, args)
                 except BaseException as exc:  # the caller gets it; the writer goes on
                     if isinstance(exc, (InterfaceError, OperationalError)):
                         self._reconnect()
@@ -95,6 +95,23 @@ class Writer:
         finally:
             self._db.close()
 
+    def _transaction(self, fn: Callable[..., T], args: tuple) -> T:
+        """`fn(*args)` in one transaction. A connection the server dropped while the writer waited (PostgreSQL
+        restarted) fails the BEGIN, before `fn` ran: the writer reconnects and runs the job then. A job that
+        had started is never run twice; it fails, and the next job finds a new connection."""
+        started = False
+        try:
+            with self._db.atomic():
+                started = True
+                return fn(*args)
+        except (InterfaceError, OperationalError) as exc:
+            if started or not connection_lost(self._db, exc):
+                raise
+            log.warning("writer: the database connection was lost; reconnecting")
+            self._reconnect()
+        with self._db.atomic():
+            return fn(*args)
+
     def _run_idle(self) -> None:
         assert self._idle is not None
         try:
@@ -111,10 +128,7 @@ class Writer:
 
     def _reconnect(self) -> None:
         """A lost server connection (PostgreSQL restarted) must not wedge the writer: the next job reconnects."""
-        try:
-            self._db.close()
-        except Exception:
-            log.warning("writer: dropped a broken database connection")
+        drop_connection(self._db)
         try:
             self._db.connect()
             self._upkeep.configure_writer()

@@ -434,6 +434,7 @@ async function refresh() {
     }, CHART_DELAY_MS);
   } catch (err) {
     notice(String(err.message || err), 8000);
+    loadStatus().catch(() => {}); // a 503 may mean the database went away: the status says so
   } finally {
     await new Promise((r) => requestAnimationFrame(() => r())); // drawn, not only in the DOM
     view.lastRefreshMs = Math.round(performance.now() - t0);
@@ -505,6 +506,18 @@ $("#reset").onclick = async () => {
 // pairing and connection state -------------------------------------------------------------------------
 async function loadStatus() {
   const s = await getJSON("/api/status");
+  // The database went away (PostgreSQL restarted): a notice that stays, and the status asked again until
+  // the database answers; then the figures are read again.
+  const db = s.database || { ok: true };
+  clearTimeout(loadStatus.retry);
+  if (!db.ok) {
+    notice(db.error, 0);
+    loadStatus.retry = setTimeout(() => loadStatus().catch(() => {}), 5000);
+  } else if (loadStatus.down) {
+    notice("", 0);
+    soon();
+  }
+  loadStatus.down = !db.ok;
   const pill = $("#conn");
   pill.textContent = s.extensions.length ? t("extOn", { n: s.extensions.length }) : t("extOff");
   pill.className = "pill " + (s.extensions.length ? "ok" : "bad");
