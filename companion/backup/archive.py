@@ -141,23 +141,31 @@ def verify(path: Path) -> dict:
 
 
 def tables(path: Path) -> Iterator[Table]:
-    """The tables of a verified file, each read lazily (a table's rows must be consumed before the next)."""
+    """The tables of a verified file, each read lazily (a table's rows must be consumed before the next). A
+    checksum proves only that the file was not changed after it was made: every line is still bounded and
+    checked, so a crafted file is refused in one sentence instead of exhausting memory."""
     with zipfile.ZipFile(path) as z, z.open(DATA) as raw, gzip.GzipFile(fileobj=raw) as gz:
-        lines = iter(gz)
+        lines = _bounded_lines(gz, path.name)
         pending: dict | None = None
         while True:
-            header = pending or _next_json(lines)
+            header = pending or _next_json(lines, path.name)
             pending = None
             if header is None:
                 return
+            if not (isinstance(header.get("table"), str) and isinstance(header.get("columns"), list)):
+                raise BackupError("its data is not what shoptally writes (a table without its name and columns)",
+                                  file=path.name)
             holder: list[dict] = []
 
-            def rows(holder=holder) -> Iterator[tuple]:
+            def rows(holder=holder, header=header) -> Iterator[tuple]:
                 for line in lines:
-                    item = json.loads(line)
+                    item = _json(line, path.name)
                     if isinstance(item, dict):
                         holder.append(item)
                         return
+                    if not isinstance(item, list) or len(item) != len(header["columns"]):
+                        raise BackupError(f"its data is not what shoptally writes (a row of {header['table']} "
+                                          "that does not match its columns)", file=path.name)
                     yield tuple(_decode(v) for v in item)
 
             yield Table(header["table"], header["columns"], rows())
@@ -165,7 +173,35 @@ def tables(path: Path) -> Iterator[Table]:
                 pending = holder[0]
 
 
-def _next_json(lines) -> dict | None:
-    for line in lines:
+# The longest row a backup holds is a raw capture of an imported file (256 MiB, compressed, then base64); a
+# row longer than SHAPE_CHECK must be such a row: few values, one of them long.
+MAX_LINE = 512 << 20
+SHAPE_CHECK = 1 << 20
+MAX_VALUES = 4096
+
+
+def _bounded_lines(gz, name: str) -> Iterator[bytes]:
+    while line := gz.readline(MAX_LINE + 1):
+        if len(line) > MAX_LINE:
+            raise BackupError(f"a line of its data is longer than {MAX_LINE >> 20} MiB (a crafted or damaged file)",
+                              file=name)
+        if len(line) > SHAPE_CHECK and line.count(b",") + line.count(b"[") + line.count(b"{") > MAX_VALUES:
+            raise BackupError("a line of its data holds more values than any row of a table (a crafted or damaged "
+                              "file)", file=name)
+        yield line
+
+
+def _json(line: bytes, name: str):
+    try:
         return json.loads(line)
+    except (ValueError, RecursionError):
+        raise BackupError("its data is not what shoptally writes (a line that is not JSON)", file=name) from None
+
+
+def _next_json(lines: Iterator[bytes], name: str) -> dict | None:
+    for line in lines:
+        item = _json(line, name)
+        if not isinstance(item, dict):
+            raise BackupError("its data is not what shoptally writes (rows before their table)", file=name)
+        return item
     return None
