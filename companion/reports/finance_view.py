@@ -29,6 +29,18 @@ INCOME_HEADER = ("Date", "Order ID", "Item No", "SKU ID", "SKU name", "Quantity"
 TYPE_TEXT = {"settled": "settled", "in_transit": "in transit", "estimated": "estimated"}
 
 
+# a cell that starts with one of these is a formula to Excel, LibreOffice and Sheets (OWASP's CSV injection list)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def text_cell(value) -> str:
+    """A CSV text cell (a name, an ID, a store, anything not a figure we formatted) that a spreadsheet shows as
+    text and never runs: one that would start a formula gets a leading apostrophe. Amounts and quantities
+    are written as they are, so a refund stays the number -12.30."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
 class ViewError(BadInput):
     """A request the view's tables refuse; the text says which parameter and why."""
 
@@ -104,9 +116,10 @@ def income_csv(f: Filters, now: datetime | None = None) -> Iterator[str]:
     buf.truncate()
     n = 0
     for row in line_table.every_row(q, EXPORT_LIMIT):
-        writer.writerow((row["date"], row["order_id"], row["item_no"], row["sku_id"], row["sku_name"],
-                         row["quantity"], row["unit_price"], row["settlement_amount"], row["currency"],
-                         TYPE_TEXT.get(row["type"], row["type"]), row["store"]))
+        t = text_cell
+        writer.writerow((t(row["date"]), t(row["order_id"]), t(row["item_no"]), t(row["sku_id"]), t(row["sku_name"]),
+                         row["quantity"], row["unit_price"], row["settlement_amount"], t(row["currency"]),
+                         t(TYPE_TEXT.get(row["type"], row["type"])), t(row["store"])))
         n += 1
         if n % 1000 == 0:
             yield buf.getvalue()
@@ -182,10 +195,11 @@ def expense_csv(f: Filters, now: datetime | None = None) -> Iterator[str]:
     def flush() -> str:
         buf.seek(0)
         buf.truncate()
+        t = text_cell
         for r in expense_rows(batch):
-            writer.writerow((r["date"], r["order_id"], r["purchase_order"], r["sku_id"], r["sku_name"], r["quantity"],
-                             r["settlement_price"], r["purchase_price"], r["purchase_currency"], r["other_fees"],
-                             r["row_profit"], r["currency"], r["store"]))
+            writer.writerow((t(r["date"]), t(r["order_id"]), t(r["purchase_order"]), t(r["sku_id"]), t(r["sku_name"]),
+                             r["quantity"], r["settlement_price"], r["purchase_price"], t(r["purchase_currency"]),
+                             r["other_fees"], r["row_profit"], t(r["currency"]), t(r["store"])))
         batch.clear()
         return buf.getvalue()
 
@@ -214,8 +228,9 @@ def profit_table(report: dict) -> tuple[list[str], list[dict]]:
 def profit_csv(report: dict) -> str:
     """The profit tab (the report by store, SKU, MSKU or order) as CSV text, every category a column."""
     header, rows = profit_table(report)
+    text = set(header[:header.index("currency") + 1])  # the keys (store, SKU, MSKU, order) and the currency
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows([r[name] for name in header] for r in rows)
+    writer.writerows([text_cell(r[name]) if name in text else r[name] for name in header] for r in rows)
     return "\ufeff" + buf.getvalue()
