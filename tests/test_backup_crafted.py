@@ -3,6 +3,7 @@ refused in one line, exit 2, with nothing changed (a 300 MiB line of small value
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import hashlib
 import json
@@ -10,6 +11,7 @@ import zipfile
 from pathlib import Path
 
 from companion.backup import archive
+from tests.support.builders import view_headers
 from tests.support.daemon import cli, report, table_counts
 from tests.support.tables import bench_export as export
 
@@ -51,3 +53,39 @@ def test_crafted_data_with_a_good_checksum_is_refused_in_one_line_and_changes_no
         res = cli(data, db_url, "backup", "restore", str(path), "--yes")
         assert (res.code, res.out, res.err) == (2, "", f"shoptally: {path.name}: {message}\n"), name
         assert report(data, db_url) == before and table_counts(db_url) == counts, name
+        # a refused restore changed nothing, so it leaves no safety backup behind either
+        assert list((data / "backups").glob("*pre-restore*")) == [], name
+
+
+async def _parts(folder: Path, until_none: bool) -> list[Path]:
+    """The .part files in `folder`, once there are none (or the deadline passed): the handler's cleanup runs
+    after the client is gone, so the test waits for that state rather than sleeping."""
+    deadline = asyncio.get_running_loop().time() + 10
+    while True:
+        parts = list(folder.glob("*.part")) if folder.exists() else []
+        if not parts or not until_none or asyncio.get_running_loop().time() > deadline:
+            return parts
+        await asyncio.sleep(0.05)
+
+
+async def test_an_upload_that_ends_short_of_a_backup_leaves_no_part_file(client, service):
+    folder = service.cfg.backups_dir
+    headers = {**view_headers(client.port), "Content-Type": "application/octet-stream"}
+    resp = await client.post("/api/backup/upload?name=notes.shoptally-backup", data=b"not a backup" * 1000,
+                             headers=headers)
+    answer = await resp.json()
+    assert (resp.status, answer["kind"], answer["file"]) == (422, "unprocessable", "notes.shoptally-backup")
+    assert await _parts(folder, until_none=True) == []
+    # the browser goes away half-way through a large upload
+    reader, writer = await asyncio.open_connection("127.0.0.1", client.port)
+    writer.write((f"POST /api/backup/upload?name=big.shoptally-backup HTTP/1.1\r\nHost: 127.0.0.1:{client.port}\r\n"
+                  f"Origin: http://127.0.0.1:{client.port}\r\nContent-Type: application/octet-stream\r\n"
+                  f"Content-Length: {50 << 20}\r\n\r\n").encode() + b"x" * (3 << 20))
+    await writer.drain()
+    deadline = asyncio.get_running_loop().time() + 10
+    while not list(folder.glob("*.part")) and asyncio.get_running_loop().time() < deadline:
+        await asyncio.sleep(0.02)  # the upload has begun: its .part exists
+    assert list(folder.glob("*.part"))
+    writer.close()
+    assert await _parts(folder, until_none=True) == []
+    assert [p.name for p in folder.iterdir()] == []

@@ -74,8 +74,12 @@ def run(db, path: Path, manifest: dict, safety_dir: Path) -> tuple[dict[str, int
     table, the change recorded and where the safety backup is."""
     safety = snapshot.new_path(safety_dir, "pre-restore")
     snapshot.create(db, safety, reason="pre-restore")
-    with current_tables(path, manifest) as tables:
-        counts, change = apply(db, tables)
+    try:
+        with current_tables(path, manifest) as tables:
+            counts, change = apply(db, tables)
+    except BaseException:  # refused or failed: the transaction rolls back, so the data it saved stands as it was
+        safety.unlink(missing_ok=True)
+        raise
     return counts, change, safety
 
 

@@ -53,27 +53,29 @@ async def upload_backup(request: web.Request) -> web.Response:
     folder.mkdir(parents=True, exist_ok=True)
     size = 0
     loop = asyncio.get_running_loop()
-    with tempfile.NamedTemporaryFile(dir=folder, suffix=".part", delete=False) as fh:
-        tmp = Path(fh.name)
-        async for chunk in request.content.iter_chunked(1 << 20):
-            size += len(chunk)
-            if size > MAX_UPLOAD:
-                tmp.unlink(missing_ok=True)
-                raise TooLarge(f"{name}: larger than {MAX_UPLOAD >> 30} GiB; restore it with "
-                                   "`shoptally backup restore FILE`")
-            await loop.run_in_executor(None, fh.write, chunk)  # the disk, not the event loop, waits
-    try:
-        await service.read(restore.check, tmp)
-    except archive.BackupError as exc:
-        tmp.unlink(missing_ok=True)
-        raise Unprocessable(exc.message, file=name) from exc  # named as uploaded, not as stored meanwhile
-    stem = name[: -len(archive.SUFFIX)] if name.endswith(archive.SUFFIX) else name
-    target = folder / f"{stem}{archive.SUFFIX}"
-    n = 1
-    while target.exists():
-        target = folder / f"{stem}-{n}{archive.SUFFIX}"
-        n += 1
-    tmp.replace(target)
+    fh = tempfile.NamedTemporaryFile(dir=folder, suffix=".part", delete=False)  # noqa: SIM115 - closed below
+    tmp = Path(fh.name)
+    try:  # however the upload ends short of a kept backup (too large, refused, the browser gone), no .part stays
+        with fh:
+            async for chunk in request.content.iter_chunked(1 << 20):
+                size += len(chunk)
+                if size > MAX_UPLOAD:
+                    raise TooLarge(f"larger than {MAX_UPLOAD >> 30} GiB; restore it with `shoptally backup "
+                                   "restore FILE`", file=name)
+                await loop.run_in_executor(None, fh.write, chunk)  # the disk, not the event loop, waits
+        try:
+            await service.read(restore.check, tmp)
+        except archive.BackupError as exc:
+            raise Unprocessable(exc.message, file=name) from exc  # named as uploaded, not as stored meanwhile
+        stem = name[: -len(archive.SUFFIX)] if name.endswith(archive.SUFFIX) else name
+        target = folder / f"{stem}{archive.SUFFIX}"
+        n = 1
+        while target.exists():
+            target = folder / f"{stem}-{n}{archive.SUFFIX}"
+            n += 1
+        tmp.replace(target)
+    finally:
+        tmp.unlink(missing_ok=True)  # gone already when it was kept under its name
     return web.json_response({"name": target.name})
 
 
