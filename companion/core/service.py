@@ -27,7 +27,7 @@ from companion.backup import restore
 from companion.cloud import sync as cloud_sync
 from companion.config import Config
 from companion.core.events import EventBus
-from companion.errors import Conflict, NotFound, TooMany
+from companion.errors import BadInput, Conflict, NotFound, TooMany
 from companion.pipeline import importer, ingest, reparse, seller_figures
 from companion.pipeline.parsing import ParsePool, ParserCrashed, default_processes
 from companion.reports import reporting
@@ -264,7 +264,7 @@ class Service:
         return {"code": code, "name": pend.name}
 
     async def revoke(self, pairing_id: int) -> dict:
-        if not await self.writer.run(pairing.revoke, pairing_id):
+        if not 1 <= pairing_id < 2**63 or not await self.writer.run(pairing.revoke, pairing_id):
             raise NotFound(f"no paired browser with id {pairing_id}")
         closed = 0
         for conn in list(self.extensions.values()):
@@ -278,7 +278,9 @@ class Service:
         return {"pending": [self._pending_json(p) for p in self.pending.values()],
                 "paired": await self.read(pairing.active)}
 
-    def _pick_pending(self, code: str | None) -> str:
+    def _pick_pending(self, code: object) -> str:
+        if code is not None and not isinstance(code, str):
+            raise BadInput("code must be the pairing code as text, e.g. \"5D4WUM\"")
         if code:
             code = code.strip().upper()
             if code not in self.pending:

@@ -22,6 +22,8 @@ _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 LEVELS = ("store", "product", "order")
 
+MIN_RATE, MAX_RATE = Decimal("0.000001"), Decimal("1000000")  # any two currencies of the world
+
 
 class InputError(Unprocessable):
     """A seller file that cannot be used; the message names the file, row and column."""
@@ -177,7 +179,7 @@ def read_rates(name: str, text: str) -> list[Rate]:
             rate = Decimal(row.get("rate", "").replace(",", ""))
         except InvalidOperation as exc:
             raise InputError(f"row {number}, rate: {row.get('rate')!r} is not a number", file=name) from exc
-        if not rate.is_finite() or rate <= 0 or len(rate.as_tuple().digits) > 30:
+        if not rate.is_finite() or rate <= 0 or len(rate.as_tuple().digits) > 30 or not MIN_RATE <= rate <= MAX_RATE:
             raise InputError(f"row {number}, rate: {row.get('rate')!r} must be a positive number", file=name)
         key = (day, base, quote)
         if key in seen:

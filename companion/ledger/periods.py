@@ -36,11 +36,22 @@ _YEAR = re.compile(r"^\d{4}$")
 NAMED = ("today", "yesterday", "last-7-days", "this-month", "this-year", "all")
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2099  # settlement data lives here; outside it a period is a typo (or a probe)
+
+
+def _year(year: int, original: str) -> int:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise PeriodError(f"period {original!r}: years {FIRST_YEAR}-{LAST_YEAR} only")
+    return year
+
+
 def _day(text: str, original: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError as exc:
         raise PeriodError(f"period {original!r}: {text!r} is not a valid date (YYYY-MM-DD)") from exc
+    _year(day.year, original)
+    return day
 
 
 def _month_end(year: int, month: int) -> date:
@@ -65,10 +76,11 @@ def parse_period(text: str, today: date) -> Period:
     if t == "all":
         return Period(t, None, None)
     if _YEAR.match(t):
-        return Period(t, date(int(t), 1, 1), date(int(t), 12, 31))
+        year = _year(int(t), text)
+        return Period(t, date(year, 1, 1), date(year, 12, 31))
     m = _MONTH.match(t)
     if m:
-        year, month = int(m.group(1)), int(m.group(2))
+        year, month = _year(int(m.group(1)), text), int(m.group(2))
         if not 1 <= month <= 12:
             raise PeriodError(f"period {text!r}: month must be 01-12")
         return Period(t, date(year, month, 1), _month_end(year, month))

@@ -63,9 +63,12 @@ class Filters:
             if text in (None, ""):
                 return default
             try:
-                return int(text)
+                value = int(text)
             except ValueError as exc:
                 raise ViewError(f"{name} must be a whole number") from exc
+            if abs(value) > 1_000_000:  # an offset the database can hold; no table has a millionth page
+                raise ViewError(f"{name} must be at most 1,000,000")
+            return value
 
         direction = q.get("dir", "desc")
         if direction not in ("asc", "desc"):

@@ -98,6 +98,8 @@ async def captures(request: web.Request) -> web.Response:
 async def reset(request: web.Request) -> web.Response:
     body = await read_json(request)
     account = body.get("account")
+    if account is not None and not isinstance(account, str):
+        raise BadInput("account must be a store's name")
     if not account and body.get("all") is not True:
         raise BadInput("name an account, or send all: true to reset every store")
     result = await _service(request).reset(account or None)
@@ -127,10 +129,12 @@ async def import_files(request: web.Request) -> web.Response:
     files = body.get("files")
     if not isinstance(files, list) or not files:
         raise BadInput("send files: [{name, content_base64}]")
+    if not all(isinstance(item, dict) for item in files):
+        raise BadInput("send files: [{name, content_base64}]: each file an object")
     for item in files:
-        name = str((item or {}).get("name") or "file")
+        name = str(item.get("name") or "file")
         try:
-            content = base64.b64decode((item or {}).get("content_base64") or "", validate=True)
+            content = base64.b64decode(item.get("content_base64") or "", validate=True)
         except (binascii.Error, ValueError):
             errors.append({"file": name, "message": f"{name}: content_base64 is not valid base64"})
             continue
