@@ -123,3 +123,17 @@ async def test_finance_view_is_served_offline(client):
     assert "http://" not in html and "https://" not in html  # no CDN
     js = await (await client.get("/static/finance.js")).text()
     assert 'data-metric' in js or "dataset.metric" in js
+
+
+async def test_a_pairing_name_reaches_lists_without_newlines_or_terminal_escapes(client, service):
+    ext = await client.ws_connect("/ws/extension", headers=ext_headers(client.port))
+    await ext.send_json({"type": "pair_request", "name": "Chrome\n\x1b[2J\x1b]0;owned\x07 on\r\tlaptop\u202e"})
+    pending = await ext.receive_json(timeout=5)
+    other = await client.ws_connect("/ws/extension", headers=ext_headers(client.port))
+    await other.send_json({"type": "pair_request", "name": "\x1b\x07\n"})  # nothing printable left
+    second = await other.receive_json(timeout=5)
+    state = await (await client.get("/api/pairing")).json()
+    assert sorted((p["code"], p["name"]) for p in state["pending"]) == sorted(
+        [(pending["code"], "Chrome[2J]0;owned onlaptop"), (second["code"], "browser")])
+    await ext.close()
+    await other.close()

@@ -241,7 +241,8 @@ class Service:
             raise TooMany("too many pairing requests are waiting; approve or deny some first")
         code = "".join(secrets.choice(PAIR_CODE_ALPHABET) for _ in range(6))
         conn.pending_code = code
-        conn.name = name[:200] or "browser"
+        # shown in `pair list`, the view and the tray: no newline or terminal escape may reach them
+        conn.name = "".join(ch for ch in name[:200] if ch.isprintable()).strip() or "browser"
         self.pending[code] = PendingPair(code, conn.name, conn)
         self.bus.publish({"event": "pairing.requested", **self._pending_json(self.pending[code])})
         return code
