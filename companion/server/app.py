@@ -45,6 +45,7 @@ def create_app(service: Service, port: int | None = None) -> web.Application:
     app[PORT] = (lambda: port) if port is not None else (lambda: service.port)
     app[SOCKETS] = WeakSet()
     app.on_shutdown.append(_close_sockets)
+    app.on_response_prepare.append(security.security_headers)
     app.router.add_get("/", index)
     app.router.add_static("/static/", STATIC, show_index=False)
     app.router.add_get("/ws/events", events_socket)

@@ -9,6 +9,18 @@ import { settingsTab } from "./settings.js";
 
 const $ = (sel) => document.querySelector(sel);
 const form = $("#filters");
+// No form here is ever sent (the content security policy allows no inline onsubmit): Enter in a field stays.
+for (const f of document.querySelectorAll("form:not([method=dialog])")) f.addEventListener("submit", (e) => e.preventDefault());
+// The browser focuses the element a URL's #part names (#reset, #%72eset, ...): a page that opened this one
+// could leave the Reset button one Enter away. That element loses the focus until the user touches the page.
+const linked = ((raw) => { try { return [raw, decodeURIComponent(raw)]; } catch { return [raw]; } })(location.hash.slice(1));
+const unfocusLinked = () => {
+  const el = document.activeElement;
+  if (linked[0] && !navigator.userActivation?.hasBeenActive && el && el !== document.body
+      && (linked.includes(el.id) || linked.includes(el.getAttribute("name")))) el.blur();
+};
+document.addEventListener("focusin", unfocusLinked, true);
+unfocusLinked();
 const GROUPS = ["platform_income", "platform_expense", "tax", "custom_fees", "cost"];
 const INCOME_COLUMNS = [
   ["date", "date", "date"], ["order_id", "orderId", "order_id"], ["item_no", "itemNo", "item_no"],
@@ -595,7 +607,10 @@ await refresh();
 await loadStatus();
 document.body.dataset.ready = "true";
 listen();
-// The tray's "Reset settlements…" and "Pair extension…" open the view here, at the part they belong to.
-if (location.hash === "#reset") $("#reset").click();
-else if (location.hash === "#settings") change({ tab: "settings" });
+// The tray's "Pair extension…" opens the Settings tab (#settings). A URL never opens or runs anything that
+// deletes or replaces data (reset, restore, cloud merge): any page can link here, so the tray's
+// "Reset settlements…" (#reset) only says where the Reset button is; its confirmation opens on a click.
+if (location.hash === "#settings") change({ tab: "settings" });
+else if (location.hash === "#reset") notice(t("resetWhere"), 10000);
+unfocusLinked();
 if (location.hash) history.replaceState(null, "", location.pathname + location.search);
