@@ -54,7 +54,8 @@ class TrayActions:
         return self._on_loop(self.service.runner.run(account, "tray"))
 
     def reset(self) -> None:
-        """Opens the view's own confirmation, which names the store and how many records go."""
+        """Opens the view, which says where its Reset button is: the confirmation (naming the store and how many
+        records go) opens on a click there, never from a URL (docs/security.md)."""
         self._open_url(self.url + "#reset")
 
     @property
