@@ -48,11 +48,18 @@ def same_origin(request: web.Request) -> bool:
 # Endpoints that take a file's bytes as the body. application/octet-stream, like JSON, is not a content type a
 # web page can send to another origin without a preflight, so it keeps the same protection.
 RAW_UPLOADS = frozenset({"/api/backup/upload"})
+OPEN_PATHS = frozenset({"/api/ping"})  # reveals nothing: any page may ask whether shoptally runs
 
 
 @web.middleware
 async def csrf_guard(request: web.Request, handler):
-    """State-changing API calls: the local token (CLI) or a same-origin page (the Finance view) only."""
+    """State-changing API calls: the local token (CLI) or a same-origin page (the Finance view) only. Reads
+    that another site's page sends (an <img> or a link to an export) are refused too: they could not read the
+    answer, but they could make the daemon build a large export again and again."""
+    if request.path.startswith("/api/") and request.path not in OPEN_PATHS \
+            and request.headers.get("Sec-Fetch-Site") in ("cross-site", "same-site") and not bearer_ok(request):
+        return web.json_response(
+            {"error": "forbidden", "message": "the daemon answers only the Finance view and the CLI"}, status=403)
     if request.method not in SAFE_METHODS and request.path.startswith("/api/"):
         if not (bearer_ok(request) or same_origin(request)):
             return web.json_response(
