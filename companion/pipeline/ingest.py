@@ -21,7 +21,7 @@ from companion.errors import BadInput
 from companion.sources import naming, registry
 from companion.sources.model import SourceError, SourceInput, StoreRef
 from companion.sources.tabular import Hints
-from companion.sources.urls import scrub_url
+from companion.sources.urls import kept_headers, scrub_body, scrub_url
 from companion.store import captures, rowplan, settlements
 from companion.store.captures import RawRecord
 from companion.store.changes import Change
@@ -144,10 +144,14 @@ def prepare_capture(msg: dict, frame: bytes | None = None) -> Incoming:
         request = payload.get("request")
         if not isinstance(request, dict):
             raise CaptureError("json capture needs payload.request")
-        request_url = scrub_url(str(request.get("url") or ""))
-        if request_url != request.get("url"):
+        clean = {**request, "url": scrub_url(str(request.get("url") or ""))}
+        if "headers" in request:
+            clean["headers"] = kept_headers(request.get("headers"))
+        if "body" in request:
+            clean["body"] = scrub_body(request.get("body"))
+        if clean != request:
             scrubbed = True
-            payload = {**payload, "request": {**request, "url": request_url}}
+            payload = {**payload, "request": clean}
     else:
         if not isinstance(payload.get("headers"), list) or not isinstance(payload.get("rows"), list):
             raise CaptureError("table capture needs payload.headers and payload.rows lists")
