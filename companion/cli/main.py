@@ -183,10 +183,6 @@ def _daemon(cfg: config.Config, required: bool) -> str | None:
     return base
 
 
-def _call(cfg, base, method, path, body=None) -> dict:
-    return call(cfg, base, method, path, body)
-
-
 def _open_db(cfg):
     from companion.backup.snapshot import open_database
     from companion.store.db import DatabaseUrlError, redact_url
@@ -244,7 +240,7 @@ def cmd_import(args) -> int:
         try:
             if base:
                 importer.check_file(path)  # the same checks, with the same messages, before asking
-                res = _call(cfg, base, "POST", "/api/import", {"paths": [str(path.resolve())],
+                res = call(cfg, base, "POST", "/api/import", {"paths": [str(path.resolve())],
                                                                "account": args.account})
                 if res["errors"]:
                     error = res["errors"][0]
@@ -297,7 +293,7 @@ def cmd_reset(args) -> int:
                  f"this deletes {count} settlement records of {what}; pass --yes to confirm")
     base = _daemon(cfg, required=False)
     if base:
-        res = _call(cfg, base, "POST", "/api/reset", {"account": args.account} if args.account else {"all": True})
+        res = call(cfg, base, "POST", "/api/reset", {"account": args.account} if args.account else {"all": True})
         removed = res["removed"]
     else:
         removed = sum(c.removed for c in complete(Inline(db).write(settlements.reset, args.account)).changes)
@@ -309,7 +305,7 @@ def cmd_pair(args) -> int:
     cfg = _cfg(args)
     base = _daemon(cfg, required=True)
     if args.pair_command == "list":
-        state = _call(cfg, base, "GET", "/api/pairing")
+        state = call(cfg, base, "GET", "/api/pairing")
         if getattr(args, "json", False):
             print(json.dumps(state, ensure_ascii=False))
             return 0
@@ -321,13 +317,13 @@ def cmd_pair(args) -> int:
             print(f"paired   #{p['id']}  {p['name']}  (since {p['created_at']})")
         return 0
     if args.pair_command == "approve":
-        res = _call(cfg, base, "POST", "/api/pairing/approve", {"code": args.code})
+        res = call(cfg, base, "POST", "/api/pairing/approve", {"code": args.code})
         print(f"paired {res['name']} (code {res['code']}, id {res['id']})")
     elif args.pair_command == "deny":
-        res = _call(cfg, base, "POST", "/api/pairing/deny", {"code": args.code})
+        res = call(cfg, base, "POST", "/api/pairing/deny", {"code": args.code})
         print(f"denied {res['name']} (code {res['code']})")
     else:
-        res = _call(cfg, base, "POST", "/api/pairing/revoke", {"id": args.id})
+        res = call(cfg, base, "POST", "/api/pairing/revoke", {"id": args.id})
         print(f"revoked paired browser #{res['id']} ({res['closed']} connection(s) closed)")
     return 0
 
@@ -335,7 +331,7 @@ def cmd_pair(args) -> int:
 def cmd_sync(args) -> int:
     cfg = _cfg(args)
     base = _daemon(cfg, required=True)
-    res = _call(cfg, base, "POST", "/api/sync", {"account": args.account})
+    res = call(cfg, base, "POST", "/api/sync", {"account": args.account})
     print(f"sync started on {res['site']}" + (f" for {res['account']}" if res["account"] else "")
           + f" (command {res['command_id']}); the Finance view shows its progress")
     return 0
@@ -353,7 +349,7 @@ def cmd_figures(args) -> int:
         raise BadInput(f"cannot be read ({exc.strerror or exc})", file=args.file) from exc
     base = _daemon(cfg, required=False)
     if base:
-        res = _call(cfg, base, "POST", f"/api/figures/{args.command}",
+        res = call(cfg, base, "POST", f"/api/figures/{args.command}",
                     {"name": path.name, "content_base64": base64.b64encode(content).decode()})
     else:
         res = complete(seller_figures.import_figures(Inline(_open_db(cfg)), args.command, path.name, content))
@@ -386,7 +382,7 @@ def cmd_reparse(args) -> int:
     cfg = _cfg(args)
     base = _daemon(cfg, required=False)
     if base:
-        res = _call(cfg, base, "POST", "/api/reparse", {"site": args.site})
+        res = call(cfg, base, "POST", "/api/reparse", {"site": args.site})
     else:
         res = complete(reparse.run(Inline(_open_db(cfg)), args.site))
     if args.json:
@@ -405,7 +401,7 @@ def cmd_schedule(args) -> int:
     base = _daemon(cfg, required=args.schedule_command == "run-now")
     if args.schedule_command == "list":
         if base:
-            state = _call(cfg, base, "GET", "/api/automation")
+            state = call(cfg, base, "GET", "/api/automation")
         else:
             _open_db(cfg)
             state = {"schedules": schedules.listing(), "runs": schedules.recent_runs(20), "paused": None}
@@ -426,7 +422,7 @@ def cmd_schedule(args) -> int:
             raise BadInput("give one of --every 6h, --at 09:00,21:00 or off")
         body = {"account": args.store, "every": args.every, "at": args.at, "off": args.off == "off"}
         if base:
-            row = _call(cfg, base, "POST", "/api/schedules", body)["schedule"]
+            row = call(cfg, base, "POST", "/api/schedules", body)["schedule"]
         else:
             db = _open_db(cfg)
             row = complete(Inline(db).write(schedules.set_schedule, args.store, args.every, args.at,
@@ -438,14 +434,14 @@ def cmd_schedule(args) -> int:
             print(f"{row['account']}: auto-sync {when}; next run {row['next_run_at']}")
         return 0
     # run-now: through the daemon, which owns the extension connection and the sync browser
-    before = {r["id"] for r in _call(cfg, base, "GET", "/api/automation")["runs"]}
-    _call(cfg, base, "POST", "/api/schedules/run-now", {"account": args.store, "trigger": "manual"})
+    before = {r["id"] for r in call(cfg, base, "GET", "/api/automation")["runs"]}
+    call(cfg, base, "POST", "/api/schedules/run-now", {"account": args.store, "trigger": "manual"})
     print(f"sync of {args.store or 'all stores'} started")
     if args.no_wait:
         return 0
     while True:  # its record appears when it ends
         clock.sleep(1)
-        runs = [r for r in _call(cfg, base, "GET", "/api/automation")["runs"]
+        runs = [r for r in call(cfg, base, "GET", "/api/automation")["runs"]
                 if r["id"] not in before and r["status"] != "running" and r["account"] == args.store]
         if runs:
             run = runs[0]
@@ -480,7 +476,7 @@ def cmd_backup(args) -> int:
         _confirm(question, "nothing restored", f"{question[:-1]}: pass --yes to confirm")
     base = _daemon(cfg, required=False)
     if base:
-        res = _call(cfg, base, "POST", "/api/backup/restore", {"path": str(path)})
+        res = call(cfg, base, "POST", "/api/backup/restore", {"path": str(path)})
     else:
         db = _open_db(cfg)
         res = complete(restore.restore_file(Inline(db), path, cfg.backups_dir))
@@ -522,7 +518,7 @@ def cmd_cloud(args) -> int:
         _confirm("Merge it into this device's data?", "nothing merged",
                  "pass --yes to merge it, or --dry-run to only preview it")
     if base:
-        res = _call(cfg, base, "POST", "/api/cloud/pull", {"key": args.key, "target": target})
+        res = call(cfg, base, "POST", "/api/cloud/pull", {"key": args.key, "target": target})
     else:
         res = complete(sync.pull_into(Inline(db), args.key, target, write=True))
     if args.json:
