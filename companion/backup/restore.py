@@ -85,7 +85,8 @@ def run(db, path: Path, manifest: dict, safety_dir: Path) -> tuple[dict[str, int
 
 def apply(db, tables: Iterator[archive.Table]) -> tuple[dict[str, int], Change]:
     """Inside one transaction (the writer's, or run_inline's): every data table emptied and filled from the
-    backup; the day totals of every store marked stale; one change recorded. Returns rows per table."""
+    backup, raw captures without credentials (a backup of an older version may hold them); the day totals of
+    every store marked stale; one change recorded. Returns rows per table."""
     real = snapshot.real_db(db)
     names = snapshot.data_tables(real)
     for name in reversed(names):
@@ -93,7 +94,7 @@ def apply(db, tables: Iterator[archive.Table]) -> tuple[dict[str, int], Change]:
     for name in ("line_total", "line_total_dirty", "line_total_built"):
         real.execute_sql(f'DELETE FROM "{name}"')
     counts: dict[str, int] = {}
-    for table in tables:
+    for table in snapshot.without_credentials(tables):
         if table.name not in names:  # a table this version no longer has: its rows have nowhere to go
             for _ in table.rows:
                 pass

@@ -13,6 +13,7 @@ from peewee import Database, DatabaseProxy, PostgresqlDatabase
 
 from companion import __version__
 from companion.backup import archive
+from companion.store import captures
 from companion.store.db import open_database as db_open
 
 # Tables that are not data: the migration history (the manifest says it), and the day totals, which are
@@ -63,8 +64,18 @@ def tables_of(db: Database) -> Iterator[archive.Table]:
         yield archive.Table(name, cols, table_rows(db, name, cols))
 
 
+def without_credentials(tables: Iterator[archive.Table]) -> Iterator[archive.Table]:
+    """The tables with raw captures scrubbed of credentials (`captures.scrub_rows`), whatever the schema version
+    they come from: what every backup and cloud bundle writes and every restore reads."""
+    for table in tables:
+        if table.name == "raw_capture":
+            table = archive.Table(table.name, table.columns, captures.scrub_rows(table.columns, table.rows))
+        yield table
+
+
 def create(db: Database, path: Path, reason: str = "manual", extra: dict | None = None) -> dict:
-    """Write a backup of everything in `db` to `path`; returns its manifest."""
+    """Write a backup of everything in `db` to `path`, raw captures without credentials (even those a database
+    not yet migrated holds: the backup before migration 0008); returns its manifest."""
     real = real_db(db)
     outermost = not real.in_transaction()
     with real.atomic():
@@ -75,7 +86,7 @@ def create(db: Database, path: Path, reason: str = "manual", extra: dict | None 
                     "created_at": datetime.now(UTC).isoformat(), "reason": reason,
                     "database": "postgresql" if isinstance(real, PostgresqlDatabase) else "sqlite", **(extra or {})}
         path.parent.mkdir(parents=True, exist_ok=True)
-        return archive.write(path, manifest, tables_of(real))
+        return archive.write(path, manifest, without_credentials(tables_of(real)))
 
 
 def default_name(reason: str, when: datetime | None = None) -> str:

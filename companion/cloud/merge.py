@@ -5,7 +5,8 @@ version), then compared table by table; a dry run counts without writing.
 What merges: stores (by platform and platform id; a new one keeps its name, or gets " (2)" if a different
 store here has it), settlement lines (newer `updated_at` with different content wins), orders, inline edits
 (newer wins) and their audit log (entries added), SKU costs, custom fees, exchange rates and settings (newer
-`recorded_at`/`updated_at` wins), stated totals, report coverage and raw captures (added when missing).
+`recorded_at`/`updated_at` wins), stated totals, report coverage and raw captures (added when missing, without
+credentials: a bundle of a device running an older version may hold them).
 What stays per device: pairings, schedules and sync runs, the change log.
 """
 
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from companion.backup import restore, snapshot
-from companion.store import bulk, line_totals, supersession
+from companion.store import bulk, captures, line_totals, supersession
 from companion.store.changes import Change, record
 
 CHUNK = 1000
@@ -162,6 +163,8 @@ def _merge_table(src, dst, spec: Spec, stores: dict[int, int], write: bool, chan
             if spec.table == "settlement_line" and row[store_at] > 0:
                 changed_refs.setdefault(row[store_at], set()).add(row[cols.index("reference")] or "")
         if write:
+            if spec.table == "raw_capture":
+                inserts = list(captures.scrub_rows(cols, inserts))
             bulk.insert_rows(dst, spec.table, cols, inserts)
             if has_id:
                 bulk.update_rows(dst, spec.table, cols, updates)

@@ -21,7 +21,7 @@ from companion.errors import BadInput
 from companion.sources import naming, registry
 from companion.sources.model import SourceError, SourceInput, StoreRef
 from companion.sources.tabular import Hints
-from companion.sources.urls import kept_headers, scrub_body, scrub_url
+from companion.sources.urls import message_bytes, scrub_message
 from companion.store import captures, rowplan, settlements
 from companion.store.captures import RawRecord
 from companion.store.changes import Change
@@ -115,8 +115,9 @@ def _record(capture_id: str, site: str, kind: str, url: str, name: str, when: da
 
 
 def prepare_capture(msg: dict, frame: bytes | None = None) -> Incoming:
-    """A protocol `capture` message → Incoming. Secrets in URLs are dropped before anything is kept.
-    `frame`: the message's text as received; kept as it is when scrubbing changed nothing."""
+    """A protocol `capture` message → Incoming. Credentials are dropped before anything is kept
+    (`sources.urls.scrub_message`, the one rule for captures). `frame`: the message's text as received; kept
+    as it is when scrubbing changed nothing."""
     cid = msg.get("id")
     if not isinstance(cid, str) or not 1 <= len(cid) <= 64:
         raise CaptureError("capture id must be a string of 1-64 characters")
@@ -125,11 +126,14 @@ def prepare_capture(msg: dict, frame: bytes | None = None) -> Incoming:
         raise CaptureError("capture site must be a short string such as 'tiktok'")
     if kind not in KINDS:
         raise CaptureError(f"capture kind must be one of {', '.join(KINDS)}")
-    url = scrub_url(str(msg.get("url") or ""))
     when = _when(msg.get("captured_at"))
     payload = msg.get("payload")
     if not isinstance(payload, dict):
         raise CaptureError("capture payload must be an object")
+    if kind == "json" and not isinstance(payload.get("request"), dict):
+        raise CaptureError("json capture needs payload.request")
+    clean = scrub_message(msg)
+    url = clean["url"]
     if kind == "file":
         name = payload.get("name")
         if not isinstance(name, str) or not name:
@@ -139,33 +143,19 @@ def prepare_capture(msg: dict, frame: bytes | None = None) -> Incoming:
         except (binascii.Error, ValueError) as exc:
             raise CaptureError("payload.content_base64 is not valid base64") from exc
         return file_input(name, content, site=site, url=url, when=when, capture_id=cid, source="capture")
-    scrubbed = url != msg.get("url")
-    if kind == "json":
-        request = payload.get("request")
-        if not isinstance(request, dict):
-            raise CaptureError("json capture needs payload.request")
-        clean = {**request, "url": scrub_url(str(request.get("url") or ""))}
-        if "headers" in request:
-            clean["headers"] = kept_headers(request.get("headers"))
-        if "body" in request:
-            clean["body"] = scrub_body(request.get("body"))
-        if clean != request:
-            scrubbed = True
-            payload = {**payload, "request": clean}
-    else:
-        if not isinstance(payload.get("headers"), list) or not isinstance(payload.get("rows"), list):
-            raise CaptureError("table capture needs payload.headers and payload.rows lists")
+    if kind == "table" and (not isinstance(payload.get("headers"), list) or not isinstance(payload.get("rows"), list)):
+        raise CaptureError("table capture needs payload.headers and payload.rows lists")
+    scrubbed = clean is not msg
     if frame is None or scrubbed or b"\\ud" in frame or b"\\uD" in frame:  # the last: escapes to check
         try:
-            text = json.dumps({**msg, "url": url, "payload": payload}, ensure_ascii=False,
-                              separators=(",", ":")).encode()
+            text = message_bytes(clean)
         except UnicodeEncodeError as exc:
             raise CaptureError(NOT_UNICODE) from exc
         data = text if frame is None or scrubbed else frame
     else:
         data = frame
     raw = _record(cid, site, kind, url, "", when, data, "frame")
-    return Incoming(raw, SourceInput(kind, site, url, when, payload), "capture")
+    return Incoming(raw, SourceInput(kind, site, url, when, clean["payload"]), "capture")
 
 
 def file_input(name: str, content: bytes, *, site: str = "import", url: str = "", when: datetime | None = None,

@@ -4,6 +4,7 @@ an older extension, or from anything that holds a pairing)."""
 
 from __future__ import annotations
 
+import json
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 SECRET_PARAMS = frozenset(
@@ -32,10 +33,13 @@ def scrub_url(url: str) -> str:
 
 
 def kept_headers(headers: object) -> dict[str, str]:
-    """Only the allow-listed request headers (lowercase names), from an object or a list of pairs."""
+    """Only the allow-listed request headers (lowercase names), from an object, a list of pairs or a list of
+    {"name", "value"} objects (as a HAR file and the Temu adapter have them)."""
     pairs = headers.items() if isinstance(headers, dict) else headers if isinstance(headers, list) else []
     out = {}
     for pair in pairs:
+        if isinstance(pair, dict):
+            pair = (pair.get("name"), pair.get("value"))
         if isinstance(pair, (list, tuple)) and len(pair) >= 2 and str(pair[0]).lower() in KEPT_HEADERS:
             out[str(pair[0]).lower()] = str(pair[1])[:200]
     return out
@@ -50,6 +54,75 @@ def scrub_body(value: object, depth: int = 0) -> object:
     if isinstance(value, list):
         return [scrub_body(v, depth + 1) for v in value]
     return value
+
+
+def scrub_body_text(body: str) -> str:
+    """A request body sent as text (by older senders; the extension sends it decoded): JSON without secret
+    keys, or form fields without secret names; text that is neither stays as it is."""
+    try:
+        value = json.loads(body)
+    except (ValueError, RecursionError):
+        value = None
+    if isinstance(value, (dict, list)):
+        clean = scrub_body(value)
+        return body if clean == value else json.dumps(clean, ensure_ascii=False, separators=(",", ":"))
+    fields = parse_qsl(body, keep_blank_values=True)
+    if not any(is_secret(k) for k, _ in fields):
+        return body
+    return urlencode([(k, v) for k, v in fields if not is_secret(k)])
+
+
+def scrub_request(request: dict) -> dict:
+    """A capture's `payload.request` without credentials: its URL scrubbed (always present, "" when none),
+    allow-listed headers only, a body without secret keys."""
+    clean = {**request, "url": scrub_url(str(request.get("url") or ""))}
+    if "headers" in request:
+        clean["headers"] = kept_headers(request.get("headers"))
+    if "body" in request:
+        body = request.get("body")
+        clean["body"] = scrub_body_text(body) if isinstance(body, str) else scrub_body(body)
+    return clean
+
+
+def scrub_message(msg: dict) -> dict:
+    """A `capture` message without credentials: the one rule for captures arriving (pipeline/ingest), kept
+    ones (migration 0008), backups and cloud bundles written or read. The `url` is scrubbed (always present,
+    "" when none), and so is `payload.request` when there is one. Returns `msg` itself when nothing changes,
+    else a new message that shares everything else with it."""
+    url = scrub_url(str(msg.get("url") or ""))
+    payload = msg.get("payload")
+    request = payload.get("request") if isinstance(payload, dict) else None
+    clean_request = scrub_request(request) if isinstance(request, dict) else request
+    if url == msg.get("url") and clean_request == request:
+        return msg
+    out = {**msg, "url": url}
+    if clean_request != request:
+        out["payload"] = {**payload, "request": clean_request}
+    return out
+
+
+def message_bytes(msg: dict) -> bytes:
+    """A capture message as the store keeps it (encoding "frame"); UnicodeEncodeError for text that is not
+    valid Unicode (half of a surrogate pair)."""
+    return json.dumps(msg, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def scrub_frame(data: bytes) -> bytes | None:
+    """A kept capture message (its JSON text) without credentials, or None when scrubbing changes nothing (so it
+    stays byte for byte) or it is not a readable message (nothing in it can be told apart to scrub)."""
+    try:
+        msg = json.loads(data)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(msg, dict):
+        return None
+    clean = scrub_message(msg)
+    if clean is msg:
+        return None
+    try:
+        return message_bytes(clean)
+    except UnicodeEncodeError:
+        return json.dumps(clean, separators=(",", ":")).encode()
 
 
 def query_params(url: str) -> dict[str, str]:
