@@ -22,6 +22,7 @@ from companion.config import Config, DataDirLock, ensure_token, read_daemon_info
 from companion.core.service import Service
 from companion.errors import Failed
 from companion.pipeline import demo as demo_data
+from companion.server import limits
 from companion.server.app import create_app
 
 log = logging.getLogger(__name__)
@@ -92,9 +93,13 @@ async def run_daemon(cfg: Config, port: int, ready: asyncio.Event | None = None,
         service.port = sock.getsockname()[1]
         service.start(loop)
         app = create_app(service)
-        runner = web.AppRunner(app, handle_signals=False, access_log=None)
+        # the connection cap and the head, body and idle deadlines (companion/server/limits.py)
+        server_limits = limits.Limits.from_env()
+        gate = limits.Gate(server_limits)
+        limits.install(app, gate)
+        runner = web.AppRunner(app, handle_signals=False, access_log=None, **server_limits.handler_args())
         await runner.setup()
-        await web.SockSite(runner, sock).start()
+        await limits.GuardedSite(runner, sock, gate).start()
         url = f"http://127.0.0.1:{service.port}/"
         if scheduler:
 
