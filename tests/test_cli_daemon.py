@@ -234,7 +234,7 @@ async def test_pair_request_approve_hello_and_revoke(db_url, tmp_path):
         retry = await d.extension()
         await send(retry, hello(token))
         assert await close_code(retry) == 4401
-        assert (await d.acli("pair", "list", "--json")).json == {"pending": [], "paired": []}
+        assert (await d.acli("pair", "list", "--json")).json == {"pending": [], "pending_total": 0, "paired": []}
 
         unknown = await d.acli("pair", "revoke", str(pairing_id + 100))
         assert (unknown.code, unknown.out) == (2, "")  # not found: exit 2 (companion/errors.py)

@@ -27,7 +27,8 @@ from companion.backup import restore
 from companion.cloud import sync as cloud_sync
 from companion.config import Config
 from companion.core.events import EventBus
-from companion.errors import BadInput, Conflict, NotFound, TooMany
+from companion.core.pairing_requests import PendingPair, PendingPairs
+from companion.errors import BadInput, Conflict, NotFound
 from companion.pipeline import importer, ingest, reparse, seller_figures
 from companion.pipeline.parsing import ParsePool, ParserCrashed, default_processes
 from companion.reports import reporting
@@ -37,8 +38,6 @@ from companion.store.writer import Writer
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-PAIR_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud from a popup
-MAX_PENDING_PAIRS = 20
 
 
 @dataclass(eq=False)
@@ -56,14 +55,6 @@ class ExtensionConn:
     connected_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
-@dataclass
-class PendingPair:
-    code: str
-    name: str
-    conn: ExtensionConn
-    created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
-
-
 class Service:
     def __init__(self, cfg: Config, db: Database, token: str, parse_processes: int | None = None) -> None:
         """`parse_processes`: how many parsing processes (0: parse on threads here); None: the default."""
@@ -75,7 +66,7 @@ class Service:
         self.pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="shoptally-read")
         self.parser = ParsePool(default_processes() if parse_processes is None else parse_processes)
         self.extensions: dict[str, ExtensionConn] = {}
-        self.pending: dict[str, PendingPair] = {}
+        self.pending = PendingPairs()  # pairing requests waiting for the seller (core/pairing_requests.py)
         self.commands: dict[str, dict] = {}
         self._sync_waiters: dict[str, asyncio.Future] = {}
         self._tasks: set[asyncio.Task] = set()
@@ -204,7 +195,7 @@ class Service:
         return {
             **self.ping(), "rev": rev, "port": self.port,
             "extensions": [self._conn_json(c) for c in self.extensions.values() if c.welcomed],
-            "pending_pairs": [self._pending_json(p) for p in self.pending.values()],
+            "pending_pairs": self._shown_pairs(),
             "views": self.bus.subscriber_count,
             "database": dict(self.db_state),
         }
@@ -230,22 +221,24 @@ class Service:
     def disconnected(self, conn: ExtensionConn) -> None:
         was = self.extensions.pop(conn.conn_id, None)
         if conn.pending_code:
-            self.pending.pop(conn.pending_code, None)
+            self.pending.pop(conn.pending_code)
         if was is not None:
             self.bus.publish({"event": "extension.disconnected", "connections": self._welcomed_count()})
 
     def request_pair(self, conn: ExtensionConn, name: str) -> str:
+        """The socket's pairing code: its waiting request's, or a new one. Never refused for a flood of other
+        requests (core/pairing_requests.py)."""
+        self._expire_pairs()
         if conn.pending_code and conn.pending_code in self.pending:
             return conn.pending_code
-        if len(self.pending) >= MAX_PENDING_PAIRS:
-            raise TooMany("too many pairing requests are waiting; approve or deny some first")
-        code = "".join(secrets.choice(PAIR_CODE_ALPHABET) for _ in range(6))
-        conn.pending_code = code
         # shown in `pair list`, the view and the tray: no newline or terminal escape may reach them
         conn.name = "".join(ch for ch in name[:200] if ch.isprintable()).strip() or "browser"
-        self.pending[code] = PendingPair(code, conn.name, conn)
-        self.bus.publish({"event": "pairing.requested", **self._pending_json(self.pending[code])})
-        return code
+        pend, dropped = self.pending.add(conn.name, conn)
+        conn.pending_code = pend.code
+        self._pairs_gone(dropped, "more pairing requests came after it")
+        asyncio.get_running_loop().call_later(self.pending.ttl + 0.05, self._expire_pairs)
+        self.bus.publish({"event": "pairing.requested", **pend.json()})
+        return pend.code
 
     async def approve(self, code: str | None) -> dict:
         code = self._pick_pending(code)
@@ -276,12 +269,29 @@ class Service:
         return {"id": pairing_id, "closed": closed}
 
     async def pairing_state(self) -> dict:
-        return {"pending": [self._pending_json(p) for p in self.pending.values()],
-                "paired": await self.read(pairing.active)}
+        """`pending`: the newest waiting requests (of `pending_total`), newest first, with their time."""
+        shown = self._shown_pairs()
+        return {"pending": shown, "pending_total": len(self.pending), "paired": await self.read(pairing.active)}
+
+    def _shown_pairs(self) -> list[dict]:
+        self._expire_pairs()
+        return [p.json() for p in self.pending.shown()]
+
+    def _expire_pairs(self) -> None:
+        self._pairs_gone(self.pending.expire(), f"it was not approved within {self.pending.ttl:g} s")
+
+    def _pairs_gone(self, gone: list[PendingPair], why: str) -> None:
+        """Requests dropped unanswered: their sockets hear it (the extension asks again with a new code)."""
+        for pend in gone:
+            pend.conn.pending_code = None
+            self.start_task(pend.conn.send({"type": "error", "error": "pairing_expired",
+                                            "message": f"pairing code {pend.code} expired: {why}; ask again"}))
+            self.bus.publish({"event": "pairing.expired", "code": pend.code})
 
     def _pick_pending(self, code: object) -> str:
         if code is not None and not isinstance(code, str):
             raise BadInput("code must be the pairing code as text, e.g. \"5D4WUM\"")
+        self._expire_pairs()
         if code:
             code = code.strip().upper()
             if code not in self.pending:
@@ -290,8 +300,9 @@ class Service:
         if not self.pending:
             raise NotFound("no extension is waiting to be paired")
         if len(self.pending) > 1:
-            raise Conflict(f"{len(self.pending)} requests are waiting; name one: "
-                               + ", ".join(self.pending))
+            shown = [p.code for p in self.pending.shown()]
+            raise Conflict(f"{len(self.pending)} requests are waiting; name the code your extension shows: "
+                           + ", ".join(shown) + (", …" if len(shown) < len(self.pending) else ""))
         return next(iter(self.pending))
 
     # commands ------------------------------------------------------------------------------------
@@ -340,7 +351,7 @@ class Service:
 
     async def settings_changed(self, current: dict) -> None:
         """Every open view hears of it; every connected extension gets the settings it acts on."""
-        self.bus.publish({"event": "settings.updated", "settings": current})
+        self.bus.publish({"event": "settings.updated", "settings": app_settings.shown(current)})
         if self.autosync is not None:  # pause / resume auto-sync, whoever saved the setting
             await self.autosync.follow(current)
         message = {"type": "settings", "settings": app_settings.for_extension(current)}
@@ -366,10 +377,6 @@ class Service:
     def _conn_json(c: ExtensionConn) -> dict:
         return {"id": c.conn_id, "name": c.name, "pairing_id": c.pairing_id,
                 "extension_version": c.extension_version, "connected_at": c.connected_at.isoformat()}
-
-    @staticmethod
-    def _pending_json(p: PendingPair) -> dict:
-        return {"code": p.code, "name": p.name, "created_at": p.created_at.isoformat()}
 
 
 def dumps(obj: object) -> str:

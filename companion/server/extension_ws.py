@@ -11,7 +11,6 @@ from aiohttp import WSCloseCode, WSMsgType, web
 
 from companion import PROTOCOL_VERSION, __version__
 from companion.core.service import ExtensionConn
-from companion.errors import ShoptallyError
 from companion.pipeline import ingest
 from companion.server.keys import SERVICE, SOCKETS
 
@@ -134,11 +133,8 @@ async def _pair_request(service, conn: ExtensionConn, msg: dict, send) -> None:
     if conn.welcomed:
         await send(_error("already_paired", "this connection is already welcomed"))
         return
-    try:
-        code = service.request_pair(conn, str(msg.get("name") or "browser"))
-    except ShoptallyError as exc:
-        await send(_error("pairing_refused", str(exc)))
-        return
+    # never refused: a flood of other requests cannot keep the seller's extension out (core/pairing_requests.py)
+    code = service.request_pair(conn, str(msg.get("name") or "browser"))
     await send({"type": "pair_pending", "code": code})
 
 
