@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from platformdirs import user_data_dir
 
@@ -59,8 +61,29 @@ def resolve(data_dir: str | None = None, database_url: str | None = None,
     return Config(path, url, (EXTENSION_ID, *extra))
 
 
+PRIVATE_FILES = (TOKEN_FILE, DAEMON_FILE, LOCK_FILE, DB_FILE, DB_FILE + "-wal", DB_FILE + "-shm", DB_FILE + "-journal")
+
+
+def keep_private(cfg: Config) -> None:
+    """The data dir, its database and its backups readable by the seller's own account only (0700 / 0600):
+    the finance data of a shared computer is nobody else's. New files are private by the umask the CLI sets;
+    this fixes what an earlier version left readable. Best effort: a folder of another owner is left alone."""
+    if os.name != "posix":
+        return
+    for folder in (cfg.data_dir, cfg.backups_dir):
+        with contextlib.suppress(OSError):
+            folder.chmod(0o700)
+    candidates = [cfg.data_dir / name for name in PRIVATE_FILES]
+    with contextlib.suppress(OSError):
+        candidates += [p for p in cfg.backups_dir.iterdir() if p.is_file()]
+    for path in candidates:
+        with contextlib.suppress(OSError):
+            path.chmod(0o600)
+
+
 def ensure_token(cfg: Config) -> str:
-    """The token file, created once with mode 0600; its content never appears in logs or URLs."""
+    """The token file, created once with mode 0600. Its content is never logged; the one URL that holds it is
+    the sign-in link below, which the seller's own tray, terminal and browser see."""
     cfg.data_dir.mkdir(parents=True, exist_ok=True)
     try:
         fd = os.open(cfg.token_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -73,6 +96,12 @@ def ensure_token(cfg: Config) -> str:
 
 def read_token(cfg: Config) -> str:
     return cfg.token_path.read_text().strip()
+
+
+def signin_link(port: int, token: str) -> str:
+    """The link that opens the Finance view signed in (server/signin.py turns it into a session cookie and
+    drops the token from the address bar): the tray's Open Finance, `shoptally open`, `shoptally serve`."""
+    return f"http://127.0.0.1:{port}/?token={quote(token, safe='')}"
 
 
 def write_daemon_info(cfg: Config, info: dict) -> None:

@@ -18,7 +18,7 @@ from companion import __version__
 from companion.automation.runner import SyncRunner
 from companion.automation.scheduler import AutoSync
 from companion.backup.snapshot import open_database
-from companion.config import Config, DataDirLock, ensure_token, read_daemon_info, write_daemon_info
+from companion.config import Config, DataDirLock, ensure_token, keep_private, read_daemon_info, write_daemon_info
 from companion.core.service import Service
 from companion.errors import Failed
 from companion.pipeline import demo as demo_data
@@ -83,6 +83,7 @@ async def run_daemon(cfg: Config, port: int, ready: asyncio.Event | None = None,
             loop.add_signal_handler(sig, stop.set)
     try:
         token = ensure_token(cfg)
+        keep_private(cfg)
         sock = bind_socket(port)
         db = await loop.run_in_executor(None, lambda: open_database(cfg.database_url, backup_dir=cfg.backups_dir))
         if demo:
@@ -108,6 +109,8 @@ async def run_daemon(cfg: Config, port: int, ready: asyncio.Event | None = None,
         service.quit = stop.set
         write_daemon_info(cfg, {"pid": os.getpid(), "port": service.port, "url": url, "version": __version__})
         log.info("shoptally %s listening on %s (data: %s)", __version__, url, cfg.data_dir)
+        if sys.stdout.isatty():  # the seller's terminal, never a log file: the link holds the token
+            print(f"Open the Finance view: {service.signin_link()}", flush=True)
         if started is not None:
             started(service)
         if ready is not None:

@@ -6,6 +6,7 @@ exit code, so the server's one middleware and the CLI's one handler answer the s
 | BadInput       | 400  | 2    | a request, option or value is malformed                             |
 | Unprocessable  | 422  | 2    | a file or body was read but its content is refused                  |
 | TooLarge       | 413  | 2    | over a size limit                                                   |
+| NotSignedIn    | 401  | 2    | no token and no Finance view session: the request proves no seller  |
 | Forbidden      | 403  | 2    | not allowed (wrong token, refused origin)                           |
 | NotFound       | 404  | 2    | an unknown store, file, pairing or backup                           |
 | Conflict, Busy | 409  | 1    | something else is running, or the state changed since; try again    |
@@ -60,6 +61,10 @@ class TooLarge(BadInput):
     status, exit_code, kind = 413, 2, "too_large"
 
 
+class NotSignedIn(ShoptallyError):
+    status, exit_code, kind = 401, 2, "not_signed_in"
+
+
 class Forbidden(ShoptallyError):
     status, exit_code, kind = 403, 2, "forbidden"
 
@@ -94,8 +99,8 @@ class Failed(ShoptallyError, RuntimeError):
     status, exit_code, kind = 500, 1, "failed"
 
 
-KINDS: tuple[type[ShoptallyError], ...] = (BadInput, Unprocessable, TooLarge, Forbidden, NotFound, Conflict, TooMany,
-                                           Unavailable, Failed)
+KINDS: tuple[type[ShoptallyError], ...] = (BadInput, Unprocessable, TooLarge, NotSignedIn, Forbidden, NotFound,
+                                           Conflict, TooMany, Unavailable, Failed)
 
 
 def exit_code_for(status: int) -> int:

@@ -10,6 +10,7 @@ import pytest
 from companion.config import Config
 from companion.store.db import close_database, make_database, open_database, sqlite_url
 from tests.support import PG_URL, TOKEN
+from tests.support.app import sign_in
 
 BACKENDS = ["sqlite"] + (["postgres"] if PG_URL else [])
 
@@ -66,4 +67,11 @@ async def client(service, aiohttp_client):
     app = create_app(service)
     cl = await aiohttp_client(app)
     service.port = cl.port
+    await sign_in(cl)  # as the Finance view is: its session cookie (tests of refusals use `stranger`)
     return cl
+
+
+@pytest.fixture
+async def stranger(client, aiohttp_client):
+    """A second client of the same server with neither token nor session: another program of this machine."""
+    return await aiohttp_client(client.server)

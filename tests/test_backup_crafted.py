@@ -11,6 +11,7 @@ import zipfile
 from pathlib import Path
 
 from companion.backup import archive
+from tests.support import TOKEN
 from tests.support.builders import view_headers
 from tests.support.daemon import cli, report, table_counts
 from tests.support.tables import bench_export as export
@@ -79,7 +80,8 @@ async def test_an_upload_that_ends_short_of_a_backup_leaves_no_part_file(client,
     # the browser goes away half-way through a large upload
     reader, writer = await asyncio.open_connection("127.0.0.1", client.port)
     writer.write((f"POST /api/backup/upload?name=big.shoptally-backup HTTP/1.1\r\nHost: 127.0.0.1:{client.port}\r\n"
-                  f"Origin: http://127.0.0.1:{client.port}\r\nContent-Type: application/octet-stream\r\n"
+                  f"Origin: http://127.0.0.1:{client.port}\r\nAuthorization: Bearer {TOKEN}\r\n"
+                  "Content-Type: application/octet-stream\r\n"
                   f"Content-Length: {50 << 20}\r\n\r\n").encode() + b"x" * (3 << 20))
     await writer.drain()
     deadline = asyncio.get_running_loop().time() + 10

@@ -195,16 +195,7 @@ def test_step_counts():
 
 
 @pytest.fixture
-async def chart_client(service, aiohttp_client):
-    """The app with the chart's routes (added here until app.py registers them)."""
-    from companion.server import chart_api
-    from companion.server.app import create_app
-
-    app = create_app(service)
-    if not any(getattr(r.resource, "canonical", None) == "/api/chart" for r in app.router.routes()):
-        app.router.add_routes(chart_api.routes)
-    client = await aiohttp_client(app)
-    service.port = client.port
+def chart_client(client):
     return client
 
 

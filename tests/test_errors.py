@@ -17,13 +17,13 @@ UNKNOWN = "no store named 'Nobody'"
 
 def test_each_kind_carries_its_status_and_exit_code_and_its_file_apart():
     assert [(k.__name__, k.status, k.exit_code) for k in errors.KINDS] == [
-        ("BadInput", 400, 2), ("Unprocessable", 422, 2), ("TooLarge", 413, 2), ("Forbidden", 403, 2),
-        ("NotFound", 404, 2), ("Conflict", 409, 1), ("TooMany", 429, 1), ("Unavailable", 503, 1),
+        ("BadInput", 400, 2), ("Unprocessable", 422, 2), ("TooLarge", 413, 2), ("NotSignedIn", 401, 2),
+        ("Forbidden", 403, 2), ("NotFound", 404, 2), ("Conflict", 409, 1), ("TooMany", 429, 1), ("Unavailable", 503, 1),
         ("Failed", 500, 1)]
     assert (errors.Busy.status, errors.Busy.exit_code, errors.Cancelled.exit_code) == (409, 1, 1)
     # a daemon's status becomes the exit code the same refusal has offline
-    assert [errors.exit_code_for(s) for s in (400, 403, 404, 409, 413, 422, 429, 500, 503, 418)] == \
-        [2, 2, 2, 1, 2, 2, 1, 1, 1, 2]
+    assert [errors.exit_code_for(s) for s in (400, 401, 403, 404, 409, 413, 422, 429, 500, 503, 418)] == \
+        [2, 2, 2, 2, 1, 2, 2, 1, 1, 1, 2]
     refused = errors.Unprocessable("row 3: 'ten' is not an amount", file="export.csv")
     assert (refused.message, refused.file, str(refused)) == \
         ("row 3: 'ten' is not an amount", "export.csv", "export.csv: row 3: 'ten' is not an amount")

@@ -20,7 +20,7 @@ from companion.store import stores
 from companion.store.models import SyncRun
 from companion.store.writer import run_inline
 from companion.tray.state import TrayState
-from tests.support import REPO
+from tests.support import REPO, TOKEN
 from tests.support.app import FakeExtension
 from tests.support.builders import ext_headers
 from tests.support.daemon import PROGRAM, clean_env
@@ -60,7 +60,7 @@ async def test_each_menu_item_calls_its_daemon_action(client, service, db, monke
     assert list(top) == ["Open Finance", "Sync Settlement now", "Reset settlements…", "Pause auto-sync",
                          "Pair extension…", "Open data folder", "Start at login", "Quit"]
     click = lambda item: asyncio.to_thread(item, icon)  # noqa: E731 - the tray calls items on its own thread
-    url = f"http://127.0.0.1:{client.port}/"
+    url = f"http://127.0.0.1:{client.port}/?token={TOKEN}"  # opened signed in: the view sets its own cookie
 
     await click(top["Open Finance"])
     await click(top["Reset settlements…"])

@@ -7,6 +7,7 @@ import asyncio
 import base64
 import json
 import logging
+import os
 import sys
 import tempfile
 import traceback
@@ -39,6 +40,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-tray", action="store_true", help="run without a tray icon")
     p.add_argument("--no-scheduler", action="store_true", help="do not run scheduled syncs")
     p.add_argument("--demo", action="store_true", help="start on a generated demo dataset (temporary data dir)")
+
+    p = sub.add_parser("open", help="open the Finance view of the running daemon in the browser, signed in")
+    _common(p)
+    p.add_argument("--print", action="store_true", help="print the sign-in link instead of opening a browser")
 
     p = sub.add_parser("import", help="import settlement report files")
     _common(p)
@@ -153,6 +158,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if os.name == "posix":  # every file shoptally writes (database, backups, exports) is the seller's alone
+        os.umask(0o077)
     # Only the daemon logs what it does; other commands print their result and, on failure, one line.
     level = logging.DEBUG if args.debug else logging.INFO if args.command == "serve" else logging.WARNING
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -223,6 +230,21 @@ def cmd_serve(args) -> int:
         from companion.tray.run import serve
 
         serve(run_daemon, cfg, args.port, demo=args.demo, scheduler=not args.no_scheduler)
+    return 0
+
+
+def cmd_open(args) -> int:
+    """The view signs a browser in from a link holding the token (server/signin.py); any browser the seller
+    opens it in stays signed in for 30 days."""
+    import webbrowser
+
+    cfg = _cfg(args)
+    _daemon(cfg, required=True)
+    link = config.signin_link((config.read_daemon_info(cfg) or {})["port"], config.read_token(cfg))
+    if args.print:
+        print(link)
+    elif not webbrowser.open(link):
+        print(f"no browser could be started here; open this link in yours: {link}")
     return 0
 
 
@@ -548,7 +570,7 @@ def cmd_browser(args) -> int:
     return 0
 
 
-COMMANDS = {"serve": cmd_serve, "import": cmd_import, "report": cmd_report, "reset": cmd_reset,
+COMMANDS = {"serve": cmd_serve, "open": cmd_open, "import": cmd_import, "report": cmd_report, "reset": cmd_reset,
             "pair": cmd_pair, "sync": cmd_sync, "costs": cmd_figures, "fees": cmd_figures, "fx": cmd_figures,
             "reconcile": cmd_reconcile, "reparse": cmd_reparse, "schedule": cmd_schedule, "browser": cmd_browser,
             "backup": cmd_backup, "cloud": cmd_cloud}

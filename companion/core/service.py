@@ -25,7 +25,7 @@ from peewee import Database
 from companion import PROTOCOL_VERSION, __version__
 from companion.backup import restore
 from companion.cloud import sync as cloud_sync
-from companion.config import Config
+from companion.config import Config, signin_link
 from companion.core.events import EventBus
 from companion.core.pairing_requests import PendingPair, PendingPairs
 from companion.errors import BadInput, Conflict, NotFound
@@ -138,6 +138,17 @@ class Service:
 
     def token_ok(self, candidate: object) -> bool:
         return isinstance(candidate, str) and hmac.compare_digest(candidate.encode(), self._token.encode())
+
+    def view_session(self) -> str:
+        """The Finance view's session cookie: derived from the token, so it survives a restart of the daemon and
+        ends when the token is replaced; it cannot be turned back into the token."""
+        return hmac.new(self._token.encode(), b"shoptally finance view session 1", "sha256").hexdigest()
+
+    def signin_link(self) -> str:
+        return signin_link(self.port, self._token)
+
+    def session_ok(self, candidate: object) -> bool:
+        return isinstance(candidate, str) and hmac.compare_digest(candidate.encode(), self.view_session().encode())
 
     # settlement data ---------------------------------------------------------------------------
     async def ingest_capture(self, frame: str | dict) -> ingest.Outcome:

@@ -17,6 +17,7 @@ from companion.server import (
     export_api,
     security,
     settings_api,
+    signin,
     view_api,
 )
 from companion.server.events_ws import events_socket
@@ -24,10 +25,6 @@ from companion.server.extension_ws import extension_socket
 from companion.server.keys import PORT, SERVICE, SOCKETS
 
 STATIC = Path(__file__).with_name("static")
-
-
-async def index(request: web.Request) -> web.FileResponse:
-    return web.FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-cache"})
 
 
 async def _close_sockets(app: web.Application) -> None:
@@ -38,7 +35,7 @@ async def _close_sockets(app: web.Application) -> None:
 def create_app(service: Service, port: int | None = None) -> web.Application:
     """`port` None: the port is read from the service once the socket is bound (`--port 0`)."""
     app = web.Application(
-        middlewares=[security.host_guard, security.csrf_guard, api.service_errors],
+        middlewares=[security.host_guard, security.signin_guard, security.csrf_guard, api.service_errors],
         client_max_size=api.MAX_JSON_BODY,
     )
     app[SERVICE] = service
@@ -46,7 +43,7 @@ def create_app(service: Service, port: int | None = None) -> web.Application:
     app[SOCKETS] = WeakSet()
     app.on_shutdown.append(_close_sockets)
     app.on_response_prepare.append(security.security_headers)
-    app.router.add_get("/", index)
+    app.router.add_get("/", signin.index)
     app.router.add_static("/static/", STATIC, show_index=False)
     app.router.add_get("/ws/events", events_socket)
     app.router.add_get("/ws/extension", extension_socket)

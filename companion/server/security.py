@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from companion.errors import NotSignedIn
 from companion.server.keys import PORT, SERVICE
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")
@@ -38,6 +39,21 @@ def bearer_ok(request: web.Request) -> bool:
     return request.app[SERVICE].token_ok(auth[len("Bearer "):].strip())
 
 
+def session_cookie(port: int) -> str:
+    """The session cookie's name. Browsers keep cookies per host, not per port: two daemons on 127.0.0.1 (the
+    demo beside the seller's own) each need their own name, or signing in to one signs out the other."""
+    return f"shoptally-session-{port}"
+
+
+def session_ok(request: web.Request) -> bool:
+    return request.app[SERVICE].session_ok(request.cookies.get(session_cookie(port_of(request))))
+
+
+def signed_in(request: web.Request) -> bool:
+    """Proof of the seller: the data dir's token (CLI, tray, scripts) or the Finance view's session cookie."""
+    return bearer_ok(request) or session_ok(request)
+
+
 def same_origin(request: web.Request) -> bool:
     origin = request.headers.get("Origin")
     if origin is not None:
@@ -49,6 +65,21 @@ def same_origin(request: web.Request) -> bool:
 # web page can send to another origin without a preflight, so it keeps the same protection.
 RAW_UPLOADS = frozenset({"/api/backup/upload"})
 OPEN_PATHS = frozenset({"/api/ping"})  # reveals nothing: any page may ask whether shoptally runs
+PROOF_NEEDED = "sign in first: open the Finance view from the tray menu or with `shoptally open`"
+
+
+def needs_proof(path: str) -> bool:
+    return (path.startswith("/api/") and path not in OPEN_PATHS) or path == "/ws/events"
+
+
+@web.middleware
+async def signin_guard(request: web.Request, handler):
+    """Reads are guarded like changes: another user or program of this machine can reach 127.0.0.1 as well as
+    the seller can, so every API call and the events socket need the token or the view's session. The page
+    itself and its static files hold no data; /ws/extension has its own pairing (extension_ws.py)."""
+    if needs_proof(request.path) and not signed_in(request):
+        return web.json_response(NotSignedIn(PROOF_NEEDED).json(), status=NotSignedIn.status)
+    return await handler(request)
 
 
 @web.middleware

@@ -16,7 +16,7 @@ routes = web.RouteTableDef()
 @routes.get("/api/settings")
 async def get_settings(request: web.Request) -> web.Response:
     current = await request.app[SERVICE].read(app_settings.get_all)
-    return web.json_response({"settings": current, "choices": app_settings.CHOICES})
+    return web.json_response({"settings": app_settings.shown(current), "choices": app_settings.CHOICES})
 
 
 @routes.post("/api/settings")
@@ -25,7 +25,7 @@ async def save_settings(request: web.Request) -> web.Response:
     service = request.app[SERVICE]
     current = await service.writer.run(app_settings.save, body)
     await service.settings_changed(current)
-    return web.json_response({"settings": current})
+    return web.json_response({"settings": app_settings.shown(current)})
 
 
 @routes.post("/api/stores/update")

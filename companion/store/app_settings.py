@@ -15,6 +15,7 @@ What each governs (docs/settings.md):
 from __future__ import annotations
 
 import json
+from urllib.parse import urlsplit, urlunsplit
 
 from companion.errors import Unprocessable
 from companion.store.fields import now_utc
@@ -29,6 +30,9 @@ CHOICES: dict[str, tuple[str, ...]] = {
 DEFAULTS = {"order_sync_mode": "all", "payment_notice_1688": "off", "self_delivery_payment": "manual",
             "reporting_currency": "", "auto_sync": "on", "cloud_target": ""}
 FOR_EXTENSION = ("order_sync_mode", "payment_notice_1688", "self_delivery_payment")
+
+
+HIDDEN = "••••••"  # stands for the storage password wherever a setting is shown
 
 
 class SettingError(Unprocessable):
@@ -66,11 +70,38 @@ def check(patch: dict) -> dict[str, str]:
 
 def save(patch: dict) -> dict[str, str]:
     """In the writer's transaction: the checked values, stored; returns every setting."""
+    if isinstance(patch, dict) and isinstance(patch.get("cloud_target"), str):
+        patch = {**patch, "cloud_target": keep_password(patch["cloud_target"], get_all()["cloud_target"])}
     for key, value in check(patch).items():
         Setting.insert(key=key, value=json.dumps(value), updated_at=now_utc()).on_conflict(
             conflict_target=[Setting.key], update={Setting.value: json.dumps(value), Setting.updated_at: now_utc()}
         ).execute()
     return get_all()
+
+
+def hide_password(target: str) -> str:
+    """A storage address as it may be shown: the password of `webdavs://user:password@host/` is never returned
+    by the API, sent in an event or printed (anyone who reads the view's answers would have the storage)."""
+    try:
+        parts = urlsplit(target)
+        if parts.password is None:
+            return target
+        host = parts.netloc.rpartition("@")[2]
+        return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:{HIDDEN}@{host}"))
+    except ValueError:
+        return target
+
+
+def shown(settings: dict[str, str]) -> dict[str, str]:
+    """Settings as the view, the CLI and events see them."""
+    return {**settings, "cloud_target": hide_password(settings.get("cloud_target", ""))}
+
+
+def keep_password(submitted: str, stored: str) -> str:
+    """The view sends back the address it was shown: with the password hidden, it means the stored one."""
+    if HIDDEN in submitted and stored and submitted == hide_password(stored):
+        return stored
+    return submitted
 
 
 def for_extension(settings: dict[str, str]) -> dict[str, str]:

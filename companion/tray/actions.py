@@ -34,7 +34,8 @@ class TrayActions:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.service.port}/"
+        """Every page the tray opens is opened signed in (server/signin.py)."""
+        return self.service.signin_link()
 
     def _on_loop(self, coro) -> Future:
         fut = asyncio.run_coroutine_threadsafe(coro, self.loop)

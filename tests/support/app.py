@@ -18,6 +18,12 @@ async def ext_ws(client, do_hello: bool = True):
     return ws
 
 
+async def sign_in(client, token: str = TOKEN) -> None:
+    """Open the sign-in link as the tray does; the client keeps the session cookie the view would get."""
+    resp = await client.get(f"/?token={token}", allow_redirects=False)
+    assert resp.status == 303 and resp.headers["Location"] == "/", await resp.text()
+
+
 async def get(client, path, status=200):
     """GET `path` as the Finance view does; the response, which must have `status`."""
     resp = await client.get(path, headers={"Host": f"127.0.0.1:{client.port}"})

@@ -198,8 +198,24 @@ class Daemon:
         return (self.data_dir / "token").read_text().strip()
 
     def get(self, path: str) -> dict:
-        with _NO_PROXY.open(f"{self.base}{path}", timeout=10) as resp:
-            return json.load(resp)
+        """GET an API path as the CLI does (with the data dir's token); the JSON answer."""
+        return json.loads(self.fetch(path))
+
+    def fetch(self, path: str, method: str = "GET", body: dict | None = None) -> bytes:
+        """The bytes of an answer to a call with the token; an HTTPError for a refusal."""
+        headers = {"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"}
+        req = urllib.request.Request(f"{self.base}{path}", method=method, headers=headers,
+                                     data=None if body is None else json.dumps(body).encode())
+        with _NO_PROXY.open(req, timeout=10) as resp:
+            return resp.read()
+
+    def view(self, rest: str = "/") -> str:
+        """The Finance view's address `rest` (`/?period=all#reset`) reached through the sign-in link, as the tray
+        opens it: the browser gets its session and lands on `rest` without the token."""
+        path, _, fragment = rest.partition("#")
+        _, _, query = path.partition("?")
+        link = f"{self.base}/?token={self.token}" + (f"&{query}" if query else "")
+        return link + (f"#{fragment}" if fragment else "")
 
     def cli(self, *args: str) -> Result:
         return cli(self.data_dir, self.db_url, *args)
@@ -223,7 +239,7 @@ class Daemon:
     async def events(self) -> tuple[ClientConnection, int]:
         """A socket on /ws/events and the rev its hello reported."""
         ws = await connect(f"ws://127.0.0.1:{self.port}/ws/events", origin=f"http://127.0.0.1:{self.port}",
-                           open_timeout=10, proxy=None)
+                           additional_headers={"Authorization": f"Bearer {self.token}"}, open_timeout=10, proxy=None)
         self.clients.append(ws)
         first = await recv(ws)
         assert first["event"] == "hello", first

@@ -64,15 +64,21 @@ function query(extra) {
   return q.toString();
 }
 
+// A session that ended (the token was replaced, the cookie expired): the page itself then says how to sign in.
+function signedOut(res) {
+  if (res.status === 401) location.reload();
+  return res;
+}
+
 async function getJSON(path) {
-  const res = await fetch(path);
+  const res = signedOut(await fetch(path));
   const body = await res.json();
   if (!res.ok) throw new Error(body.message || res.statusText);
   return body;
 }
 
 async function post(path, body) {
-  const res = await fetch(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  const res = signedOut(await fetch(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) }));
   const out = await res.json();
   return { ok: res.ok, status: res.status, body: out };
 }
@@ -247,7 +253,7 @@ let lastPeriod = null; // the period the cards show, for the chart's automatic s
 async function loadChart(period) {
   const ticket = ++chartTicket; // a newer filter wins over a chart still loading
   const step = state.step || autoStep(period && period.from, period && period.to);
-  const res = await fetch("/api/chart?" + query({ step }));
+  const res = signedOut(await fetch("/api/chart?" + query({ step })));
   const data = await res.json();
   if (ticket !== chartTicket) return;
   $("#chart-note").textContent = res.ok ? "" : data.message;
@@ -586,7 +592,10 @@ function listen() {
       location.reload();
     }
   };
-  ws.onclose = () => setTimeout(listen, 2000);
+  ws.onclose = () => {
+    fetch("/api/status").then(signedOut, () => null);  // a refused upgrade says nothing; the API says why
+    setTimeout(listen, 2000);
+  };
 }
 
 const loadDataManagement = settingsTab({ getJSON, post, notice, query, reloadStores: () => loadStores().then(refresh) });
