@@ -3,13 +3,15 @@
 
 1. Writes a 200,000-row TikTok US "Order details" export as CSV and as XLSX (the columns of a real export,
    orders and adjustments, every money column filled as the platform fills it).
-2. Imports each with the real program (`python -m companion import`, offline, a fresh SQLite data dir) and
-   measures rows/s and the peak resident memory of that process; checks every row was stored.
+2. Imports each with the real program (`python -m companion import`, a fresh SQLite data dir; offline, or with
+   `--via daemon` through a running `shoptally serve`, which reads the file in a process of its own) and
+   measures rows/s and the peak resident memory of that process (or of the daemon's processes); checks every
+   row was stored.
 3. The floor: `csv.reader` over the CSV plus one `sqlite3.executemany` of the parsed rows.
 4. Stores 1,000,000 settlement lines over 5 stores and 12 months through the store's own write path, then
    times a one-month report by store and by SKU (median of 5 runs).
 
-    .venv/bin/python scripts/bench_import.py [--rows 200000] [--lines 1000000] [--repeat 3] [--keep]
+    .venv/bin/python scripts/bench_import.py [--rows 200000] [--lines 1000000] [--repeat 3] [--via daemon] [--keep]
 
 `docs/benchmarks.md` records the figures and says what each one means.
 """
@@ -18,9 +20,11 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
 import random
 import shutil
+import signal
 import sqlite3
 import statistics
 import subprocess
@@ -179,24 +183,47 @@ def settle() -> None:
     time.sleep(1)
 
 
-def run_import(path: Path, work: Path) -> tuple[float, float, str]:
-    """(seconds, peak resident memory in MB of the import: its process and its worker processes together,
-    sampled every 50 ms, its output)."""
+def run_import(path: Path, work: Path, via: str = "offline") -> tuple[float, float, str]:
+    """(seconds, peak resident memory in MB of the import: its process and its worker processes together, or
+    with a daemon the daemon's processes, sampled every 50 ms, its output)."""
     data = work / f"data-{path.suffix[1:]}"
     shutil.rmtree(data, ignore_errors=True)  # a fresh data dir each run: every row is new
     env = {k: v for k, v in os.environ.items() if not k.startswith("SHOPTALLY_")}
-    args = [sys.executable, "-m", "companion", "import", "--data-dir", str(data), "--json", str(path)]
-    start = time.perf_counter()
-    proc = subprocess.Popen(args, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    peak = 0
-    while proc.poll() is None:
-        peak = max(peak, tree_rss(proc.pid))
-        time.sleep(0.05)
-    elapsed = time.perf_counter() - start
+    daemon = start_daemon(data, env) if via == "daemon" else None
+    try:
+        args = [sys.executable, "-m", "companion", "import", "--data-dir", str(data), "--json", str(path)]
+        start = time.perf_counter()
+        proc = subprocess.Popen(args, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        peak = 0
+        while proc.poll() is None:
+            peak = max(peak, tree_rss(daemon.pid) if daemon else tree_rss(proc.pid))
+            time.sleep(0.05)
+        elapsed = time.perf_counter() - start
+    finally:
+        if daemon is not None:
+            daemon.send_signal(signal.SIGTERM)
+            daemon.wait(30)
     out = proc.stdout.read().decode() + proc.stderr.read().decode()
     if proc.returncode != 0:
         raise SystemExit(f"import of {path.name} failed ({proc.returncode}): {out}")
     return elapsed, peak / 1024, out
+
+
+def start_daemon(data: Path, env: dict) -> subprocess.Popen:
+    """`shoptally serve` on a fresh data dir, once it answers (daemon.json names it)."""
+    daemon = subprocess.Popen([sys.executable, "-m", "companion", "serve", "--port", "0", "--no-tray", "--data-dir",
+                               str(data)], cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if json.loads((data / "daemon.json").read_text()).get("pid") == daemon.pid:
+                time.sleep(1)  # its parsing processes warm up, as they have in a daemon that runs
+                return daemon
+        except (OSError, ValueError):
+            pass
+        time.sleep(0.1)
+    daemon.kill()
+    raise SystemExit("the daemon did not start")
 
 
 def floor(path: Path, work: Path) -> float:
@@ -265,6 +292,8 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=200_000)
     parser.add_argument("--lines", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3, help="imports of each file (the median counts)")
+    parser.add_argument("--via", choices=("offline", "daemon"), default="offline",
+                        help="import with no daemon running (the default), or through a running daemon")
     parser.add_argument("--keep", action="store_true", help="keep the work folder and print its path")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="shoptally-bench-import-"))
@@ -284,7 +313,7 @@ def main() -> int:
             runs = []
             for _ in range(args.repeat):
                 settle()
-                seconds, rss, out = run_import(path, work)
+                seconds, rss, out = run_import(path, work, args.via)
                 added = int(out.split('"added": ')[1].split(",")[0])
                 runs.append((seconds, rss, added))
             seconds = statistics.median(r[0] for r in runs)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from companion.pipeline import chunked_import, importer
+from companion.pipeline import chunked_import, importer, ingest
 from companion.reports import reporting
 from companion.sources import bigtables, tables
 from companion.store.models import RawCapture, SettlementLine
+from companion.store.workers import Inline, complete
 from companion.store.writer import run_inline
 from tests.support.tables import US_HEADER, US_NAME, csv_bytes, us_row, xlsx
 
@@ -35,6 +36,14 @@ def small_units(monkeypatch):
     monkeypatch.setattr(bigtables, "LARGE_SHEET_XML", 0)
 
 
+def import_large(db, name, content):
+    """The file read in units (as the file's parsing process does) and written by the writer; None when it is
+    not read in units."""
+    units = chunked_import.read(name, content, ingest.hints_for(name))
+    plan = next(units, None)
+    return None if plan is None else run_inline(db, chunked_import.write, name, plan, units)
+
+
 def _whole(db, name, content):
     parsed = importer.parse_file(name, content)
     return run_inline(db, importer.commit_file, name, parsed).summary
@@ -51,7 +60,7 @@ def test_units_give_the_lines_a_whole_read_gives(db, small_units, kind):
     content = csv_bytes([US_HEADER, *data]) if kind == "csv" else xlsx(
         {"Summary": [["Totals"]], "Order details": [US_HEADER, *data]}, wrong_dimension=True)
     name = f"{US_NAME}.{kind}"
-    done = run_inline(db, importer.import_large, name, content)
+    done = import_large(db, name, content)
     assert done is not None, "the file should have been read in units"
     assert done.summary == {"file": name, "platform": "tiktok", "report_type": "order_details",
                             "account": "TikTok US MugHouse", "added": 60, "updated": 0, "skipped": 0}
@@ -62,7 +71,7 @@ def test_units_give_the_lines_a_whole_read_gives(db, small_units, kind):
     assert refund.source_fields == ('[["Gross sales","10.00","sales"],["Gross sales refund","-10.00","income_refund"],'
                                     '["Referral fee","-1.00","promotion_fee"],'
                                     '["Refund administration fee","1.00","promotion_fee"]]')
-    again = run_inline(db, importer.import_large, name, content)
+    again = import_large(db, name, content)
     assert (again.summary["added"], again.summary["skipped"]) == (0, 60)
     assert RawCapture.select().count() == 2
     # the same file read whole, into a fresh store, gives the same figures
@@ -76,15 +85,15 @@ def test_a_bad_row_in_a_later_unit_stores_nothing(db, small_units):
     data[50][US_HEADER.index("Gross sales")] = "ten dollars"
     content = csv_bytes([US_HEADER, *data])
     with pytest.raises(importer.FileError, match=r"row 52: 'ten dollars' is not an amount"):
-        run_inline(db, importer.import_large, f"{US_NAME}.csv", content)
+        complete(importer.import_file(Inline(db), f"{US_NAME}.csv", content, None))
     assert SettlementLine.select().count() == 0 and RawCapture.select().count() == 0
 
 
 def test_small_files_and_other_layouts_are_left_to_the_whole_read(db, monkeypatch):
-    assert run_inline(db, importer.import_large, f"{US_NAME}.csv", csv_bytes([US_HEADER, *rows(5)])) is None
+    assert import_large(db, f"{US_NAME}.csv", csv_bytes([US_HEADER, *rows(5)])) is None
     monkeypatch.setattr(chunked_import.registry, "detect", lambda src: None)
     monkeypatch.setattr(importer, "LARGE_FILE", 0)
-    assert run_inline(db, importer.import_large, f"{US_NAME}.csv", csv_bytes([US_HEADER, *rows(5)])) is None
+    assert import_large(db, f"{US_NAME}.csv", csv_bytes([US_HEADER, *rows(5)])) is None
 
 
 def test_csv_units_end_at_record_boundaries():

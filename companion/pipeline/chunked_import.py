@@ -2,9 +2,13 @@
 
 A 200,000-row export parsed whole would hold millions of cells in memory and use one core. Instead, for a
 layout whose rows stand alone (TableAdapter.chunkable), the file is cut into units of rows (see
-sources/bigtables.py); worker processes turn each unit into planned rows while this process writes the
-units already done, in file order, inside one transaction. A bad row anywhere aborts the transaction:
-nothing of the file is stored. Only a few units are in flight at a time, so memory stays bounded.
+sources/bigtables.py); worker processes turn each unit into planned rows while the writer writes the units
+already done, in file order, inside one transaction. A bad row anywhere aborts the transaction: nothing of
+the file is stored. Only a few units are in flight at a time, so memory stays bounded.
+
+`read` runs where the file is parsed (the file's own process in the daemon, with its limits): it opens the
+file, finds the layout, cuts the units and runs the pool, whose workers get the same memory limit. The
+writer runs `write`, which only applies the planned rows `read` sends and keeps the raw file.
 """
 
 from __future__ import annotations
@@ -16,11 +20,12 @@ import os
 import uuid
 import zlib
 from collections import deque
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from companion.pipeline.parsing import init_process
+from companion.pipeline.parsing import Limits, init_process
 from companion.sources import registry, tables
 from companion.sources.headers import Located
 from companion.sources.model import SourceError, SourceInput
@@ -53,14 +58,14 @@ def parse_unit(job: Job, unit: tables.Unit) -> rowplan.RowPlan:
     gc.disable()
     try:
         lines, totals = adapter.read_rows(Context(job.file, job.hints, job.captured_at), job.sheet,  # type: ignore
-                                          tables.unit_rows(unit), job.located)
+                                          tables.unit_rows(unit, job.file, job.sheet), job.located)
         return rowplan.plan(lines, job.capture_id, job.report_type, totals)
     finally:
         gc.enable()
 
 
 def keep(content: bytes) -> tuple[str, bytes]:
-    """On a thread of this process (hashlib and zlib let go of the interpreter lock, and the content is
+    """On a thread beside the pool (hashlib and zlib let go of the interpreter lock, and the content is
     not copied to another process): the raw file's checksum and compressed bytes, at the fast level (a
     large export is kept as it came; level 6 would cost seconds to save a fifth of the space). An XLSX
     is a zip archive, compressed already: it is stored in zlib's format without compressing it again,
@@ -76,6 +81,16 @@ def workers() -> int:
     return max(1, min(4, os.cpu_count() or 2))
 
 
+@dataclass(frozen=True)
+class Plan:
+    """A large file that is read in units: the adapter that recognised it (plain data: it crosses from the
+    file's process to the writer)."""
+
+    adapter: str
+    version: int
+    report_type: str
+
+
 @dataclass
 class Result:
     summary: dict
@@ -86,24 +101,26 @@ class Result:
         return [c.event() for c in self.changes]
 
 
-def try_import(name: str, content: bytes, hints: Hints) -> Result | None:
-    """Inside the writer's transaction. None when the file is small or its layout is not chunkable (the
-    caller then parses it whole). Raises SourceError for a file that cannot be read."""
+def read(name: str, content: bytes, hints: Hints) -> Iterator[Plan | rowplan.RowPlan | RawRecord]:
+    """Where the file is parsed, never in the writer: nothing when the file is small or its layout is not
+    chunkable (the caller then parses it whole); else its Plan, the planned rows of each unit in file order,
+    and last the raw file to keep. Raises SourceError for a file that cannot be read."""
     book = tables.open_workbook(name, content)
     src = {"name": name, "content": content, "hints": hints, "_workbook": book}
 
     when = datetime.now(UTC)
     detected = registry.detect(SourceInput("file", "import", "", when, src))
     if detected is None or not getattr(detected, "chunkable", False):
-        return None
+        return
     matching = detected.matching(book)  # type: ignore[attr-defined]
     if not matching or not all(book.large(sheet) for sheet, _, _ in matching):
-        return None
+        return
     capture_id = str(uuid.uuid4())
     report_type = detected.report_type or detected.name.partition(".")[2]  # type: ignore[attr-defined]
-    result = settlements.WriteResult()
+    yield Plan(detected.name, detected.version, report_type)
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers(), mp_context=context, initializer=init_process) as pool, \
+    with ProcessPoolExecutor(max_workers=workers(), mp_context=context, initializer=init_process,
+                             initargs=(Limits.from_env().memory_mb,)) as pool, \
             ThreadPoolExecutor(max_workers=1, thread_name_prefix="shoptally-keep") as keeper:
         # a CSV is compressed meanwhile; an XLSX (stored as it is) at the end, not held during the import
         kept: Future | None = None if _zipped(content) else keeper.submit(keep, content)
@@ -113,18 +130,29 @@ def try_import(name: str, content: bytes, hints: Hints) -> Result | None:
             for unit in book.units(sheet, header_at + 1):
                 pending.append(pool.submit(parse_unit, job, unit))
                 while len(pending) >= IN_FLIGHT_PER_WORKER * workers():
-                    _apply(pending.popleft().result(), result)
+                    yield pending.popleft().result()
             while pending:
-                _apply(pending.popleft().result(), result)
+                yield pending.popleft().result()
         sha, compressed = kept.result() if kept is not None else keep(content)
-    if not result.accounts:
-        raise SourceError(f"{name}: the {report_type} sheet has no data rows")
-    raw = RawRecord(capture_id, "import", "file", "", name, when, len(content), sha, "file", compressed,
+    yield RawRecord(capture_id, "import", "file", "", name, when, len(content), sha, "file", compressed,
                     hints.account)
-    captures.save(raw, detected.name, detected.version, "parsed", "", result.added, result.updated,
-                  result.skipped)
+
+
+def write(name: str, plan: Plan, planned: Iterable[rowplan.RowPlan | RawRecord]) -> Result:
+    """In the writer's transaction: each unit's planned rows as `read` sends them (the writer only waits for
+    them), then the raw file. Raises SourceError for a sheet without data rows."""
+    result = settlements.WriteResult()
+    raw: RawRecord | None = None
+    for item in planned:
+        if isinstance(item, RawRecord):
+            raw = item
+        else:
+            _apply(item, result)
+    if raw is None or not result.accounts:
+        raise SourceError(f"{name}: the {plan.report_type} sheet has no data rows")
+    captures.save(raw, plan.adapter, plan.version, "parsed", "", result.added, result.updated, result.skipped)
     changes = settlements.record_changes("import", result.per_store)
-    platform, _, kind = detected.name.partition(".")
+    platform, _, kind = plan.adapter.partition(".")
     summary = {"file": name, "platform": platform, "report_type": kind,
                "account": ", ".join(sorted(set(result.accounts))), "added": result.added,
                "updated": result.updated, "skipped": result.skipped}

@@ -1,19 +1,22 @@
 """`shoptally import`: report files through the same pipeline as live captures, one transaction per file.
 
-A file is parsed whole before anything is written (in the daemon, in its parsing process), so a bad row
-anywhere leaves the database untouched. Then every line, the raw file and what the file states about
-itself are written in one transaction.
+A file is read where nothing else waits for it: in the daemon, in a process of its own with a memory limit
+and a deadline (parsing.Isolated), never in the writer. A file is parsed whole before anything is written,
+so a bad row anywhere leaves the database untouched; then every line, the raw file and what the file states
+about itself are written in one transaction. A large file whose rows stand alone is read in units instead,
+and the writer applies each unit's rows as they come (chunked_import), still in one transaction.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from companion.errors import Unprocessable
 from companion.pipeline import chunked_import, ingest
-from companion.pipeline.parsing import ParserCrashed
+from companion.pipeline.parsing import Isolated, ParserCrashed
 from companion.sources.model import SourceError, StoreRef
 from companion.store import stores
 from companion.store.models import Store
@@ -30,8 +33,10 @@ class FileError(Unprocessable):
 def file_error(name: str, message: str) -> FileError:
     """A refusal of file `name`; an adapter's message that already starts with the name loses it (the name is
     the error's attribute, put in front once when it is shown)."""
-    prefix = f"{name}: "
-    return FileError(message[len(prefix):] if message.startswith(prefix) else message, file=name)
+    for prefix in (f"{name}: ", f"{name}, "):
+        if message.startswith(prefix):
+            return FileError(message[len(prefix):], file=name)
+    return FileError(message, file=name)
 
 
 def check_file(path: Path) -> None:
@@ -119,15 +124,24 @@ def commit_file(name: str, parsed: list[ingest.Prepared]) -> FileImport:
     return FileImport(summary, [e for o in outcomes for e in o.events])
 
 
-def import_large(name: str, content: bytes, account: str = "", store: StoreRef | None = None) -> FileImport | None:
-    """In the writer's transaction: a large file of a layout whose rows stand alone, read in units by a pool of
-    processes and written as they arrive; None for any other file (parse it whole)."""
-
+def read_upload(name: str, content: bytes, account: str = "", store: StoreRef | None = None) -> Iterator:
+    """The file's parsing (parsing.Isolated: in the daemon, a process of its own): a large file whose rows
+    stand alone as chunked_import.read sends it (a Plan, each unit's planned rows, the raw file); any other
+    file parsed whole, as one list of Prepared. FileError for a file that cannot be read."""
     try:
-        done = chunked_import.try_import(name, content, ingest.hints_for(name, account, store))
+        if len(content) >= LARGE_FILE:
+            units = chunked_import.read(name, content, ingest.hints_for(name, account, store))
+            plan = next(units, None)
+            if plan is not None:
+                yield plan
+                yield from units
+                return
+        yield parse_file(name, content, account, store)
     except SourceError as exc:
         raise file_error(name, str(exc)) from exc
-    return None if done is None else FileImport(done.summary, done.events)
+
+
+READ = Isolated(read_upload)
 
 
 def account_store(account: str | None) -> StoreRef | None:
@@ -142,15 +156,21 @@ def account_store(account: str | None) -> StoreRef | None:
 
 
 async def import_file(workers: Workers, name: str, content: bytes, account: str | None) -> dict:
-    """`shoptally import` and POST /api/import, with or without a daemon: a large file whose rows stand alone
-    goes in units straight to the writer; any other is parsed whole, then written in one transaction."""
+    """`shoptally import` and POST /api/import, with or without a daemon: the file is read by READ, then a large
+    file whose rows stand alone goes in units to the writer; any other, parsed whole, in one transaction."""
     store = await workers.read(account_store, account)
-    if len(content) >= LARGE_FILE:
-        large = await workers.write(import_large, name, content, account or "", store)
-        if large is not None:
-            return large.summary
     try:
-        parsed = await workers.parse(parse_file, name, content, account or "", store)
-    except ParserCrashed as exc:
-        raise FileError(str(exc), file=name) from exc
-    return (await workers.write(commit_file, name, parsed)).summary  # its events go out after the commit
+        stream = await workers.parse(READ, name, content, account or "", store)
+        try:
+            if isinstance(stream.first, chunked_import.Plan):
+                done: FileImport | chunked_import.Result = await workers.write(
+                    chunked_import.write, name, stream.first, stream)
+            else:
+                done = await workers.write(commit_file, name, stream.first)
+        finally:
+            stream.close()
+    except ParserCrashed as exc:  # over a limit of the parser
+        raise FileError(exc.message, file=name) from exc
+    except SourceError as exc:
+        raise file_error(name, str(exc)) from exc
+    return done.summary  # its events go out after the commit

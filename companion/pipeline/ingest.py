@@ -191,8 +191,9 @@ def prepare(incoming: Incoming) -> Prepared:
     prepared = Prepared(incoming.raw, incoming.source)
     adapter = registry.detect(incoming.src)
     if adapter is None:
-        payload = incoming.src.payload
-        problem = payload.get("_workbook_error") if isinstance(payload, dict) else None
+        payload = incoming.src.payload if isinstance(incoming.src.payload, dict) else {}
+        # a file that could not be read, or whose sheets were passed over for a cell too long, says why
+        problem = payload.get("_workbook_error") or getattr(payload.get("_workbook"), "refused", "")
         if problem:
             prepared.outcome, prepared.message = "error", problem
         else:

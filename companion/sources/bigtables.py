@@ -97,6 +97,10 @@ class XlsxSheets:
         self.paths = self._sheet_paths()
         self.shared = self._read_optional("xl/sharedStrings.xml")
         self.styles = self._read_optional("xl/styles.xml")
+        # the XML of the longest shared string, and of the longest row of the part `parts` yielded last: a cell
+        # cannot hold more characters than its XML has bytes, so rows need their cells measured only beyond
+        self.longest_shared = max(map(len, self.shared.split(b"</si>"))) if self.shared else 0
+        self.longest_row = 0
 
     def _read_optional(self, path: str) -> bytes | None:
         try:
@@ -159,11 +163,15 @@ class XlsxSheets:
                 if done:
                     last = buf.rfind(row_end)
                     body, buf = (buf[: last + len(row_end)], b"") if last >= 0 else (b"", b"")
+                    self.longest_row = max(map(len, body.split(row_end)))
                 else:
-                    pos = 0
+                    pos = longest = 0
                     for _ in range(wanted):
-                        pos = buf.index(row_end, pos) + len(row_end)
+                        end = buf.index(row_end, pos) + len(row_end)
+                        longest = max(longest, end - pos)
+                        pos = end
                     body, buf = buf[:pos], buf[pos:]
+                    self.longest_row = longest
                 if body:
                     yield self._part(head, body, tail)
                 wanted = rows_per_part

@@ -2,8 +2,8 @@
 
 Pure: bytes in, rows of cells out. Cells are what the file holds: text for CSV; text, numbers, booleans or
 datetimes for spreadsheets ("" for an empty cell). Limits keep a hostile or broken file from taking the
-machine: size on disk, size unpacked, rows and columns. Large files are also available in units that can
-be read one at a time, by several processes (see bigtables.py).
+machine: size on disk, size unpacked, rows, columns and the text of one cell. Large files are also available in
+units that can be read one at a time, by several processes (see bigtables.py).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from companion.sources.model import SourceError
 
 MAX_ROWS = 1_000_000  # per sheet
 MAX_COLUMNS = 1_024
+MAX_CELL = 32_767  # characters of text in one cell: Excel's own limit, so no real export has a longer one
 MAX_UNPACKED = 2 * 1024 * 1024 * 1024  # all parts of a spreadsheet, uncompressed
 MAX_RATIO = 200  # unpacked / packed: beyond this a zip is a bomb, not a report
 LARGE_CSV = 8 * 1024 * 1024  # characters: a CSV this long is read in units
@@ -36,24 +37,106 @@ SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
 @dataclass(frozen=True)
 class Unit:
     """Rows of one sheet that can be read on their own: a CSV text unit, or an XLSX part whose rows up to
-    `skip_to` (the header and what is above it) are left out."""
+    `skip_to` (the header and what is above it) are left out. `long_text`: the part may hold a cell over
+    MAX_CELL (its XML has a row or a shared string that long), so its cells are measured."""
 
     kind: str  # csv | xlsx
     csv: bigtables.CsvUnit | None = None
     delimiter: str = ","
     part: bytes = b""
     skip_to: int = 0
+    long_text: bool = False
 
 
-def unit_rows(unit: Unit) -> Iterator[tuple[int, list]]:
-    """(row number from 1, row) of one unit."""
+def unit_rows(unit: Unit, name: str = "", sheet: str = "") -> Iterator[tuple[int, list]]:
+    """(row number from 1, row) of one unit of sheet `sheet` of file `name`; a cell over MAX_CELL is refused."""
     if unit.kind == "csv":
         assert unit.csv is not None
-        yield from bigtables.csv_rows(unit.csv, unit.delimiter)
+        every = long_lines(unit.csv.text)
+        last = unit.csv.first_line - 1
+        try:
+            for number, row in bigtables.csv_rows(unit.csv, unit.delimiter):
+                if every or number - last > 1:  # a line that long, or a record over several lines
+                    check_cells(name, sheet, number, row)
+                last = number
+                yield number, row
+        except SourceError as exc:
+            if isinstance(exc.__cause__, csv.Error) and _FIELD_LIMIT in str(exc.__cause__):
+                line = last + 1 - unit.csv.first_line + 1  # where the record starts, in the unit's text
+                raise _csv_cell_too_long(name, sheet, last + 1, unit.csv.text, line, unit.delimiter) from exc
+            raise
         return
     for number, row in bigtables.part_rows(unit.part):
         if number > unit.skip_to:
+            if unit.long_text:
+                check_cells(name, sheet, number, row)
             yield number, row
+
+
+def check_cells(name: str, sheet: str, number: int, row: list) -> None:
+    """Refuse a row with a cell whose text is over MAX_CELL characters, naming where it is."""
+    for i, value in enumerate(row):
+        if value.__class__ is str and len(value) > MAX_CELL:
+            raise cell_too_long(name, sheet, number, i, f"{len(value):,}")
+
+
+class CellTooLong(SourceError):
+    """A cell over MAX_CELL: the file is refused for it, whichever layout it has."""
+
+
+def cell_too_long(name: str, sheet: str, number: int, column: int, size: str) -> CellTooLong:
+    return CellTooLong(f"{name}, sheet {sheet!r}, row {number}, column {column_letters(column)}: a cell of {size} "
+                       f"characters is over the limit of {MAX_CELL:,} a cell may hold (Excel's own)")
+
+
+_FIELD_LIMIT = "field larger than field limit"  # the csv module's own refusal (131,072 characters)
+
+
+def _csv_cell_too_long(name: str, sheet: str, number: int, text: str, line: int, delimiter: str) -> CellTooLong:
+    """The csv module met a field over its own limit in the record that starts on line `line` of `text`."""
+    start = 0
+    for _ in range(line - 1):
+        start = text.index("\n", start) + 1
+    column, length, quoted, i = 0, 0, False, start
+    while i < len(text) and length <= MAX_CELL:
+        ch = text[i]
+        if ch == '"' and (quoted or length == 0):
+            if quoted and text.startswith('"', i + 1):  # "" inside quotes: one character
+                length += 1
+                i += 1
+            else:
+                quoted = not quoted
+        elif ch == delimiter and not quoted:
+            column, length = column + 1, 0
+        else:
+            length += 1
+        i += 1
+    return cell_too_long(name, sheet, number, column, f"more than {csv.field_size_limit():,}")
+
+
+def check_sheet(name: str, sheet: str, rows: list[list[Cell]]) -> None:
+    """check_cells over a sheet read whole: all its text measured at once, row by row only when one is too long."""
+    if max(map(len, filter(_is_str, itertools.chain.from_iterable(rows))), default=0) > MAX_CELL:
+        for number, row in enumerate(rows, start=1):
+            check_cells(name, sheet, number, row)
+
+
+def long_lines(text: str) -> bool:
+    """Whether a line of the text is over MAX_CELL characters (if none is, only a cell over lines can be)."""
+    return len(text) > MAX_CELL and max(map(len, text.split("\n"))) > MAX_CELL
+
+
+def column_letters(index: int) -> str:
+    """A column's name as spreadsheets show it: 0 → A, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+_is_str = str.__instancecheck__
 
 
 class Workbook:
@@ -64,6 +147,7 @@ class Workbook:
         self.kind = kind
         self.sheet_names = sheet_names
         self._loaded: dict[str, list[list[Cell]]] = {}
+        self.refused = ""  # why a sheet was passed over while the layout was looked for (a cell too long)
 
     def rows(self, sheet: str) -> list[list[Cell]]:
         """Every row of one sheet."""
@@ -97,17 +181,21 @@ class CsvBook(Workbook):
         self.delimiter = _delimiter(text)
 
     def _load(self, sheet: str) -> list[list[Cell]]:
-        return _csv_rows(self.name, self.text, self.delimiter)
+        return _csv_rows(self.name, sheet, self.text, self.delimiter)
 
     def first_rows(self, sheet: str, n: int) -> list[list[Cell]]:
         if sheet in self._loaded or not self.large(sheet):
             return self.rows(sheet)[:n]
-        reader = csv.reader(io.StringIO(self.text[: bigtables.record_start(self.text, n)], newline=""),
-                            delimiter=self.delimiter)
+        top = self.text[: bigtables.record_start(self.text, n)]
+        reader = csv.reader(io.StringIO(top, newline=""), delimiter=self.delimiter)
         try:
-            return list(itertools.islice(reader, n))
+            rows: list[list[Cell]] = list(itertools.islice(reader, n))
         except csv.Error as exc:
+            if _FIELD_LIMIT in str(exc):
+                return _csv_rows(self.name, sheet, top, self.delimiter)  # which names the cell
             raise SourceError(f"{self.name}: not a readable CSV file ({exc})") from exc
+        check_sheet(self.name, sheet, rows)
+        return rows
 
     def large(self, sheet: str) -> bool:
         return len(self.text) > LARGE_CSV
@@ -117,7 +205,7 @@ class CsvBook(Workbook):
         large = self.large(sheet)
         size = CSV_UNIT if large else len(self.text) + 1
         for unit in bigtables.csv_units(self.text, start, size, size // FIRST_UNIT_SHARE if large else None):
-            yield Unit("csv", unit, self.delimiter)
+            yield Unit("csv", unit, self.delimiter)  # unit_rows measures the lines of its text
 
 
 class SpreadsheetBook(Workbook):
@@ -154,7 +242,10 @@ class SpreadsheetBook(Workbook):
         if self.large(sheet):
             rows: list[list[Cell]] = []
             for part in self.xlsx.parts(sheet, XLSX_PART_ROWS):  # type: ignore[union-attr]
+                measure = self._long_text()
                 for number, row in bigtables.part_rows(part):
+                    if measure:
+                        check_cells(self.name, sheet, number, row)
                     rows.extend([[]] * (number - 1 - len(rows)))
                     rows.append(row)
                     if len(rows) > MAX_ROWS:
@@ -169,16 +260,28 @@ class SpreadsheetBook(Workbook):
                 raise SourceError(f"{self.name}: sheet {sheet!r} has more than {MAX_ROWS:,} rows; split the export")
             if data.width > MAX_COLUMNS:
                 raise SourceError(f"{self.name}: sheet {sheet!r} has {data.width} columns (at most {MAX_COLUMNS})")
-            return data.to_python(skip_empty_area=False)
+            rows = data.to_python(skip_empty_area=False)
+        except SourceError:
+            raise
         except (CalamineError, ValueError, OSError) as exc:
             raise SourceError(f"{self.name}: sheet {sheet!r} cannot be read ({exc})") from exc
+        check_sheet(self.name, sheet, rows)
+        return rows
+
+    def _long_text(self) -> bool:
+        """Whether the XLSX part read last may hold a cell over MAX_CELL (else its cells need no measuring)."""
+        assert self.xlsx is not None
+        return max(self.xlsx.longest_shared, self.xlsx.longest_row) > MAX_CELL
 
     def first_rows(self, sheet: str, n: int) -> list[list[Cell]]:
         if sheet in self._loaded or not self.large(sheet):
             return self.rows(sheet)[:n]
         rows: list[list[Cell]] = []
         for part in self.xlsx.parts(sheet, n, first_part_rows=n):  # type: ignore[union-attr]
+            measure = self._long_text()
             for number, row in bigtables.part_rows(part):
+                if measure:
+                    check_cells(self.name, sheet, number, row)
                 rows.extend([[]] * (number - 1 - len(rows)))
                 rows.append(row)
             break
@@ -189,7 +292,7 @@ class SpreadsheetBook(Workbook):
             raise NotImplementedError("a small sheet is read whole")
         first = XLSX_PART_ROWS // FIRST_UNIT_SHARE
         for part in self.xlsx.parts(sheet, XLSX_PART_ROWS, first_part_rows=first):  # type: ignore[union-attr]
-            yield Unit("xlsx", part=part, skip_to=after)
+            yield Unit("xlsx", part=part, skip_to=after, long_text=self._long_text())
 
 
 def is_spreadsheet(name: str, content: bytes) -> bool:
@@ -235,17 +338,23 @@ def _delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def _csv_rows(name: str, text: str, delimiter: str) -> list[list[Cell]]:
+def _csv_rows(name: str, sheet: str, text: str, delimiter: str) -> list[list[Cell]]:
     rows: list[list[Cell]] = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    every, last = long_lines(text), 0
     try:
         for row in reader:
             if len(rows) >= MAX_ROWS:
                 raise SourceError(f"{name}: more than {MAX_ROWS:,} rows; split the export by date")
             if len(row) > MAX_COLUMNS:
                 raise SourceError(f"{name}: row {len(rows) + 1} has {len(row)} columns (at most {MAX_COLUMNS})")
+            if every or reader.line_num - last > 1:  # a line that long, or a record over several lines
+                check_cells(name, sheet, len(rows) + 1, row)
+            last = reader.line_num
             rows.append(row)
     except csv.Error as exc:
+        if _FIELD_LIMIT in str(exc):
+            raise _csv_cell_too_long(name, sheet, len(rows) + 1, text, last + 1, delimiter) from exc
         raise SourceError(f"{name}: not a readable CSV file ({exc})") from exc
     return rows
 

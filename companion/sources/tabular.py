@@ -292,6 +292,9 @@ class TableAdapter:
                 continue
             try:
                 top = book.first_rows(sheet, self.scan)
+            except tables.CellTooLong as exc:  # the reason the file is refused, if no layout is found
+                book.refused = str(exc)
+                continue
             except SourceError:
                 continue
             hit = self.columns.find_header(top, self.scan)
