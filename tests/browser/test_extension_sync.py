@@ -22,7 +22,7 @@ class Events:
     def __init__(self, daemon: Daemon) -> None:
         self.items: list[dict] = []
         self.ws = None
-        self.port = daemon.port
+        self.port, self.token = daemon.port, daemon.token
         opened = threading.Event()
         self.thread = threading.Thread(target=self._read, args=(opened,), daemon=True)
         self.thread.start()
@@ -30,7 +30,8 @@ class Events:
 
     def _read(self, opened: threading.Event) -> None:
         origin = f"http://127.0.0.1:{self.port}"
-        with connect(f"ws://127.0.0.1:{self.port}/ws/events", origin=origin, proxy=None) as ws:
+        with connect(f"ws://127.0.0.1:{self.port}/ws/events", origin=origin, proxy=None,
+                     additional_headers={"Authorization": f"Bearer {self.token}"}) as ws:
             self.ws = ws
             opened.set()
             try:
@@ -55,12 +56,7 @@ def events(daemon):
 
 
 def start_sync(daemon: Daemon, site: str = "tiktok") -> str:
-    import urllib.request
-
-    req = urllib.request.Request(f"{daemon.base}/api/sync", data=json.dumps({"site": site}).encode(), method="POST",
-                                 headers={"Content-Type": "application/json", "Origin": daemon.base})
-    with urllib.request.build_opener(urllib.request.ProxyHandler({})).open(req, timeout=10) as resp:
-        return json.load(resp)["command_id"]
+    return json.loads(daemon.fetch("/api/sync", "POST", {"site": site}))["command_id"]
 
 
 def final(events: Events, command_id: str, timeout: float = 60) -> dict:
@@ -204,12 +200,8 @@ def test_daemon_down_then_up_the_outbox_delivers_each_capture_once(browser, tmp_
 
 
 def set_mode(daemon: Daemon, mode: str) -> None:
-    import urllib.request
-
-    req = urllib.request.Request(f"{daemon.base}/api/settings", data=json.dumps({"order_sync_mode": mode}).encode(),
-                                 method="POST", headers={"Content-Type": "application/json", "Origin": daemon.base})
-    with urllib.request.build_opener(urllib.request.ProxyHandler({})).open(req, timeout=10) as resp:
-        assert json.load(resp)["settings"]["order_sync_mode"] == mode
+    assert json.loads(daemon.fetch("/api/settings", "POST", {"order_sync_mode": mode}))["settings"][
+        "order_sync_mode"] == mode
 
 
 def test_pending_only_mode_walks_only_the_on_hold_view(browser, daemon, centers, events):
@@ -259,7 +251,7 @@ def test_the_finance_view_shows_the_sync_it_started(browser, daemon, centers):
 
     pair(browser, daemon)
     d = browser.driver
-    d.get(f"{daemon.base}/")
+    d.get(daemon.view())
     wait_for(lambda: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready"), "the view")
     wait_for(lambda: d.find_element(By.ID, "conn").text == "extension connected (1)", "the connected extension")
     d.find_element(By.ID, "sync").click()

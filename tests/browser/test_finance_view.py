@@ -6,7 +6,6 @@ under artifacts/screenshots/."""
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 import urllib.request
 from decimal import Decimal
@@ -64,7 +63,7 @@ def expected_cards(rep: dict) -> dict[str, str]:
 def open_view(browser, daemon: Daemon, query: str = "") -> None:
     from selenium.webdriver.common.by import By
 
-    browser.open(f"{daemon.base}/{query}")
+    browser.open(daemon.view(f"/{query}"))
     wait_for(lambda: browser.driver.find_element(By.TAG_NAME, "body").get_attribute("data-ready"), "the view to load")
 
 
@@ -116,7 +115,7 @@ def test_income_table_sorts_searches_pages_and_drills_down(browser, loaded):
     d.find_element(By.CSS_SELECTOR, "th[data-sort=settlement_amount]").click()  # descending first
     d.find_element(By.CSS_SELECTOR, "th[data-sort=settlement_amount]").click()  # then ascending
     wait_for(lambda: "dir=asc" in d.current_url and "sort=settlement_amount" in d.current_url, "the sort in the URL")
-    api = json.load(_NO_PROXY.open(f"{loaded.base}/api/lines?period=2025-09&sort=settlement_amount&dir=asc&size=50"))
+    api = loaded.get("/api/lines?period=2025-09&sort=settlement_amount&dir=asc&size=50")
     wait_for(lambda: [r["order_id"] for r in income_rows(browser)] == [r["order_id"] for r in api["rows"]],
              "rows in ascending amount order")
     d.find_element(By.ID, "next").click()
@@ -144,8 +143,7 @@ def test_the_csv_download_is_the_exact_export(browser, loaded):
     assert "/api/summary.pdf?period=2025-09" in browser.driver.find_element(By.ID, "summary-pdf").get_attribute("href")
     link.click()
     done = wait_for(lambda: [p for p in Path(browser.downloads).glob("shoptally-income-*.csv")], "the download")
-    expected = _NO_PROXY.open(f"{loaded.base}/api/lines/export.csv?period=2025-09&basis=settlement&sort=order_id"
-                              "&dir=asc").read()
+    expected = loaded.fetch("/api/lines/export.csv?period=2025-09&basis=settlement&sort=order_id&dir=asc")
     content = done[0].read_bytes()
     assert content == expected and content.startswith("\ufeffDate,Order ID".encode())
     assert content.count(b"\r\n") == 121
@@ -189,11 +187,11 @@ def test_reset_names_what_and_how_many_then_deletes(browser, loaded):
                      " {once: true});")
     d.find_element(By.CSS_SELECTOR, "#confirm-reset button[value=cancel]").click()
     wait_for(lambda: d.execute_script("return window.resetClosed") == "cancel", "the dialog closed as cancelled")
-    assert json.load(_NO_PROXY.open(f"{loaded.base}/api/reset/preview"))["records"] == 120  # cancel kept all
+    assert loaded.get("/api/reset/preview")["records"] == 120  # cancel kept all
     d.find_element(By.ID, "reset").click()
     wait_for(lambda: d.find_element(By.ID, "reset-text").text, "the confirmation again")
     d.find_element(By.ID, "reset-ok").click()
-    wait_for(lambda: json.load(_NO_PROXY.open(f"{loaded.base}/api/reset/preview"))["records"] == 0, "the reset")
+    wait_for(lambda: loaded.get("/api/reset/preview")["records"] == 0, "the reset")
     wait_for(lambda: d.find_element(By.ID, "page-info").get_attribute("data-total") == "0", "the empty table")
 
 
@@ -241,7 +239,7 @@ def test_inline_edit_is_saved_audited_updates_the_cards_at_once_and_undoes(brows
 
     text, classes = wait_for(lambda: (c := price_cell()) and c[0] == "12.34" and c, "the saved price")
     assert "edited" in classes.split()
-    log = json.load(_NO_PROXY.open(f"{loaded.base}/api/edits"))["edits"]
+    log = loaded.get("/api/edits")["edits"]
     assert [(e["line_id"], e["field"], e["old"], e["new"]) for e in log] == [
         (int(line_id), "purchase_price", None, "12.34")]
     expected = expected_cards(report(loaded, "--period", "2025-09"))
@@ -266,7 +264,7 @@ def test_settings_data_management(browser, loaded, tmp_path):
     Select(d.find_element(By.NAME, "payment_notice_1688")).select_by_value("auto")
     d.find_element(By.NAME, "reporting_currency").send_keys("usd")
     d.find_element(By.ID, "save-modes").click()
-    wait_for(lambda: json.load(_NO_PROXY.open(f"{loaded.base}/api/settings"))["settings"] == {
+    wait_for(lambda: loaded.get("/api/settings")["settings"] == {
         "order_sync_mode": "new", "payment_notice_1688": "auto", "self_delivery_payment": "manual",
         "reporting_currency": "USD", "auto_sync": "on", "cloud_target": ""}, "the saved settings")
     # completeness: September has the US Order details report, the store's required one
@@ -287,7 +285,7 @@ def test_settings_data_management(browser, loaded, tmp_path):
     name.send_keys("Bench Shop US")
     d.find_element(By.CSS_SELECTOR, f"#store-settings tr[data-account='{STORE}'] button").click()
     wait_for(lambda: any(s["name"] == "Bench Shop US" for s in
-                         json.load(_NO_PROXY.open(f"{loaded.base}/api/stores"))["stores"]), "the rename")
+                         loaded.get("/api/stores")["stores"]), "the rename")
     shot(browser, "finance-settings")
     # the reporting currency is the view's default from now on
     open_view(browser, loaded, "")
@@ -350,7 +348,7 @@ def test_settings_automation_schedules_pause_and_the_tray_links(browser, loaded)
     d = browser.driver
 
     def automation() -> dict:
-        return json.load(_NO_PROXY.open(f"{loaded.base}/api/automation"))
+        return loaded.get("/api/automation")
 
     open_view(browser, loaded, "#settings")  # the tray's "Pair extension…" opens the settings tab
     row = wait_for(lambda: d.find_element(By.CSS_SELECTOR, f"#schedules tr[data-account='{STORE}']"), "the row")
@@ -411,7 +409,7 @@ def test_backup_and_restore_from_the_view(browser, loaded):
     assert report(loaded, "--period", "2025-09") == before
     open_view(browser, loaded, "?period=2025-09")
     wait_for(lambda: cards(browser) == expected_cards(before), "the cards of the restored data")
-    reasons = {b["reason"] for b in json.load(_NO_PROXY.open(f"{loaded.base}/api/backups"))["backups"]}
+    reasons = {b["reason"] for b in loaded.get("/api/backups")["backups"]}
     assert reasons == {"manual", "pre-restore"}
 
 
@@ -451,4 +449,4 @@ def test_sync_data_dialog_uploads_previews_and_merges(browser, loaded, tmp_path)
         wait_for(lambda: d.execute_script("return window.beforeMerge === undefined && document.body.dataset.ready"),
                  "the view to reload after the merge")
         assert report(b, "--period", "2025-09") == report(loaded, "--period", "2025-09")
-        assert json.load(_NO_PROXY.open(f"{b.base}/api/settings"))["settings"]["cloud_target"] == target
+        assert b.get("/api/settings")["settings"]["cloud_target"] == target

@@ -5,7 +5,6 @@ violation reported while it loads, sorts and listens)."""
 from __future__ import annotations
 
 import http.server
-import json
 import threading
 import urllib.request
 
@@ -34,7 +33,7 @@ def loaded(daemon, tmp_path):
 
 
 def lines(daemon) -> int:
-    return json.load(_NO_PROXY.open(f"{daemon.base}/api/reset/preview"))["records"]
+    return daemon.get("/api/reset/preview")["records"]
 
 
 def ready(browser) -> bool:
@@ -44,7 +43,7 @@ def ready(browser) -> bool:
 def test_reset_in_the_url_opens_nothing(browser, loaded):
     d = browser.driver
     d.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": _WATCH_CSP})
-    browser.open(f"{loaded.base}/?period=all#reset")
+    browser.open(loaded.view("/?period=all#reset"))
     wait_for(lambda: ready(browser), "the view to load")
     # The Reset confirmation is not open (nor any other dialog), only a note saying where the button is.
     open_dialogs = "return [...document.querySelectorAll('dialog')].filter(x => x.open).map(x => x.id)"
@@ -78,7 +77,7 @@ def test_reset_in_the_url_opens_nothing(browser, loaded):
     assert "order_sync_mode" not in d.current_url
     assert d.execute_script("return window.cspViolations") == []
     # The same #part spelt otherwise still names the button; it still gets no focus and opens nothing.
-    browser.open(f"{loaded.base}/#%72eset")
+    browser.open(loaded.view("/#%72eset"))
     wait_for(lambda: ready(browser), "the view to load again")
     assert d.execute_script("return document.activeElement === document.body")
     assert d.execute_script("return document.querySelector('dialog[open]')") is None
@@ -113,6 +112,8 @@ def decoy(loaded):
 
 def test_another_page_cannot_frame_the_view(browser, loaded, decoy):
     d = browser.driver
+    browser.open(loaded.view())  # signed in: framed, the view itself would show
+    wait_for(lambda: d.find_elements("id", "reset"), "the view")
     browser.open(decoy)
     frame = wait_for(lambda: d.find_element("id", "victim"), "the decoy page")
     # The frame's navigation is refused: Chromium shows its error page there, not the view.
