@@ -75,7 +75,7 @@ class TrayActions:
 
     def pair(self) -> None:
         """Says the pending pairing code (the extension's popup shows the same) and opens the view's pairing."""
-        codes = list(self.service.pending)
+        codes = [p.code for p in self.service.pending.shown()]  # the newest, as the view lists them
         self.notify(f"Pairing code: {', '.join(codes)}" if codes else
                     "No extension is asking to pair: open the shoptally extension's popup in your browser")
         self._open_url(self.url + "#settings")
