@@ -10,7 +10,7 @@ import urllib.error
 
 import pytest
 
-from tests.support.daemon import Daemon, clean_env, recv, send
+from tests.support.daemon import Daemon, clean_env, close_code, recv, send
 
 CAP = 8
 QUICK = {"SHOPTALLY_HEADER_TIMEOUT": "1", "SHOPTALLY_BODY_TIMEOUT": "1", "SHOPTALLY_IDLE_TIMEOUT": "1"}
@@ -167,3 +167,16 @@ async def test_websockets_outlive_every_deadline(quick):
     assert event["code"] == code
     for ws in (events, ext, pairing):
         await ws.close()
+
+
+async def test_an_extension_socket_that_never_speaks_is_closed(quick):
+    """Upgraded sockets have no HTTP deadline but count against the cap: one that says nothing goes."""
+    silent = await quick.extension()
+    start = time.monotonic()
+    assert await close_code(silent, timeout=5) == 4408
+    assert 0.8 < time.monotonic() - start < 3
+    talking = await quick.extension(quick.token)  # says hello at once, as the extension does
+    await asyncio.sleep(1.6)
+    await send(talking, {"type": "ping"})
+    assert (await recv(talking))["type"] == "pong"
+    await talking.close()

@@ -13,6 +13,7 @@ from companion import PROTOCOL_VERSION, __version__
 from companion.core.service import ExtensionConn
 from companion.pipeline import ingest
 from companion.server.keys import SERVICE, SOCKETS
+from companion.server.limits import Limits
 
 log = logging.getLogger(__name__)
 MAX_FRAME = 64 * 1024 * 1024
@@ -21,6 +22,7 @@ _TYPE_FIRST = re.compile(r'\s*\{\s*"type"\s*:\s*"([A-Za-z_]{1,32})"')
 IN_FLIGHT = 8  # captures per socket being parsed or written at once
 CLOSE_BAD_TOKEN = 4401
 CLOSE_INCOMPATIBLE = 4400
+CLOSE_SILENT = 4408
 
 
 def _error(code: str, message: str, **extra) -> dict:
@@ -48,14 +50,26 @@ async def extension_socket(request: web.Request) -> web.StreamResponse:
     conn = ExtensionConn(send=send, close=close)
     slots = asyncio.Semaphore(IN_FLIGHT)
     tasks: set[asyncio.Task] = set()
+    async def handle(msg) -> None:
+        if msg.type == WSMsgType.TEXT:
+            await _on_text(service, conn, msg.data, send, close, slots, tasks)
+        elif msg.type == WSMsgType.BINARY:
+            await send(_error("malformed", "frames must be JSON text"))
+        elif msg.type == WSMsgType.ERROR:
+            log.info("extension socket closed: %s", ws.exception())
+
     try:
-        async for msg in ws:
-            if msg.type == WSMsgType.TEXT:
-                await _on_text(service, conn, msg.data, send, close, slots, tasks)
-            elif msg.type == WSMsgType.BINARY:
-                await send(_error("malformed", "frames must be JSON text"))
-            elif msg.type == WSMsgType.ERROR:
-                log.info("extension socket closed: %s", ws.exception())
+        # An upgraded socket has no HTTP deadline left but counts against the connection cap: one that never
+        # speaks is closed, so silent sockets cannot hold the cap (the extension says hello at once).
+        try:
+            first = await ws.receive(timeout=Limits.from_env().header_timeout)
+        except TimeoutError:
+            await close(CLOSE_SILENT, "no hello in time: connect again and send hello first")
+            return ws
+        if first.type not in (WSMsgType.CLOSE, WSMsgType.CLOSING, WSMsgType.CLOSED):
+            await handle(first)
+            async for msg in ws:
+                await handle(msg)
         if tasks:
             await asyncio.gather(*tasks, return_exceptions=True)
     finally:
