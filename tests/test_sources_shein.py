@@ -344,8 +344,9 @@ def test_the_same_file_twice_gives_the_same_keys():
 
 
 def test_a_file_without_a_store_asks_for_one():
-    with pytest.raises(SourceError, match="does not say which store it belongs to"):
-        parse("已完成账单-账单商品维度-供货价-1.xlsx", platform_book())
+    twins = (StoreRef("shein", "S1", "", "SHEIN S1"), StoreRef("shein", "S2", "", "SHEIN S2"))
+    with pytest.raises(SourceError, match="does not say which store it belongs to and there are 2 SHEIN"):
+        parse("已完成账单-账单商品维度-供货价-1.xlsx", platform_book(), stores=twins)
     tiktok = StoreRef("tiktok", "T1", name="TikTok T1")
     with pytest.raises(SourceError, match="is a shein report, but --account 'T1' is a tiktok store"):
         parse("已完成账单.xlsx", platform_book(), account="T1", store=tiktok)

@@ -123,10 +123,14 @@ def test_bad_rows_name_the_file_sheet_and_row(mutate, message):
         parse(f"{PO_NAME}.csv", csv_bytes([*PO_HEADER, *rows]))
 
 
-def test_a_file_without_a_store_asks_for_one():
+def test_a_file_without_a_store_goes_to_the_one_store_it_can_belong_to():
     content = csv_bytes([*PO_HEADER, *PO_ROWS])
-    with pytest.raises(SourceError, match="does not say which store it belongs to: import it with --account"):
-        parse("SettledFlow.csv", content)
+    assert parse("SettledFlow.csv", content).lines[0].store == \
+        StoreRef("temu", "Temu", "", "Temu", "USD", "Asia/Shanghai")
+    mine = StoreRef("temu", "我的店", "", "Temu 我的店", "USD", "Asia/Shanghai")
+    assert parse("SettledFlow.csv", content, stores=(mine,)).lines[0].store == mine
+    with pytest.raises(SourceError, match=r"there are 2 Temu stores \(Temu 我的店, Temu 旗舰店\)"):
+        parse("SettledFlow.csv", content, stores=(mine, StoreRef("temu", "旗舰店", "", "Temu 旗舰店")))
     result = parse("SettledFlow.csv", content, account="Temu EU")
     assert result.lines[0].store == StoreRef("temu", "Temu EU", "", "Temu EU", "USD", "Asia/Shanghai")
 
@@ -258,7 +262,7 @@ def test_semi_managed_fund_detail_sheets(wrong_dimension):
     assert len(result.lines) == 13 and len({line.key for line in result.lines}) == 13
     assert {line.store for line in result.lines} == {SEMI}
     sale = result.lines[0]
-    assert sale.key == ("fund", "2025-09-05T02:00:00Z", "交易收入", "18.50", "0")
+    assert sale.key == ("fund", "2025-09-05T02:00:00Z", "交易收入", "PO-211-001", "18.50", "0")
     assert (sale.status, sale.detail, sale.reference, sale.order_id) == (SETTLED, NET, "PO-211-001", "PO-211-001")
     assert (sale.sku_id, sale.msku, sale.quantity, sale.settled_time) == (
         "17290000000000001", "MUG-RED", 2, utc(2025, 9, 5, 2))
@@ -271,7 +275,7 @@ def test_semi_managed_fund_detail_sheets(wrong_dimension):
         ("订单运费-基础运费收入", "buyer_shipping"), ("订单运费-签名服务费收入", "buyer_shipping"), ("运费收入", None)]
     penalties = [line for line in result.lines if line.txn_type == "支出-履约违规-1"]
     assert [line.key[-1] for line in penalties] == ["0", "1", "0"]  # exact repeats are told apart, both counted
-    assert penalties[0].key == ("fund", "2025-09-10T04:00:00Z", "履约违规", "-5.00", "0")
+    assert penalties[0].key == ("fund", "2025-09-10T04:00:00Z", "履约违规", "PO-211-005", "-5.00", "0")
     assert (penalties[0].reference, penalties[0].order_id) == (None, "PO-211-005")  # never superseded by a PO
     assert penalties[0].extra == {"违规类型": "延迟发货", "违规编号": "V001"}
     mystery = next(line for line in result.lines if line.txn_type == "支出-神秘费用")
@@ -315,13 +319,13 @@ def test_semi_managed_account_detail_list(content):
     assert by_type["发货履约保障-延迟到货"].amounts == {"penalty": D("-7.00")}
     withdrawal = by_type["提现"]
     assert withdrawal.amounts == {} and withdrawal.settlement_amount == 0  # kept, never counted
-    assert withdrawal.key == ("fund", "2025-09-07T16:00:00Z", "提现", "-100.00", "0")
+    assert withdrawal.key == ("fund", "2025-09-07T16:00:00Z", "提现", "", "-100.00", "0")
     assert [(f.amount, f.category) for f in withdrawal.fields] == [(D("-100.00"), None)]
     assert [(f.category, f.unmapped) for f in by_type["新奇费用"].fields] == [("other_platform_fee", True)]
     assert [(f.category, f.unmapped) for f in by_type["奖励金"].fields] == [("other_income", True)]
     ads, zero = [line for line in result.lines if line.txn_type == "广告服务费"]
     assert ads.extra == {"备注": "推广"}
-    assert (zero.amounts, zero.key[3]) == ({}, "0.00")  # "--" is zero: kept, counts nothing
+    assert (zero.amounts, zero.key[4]) == ({}, "0.00")  # "--" is zero: kept, counts nothing
 
 
 # ---------------------------------------------------------------------------------------- 财务明细, fully-managed

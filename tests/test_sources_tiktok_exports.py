@@ -78,9 +78,16 @@ def test_sku_ids_mangled_by_a_spreadsheet_are_refused_not_guessed():
         parse(f"{NAME}.csv", csv_bytes([US_HEADER, *rows]))
 
 
-def test_a_file_without_a_store_asks_for_one():
-    with pytest.raises(SourceError, match="does not say which store it belongs to: import it with --account"):
-        parse("settlement.xlsx", us_workbook())
+def test_a_file_without_a_store_goes_to_the_one_store_it_can_belong_to():
+    assert parse("settlement.xlsx", us_workbook()).lines[0].store == \
+        StoreRef("tiktok", "TikTok US", "US", "TikTok US", "USD", "America/Los_Angeles")  # none: a new one
+    mug = StoreRef("tiktok", "MugHouse", "US", "TikTok US MugHouse", "USD", "America/Los_Angeles")
+    other = [StoreRef("temu", "T1", "", "Temu T1"), StoreRef("tiktok", "CB1", "CB", "TikTok CB CB1")]
+    assert {ln.store for ln in parse("settlement.xlsx", us_workbook(), stores=(mug, *other)).lines} == {mug}
+    two = (mug, StoreRef("tiktok", "Cups", "US", "TikTok US Cups"))
+    with pytest.raises(SourceError, match=r"^settlement.xlsx does not say which store it belongs to and there are 2 "
+                       r"TikTok US stores \(TikTok US Cups, TikTok US MugHouse\): import it with --account STORE"):
+        parse("settlement.xlsx", us_workbook(), stores=two)
     result = parse("settlement.xlsx", us_workbook(), account="Mug House US")
     assert result.lines[0].store.name == "Mug House US" and result.lines[0].store.external_id == "Mug House US"
     existing = StoreRef("tiktok", "7495100000000000001", "US", "TikTok US 7495100000000000001", "USD",

@@ -279,8 +279,12 @@ def cmd_import(args) -> int:
         print(json.dumps({"files": summaries}, ensure_ascii=False))
     else:
         for s in summaries:
+            if s["account"] is None and s.get("note"):  # nothing came of the file (Temu's empty export): why
+                print(f"{s['file']}: {s['note']}")
+                continue
             print(f"{s['file']}: {s['platform']} {s['report_type']} → {s['account']}: "
-                  f"{s['added']} added, {s['updated']} updated, {s['skipped']} skipped")
+                  f"{s['added']} added, {s['updated']} updated, {s['skipped']} skipped"
+                  + (f" ({s['note']})" if s.get("note") else ""))
     for line in failed:
         print(f"shoptally: {line}", file=sys.stderr)
     return importer.FileError.exit_code if failed else 0

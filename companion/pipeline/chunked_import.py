@@ -17,6 +17,7 @@ import gc
 import hashlib
 import multiprocessing
 import os
+import pickle
 import uuid
 import zlib
 from collections import deque
@@ -28,8 +29,8 @@ from datetime import UTC, datetime
 from companion.pipeline.parsing import Limits, init_process
 from companion.sources import registry, tables
 from companion.sources.headers import Located
-from companion.sources.model import SourceError, SourceInput
-from companion.sources.tabular import Context, Hints
+from companion.sources.model import SourceError, SourceInput, StoreRef
+from companion.sources.tabular import Context, Hints, choice_note
 from companion.store import captures, rowplan, settlements
 from companion.store.captures import RawRecord
 
@@ -50,16 +51,17 @@ class Job:
     report_type: str
 
 
-def parse_unit(job: Job, unit: tables.Unit) -> rowplan.RowPlan:
-    """In a worker process: one unit's rows → lines → planned rows. Nothing built here outlives the call
-    or forms cycles, so the cyclic garbage collector (which would walk every new object again and
-    again) is off meanwhile."""
+def parse_unit(job: Job, unit: tables.Unit) -> bytes:
+    """In a worker process: one unit's rows → lines → planned rows, pickled here: they go on to the writer
+    (through the file's process, in the daemon) as bytes and are unpickled once, by the writer. Nothing built
+    here outlives the call or forms cycles, so the cyclic garbage collector (which would walk every new object
+    again and again) is off meanwhile."""
     adapter = registry.by_name(job.adapter)
     gc.disable()
     try:
         lines, totals = adapter.read_rows(Context(job.file, job.hints, job.captured_at), job.sheet,  # type: ignore
                                           tables.unit_rows(unit, job.file, job.sheet), job.located)
-        return rowplan.plan(lines, job.capture_id, job.report_type, totals)
+        return pickle.dumps(rowplan.plan(lines, job.capture_id, job.report_type, totals), pickle.HIGHEST_PROTOCOL)
     finally:
         gc.enable()
 
@@ -89,6 +91,7 @@ class Plan:
     adapter: str
     version: int
     report_type: str
+    chosen_from: tuple[StoreRef, ...] | None = None  # the file names no store: the stores choose_store saw
 
 
 @dataclass
@@ -101,10 +104,11 @@ class Result:
         return [c.event() for c in self.changes]
 
 
-def read(name: str, content: bytes, hints: Hints) -> Iterator[Plan | rowplan.RowPlan | RawRecord]:
+def read(name: str, content: bytes, hints: Hints) -> Iterator[Plan | bytes | RawRecord]:
     """Where the file is parsed, never in the writer: nothing when the file is small or its layout is not
-    chunkable (the caller then parses it whole); else its Plan, the planned rows of each unit in file order,
-    and last the raw file to keep. Raises SourceError for a file that cannot be read."""
+    chunkable (the caller then parses it whole); else its Plan, the planned rows of each unit in file order
+    (pickled, see parse_unit), and last the raw file to keep. Raises SourceError for a file that cannot be
+    read."""
     book = tables.open_workbook(name, content)
     src = {"name": name, "content": content, "hints": hints, "_workbook": book}
 
@@ -117,7 +121,8 @@ def read(name: str, content: bytes, hints: Hints) -> Iterator[Plan | rowplan.Row
         return
     capture_id = str(uuid.uuid4())
     report_type = detected.report_type or detected.name.partition(".")[2]  # type: ignore[attr-defined]
-    yield Plan(detected.name, detected.version, report_type)
+    by_rule = not hints.names_store(detected.name.partition(".")[0])
+    yield Plan(detected.name, detected.version, report_type, hints.stores if by_rule else None)
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers(), mp_context=context, initializer=init_process,
                              initargs=(Limits.from_env().memory_mb,)) as pool, \
@@ -138,7 +143,7 @@ def read(name: str, content: bytes, hints: Hints) -> Iterator[Plan | rowplan.Row
                     hints.account)
 
 
-def write(name: str, plan: Plan, planned: Iterable[rowplan.RowPlan | RawRecord]) -> Result:
+def write(name: str, plan: Plan, planned: Iterable[bytes | RawRecord]) -> Result:
     """In the writer's transaction: each unit's planned rows as `read` sends them (the writer only waits for
     them), then the raw file. Raises SourceError for a sheet without data rows."""
     result = settlements.WriteResult()
@@ -147,15 +152,21 @@ def write(name: str, plan: Plan, planned: Iterable[rowplan.RowPlan | RawRecord])
         if isinstance(item, RawRecord):
             raw = item
         else:
-            _apply(item, result)
+            _apply(pickle.loads(item), result)
     if raw is None or not result.accounts:
         raise SourceError(f"{name}: the {plan.report_type} sheet has no data rows")
+    note = ""
+    if plan.chosen_from is not None and len(result.per_store) == 1:  # as importer.chosen_store does
+        name = next(iter(result.per_store))
+        raw.account, note = name, choice_note(name, plan.chosen_from)
     captures.save(raw, plan.adapter, plan.version, "parsed", "", result.added, result.updated, result.skipped)
     changes = settlements.record_changes("import", result.per_store)
     platform, _, kind = plan.adapter.partition(".")
     summary = {"file": name, "platform": platform, "report_type": kind,
                "account": ", ".join(sorted(set(result.accounts))), "added": result.added,
                "updated": result.updated, "skipped": result.skipped}
+    if note:
+        summary["note"] = note
     return Result(summary, changes)
 
 

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from companion.errors import Unprocessable
 from companion.pipeline import chunked_import, ingest
 from companion.pipeline.parsing import Isolated, ParserCrashed
-from companion.sources.model import SourceError, StoreRef
+from companion.sources import registry
+from companion.sources.model import SourceError, SourceInput, StoreRef
+from companion.sources.tabular import Hints, choice_note
 from companion.store import stores
 from companion.store.models import Store
 from companion.store.workers import Workers
@@ -27,16 +29,28 @@ LARGE_FILE = 8 * 1024 * 1024  # from this size, a file whose rows stand alone is
 
 
 class FileError(Unprocessable):
-    """A file that cannot be read or recognised; `file` names it."""
+    """A file that cannot be read or recognised; `file` names it. `choices`: for a file that names no store
+    while several could hold it, their names (the view offers them in a picker)."""
+
+    choices: list[str] = []
+
+    def json(self) -> dict:
+        out = super().json()
+        if self.choices:
+            out["choices"] = self.choices
+        return out
 
 
-def file_error(name: str, message: str) -> FileError:
+def file_error(name: str, message: str, choices: list[str] | None = None) -> FileError:
     """A refusal of file `name`; an adapter's message that already starts with the name loses it (the name is
     the error's attribute, put in front once when it is shown)."""
-    for prefix in (f"{name}: ", f"{name}, "):
+    for prefix in (f"{name}: ", f"{name}, ", f"{name} "):
         if message.startswith(prefix):
-            return FileError(message[len(prefix):], file=name)
-    return FileError(message, file=name)
+            message = message[len(prefix):]
+            break
+    error = FileError(message, file=name)
+    error.choices = list(choices or [])
+    return error
 
 
 def check_file(path: Path) -> None:
@@ -75,9 +89,11 @@ def _saved_captures(doc: object) -> list[dict] | None:
     return None
 
 
-def parse_file(name: str, content: bytes, account: str = "", store: StoreRef | None = None) -> list[ingest.Prepared]:
+def parse_file(name: str, content: bytes, account: str = "", store: StoreRef | None = None,
+               known: tuple[StoreRef, ...] = ()) -> list[ingest.Prepared]:
     """Every part of the file parsed, or FileError: nothing is stored from a file that fails.
-    `account` / `store`: what the user said with --account (and the store it names, when one exists)."""
+    `account` / `store`: what the user said with --account (and the store it names, when one exists);
+    `known`: every store there is, for a file that names none (tabular.choose_store)."""
     doc = _json_doc(content) if name.lower().endswith(".json") else None
     try:
         captured = _saved_captures(doc) if doc is not None else None
@@ -86,19 +102,53 @@ def parse_file(name: str, content: bytes, account: str = "", store: StoreRef | N
             for inc in incomings:
                 inc.source = "import"
         elif doc is not None:
-            incomings = [ingest.json_file_input(name, doc, content=content)]
+            incomings = [ingest.json_file_input(name, doc, content=content,
+                                                hints=ingest.hints_for(name, account, store, known))]
         else:
-            incomings = [ingest.file_input(name, content, hints=ingest.hints_for(name, account, store))]
+            incomings = [ingest.file_input(name, content, hints=ingest.hints_for(name, account, store, known))]
     except ingest.CaptureError as exc:
         raise file_error(name, str(exc)) from exc
     parsed = [ingest.prepare(inc) for inc in incomings]
     for p in parsed:
         if p.outcome == "unrecognized":
-            raise FileError("not a settlement report this version of shoptally recognises "
+            raise FileError(wrong_platform(incomings[0].src, store) or
+                            "not a settlement report this version of shoptally recognises "
                             "(see docs/sources.md for the reports it reads and how to export them)", file=name)
         if p.outcome == "error":
-            raise file_error(name, p.message)
+            raise file_error(name, p.message, p.choices)
+        p.note = p.note or str(p.stated.get("note") or "")  # why nothing came of it (Temu's empty export)
+    for inc, p in zip(incomings, parsed, strict=True):
+        chosen_store(p, Hints.of(inc.src.payload), known)
     return parsed
+
+
+PLATFORM_NAMES = {"tiktok": "TikTok Shop", "temu": "Temu", "shein": "SHEIN"}
+
+
+def wrong_platform(src: SourceInput, store: StoreRef | None) -> str:
+    """A file no adapter took because --account names a store of another platform: what to say instead ("" when
+    that is not why). The file is looked at again as if no store were named."""
+    if store is None or not isinstance(src.payload, dict):
+        return ""
+    bare = replace(src, payload={**src.payload, "hints": Hints(Hints.of(src.payload).name)})
+    adapter = registry.detect(bare)
+    platform = adapter.name.partition(".")[0] if adapter is not None else ""
+    if not platform or platform == store.platform:
+        return ""
+    theirs, ours = (PLATFORM_NAMES.get(p, p) for p in (platform, store.platform))
+    return (f"a {theirs} file cannot go into the {ours} store {store.name!r}: choose a {theirs} store or leave out "
+            "--account")
+
+
+def chosen_store(p: ingest.Prepared, hints: Hints, known: tuple[StoreRef, ...]) -> None:
+    """A file that named no store went where tabular.choose_store put it: the summary says so, and the kept
+    file remembers the store as its --account, so a reparse puts it there again whatever stores come later."""
+    platform = p.adapter.partition(".")[0]
+    if p.plan is None or len(p.plan.stores) != 1 or p.raw.encoding != "file" or hints.names_store(platform):
+        return
+    ref = p.plan.stores[0].store
+    p.raw.account = ref.name
+    p.note = choice_note(ref.name, known)
 
 
 @dataclass
@@ -121,27 +171,36 @@ def commit_file(name: str, parsed: list[ingest.Prepared]) -> FileImport:
         "added": sum(o.added for o in outcomes), "updated": sum(o.updated for o in outcomes),
         "skipped": sum(o.skipped for o in outcomes),
     }
+    notes = [p.note for p in parsed if p.note]
+    if notes:
+        summary["note"] = notes[0]
     return FileImport(summary, [e for o in outcomes for e in o.events])
 
 
-def read_upload(name: str, content: bytes, account: str = "", store: StoreRef | None = None) -> Iterator:
+def read_upload(name: str, content: bytes, account: str = "", store: StoreRef | None = None,
+                known: tuple[StoreRef, ...] = ()) -> Iterator:
     """The file's parsing (parsing.Isolated: in the daemon, a process of its own): a large file whose rows
     stand alone as chunked_import.read sends it (a Plan, each unit's planned rows, the raw file); any other
     file parsed whole, as one list of Prepared. FileError for a file that cannot be read."""
     try:
         if len(content) >= LARGE_FILE:
-            units = chunked_import.read(name, content, ingest.hints_for(name, account, store))
+            units = chunked_import.read(name, content, ingest.hints_for(name, account, store, known))
             plan = next(units, None)
             if plan is not None:
                 yield plan
                 yield from units
                 return
-        yield parse_file(name, content, account, store)
+        yield parse_file(name, content, account, store, known)
     except SourceError as exc:
-        raise file_error(name, str(exc)) from exc
+        raise file_error(name, str(exc), getattr(exc, "choices", None)) from exc
 
 
 READ = Isolated(read_upload)
+
+
+def known_stores() -> tuple[StoreRef, ...]:
+    """Every store (a database read), for a file that names none."""
+    return tuple(stores.ref_of(s) for s in stores.all_stores())
 
 
 def account_store(account: str | None) -> StoreRef | None:
@@ -159,8 +218,9 @@ async def import_file(workers: Workers, name: str, content: bytes, account: str 
     """`shoptally import` and POST /api/import, with or without a daemon: the file is read by READ, then a large
     file whose rows stand alone goes in units to the writer; any other, parsed whole, in one transaction."""
     store = await workers.read(account_store, account)
+    known = await workers.read(known_stores)
     try:
-        stream = await workers.parse(READ, name, content, account or "", store)
+        stream = await workers.parse(READ, name, content, account or "", store, known)
         try:
             if isinstance(stream.first, chunked_import.Plan):
                 done: FileImport | chunked_import.Result = await workers.write(
@@ -172,5 +232,5 @@ async def import_file(workers: Workers, name: str, content: bytes, account: str 
     except ParserCrashed as exc:  # over a limit of the parser
         raise FileError(exc.message, file=name) from exc
     except SourceError as exc:
-        raise file_error(name, str(exc)) from exc
+        raise file_error(name, str(exc), getattr(exc, "choices", None)) from exc
     return done.summary  # its events go out after the commit

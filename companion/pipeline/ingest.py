@@ -70,6 +70,8 @@ class Prepared:
     message: str = ""
     plan: RowPlan | None = None
     stated: dict = field(default_factory=dict)
+    note: str = ""  # how the store was chosen, for a file that names none (importer.chosen_store)
+    choices: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -171,17 +173,22 @@ def file_input(name: str, content: bytes, *, site: str = "import", url: str = ""
     return Incoming(raw, SourceInput("file", site, url, when, payload), source)
 
 
-def hints_for(name: str, account: str = "", store: StoreRef | None = None) -> Hints:
-    """What a file's name and the user's --account say about it."""
-    return Hints(naming.parse(name), store, account)
+def hints_for(name: str, account: str = "", store: StoreRef | None = None, stores: tuple = ()) -> Hints:
+    """What a file's name and the user's --account say about it, and the stores there are (for one that names
+    no store)."""
+    return Hints(naming.parse(name), store, account, tuple(stores))
 
 
-def json_file_input(name: str, doc: object, when: datetime | None = None, content: bytes = b"") -> Incoming:
-    """A .json file that is not saved captures: a response body saved from a seller center or API."""
+def json_file_input(name: str, doc: object, when: datetime | None = None, content: bytes = b"",
+                    hints: Hints | None = None) -> Incoming:
+    """A .json file that is not saved captures: a response body saved from a seller center or API. `hints`: the
+    file's name and --account, for a response that names no store (TikTok's Open API never does)."""
     when = when or datetime.now(UTC)
     cid = str(uuid.uuid4())
     raw = _record(cid, "import", "file", "", name, when, content, "file")
-    payload = {"request": {"method": "GET", "url": "", "body": None}, "status": 200, "body": doc, "file": name}
+    raw.account = hints.account if hints else ""
+    payload = {"request": {"method": "GET", "url": "", "body": None}, "status": 200, "body": doc, "file": name,
+               "hints": hints or hints_for(name)}
     return Incoming(raw, SourceInput("json", "import", "", when, payload), "import")
 
 
@@ -208,6 +215,7 @@ def prepare(incoming: Incoming) -> Prepared:
                                      result.report_type or adapter.name.partition(".")[2], result.totals)
     except (SourceError, PlanError) as exc:
         prepared.outcome, prepared.message = "error", str(exc)
+        prepared.choices = list(getattr(exc, "choices", ()))  # the stores a file that names none could go to
         return prepared
     prepared.outcome, prepared.stated = "parsed", result.stated
     return prepared

@@ -124,7 +124,7 @@ async def import_files(request: web.Request) -> web.Response:
                 content = await service.read(importer.read_file, Path(path))
                 summaries.append(await service.import_file(Path(path).name, content, body.get("account") or None))
             except ShoptallyError as exc:
-                errors.append({"file": path, "message": str(exc)})
+                errors.append(_import_error(path, exc))
         return web.json_response({"files": summaries, "errors": errors})
     files = body.get("files")
     if not isinstance(files, list) or not files:
@@ -138,11 +138,20 @@ async def import_files(request: web.Request) -> web.Response:
         except (binascii.Error, ValueError):
             errors.append({"file": name, "message": f"{name}: content_base64 is not valid base64"})
             continue
+        account = item.get("account") or body.get("account") or None  # a file's own store: the view's picker
         try:
-            summaries.append(await service.import_file(name, content, body.get("account") or None))
+            summaries.append(await service.import_file(name, content, str(account) if account else None))
         except ShoptallyError as exc:
-            errors.append({"file": name, "message": str(exc)})
+            errors.append(_import_error(name, exc))
     return web.json_response({"files": summaries, "errors": errors})
+
+
+def _import_error(name: str, exc: ShoptallyError) -> dict:
+    """A refused file; one that could go to several stores lists them, so the view can ask which."""
+    error = {"file": name, "message": str(exc)}
+    if getattr(exc, "choices", None):
+        error["choices"] = list(exc.choices)
+    return error
 
 
 @routes.post("/api/figures/{kind}")

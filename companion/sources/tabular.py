@@ -95,6 +95,11 @@ class Hints:
     name: ReportName | None = None  # from the 平台_店铺_报告名_时间 convention
     store: StoreRef | None = None  # the existing store the user named with --account
     account: str = ""  # the --account text as given (a new store's name when no store has it)
+    stores: tuple[StoreRef, ...] = ()  # every store there is, for a file that names none (choose_store)
+
+    def names_store(self, platform: str) -> bool:
+        """Whether --account or the file's name says which store a file of `platform` belongs to."""
+        return bool(self.store is not None or self.account or (self.name and self.name.platform == platform))
 
     @classmethod
     def of(cls, payload: dict) -> Hints:
@@ -115,9 +120,40 @@ def store_for_file(hints: Hints, platform: str, file_name: str, region: str = ""
     if hints.name is not None and hints.name.platform == platform:
         name = f"{label or platform.capitalize()} {hints.name.store}"
         return StoreRef(platform, hints.name.store, region, name, currency, timezone)
-    raise SourceError(
-        f"{file_name} does not say which store it belongs to: import it with --account STORE, or rename it "
-        f"平台_店铺_报告名_时间 (e.g. {label or platform.capitalize()}_MyShop_settlement_2025-01.xlsx)")
+    return choose_store(hints.stores, platform, file_name, region, currency, timezone, label)
+
+
+class StoreChoice(SourceError):
+    """A file that names no store, with several stores it could belong to: `choices` are their names."""
+
+    def __init__(self, message: str, choices: list[str]) -> None:
+        super().__init__(message)
+        self.choices = choices
+
+
+def choose_store(stores: Sequence[StoreRef], platform: str, file_name: str, region: str = "", currency: str = "",
+                 timezone: str = "UTC", label: str = "") -> StoreRef:
+    """A file that names no store: the one store of its platform and region; with none, a new store named after
+    them; with several, StoreChoice listing them (the user picks with --account, or in the view's picker).
+    A store or file without a region matches any region of its platform."""
+    label = label or platform.capitalize()
+    same = sorted((s for s in stores if s.platform == platform and (not region or not s.region or s.region == region)),
+                  key=lambda s: s.name)
+    if len(same) == 1:
+        return same[0]
+    where = label if len(label.split()) > 1 else f"{label} {region}".strip()  # "TikTok US" names its region
+    if not same:
+        return StoreRef(platform, where, region, where, currency, timezone)
+    names = [s.name for s in same]
+    raise StoreChoice(f"{file_name} does not say which store it belongs to and there are {len(names)} {where} "
+                      f"stores ({', '.join(names)}): import it with --account STORE, one of them", names)
+
+
+def choice_note(name: str, stores: Sequence[StoreRef]) -> str:
+    """What an import summary says of the store `name` that choose_store picked among `stores`."""
+    if any(s.name == name for s in stores):
+        return f"the file names no store: imported into {name}, the only store it can belong to"
+    return f"the file names no store: imported into a new store {name}"
 
 
 def data_rows(rows: Sequence[Sequence[object]], start: int, first_column: int | None = None

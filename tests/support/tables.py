@@ -68,14 +68,16 @@ def csv_bytes(rows: Sequence[Sequence[object]], encoding: str = "utf-8-sig", del
     return buf.getvalue().encode(encoding)
 
 
-def file_src(name: str, content: bytes, account: str = "", store: StoreRef | None = None) -> SourceInput:
-    hints = Hints(ingest.naming.parse(name), store, account)
+def file_src(name: str, content: bytes, account: str = "", store: StoreRef | None = None,
+             stores: tuple[StoreRef, ...] = ()) -> SourceInput:
+    hints = Hints(ingest.naming.parse(name), store, account, stores)
     return SourceInput("file", "import", "", RECEIVED, {"name": name, "content": content, "hints": hints})
 
 
-def parse(name: str, content: bytes, account: str = "", store: StoreRef | None = None) -> ParseResult:
-    """Detect and parse through the registry, as an import does."""
-    src = file_src(name, content, account, store)
+def parse(name: str, content: bytes, account: str = "", store: StoreRef | None = None,
+          stores: tuple[StoreRef, ...] = ()) -> ParseResult:
+    """Detect and parse through the registry, as an import does (`stores`: those there are)."""
+    src = file_src(name, content, account, store, stores)
     adapter = registry.detect(src)
     assert adapter is not None, f"no adapter recognises {name}: {src.payload.get('_workbook_error')}"
     return adapter.parse(src)

@@ -131,21 +131,38 @@ export function settingsTab(api) {
       list.push({ name: file.name, content_base64: btoa(bin) });
     }
     if (!list.length) return;
+    $("#import-result tbody").replaceChildren(...(await importRows(list)));
+  }
+
+  // The answer's rows: each file imported, or why not; a file that could go to several stores asks which.
+  async function importRows(list) {
     const out = await post("/api/import", { files: list });
     const rows = [];
     for (const f of out.body.files || []) {
       const tr = document.createElement("tr");
       tr.className = "ok";
-      tr.append(cell(t("imported", f)), cell(`${f.platform} · ${f.report_type} · ${f.account}`));
+      tr.append(cell(t("imported", f)), cell(`${f.platform} · ${f.report_type} · ${f.account}` + (f.note ? ` · ${f.note}` : "")));
       rows.push(tr);
     }
     for (const e of out.body.errors || []) {
       const tr = document.createElement("tr");
       tr.append(cell(e.message, "neg"));
+      const item = list.find((x) => x.name === e.file);
+      if (e.choices && item) tr.append(storePicker(item, e.choices, tr));
       rows.push(tr);
     }
     if (!out.ok) rows.push(Object.assign(document.createElement("tr"), { textContent: out.body.message }));
-    $("#import-result tbody").replaceChildren(...rows);
+    return rows;
+  }
+
+  function storePicker(item, choices, row) {
+    const td = document.createElement("td");
+    td.className = "store-picker";
+    const select = document.createElement("select");
+    select.setAttribute("aria-label", t("chooseStore"));
+    for (const name of choices) select.append(new Option(name, name));
+    td.append(select, " ", button(t("importInto"), async () => row.replaceWith(...(await importRows([{ ...item, account: select.value }])))));
+    return td;
   }
 
   const drop = $("#drop");
