@@ -292,6 +292,35 @@ def test_settings_data_management(browser, loaded, tmp_path):
     assert d.find_element(By.NAME, "currency").get_attribute("value") == "USD"
 
 
+def test_a_file_that_could_go_to_two_stores_is_imported_into_the_one_picked(browser, loaded, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    from scripts.bench_import import export_rows, write_csv
+
+    d = browser.driver
+    open_view(browser, loaded, "?tab=settings&period=2025-09")
+    result = lambda: d.find_element(By.CSS_SELECTOR, "#import-result tbody").text  # noqa: E731
+    cups = tmp_path / "TikTok_Cups_结算_2025-10.csv"
+    write_csv(cups, export_rows(5, seed=5))
+    d.find_element(By.ID, "file-input").send_keys(str(cups))
+    wait_for(lambda: result().startswith(f"{cups.name}: 5 added"), "the second store's import")
+    plain = tmp_path / "settlement.csv"  # names no store: BenchShop and Cups are both TikTok US stores
+    write_csv(plain, export_rows(3, seed=6))
+    d.find_element(By.ID, "file-input").send_keys(str(plain))
+    picker = wait_for(lambda: d.find_elements(By.CSS_SELECTOR, "#import-result .store-picker select"), "the picker")
+    assert "does not say which store it belongs to and there are 2 TikTok US stores" in result()
+    choice = Select(picker[0])
+    assert [o.text for o in choice.options] == [STORE, "TikTok US Cups"]
+    choice.select_by_visible_text("TikTok US Cups")
+    d.find_element(By.CSS_SELECTOR, "#import-result .store-picker button").click()
+    wait_for(lambda: result().startswith(f"{plain.name}: 3 added, 0 updated, 0 skipped"), "the import")
+    assert "TikTok US Cups" in result()
+    assert d.find_elements(By.CSS_SELECTOR, ".store-picker") == []
+    assert loaded.get("/api/lines?period=all&basis=order&account=TikTok%20US%20Cups")["total"] == 5 + 3
+    assert loaded.get(f"/api/lines?period=all&basis=order&account={STORE.replace(' ', '%20')}")["total"] == 120
+
+
 def test_a_profit_row_opens_its_lines_and_the_tab_exports(browser, loaded):
     from selenium.webdriver.common.by import By
 
