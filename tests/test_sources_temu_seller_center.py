@@ -56,12 +56,12 @@ def test_fund_detail_page_rows_signs_and_listing_total():
     store = StoreRef("temu", MALL, "US", f"Temu {MALL}", "USD", "Asia/Shanghai")
     assert {line.store for line in result.lines} == {store}
     sale, penalty, label, withdrawal, unknown = result.lines
-    assert sale.key == ("fund", "2025-09-05T02:00:00Z", "交易收入", "18.50", "0")
+    assert sale.key == ("fund", "2025-09-05T02:00:00Z", "交易收入", "PO-211-001", "18.50", "0")
     assert (sale.status, sale.settled_time, sale.order_id, sale.reference) == (
         SETTLED, datetime(2025, 9, 5, 2, tzinfo=UTC), "PO-211-001", "PO-211-001")
     assert sale.extra == {"transSn": "TS001", "batchId": "B01", "orderSn": "PO-211-001"}
-    assert penalty.amounts == {"penalty": D("-5.00")} and penalty.key[3] == "-5.00"
-    assert label.amounts == {"platform_logistics": D("-3.50")} and label.key[3] == "-3.50"
+    assert penalty.amounts == {"penalty": D("-5.00")} and penalty.key[4] == "-5.00"
+    assert label.amounts == {"platform_logistics": D("-3.50")} and label.key[4] == "-3.50"
     assert withdrawal.amounts == {} and withdrawal.settlement_amount == 0
     assert unknown.key[1] == "2025-09-08T16:00:00Z"  # milliseconds dropped: exports have none
     [listing] = result.totals
@@ -135,9 +135,9 @@ def test_the_same_fund_rows_from_the_export_and_the_capture_have_the_same_keys()
     exported = parse("Temu半托管_我的店_财务明细_2025-09.xlsx", book)
     rows = [
         fund_row("2025-09-05 10:00:00", "交易收入", {"value": 1850, "currencyCode": "USD"}, 1, orderSn="PO-211-001"),
-        fund_row("2025-10-01 00:05:00", "交易收入", "30", 1),
-        fund_row("2025-09-10 12:00:00", "履约违规", {"value": 500, "currencyCode": "USD"}, 2),
-        fund_row("2025-09-10 12:00:00", "履约违规", "5.00", 2),
+        fund_row("2025-10-01 00:05:00", "交易收入", "30", 1, orderSn="PO-211-004"),
+        fund_row("2025-09-10 12:00:00", "履约违规", {"value": 500, "currencyCode": "USD"}, 2, orderSn="PO-211-005"),
+        fund_row("2025-09-10 12:00:00", "履约违规", "5.00", 2, orderSn="PO-211-005"),
         fund_row("2025-09-06 00:00:00", "税金代扣", "0.20", 2),
     ]
     _, captured = run(capture(FUND, {"total": 5, "resultList": rows}))

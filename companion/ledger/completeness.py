@@ -14,7 +14,9 @@ REPORTS: dict[str, dict[str, list]] = {
                       "api_order_transactions"]],
         "optional": [["statements", "api_statements"]],
     },
-    "temu": {"required": [["fund_detail", "po_detail", "po_aggregate"]], "optional": [["account_detail"]]},
+    # Semi-managed, seed 002 ①: 账务明细, 财务明细, 发货面单费 and 退货面单费 (商家仓 / TEMU仓, one report type).
+    "temu": {"required": [["fund_detail", "po_detail", "po_aggregate"]],
+             "optional": [["account_detail"], ["shipping_labels"], ["return_labels"]]},
     "shein": {"required": [["completed_bills", "payed_list", "report_orders"]], "optional": [["income_expense"]]},
 }
 COMPLETE, REQUIRED_ONLY, MISSING = "complete", "required_in", "required_missing"

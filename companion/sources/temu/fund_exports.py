@@ -20,10 +20,11 @@ from companion.sources.temu.funds import (
     TIMEZONE,
     FundKeys,
     FundRow,
-    fund_line,
+    fund_lines,
     is_fund_sheet,
     kind_of,
     match_form,
+    sku_parts,
     type_key,
 )
 from companion.sources.temu.po_exports import PO_DETAIL_COLUMNS, po_detail_lines
@@ -55,6 +56,8 @@ FUND_COLUMNS = Columns({
     "msku": ("SKU货号", "SKU 货号", "货号"),
     "sku_name": ("货品名称", "SKU名称", "商品名称"),
     "quantity": ("销售数量", "数量", "件数"),
+    # 对账中心 exports list a row's SKUs in one cell (交易收入; a refund's as just "sku明细"): funds.sku_parts.
+    "sku_detail": ("sku明细（SKU ID_SKU货号_SKU名称_SKU属性_销售数量）", "sku明细"),
     # The amount: its column is named after the sheet.
     "amount": ("收支金额", "金额", "支出金额", "交易收入", "退款金额", "售后退款金额", "运费收入", "运费退款",
                "赔付金额", "扣款金额", "费用金额", "收入金额(元)", "支出金额(元)"),
@@ -93,6 +96,7 @@ class FundDetail(TemuTable):
     """财务明细 / 账务明细 (FundDetail), semi- or fully-managed: every movement becomes a `fund_line`."""
 
     name = "temu.fund_detail"
+    version = 2  # 2: the key holds the order; sku明细 cells give SKUs and quantities
     columns = FUND_COLUMNS
 
     def recognizes(self, src) -> bool:
@@ -221,7 +225,7 @@ def _fund_sheet_lines(ctx: Context, sheet: _FundSheet, rows: list, keys: FundKey
             fund = _fund_row(row, located, type_text, direction, money_columns, skip,
                              lambda column, key=row_key, f=same_kind: is_positive(key, column, f))
             if fund is not None:
-                lines.append(fund_line(fund, keys))
+                lines += fund_lines(fund, keys)
         except SourceError as exc:
             raise at_row(exc, ctx.file, sheet.name, number) from exc
     return lines, covered
@@ -267,6 +271,8 @@ def _fund_row(row: Sequence[object], located: Located, type_text: str, direction
         msku=text(row, located, "msku") or None,
         quantity=cells.quantity(cell(row, located, "quantity")),
         extra=extra,
+        skus=sku_parts(cell(row, located, "sku_detail"), written(located, "sku_detail"))
+        if "sku_detail" in located.index else [],
     )
 
 

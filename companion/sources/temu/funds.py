@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
+from zoneinfo import ZoneInfo
 
 from companion.ledger.money import ZERO
+from companion.sources import cells
 from companion.sources.mapping import (
     AS_WRITTEN,
     BY_SIGN,
@@ -27,7 +29,7 @@ from companion.sources.mapping import (
     seed,
     table,
 )
-from companion.sources.model import NET, SETTLED, Line, SourceField, StoreRef
+from companion.sources.model import NET, SETTLED, Line, SourceError, SourceField, StoreRef
 
 PLATFORM = "temu"
 TIMEZONE = "Asia/Shanghai"  # Temu writes GMT+8 times without a zone
@@ -48,6 +50,8 @@ class Kind:
     parts: Table = field(default_factory=dict)
     discounts: tuple[str, ...] = ()  # seller-funded discounts (see fund_line)
     order_money: bool = False  # the order's own money, which the PO reports also split (supersession)
+    units: str = ""  # what a sku明细 quantity is on this kind: "sale" (units sold) or "refund" (units taken back)
+    label: str = ""  # a label fee that the 发货面单费 / 退货面单费 report itemises (it supersedes the movement)
 
     @property
     def category(self) -> str | None:
@@ -72,8 +76,11 @@ class Kind:
         return AS_WRITTEN if self.amount is None else self.amount.sign
 
 
-def _kind(category: str, sign: int = AS_WRITTEN, mapped: bool = True) -> Kind:
-    return Kind(Book(category, mapped, sign))
+def _kind(category: str, sign: int = AS_WRITTEN, mapped: bool = True, label: str = "") -> Kind:
+    return Kind(Book(category, mapped, sign), label=label)
+
+
+SHIPPING_LABELS, RETURN_LABELS = "发货面单费", "退货面单费"  # the label reports, as references name them
 
 
 _PENALTY = _kind("penalty", OUT)
@@ -89,14 +96,15 @@ _KINDS: tuple[tuple[str, Kind], ...] = (
     # ① 销售额 = 交易收入 + 单品券优惠金额 + 店铺满减券优惠金额 + 申报价格折扣金额; ② 收入金额 → 销售额,
     # 单品券优惠金额 → 促销折扣.
     ("交易收入", Kind(Book("sales", sign=IN), seed({"sales": ("income_amount",)}, sign=IN),
-                     discounts=("item_coupon", "shop_coupon", "declared_discount"), order_money=True)),
+                     discounts=("item_coupon", "shop_coupon", "declared_discount"), order_money=True,
+                     units="sale")),
     # ① 收入退款额 = 售后退款金额 + 单品券/店铺满减券/申报价格折扣 售后退款金额; ② 消费者退款金额 → 收入退款额,
     # 非商责平台售后补贴金额 → 补贴金额.
     ("售后退款", Kind(Book("income_refund", sign=OUT),
                      table(seed({"income_refund": ("consumer_refund",)}, sign=OUT),
                            seed({"subsidy": ("after_sale_subsidy",)}, sign=IN)),
                      discounts=("item_coupon_refund", "shop_coupon_refund", "declared_discount_refund"),
-                     order_money=True)),
+                     order_money=True, units="refund")),
     # ① 买家运费 = 订单运费-基础运费收入 + 订单运费-签名服务费收入; 费用退款额 = the same two refunds.
     ("运费收入", Kind(Book("buyer_shipping", sign=IN),
                      seed({"buyer_shipping": ("base_shipping_income", "signature_income")}, sign=IN),
@@ -111,12 +119,12 @@ _KINDS: tuple[tuple[str, Kind], ...] = (
     ("税金代扣", Kind(Book("platform_logistics", sign=OUT),
                      table(seed({"platform_logistics": ("freight_tax",)}, sign=OUT),
                            seed({"platform_logistics": ("freight_tax_return",)}, sign=IN)))),
-    ("发货面单费调整", _kind("platform_logistics")),
-    ("发货面单费", _kind("platform_logistics", OUT)),
+    ("发货面单费调整", _kind("platform_logistics", label=SHIPPING_LABELS)),
+    ("发货面单费", _kind("platform_logistics", OUT, label=SHIPPING_LABELS)),
     # ① 平台其他费 from 账务明细 (退货面单费 when no 退货面单费 report is imported).
     ("退货面单费平台承担", _kind("other_platform_fee", mapped=False)),  # the platform's share of a label fee
-    ("退货面单费调整", _kind("other_platform_fee")),
-    ("退货面单费", _OTHER_FEE),
+    ("退货面单费调整", _kind("other_platform_fee", label=RETURN_LABELS)),
+    ("退货面单费", _kind("other_platform_fee", OUT, label=RETURN_LABELS)),
     ("上门取件费", _OTHER_FEE), ("未能发货", _OTHER_FEE), ("广告服务费", _OTHER_FEE),
     ("在线下单活动补贴", _kind("other_platform_fee")), ("售后非商责赔付", _kind("other_platform_fee")),
     # ② 全托管.
@@ -195,6 +203,53 @@ def amount_text(value: Decimal) -> str:
     return str(cents) if cents == value else format(value.normalize(), "f")
 
 
+@dataclass(frozen=True)
+class SkuPart:
+    """One SKU of a sku明细 cell."""
+
+    sku_id: str
+    msku: str | None  # SKU货号, the seller's own code
+    name: str | None  # SKU名称 and SKU属性 as written (either may hold "_", so they are not told apart)
+    quantity: int
+
+
+_NONE = ("", "/", "-", "--", "—")
+_SKU_FORMAT = "SKU ID_SKU货号_SKU名称_SKU属性_销售数量"
+
+
+def sku_parts(cell: object, column: str = "sku明细") -> list[SkuPart]:
+    """A `sku明细（SKU ID_SKU货号_SKU名称_SKU属性_销售数量）` cell: one SKU per line, e.g.
+    `1622133303_A12-BLK_Resin mold_Black_3`. The ID is split off the left and the quantity off the right (the
+    name and attribute between may hold "_"); 货号 is the second field. `/` means none. A SKU listed twice in
+    one cell is one SKU with both quantities."""
+    if cells.blank(cell):
+        return []
+    found: dict[str, SkuPart] = {}
+    for entry in str(cell).splitlines():
+        entry = entry.strip()
+        if entry in _NONE:
+            continue
+        head, _, rest = entry.partition("_")
+        middle, _, count = rest.rpartition("_")
+        if not middle:
+            raise SourceError(f"{column} {entry!r} is not {_SKU_FORMAT}")
+        try:
+            sku_id = cells.text_id(head.strip(), "SKU ID")
+            quantity = cells.quantity(count.strip())
+        except cells.MangledId:
+            raise
+        except SourceError as exc:
+            raise SourceError(f"{column} {entry!r}: {exc}") from exc
+        msku, _, name = middle.partition("_")
+        msku, name = msku.strip(), name.strip(" _")  # an empty name or attribute leaves a bare "_"
+        part = SkuPart("" if sku_id in _NONE else sku_id, None if msku in _NONE else msku, name or None, quantity)
+        key = part.sku_id or f"#{len(found)}"
+        if key in found:
+            part = replace(found[key], quantity=found[key].quantity + part.quantity)
+        found[key] = part
+    return list(found.values())
+
+
 @dataclass
 class FundRow:
     """One fund movement as a source gives it, amounts already signed from the seller's side."""
@@ -213,17 +268,20 @@ class FundRow:
     msku: str | None = None
     quantity: int = 0
     extra: dict[str, str] = field(default_factory=dict)
+    skus: list[SkuPart] = field(default_factory=list)  # from a sku明细 cell: one line per SKU (fund_lines)
 
 
 class FundKeys:
-    """Natural keys of fund movements: ("fund", time, type, amount, n). Movements carry no id both sources
-    share, so exact repeats (same second, type and amount) are told apart by their order of appearance."""
+    """Natural keys of fund movements: ("fund", time, type, order, amount, n). Movements carry no id both
+    sources share, so exact repeats (same second, type, order and amount) are told apart by their order of
+    appearance. The order (PO) is part of the key: two orders' movements of one second and amount stay two
+    lines whatever order an overlapping export lists them in."""
 
     def __init__(self) -> None:
-        self._seen: dict[tuple[str, str, str], int] = {}
+        self._seen: dict[tuple[str, str, str, str], int] = {}
 
     def key(self, row: FundRow, amount: Decimal) -> tuple[str, ...]:
-        base = (instant(row.when), type_key(row.type), amount_text(amount))
+        base = (instant(row.when), type_key(row.type), row.order_id or "", amount_text(amount))
         n = self._seen.get(base, 0)
         self._seen[base] = n + 1
         return (FUND, *base, str(n))
@@ -287,9 +345,80 @@ def fund_line(row: FundRow, keys: FundKeys, store: StoreRef = NO_STORE) -> Line:
         quantity=row.quantity,
         settled_time=row.when,
         extra=extra,
-        reference=row.order_id if kind.order_money else None,
+        reference=row.order_id if kind.order_money else (label_reference(kind.label, row.when) if kind.label
+                                                          else None),
         detail=NET,  # the PO reports split the same orders further and supersede these lines
     )
+
+
+def label_reference(report: str, when: datetime) -> str:
+    """The reference a label fee is settled by: the label report and the month (China time), e.g.
+    "发货面单费 2025-09". The 账务明细 movements of a month and the label report's charges of that month share
+    it, so the itemised report supersedes the movements (seed 002: with the report, 账务明细's figure is not
+    used) and the month's label fees count once."""
+    return f"{report} {when.astimezone(_CHINA):%Y-%m}"
+
+
+_CHINA = ZoneInfo(TIMEZONE)
+
+
+def fund_lines(row: FundRow, keys: FundKeys, store: StoreRef = NO_STORE) -> list[Line]:
+    """A fund movement → its lines: one, or one per SKU of its sku明细 cell (split_by_quantity)."""
+    line = fund_line(row, keys, store)
+    if not row.skus:
+        return [line]
+    units = kind_of(row.type, row.remark).units
+    if len(row.skus) == 1:
+        _with_sku(line, row.skus[0], units)
+        return [line]
+    return split_by_quantity(line, row.skus, units)
+
+
+def _with_sku(line: Line, part: SkuPart, units: str) -> None:
+    line.sku_id, line.msku, line.sku_name = part.sku_id or None, part.msku, part.name
+    if units == "sale":
+        line.quantity = part.quantity
+    elif part.quantity:  # a refund's units (kept, as SHEIN's refund rows keep theirs), or units of another kind
+        line.extra["refund_quantity" if units == "refund" else "quantity"] = str(part.quantity)
+
+
+def split_by_quantity(line: Line, skus: list[SkuPart], units: str) -> list[Line]:
+    """One movement of several SKUs → one line per SKU, its money shared by quantity: every drill-down field is
+    shared to the cent (half to even), the last SKU taking what is left, so each category and the settlement of
+    the lines add up exactly to the movement's, and each line's categories add up to its own settlement. A
+    difference the movement cannot explain stays whole on the last line. Keys: the movement's key and the SKU."""
+    weights = [max(p.quantity, 0) for p in skus]
+    if not sum(weights):
+        weights = [1] + [0] * (len(skus) - 1)  # no units to share by: the money stays on the first SKU
+    whole = sum(weights)
+    taken = [ZERO] * len(line.fields)
+    settled = ZERO
+    lines = []
+    for i, (part, weight) in enumerate(zip(skus, weights, strict=True)):
+        last = i == len(skus) - 1
+        fields: list[SourceField] = []
+        for j, f in enumerate(line.fields):
+            share = f.amount - taken[j] if last else (f.amount * weight / whole).quantize(CENT, ROUND_HALF_EVEN)
+            taken[j] += share
+            if share:
+                fields.append(SourceField(f.name, share, f.category, f.unmapped))
+        amounts: dict[str, Decimal] = {}
+        for f in fields:
+            if f.category is not None:
+                amounts[f.category] = amounts.get(f.category, ZERO) + f.amount
+        settlement = line.settlement_amount - settled if last else sum(amounts.values(), ZERO)
+        settled += settlement
+        extra = dict(line.extra)
+        if not last:
+            extra.pop("unexplained", None)
+        extra["split"] = (f"SKU {i + 1} of {len(skus)} in the row's sku明细: {part.quantity} of "
+                          f"{sum(p.quantity for p in skus)} units; the row's {amount_text(line.settlement_amount)} "
+                          "shared by quantity")
+        one = replace(line, key=(*line.key, part.sku_id or f"#{i + 1}"), fields=fields,
+                      amounts={k: v for k, v in amounts.items() if v}, settlement_amount=settlement, extra=extra)
+        _with_sku(one, part, units)
+        lines.append(one)
+    return lines
 
 
 def _parts_total(kind: Kind, parts: list[tuple[str, str, Decimal]]) -> Decimal:

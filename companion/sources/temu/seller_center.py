@@ -196,6 +196,7 @@ class FundDetailPage(_Endpoint):
     """`POST /api/merchant/fund/detail/pageSearch`: one page of fund movements and the list's total."""
 
     name = "temu.seller_center.fund_detail"
+    version = 2  # 2: the fund key holds the order (funds.FundKeys)
     path = FUND_PATH
 
     def parse(self, src: SourceInput) -> ParseResult:
