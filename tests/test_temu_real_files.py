@@ -291,6 +291,11 @@ async def test_label_reports_count_once_and_replace_the_account_detail_label_mov
     assert [f["added"] for f in again["files"]] == [0, 0, 0, 0, 0, 0, 1]
     assert (await _store_report(client, "2025-03"))["rows"] == march["rows"]
 
+    empty = await _import(client, _file("对账中心-欧区.xlsx", xlsx({"提示": [["当前店铺无账单可供导出明细"]]}), None))
+    assert empty == {"errors": [], "files": [{
+        "file": "对账中心-欧区.xlsx", "platform": "temu", "report_type": "empty_export", "account": None, "added": 0,
+        "updated": 0, "skipped": 0, "note": "no bills in this export: nothing imported"}]}
+
 
 def test_the_cli_says_what_an_empty_export_and_a_file_for_another_platforms_store_are(db_url, tmp_path):
     data = tmp_path / "data"
