@@ -162,3 +162,19 @@ def test_an_order_list_line_takes_its_statements_time_whichever_arrives_first(db
     again = store(db, order_list_capture([row(1, "7400000000000001")], captured_at=datetime.now(UTC).isoformat()))
     assert (again.added, again.updated) == (0, 0)
     assert times()["7400000000000001"] == (datetime(2025, 10, 6, tzinfo=UTC), False)
+
+
+def test_a_statement_in_another_currency_is_a_currency_mismatch_not_a_difference(db):
+    parsed = importer.parse_file("export.csv", csv_bytes([US_HEADER, *US_ROWS]), SHOP.name, SHOP)
+    run_inline(db, importer.commit_file, "export.csv", parsed)  # USD lines of statement 7400000000000001
+    store(db, capture("/api/v1/pay/statement/list/detail", {"total_record": 1, "statement_records": [
+        {"statement_id": "7400000000000001", "statement_time": 1_759_708_800_000,
+         "settle_amount": {"amount": "25.12", "currency": "GBP"}}]}))
+    found = reconcile.run(SHOP.name)
+    [check] = [c for c in found["checks"] if c["kind"] == "statement"]
+    assert (check["ok"], check["currency_mismatch"], check["stated"], check["lines"]) == (False, True, "25.12", 6)
+    assert check["message"] == ("statement 7400000000000001: currency mismatch: the statement is in GBP, "
+                                "the lines in USD")
+    assert "difference" not in check and "stored" not in check
+    assert reconcile.text(found)[0].startswith(f"{SHOP.name}: CURR ")
+    assert reconcile.text(found)[-1].endswith("0 differences, 1 currency mismatches")

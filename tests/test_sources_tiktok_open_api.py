@@ -275,11 +275,12 @@ def test_transactions_by_statement_202501_saved_file_gives_the_same_lines():
         ("settlement_amount", D("3.75"), "adjustment")]
 
 
-def test_the_same_response_gives_the_same_keys_and_refuses_a_response_without_shop():
+def test_the_same_response_gives_the_same_keys_and_a_capture_without_shop_is_refused():
     assert signature(run(by_statement_202501(), "tiktok.open_api.statement_transactions")) == signature(
         run(by_statement_202501(), "tiktok.open_api.statement_transactions"))
-    src = by_statement_202501(shop=False)
-    with pytest.raises(SourceError, match="names no shop.*shop_id"):
+    src = capture(f"/finance/202309/statements/{STMT}/statement_transactions",
+                  envelope({"statement_transactions": copy.deepcopy(TXNS_202309[:1])}), "page_size=50")
+    with pytest.raises(SourceError, match=r"^the statement transactions response names no shop .*--account STORE$"):
         registry.detect(src).parse(src)
 
 
@@ -417,10 +418,10 @@ def test_transactions_by_order_202309_split_per_sku_with_order_level_money_on_th
         SKU_A, "Red, 350ml", ORDER_1, ORDER_1, ORDER_AT)
     assert first.extra["product_name"] == "Enamel mug" and first.extra["order_level_remainder"] == "1.00"
     # The order's shipping is not on its SKU lines: it lands on the first one, under its own names.
-    assert [(f.name, f.amount, f.category) for f in first.fields if f.name.startswith("order-level")] == [
-        ("order-level promo_discount", D("1.00"), "promo_discount"),
+    assert sorted((f.name, f.amount, f.category) for f in first.fields if f.name.startswith("order-level")) == [
         ("order-level buyer_shipping", D("5.99"), "buyer_shipping"),
-        ("order-level platform_logistics", D("-5.99"), "platform_logistics")]
+        ("order-level platform_logistics", D("-5.99"), "platform_logistics"),
+        ("order-level promo_discount", D("1.00"), "promo_discount")]
     assert [ln.settled_time for ln in result.lines] == [STATEMENT_AT, STATEMENT_AT, REFUND_AT]
     assert totals(result)["settlement_amount"] == D("23.95")
 

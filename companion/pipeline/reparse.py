@@ -99,7 +99,8 @@ def _incoming(k: Kept) -> ingest.Incoming:
         except ValueError:
             doc = None
         if doc is not None:
-            incoming = ingest.json_file_input(name, doc, when=k.captured_at, content=k.data)
+            incoming = ingest.json_file_input(name, doc, when=k.captured_at, content=k.data,
+                                              hints=ingest.hints_for(name, k.account, k.store))
             incoming.raw.capture_id = k.capture_id
             return incoming
     return ingest.file_input(name, k.data, site=k.site, url=k.url, when=k.captured_at, capture_id=k.capture_id,

@@ -5,8 +5,9 @@
 - a list's record count against the lines stored from it: fewer means the sync missed pages;
 - a file's own total (a summary row) against the lines that file brought;
 - every line whose categories do not add up to what the platform pays for it (a column no mapping
-  explains).
-Amounts are compared exactly; a difference is reported with both figures.
+  explains); a line that moves the shop's balance (it has no categories: not profit) is not such a line.
+Amounts are compared exactly; a difference is reported with both figures. A total stated in another currency
+than the lines it is compared with is named as a currency mismatch, never as a difference.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from peewee import fn
 from companion.ledger.categories import PLATFORM
 from companion.ledger.money import fmt, from_storage
 from companion.sources.model import IN_TRANSIT, SETTLED
+from companion.sources.tiktok.open_api import BALANCE_MOVE
 from companion.store import stores
 from companion.store.models import SettlementLine, StatedTotal, Store
 
@@ -73,6 +75,13 @@ def _check(store: Store, stated: StatedTotal) -> dict | None:
     stored = from_storage(int(units or 0))  # raw storage units: the SUM is not converted
     if stated.amount is None:
         return {**out, "ok": True, "checked": False, "lines": count, "message": f"{what}: no amount stated"}
+    currencies = sorted({c for (c,) in query.select(SettlementLine.currency).distinct().tuples() if c})
+    if stated.currency and currencies and currencies != [stated.currency]:
+        total = "the statement" if stated.kind == "statement" else "the total"
+        out.update(stated=fmt(stated.amount), lines=count, checked=True, currency_mismatch=True,
+                   lines_currency=", ".join(currencies))
+        return {**out, "ok": False, "message": f"{what}: currency mismatch: {total} is in {stated.currency}, "
+                                               f"the lines in {', '.join(currencies)}"}
     stated_amount = stated.amount
     out.update(stated=fmt(stated_amount), stored=fmt(stored), lines=count, checked=True)
     if count == 0 and stated_amount != 0:
@@ -119,7 +128,8 @@ def _unexplained(store: Store) -> list[dict]:
     parts = sum((getattr(SettlementLine, c) for c in PLATFORM[1:]), getattr(SettlementLine, PLATFORM[0]))
     rows = (SettlementLine.select(SettlementLine.natural_key, SettlementLine.settlement_amount.coerce(False),
                                   parts.coerce(False).alias("parts"), SettlementLine.currency)
-            .where((SettlementLine.store == store.id) & _LIVE & (total != parts))
+            .where((SettlementLine.store == store.id) & _LIVE & (total != parts)
+                   & ~SettlementLine.extra.contains(f'"{BALANCE_MOVE}"'))
             .order_by(SettlementLine.id).limit(100).tuples())
     out = []
     for key, paid, counted, currency in rows:
@@ -132,7 +142,12 @@ def _unexplained(store: Store) -> list[dict]:
 
 
 def text(found: dict) -> list[str]:
-    lines = [f"{c['account']}: {'ok  ' if c['ok'] else 'DIFF'} {c['message']}" for c in found["checks"]]
+    def label(c: dict) -> str:
+        return "ok  " if c["ok"] else "CURR" if c.get("currency_mismatch") else "DIFF"
+
+    lines = [f"{c['account']}: {label(c)} {c['message']}" for c in found["checks"]]
     checked = sum(1 for c in found["checks"] if c.get("checked"))
-    lines.append(f"{checked} checks, {len(found['problems'])} differences")
+    mismatched = sum(1 for c in found["problems"] if c.get("currency_mismatch"))
+    summary = f"{checked} checks, {len(found['problems']) - mismatched} differences"
+    lines.append(summary + (f", {mismatched} currency mismatches" if mismatched else ""))
     return lines

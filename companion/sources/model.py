@@ -43,6 +43,9 @@ class StoreRef:
     name: str = ""
     currency: str = ""
     timezone: str = "UTC"
+    # Other names the platform has for the same shop (TikTok's shop_cipher beside its shop id): the store
+    # layer joins a store known by one of them to this one (store.stores.resolve).
+    aliases: tuple[str, ...] = ()
 
 
 class SourceField(NamedTuple):

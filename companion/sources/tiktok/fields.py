@@ -14,7 +14,19 @@ import re
 from functools import lru_cache
 
 from companion.sources.headers import norm
-from companion.sources.mapping import INFO, PER_ROW, SUBTOTAL, TOTAL, Table, marked, nearest, seed, table
+from companion.sources.mapping import (
+    BY_SIGN,
+    INFO,
+    PER_ROW,
+    SUBTOTAL,
+    TOTAL,
+    Book,
+    Table,
+    marked,
+    nearest,
+    seed,
+    table,
+)
 
 PLATFORM = "tiktok"
 # One natural-key family for every JSON estimate of an unsettled order or adjustment (the 202507 list, an
@@ -61,6 +73,7 @@ FIELDS: Table = table(
     nearest({
         "platform_fee": ("dynamic_commission", "external_affiliate_marketing_fee",
                          "platform_semi_managed_commission_fee", "platform_semi_managed_commission_fee_tax"),
+        "promotion_fee": ("sales_tax_referral_fee",),  # 202501: the tax on the referral fee
         "promo_discount": ("seller_shipping_fee_discount",),
         "ad_fee": ("affiliate_partner_shop_ads_commission", "tap_shop_ads_commission", "gmv_max_ad_fee",
                    "gmv_max_coupon_fee", "cps_shop_ads_commission_tax", "brand_amplification_program_commission",
@@ -68,20 +81,22 @@ FIELDS: Table = table(
         "platform_logistics": ("return_shipping_label_fee", "return_shipping_fee_paid_buyer",
                                "seller_self_shipping_service_fee", "failed_delivery_shipping_fee",
                                "buyer_fault_return_shipping_fee", "distant_shipping_fee", "logistics_service_fee",
-                               "shipping_insurance_fee_tax"),
+                               "shipping_insurance_fee_tax", "international_leg_logistics", "shipping_app_service_fee",
+                               "sfr_reimbursement"),
         "subsidy": ("free_return_subsidy", "failed_delivery_subsidy", "fbt_free_shipping_fee", "return_refund_subsidy",
                     "shipping_fee_guarantee_reimbursement", "fbt_key_merchant_subsidy",
-                    "fbt_overall_merchant_subsidy"),
+                    "fbt_overall_merchant_subsidy", "platform_refund_subsidy"),
         "other_platform_fee": ("campaign_service_fee", "campaign_resource_fee", "smart_promotion_fee",
                                "brand_campaign_fee", "brand_campaign_fee_tax", "category_led_campaign_fee",
                                "category_led_campaign_fee_tax", "campaign_period_fee_sp", "campaign_period_fee_sp_tax",
                                "campaign_period_fee_cfp", "campaign_period_fee_cfp_tax", "fee_per_item_sold",
                                "installation_service_fee", "seller_growth_fee", "epr_pob_service_fee",
                                "platform_special_service_fee", "shipping_fee_guarantee_service_fee",
-                               "vn_fix_infrastructure_fee", "insurance_fee"),
+                               "vn_fix_infrastructure_fee", "insurance_fee", "smart_promotion_fee_tax"),
         "vat": ("local_vat",),
-        "other_tax": ("pit", "pit_withheld_from_ads_commission"),
+        "other_tax": ("pit", "pit_withheld_from_ads_commission", "cedular_tax"),
     }),
+    {"distant_item_fee": Book(BY_SIGN, mapped=False)},  # 202501 revenue_breakdown: its sign says which way
     # Taxes a marketplace may collect from the buyer and remit itself (US sales tax, retail delivery fees): the
     # local table has no tax row (the settlement leaves them out), the cross-border one counts them (销售税). The
     # API does not say which kind of shop it is, so the settlement decides, per transaction: they are counted
@@ -97,9 +112,12 @@ FIELDS: Table = table(
            "settlement_amount_before_exchange"),
     # Known money that is not the seller's (what the customer paid, platform-funded discounts, other views of a
     # commission, money held in reserve): drill-down only.
-    marked(INFO, "customer_payment", "customer_refund", "customer_order_refund", "platform_discount",
-           "platform_discount_refund", "platform_cofunded_discount", "platform_cofunded_discount_refund",
-           "seller_cofunded_discount", "seller_cofunded_discount_refund", "affiliate_commission_before_pit",
+    # customer_shipping_fee (202309): the buyer-borne fee expected, part of customer_payment; what the buyer paid
+    # is customer_paid_shipping_fee.
+    marked(INFO, "customer_shipping_fee", "customer_payment", "customer_refund", "customer_order_refund",
+           "platform_discount", "platform_discount_refund", "platform_cofunded_discount",
+           "platform_cofunded_discount_refund", "seller_cofunded_discount", "seller_cofunded_discount_refund",
+           "affiliate_commission_before_pit",
            "affiliate_commission_deposit", "affiliate_commission_release", "reserve", "total_reserve"),
     marked(TOTAL, SETTLEMENT),
     marked(PER_ROW, ADJUSTMENT),
@@ -113,10 +131,14 @@ ALIASES: dict[str, str] = {
     "refund_subtotal_before_seller_discounts": "gross_sales_refund",
     "seller_discounts": "seller_discount",
     "refund_of_seller_discounts": "seller_discount_refund",
-    "customer_shipping_fee": "customer_paid_shipping_fee",
     "customer_shipping_fee_refund": "customer_paid_shipping_fee_refund",
     "refund_customer_shipping_fee": "customer_paid_shipping_fee_refund",
     "refunded_customer_shipping_fee": "customer_paid_shipping_fee_refund",
+    # 202309: "also named TikTok Shop shipping incentive" (and its refund), terms of shipping_cost_amount
+    "shipping_cost_discount": "tiktok_shop_shipping_incentive",
+    "refund_shipping_cost_discount": "tiktok_shop_shipping_incentive_refund",
+    "isr_income_tax": "isr",  # Mexico, 202309
+    "iva_vat": "iva",
     "tiktok_shop_shipping_fee": "fbm_shipping_cost",
     "fulfilled_by_tiktok_shop_fbt_shipping_fee": "fbt_shipping_cost",
     "fbt_shipping_fee": "fbt_shipping_cost",

@@ -70,18 +70,23 @@ def split(items: Iterable[Money], settlement: Decimal | None, adjustment_to: str
     for item in items:
         if not item.info and item.category is None and item.amount:
             first.setdefault(item.key, item)
-    views: set[str] = set()  # flat records only: in 202501 the parts sit in supplementary_component
-    for aggregate, parts in EITHER:
+    views: dict[str, str] = {}  # part → its aggregate; flat records only (202501 has them in supplementary_component)
+    for aggregate, members in EITHER:
         if aggregate in first and not first[aggregate].nested and aggregate not in views:
-            views.update(parts)
+            for member in members:
+                views.setdefault(member, aggregate)
     conditional: list[Money] = []
     loose: list[Money] = []
+    parts: dict[str, list[Money]] = {}  # aggregate → its parts seen: a view of it, unless the sum says not
     for item in items:
         entry = FIELDS.get(item.key)
         if not item.amount or (entry is TOTAL and item.category is None):
             continue
         if item.category is not None:
             count(item, item.category, True)
+        elif item.key in views and not item.nested and isinstance(entry, Book) and not item.info \
+                and first[item.key].name == item.name:
+            parts.setdefault(views[item.key], []).append(item)
         elif item.info or first[item.key].name != item.name or (item.key in views and not item.nested) \
                 or entry is SUBTOTAL or entry is INFO:
             fields.append(SourceField(item.name, item.amount, None, entry is None))
@@ -96,6 +101,17 @@ def split(items: Iterable[Money], settlement: Decimal | None, adjustment_to: str
     counted = sum(amounts.values(), ZERO)
     if settlement is None:
         settlement = counted
+    # The platform's arithmetic decides: the parts of an aggregate that are exactly what the settlement still
+    # misses are summands beside it (202309's shipping_fee_subsidy and shipping_cost_discount), not a view of it.
+    summands = _groups(list(parts.values()), settlement - counted)
+    for group in parts.values():
+        for item in group:
+            if any(group is g for g in summands):
+                entry = book_of(FIELDS, item.key)
+                count(item, entry.category_for(item.amount), not entry.mapped)
+            else:
+                fields.append(SourceField(item.name, item.amount, None, False))
+    counted = sum(amounts.values(), ZERO)
     chosen = {id(i) for i in _subset(conditional, settlement - counted)}
     for item in conditional:
         if id(item) in chosen:
@@ -118,6 +134,17 @@ def split(items: Iterable[Money], settlement: Decimal | None, adjustment_to: str
             count(Money("unexplained", "unexplained", missing), category, True)
             extra["unexplained"] = str(missing)
     return Split({k: v for k, v in amounts.items() if v}, fields, extra, settlement)
+
+
+def _groups(groups: list[list[Money]], wanted: Decimal) -> tuple[list[Money], ...]:
+    """The fewest groups of parts whose money is exactly `wanted` (none when nothing is missing)."""
+    if not wanted:
+        return ()
+    for size in range(1, len(groups) + 1):
+        for chosen in combinations(groups, size):
+            if sum((i.amount for g in chosen for i in g), ZERO) == wanted:
+                return chosen
+    return ()
 
 
 def _subset(items: list[Money], wanted: Decimal) -> tuple[Money, ...]:

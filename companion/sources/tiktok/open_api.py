@@ -19,7 +19,7 @@ supplementary_component. Both are read field by field (money.py) into one field 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
@@ -40,7 +40,15 @@ from companion.sources.model import (
     Stated,
     StoreRef,
 )
-from companion.sources.tiktok.fields import PLATFORM, UNSETTLED_FAMILY, adjustment_category
+from companion.sources.tabular import Hints, store_for_file
+from companion.sources.tiktok.fields import (
+    ADJUSTMENT,
+    PLATFORM,
+    SETTLEMENT,
+    UNSETTLED_FAMILY,
+    adjustment_category,
+    canonical,
+)
 from companion.sources.tiktok.money import (
     COMPONENTS,
     SKU_LISTS,
@@ -67,12 +75,25 @@ def _response(src: SourceInput) -> tuple[dict, dict] | None:
     body = src.payload.get("body")
     if not isinstance(body, dict):
         return None
+    return _data(body)
+
+
+def _data(body: dict) -> tuple[dict, dict] | None:
     data = body.get("data")
     if isinstance(data, dict):
         return body, data
     if "data" not in body and "code" not in body:
         return body, body
     return None
+
+
+def _sorted(value: object) -> object:
+    """The JSON value with the keys of every object in sorted order (lists keep theirs)."""
+    if isinstance(value, dict):
+        return {k: _sorted(value[k]) for k in sorted(value)}
+    if isinstance(value, list):
+        return [_sorted(v) for v in value]
+    return value
 
 
 def _dicts(value: object) -> list[dict] | None:
@@ -111,23 +132,24 @@ def _transactions(data: dict) -> list[dict] | None:
     return None
 
 
+LABEL = "TikTok Shop"
+
+
 @dataclass
 class _Context:
-    """What every line of one response shares."""
+    """What every line of one response shares: one store (its currency the response's, else the first seen)."""
 
-    shop: str
+    store_ref: StoreRef
     captured_at: datetime
     currency: str
     statement_id: str = ""
     statement_time: datetime | None = None
     order_id: str = ""
     order_time: datetime | None = None
-    store_ref: StoreRef | None = None
 
     def store(self, currency: str) -> StoreRef:
-        """One StoreRef per response: its currency is the first one seen."""
-        if self.store_ref is None:
-            self.store_ref = StoreRef(PLATFORM, self.shop, "", f"TikTok Shop {self.shop}", currency, "UTC")
+        if not self.store_ref.currency and currency:
+            self.store_ref = replace(self.store_ref, currency=currency)
         return self.store_ref
 
 
@@ -152,7 +174,9 @@ class _OpenApiAdapter:
         found = _response(src)
         if found is None:
             raise SourceError(f"{self.what}: not a JSON response")
-        body, data = found
+        # Every object's keys in one order: which of two names of the same money is counted (and so every
+        # line) never depends on the order the response happened to list them in.
+        body, data = _data(_sorted(found[0])) or found
         if body.get("code") not in (0, "0", None):
             raise SourceError(f"{self.what} answered code {body.get('code')!r}: {body.get('message', '')}".strip())
         return self.read(src, body, data)
@@ -160,19 +184,37 @@ class _OpenApiAdapter:
     def read(self, src: SourceInput, body: dict, data: dict) -> ParseResult:
         raise NotImplementedError
 
-    def shop(self, src: SourceInput, body: dict, data: dict) -> str:
-        """The shop the response belongs to: shop_id (the Seller Center's oec_seller_id, so both sources land
-        in one store) before shop_cipher, from the request URL or the response."""
+    def store(self, src: SourceInput, body: dict, data: dict, currency: str) -> StoreRef:
+        """The store the response belongs to. TikTok puts no shop in a response; a capture's request URL may
+        name it: shop_id (the Seller Center's oec_seller_id, so both sources land in one store) before
+        shop_cipher (202309 and later send only the cipher). When both are known the cipher is an alias of
+        the shop (store.stores joins a store known by the cipher alone). A saved file names no shop: it goes
+        where --account (or the file name) says, else where the importer's rule for files that name no store
+        puts it (tabular.store_for_file)."""
         params = {**query_params(src.url), **query_params(request_url(src))}
         sources = (params, data, body, src.payload)
-        for name in ("shop_id", "oec_seller_id", "shop_cipher"):
-            for source in sources:
-                value = text_id(source.get(name), name) if isinstance(source, dict) else ""
-                if value:
-                    return value
-        raise SourceError(f"the {self.what} response names no shop (no shop_id or shop_cipher in its request URL "
-                          "or body): capture it with its request URL, or add \"shop_id\": \"<your shop id>\" to the "
-                          "saved JSON")
+
+        def named(*names: str) -> str:
+            for name in names:
+                for source in sources:
+                    value = text_id(source.get(name), name) if isinstance(source, dict) else ""
+                    if value:
+                        return value
+            return ""
+
+        shop, cipher = named("shop_id", "oec_seller_id"), named("shop_cipher")
+        file_name = src.payload.get("file") if isinstance(src.payload, dict) else None
+        if file_name:
+            hints = Hints.of(src.payload)
+            if hints.store is not None or hints.account or not (shop or cipher):
+                return store_for_file(hints, PLATFORM, str(file_name), "", currency, "UTC", LABEL)
+        if not (shop or cipher):
+            raise SourceError(f"the {self.what} response names no shop (TikTok puts none in a response, and its "
+                              "request URL has no shop_id or shop_cipher): save it as a .json file and import it "
+                              "with --account STORE")
+        ident = shop or cipher
+        aliases = (cipher,) if shop and cipher and cipher != shop else ()
+        return StoreRef(PLATFORM, ident, "", f"{LABEL} {ident}", currency, "UTC", aliases)
 
     def result(self, lines: list[Line], totals: list[Stated], data: dict) -> ParseResult:
         stated = {k: data.get(k) for k in ("next_page_token", "total_count") if k in data}
@@ -211,7 +253,7 @@ class Statements(_OpenApiAdapter):
             if not currency:
                 raise SourceError(f"{where} has no currency")
             if context is None:
-                context = _Context(self.shop(src, body, data), src.captured_at, currency)
+                context = _Context(self.store(src, body, data, currency), src.captured_at, currency)
             totals.append(Stated(context.store(currency), "statement", ref, amount, currency,
                                  instant(statement.get("statement_time"), f"{where} statement_time"),
                                  scope=statement_scope(statement)))
@@ -223,14 +265,18 @@ class _TransactionAdapter(_OpenApiAdapter):
 
     def context(self, src: SourceInput, body: dict, data: dict, records: list[dict]) -> _Context:
         currency = data.get("currency") or next((r.get("currency") for r in records if r.get("currency")), "")
-        return _Context(self.shop(src, body, data), src.captured_at, str(currency or ""))
+        currency = str(currency or "").strip().upper()
+        return _Context(self.store(src, body, data, currency), src.captured_at, currency)
 
     def line(self, ctx: _Context, txn: dict, where: str, settled: bool) -> Line:
         """One transaction as one line: settled in its statement (SPLIT, key ("split", statement, reference)),
         or an estimate (key (UNSETTLED_FAMILY, reference))."""
         items, scalars = read_money(txn)
         base = _base(ctx, txn, scalars, where)
-        parts = split(items, settlement_of(items), base.adjustment_to, base.is_order)
+        if _balance_move(base.txn_type):
+            parts = _balance_split(items, base.txn_type)
+        else:
+            parts = split(items, settlement_of(items), base.adjustment_to, base.is_order)
         key = ("split", base.statement_id, base.reference) if settled else (UNSETTLED_FAMILY, base.reference)
         return base.line(ctx, key, settled, SPLIT, parts)
 
@@ -313,7 +359,35 @@ def _base(ctx: _Context, txn: dict, scalars: dict[str, object], where: str) -> _
         instant(txn.get("order_create_time"), f"{where} order_create_time") or ctx.order_time,
         text_id(txn.get("statement_id"), f"{where} statement_id") or ctx.statement_id,
         instant(txn.get("statement_time"), f"{where} statement_time") or ctx.statement_time,
-        currency, extra, adjustment_category(txn_type, str(txn.get("adjustment_reason") or "")))
+        currency, extra, _adjustment_to(txn_type, str(txn.get("adjustment_reason") or "")))
+
+
+def _adjustment_to(txn_type: str, reason: str) -> str:
+    """GMV_PAYMENT_FOR_ADS (TikTok ads paid from the shop's settlement) is an ad cost; the rest by the rule every
+    TikTok JSON source shares."""
+    if "ads" in canonical(txn_type).split("_"):
+        return "ad_fee"
+    return adjustment_category(txn_type, reason)
+
+
+# Moves of the shop's balance: a negative statement paid or deducted later (its loss was counted where it
+# arose), money held in reserve. Kept, with the amount they move, so the statement they are in reconciles;
+# never profit.
+BALANCE_MOVE = "balance_move"
+
+
+def _balance_move(txn_type: str) -> bool:
+    what = canonical(txn_type)
+    return "negative_balance" in what or what == "reserve"
+
+
+def _balance_split(items: list[Money], txn_type: str) -> Split:
+    fields = [SourceField(i.name, i.amount, None) for i in items if i.amount and i.key != SETTLEMENT]
+    settlement = settlement_of(items)
+    if settlement is None:
+        settlement = sum((i.amount for i in items if i.key == ADJUSTMENT and not i.nested and not i.info), ZERO)
+    note = f"{txn_type.strip()}: a move of the shop's balance, kept to reconcile its statement; not profit"
+    return Split({}, fields, {BALANCE_MOVE: note}, settlement)
 
 
 def _status_unsettled(record: dict) -> bool:
