@@ -154,6 +154,7 @@ def test_a_sku_cell_is_split_from_both_ends():
     assert sku_parts(" 11_X__ _1\r\n22_/_a_b_c_d_4\n/\n11_X_again_2") == [
         SkuPart("11", "X", None, 3), SkuPart("22", None, "a_b_c_d", 4)]  # one SKU twice: one part
     assert sku_parts("/") == sku_parts("") == sku_parts(None) == []
+    assert sku_parts("33__5") == [SkuPart("33", None, None, 5)]  # no 货号, name or attribute
     with pytest.raises(SourceError, match=r"^sku明细 '1622133303_3' is not SKU ID_SKU货号_SKU名称_SKU属性_销售数量$"):
         sku_parts("1622133303_3")
     with pytest.raises(SourceError, match=r"^sku明细 '16_A_B_C_x': quantity 'x' is not a whole number$"):

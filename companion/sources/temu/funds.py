@@ -230,8 +230,8 @@ def sku_parts(cell: object, column: str = "sku明细") -> list[SkuPart]:
         if entry in _NONE:
             continue
         head, _, rest = entry.partition("_")
-        middle, _, count = rest.rpartition("_")
-        if not middle:
+        middle, sep, count = rest.rpartition("_")
+        if not sep:
             raise SourceError(f"{column} {entry!r} is not {_SKU_FORMAT}")
         try:
             sku_id = cells.text_id(head.strip(), "SKU ID")
