@@ -90,10 +90,13 @@ def _data(body: dict) -> tuple[dict, dict] | None:
 def _sorted(value: object) -> object:
     """The JSON value with the keys of every object in sorted order (lists keep theirs)."""
     if isinstance(value, dict):
-        return {k: _sorted(value[k]) for k in sorted(value)}
+        return {k: _sorted(value[k]) if type(value[k]) in _NESTED else value[k] for k in sorted(value)}
     if isinstance(value, list):
-        return [_sorted(v) for v in value]
+        return [_sorted(v) if type(v) in _NESTED else v for v in value]
     return value
+
+
+_NESTED = (dict, list)
 
 
 def _dicts(value: object) -> list[dict] | None:
