@@ -200,10 +200,14 @@ def adjustment_category(txn_type: str, reason: str = "", by_reason: bool = False
     """Where an adjustment's amount goes. Cross-border table (and the Open API, which names the type): FBT
     warehouse service fee → storage_fee, platform penalty / violation fee → penalty, any other type (charge
     back, reimbursements, shipping fee adjustment, …) → adjustment. Local table (`by_reason`): storage_fee
-    when the adjustment reason (or, without one, the type) is the FBT warehouse service fee, else adjustment."""
+    when the adjustment reason (or, without one, the type) is the FBT warehouse service fee, else adjustment.
+    Both: GMV payment for (TikTok) ads → ad_fee (seed 002 lists it among adjustments; issue #14: it is what the
+    ads cost)."""
     what = canonical(reason) if by_reason and reason.strip() else canonical(txn_type)
     if "warehouse" in what or "storage" in what:
         return "storage_fee"
+    if what.startswith("gmv_payment_for") and what.endswith("ads"):
+        return "ad_fee"
     if not by_reason and ("penalty" in what or "violation" in what):
         return "penalty"
     return "adjustment"
@@ -213,15 +217,19 @@ def adjustment_category(txn_type: str, reason: str = "", by_reason: bool = False
 FBT_STORAGE = "fbt warehouse service fee"
 _STORAGE_TYPES = {FBT_STORAGE, "fbt warehouse service fee using gmv payment"}
 _PENALTY_TYPES = {"platform penalty", "violation fee(settlement fee)", "violation fee"}
+_AD_TYPES = {"gmv payment for tiktok ads", "gmv payment for ads"}
 
 
 def export_adjustment_category(row_type: str, reason: str, by_reason: bool) -> str:
-    """US shops: by the Adjustment reason (the seed's rule); cross-border: by the row's Type."""
+    """US shops: by the Adjustment reason (the seed's rule); cross-border: by the row's Type. Either: a row whose
+    Type is GMV Payment for TikTok Ads is an ad fee."""
     what = norm(reason) if by_reason else norm(row_type)
     if by_reason and not what:  # a blank reason: the type says it (e.g. "FBT warehouse service fee …")
         what = norm(row_type)
     if what in _STORAGE_TYPES or (by_reason and what.startswith(FBT_STORAGE)):
         return "storage_fee"
+    if what in _AD_TYPES or (by_reason and norm(row_type) in _AD_TYPES):
+        return "ad_fee"
     if not by_reason and what in _PENALTY_TYPES:
         return "penalty"
     return "adjustment"
