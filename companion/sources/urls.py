@@ -11,10 +11,12 @@ SECRET_PARAMS = frozenset(
     {"token", "sign", "signature", "x-bogus", "x_bogus", "_signature", "mstoken", "a_bogus", "access_token",
      "accesstoken", "refresh_token", "auth", "authorization", "cookie", "session", "sessionid", "session_id",
      "sid", "csrf", "csrftoken", "csrf_token", "x-csrf-token", "verifyfp", "fp", "anti-content", "anticontent",
-     "password", "passwd", "app_secret", "secret", "ticket", "shop_cipher", "x-tt-params",
+     "password", "passwd", "app_secret", "secret", "ticket", "x-tt-params",
      # signed download links (S3, CloudFront, GCS)
      "x-amz-signature", "x-amz-credential", "key-pair-id", "policy", "googleaccessid"}
 )
+# Kept on purpose: `shop_cipher` names a TikTok shop in Open API requests (it opens nothing without the app's
+# key, access token and signature, which are dropped) and is how a capture finds its store (docs/sources.md).
 KEPT_HEADERS = frozenset({"mallid", "content-type"})  # they say which store a request is for
 MAX_DEPTH = 20
 

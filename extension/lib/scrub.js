@@ -7,7 +7,7 @@
     "token", "sign", "signature", "x-bogus", "x_bogus", "_signature", "msToken".toLowerCase(), "a_bogus",
     "access_token", "accesstoken", "refresh_token", "auth", "authorization", "cookie", "session", "sessionid",
     "session_id", "sid", "csrf", "csrftoken", "csrf_token", "x-csrf-token", "verifyfp", "fp", "anti-content",
-    "anticontent", "password", "passwd", "app_secret", "secret", "ticket", "shop_cipher",
+    "anticontent", "password", "passwd", "app_secret", "secret", "ticket",
   ]);
   // Request headers worth keeping: they say which store a request is for. Everything else is dropped.
   const KEPT_HEADERS = new Set(["mallid", "content-type"]);
