@@ -31,6 +31,7 @@ from companion.sources.model import (
     Stated,
     StoreRef,
 )
+from companion.sources.tiktok.exports import LOCAL_SHOPS
 from companion.sources.tiktok.fields import PLATFORM, UNSETTLED_FAMILY, adjustment_category, canonical, known
 from companion.sources.tiktok.money import EPOCH, Money, instant, money_of, split, statement_scope
 from companion.sources.urls import query_params
@@ -56,13 +57,17 @@ _NET = Book("sales", mapped=False)
 ORDER_LIST: Table = table({"settlement_amount": _NET}, marked(INFO, "earning_amount", "fees"))
 
 
+_LOCAL_ZONES = {region: zone for region, zone, _ in LOCAL_SHOPS.values()}  # seller-vn.tiktok.com: Vietnam's days
+
+
 def region_of(host: str) -> tuple[str, str]:
     host = host.lower()
     if host in _HOSTS:
         return _HOSTS[host]
-    if host.startswith("seller-") and host.endswith(".tiktok.com"):
+    if host.startswith("seller-") and host.endswith(".tiktok.com"):  # a local shop's own seller center
         code = host[len("seller-") : -len(".tiktok.com")].upper()
-        return ("GB" if code == "UK" else code), "UTC"
+        region = "GB" if code == "UK" else code
+        return region, _LOCAL_ZONES.get(region, "UTC")
     return "", "UTC"
 
 
