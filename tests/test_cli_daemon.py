@@ -268,6 +268,19 @@ async def test_sync_is_relayed_and_progress_becomes_an_event(db_url, tmp_path):
         await send(ext, {"type": "progress", "command_id": command_id, "stage": "done", "pages": 3,
                          "records": 120, "message": ""})
         assert (await next_event(events, "sync.progress"))["stage"] == "done"
+        # the CLI's sync is a SyncRun like a schedule's: in Recent syncs and in the daemon's log
+        while (ended := (await next_event(events, "sync.run"))["run"])["status"] == "running":
+            pass
+        assert ended["command_id"] == command_id
+        run = d.get("/api/automation")["runs"][0]
+        assert {k: run[k] for k in ("id", "account", "trigger", "status", "via", "pages", "records", "error")} == {
+            "id": ended["id"], "account": None, "trigger": "cli", "status": "done", "via": "extension", "pages": 3,
+            "records": 120, "error": ""}
+        log = d.output()
+        assert f"sync run {run['id']} started (all stores, tiktok, trigger cli)" in log
+        assert (f"sync run {run['id']} ended (all stores, tiktok, trigger cli): done via extension, 120 records, "
+                "3 pages") in log
+        assert d.token not in log
 
         unknown = await d.acli("sync", "--account", "No such store")
         assert unknown.code == 2 and len(unknown.err_lines) == 1  # an unknown store: exit 2, as offline

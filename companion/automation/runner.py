@@ -8,10 +8,11 @@ import asyncio
 import logging
 import os
 import time
+import uuid
 from typing import TYPE_CHECKING
 
 from companion.automation import browser, schedules
-from companion.errors import ShoptallyError
+from companion.errors import Conflict, ShoptallyError
 from companion.store import stores
 
 if TYPE_CHECKING:
@@ -41,53 +42,73 @@ class SyncRunner:
     def busy(self) -> bool:
         return self._lock.locked()
 
-    async def run(self, account: str | None, trigger: str) -> dict:
+    async def start(self, account: str | None, trigger: str, site: str | None = None) -> dict:
+        """A sync asked for by the view, the CLI or the tray through the API: refused at once (one sentence) when
+        no extension is connected, the store is unknown or already queued or running; else run in the background
+        like any other (a SyncRun, Recent syncs, the daemon's log). Answers the command id its progress carries."""
+        self.service.require_extension()
+        if account:  # an unknown store raises stores.UnknownAccount
+            site = site or (await self.service.read(stores.by_name, account)).platform
+        if (account or "") in self._wanted:
+            raise Conflict(f"a sync of {account or 'all stores'} is already queued or running")
+        command_id = str(uuid.uuid4())
+        queued = self.busy
+        self.service.start_task(self.run(account, trigger, site, command_id))
+        return {"command_id": command_id, "site": site or "tiktok", "account": account, "trigger": trigger,
+                "queued": queued}
+
+    async def run(self, account: str | None, trigger: str, site: str | None = None,
+                  command_id: str | None = None) -> dict:
         """Run (or queue behind the one running) a sync of one store, or of all when `account` is None.
-        A store already queued or running is not queued twice: that request is recorded as skipped."""
+        A store already queued or running is not queued twice: that request is recorded as skipped.
+        `command_id`: the id the sync command (and so its progress events) carries, when the caller chose it."""
         key = account or ""
         duplicate = key in self._wanted
         if not duplicate:
             self._wanted.add(key)  # before any await: the next request for this store sees it at once
+        command_id = command_id or str(uuid.uuid4())
         try:
-            site = "tiktok"
-            if account:  # an unknown store raises stores.UnknownAccount
+            if account and not site:  # an unknown store raises stores.UnknownAccount
                 site = (await self.service.read(stores.by_name, account)).platform
+            site = site or "tiktok"
             if duplicate:
                 run = await self.service.writer.run(schedules.skipped_run, account, site, trigger,
                                                     "a sync of this store is already queued or running")
-                self._publish(run)
+                self._publish(run, command_id)
                 return run
             async with self._lock:
                 run_id = await self.service.writer.run(schedules.start_run, account, site, trigger)
                 self.current = {"id": run_id, "account": account, "site": site, "trigger": trigger}
-                self._publish({**self.current, "status": "running"})
-                outcome = await self._sync(account, site)
+                self._publish({**self.current, "status": "running"}, command_id)
+                log.info("sync run %s started (%s, %s, trigger %s)", run_id, account or "all stores", site, trigger)
+                outcome = await self._sync(account, site, command_id)
                 run = await self.service.writer.run(lambda: schedules.finish_run(run_id, **outcome))
                 self.current, self.last = None, run
-                self._publish(run)
-                log.info("sync run %s (%s, %s): %s via %s, %s records%s", run_id, account or "all stores", trigger,
-                         run["status"], run["via"] or "-", run["records"],
-                         f": {run['error']}" if run["error"] else "")
+                self._publish(run, command_id)
+                log.info("sync run %s ended (%s, %s, trigger %s): %s via %s, %s records, %s pages%s", run_id,
+                         account or "all stores", site, trigger, run["status"], run["via"] or "-", run["records"],
+                         run["pages"], f": {run['error']}" if run["error"] else "")
                 return run
         finally:
             if not duplicate:
                 self._wanted.discard(key)
 
-    def _publish(self, run: dict) -> None:
-        self.service.bus.publish({"event": "sync.run", "run": run})
+    def _publish(self, run: dict, command_id: str) -> None:
+        self.service.bus.publish({"event": "sync.run", "run": {**run, "command_id": command_id}})
 
-    async def _sync(self, account: str | None, site: str) -> dict:
+    async def _sync(self, account: str | None, site: str, command_id: str) -> dict:
         if self.service.connected_extensions():
             try:
-                return _outcome(await self.service.sync_and_wait(account, sync_timeout(), site), "extension")
+                return _outcome(await self.service.sync_and_wait(account, sync_timeout(), site, command_id),
+                                "extension")
             except ShoptallyError as exc:  # it went away between the check and the command
                 return {"status": "error", "via": "extension", "error": str(exc)}
             except TimeoutError:
                 return {"status": "timeout", "via": "extension",
                         "error": f"the extension did not finish within {sync_timeout():.0f} s"}
-        return await self._unattended(account, site)
+        return await self._unattended(account, site, command_id)
 
-    async def _unattended(self, account: str | None, site: str) -> dict:
+    async def _unattended(self, account: str | None, site: str, command_id: str) -> dict:
         loop = asyncio.get_running_loop()
         lock = browser.ProfileLock(self.service.cfg.data_dir)
         if not lock.acquire():
@@ -111,7 +132,8 @@ class SyncRunner:
                                      f"{CONNECT_TIMEOUT} s"}
                 await asyncio.sleep(0.2)
             try:
-                return _outcome(await self.service.sync_and_wait(account, sync_timeout(), site), "browser")
+                return _outcome(await self.service.sync_and_wait(account, sync_timeout(), site, command_id),
+                                "browser")
             except TimeoutError:
                 return {"status": "timeout", "via": "browser",
                         "error": f"the sync did not finish within {sync_timeout():.0f} s"}

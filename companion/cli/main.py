@@ -357,7 +357,7 @@ def cmd_pair(args) -> int:
 def cmd_sync(args) -> int:
     cfg = _cfg(args)
     base = _daemon(cfg, required=True)
-    res = call(cfg, base, "POST", "/api/sync", {"account": args.account})
+    res = call(cfg, base, "POST", "/api/sync", {"account": args.account, "trigger": "cli"})
     print(f"sync started on {res['site']}" + (f" for {res['account']}" if res["account"] else "")
           + f" (command {res['command_id']}); the Finance view shows its progress")
     return 0

@@ -317,12 +317,17 @@ class Service:
         return next(iter(self.pending))
 
     # commands ------------------------------------------------------------------------------------
-    async def sync(self, account: str | None = None, site: str | None = None, command_id: str | None = None) -> dict:
+    def require_extension(self) -> list[ExtensionConn]:
+        """The welcomed extension connections; Conflict (one sentence) when there is none."""
         targets = [c for c in self.extensions.values() if c.welcomed]
         if not targets:
             raise Conflict(
                 "no browser extension is connected: open Chrome or Edge with the shoptally extension "
                 "installed and paired, then try again")
+        return targets
+
+    async def sync(self, account: str | None = None, site: str | None = None, command_id: str | None = None) -> dict:
+        targets = self.require_extension()
         if account:
             store = await self.read(stores.by_name, account)
             site = site or store.platform
@@ -348,10 +353,11 @@ class Service:
             waiter.set_result(event)
         self.bus.publish(event)
 
-    async def sync_and_wait(self, account: str | None, timeout: float, site: str | None = None) -> dict:
+    async def sync_and_wait(self, account: str | None, timeout: float, site: str | None = None,
+                            command_id: str | None = None) -> dict:
         """Send Sync Settlement and wait for the extension's last progress message (`done` means stored).
         Raises ShoptallyError when no extension is connected, TimeoutError when it does not finish in time."""
-        command_id = str(uuid.uuid4())
+        command_id = command_id or str(uuid.uuid4())
         waiter: asyncio.Future = asyncio.get_running_loop().create_future()
         self._sync_waiters[command_id] = waiter  # before sending: its answer may come at once
         try:

@@ -207,4 +207,8 @@ async def revoke(request: web.Request) -> web.Response:
 @routes.post("/api/sync")
 async def sync(request: web.Request) -> web.Response:
     body = await read_json(request)
-    return web.json_response(await _service(request).sync(body.get("account") or None, body.get("site") or None))
+    trigger = str(body.get("trigger") or "view")
+    if trigger not in ("view", "cli", "tray"):
+        raise BadInput(f"trigger {trigger!r} is not one of view, cli, tray")
+    return web.json_response(await _service(request).runner.start(body.get("account") or None, trigger,
+                                                                  body.get("site") or None))
