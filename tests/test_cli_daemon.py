@@ -287,6 +287,39 @@ async def test_sync_is_relayed_and_progress_becomes_an_event(db_url, tmp_path):
         assert unknown.err_lines[0].startswith("shoptally: no store named 'No such store'")
 
 
+async def test_sync_wait_prints_progress_and_exits_by_the_outcome(db_url, tmp_path):
+    async with Daemon(tmp_path / "data", db_url) as d:
+        alone = await d.acli("sync", "--wait")
+        assert (alone.code, alone.out) == (1, "")
+        assert len(alone.err_lines) == 1 and "no browser extension is connected" in alone.err_lines[0]
+
+        ext = await d.extension(hello_token=d.token)
+        waiting = asyncio.create_task(d.acli("sync", "--wait"))
+        command = await recv(ext)
+        for stage, pages, records in (("settled", 1, 50), ("settled", 2, 100), ("on_hold", 3, 120)):
+            await send(ext, {"type": "progress", "command_id": command["id"], "stage": stage, "pages": pages,
+                             "records": records, "message": f"page {pages}"})
+        await send(ext, {"type": "progress", "command_id": command["id"], "stage": "done", "pages": 3,
+                         "records": 120, "message": ""})
+        done = await waiting
+        assert (done.code, done.err) == (0, "")
+        assert done.out.splitlines() == [
+            "sync started on tiktok", "settled: 1 pages, 50 records (page 1)", "settled: 2 pages, 100 records (page 2)",
+            "on_hold: 3 pages, 120 records (page 3)", "done: 120 records, 3 pages via extension"]
+
+        waiting = asyncio.create_task(d.acli("sync", "--wait"))
+        command = await recv(ext)
+        await send(ext, {"type": "progress", "command_id": command["id"], "stage": "error", "pages": 1,
+                         "records": 40, "message": "the settlement page did not load"})
+        failed = await waiting
+        assert failed.code == 1 and failed.out.splitlines() == ["sync started on tiktok"]
+        assert failed.err_lines == ["shoptally: the sync failed: the settlement page did not load (40 records, "
+                                    "1 pages stored)"]
+        runs = d.get("/api/automation")["runs"]
+        assert [(r["trigger"], r["status"], r["records"]) for r in runs[:2]] == [("cli", "error", 40),
+                                                                                ("cli", "done", 120)]
+
+
 # errors -----------------------------------------------------------------------------------------------------
 def test_debug_shows_a_traceback_and_without_it_one_line(db_url, tmp_path):
     data = tmp_path / "data"

@@ -81,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("sync", help="ask the running daemon to run Sync Settlement")
     _common(p)
     p.add_argument("--account")
+    p.add_argument("--wait", action="store_true", help="print its progress and outcome; exit 0 only when it completed")
 
     for kind, what, columns in (
             ("costs", "SKU unit costs", "sku_id,unit_cost,currency[,effective_from][,msku]"),
@@ -357,9 +358,47 @@ def cmd_pair(args) -> int:
 def cmd_sync(args) -> int:
     cfg = _cfg(args)
     base = _daemon(cfg, required=True)
-    res = call(cfg, base, "POST", "/api/sync", {"account": args.account, "trigger": "cli"})
-    print(f"sync started on {res['site']}" + (f" for {res['account']}" if res["account"] else "")
-          + f" (command {res['command_id']}); the Finance view shows its progress")
+    if not args.wait:
+        res = call(cfg, base, "POST", "/api/sync", {"account": args.account, "trigger": "cli"})
+        print(f"sync started on {res['site']}" + (f" for {res['account']}" if res["account"] else "")
+              + f" (command {res['command_id']}); the Finance view shows its progress")
+        return 0
+    return _sync_and_follow(cfg, base, args.account)
+
+
+def _sync_and_follow(cfg, base: str, account: str | None) -> int:
+    """Listen on /ws/events first (no progress is missed), start the sync, print its progress events and the
+    outcome its SyncRun records: exit 0 only when it completed."""
+    from websockets.exceptions import WebSocketException
+    from websockets.sync.client import connect
+
+    from companion.cli.client import DaemonUnavailable
+
+    url = "ws" + base.removeprefix("http") + "/ws/events"
+    try:
+        with connect(url, origin=base, additional_headers={"Authorization": f"Bearer {config.read_token(cfg)}"},
+                     open_timeout=10, proxy=None) as ws:
+            ws.recv(timeout=10)  # the hello
+            res = call(cfg, base, "POST", "/api/sync", {"account": account, "trigger": "cli"})
+            cid = res["command_id"]
+            print(f"sync started on {res['site']}" + (f" for {res['account']}" if res["account"] else "")
+                  + (" (queued behind the sync running now)" if res.get("queued") else ""), flush=True)
+            while True:
+                ev = json.loads(ws.recv())
+                ours = ev.get("command_id") == cid
+                if ev.get("event") == "sync.progress" and ours and ev.get("stage") not in ("done", "error"):
+                    print(f"{ev.get('stage')}: {ev.get('pages') or 0} pages, {ev.get('records') or 0} records"
+                          + (f" ({ev['message']})" if ev.get("message") else ""), flush=True)
+                elif ev.get("event") == "sync.run" and ev["run"].get("command_id") == cid \
+                        and ev["run"]["status"] != "running":
+                    run = ev["run"]
+                    break
+    except (OSError, WebSocketException) as exc:
+        raise DaemonUnavailable(f"the daemon at {base} stopped sending the sync's progress ({exc})") from exc
+    if run["status"] != "done":
+        raise Failed(f"the sync {'was skipped' if run['status'] == 'skipped' else 'failed'}: "
+                     f"{run['error'] or run['status']} ({run['records']} records, {run['pages']} pages stored)")
+    print(f"done: {run['records']} records, {run['pages']} pages via {run['via'] or '-'}")
     return 0
 
 
