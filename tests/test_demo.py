@@ -1,4 +1,5 @@
-"""The demo dataset a newcomer sees: several stores, months of settled and in-transit lines, real figures."""
+"""The demo dataset a newcomer sees: a named store, months of settled and in-transit orders with their fee
+splits, SKU costs, and a default view with income, expenses, units, purchase cost and a margin."""
 
 from __future__ import annotations
 
@@ -7,31 +8,43 @@ from decimal import Decimal
 
 from peewee import fn
 
+from companion.ledger.categories import PLATFORM
 from companion.pipeline import demo
 from companion.reports import reporting
-from companion.store.models import SettlementLine, Store
+from companion.store.models import SettlementLine, SkuCost, Store
 
 
 def test_demo_populates_through_the_real_pipeline(db):
     today = date(2026, 11, 22)
     added = demo.populate_if_empty(db, today)
-    assert added == SettlementLine.select().count() > 2000
-    assert Store.select().count() == 3
+    assert added == SettlementLine.select().count() > 800
+    assert [s.name for s in Store.select()] == ["MugHouse US"]
     statuses = dict(SettlementLine.select(SettlementLine.status, fn.COUNT(SettlementLine.id))
-                    .group_by(SettlementLine.status).tuples())
-    assert set(statuses) == {"settled", "in_transit"} and statuses["in_transit"] > 50
+                    .where(~SettlementLine.superseded).group_by(SettlementLine.status).tuples())
+    assert set(statuses) == {"settled", "in_transit"} and statuses["in_transit"] > 20
     months = {ln.settled_time.strftime("%Y-%m") for ln in SettlementLine.select().where(
         SettlementLine.status == "settled")}
     assert len(months) >= 6
     assert demo.populate_if_empty(db, today) == 0  # only into an empty database
 
-    now = datetime(2026, 11, 22, 12, tzinfo=UTC)
-    rep = reporting.profit_report("this-month", now=now)
-    assert len(rep["rows"]) == 3 and sorted(rep["totals_by_currency"]) == ["GBP", "USD"]
-    total = sum((Decimal(r["settlement_amount"]) for r in rep["rows"] if r["currency"] == "USD"), Decimal(0))
-    assert Decimal(rep["totals_by_currency"]["USD"]["settlement_amount"]) == total > 0
-    order = reporting.profit_report("this-month", basis="order", now=now)
-    assert Decimal(order["totals_by_currency"]["USD"]["settlement_amount"]) != total
+    # Every order's fee split replaces its order-list line, carries SKU and quantity, and adds up.
+    kept = list(SettlementLine.select().where(~SettlementLine.superseded))
+    assert kept and all(ln.detail == 2 and ln.sku_id and ln.quantity > 0 for ln in kept)
+    assert all(sum((getattr(ln, c) for c in PLATFORM), Decimal(0)) == ln.settlement_amount for ln in kept)
+    assert sum(ln.detail == 1 for ln in SettlementLine.select()) == len(kept)  # the superseded order-list lines
+    products = demo.DEMO_STORES[0].products
+    assert SkuCost.select().count() == sum(p.cost is not None for p in products) == len(products) - 1
+
+    rep = reporting.profit_report("this-month", now=datetime(2026, 11, 22, 12, tzinfo=UTC))
+    [row] = rep["rows"]
+    assert row["key"] == {"account": "MugHouse US"} and list(rep["totals_by_currency"]) == ["USD"]
+    usd = rep["totals_by_currency"]["USD"]
+    income, expense, cost, profit = (Decimal(usd[k]) for k in ("platform_income", "platform_expense", "cost",
+                                                                "gross_profit"))
+    assert usd["quantity"] > 0 and income > 0 and expense < 0 and cost < 0
+    assert 0 < profit < income and Decimal("0.10") < profit / income < Decimal("0.35")
+    assert profit == income + expense + cost
+    assert rep["skus_without_cost"] == [p.sku_id for p in products if p.cost is None]
 
 
 def test_demo_is_deterministic():
