@@ -288,7 +288,7 @@ async def test_sync_is_relayed_and_progress_becomes_an_event(db_url, tmp_path):
 
 
 async def test_sync_wait_prints_progress_and_exits_by_the_outcome(db_url, tmp_path):
-    async with Daemon(tmp_path / "data", db_url) as d:
+    async with Daemon(tmp_path / "data", db_url, env=clean_env(SHOPTALLY_SYNC_STALL_TIMEOUT="1.5")) as d:
         alone = await d.acli("sync", "--wait")
         assert (alone.code, alone.out) == (1, "")
         assert len(alone.err_lines) == 1 and "no browser extension is connected" in alone.err_lines[0]
@@ -318,6 +318,24 @@ async def test_sync_wait_prints_progress_and_exits_by_the_outcome(db_url, tmp_pa
         runs = d.get("/api/automation")["runs"]
         assert [(r["trigger"], r["status"], r["records"]) for r in runs[:2]] == [("cli", "error", 40),
                                                                                 ("cli", "done", 120)]
+
+        # a seller center that stops answering: no progress for the stall timeout (1.5 s here, 30 s by default)
+        events, _ = await d.events()
+        waiting = asyncio.create_task(d.acli("sync", "--wait"))
+        command = await recv(ext)
+        await send(ext, {"type": "progress", "command_id": command["id"], "stage": "settled", "pages": 1,
+                         "records": 50, "message": "page 1"})
+        stalled = await waiting
+        why = "the seller center did not answer for 1.5 s while waiting for settled after 1 pages (page 1)"
+        assert stalled.code == 1 and stalled.out.splitlines() == ["sync started on tiktok",
+                                                                  "settled: 1 pages, 50 records (page 1)"]
+        assert stalled.err_lines == [f"shoptally: the sync failed: {why} (50 records, 1 pages stored)"]
+        while (progress := await next_event(events, "sync.progress"))["stage"] != "error":
+            pass
+        assert progress == {"event": "sync.progress", "command_id": command["id"], "stage": "error", "pages": 1,
+                            "records": 50, "message": why}
+        run = d.get("/api/automation")["runs"][0]
+        assert (run["trigger"], run["status"], run["error"], run["records"]) == ("cli", "timeout", why, 50)
 
 
 # errors -----------------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import uuid
 from typing import TYPE_CHECKING
 
 from companion.automation import browser, schedules
+from companion.core.service import SyncStalled
 from companion.errors import Conflict, ShoptallyError
 from companion.store import stores
 
@@ -20,13 +21,23 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 SYNC_TIMEOUT = 15 * 60  # seconds a sync may take before it counts as failed
+STALL_TIMEOUT = 30  # seconds without progress before a sync counts as failed (the seller center stopped answering)
 CONNECT_TIMEOUT = 45  # seconds for the started browser's extension to connect
 LOGIN_WORDS = ("not logged in", "log in", "login")
 
 
+def _seconds(name: str, default: float) -> float:
+    raw = os.environ.get(name, "")
+    return float(raw) if raw.replace(".", "", 1).isdigit() and float(raw) > 0 else default
+
+
 def sync_timeout() -> float:
-    raw = os.environ.get("SHOPTALLY_SYNC_TIMEOUT", "")
-    return float(raw) if raw.replace(".", "", 1).isdigit() and float(raw) > 0 else SYNC_TIMEOUT
+    return _seconds("SHOPTALLY_SYNC_TIMEOUT", SYNC_TIMEOUT)
+
+
+def stall_timeout() -> float:
+    """Seconds without a progress message from the extension after which a sync fails."""
+    return _seconds("SHOPTALLY_SYNC_STALL_TIMEOUT", STALL_TIMEOUT)
 
 
 class SyncRunner:
@@ -99,14 +110,23 @@ class SyncRunner:
     async def _sync(self, account: str | None, site: str, command_id: str) -> dict:
         if self.service.connected_extensions():
             try:
-                return _outcome(await self.service.sync_and_wait(account, sync_timeout(), site, command_id),
-                                "extension")
+                return _outcome(await self.service.sync_and_wait(account, sync_timeout(), site, command_id,
+                                                                 stall_timeout()), "extension")
+            except SyncStalled as exc:
+                return self._stalled(exc, command_id, "extension")
             except ShoptallyError as exc:  # it went away between the check and the command
                 return {"status": "error", "via": "extension", "error": str(exc)}
             except TimeoutError:
                 return {"status": "timeout", "via": "extension",
                         "error": f"the extension did not finish within {sync_timeout():.0f} s"}
         return await self._unattended(account, site, command_id)
+
+    def _stalled(self, exc: SyncStalled, command_id: str, via: str) -> dict:
+        """The run's record of a sync that stopped answering, and its end as a progress event (the view shows it)."""
+        pages, records = int(exc.last.get("pages") or 0), int(exc.last.get("records") or 0)
+        self.service.bus.publish({"event": "sync.progress", "command_id": command_id, "stage": "error",
+                                  "pages": pages, "records": records, "message": str(exc)})
+        return {"status": "timeout", "via": via, "pages": pages, "records": records, "error": str(exc)}
 
     async def _unattended(self, account: str | None, site: str, command_id: str) -> dict:
         loop = asyncio.get_running_loop()
@@ -132,8 +152,10 @@ class SyncRunner:
                                      f"{CONNECT_TIMEOUT} s"}
                 await asyncio.sleep(0.2)
             try:
-                return _outcome(await self.service.sync_and_wait(account, sync_timeout(), site, command_id),
-                                "browser")
+                return _outcome(await self.service.sync_and_wait(account, sync_timeout(), site, command_id,
+                                                                 stall_timeout()), "browser")
+            except SyncStalled as exc:
+                return self._stalled(exc, command_id, "browser")
             except TimeoutError:
                 return {"status": "timeout", "via": "browser",
                         "error": f"the sync did not finish within {sync_timeout():.0f} s"}

@@ -55,6 +55,19 @@ class ExtensionConn:
     connected_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
+class SyncStalled(TimeoutError):
+    """The extension sent no progress for `seconds`: the seller center (or the extension) stopped answering."""
+
+    def __init__(self, seconds: float, last: dict) -> None:
+        stage, message = str(last.get("stage") or "sent"), str(last.get("message") or "")
+        if stage == "sent":
+            doing = "waiting for the extension to start the sync"
+        else:
+            doing = f"waiting for {stage} after {last.get('pages') or 0} pages" + (f" ({message})" if message else "")
+        super().__init__(f"the seller center did not answer for {seconds:g} s while {doing}")
+        self.last = last
+
+
 class Service:
     def __init__(self, cfg: Config, db: Database, token: str, parse_processes: int | None = None) -> None:
         """`parse_processes`: how many parsing processes (0: parse on threads here); None: the default."""
@@ -69,6 +82,7 @@ class Service:
         self.pending = PendingPairs()  # pairing requests waiting for the seller (core/pairing_requests.py)
         self.commands: dict[str, dict] = {}
         self._sync_waiters: dict[str, asyncio.Future] = {}
+        self._sync_last: dict[str, dict] = {}  # each waited-for sync's last progress and when it came
         self._tasks: set[asyncio.Task] = set()
         self.runner: Any = None  # the sync runner (automation.runner.SyncRunner), attached by daemon.build_service
         self.autosync = None  # the scheduler (automation.scheduler.AutoSync), when the daemon runs one
@@ -348,23 +362,39 @@ class Service:
                 event[key] = msg[key]
         if cid in self.commands:
             self.commands[cid]["stage"] = msg.get("stage")
+        if cid in self._sync_last:  # a sign of life: the stall clock starts again
+            self._sync_last[cid] = {**event, "at": asyncio.get_running_loop().time()}
         waiter = self._sync_waiters.get(cid)
         if waiter is not None and msg.get("stage") in ("done", "error") and not waiter.done():
             waiter.set_result(event)
         self.bus.publish(event)
 
     async def sync_and_wait(self, account: str | None, timeout: float, site: str | None = None,
-                            command_id: str | None = None) -> dict:
+                            command_id: str | None = None, stall: float = 30) -> dict:
         """Send Sync Settlement and wait for the extension's last progress message (`done` means stored).
-        Raises ShoptallyError when no extension is connected, TimeoutError when it does not finish in time."""
+        Raises ShoptallyError when no extension is connected, TimeoutError when it does not finish in time,
+        SyncStalled when `stall` seconds pass without a progress message."""
         command_id = command_id or str(uuid.uuid4())
-        waiter: asyncio.Future = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future = loop.create_future()
         self._sync_waiters[command_id] = waiter  # before sending: its answer may come at once
+        self._sync_last[command_id] = {"stage": "sent", "at": loop.time()}
         try:
             started = await self.sync(account, site, command_id)
-            return {**started, **await asyncio.wait_for(waiter, timeout)}
+            end = loop.time() + timeout
+            while not waiter.done():
+                last = self._sync_last[command_id]
+                quiet_until = last["at"] + stall
+                left = min(end, quiet_until) - loop.time()
+                if left <= 0:
+                    if loop.time() >= end:
+                        raise TimeoutError
+                    raise SyncStalled(stall, last)
+                await asyncio.wait({waiter}, timeout=left)
+            return {**started, **waiter.result()}
         finally:
             self._sync_waiters.pop(command_id, None)
+            self._sync_last.pop(command_id, None)
 
     async def settings_changed(self, current: dict) -> None:
         """Every open view hears of it; every connected extension gets the settings it acts on."""
