@@ -9,6 +9,8 @@ default view shows income, expenses, units, purchase cost and a margin the way a
 
 from __future__ import annotations
 
+import csv
+import io
 import random
 import uuid
 from dataclasses import dataclass
@@ -64,6 +66,21 @@ DEMO_STORES = (
             ("COASTER6", "Cork coasters, set of 6", "9.99", "3.34"),
         ))),
 )
+# Temu (semi-managed: paid the supply price) and SHEIN (platform mode) stores come from their settlement exports,
+# named by the naming convention (平台_店铺_报告名_时间), which is how the store gets its name.
+TEMU_STORE = "家居旗舰店"
+TEMU_PRODUCTS = _products("5300012", "JJ", (
+    ("MUG-RACK", "Wooden mug rack", "9.80", "7.30"),
+    ("SPOON-12", "Stirring spoons, 12 pack", "4.20", "3.10"),
+    ("CANISTER", "Glass coffee canister", "11.50", "8.70"),
+    ("FILTER-2", "Pour-over filter holder", "7.90", None),
+))
+SHEIN_STORE = "Trendy Shop"  # the store is "SHEIN Trendy Shop"
+SHEIN_PRODUCTS = _products("sh2410", "TS", (
+    ("CUP-CAT", "Cat ear glass cup", "12.99", "5.90"),
+    ("MUG-HEART", "Heart handle mug", "10.99", "4.60"),
+    ("TUMB-GLIT", "Glitter tumbler", "16.99", "7.80"),
+))
 DAYS = 180
 SETTLE_AFTER_DAYS = 12  # orders settle about this long after they are placed
 COSTS_FILE = "demo_costs.csv"
@@ -183,9 +200,60 @@ def costs_csv(today: date) -> bytes:
     """The seller's purchase costs (SKU costs import), dated before the first demo order; a few SKUs have none."""
     since = (today - timedelta(days=DAYS + 30)).isoformat()
     rows = ["sku_id,msku,unit_cost,currency,effective_from"]
-    rows += [f"{p.sku_id},{p.seller_sku},{p.cost},{s.currency},{since}"
-             for s in DEMO_STORES for p in s.products if p.cost is not None]
+    products = [(p, s.currency) for s in DEMO_STORES for p in s.products]
+    products += [(p, "USD") for p in TEMU_PRODUCTS + SHEIN_PRODUCTS]
+    rows += [f"{p.sku_id},{p.seller_sku},{p.cost},{currency},{since}" for p, currency in products if p.cost is not None]
     return ("\n".join(rows) + "\n").encode()
+
+
+def _csv(header: list[str], rows: list[list]) -> bytes:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([header, *rows])
+    return out.getvalue().encode()
+
+
+def _china(day: date, hour: int) -> str:
+    return f"{day:%Y-%m-%d} {hour:02d}:00:00"  # Temu and SHEIN exports write China time
+
+
+def temu_file(today: date, rng: random.Random) -> tuple[str, bytes]:
+    """PO明细账单 (SettledFlow) of the Temu store: each PO paid its supply price about ten days after the order."""
+    rows = []
+    for back in range(DAYS, 9, -1):
+        paid = today - timedelta(days=back - 10)
+        for n in range(rng.randint(1, 3)):
+            p = rng.choice(TEMU_PRODUCTS)
+            quantity = rng.choices((1, 2, 4), (70, 20, 10))[0]
+            refund = rng.random() < 0.04
+            po = f"PO-211-{today - timedelta(days=back):%y%m%d}{n:03d}"
+            amount = p.price * quantity * (-1 if refund else 1)
+            rows.append([f"SF{po[7:]}", f"B{paid:%Y%m%d}", po, "销售冲回" if refund else "销售回款", amount,
+                         p.sku_id, p.name, p.seller_sku, quantity, "USD", _china(paid, 10)])
+    header = ["结算流水ID", "批次号", "PO单号", "交易类型", "结算金额", "SKU ID", "SKU名称", "SKU货号", "件数", "币种",
+              "到账时间"]
+    return f"Temu半托管_{TEMU_STORE}_PO明细账单_{today:%Y-%m}.csv", _csv(header, rows)
+
+
+def shein_file(today: date, rng: random.Random) -> tuple[str, bytes]:
+    """已完成账单 (platform mode) of the SHEIN store: each order's income net of coupon and commission, and its
+    fulfilment fee, paid in weekly bills."""
+    rows = []
+    for back in range(DAYS, 13, -1):
+        ordered = today - timedelta(days=back)
+        paid = ordered + timedelta(days=14 - ordered.weekday())
+        for n in range(rng.randint(1, 3)):
+            p = rng.choice(SHEIN_PRODUCTS)
+            order = f"GSH{ordered:%y%m%d}{n:03d}"
+            coupon = (p.price * rng.choice((Decimal(0), Decimal(0), Decimal("0.10")))).quantize(CENT, ROUND_HALF_UP)
+            commission = ((p.price - coupon) * Decimal("0.16")).quantize(CENT, ROUND_HALF_UP)
+            bill = f"BL{paid:%Y%m%d}"
+            common = [bill, order, p.sku_id, p.seller_sku, p.name, _china(ordered, 9), f"{paid:%Y-%m-%d}", "US"]
+            rows.append([*common, "订单收入", p.price - coupon - commission, p.price, coupon, commission, ""])
+            fee = Decimal(rng.randint(220, 340)).scaleb(-2)
+            rows.append([*common, "订单履约服务费", -fee, "", "", "", fee])
+    header = ["账单号", "订单号", "平台SKU", "商家SKU", "商品名称", "下单时间", "打款日期", "站点", "账单类型",
+              "应收金额", "商品价格汇总", "店铺优惠券金额", "佣金", "履约服务费"]
+    return f"SHEIN平台模式_{SHEIN_STORE}_SHEIN结算报告_{today:%Y-%m}.csv", _csv(header, rows)
 
 
 def _commit_all(prepared: list) -> int:
@@ -209,5 +277,11 @@ def populate_if_empty(db: Database, today: date | None = None) -> int:
     added = 0
     for start in range(0, len(prepared), 500):
         added += run_inline(db, _commit_all, prepared[start:start + 500])
+    rng = random.Random(f"files {today}")
+    for name, content in (temu_file(today, rng), shein_file(today, rng)):
+        file = ingest.prepare(ingest.file_input(name, content, hints=ingest.hints_for(name)))
+        if file.plan is None:
+            raise ValueError(f"demo file {name}: {file.message}")
+        added += run_inline(db, _commit_all, [file])
     run_inline(db, _name_stores)
     return added
