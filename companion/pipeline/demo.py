@@ -3,8 +3,10 @@
 Each simulated day becomes the captures the extension would have sent that day: the seller center's order
 list (settled and on-hold tabs) and, for every order, its transaction detail (the fee split: sales, seller
 discount, shipping, referral and transaction fees, affiliate commission; with the SKU and quantity), which
-supersedes the order list's net line. Purchase costs for most SKUs come in through the `costs` import, so the
-default view shows income, expenses, units, purchase cost and a margin the way a real shop's would.
+supersedes the order list's net line. A Temu and a SHEIN store come from settlement exports imported the way
+`shoptally import` does, their names taken from the file-naming convention. Purchase costs for most SKUs come
+in through the `costs` import, so the default view shows income, expenses, units, purchase cost and a margin
+the way a real shop's would.
 """
 
 from __future__ import annotations
