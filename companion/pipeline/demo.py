@@ -182,7 +182,6 @@ def captures(today: date, seed: int = 20251) -> list[dict]:
             for n in range(rng.randint(*store.per_day)):
                 placed = datetime.combine(day, time(rng.randint(0, 23), rng.randint(0, 59)), UTC)
                 settle_day = day + timedelta(days=SETTLE_AFTER_DAYS + rng.randint(-3, 3))
-                settle_day -= timedelta(days=settle_day.weekday())  # paid out weekly, on Mondays
                 if settle_day < today:
                     by_settle_day.setdefault(settle_day, []).append(_order(rng, n, store, placed, settle_day, False))
                 else:
@@ -238,11 +237,11 @@ def temu_file(today: date, rng: random.Random) -> tuple[str, bytes]:
 
 def shein_file(today: date, rng: random.Random) -> tuple[str, bytes]:
     """已完成账单 (platform mode) of the SHEIN store: each order's income net of coupon and commission, and its
-    fulfilment fee, paid in weekly bills."""
+    fulfilment fee, paid in a bill two weeks after the order."""
     rows = []
     for back in range(DAYS, 13, -1):
         ordered = today - timedelta(days=back)
-        paid = ordered + timedelta(days=14 - ordered.weekday())
+        paid = ordered + timedelta(days=14)
         for n in range(rng.randint(1, 3)):
             p = rng.choice(SHEIN_PRODUCTS)
             order = f"GSH{ordered:%y%m%d}{n:03d}"
