@@ -59,6 +59,103 @@
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
   const norm = (s) => String(s || "").replace(/\s+/g, " ").trim().toLowerCase();
 
+  // Finding a tab by meaning: real tab labels carry counts ("Settled (25)", "Settled\n25"), badges, a
+  // second language ("已结算 Settled") and odd spacing. A label is reduced to its words, then a tab belongs
+  // to the view whose known word it contains (a whole word or phrase; Chinese words as substrings) most
+  // specifically, so "Unsettled" or "Not settled" never counts as the settled view's "Settled".
+  const HAN = /\p{Script=Han}/u;
+  const BRACKETED = /[(\[（【〔<《{][^)\]）】〕>》}]*[)\]）】〕>》}]/g;
+
+  /** A label as plain lowercase words: NFKC, no bracketed counts or badges, no digits, no punctuation. */
+  function labelWords(text) {
+    return String(text || "").normalize("NFKC").toLowerCase()
+      .replace(BRACKETED, " ")
+      .replace(/[^\p{L}\p{M}\s]|\d/gu, " ")
+      .replace(/\s+/g, " ")
+      .trim();
+  }
+
+  const NEGATIONS = new Set(["not", "non", "no", "un"]);
+
+  /** How specifically `label` (already labelWords) says `word`: the word's length, or 0 when it does not. */
+  function wordScore(label, word) {
+    const w = labelWords(word);
+    if (!w || !label) return 0;
+    if (HAN.test(w)) return label.includes(w) ? w.length : 0;
+    const padded = ` ${label} `;
+    let at = padded.indexOf(` ${w} `);
+    while (at >= 0) {
+      const before = padded.slice(0, at).trim().split(" ").pop();
+      if (!NEGATIONS.has(before)) return w.length;
+      at = padded.indexOf(` ${w} `, at + 1);
+    }
+    return 0;
+  }
+
+  /** The index of the view a tab label means (its most specific known word wins), or -1. */
+  function viewOfLabel(text, views) {
+    const label = labelWords(text);
+    let best = -1;
+    let bestScore = 0;
+    let tie = false;
+    views.forEach((view, i) => {
+      const score = Math.max(0, ...view.tab.map((word) => wordScore(label, word)));
+      if (score > bestScore) {
+        best = i; bestScore = score; tie = false;
+      } else if (score && score === bestScore && i !== best) {
+        tie = true;
+      }
+    });
+    return tie ? -1 : best;
+  }
+
+  /** Among tab labels, the index of the one that best means views[index], or -1. */
+  function bestTab(labels, views, index) {
+    let best = -1;
+    let bestKey = null;
+    labels.forEach((text, i) => {
+      if (viewOfLabel(text, views) !== index) return;
+      const label = labelWords(text);
+      const score = Math.max(0, ...views[index].tab.map((word) => wordScore(label, word)));
+      const key = [score, -label.length]; // the most specific word, then the label with least else in it
+      if (!bestKey || key[0] > bestKey[0] || (key[0] === bestKey[0] && key[1] > bestKey[1])) {
+        best = i; bestKey = key;
+      }
+    });
+    return best;
+  }
+
+  // A pager's "next" control by what it says to a reader, when the descriptor's selector finds none.
+  const NEXT_WORDS = ["next", "next page", "下一页", "下一頁", "下页", "后一页", "trang sau", "berikutnya", "ถัดไป"];
+  const NEXT_ICONS = new Set(["›", ">", "»", "→", "〉", "❯", "⟩"]);
+
+  /** Whether an accessible name or visible text means "next page". */
+  function meansNext(text) {
+    const raw = String(text || "").normalize("NFKC").trim();
+    const label = labelWords(raw);
+    if (label && NEXT_WORDS.some((w) => label === w || (HAN.test(w) ? label.includes(w) : wordScore(label, w) > 0))) {
+      return !/\b(previous|prev|back)\b|上一/.test(label);
+    }
+    return false;
+  }
+
+  /** The page's URL for an error message: no secret query values, a hash route kept without its query. */
+  function shownUrl(loc) {
+    const scrub = root.ShoptallyScrub;
+    const href = String(loc.href || "");
+    let shown = scrub ? scrub.scrubUrl(href) : "";
+    if (!shown) {
+      try { const u = new URL(href); shown = u.origin + u.pathname; } catch (_) { shown = String(loc.pathname || ""); }
+    }
+    const hash = String(loc.hash || "").split("?")[0];
+    return hash.startsWith("#/") ? shown + hash : shown;
+  }
+
+  const clip = (text, n) => {
+    const t = String(text || "").replace(/\s+/g, " ").trim();
+    return t.length > n ? t.slice(0, n - 1) + "…" : t;
+  };
+
   function visible(el) {
     const box = el.getBoundingClientRect();
     return box.width > 0 && box.height > 0;
@@ -83,12 +180,34 @@
       return this.site.login.some((re) => re.test(this.loc.pathname) || re.test(hashPath));
     }
 
-    findTab(texts) {
-      const wanted = texts.map(norm);
-      for (const el of this.doc.querySelectorAll(this.sync.tabs)) {
-        if (visible(el) && wanted.includes(norm(el.textContent))) return el;
+    /** The visible tabs of the page: the descriptor's selector and any element with role=tab. */
+    tabs() {
+      const found = [];
+      for (const el of this.doc.querySelectorAll(`${this.sync.tabs}, [role=tab]`)) {
+        if (!visible(el) || found.some((f) => f.contains(el) || el.contains(f))) continue;
+        found.push(el);
       }
-      return null;
+      return found;
+    }
+
+    findTab(index) {
+      const tabs = this.tabs();
+      const at = bestTab(tabs.map((el) => el.textContent), this.sync.views, index);
+      return at >= 0 ? tabs[at] : null;
+    }
+
+    /** One sentence on what the page showed, for a layout the driver does not recognise. */
+    seen() {
+      const tabs = this.tabs().map((el) => clip(el.textContent, 40)).filter(Boolean).slice(0, 10);
+      const buttons = [];
+      for (const el of this.doc.querySelectorAll("button, [role=button]")) {
+        const text = clip(el.textContent || el.getAttribute("aria-label") || el.getAttribute("title"), 30);
+        if (text && visible(el) && !buttons.includes(text)) buttons.push(text);
+        if (buttons.length >= 8) break;
+      }
+      const list = (items) => (items.length ? items.map((t) => `"${t}"`).join(", ") : "none");
+      const pager = this.nextControl() ? "a next button" : "none";
+      return `tabs seen: ${list(tabs)}; buttons seen: ${list(buttons)}; pager: ${pager}`;
     }
 
     isActive(el) {
@@ -97,14 +216,28 @@
         || Boolean(el.closest("." + cls));
     }
 
-    nextButton() {
+    /** The pager's next control (enabled or not): the descriptor's selector, else one that says "next". */
+    nextControl() {
       for (const el of this.doc.querySelectorAll(this.sync.next)) {
+        if (visible(el)) return el;
+      }
+      for (const el of this.doc.querySelectorAll("button, a, li, [role=button], [aria-label], [title]")) {
         if (!visible(el)) continue;
-        const off = el.classList.contains(this.sync.disabled) || el.getAttribute("aria-disabled") === "true"
-          || el.hasAttribute("disabled") || Boolean(el.closest("[aria-disabled=true]"));
-        return off ? null : el;
+        const named = el.getAttribute("aria-label") || el.getAttribute("title") || "";
+        const text = String(el.textContent || "").trim();
+        if (meansNext(named) || (text.length <= 20 && meansNext(text))) return el;
+        const pagerish = el.closest("[class*=pag i], [role=navigation], nav");
+        if (!named && pagerish && NEXT_ICONS.has(text)) return el;
       }
       return null;
+    }
+
+    nextButton() {
+      const el = this.nextControl();
+      if (!el) return null;
+      const off = el.classList.contains(this.sync.disabled) || el.getAttribute("aria-disabled") === "true"
+        || el.hasAttribute("disabled") || Boolean(el.closest("[aria-disabled=true]"));
+      return off ? null : el;
     }
 
     async waitFor(find, ms) {
@@ -141,9 +274,10 @@
     async runView(view, index) {
       const list = view.list || this.sync.list;
       const accept = (entry) => root.ShoptallySites.forView(view, entry.url);
-      const tab = await this.waitFor(() => this.findTab(view.tab), TAB_WAIT_MS);
+      const tab = await this.waitFor(() => this.findTab(index), TAB_WAIT_MS);
       if (!tab) {
-        throw new SyncError(`page layout not recognised: no "${view.tab[0]}" tab on ${this.loc.pathname} after ${TAB_WAIT_MS / 1000} s`);
+        throw new SyncError(`page layout not recognised: ${this.site.label} shows no "${view.tab[0]}" tab on `
+          + `${shownUrl(this.loc)} after ${TAB_WAIT_MS / 1000} s (${this.seen()})`);
       }
       await this.progress(view.stage, `opening ${view.tab[0]}`, index);
       let since = this.log.seq;
@@ -230,7 +364,7 @@
     }
   }
 
-  const api = { ResponseLog, Driver, SyncError };
+  const api = { ResponseLog, Driver, SyncError, labelWords, viewOfLabel, bestTab, meansNext, shownUrl };
   root.ShoptallyDriver = api;
   if (typeof module !== "undefined" && module.exports) module.exports = api;
 })(typeof globalThis !== "undefined" ? globalThis : this);

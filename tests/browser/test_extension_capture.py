@@ -34,7 +34,7 @@ def test_browsing_captures_both_tabs_every_page_without_secrets(browser, daemon,
     d = browser.driver
     d.find_element(By.CSS_SELECTOR, ".arco-pagination-item-next").click()
     wait_for(lambda: d.find_element(By.ID, "state").text == "2:10", "page 2")
-    d.find_element(By.XPATH, "//div[contains(@class,'arco-tabs-header-title')][.='On hold']").click()
+    d.find_element(By.XPATH, "//div[contains(@class,'arco-tabs-header-title')][contains(., 'On hold')]").click()
     wait_for(lambda: d.find_element(By.ID, "state").text == "1:0", "the on-hold tab")
     expected_settled = sum(amount_of(r) for r in centers.settled[:20])
     expected_hold = sum(amount_of(r) for r in centers.on_hold)

@@ -107,7 +107,11 @@ def test_a_page_layout_the_extension_does_not_know_ends_the_sync_with_that_reaso
     command = start_sync(daemon)
     last = final(events, command, timeout=60)
     assert last["stage"] == "error"
-    assert last["message"] == 'page layout not recognised: no "Settled" tab on /finance/bills after 20 s'
+    # the reason names what the page showed, so a seller can report it; the URL without the page's secrets
+    assert last["message"] == (
+        'page layout not recognised: TikTok Shop shows no "Settled" tab on '
+        'https://seller-us.tiktok.com/finance/bills?tab=statements after 20 s (tabs seen: "Overview", '
+        '"Unsettled 7", "Paid out (23)", "待结算 On hold 7"; buttons seen: none; pager: a next button)')
     wait_for(lambda: set(browser.driver.window_handles) == handles, "the sync's tab to close")
     # what the page loaded while it was open was still captured: nothing is lost, the sync says it failed
     assert stored_lines(daemon)["settled"][0] == 10

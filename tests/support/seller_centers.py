@@ -125,7 +125,7 @@ class SellerCenters:
                 raise web.HTTPFound("/account/login?redirect=%2Ffinance%2Fbills")
             page = TIKTOK_PAGE.replace("SELLER", SELLER)
             if self.relabelled:
-                page = page.replace("<span>Settled</span>", "<span>Paid out</span>")
+                page = page.replace("<span>已结算 Settled</span>", "<span>Paid out</span>")
             return web.Response(text=page, content_type="text/html")
         if path == "/account/login":
             return web.Response(text="<!doctype html><title>Log in</title><h1>Log in to TikTok Shop</h1>",
@@ -208,8 +208,11 @@ TIKTOK_PAGE = """<!doctype html>
 .arco-tabs-header-title-active{font-weight:bold}</style></head>
 <body>
 <div class="arco-tabs"><div class="arco-tabs-header">
-  <div class="arco-tabs-header-title arco-tabs-header-title-active" data-status="2"><span>Settled</span></div>
-  <div class="arco-tabs-header-title" data-status="1"><span>On hold</span></div>
+  <div class="arco-tabs-header-title" data-status="0"><span>Overview</span></div>
+  <div class="arco-tabs-header-title" data-status="1"><span>Unsettled</span> <sup>7</sup></div>
+  <div class="arco-tabs-header-title arco-tabs-header-title-active" data-status="2"><span>已结算 Settled</span> <span class="badge">(23)</span></div>
+  <div class="arco-tabs-header-title" data-status="1"><span>待结算&nbsp;On hold</span>
+    <span class="badge">7</span></div>
 </div></div>
 <div class="arco-table"><table><thead><tr><th>Order ID</th><th>Settlement amount</th></tr></thead>
 <tbody id="rows"></tbody></table></div>
