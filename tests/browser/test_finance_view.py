@@ -365,8 +365,13 @@ def test_sync_settlement_with_no_extension_says_how_to_connect_one(browser, load
     open_view(browser, loaded, "?period=2025-09")
     assert d.find_element(By.ID, "conn").text == "no extension connected"
     d.find_element(By.ID, "sync").click()
-    text = wait_for(lambda: d.find_element(By.ID, "notice").text, "the message")
+    text = wait_for(lambda: d.find_element(By.ID, "notice-text").text, "the message")
     assert text.startswith("No browser extension is connected. Install the shoptally extension")
+    # a sync's failure stays until dismissed: it has a close button, which removes it
+    close = d.find_element(By.ID, "notice-close")
+    assert close.is_displayed() and close.get_attribute("aria-label") == "Dismiss"
+    close.click()
+    wait_for(lambda: not d.find_element(By.ID, "notice").is_displayed(), "the dismissed message")
 
 
 def test_settings_automation_schedules_pause_and_the_tray_links(browser, loaded):

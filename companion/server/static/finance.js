@@ -83,12 +83,21 @@ async function post(path, body) {
   return { ok: res.ok, status: res.status, body: out };
 }
 
-function notice(text, ms = 4000) {
-  const el = $("#notice");
-  el.textContent = text;
+// A message at the bottom: it fades after `ms` (0: stays until the next one). A sticky one (a sync that
+// failed) stays until the seller dismisses it with its close button; messages that fade do not replace it.
+function notice(text, ms = 4000, sticky = false) {
+  if (notice.sticky && !sticky && text) return;
+  const el = $("#notice"), close = $("#notice-close");
+  $("#notice-text").textContent = text;
+  el.hidden = !text;
+  close.hidden = !sticky;
+  close.setAttribute("aria-label", t("dismiss"));
+  notice.sticky = sticky && Boolean(text);
   clearTimeout(notice.timer);
-  if (ms) notice.timer = setTimeout(() => { el.textContent = ""; }, ms);
+  if (ms && !sticky) notice.timer = setTimeout(() => notice(""), ms);
 }
+const syncsShown = new Set();  // command ids of syncs whose end a progress message showed
+$("#notice-close").onclick = () => { notice.sticky = false; notice(""); };
 
 // Money arrives as exact decimal text; sums are done in integer cents, never in floats.
 function cents(text) {
@@ -503,9 +512,11 @@ function applyLanguage() {
 }
 
 $("#sync").onclick = async () => {
-  const out = await post("/api/sync", { account: state.account || null });
+  notice.sticky = false;  // a new sync replaces the last one's message
+  const out = await post("/api/sync", { account: state.account || null, trigger: "view" });
   if (out.ok) notice(t("syncStarted"), 0);
-  else notice(out.status === 409 ? t("noExtension") : out.body.message, 10000);
+  else if (out.status === 409 && (out.body.message || "").startsWith("no browser extension")) notice(t("noExtension"), 0, true);
+  else notice(out.body.message, 0, true);
 };
 
 $("#reset").onclick = async () => {
@@ -579,13 +590,17 @@ function listen() {
     } else if (ev.event === "stores.updated" || ev.event === "settings.updated") {
       soon();
     } else if (ev.event === "sync.progress") {
+      if (ev.stage === "done" || ev.stage === "error") syncsShown.add(ev.command_id);
       if (ev.stage === "done") notice(t("syncDone", ev));
-      else if (ev.stage === "error") notice(t("syncError", { message: ev.message || "" }), 12000);
+      else if (ev.stage === "error") notice(t("syncError", { message: ev.message || "" }), 0, true);
       else notice(t("syncProgress", { stage: t(ev.stage) || ev.stage, pages: ev.pages ?? 0, records: ev.records ?? 0 }), 0);
     } else if (ev.event === "sync.run" || ev.event === "schedules.updated" || ev.event === "autosync.updated") {
-      if (ev.event === "sync.run" && ev.run.status !== "running" && ev.run.status !== "skipped") {
+      // a run whose end its progress already showed says nothing more
+      if (ev.event === "sync.run" && ev.run.status !== "running" && ev.run.status !== "skipped"
+          && !syncsShown.has(ev.run.command_id)) {
         const r = ev.run;
-        notice(`${r.account || t("allStores")}: ${r.status}` + (r.error ? ` · ${r.error}` : ` · ${r.records}`), r.error ? 12000 : 5000);
+        if (r.error) notice(`${r.account || t("allStores")}: ${r.status} · ${r.error}`, 0, true);
+        else notice(`${r.account || t("allStores")}: ${r.status} · ${r.records}`, 5000);
       }
       if (state.tab === "settings") loadAutomation();
     } else if (ev.event === "app.reload") {
