@@ -92,8 +92,9 @@ def test_region_from_host_and_cross_border():
 
 
 @pytest.mark.parametrize("code, region, zone, currency", [
-    ("vn", "VN", "Asia/Ho_Chi_Minh", "VND"), ("th", "TH", "Asia/Bangkok", "THB"), ("id", "ID", "Asia/Jakarta", "IDR"),
-    ("my", "MY", "Asia/Kuala_Lumpur", "MYR"), ("ph", "PH", "Asia/Manila", "PHP"), ("sg", "SG", "Asia/Singapore", "SGD")])
+    ("vn", "VN", "Asia/Ho_Chi_Minh", "VND"), ("th", "TH", "Asia/Bangkok", "THB"),
+    ("id", "ID", "Asia/Jakarta", "IDR"), ("my", "MY", "Asia/Kuala_Lumpur", "MYR"),
+    ("ph", "PH", "Asia/Manila", "PHP"), ("sg", "SG", "Asia/Singapore", "SGD")])
 def test_a_local_sea_shops_seller_center_counts_its_own_days(code, region, zone, currency):
     msg = order_list_capture([order_row(1, "120000", currency=currency)], host=f"seller-{code}.tiktok.com")
     line = registry.detect(src(msg)).parse(src(msg)).lines[0]
