@@ -4,9 +4,9 @@ import offers them in a picker."""
 
 from __future__ import annotations
 
-import base64
 from decimal import Decimal
 
+from tests.support.app import import_files, upload
 from tests.support.daemon import cli
 from tests.support.tables import US_NAME, us_workbook
 
@@ -14,15 +14,7 @@ BOOK = us_workbook()
 
 
 def _file(name: str, account: str | None = None) -> dict:
-    item = {"name": name, "content_base64": base64.b64encode(BOOK).decode()}
-    return item if account is None else {**item, "account": account}
-
-
-async def _import(client, *files: dict) -> dict:
-    resp = await client.post("/api/import", json={"files": list(files)},
-                             headers={"Origin": f"http://127.0.0.1:{client.port}"})
-    assert resp.status == 200, await resp.text()
-    return await resp.json()
+    return upload(name, BOOK, account)
 
 
 async def _stores(client) -> dict[str, Decimal]:
@@ -32,25 +24,25 @@ async def _stores(client) -> dict[str, Decimal]:
 
 async def test_a_file_naming_no_store_finds_its_store_or_asks(client):
     # the one TikTok US store there is (named by a file's name) takes a file that names none
-    named = (await _import(client, _file(f"{US_NAME}.xlsx")))["files"][0]
+    named = (await import_files(client, _file(f"{US_NAME}.xlsx")))["files"][0]
     assert (named["account"], named["added"]) == ("TikTok US MugHouse", 7) and "note" not in named
-    again = (await _import(client, _file("settlement.xlsx")))["files"][0]
+    again = (await import_files(client, _file("settlement.xlsx")))["files"][0]
     assert (again["account"], again["added"], again["note"]) == (
         "TikTok US MugHouse", 0,
         "the file names no store: imported into TikTok US MugHouse, the only store it can belong to")
     profit = (await _stores(client))["TikTok US MugHouse"]
 
     # with a second TikTok US store, a file naming none must say which
-    cups = (await _import(client, _file(US_NAME.replace("MugHouse", "Cups") + ".xlsx")))["files"][0]
+    cups = (await import_files(client, _file(US_NAME.replace("MugHouse", "Cups") + ".xlsx")))["files"][0]
     assert cups["account"] == "TikTok US Cups"
-    asked = await _import(client, _file("settlement (2).xlsx"))
+    asked = await import_files(client, _file("settlement (2).xlsx"))
     assert asked["files"] == []
     assert asked["errors"] == [{
         "file": "settlement (2).xlsx", "choices": ["TikTok US Cups", "TikTok US MugHouse"],
         "message": "settlement (2).xlsx: does not say which store it belongs to and there are 2 TikTok US stores "
                    "(TikTok US Cups, TikTok US MugHouse): import it with --account STORE, one of them"}]
     # the view's picker sends the file again with the store chosen
-    picked = (await _import(client, _file("settlement (2).xlsx", account="TikTok US MugHouse")))["files"][0]
+    picked = (await import_files(client, _file("settlement (2).xlsx", account="TikTok US MugHouse")))["files"][0]
     assert (picked["account"], picked["added"]) == ("TikTok US MugHouse", 0)
 
     # the kept file remembers its store: a reparse puts it back there though the choice is no longer unique

@@ -5,7 +5,6 @@ nothing."""
 
 from __future__ import annotations
 
-import base64
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -13,6 +12,7 @@ import pytest
 
 from companion.sources.model import NET, SETTLED, SPLIT, SourceError, StoreRef
 from companion.sources.temu.funds import SkuPart, sku_parts
+from tests.support.app import import_files, upload
 from tests.support.daemon import cli
 from tests.support.tables import US_NAME, categories_match_settlement, parse, totals, us_workbook, xlsx
 
@@ -240,15 +240,7 @@ def test_an_export_without_bills_is_recognised_as_such():
 
 # ------------------------------------------------------------------------------------------------ end to end
 def _file(name: str, content: bytes, account: str | None = "我的店") -> dict:
-    item = {"name": name, "content_base64": base64.b64encode(content).decode()}
-    return item if account is None else {**item, "account": account}
-
-
-async def _import(client, *files: dict) -> dict:
-    resp = await client.post("/api/import", json={"files": list(files)},
-                             headers={"Origin": f"http://127.0.0.1:{client.port}"})
-    assert resp.status == 200, await resp.text()
-    return await resp.json()
+    return upload(name, content, account)
 
 
 async def _store_report(client, period: str) -> dict:
@@ -267,7 +259,7 @@ async def test_label_reports_count_once_and_replace_the_account_detail_label_mov
              _file("发货面单费.xlsx", xlsx({"Sheet1": SHIPPING[:5]})),
              _file("退至商家仓-退货面单费.xlsx", xlsx({"Sheet1": RETURNS[:2]})),
              _file("退至TEMU仓-退货面单费.xlsx", xlsx({"Sheet1": [RETURNS[0], RETURNS[2]]}))]
-    first = await _import(client, *files)
+    first = await import_files(client, *files)
     assert first["errors"] == []
     assert [(f["report_type"], f["added"]) for f in first["files"]] == [
         ("fund_detail", 14), ("account_detail", 4), ("shipping_labels", 4), ("return_labels", 1),
@@ -287,12 +279,13 @@ async def test_label_reports_count_once_and_replace_the_account_detail_label_mov
 
     # Again, and the overlapping 结算数据 export of the same rows, and the whole shipping report: only the April
     # label is new.
-    again = await _import(client, *files, _file("结算数据-美国.xlsx", reconciliation_workbook(TRADE_ROWS[::-1])),
+    again = await import_files(client, *files, _file("结算数据-美国.xlsx", reconciliation_workbook(TRADE_ROWS[::-1])),
                           _file("发货面单费 (2).xlsx", xlsx({"Sheet1": SHIPPING})))
     assert [f["added"] for f in again["files"]] == [0, 0, 0, 0, 0, 0, 1]
     assert (await _store_report(client, "2025-03"))["rows"] == march["rows"]
 
-    empty = await _import(client, _file("对账中心-欧区.xlsx", xlsx({"提示": [["当前店铺无账单可供导出明细"]]}), None))
+    no_bills = xlsx({"提示": [["当前店铺无账单可供导出明细"]]})
+    empty = await import_files(client, _file("对账中心-欧区.xlsx", no_bills, None))
     assert empty == {"errors": [], "files": [{
         "file": "对账中心-欧区.xlsx", "platform": "temu", "report_type": "empty_export", "account": None, "added": 0,
         "updated": 0, "skipped": 0, "note": "no bills in this export: nothing imported"}]}

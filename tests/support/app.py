@@ -4,6 +4,7 @@ a GET that must answer with a status, and an extension that answers sync command
 from __future__ import annotations
 
 import asyncio
+import base64
 
 from tests.support import TOKEN
 from tests.support.builders import ext_headers, hello
@@ -22,6 +23,20 @@ async def sign_in(client, token: str = TOKEN) -> None:
     """Open the sign-in link as the tray does; the client keeps the session cookie the view would get."""
     resp = await client.get(f"/?token={token}", allow_redirects=False)
     assert resp.status == 303 and resp.headers["Location"] == "/", await resp.text()
+
+
+def upload(name: str, content: bytes, account: str | None = None) -> dict:
+    """One file of POST /api/import as the view sends it (with the store its picker chose, if any)."""
+    item = {"name": name, "content_base64": base64.b64encode(content).decode()}
+    return item if account is None else {**item, "account": account}
+
+
+async def import_files(client, *files: dict) -> dict:
+    """POST /api/import from the view (signed-in client, same origin); the answer, which must be 200."""
+    resp = await client.post("/api/import", json={"files": list(files)},
+                             headers={"Origin": f"http://127.0.0.1:{client.port}"})
+    assert resp.status == 200, await resp.text()
+    return await resp.json()
 
 
 async def get(client, path, status=200):
