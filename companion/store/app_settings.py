@@ -10,11 +10,16 @@ What each governs (docs/settings.md):
 - `reporting_currency`: the currency the Finance view converts to by default (empty: as recorded).
 - `auto_sync`: `on`, or `paused` (scheduled syncs do not run; the tray's Pause / resume auto-sync).
 - `cloud_target`: where `cloud push` / `pull` keep the encrypted bundle (docs/backup-and-sync.md).
+- `detail_rate`: calls per second the extension makes for the per-order fee splits during a sync (decimal
+  text from 0.2 to 10): gentle enough for the seller center, quick enough for a month of orders. Sent to
+  the extension.
 """
 
 from __future__ import annotations
 
 import json
+import re
+from decimal import Decimal
 from urllib.parse import urlsplit, urlunsplit
 
 from companion.errors import Unprocessable
@@ -28,8 +33,10 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "auto_sync": ("on", "paused"),
 }
 DEFAULTS = {"order_sync_mode": "all", "payment_notice_1688": "off", "self_delivery_payment": "manual",
-            "reporting_currency": "", "auto_sync": "on", "cloud_target": ""}
-FOR_EXTENSION = ("order_sync_mode", "payment_notice_1688", "self_delivery_payment")
+            "reporting_currency": "", "auto_sync": "on", "cloud_target": "", "detail_rate": "3"}
+FOR_EXTENSION = ("order_sync_mode", "payment_notice_1688", "self_delivery_payment", "detail_rate")
+DETAIL_RATE_RANGE = (Decimal("0.2"), Decimal("10"))
+_DECIMAL = re.compile(r"\d{1,6}(\.\d{1,6})?")
 
 
 HIDDEN = "••••••"  # stands for the storage password wherever a setting is shown
@@ -61,11 +68,22 @@ def check(patch: dict) -> dict[str, str]:
             if text and not text.lower().startswith(("file:///", "webdav://", "webdavs://", "s3://")):
                 raise SettingError("cloud_target must be file:///FOLDER, webdav(s)://host/folder/ or s3://BUCKET/PREFIX")
             clean[key] = text
+        elif key == "detail_rate":
+            clean[key] = detail_rate(value)
         elif value not in CHOICES[key]:
             raise SettingError(f"{key} must be one of: {', '.join(CHOICES[key])}")
         else:
             clean[key] = value
     return clean
+
+
+def detail_rate(value: object) -> str:
+    """The rate as canonical decimal text ("2.50" → "2.5"); a number from JSON is read as its text."""
+    text = str(value).strip() if isinstance(value, str | int | float) and not isinstance(value, bool) else ""
+    low, high = DETAIL_RATE_RANGE
+    if not _DECIMAL.fullmatch(text) or not low <= Decimal(text) <= high:
+        raise SettingError(f"detail_rate must be a number of calls per second from {low} to {high}, not {value!r}")
+    return format(Decimal(text).normalize(), "f")
 
 
 def save(patch: dict) -> dict[str, str]:

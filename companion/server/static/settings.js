@@ -32,7 +32,8 @@ export function settingsTab(api) {
   $("#save-modes").onclick = async () => {
     const form = $("#modes");
     const patch = {};
-    for (const name of ["order_sync_mode", "payment_notice_1688", "self_delivery_payment", "reporting_currency"]) {
+    for (const name of ["order_sync_mode", "payment_notice_1688", "self_delivery_payment", "reporting_currency",
+      "detail_rate"]) {
       patch[name] = form.elements[name].value;
     }
     const out = await post("/api/settings", patch);
