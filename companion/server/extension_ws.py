@@ -1,4 +1,4 @@
-"""WS /ws/extension: hello/pairing, captures with ack/rejected, commands and progress."""
+"""WS /ws/extension: hello/pairing, captures with ack/rejected, commands and progress, known splits."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from companion.core.service import ExtensionConn
 from companion.pipeline import ingest
 from companion.server.keys import SERVICE, SOCKETS
 from companion.server.limits import Limits
+from companion.store import known_splits
 
 log = logging.getLogger(__name__)
 MAX_FRAME = 64 * 1024 * 1024
@@ -113,6 +114,8 @@ async def _on_text(service, conn: ExtensionConn, data: str, send, close, slots, 
             service.progress(conn, msg)
         else:
             await send({"type": "pong"})
+    elif kind == "known_splits":
+        await _known_splits(service, conn, msg, send)
     else:
         await send(_error("unknown_type", f"unknown message type {kind[:64]!r}"))
 
@@ -150,6 +153,28 @@ async def _pair_request(service, conn: ExtensionConn, msg: dict, send) -> None:
     # never refused: a flood of other requests cannot keep the seller's extension out (core/pairing_requests.py)
     code = service.request_pair(conn, str(msg.get("name") or "browser"))
     await send({"type": "pair_pending", "code": code})
+
+
+async def _known_splits(service, conn: ExtensionConn, msg: dict, send) -> None:
+    """Which of a list page's orders already have their fee split stored: the sync fetches only the others."""
+    cid = msg.get("id") if isinstance(msg.get("id"), str) and 1 <= len(msg["id"]) <= 64 else None
+    if not conn.welcomed:
+        await send(_error("not_welcomed", "send hello with a token before 'known_splits'", id=cid))
+        return
+    try:
+        if cid is None:
+            raise known_splits.BadRequest("id must be a string of 1 to 64 characters")
+        site, status, refs = known_splits.check(msg.get("site"), msg.get("status"), msg.get("references"))
+    except known_splits.BadRequest as exc:
+        await send(_error("malformed", str(exc), id=cid))
+        return
+    try:
+        found = await service.read(known_splits.known, site, status, refs)
+    except Exception as exc:  # answered all the same: the extension must not wait for an answer that never comes
+        log.exception("known splits %s could not be read", cid)
+        await send(_error("internal", f"known splits could not be read: {exc.__class__.__name__}", id=cid))
+        return
+    await send({"type": "known_splits", "id": cid, "references": found})
 
 
 async def _capture(service, frame: str | dict, send, slots: asyncio.Semaphore) -> None:
