@@ -173,8 +173,13 @@ async function onMessage(data) {
       await noteRejected({ id: msg.id, error: String(msg.error || ""), at: new Date().toISOString() });
       flush();
       break;
+    case "known_splits":
+      answerKnown(msg.id, Array.isArray(msg.references) ? msg.references : null);
+      break;
     case "error":
-      if (msg.id) {
+      if (msg.id && knownWaiters.has(msg.id)) {
+        answerKnown(msg.id, null);
+      } else if (msg.id) {
         inflight.delete(msg.id); // the daemon could not store it now: it stays queued for a later try
         setTimeout(flush, 5000);
       }
@@ -208,6 +213,25 @@ function ackOf(id, ms) {
     list.push(resolve);
     ackWaiters.set(id, list);
     setTimeout(() => resolve({ timeout: true }), ms);
+  });
+}
+
+// Which orders already have their fee split stored (the daemon knows): a sync fetches only the others.
+const knownWaiters = new Map();
+const KNOWN_WAIT_MS = 10000;
+
+function answerKnown(id, references) {
+  const resolve = knownWaiters.get(id);
+  if (resolve) resolve(references);
+}
+
+/** The subset of `references` whose split is stored, or null when the daemon cannot say (fetch them all). */
+function knownSplits(site, status, references) {
+  const id = crypto.randomUUID();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => answerKnown(id, null), KNOWN_WAIT_MS);
+    knownWaiters.set(id, (value) => { clearTimeout(timer); knownWaiters.delete(id); resolve(value); });
+    if (!welcomed || !sendNow({ type: "known_splits", id, site, status, references })) answerKnown(id, null);
   });
 }
 
@@ -432,6 +456,13 @@ chrome.runtime.onMessage.addListener((message, sender, reply) => {
       }
       case "ack-of":
         return ackOf(String(message.id), 30000);
+      case "known-splits": {
+        const site = fromTab && Sites.siteFor(sender.tab.url || sender.url || "");
+        const refs = Array.isArray(message.references) ? message.references.map(String).slice(0, 500) : [];
+        if (!site || !refs.length) return { references: [] };
+        const known = await knownSplits(site.id, String(message.status), refs);
+        return known ? { references: known } : { unknown: true };
+      }
       case "app-settings":
         return (await chrome.storage.local.get("appSettings")).appSettings || {};
       case "sync-progress":

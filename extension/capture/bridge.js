@@ -22,7 +22,7 @@
     root.setAttribute(KEY_ATTR, hex);
   }
   const raw = new Uint8Array(hex.match(/../g).map((h) => parseInt(h, 16)));
-  const keyPromise = crypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
+  const keyPromise = crypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, ["verify", "sign"]);
   const nonces = new Set();
   const log = new globalThis.ShoptallyDriver.ResponseLog();
   let jsonSeen = 0;
@@ -64,15 +64,53 @@
     return chrome.runtime.sendMessage(message).catch(() => null);
   }
 
+  // Replays (see hook.js): the driver asks for one of the page's own calls again; the answer comes back as a
+  // capture carrying the replay's id, or as a failure.
+  const replays = new Map(); // id → resolve
+  let commands = 0;
+  const REPLAY_WAIT_MS = 30000;
+
+  async function signedCommand(cmd) {
+    const data = JSON.stringify(cmd);
+    const nonce = `c${Date.now()}.${++commands}`;
+    const mac = await crypto.subtle.sign("HMAC", await keyPromise, new TextEncoder().encode(`${nonce}.${data}`));
+    const sig = Array.from(new Uint8Array(mac), (b) => b.toString(16).padStart(2, "0")).join("");
+    window.postMessage({ shoptally: 2, nonce, data, sig }, location.origin);
+  }
+
+  /** Resolves with the answer's log entry, or {failed: why}. */
+  function replay(cmd) {
+    const id = `r${Date.now().toString(36)}.${++commands}`;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        replays.delete(id);
+        resolve({ failed: `no answer within ${REPLAY_WAIT_MS / 1000} s` });
+      }, REPLAY_WAIT_MS);
+      replays.set(id, (value) => { clearTimeout(timer); replays.delete(id); resolve(value); });
+      signedCommand({ op: "replay", id, ...cmd }).catch((err) => replays.get(id) && replays.get(id)({ failed: String(err) }));
+    });
+  }
+
   window.addEventListener("message", (event) => {
     if (event.source !== window || event.origin !== location.origin) return;
     verified(event.data).then(async (copy) => {
       if (!copy) return; // not from the hook: ignored, whatever it claims
+      if (copy.failed) {
+        const waiting = replays.get(String(copy.replay || ""));
+        if (waiting) waiting({ failed: String(copy.failed).slice(0, 200) });
+        return;
+      }
       await settingsRead;
       const url = Scrub.scrubUrl(copy.url, location.href);
-      if (!url || !Sites.isApi(site, url) || new URL(url).origin !== location.origin) return;
+      const waiting = copy.replay ? replays.get(String(copy.replay)) : null;
+      if (!url || !Sites.isApi(site, url) || new URL(url).origin !== location.origin) {
+        if (waiting) waiting({ failed: "the answer came from another address" });
+        return;
+      }
       jsonSeen += 1;
-      const entry = log.add(url, copy.json);
+      const entry = log.add(url, copy.json, { method: copy.method, body: copy.body });
+      if (entry) entry.replay = copy.replay || null;
+      if (waiting) waiting(entry);
       if (!enabled) return;
       const queued = await send({
         type: "capture",
@@ -138,10 +176,12 @@
     running = task.commandId;
     const report = (p) => send({ type: "sync-progress", commandId: task.commandId, ...p });
     const ask = (message) => send(message);
-    const driver = new globalThis.ShoptallyDriver.Driver(site, log, report, document, location, ask);
+    const driver = new globalThis.ShoptallyDriver.Driver(site, log, report, document, location, ask, replay);
     driver.run(task).then(
       (counts) => report({ stage: "done", pages: counts.pages, records: counts.records,
-        message: `${counts.records} records on ${counts.pages} pages` }),
+        message: `${counts.records} records on ${counts.pages} pages`
+          + (counts.splits ? `, ${counts.splits} fee splits` : "")
+          + (counts.missing ? `; ${counts.missing} fee splits not given by the seller center: sync again to fetch them` : "") }),
       (err) => report({ stage: "error", pages: driver.pages, records: driver.records,
         message: err instanceof globalThis.ShoptallyDriver.SyncError ? err.message : `sync failed: ${err}` }),
     ).finally(() => { running = null; });

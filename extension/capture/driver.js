@@ -1,12 +1,31 @@
 // Sync Settlement inside a seller-center tab: the settled view first, then in-transit / on hold, every
-// page (and for Temu every date window), by clicking the page's own tabs and pager. The page signs and
-// sends its own requests; the driver only watches the list answers the page hook copies, to know when a
-// page has arrived and when the list is complete (has_more false, or as many rows as the list's total).
+// page. The driver opens a view by clicking the page's own tab (found by its label's meaning, else by the
+// list call a tab's click makes), then walks the list one of two ways (the site's `drive`):
+// - "click": the page's own pager (TikTok's Arco pager);
+// - "request": the page's own list call made again through the page (hook.js replays) with the next page
+//   number and, where the call carries a date window, the previous window, back a year.
+// Where the site names a `detail` call (TikTok's transaction detail), every listed order whose fee split is
+// not stored yet is asked for the same way, paced at the seller's detail_rate calls a second.
+// The page signs and sends every request itself; the driver only reads the answers the page hook copies, to
+// know when a page has arrived and when the list is complete (has_more false, or as many rows as its total).
 "use strict";
 (function (root) {
   const TAB_WAIT_MS = 20000;
+  const TABS_STILL_MS = 3000; // tabs unchanged this long and none means the view: try them by their list call
+  const PROBE_MS = 5000;
   const PAGE_WAIT_MS = 30000;
   const SETTLE_MS = 150;
+  const RATE = { min: 0.2, max: 10, fallback: 3 }; // calls a second (setting detail_rate)
+  const HISTORY_DAYS = 365; // how far back a date-windowed list is walked
+  const MAX_WINDOW_DAYS = 31;
+  const MAX_PAGES = 5000; // per list: a seller center that never says "the end" cannot hold a sync forever
+  const FAILS_BEFORE_GIVING_UP = 3;
+  // Request keys of a list call's page number, page size and date window, as seller centers name them.
+  const PAGE_KEYS = ["pageNum", "pageNo", "pageIndex", "page", "current", "page_num", "page_no", "page_index"];
+  const SIZE_KEYS = ["pageSize", "perPage", "size", "limit", "page_size", "per_page"];
+  const BEGIN_KEYS = ["beginTime", "startTime", "begin_time", "start_time", "timeBegin", "createTimeBegin"];
+  const END_KEYS = ["endTime", "end_time", "timeEnd", "createTimeEnd"];
+  const DAY_MS = 86400000;
 
   /** The list answers seen on this page, numbered, so a wait can ask for one that came after a click. */
   class ResponseLog {
@@ -16,10 +35,10 @@
       this.waiters = [];
     }
 
-    add(url, body) {
+    add(url, body, request) {
       let path = "";
       try { path = new URL(url).pathname; } catch (_) { return; }
-      const entry = { seq: ++this.seq, path, url, body, captureId: null };
+      const entry = { seq: ++this.seq, path, url, body, request: request || {}, captureId: null };
       this.entries.push(entry);
       if (this.entries.length > 50) this.entries.shift();
       for (const w of [...this.waiters]) w(entry);
@@ -57,7 +76,6 @@
   class SyncError extends Error {}
 
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-  const norm = (s) => String(s || "").replace(/\s+/g, " ").trim().toLowerCase();
 
   // Finding a tab by meaning: real tab labels carry counts ("Settled (25)", "Settled\n25"), badges, a
   // second language ("已结算 Settled") and odd spacing. A label is reduced to its words, then a tab belongs
@@ -161,8 +179,40 @@
     return box.width > 0 && box.height > 0;
   }
 
+  /** A list call's request as values: its query parameters and its JSON body's top-level keys. */
+  function requestValues(entry) {
+    const query = {};
+    try { new URL(entry.url).searchParams.forEach((v, k) => { query[k] = v; }); } catch (_) { /* none */ }
+    let body = {};
+    const text = entry.request && entry.request.body;
+    if (typeof text === "string" && text.trim().startsWith("{")) {
+      try { body = JSON.parse(text) || {}; } catch (_) { body = {}; }
+    }
+    return { query, body };
+  }
+
+  /** Where a request carries the first of `keys`: {key, where: "body"|"query", value: number} or null. */
+  function findKey(values, keys) {
+    for (const where of ["body", "query"]) {
+      for (const key of keys) {
+        const raw = values[where][key];
+        const value = typeof raw === "number" ? raw : (typeof raw === "string" && /^\d+$/.test(raw) ? Number(raw) : NaN);
+        if (Number.isFinite(value)) return { key, where, value };
+      }
+    }
+    return null;
+  }
+
+  const firstOf = (row, names) => {
+    for (const name of names) {
+      const v = row && row[name];
+      if (v !== undefined && v !== null && v !== "") return String(v);
+    }
+    return "";
+  };
+
   class Driver {
-    constructor(site, log, report, doc, loc, ask) {
+    constructor(site, log, report, doc, loc, ask, replay) {
       this.site = site;
       this.sync = site.sync;
       this.log = log;
@@ -172,7 +222,26 @@
       this.pages = 0;
       this.records = 0;
       this.ask = ask || (async () => ({})); // questions to the service worker: the seller's settings, acks
+      this.replayCall = replay || (async () => ({ failed: "this page cannot make its calls again" }));
       this.mode = "all";
+      this.rate = RATE.fallback;
+      this.lastCall = 0;
+      this.splits = 0;
+      this.missing = 0;
+      this.splitsDone = new Set();
+    }
+
+    /** Waits so that calls the driver asks for stay at most `rate` a second. */
+    async pace() {
+      const wait = this.lastCall + 1000 / this.rate - Date.now();
+      if (wait > 0) await sleep(wait);
+      this.lastCall = Date.now();
+    }
+
+    /** One of the page's calls made again (paced): the answer's log entry, or {failed}. */
+    async replay(cmd) {
+      await this.pace();
+      return this.replayCall(cmd);
     }
 
     loggedOut() {
@@ -264,47 +333,72 @@
       // Settings → Data Management: all records, pending (in transit / on hold) only, or new ones only
       const settings = (await this.ask({ type: "app-settings" })) || {};
       this.mode = ["all", "pending", "new"].includes(settings.order_sync_mode) ? settings.order_sync_mode : "all";
+      const rate = Number(settings.detail_rate);
+      this.rate = Number.isFinite(rate) && rate >= RATE.min && rate <= RATE.max ? rate : RATE.fallback;
       for (let i = task.viewIndex || 0; i < views.length; i++) {
         if (this.mode === "pending" && views[i].stage === "settled") continue;
         await this.runView(views[i], i);
       }
-      return { pages: this.pages, records: this.records };
+      return { pages: this.pages, records: this.records, splits: this.splits, missing: this.missing };
+    }
+
+    /** Tabs by meaning first; when none means the view, each tab in turn by the list call its click makes. */
+    async openView(view, index, list, accept) {
+      const end = Date.now() + TAB_WAIT_MS;
+      let shown = "";
+      let still = Date.now();
+      for (;;) {
+        const tab = this.findTab(index);
+        if (tab) {
+          await this.progress(view.stage, `opening ${view.tab[0]}`, index);
+          const since = this.log.seq;
+          if (this.isActive(tab)) {
+            return this.log.latest(list, accept) || this.log.next(list, since, PAGE_WAIT_MS, accept);
+          }
+          tab.click();
+          return this.log.next(list, since, PAGE_WAIT_MS, accept);
+        }
+        if (this.loggedOut()) throw new SyncError("not logged in: log in to the seller center in this browser, then sync again");
+        const labels = this.tabs().map((el) => labelWords(el.textContent)).join("|");
+        if (labels !== shown) { shown = labels; still = Date.now(); }
+        if ((labels && Date.now() - still >= TABS_STILL_MS) || Date.now() > end) break;
+        await sleep(200);
+      }
+      const found = await this.probeTabs(list, accept);
+      if (found) {
+        await this.progress(view.stage, `opening ${view.tab[0]} (the tab "${clip(found.label, 40)}" loads it)`, index);
+        return found.entry;
+      }
+      throw new SyncError(`page layout not recognised: ${this.site.label} shows no "${view.tab[0]}" tab (by its name `
+        + `or by the list it loads) on ${shownUrl(this.loc)} (${this.seen()})`);
+    }
+
+    /** The tab whose click makes the view's list call, with that call's answer, or null. */
+    async probeTabs(list, accept) {
+      const tabs = this.tabs();
+      tabs.sort((a, b) => Number(this.isActive(b)) - Number(this.isActive(a))); // the open tab first: no click
+      for (const tab of tabs) {
+        const label = tab.textContent;
+        if (this.isActive(tab)) {
+          const entry = this.log.latest(list, accept);
+          if (entry) return { label, entry };
+          continue;
+        }
+        const since = this.log.seq;
+        tab.click();
+        const entry = await this.log.next(list, since, PROBE_MS, accept);
+        if (entry) return { label, entry };
+      }
+      return null;
     }
 
     async runView(view, index) {
       const list = view.list || this.sync.list;
       const accept = (entry) => root.ShoptallySites.forView(view, entry.url);
-      const tab = await this.waitFor(() => this.findTab(index), TAB_WAIT_MS);
-      if (!tab) {
-        throw new SyncError(`page layout not recognised: ${this.site.label} shows no "${view.tab[0]}" tab on `
-          + `${shownUrl(this.loc)} after ${TAB_WAIT_MS / 1000} s (${this.seen()})`);
-      }
-      await this.progress(view.stage, `opening ${view.tab[0]}`, index);
-      let since = this.log.seq;
-      let entry;
-      if (this.isActive(tab)) {
-        entry = this.log.latest(list, accept) || await this.log.next(list, since, PAGE_WAIT_MS, accept);
-      } else {
-        tab.click();
-        entry = await this.log.next(list, since, PAGE_WAIT_MS, accept);
-      }
+      const entry = await this.openView(view, index, list, accept);
       if (!entry) throw new SyncError(`timeout: the ${view.tab[0]} list did not load within ${PAGE_WAIT_MS / 1000} s`);
-      const windows = view.windows ? Array.from(this.doc.querySelectorAll(view.windows)).filter(visible) : [];
-      if (!windows.length) {
-        await this.pagesOf(view, list, entry, index, "");
-        return;
-      }
-      for (let w = 0; w < windows.length; w++) {
-        const button = windows[w];
-        const label = norm(button.textContent);
-        if (w > 0 || !this.isActive(button)) {
-          since = this.log.seq;
-          button.click();
-          entry = await this.log.next(list, since, PAGE_WAIT_MS, accept);
-          if (!entry) throw new SyncError(`timeout: the ${view.tab[0]} list for ${label} did not load within ${PAGE_WAIT_MS / 1000} s`);
-        }
-        await this.pagesOf(view, list, entry, index, label);
-      }
+      if (this.sync.drive === "request") await this.requestedPages(view, list, entry, index);
+      else await this.pagesOf(view, list, entry, index, "");
     }
 
     /** Whether the daemon stored anything new from this page's capture (for "new only" syncs). */
@@ -342,6 +436,7 @@
         const have = seen.size + unkeyed;
         const of = page.total !== null ? ` of ${page.total}` : "";
         await this.progress(view.stage, `${label ? label + ": " : ""}${have}${of} records`, index);
+        if (this.sync.detail) await this.fetchSplits(view, list, entry, index);
         if (page.hasMore === false || page.rows === 0) return;
         if (page.total !== null && have >= page.total) return;
         if (this.mode === "new" && !(await this.broughtNew(entry))) {
@@ -362,9 +457,126 @@
         await sleep(SETTLE_MS);
       }
     }
+
+    /** A list walked by making the page's own call again: every page, then (a dated list) earlier windows. */
+    async requestedPages(view, list, entry, index) {
+      const values = requestValues(entry);
+      const pageKey = findKey(values, PAGE_KEYS);
+      const sizeKey = findKey(values, SIZE_KEYS);
+      const begin = findKey(values, BEGIN_KEYS);
+      const end = findKey(values, END_KEYS);
+      const dated = begin && end && begin.where === end.where && end.value > begin.value;
+      const unit = dated && end.value > 1e11 ? 1 : 1000; // epoch milliseconds or seconds
+      const span = dated ? Math.min(end.value - begin.value + 1, (MAX_WINDOW_DAYS * DAY_MS) / unit) : 0;
+      const oldest = dated ? end.value - (HISTORY_DAYS * DAY_MS) / unit : 0;
+      const firstPage = pageKey ? pageKey.value : 1;
+      const set = (key, value, change) => { if (key) change[key.where][key.key] = value; };
+      let windowBegin = dated ? begin.value : 0;
+      let windowEnd = dated ? end.value : 0;
+      for (let windows = 0; ; windows++) {
+        const label = dated ? `${new Date(windowBegin * unit).toISOString().slice(0, 10)}…` : "";
+        const seen = { keys: new Set(), unkeyed: 0 };
+        for (let n = 0; ; n++) {
+          const page = this.countPage(view, list, entry, seen);
+          const have = seen.keys.size + seen.unkeyed;
+          const of = page.total !== null ? ` of ${page.total}` : "";
+          await this.progress(view.stage, `${label ? label + " " : ""}${have}${of} records`, index);
+          if (this.sync.detail) await this.fetchSplits(view, list, entry, index);
+          const size = sizeKey ? sizeKey.value : 0;
+          const more = page.rows > 0 && page.hasMore !== false && (page.total !== null ? have < page.total
+            : page.hasMore === true || (size > 0 && page.rows >= size));
+          if (this.mode === "new" && !(await this.broughtNew(entry))) {
+            await this.progress(view.stage, "new only: this page brought nothing new, so the rest is stored already", index);
+            return;
+          }
+          if (!more) break;
+          if (!pageKey) {
+            await this.progress(view.stage, `incomplete: the list call names no page number, so only its first page was read (${have}${of} records)`, index);
+            break;
+          }
+          if (n + 1 >= MAX_PAGES) throw new SyncError(`the ${view.tab[0]} list did not end after ${MAX_PAGES} pages`);
+          const change = { query: {}, body: {} };
+          set(pageKey, firstPage + n + 1, change);
+          if (dated && windows > 0) { set(begin, windowBegin, change); set(end, windowEnd, change); }
+          entry = await this.listAgain(view, entry, change, `page ${n + 2}`);
+        }
+        if (!dated || windowBegin <= oldest) return;
+        windowEnd = windowBegin - 1; // each window ends just before the later one begins: no gap, no overlap
+        windowBegin = Math.max(windowBegin - span, oldest);
+        const change = { query: {}, body: {} };
+        set(begin, windowBegin, change);
+        set(end, windowEnd, change);
+        set(pageKey, firstPage, change);
+        entry = await this.listAgain(view, entry, change, `the window from ${new Date(windowBegin * unit).toISOString().slice(0, 10)}`);
+      }
+    }
+
+    /** The page's list call made again with `change`; its answer, or a SyncError saying what failed. */
+    async listAgain(view, entry, change, what) {
+      const got = await this.replay({ path: entry.path, query: change.query, body: change.body });
+      if (got.failed) throw new SyncError(`the seller center did not answer the ${view.tab[0]} list (${what}): ${got.failed}`);
+      return got;
+    }
+
+    /** Counts a list page's rows into `seen` (and the sync's totals); throws when the page refused. */
+    countPage(view, list, entry, seen) {
+      const page = root.ShoptallySites.listPage(list, entry.body);
+      if (!page.ok) {
+        throw new SyncError(`the seller center refused the ${view.tab[0]} list (it may have logged you out): `
+          + JSON.stringify(entry.body).slice(0, 200));
+      }
+      let fresh = 0;
+      if (page.keys.length) {
+        for (const k of page.keys) {
+          if (k === null) { seen.unkeyed++; fresh++; } else if (!seen.keys.has(k)) { seen.keys.add(k); fresh++; }
+        }
+      } else {
+        seen.unkeyed += page.rows;
+        fresh = page.rows;
+      }
+      this.pages += 1;
+      this.records += fresh;
+      return page;
+    }
+
+    /** The fee split of every order on this list page that the daemon does not hold yet, one call each. */
+    async fetchSplits(view, list, entry, index) {
+      const detail = this.sync.detail;
+      const rows = root.ShoptallySites.pick(entry.body, list.rows);
+      if (!Array.isArray(rows) || !rows.length) return;
+      const todo = [];
+      for (const row of rows) {
+        const id = firstOf(row, detail.id);
+        const ref = firstOf(row, detail.reference) || id;
+        if (id && !this.splitsDone.has(`${view.stage}:${id}`) && !todo.some((t) => t.id === id)) todo.push({ id, ref });
+      }
+      if (!todo.length) return;
+      const answer = (await this.ask({ type: "known-splits", status: view.stage, references: todo.map((t) => t.ref) })) || {};
+      const known = new Set(Array.isArray(answer.references) ? answer.references : []);
+      let failedInARow = 0;
+      for (const { id, ref } of todo) {
+        this.splitsDone.add(`${view.stage}:${id}`);
+        if (known.has(ref)) continue;
+        const got = await this.replay({ from: entry.path, path: detail.path, query: { [detail.param]: id }, drop: detail.drop });
+        const ok = !got.failed && detail.ok.values.includes(root.ShoptallySites.pick(got.body, detail.ok.path));
+        if (ok) {
+          this.splits += 1;
+          failedInARow = 0;
+          if (this.splits % 10 === 0) await this.progress(view.stage, `${this.splits} fee splits`, index);
+          continue;
+        }
+        this.missing += 1;
+        failedInARow += 1;
+        if (failedInARow >= FAILS_BEFORE_GIVING_UP) {
+          const why = got.failed || JSON.stringify(got.body).slice(0, 200);
+          throw new SyncError(`the seller center did not give the fee split of ${FAILS_BEFORE_GIVING_UP} orders in a row `
+            + `(the last, ${ref}: ${why}); what was stored is kept: sync again later`);
+        }
+      }
+    }
   }
 
-  const api = { ResponseLog, Driver, SyncError, labelWords, viewOfLabel, bestTab, meansNext, shownUrl };
+  const api = { ResponseLog, Driver, SyncError, labelWords, viewOfLabel, bestTab, meansNext, shownUrl, requestValues, findKey };
   root.ShoptallyDriver = api;
   if (typeof module !== "undefined" && module.exports) module.exports = api;
 })(typeof globalThis !== "undefined" ? globalThis : this);

@@ -20,6 +20,7 @@
       login: [/^\/account\/(login|register)/, /^\/login/],
       sync: {
         path: "/finance/bills?tab=statements",
+        drive: "click", // the page's own Arco tabs and pager (formats.md); each order's split is asked for
         tabs: ".arco-tabs-header-title",
         tabActive: "arco-tabs-header-title-active",
         next: ".arco-pagination-item-next",
@@ -39,6 +40,17 @@
           ok: { path: ["code"], values: [0, "0"] },
           key: ["statement_detail_id", "reference_id", "trade_order_id"],
         },
+        // Each listed order's fee split, SKU and quantity: the call the order's "View details" drawer makes,
+        // made again through the page for every order whose split is not stored yet (paced: detail_rate).
+        detail: {
+          path: "/api/v1/pay/statement/transaction/detail",
+          param: "statement_detail_id",
+          id: ["statement_detail_id"],
+          reference: ["reference_id", "trade_order_id"],
+          // the list call's own parameters that mean nothing to the drawer's call
+          drop: ["from", "size", "pagination_type", "page_type", "search_next_has_more", "cursor"],
+          ok: { path: ["code"], values: [0, "0"] },
+        },
       },
     },
     {
@@ -54,15 +66,16 @@
       login: [/^\/login/, /^\/main\/authentication/],
       sync: {
         path: "/labor/bill",
+        // Temu's calls carry an Anti-Content header the page makes: the driver never forges one. It opens the
+        // view's tab and then asks the page to make its own list call again with the next pageNum, and, for
+        // the fund detail, with the previous date window (beginTime/endTime, at most the page's own span).
+        drive: "request",
         tabs: "[role=tab], .arco-tabs-header-title",
         tabActive: "active",
-        next: ".arco-pagination-item-next, li[class*=PGT_next]",
+        next: ".arco-pagination-item-next",
         disabled: "arco-pagination-item-disabled",
         views: [
-          // The fund-detail list answers at most one date window at a time: the driver walks the windows
-          // the page offers (its own window buttons), newest first.
-          { stage: "settled", tab: TEXT("Fund detail", "Fund details", "财务明细", "资金明细"),
-            windows: "[data-shoptally-window], .date-window" },
+          { stage: "settled", tab: TEXT("Fund detail", "Fund details", "财务明细", "资金明细") },
           { stage: "in_transit", tab: TEXT("Pending", "To be settled", "待处理款项", "待结算", "预估待结算"),
             list: {
               api: /^\/api\/(xiaowenhou\/settle-flow\/sm\/unsettle\/page-query|merchant\/settle\/detail\/full\/wait-settlement)/,
@@ -90,8 +103,9 @@
       login: [/^\/login/],
       sync: {
         path: "/#/gsfs/finance/bill",
+        drive: "request", // the page's own list call again with the next page (the page signs its calls)
         tabs: ".so-tabs-tab, [role=tab], .arco-tabs-header-title",
-        tabActive: "active",
+        tabActive: "so-tabs-active", // shineout, SHEIN's own UI library
         next: ".so-pagination-next, .arco-pagination-item-next",
         disabled: "disabled",
         views: [

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from websockets.sync.client import connect
 
-from tests.support.browser import pair, raw_captures, stored_lines, wait_for
+from tests.support.browser import pair, raw_captures, split_lines, stored_lines, wait_for
 from tests.support.daemon import Daemon
-from tests.support.seller_centers import SECRET, TIKTOK_HOST, amount_of, tiktok_row
+from tests.support.seller_centers import SECRET, TIKTOK_HOST, amount_of, tiktok_detail, tiktok_row, tiktok_sign
 
 
 class Events:
@@ -65,16 +65,50 @@ def final(events: Events, command_id: str, timeout: float = 60) -> dict:
                     "the sync's final progress", timeout=timeout)
 
 
+def expected_split(row: dict) -> dict:
+    """What the daemon must store for an order from its drawer's split (tiktok_detail), by category (seed 002's
+    TikTok table: the referral fee is a promotion fee, the transaction fee another platform fee)."""
+    d = tiktok_detail(row)
+    fees = {f["fee_type"]: Decimal(f["amount"]["amount"]) for f in d["in_come"]["fee_list"] + d["out_come"]["fee_list"]}
+    ship = {f["fee_name"]: Decimal(f["amount"]["amount"]) for f in d["in_come"]["fee_list"][2]["sub_fees"]}
+    categories = {"sales": fees["gross_sales"], "promo_discount": fees["seller_discount"],
+                  "buyer_shipping": ship["Customer-paid shipping fee"],
+                  "platform_logistics": ship["TikTok Shop shipping fee"],
+                  "promotion_fee": fees["referral_fee"], "other_platform_fee": fees["transaction_fee"]}
+    return {"status": "in_transit" if row["settlement_status"] == 1 else "settled", "sku_id": d["sku_id"],
+            "quantity": d["quantity"], "settlement": amount_of(row),
+            "categories": {k: v for k, v in categories.items() if v}}
+
+
 def test_sync_walks_settled_then_on_hold_every_page_and_closes_its_tab(browser, daemon, centers, events):
     pair(browser, daemon)
     handles = set(browser.driver.window_handles)
     command = start_sync(daemon)
-    last = final(events, command)
+    last = final(events, command, timeout=90)
     assert last == {"event": "sync.progress", "command_id": command, "stage": "done", "pages": 4, "records": 30,
-                    "message": "30 records on 4 pages"}
+                    "message": "30 records on 4 pages, 30 fee splits"}
     stages = [e["stage"] for e in events.progress(command)]
     assert stages.index("in_transit") > max(i for i, s in enumerate(stages) if s == "settled")  # settled first
-    assert [e["records"] for e in events.progress(command) if e["message"].endswith("records")] == [10, 20, 23, 30]
+    assert [e["records"] for e in events.progress(command) if e["message"].endswith(" records")] == [10, 20, 23, 30]
+    # every order's split was asked for once, the way its "View details" drawer asks, signed by the page itself
+    details = [r for r in centers.requests if "/transaction/detail?" in r]
+    assert sorted(centers.details()) == sorted(r["statement_detail_id"] for r in centers.settled + centers.on_hold)
+    for request in details:
+        query = dict(q.split("=", 1) for q in request.split("?", 1)[1].split("&"))
+        assert query["token"] == SECRET and query["sign"] == tiktok_sign(query) and "from" not in query
+    # each order is stored as its split: SKU, quantity and every category, adding up to its settlement
+    splits = split_lines(daemon)
+    assert splits == {r["reference_id"]: expected_split(r) for r in centers.settled + centers.on_hold}
+    assert all(sum(s["categories"].values()) == s["settlement"] for s in splits.values())
+    by_sku = {r["key"]["sku_id"]: r for r in daemon.get("/api/report?period=all&by=sku")["rows"]}
+    for sku in {s["sku_id"] for s in splits.values()}:
+        mine = [s for s in splits.values() if s["sku_id"] == sku and s["status"] == "settled"]
+        row = by_sku[sku]
+        assert row["quantity"] == sum(s["quantity"] for s in mine)
+        for category in ("sales", "promo_discount", "buyer_shipping", "platform_logistics", "promotion_fee",
+                         "other_platform_fee"):
+            assert Decimal(row["categories"][category]) == sum(s["categories"].get(category, 0) for s in mine)
+        assert Decimal(row["settlement_amount"]) == sum(s["settlement"] for s in mine)
     # `done` comes once every capture was acknowledged: everything is stored by then
     assert stored_lines(daemon) == {"settled": (23, sum(amount_of(r) for r in centers.settled)),
                                     "in_transit": (7, sum(amount_of(r) for r in centers.on_hold))}
@@ -88,10 +122,13 @@ def test_sync_walks_settled_then_on_hold_every_page_and_closes_its_tab(browser, 
     wait_for(lambda: set(browser.driver.window_handles) == handles, "the sync's tab to close")
     state = browser.popup_state()
     assert state["sites"]["tiktok"]["last_sync"] == "done" and state["outbox"] == "0"
-    # a second sync finds everything stored already: nothing added
+    # a second sync finds everything stored already: nothing added, no split asked for again
     before = stored_lines(daemon)
-    assert final(events, start_sync(daemon))["stage"] == "done"
-    assert stored_lines(daemon) == before
+    asked = len(centers.details())
+    again = final(events, start_sync(daemon))
+    assert (again["stage"], again["message"]) == ("done", "30 records on 4 pages")
+    assert stored_lines(daemon) == before and split_lines(daemon) == splits
+    assert len(centers.details()) == asked
 
 
 def test_sync_when_logged_out_says_so_and_stores_nothing(browser, daemon, centers, events):
@@ -104,21 +141,42 @@ def test_sync_when_logged_out_says_so_and_stores_nothing(browser, daemon, center
     assert browser.popup_state()["sites"]["tiktok"]["last_sync"] == "error"
 
 
+def test_a_tab_whose_name_says_nothing_known_is_found_by_the_list_it_loads(browser, daemon, centers, events):
+    pair(browser, daemon)
+    centers.relabelled = True  # the settled tab reads "Paid out (23)"
+    last = final(events, start_sync(daemon), timeout=90)
+    assert (last["stage"], last["pages"], last["records"]) == ("done", 4, 30)
+    assert stored_lines(daemon)["settled"] == (23, sum(amount_of(r) for r in centers.settled))
+
+
 def test_a_page_layout_the_extension_does_not_know_ends_the_sync_with_that_reason(browser, daemon, centers, events):
     pair(browser, daemon)
-    centers.relabelled = True
+    centers.redesigned = True  # no tab of the page loads the settled list
     handles = set(browser.driver.window_handles)
     command = start_sync(daemon)
-    last = final(events, command, timeout=60)
+    last = final(events, command, timeout=90)
     assert last["stage"] == "error"
     # the reason names what the page showed, so a seller can report it; the URL without the page's secrets
     assert last["message"] == (
-        'page layout not recognised: TikTok Shop shows no "Settled" tab on '
-        'https://seller-us.tiktok.com/finance/bills?tab=statements after 20 s (tabs seen: "Overview", '
-        '"Unsettled 7", "Paid out (23)", "待结算 On hold 7"; buttons seen: none; pager: a next button)')
+        'page layout not recognised: TikTok Shop shows no "Settled" tab (by its name or by the list it loads) on '
+        'https://seller-us.tiktok.com/finance/bills?tab=statements (tabs seen: "Overview", "Unsettled 7", '
+        '"待结算 On hold 7"; buttons seen: none; pager: a next button)')
     wait_for(lambda: set(browser.driver.window_handles) == handles, "the sync's tab to close")
     # what the page loaded while it was open was still captured: nothing is lost, the sync says it failed
     assert stored_lines(daemon)["settled"][0] == 10
+
+
+def test_a_seller_center_that_refuses_the_split_ends_the_sync_saying_so(browser, daemon, centers, events):
+    pair(browser, daemon)
+    centers.refuse_details = True
+    last = final(events, start_sync(daemon), timeout=90)
+    assert last["stage"] == "error"
+    assert last["message"] == (
+        f"the seller center did not give the fee split of 3 orders in a row (the last, "
+        f"{centers.settled[2]['reference_id']}: " + '{"code":98001,"message":"no permission"}); what was stored '
+        "is kept: sync again later")
+    assert len(centers.details()) == 3
+    assert stored_lines(daemon)["settled"][0] == 10 and split_lines(daemon) == {}
 
 
 def test_one_sync_per_site_at_a_time(browser, daemon, centers, events):
@@ -150,17 +208,39 @@ def test_service_worker_stopped_mid_sync_the_sync_still_completes(browser, daemo
                                     "in_transit": (7, sum(amount_of(r) for r in centers.on_hold))}
 
 
-def test_temu_sync_walks_every_date_window_then_pending(browser, daemon, centers, events):
+def test_temu_sync_drives_the_pages_own_call_through_pages_and_date_windows(browser, daemon, centers, events):
     pair(browser, daemon)
     command = start_sync(daemon, "temu")
-    last = final(events, command)
-    # 2025-09: 12 rows on pages of 5 (3 pages), 2025-08: 5 rows (1 page), pending: 1 page
-    assert (last["stage"], last["pages"], last["records"]) == ("done", 5, 18)
+    last = final(events, command, timeout=90)
+    assert last["stage"] == "done", last
     lines = stored_lines(daemon)
-    fund = [r for rows in centers.temu_windows.values() for r in rows]
-    assert lines["settled"] == (17, sum(Decimal(r["amount"]["value"]).scaleb(-2) for r in fund))
+    assert lines["settled"] == (17, sum(Decimal(r["amount"]["value"]).scaleb(-2) for r in centers.temu_fund))
     assert lines["in_transit"] == (1, Decimal("27.99"))
+    assert last["records"] == 18
+    # the page's own call made again: pages 2 and 3 of its window, then earlier windows of the same span,
+    # each adjoining the next, back a year; every call carried the page's Anti-Content (checked by the fixture)
+    calls = centers.temu_calls
+    first = calls[0]
+    assert [c["pageNum"] for c in calls[:3]] == [1, 2, 3]
+    assert all(c["beginTime"] == first["beginTime"] for c in calls[:3])
+    windows = sorted({(c["beginTime"], c["endTime"]) for c in calls}, reverse=True)
+    span = first["endTime"] - first["beginTime"] + 1
+    assert all(newer[0] - 1 == older[1] for newer, older in zip(windows, windows[1:], strict=False))
+    assert all(end - begin + 1 == span for begin, end in windows[1:-1])
+    assert windows[-1][0] == first["endTime"] - 365 * 86_400_000
+    assert last["pages"] == len(calls) + 1  # and the pending tab's one page
     assert all(SECRET.encode() not in frame for _, frame in raw_captures(daemon))  # Anti-Content stays home
+
+
+def test_shein_sync_pages_through_paid_bills_then_report_orders(browser, daemon, centers, events):
+    pair(browser, daemon)
+    last = final(events, start_sync(daemon, "shein"), timeout=90)
+    assert (last["stage"], last["pages"], last["records"]) == ("done", 4, 27)
+    lines = stored_lines(daemon, "shein")
+    assert lines["settled"] == (23, sum(Decimal(r["incomeAmount"]) for r in centers.shein_paid))
+    assert lines["in_transit"] == (4, sum(Decimal(r["incomeAmount"]) for r in centers.shein_pending))
+    assert centers.shein_calls == [("payedList", 1), ("payedList", 2), ("payedList", 3), ("reportOrderList", 1)]
+    assert all(SECRET.encode() not in frame for _, frame in raw_captures(daemon))
 
 
 def test_an_export_the_seller_downloads_is_imported(browser, daemon, centers):

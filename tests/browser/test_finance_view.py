@@ -266,7 +266,7 @@ def test_settings_data_management(browser, loaded, tmp_path):
     d.find_element(By.ID, "save-modes").click()
     wait_for(lambda: loaded.get("/api/settings")["settings"] == {
         "order_sync_mode": "new", "payment_notice_1688": "auto", "self_delivery_payment": "manual",
-        "reporting_currency": "USD", "auto_sync": "on", "cloud_target": ""}, "the saved settings")
+        "reporting_currency": "USD", "auto_sync": "on", "cloud_target": "", "detail_rate": "3"}, "the saved settings")
     # completeness: September has the US Order details report, the store's required one
     cells = wait_for(lambda: d.find_elements(By.CSS_SELECTOR, "#completeness td[data-colour]"), "the grid")
     assert [c.get_attribute("data-colour") for c in cells] == [

@@ -137,19 +137,37 @@ def pair(browser: Browser, daemon: Daemon) -> None:
 
 def stored_lines(daemon: Daemon, platform: str | None = None) -> dict[str, tuple[int, Decimal]]:
     """status → (lines, sum of settlement amounts), of every store or of those of `platform`, read from the
-    daemon's SQLite file."""
+    daemon's SQLite file. Lines a fee split superseded are not counted (the split stands for them)."""
     con = sqlite3.connect(f"file:{daemon.data_dir / 'shoptally.db'}?mode=ro", uri=True)
     try:
         if platform is None:
             rows = con.execute("SELECT status, count(*), coalesce(sum(settlement_amount), 0) FROM settlement_line "
-                               "GROUP BY status").fetchall()
+                               "WHERE NOT superseded GROUP BY status").fetchall()
         else:
             rows = con.execute("SELECT l.status, count(*), coalesce(sum(l.settlement_amount), 0) "
-                               "FROM settlement_line l JOIN store s ON s.id = l.store_id WHERE s.platform = ? "
-                               "GROUP BY l.status", (platform,)).fetchall()
+                               "FROM settlement_line l JOIN store s ON s.id = l.store_id "
+                               "WHERE s.platform = ? AND NOT l.superseded GROUP BY l.status", (platform,)).fetchall()
     finally:
         con.close()
     return {status: (n, Decimal(total).scaleb(-4).quantize(Decimal("0.01"))) for status, n, total in rows}
+
+
+def split_lines(daemon: Daemon) -> dict[str, dict]:
+    """reference → its live fee-split line (detail 2): status, SKU, quantity, settlement and every non-zero
+    platform category, read from the daemon's SQLite file."""
+    from companion.ledger.categories import PLATFORM
+
+    con = sqlite3.connect(f"file:{daemon.data_dir / 'shoptally.db'}?mode=ro", uri=True)
+    try:
+        cols = ", ".join(PLATFORM)
+        rows = con.execute(f"SELECT reference, status, sku_id, quantity, settlement_amount, {cols} "
+                           "FROM settlement_line WHERE detail = 2 AND NOT superseded").fetchall()
+    finally:
+        con.close()
+    cents = lambda v: Decimal(v or 0).scaleb(-4).quantize(Decimal("0.01"))  # noqa: E731
+    return {ref: {"status": status, "sku_id": sku, "quantity": qty, "settlement": cents(total),
+                  "categories": {c: cents(v) for c, v in zip(PLATFORM, values, strict=True) if v}}
+            for ref, status, sku, qty, total, *values in rows}
 
 
 def raw_captures(daemon: Daemon) -> list[tuple[str, bytes]]:
