@@ -141,6 +141,18 @@ def test_sync_when_logged_out_says_so_and_stores_nothing(browser, daemon, center
     assert browser.popup_state()["sites"]["tiktok"]["last_sync"] == "error"
 
 
+def test_split_calls_keep_to_the_sellers_rate(browser, daemon, centers, events):
+    centers.settled, centers.on_hold = centers.settled[:6], []
+    pair(browser, daemon)
+    assert json.loads(daemon.fetch("/api/settings", "POST", {"detail_rate": "2"}))["settings"]["detail_rate"] == "2"
+    browser.extension_page("popup/popup.html")
+    wait_for(lambda: browser.storage().get("appSettings", {}).get("detail_rate") == "2", "the extension to hear of it")
+    last = final(events, start_sync(daemon), timeout=90)
+    assert (last["stage"], last["message"]) == ("done", "6 records on 2 pages, 6 fee splits")
+    gaps = [b - a for a, b in zip(centers.detail_times, centers.detail_times[1:], strict=False)]
+    assert len(gaps) == 5 and min(gaps) >= 0.45, gaps  # two a second, not faster
+
+
 def test_a_tab_whose_name_says_nothing_known_is_found_by_the_list_it_loads(browser, daemon, centers, events):
     pair(browser, daemon)
     centers.relabelled = True  # the settled tab reads "Paid out (23)"

@@ -106,3 +106,104 @@ test("the driver picks the tab that means the view, and says what it saw when no
   assert.equal(bare.seen(), 'tabs seen: "Paid out"; buttons seen: none; pager: a next button');
   assert.equal(bare.nextButton().getAttribute("aria-label"), "Next page"); // found by its name alone
 });
+
+// The driver walking a list by making the page's own call again (fake page: a list of dated rows).
+require("../../extension/sites/sites.js");
+const { Driver, requestValues, findKey } = require("../../extension/capture/driver.js");
+
+test("a list call's page number, size and date window are found in its body or query", () => {
+  const entry = { url: "https://h.example/api/list?pageNo=2&limit=20", request: { body: '{"beginTime":100,"endTime":"200"}' } };
+  const values = requestValues(entry);
+  assert.deepEqual(findKey(values, ["pageNum", "pageNo"]), { key: "pageNo", where: "query", value: 2 });
+  assert.deepEqual(findKey(values, ["beginTime"]), { key: "beginTime", where: "body", value: 100 });
+  assert.deepEqual(findKey(values, ["endTime"]), { key: "endTime", where: "body", value: 200 });
+  assert.equal(findKey(values, ["pageSize"]), null);
+  assert.equal(findKey(requestValues({ url: "https://h.example/x", request: { body: "not json" } }), ["page"]), null);
+});
+
+const DAY = 86400000;
+const NOW = Date.UTC(2026, 11, 3);
+
+/** A Temu-like fund list: rows at the given times, pages of `size`, windows by beginTime/endTime. */
+function fakeTemu(times, size, options = {}) {
+  const calls = [];
+  const answer = (body) => {
+    const inWindow = times.filter((t) => t >= body.beginTime && t <= body.endTime);
+    const rows = inWindow.slice((body.pageNum - 1) * body.pageSize, body.pageNum * body.pageSize).map((t) => ({ t }));
+    return { success: true, result: { total: inWindow.length, resultList: rows } };
+  };
+  const first = { pageNum: 1, pageSize: size, beginTime: NOW - 30 * DAY, endTime: NOW - 1 };
+  const entryOf = (body) => ({ url: "https://agentseller.temu.com/api/merchant/fund/detail/pageSearch",
+    path: "/api/merchant/fund/detail/pageSearch", body: answer(body), request: { body: JSON.stringify(body) },
+    captureId: null });
+  const replay = async (cmd) => {
+    const body = { ...first, ...cmd.body };
+    calls.push(body);
+    if (options.failAt === calls.length) return { failed: "no answer within 30 s" };
+    return entryOf(body);
+  };
+  return { calls, first: entryOf(first), replay };
+}
+
+function temuDriver(replay, settings = {}) {
+  const site = globalThis.ShoptallySites.byId("temu");
+  const reports = [];
+  const ask = async (m) => (m.type === "app-settings" ? { detail_rate: "10", ...settings } : { added: 0, updated: 0 });
+  const driver = new Driver(site, null, async (p) => reports.push(p), {}, { hash: "", pathname: "/labor/bill" }, ask, replay);
+  driver.rate = 1000; // no pacing in unit tests
+  return { driver, reports, site };
+}
+
+test("a dated list is walked page by page, then window by window back a year, windows adjoining", async () => {
+  const times = [NOW - 2 * DAY, NOW - 3 * DAY, NOW - 4 * DAY, NOW - 40 * DAY, NOW - 200 * DAY];
+  const page = fakeTemu(times, 2);
+  const { driver, site } = temuDriver(page.replay);
+  const view = site.sync.views[0];
+  await driver.requestedPages(view, site.sync.list, page.first, 0);
+  assert.equal(driver.records, 5);
+  // window 1: pages 2 (pageNum 2 asked again); earlier windows each from page 1
+  assert.deepEqual(page.calls[0], { pageNum: 2, pageSize: 2, beginTime: NOW - 30 * DAY, endTime: NOW - 1 });
+  const windows = [[NOW - 30 * DAY, NOW - 1], ...page.calls.slice(1).map((c) => [c.beginTime, c.endTime])];
+  for (let i = 1; i < windows.length; i++) assert.equal(windows[i][1], windows[i - 1][0] - 1);
+  assert.equal(windows[windows.length - 1][0], NOW - 1 - 365 * DAY);
+  assert.ok(page.calls.slice(1).every((c) => c.pageNum === 1));
+  assert.equal(driver.pages, 1 + page.calls.length);
+});
+
+test("a window that fails to answer ends the sync naming the window", async () => {
+  const page = fakeTemu([NOW - DAY], 5, { failAt: 1 });
+  const { driver, site } = temuDriver(page.replay);
+  await assert.rejects(driver.requestedPages(site.sync.views[0], site.sync.list, page.first, 0),
+    /did not answer the Fund detail list \(the window from \d{4}-\d{2}-\d{2}\): no answer within 30 s/);
+});
+
+test("fee splits: stored ones are skipped, each other asked once, paced at the rate", async () => {
+  const site = globalThis.ShoptallySites.byId("tiktok");
+  const asked = [];
+  const replay = async (cmd) => { asked.push([Date.now(), cmd.query.statement_detail_id]); return { body: { code: 0 } }; };
+  const ask = async (m) => (m.type === "known-splits" ? { references: ["R2"] } : {});
+  const driver = new Driver(site, null, async () => {}, {}, { hash: "", pathname: "/" }, ask, replay);
+  driver.rate = 20;
+  const rows = [1, 2, 3, 4].map((n) => ({ statement_detail_id: `SD${n}`, reference_id: `R${n}` }));
+  const entry = { path: "/api/v1/pay/statement/order/list", body: { code: 0, data: { order_records: [...rows, rows[0]] } } };
+  await driver.fetchSplits(site.sync.views[0], site.sync.list, entry, 0);
+  assert.deepEqual(asked.map((a) => a[1]), ["SD1", "SD3", "SD4"]);
+  assert.ok(asked.slice(1).every((a, i) => a[0] - asked[i][0] >= 45), "paced at 20 a second");
+  await driver.fetchSplits(site.sync.views[0], site.sync.list, entry, 0); // the same page again: nothing asked
+  assert.equal(asked.length, 3);
+  assert.equal(driver.splits, 3);
+});
+
+test("fee splits: a refused one is counted; three in a row end the sync", async () => {
+  const site = globalThis.ShoptallySites.byId("tiktok");
+  let n = 0;
+  const replay = async () => (++n === 1 ? { body: { code: 98001 } } : n <= 2 ? { body: { code: 0 } } : { failed: "no answer within 30 s" });
+  const driver = new Driver(site, null, async () => {}, {}, { hash: "", pathname: "/" }, async () => ({ unknown: true }), replay);
+  driver.rate = 1000;
+  const rows = [1, 2, 3, 4, 5, 6].map((k) => ({ statement_detail_id: `SD${k}`, reference_id: `R${k}` }));
+  const entry = { path: "/p", body: { code: 0, data: { order_records: rows } } };
+  await assert.rejects(driver.fetchSplits(site.sync.views[0], site.sync.list, entry, 0),
+    /did not give the fee split of 3 orders in a row \(the last, R5: no answer within 30 s\)/);
+  assert.equal(driver.splits, 1);
+  assert.equal(driver.missing, 4);
+});

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import ssl
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -133,6 +134,7 @@ class SellerCenters:
     export: bytes = b""
     export_name: str = "TikTok_FixtureShop_结算_2025-09.csv"
     requests: list[str] = field(default_factory=list)
+    detail_times: list[float] = field(default_factory=list)  # when each transaction-detail call arrived
     temu_calls: list[dict] = field(default_factory=list)  # the fund-detail calls' bodies, in order
     shein_calls: list[tuple[str, int]] = field(default_factory=list)  # (list, page) in order
     port: int = 0
@@ -221,6 +223,7 @@ class SellerCenters:
             if q.get("token") != SECRET or q.get("sign") != tiktok_sign(dict(q)):
                 return web.json_response({"code": 10001, "message": "sign check failed"})
         if path == "/api/v1/pay/statement/transaction/detail":
+            self.detail_times.append(time.monotonic())
             if self.detail_delay_s:
                 await asyncio.sleep(self.detail_delay_s)
             wanted = request.query.get("statement_detail_id")
@@ -432,6 +435,12 @@ const keyLeft = document.documentElement.getAttribute("data-shoptally-k");
 window.postMessage({shoptally: 1, nonce: "1.1", data, sig: "00".repeat(32)}, location.origin);
 window.postMessage({shoptally: 1, nonce: "1.2", data, sig: keyLeft || "ab".repeat(32)}, location.origin);
 window.postMessage({shoptally: 1, nonce: "1.3", data}, location.origin);
+// and tries to make the hook call the seller center for it (a replay command), unsigned and mis-signed
+const order = JSON.stringify({op: "replay", id: "r1", path: "/api/v1/pay/statement/transaction/detail",
+  from: "/api/v1/pay/statement/order/list", query: {statement_detail_id: "FORGED-REPLAY"}});
+window.postMessage({shoptally: 2, nonce: "2.1", data: order, sig: "00".repeat(32)}, location.origin);
+window.postMessage({shoptally: 2, nonce: "2.2", data: order}, location.origin);
+setTimeout(() => window.postMessage({shoptally: 2, nonce: "2.3", data: order, sig: "ab".repeat(32)}, location.origin), 600);
 // then one genuine call, so the test knows captures from this page do arrive
 setTimeout(() => fetch("/api/v1/pay/statement/order/list?oec_seller_id=SELLER&pagination_type=1&from=0&size=1" +
   "&settlement_status=2").then((r) => r.json())
