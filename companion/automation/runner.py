@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from companion.core.service import Service
 
 log = logging.getLogger(__name__)
-SYNC_TIMEOUT = 15 * 60  # seconds a sync may take before it counts as failed
+SYNC_TIMEOUT = 4 * 3600  # seconds a sync may take in all: a first sync of years of orders, each split asked for
+# at detail_rate (3 a second), takes hours; a seller center that stops answering is caught by STALL_TIMEOUT
 STALL_TIMEOUT = 30  # seconds without progress before a sync counts as failed (the seller center stopped answering)
 CONNECT_TIMEOUT = 45  # seconds for the started browser's extension to connect
 LOGIN_WORDS = ("not logged in", "log in", "login")

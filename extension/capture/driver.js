@@ -20,6 +20,7 @@
   const MAX_WINDOW_DAYS = 31;
   const MAX_PAGES = 5000; // per list: a seller center that never says "the end" cannot hold a sync forever
   const FAILS_BEFORE_GIVING_UP = 3;
+  const PROGRESS_EVERY_MS = 5000;
   // Request keys of a list call's page number, page size and date window, as seller centers name them.
   const PAGE_KEYS = ["pageNum", "pageNo", "pageIndex", "page", "current", "page_num", "page_no", "page_index"];
   const SIZE_KEYS = ["pageSize", "perPage", "size", "limit", "page_size", "per_page"];
@@ -321,6 +322,7 @@
     }
 
     async progress(stage, message, viewIndex) {
+      this.lastProgress = Date.now();
       await this.report({ stage, pages: this.pages, records: this.records, message: message || "", viewIndex });
     }
 
@@ -562,7 +564,10 @@
         if (ok) {
           this.splits += 1;
           failedInARow = 0;
-          if (this.splits % 10 === 0) await this.progress(view.stage, `${this.splits} fee splits`, index);
+          // every 10, and at least every 5 s at a slow rate: the daemon counts 30 s of silence as a stall
+          if (this.splits % 10 === 0 || Date.now() - (this.lastProgress || 0) >= PROGRESS_EVERY_MS) {
+            await this.progress(view.stage, `${this.splits} fee splits`, index);
+          }
           continue;
         }
         this.missing += 1;
