@@ -219,7 +219,7 @@ def main() -> int:
     parser.add_argument("--page-size", type=int, choices=(10, 20, 50), default=20,
                         help="orders a list page, as TikTok's finance list offers (default 20)")
     parser.add_argument("--timeout", type=float, default=15 * 60,
-                        help="seconds to wait for a sync's end (the daemon's own limit is 15 minutes)")
+                        help="seconds to wait for a sync's end (the daemon's limit: SHOPTALLY_SYNC_TIMEOUT, 4 hours)")
     parser.add_argument("--json", action="store_true",
                         help="print the figures as JSON on stdout (the lines go to stderr)")
     parser.add_argument("--keep", action="store_true",
