@@ -1,6 +1,21 @@
-"""`shoptally report` without --json: the report as a table a person reads in a terminal."""
+"""`shoptally report` without --json: the report as a table a person reads in a terminal. Money is written
+with thousands separators next to its currency code ("-1,234.50" in a USD row), from the contract's exact
+decimal text (never a float); the JSON output stays the contract's plain text."""
 
 from __future__ import annotations
+
+import re
+
+_MONEY = re.compile(r"^(-?)(\d+)(\.\d+)?$")
+
+
+def money(text: str) -> str:
+    """Exact decimal text with grouping: "-62743.19" → "-62,743.19"; anything else as it came."""
+    m = _MONEY.match(text)
+    if not m:
+        return text
+    return f"{m.group(1)}{int(m.group(2)):,}{m.group(3) or ''}"
+
 
 COLUMNS = (("settlement_amount", "settlement"), ("platform_income", "income"), ("platform_expense", "expense"),
            ("tax", "tax"), ("custom_fees", "custom fees"), ("cost", "cost"), ("gross_profit", "gross profit"))
@@ -11,11 +26,11 @@ def lines(rep: dict) -> list[str]:
     head = f"{rep['basis']} basis, {period['from'] or 'start'} .. {period['to'] or 'now'}, by {rep['by']}"
     if rep.get("currency"):
         head += f", in {rep['currency']}"
-    table = [[" / ".join(str(v) for v in row["key"].values()), row["currency"], str(row["quantity"]),
-              *(row[c] for c, _ in COLUMNS)] for row in rep["rows"]]
-    table += [["TOTAL", cur, str(t["quantity"]), *(t[c] for c, _ in COLUMNS)]
+    table = [[" / ".join(str(v) for v in row["key"].values()), row["currency"], f"{row['quantity']:,}",
+              *(money(row[c]) for c, _ in COLUMNS)] for row in rep["rows"]]
+    table += [["TOTAL", cur, f"{t['quantity']:,}", *(money(t[c]) for c, _ in COLUMNS)]
               for cur, t in rep["totals_by_currency"].items()]
-    titles = ["key", "cur", "qty", *(title for _, title in COLUMNS)]
+    titles = ["key", "currency", "qty", *(title for _, title in COLUMNS)]
     widths = [max(len(r[i]) for r in [titles, *table]) for i in range(len(titles))]
     widths[0] = min(widths[0], 48)
 

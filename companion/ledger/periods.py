@@ -33,7 +33,7 @@ class Period:
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _YEAR = re.compile(r"^\d{4}$")
-NAMED = ("today", "yesterday", "last-7-days", "this-month", "this-year", "all")
+NAMED = ("today", "yesterday", "last-7-days", "this-month", "last-month", "this-year", "all")
 
 
 FIRST_YEAR, LAST_YEAR = 2000, 2099  # settlement data lives here; outside it a period is a typo (or a probe)
@@ -71,6 +71,9 @@ def parse_period(text: str, today: date) -> Period:
         return Period(t, today - timedelta(days=6), today)
     if t == "this-month":
         return Period(t, today.replace(day=1), _month_end(today.year, today.month))
+    if t == "last-month":  # the calendar month before today's, whole: what a seller closes the books on
+        last = today.replace(day=1) - timedelta(days=1)
+        return Period(t, last.replace(day=1), last)
     if t == "this-year":
         return Period(t, date(today.year, 1, 1), date(today.year, 12, 31))
     if t == "all":

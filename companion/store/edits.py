@@ -123,13 +123,16 @@ def _apply(store_id: int, key: str, field: str, value, new_text: str | None, lin
 
 def undo(log_id: int | None = None) -> Saved:
     """Takes back one edit (by default the latest that was not taken back): its old value returns, and the
-    undo is logged like any edit."""
+    undo is logged like any edit. Undos go back as a stack: two edits of one cell, two undos, the start."""
     query = EditLog.select().where((EditLog.undone == False) & (EditLog.undo_of.is_null()))  # noqa: E712
     entry = (query.where(EditLog.id == log_id) if log_id else query).order_by(EditLog.id.desc()).first()
     if entry is None:
         raise UndoRefused("no edit to undo" if not log_id else f"edit {log_id} does not exist or was undone already")
+    # A later edit of the same figure that still stands blocks this one. The entries that record undos do not:
+    # an undo of a later edit put back the value this edit made, so undos unwind edits as a stack.
     later = (EditLog.select().where((EditLog.store == entry.store_id) & (EditLog.natural_key == entry.natural_key)
                                     & (EditLog.field == entry.field) & (EditLog.id > entry.id)
+                                    & EditLog.undo_of.is_null()
                                     & (EditLog.undone == False)).exists())  # noqa: E712
     if later:
         raise UndoRefused(f"{entry.field} was edited again after edit {entry.id}: undo the later edit first")
