@@ -1,33 +1,37 @@
 """The Finance view's chart: net profit per store by day, week and month over a real database, two stores in
-time zones half a world apart, a store fee, cents that only add up when reconciled, the refusals, the HTTP
-endpoint, and the drawing module under node:test. Figures worked out by hand."""
+time zones half a world apart, a store fee, cents that only add up when reconciled, days that have not
+happened (no point, not a zero), a reporting currency (every point converted as the report converts), the
+refusals, the HTTP endpoint, and the drawing module under node:test. Figures worked out by hand."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 
+from companion.ledger.fx import Rate
 from companion.ledger.periods import PeriodError
 from companion.pipeline import seller_figures
 from companion.reports import chart_data, reporting
 from companion.sources.model import IN_TRANSIT, SETTLED, SKU_SPLIT, Line, SourceField, StoreRef
-from companion.store import settlements, stores
+from companion.store import seller_inputs, settlements, stores
 from companion.store.writer import run_inline
 from tests.support.app import get
 from tests.support.builders import LA, SH
 from tests.support.node_tests import run_node_tests
 
 UT = StoreRef("shein", "881", "US", "SHEIN Cents", "USD", "UTC")
+UK = StoreRef("tiktok", "4410", "GB", "TikTok UK Teapots", "GBP", "Europe/London")
 OCT_NOV = "2025-10-01..2025-11-30"
 NOW = datetime(2025, 12, 15, 12, 0, tzinfo=UTC)
 
 
 def line(store: StoreRef, n: int, amount: str, when: datetime, status: str = SETTLED, sku: str = "SKU-1") -> Line:
-    """A line whose gross profit is `amount`: sales of amount + 1.00 less a 1.00 platform fee."""
+    """A line whose gross profit is `amount`: sales of amount + 1.00 less a 1.00 platform fee, in the store's
+    currency."""
     value = Decimal(amount)
-    return Line(store=store, key=("t", str(n)), status=status, txn_type="Order", currency="USD",
+    return Line(store=store, key=("t", str(n)), status=status, txn_type="Order", currency=store.currency,
                 settlement_amount=value, amounts={"sales": value + 1, "platform_fee": Decimal("-1.00")},
                 fields=[SourceField("Gross sales", value + 1, "sales"), SourceField("Fee", Decimal("-1.00"),
                                                                                      "platform_fee")],
@@ -61,13 +65,15 @@ def nonzero(chart: dict) -> dict[str, dict[str, str]]:
             for s in chart["series"]}
 
 
-def report_profit(period: str, basis: str = "settlement", now: datetime = NOW) -> dict[str, Decimal]:
-    rows = reporting.profit_report(period=period, basis=basis, by="store", now=now)["rows"]
+def report_profit(period: str, basis: str = "settlement", now: datetime = NOW, currency: str | None = None
+                  ) -> dict[str, Decimal]:
+    rows = reporting.profit_report(period=period, basis=basis, by="store", now=now, currency=currency)["rows"]
     return {r["key"]["account"]: Decimal(r["gross_profit"]) for r in rows}
 
 
 def sums(chart: dict) -> dict[str, Decimal]:
-    return {s["account"]: sum(map(Decimal, s["points"]), Decimal(0)) for s in chart["series"]}
+    return {s["account"]: sum((Decimal(p) for p in s["points"] if p is not None), Decimal(0))
+            for s in chart["series"]}
 
 
 def test_by_day_each_store_counts_its_own_days_and_the_fee_lands_on_the_first(db):
@@ -138,10 +144,79 @@ def test_a_relative_period_is_each_stores_own_month(db):
     seed(db)
     now = datetime(2025, 11, 1, 3, 0, tzinfo=UTC)
     chart = chart_data.net_profit_series("this-month", "settlement", None, "day", now=now)
-    assert chart["period"] == {"from": "2025-10-01", "to": "2025-11-30"}
-    assert nonzero(chart) == {LA.name: {"2025-10-05": "10.00", "2025-10-31": "25.50"},
+    assert chart["period"] == {"from": "2025-10-01", "to": "2025-11-30"} and chart["through"] == "2025-11-01"
+    assert len(chart["labels"]) == 32 and chart["labels"][-1] == "2025-11-01"  # nothing after Shanghai's today
+    # 1 November has not come in Los Angeles: no figure there (null), where Shanghai has one
+    assert nonzero(chart) == {LA.name: {"2025-10-05": "10.00", "2025-10-31": "25.50", "2025-11-01": None},
                               SH.name: {"2025-11-01": "99.99"}}
     assert sums(chart) == report_profit("this-month", now=now)
+
+
+def test_days_that_have_not_happened_have_no_point(db):
+    """15 December, noon UTC: this month is fifteen days so far, not thirty-one with sixteen zeros."""
+    seed(db)
+    run_inline(db, settlements.apply_lines, [line(LA, 9, "2.40", datetime(2025, 12, 3, 20, 0, tzinfo=UTC))],
+               "seed", "import")
+    chart = chart_data.net_profit_series("this-month", "settlement", None, "day", now=NOW)
+    assert chart["period"] == {"from": "2025-12-01", "to": "2025-12-31"} and chart["through"] == "2025-12-15"
+    assert chart["labels"] == [f"2025-12-{d:02d}" for d in range(1, 16)]
+    assert nonzero(chart) == {LA.name: {"2025-12-03": "2.40"}, SH.name: {"2025-12-01": "5.00"}}
+    assert all(len(s["points"]) == 15 and None not in s["points"] for s in chart["series"])
+    assert sums(chart) == report_profit("this-month") == {LA.name: Decimal("2.40"), SH.name: Decimal("5.00")}
+    week = chart_data.net_profit_series("this-month", "settlement", None, "week", now=NOW)
+    assert week["labels"] == ["2025-12-01", "2025-12-08", "2025-12-15"]  # 1 December 2025 is a Monday
+    assert week["ranges"][-1] == {"from": "2025-12-15", "to": "2025-12-15"}
+    assert series(week) == {LA.name: ["2.40", "0.00", "0.00"], SH.name: ["5.00", "0.00", "0.00"]}
+    month = chart_data.net_profit_series("this-year", "settlement", None, "month", now=NOW)
+    assert month["labels"][-1] == "2025-12" and month["ranges"][-1] == {"from": "2025-12-01", "to": "2025-12-15"}
+    assert month["period"] == {"from": "2025-01-01", "to": "2025-12-31"} and len(month["labels"]) == 12
+    # 20:00 UTC: 16 December in Shanghai, still the 15th in Los Angeles
+    late = chart_data.net_profit_series("this-month", "settlement", None, "day",
+                                        now=datetime(2025, 12, 15, 20, 0, tzinfo=UTC))
+    assert late["through"] == "2025-12-16" and late["labels"][-1] == "2025-12-16"
+    assert series(late)[LA.name][-2:] == ["0.00", None] and series(late)[SH.name][-2:] == ["0.00", "0.00"]
+    # a period still to come: nothing to draw
+    assert chart_data.net_profit_series("2026-01", "settlement", None, "day", now=NOW) == {
+        "step": "day", "period": {"from": "2026-01-01", "to": "2026-01-31"}, "through": None, "labels": [],
+        "ranges": [], "series": []}
+
+
+def seed_pounds(db) -> None:
+    """A London store: 10.00 GBP on 20 October, 20.00 on 5 November; a pound is 1.25 dollars from 1 October,
+    1.31 from 1 November."""
+    run_inline(db, settlements.apply_lines, [line(UK, 20, "10.00", datetime(2025, 10, 20, 12, 0, tzinfo=UTC)),
+                                             line(UK, 21, "20.00", datetime(2025, 11, 5, 12, 0, tzinfo=UTC))],
+               "seed", "import")
+    run_inline(db, seller_inputs.save_rates, [Rate(date(2025, 10, 1), "GBP", "USD", Decimal("1.25")),
+                                              Rate(date(2025, 11, 1), "GBP", "USD", Decimal("1.31"))])
+
+
+def test_a_reporting_currency_converts_every_point_like_the_report(db):
+    seed(db)
+    seed_pounds(db)
+    recorded = chart_data.net_profit_series(OCT_NOV, "settlement", None, "month", now=NOW)
+    assert "currency" not in recorded
+    assert [(s["account"], s["currency"], s["points"]) for s in recorded["series"]] == [
+        (SH.name, "USD", ["0.01", "99.99"]), (UK.name, "GBP", ["10.00", "20.00"]),
+        (LA.name, "USD", ["35.50", "-25.75"])]
+    dollars = chart_data.net_profit_series(OCT_NOV, "settlement", None, "month", now=NOW, currency="usd")
+    assert dollars["currency"] == "USD"
+    assert [(s["account"], s["currency"], s["points"]) for s in dollars["series"]] == [
+        (SH.name, "USD", ["0.01", "99.99"]), (UK.name, "USD", ["12.50", "26.20"]),  # 10.00 x 1.25, 20.00 x 1.31
+        (LA.name, "USD", ["35.50", "-25.75"])]
+    for step in ("day", "week"):
+        chart = chart_data.net_profit_series(OCT_NOV, "settlement", None, step, now=NOW, currency="USD")
+        assert sums(chart) == report_profit(OCT_NOV, currency="USD")
+        assert {s["currency"] for s in chart["series"]} == {"USD"}
+    assert nonzero(chart_data.net_profit_series(OCT_NOV, "settlement", UK.name, "day", now=NOW, currency="USD")
+                   ) == {UK.name: {"2025-10-20": "12.50", "2025-11-05": "26.20"}}
+    pounds = chart_data.net_profit_series(OCT_NOV, "settlement", None, "month", now=NOW, currency="GBP")
+    assert series(pounds)[LA.name][0] == "28.40"  # 35.50 / 1.25
+    assert sums(pounds) == report_profit(OCT_NOV, currency="GBP")
+    with pytest.raises(reporting.ReportError, match="no exchange rate for USD→EUR on or before 2025-10-05"):
+        chart_data.net_profit_series(OCT_NOV, "settlement", None, "month", now=NOW, currency="EUR")
+    with pytest.raises(reporting.ReportError, match="'DOLLARS' is not a currency code"):
+        chart_data.net_profit_series(OCT_NOV, "settlement", None, "month", now=NOW, currency="dollars")
 
 
 def test_cents_finer_than_a_cent_still_add_up_to_the_report(db):
@@ -167,15 +242,18 @@ def test_one_store_and_no_data(db):
 
 def test_nothing_stored_at_all(db):
     chart = chart_data.net_profit_series("all", "settlement", None, "day", now=NOW)
-    assert chart == {"step": "day", "period": {"from": None, "to": None}, "labels": [], "ranges": [], "series": []}
+    assert chart == {"step": "day", "period": {"from": None, "to": None}, "through": None, "labels": [],
+                     "ranges": [], "series": []}
 
 
 def test_refusals(db):
     seed(db)
-    with pytest.raises(ValueError, match=r"731 points, more than 400: too many points: choose week or month"):
+    # counted to today (15 December 2025), not to the period's end: days to come make no points
+    with pytest.raises(ValueError, match=r"2024-01-01..2025-12-15 by day makes 715 points, more than 400: too many "
+                                         r"points: choose week or month"):
         chart_data.net_profit_series("2024-01-01..2025-12-31", "settlement", None, "day", now=NOW)
     assert len(chart_data.net_profit_series("2024-01-01..2025-12-31", "settlement", None, "week", now=NOW)["labels"]) \
-        == 105
+        == 103
     with pytest.raises(ValueError, match="step 'hour' is not one of: day, week, month"):
         chart_data.net_profit_series(OCT_NOV, "settlement", None, "hour", now=NOW)
     with pytest.raises(reporting.ReportError, match="basis 'cash'"):
@@ -208,9 +286,15 @@ async def test_http_answers_the_chart_and_refuses_with_a_reason(chart_client, se
     query = f"period={OCT_NOV}&step=week&basis=order&account=TikTok%20US%20Mugs"
     body = await (await get(chart_client, f"/api/chart?{query}")).json()
     assert [s["account"] for s in body["series"]] == [LA.name] and len(body["labels"]) == 9
+    seed_pounds(db)
+    body = await (await get(chart_client, f"/api/chart?period={OCT_NOV}&step=month&currency=USD")).json()
+    assert body["currency"] == "USD" and series(body)[UK.name] == ["12.50", "26.20"]
+    body = await (await get(chart_client, f"/api/chart?period={OCT_NOV}&step=month")).json()
+    assert "currency" not in body and [s["currency"] for s in body["series"]] == ["USD", "GBP", "USD"]
     for query, words in (("step=hour", "step 'hour'"), ("period=2020-01-01..2025-12-31", "too many points"),
                          ("account=Nobody", "no store named 'Nobody'"), ("basis=cash", "basis 'cash'"),
-                         ("period=soon", "period 'soon'")):
+                         ("period=soon", "period 'soon'"), (f"period={OCT_NOV}&currency=EUR", "no exchange rate for USD→EUR"),
+                         ("currency=dollars", "not a currency code")):
         # an unknown store is 404 on every endpoint (companion/errors.py); any other bad query 400
         body = await (await get(chart_client, f"/api/chart?{query}", 404 if "Nobody" in query else 400)).json()
         assert body["error"] == "refused" and words in body["message"], body

@@ -18,7 +18,14 @@ holding the 1st, and by month in the month's own point; a period that starts aft
 month's fees out, here as in the report. Either way the points add up to the report's figure.
 
 Days are the stores' own, as in the report: each store's period is resolved in its time zone (`all`: the
-days it has lines on), and the labels span all of them.
+days it has lines on), and the labels span all of them — but only up to today. A day that has not happened
+has no figure, not a zero: drawn as zero profit, the rest of this month looked like a collapse. So the steps
+stop at the last store's today (`through`), `period` still says the whole period asked for (the chart's x
+axis may run to its end, empty), and a store whose own today is a day behind another's (Los Angeles and
+Shanghai) has null, not 0.00, for the step it has not reached.
+
+With `currency`, every figure is the report's converted one (profit_report's `currency`: each day's
+amounts at that day's rate, exact Decimal), so the chart shows what the cards show; one series per store.
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from math import isqrt
+from zoneinfo import ZoneInfo
 
 from companion.errors import BadInput
 from companion.ledger import report as ledger_report
@@ -49,32 +57,59 @@ class Step:
 
 
 def net_profit_series(period: str, basis: str, account: str | None, step: str,
-                      now: datetime | None = None) -> dict:
-    """Points per (store, currency) and step, as exact two-decimal strings; see the module's docstring.
-    Raises ValueError (PeriodError, ReportError) for a bad argument, stores.UnknownAccount for a store."""
+                      now: datetime | None = None, currency: str | None = None) -> dict:
+    """Points per (store, currency) and step, as exact two-decimal strings (null: a day not yet come for
+    that store); see the module's docstring. Raises ValueError (PeriodError, ReportError) for a bad
+    argument, stores.UnknownAccount for a store."""
     if step not in STEPS:
         raise BadInput(f"step {step!r} is not one of: {', '.join(STEPS)}")
     if basis not in ledger_report.BASES:
         raise reporting.ReportError(f"basis {basis!r} is not one of: {', '.join(ledger_report.BASES)}")
+    currency = _currency(currency)
     now = now or datetime.now(UTC)
     overall = parse_period(period, now.astimezone(UTC).date())  # refuses a bad period before anything else
     targets = reporting.stores_of(account)
     spans = reporting.store_spans(basis, targets, reporting.store_periods(period, targets, now))
     first = min((f for f, _ in spans.values()), default=overall.first)
     last = max((la for _, la in spans.values()), default=overall.last)
+    out = {"step": step, "period": {"from": None, "to": None}, "through": None, "labels": [], "ranges": [],
+           "series": []}
+    if currency:
+        out["currency"] = currency
     if first is None or last is None:  # `all` with no data
-        return {"step": step, "period": {"from": None, "to": None}, "labels": [], "ranges": [], "series": []}
-    cut = steps(first, last, step)
+        return out
+    out["period"] = {"from": first.isoformat(), "to": last.isoformat()}
+    today = {s.id: now.astimezone(ZoneInfo(s.timezone)).date() for s in targets}
+    happened = {i: (f, min(la, today[i])) for i, (f, la) in spans.items()}
+    happened = {i: span for i, span in happened.items() if span[0] <= span[1]}
+    if not happened:  # a period still to come: nothing to draw yet
+        return out
+    through = max(la for _, la in happened.values())
+    cut = steps(min(f for f, _ in happened.values()), through, step)
     names = {s.id: s.name for s in targets}
-    points = _points(cut, spans, names, basis, account, now)
-    return {
-        "step": step,
-        "period": {"from": first.isoformat(), "to": last.isoformat()},
-        "labels": [s.label for s in cut],
-        "ranges": [{"from": s.first.isoformat(), "to": s.last.isoformat()} for s in cut],
-        "series": [{"account": name, "currency": currency, "points": [_money(v) for v in values]}
-                   for (name, currency), values in sorted(points.items())],
-    }
+    points = _points(cut, happened, names, basis, account, now, currency)
+    to_come = {names[i]: sum(1 for s in cut if s.first > today[i]) for i in happened}
+    return {**out, "through": through.isoformat(), "labels": [s.label for s in cut],
+            "ranges": [{"from": s.first.isoformat(), "to": s.last.isoformat()} for s in cut],
+            "series": [{"account": name, "currency": cur,
+                        "points": _shown(values, to_come.get(name, 0))}
+                       for (name, cur), values in sorted(points.items())]}
+
+
+def _currency(code: str | None) -> str | None:
+    """The reporting currency as the report takes it (three letters, upper case), refused as it refuses."""
+    if code is None or not code.strip():
+        return None
+    code = code.strip().upper()
+    if len(code) != 3 or not code.isalpha():
+        raise reporting.ReportError(f"--currency {code!r} is not a currency code (e.g. USD)")
+    return code
+
+
+def _shown(values: list[Decimal], to_come: int) -> list[str | None]:
+    """Exact strings, the last `to_come` steps (days the store has not reached) null."""
+    kept = len(values) - to_come
+    return [_money(v) if k < kept else None for k, v in enumerate(values)]
 
 
 def count_steps(first: date, last: date, step: str) -> int:
@@ -108,10 +143,11 @@ def steps(first: date, last: date, step: str) -> list[Step]:
 
 
 def _points(cut: list[Step], spans: dict[int, tuple[date, date]], names: dict[int, str], basis: str,
-            account: str | None, now: datetime) -> dict[tuple[str, str], list[Decimal]]:
+            account: str | None, now: datetime, currency: str | None = None
+            ) -> dict[tuple[str, str], list[Decimal]]:
     """(store, currency) → one figure per step. A store's days are its own span (zone, `all`), so the steps
     are clipped to it: a step outside it is zero for that store."""
-    ask = _Asker(names, basis, account, now)
+    ask = _Asker(names, basis, account, now, currency)
     points: dict[tuple[str, str], list[Decimal]] = {}
     for k, s in enumerate(cut):
         clipped = {i: (max(s.first, f), min(s.last, la)) for i, (f, la) in spans.items()}
@@ -131,6 +167,7 @@ def _reconcile(cut: list[Step], store: str, span: tuple[date, date], ask: _Asker
     """Makes one store's points add up to its running total at every checkpoint, and so to its report; a
     stretch whose points already do keeps them (see the module's docstring)."""
     first, last = span
+    cut = [s for s in cut if s.first <= last]  # steps past the store's today keep no leftover of its own
     size = max(1, isqrt(len(cut)))
     before: dict[tuple[str, str], Decimal] = {}
     for start in range(0, len(cut), size):
@@ -159,8 +196,9 @@ class _Asker:
     """Asks the report for stores' day ranges: stores with the same range share one report, and a range
     asked for again (a running total past a store's last day) is not asked twice."""
 
-    def __init__(self, names: dict[int, str], basis: str, account: str | None, now: datetime) -> None:
-        self.names, self.basis, self.account, self.now = names, basis, account, now
+    def __init__(self, names: dict[int, str], basis: str, account: str | None, now: datetime,
+                 currency: str | None = None) -> None:
+        self.names, self.basis, self.account, self.now, self.currency = names, basis, account, now, currency
         self.cache: dict[tuple[date, date, str | None], dict[tuple[str, str], Decimal]] = {}
 
     def many(self, ranges: dict[int, tuple[date, date]]) -> dict[tuple[str, str], Decimal]:
@@ -182,15 +220,16 @@ class _Asker:
         who = self.account or store
         found = self.cache.get((first, last, who))
         if found is None:
-            found = self.cache[(first, last, who)] = _profit(first, last, self.basis, who, self.now)
+            found = self.cache[(first, last, who)] = _profit(first, last, self.basis, who, self.now,
+                                                             self.currency)
         return found
 
 
-def _profit(first: date, last: date, basis: str, account: str | None, now: datetime
+def _profit(first: date, last: date, basis: str, account: str | None, now: datetime, currency: str | None = None
             ) -> dict[tuple[str, str], Decimal]:
-    """gross_profit per (store, currency) in the report of these days."""
+    """gross_profit per (store, currency) in the report of these days (converted when `currency` is given)."""
     report = reporting.profit_report(period=f"{first.isoformat()}..{last.isoformat()}", basis=basis, by="store",
-                                     account=account, now=now)
+                                     account=account, currency=currency, now=now)
     return {(r["key"]["account"], r["currency"]): Decimal(r["gross_profit"]) for r in report["rows"]}
 
 

@@ -12,9 +12,11 @@ routes = web.RouteTableDef()
 
 @routes.get("/api/chart")
 async def chart(request: web.Request) -> web.Response:
-    """Query: period (default this-month), basis (settlement), account (all stores), step (day). Reads the
-    database in the service's read pool; a refused argument answers 400 with the reason."""
+    """Query: period (default this-month), basis (settlement), account (all stores), step (day), currency
+    (as recorded; a code converts every point as /api/report converts the cards). Reads the database in the
+    service's read pool; a refused argument (or a missing exchange rate) answers 400 with the reason."""
     q = request.query
     args = (q.get("period") or "this-month", q.get("basis") or "settlement", q.get("account") or None,
             q.get("step") or "day")
-    return web.json_response(await request.app[SERVICE].read(chart_data.net_profit_series, *args))
+    return web.json_response(await request.app[SERVICE].read(chart_data.net_profit_series, *args, None,
+                                                             q.get("currency") or None))
