@@ -14,11 +14,11 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from companion.errors import Unprocessable
+from companion.ledger import currencies
 from companion.ledger.fx import Rate
 from companion.ledger.money import MoneyError, parse_amount, to_storage
 
 MAX_ROWS = 200_000
-_CURRENCY = re.compile(r"^[A-Z]{3}$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 LEVELS = ("store", "product", "order")
 
@@ -88,9 +88,10 @@ def _amount(name: str, number: int, column: str, text: str) -> Decimal:
 
 
 def _currency(name: str, number: int, text: str, column: str = "currency") -> str:
-    code = text.upper()
-    if not _CURRENCY.match(code):
-        raise InputError(f"row {number}, {column}: {text!r} is not a currency code (e.g. USD, CNY)", file=name)
+    code = currencies.code(text)
+    if code is None:
+        raise InputError(f"row {number}, {column}: {text!r} is not a currency code (ISO 4217, e.g. USD, CNY)",
+                         file=name)
     return code
 
 

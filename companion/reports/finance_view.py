@@ -16,6 +16,7 @@ from decimal import Decimal
 from companion.errors import BadInput
 from companion.ledger import engine
 from companion.ledger.categories import GROUPS
+from companion.ledger.fx import RateBook, RateMissing
 from companion.ledger.money import fmt, from_storage
 from companion.ledger.profit import row_profit, units_sold
 from companion.ledger.report import BASES
@@ -140,13 +141,20 @@ def expense_page(f: Filters, now: datetime | None = None) -> dict:
     """The expense tab: the same lines as the income tab, each with its settlement price, purchase price
     and other fees (the seller's edits where there are any, else the platform's amount and the SKU's unit
     cost of that day) and the row's profit. A purchase price in another currency than the line's is shown
-    in its own currency, and the row's profit is then left empty rather than mixing currencies."""
+    in its own currency and converted for the row's profit at the rate of the line's day, as the report
+    converts (see expense_rows)."""
     page = income_page(f, now)
     return {**page, "columns": list(EXPENSE_COLUMNS), "rows": expense_rows(page["rows"])}
 
 
 def expense_rows(income_rows: list[dict]) -> list[dict]:
-    """Income-table rows → expense-tab rows (see expense_page)."""
+    """Income-table rows → expense-tab rows (see expense_page).
+
+    A SKU cost in another currency than the line's is converted for the row's profit at the rate in force on
+    the line's day in its store's time (the day the report converts it at), rounded to 1/10000 as the report
+    rounds: the row then carries `purchase_converted` and `rate` (the rate used, and whether inverted). With
+    no such rate the row's profit stays empty and `row_profit_missing` says which rate is missing (code
+    `no_rate`), never a figure that mixes two currencies."""
 
     ids = [r["id"] for r in income_rows]
     edited = edits.for_lines(ids)
@@ -155,22 +163,44 @@ def expense_rows(income_rows: list[dict]) -> list[dict]:
         SettlementLine.income_refund, SettlementLine.quantity).where(SettlementLine.id.in_(ids))} if ids else {}
     versions, _ = seller_inputs.cost_versions()
     index = engine.cost_index(versions)
+    book: list[RateBook] = []  # read once, when a row first needs a rate
     rows = []
     for r in income_rows:
         line = facts[r["id"]]
         e = edited.get(r["id"])
         sold = units_sold(line.quantity, line.sales, line.promo_discount, line.income_refund)
         price = e.settlement_price if e is not None and e.settlement_price is not None else line.settlement_amount
-        purchase, purchase_currency, purchase_source = None, r["currency"], ""
+        purchase, purchase_currency, purchase_source, cost_units = None, r["currency"], "", 0
+        day = datetime.strptime(r["date"][:10], "%Y-%m-%d").date() if r["date"] else None
         if e is not None and e.purchase_price is not None:
             purchase, purchase_source = e.purchase_price, "edited"
-        elif r["sku_id"] and r["date"]:
-            version = engine.cost_on(index, r["sku_id"], datetime.strptime(r["date"][:10], "%Y-%m-%d").date())
+        elif r["sku_id"] and day is not None:
+            version = engine.cost_on(index, r["sku_id"], day)
             if version is not None:
-                purchase = from_storage(version.unit_cost) * sold
+                cost_units = version.unit_cost * sold
+                purchase = from_storage(cost_units)
                 purchase_currency, purchase_source = version.currency, "unit cost"
         fees = e.other_fees if e is not None and e.other_fees is not None else Decimal(0)
-        profit = row_profit(price, purchase, fees) if purchase_currency == r["currency"] else None
+        extra: dict = {}
+        if purchase_currency == r["currency"]:
+            profit = row_profit(price, purchase, fees)
+        else:
+            if not book:
+                book.append(RateBook(seller_inputs.rates()))
+            try:
+                units, used = book[0].convert_units(cost_units, purchase_currency, r["currency"], day)
+            except RateMissing:
+                profit = None
+                extra["row_profit_missing"] = {
+                    "code": "no_rate", "from": purchase_currency, "to": r["currency"], "date": day.isoformat(),
+                    "message": f"no {purchase_currency}→{r['currency']} exchange rate on or before {day.isoformat()}; "
+                               "add one in Settings"}
+            else:
+                converted = from_storage(units)
+                profit = row_profit(price, converted, fees)
+                extra["purchase_converted"] = fmt(converted)
+                if used is not None:
+                    extra["rate"] = {**used.rate.json(), "inverted": used.inverted}
         rows.append({
             "id": r["id"], "date": r["date"], "order_id": r["order_id"],
             "purchase_order": (e.purchase_order if e is not None else None) or "", "sku_id": r["sku_id"],
@@ -179,7 +209,7 @@ def expense_rows(income_rows: list[dict]) -> list[dict]:
             "purchase_currency": purchase_currency if purchase is not None else "",
             "purchase_source": purchase_source, "other_fees": fmt(fees),
             "row_profit": fmt(profit) if profit is not None else "", "currency": r["currency"], "store": r["store"],
-            "edited": sorted(k for k in edits.FIELDS if e is not None and getattr(e, k) is not None),
+            "edited": sorted(k for k in edits.FIELDS if e is not None and getattr(e, k) is not None), **extra,
         })
     return rows
 

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from companion.errors import BadInput
-from companion.ledger import completeness
+from companion.ledger import completeness, currencies
 from companion.ledger import report as ledger_report
 from companion.ledger.engine import Inputs, Slice, compute
 from companion.ledger.fx import RateBook, RateMissing
@@ -30,7 +30,7 @@ def profit_report(period: str = "this-month", basis: str = "settlement", by: str
         raise ReportError(f"--by {by!r} is not one of: store, sku, msku, order")
     if currency is not None:
         currency = currency.strip().upper()
-        if len(currency) != 3 or not currency.isalpha():
+        if not currencies.is_code(currency):
             raise ReportError(f"--currency {currency!r} is not a currency code (e.g. USD)")
     now = now or datetime.now(UTC)
     targets = stores_of(account)

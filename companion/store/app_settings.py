@@ -23,6 +23,7 @@ from decimal import Decimal
 from urllib.parse import urlsplit, urlunsplit
 
 from companion.errors import Unprocessable
+from companion.ledger import currencies
 from companion.store.fields import now_utc
 from companion.store.models import Setting
 
@@ -60,7 +61,7 @@ def check(patch: dict) -> dict[str, str]:
             raise SettingError(f"unknown setting {key!r}; settings: {', '.join(DEFAULTS)}")
         if key == "reporting_currency":
             text = str(value or "").strip().upper()
-            if text and (len(text) != 3 or not text.isalpha()):
+            if text and not currencies.is_code(text):
                 raise SettingError(f"reporting_currency {value!r} is not a currency code such as USD (or empty)")
             clean[key] = text
         elif key == "cloud_target":

@@ -23,6 +23,7 @@ class Saved:
     added: int = 0
     updated: int = 0
     skipped: int = 0
+    removed: int = 0
     changes: list[Change] = field(default_factory=list)
 
     @property
@@ -30,12 +31,13 @@ class Saved:
         return [c.event() for c in self.changes]
 
     def json(self) -> dict:
-        return {"added": self.added, "updated": self.updated, "skipped": self.skipped}
+        out = {"added": self.added, "updated": self.updated, "skipped": self.skipped}
+        return {**out, "removed": self.removed} if self.removed else out
 
 
-def _finish(saved: Saved, source: str) -> Saved:
-    if saved.added or saved.updated:
-        saved.changes.append(changes.record(Change(source, None, saved.added, saved.updated)))
+def finish(saved: Saved, source: str) -> Saved:
+    if saved.added or saved.updated or saved.removed:
+        saved.changes.append(changes.record(Change(source, None, saved.added, saved.updated, saved.removed)))
     return saved
 
 
@@ -56,7 +58,7 @@ def save_costs(rows: list[CostRow]) -> Saved:
             saved.updated += 1
         else:
             saved.skipped += 1
-    return _finish(saved, "costs")
+    return finish(saved, "costs")
 
 
 def save_fees(rows: list[FeeRow]) -> Saved:
@@ -78,7 +80,7 @@ def save_fees(rows: list[FeeRow]) -> Saved:
             saved.updated += 1
         else:
             saved.skipped += 1
-    return _finish(saved, "fees")
+    return finish(saved, "fees")
 
 
 def save_rates(rows: list[Rate]) -> Saved:
@@ -96,7 +98,7 @@ def save_rates(rows: list[Rate]) -> Saved:
             saved.updated += 1
         else:
             saved.skipped += 1
-    return _finish(saved, "fx")
+    return finish(saved, "fx")
 
 
 def cost_versions() -> tuple[list[CostVersion], dict[str, str]]:

@@ -8,6 +8,7 @@ import json
 from peewee import fn
 
 from companion.errors import NotFound, Unprocessable
+from companion.ledger import currencies
 from companion.sources.model import StoreRef
 from companion.store import line_totals, supersession
 from companion.store.models import (
@@ -163,7 +164,7 @@ def update(name: str, patch: dict) -> Store:
         store.timezone = zone
     if "currency" in patch:
         cur = str(patch["currency"] or "").strip().upper()
-        if len(cur) != 3 or not cur.isalpha():
+        if not currencies.is_code(cur):
             raise Unprocessable(f"currency: {patch['currency']!r} is not a currency code such as USD")
         store.currency = cur
     store.save()
