@@ -1,4 +1,7 @@
-"""The Finance view's file exports besides the CSV: the income table as XLSX, the period's summary as PDF."""
+"""The Finance view's file exports besides the CSV: the income table as XLSX, the period's summary as PDF.
+
+Each takes `lang` (en or zh, en by default): the words of the file (headers, labels) follow the view's
+language; its figures do not change."""
 
 from __future__ import annotations
 
@@ -8,13 +11,15 @@ import os
 import re
 import tempfile
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 from aiohttp import web
 
 from companion.errors import BadInput
 from companion.reports import finance_view
-from companion.reports.exports.summary_pdf import summary_pdf
+from companion.reports.exports.language import lang_of
+from companion.reports.exports.summary_pdf import summary_pdf, title_for
 from companion.reports.exports.xlsx_table import expense_xlsx, income_xlsx, profit_xlsx
 from companion.server.api import report_args
 from companion.server.keys import SERVICE
@@ -29,19 +34,21 @@ async def export_xlsx(request: web.Request) -> web.StreamResponse:
     """An XLSX file is a zip that is complete only once closed, so it cannot be streamed as rows are read:
     a read thread writes it to a temporary file (constant memory), which is then sent and deleted."""
     f = finance_view.Filters.from_query(request.query)
+    lang = lang_of(request.query.get("lang"))
     tab = request.query.get("tab") or "income"
     if tab not in ("income", "expense"):
         raise BadInput("tab must be income or expense (the profit tab exports from /api/report.xlsx)")
     write = income_xlsx if tab == "income" else expense_xlsx
-    return await _send_xlsx(request, tab, write, f)
+    return await _send_xlsx(request, tab, partial(write, lang=lang), f)
 
 
 @routes.get("/api/report.xlsx")
 async def report_xlsx(request: web.Request) -> web.StreamResponse:
     """The profit tab as the view shows it: the report by store, SKU, MSKU or order, as a workbook."""
     args = report_args(request)
+    lang = lang_of(request.query.get("lang"))
     report = await request.app[SERVICE].report(**args)
-    return await _send_xlsx(request, f"profit-by-{args['by']}", profit_xlsx, report)
+    return await _send_xlsx(request, f"profit-by-{args['by']}", partial(profit_xlsx, lang=lang), report)
 
 
 async def _send_xlsx(request: web.Request, what: str, write, source) -> web.StreamResponse:
@@ -70,11 +77,11 @@ async def _send_xlsx(request: web.Request, what: str, write, source) -> web.Stre
 @routes.get("/api/summary.pdf")
 async def summary(request: web.Request) -> web.Response:
     args = report_args(request, by="store")
+    lang = lang_of(request.query.get("lang"))
     period, account = args["period"], args["account"]
     # the service runs the report in the read pool and answers its refusals (bad period, unknown store) with 400
     report = await request.app[SERVICE].report(**args)
-    title = f"Profit summary \u00b7 {account or 'all stores'}"
-    pdf = await request.app[SERVICE].read(summary_pdf, report, title)
+    pdf = await request.app[SERVICE].read(summary_pdf, report, title_for(account, lang), lang)
     safe = re.sub(r"[^A-Za-z0-9._-]", "_", period)  # the period is the user's text: keep the header plain
     return web.Response(body=pdf, headers={
         "Content-Type": "application/pdf",

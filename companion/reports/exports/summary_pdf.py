@@ -1,9 +1,12 @@
 """The period's profit summary on one A4 page: something a seller can print or mail to a bookkeeper.
 
 It draws only what the profit report says (the report JSON of the contract), so the page and the view
-never disagree: cards per currency, profit by store, and every category with money in it. fpdf2 writes
-the PDF: it measures text in the standard fonts, so columns line up and long names are cut to fit
-without font metrics of our own.
+never disagree: cards per currency, profit by store, and every category with money in it. Its words are
+in the seller's language (en or zh, language.PDF); figures are grouped with two decimals and carry their
+currency code in both. fpdf2 writes the PDF in the Noto Sans SC shipped with the package (fonts/), embedded
+subset to the glyphs the page uses, so a Chinese store name prints as itself; fpdf2 measures text in it,
+so columns line up and long names are cut to fit. The font has one weight: bold is drawn as the glyphs'
+outline stroked over their fill.
 """
 
 from __future__ import annotations
@@ -13,7 +16,10 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from fpdf import FPDF
-from fpdf.enums import XPos, YPos
+from fpdf.enums import TextMode, XPos, YPos
+
+from companion.reports.exports.language import PDF, category
+from companion.reports.fonts import CJK_FONT
 
 PAGE_H, MARGIN = 297.0, 15.0
 WIDTH = 210.0 - 2 * MARGIN
@@ -21,36 +27,38 @@ BOTTOM = PAGE_H - MARGIN - 9  # the tables end here; the footer's lines go below
 ROW = 5.2  # one table line, mm
 HEADING = 10.0  # a section's title and the space above it
 MAX_CARD_ROWS = 4  # currencies with cards; more are named in one line
-MONEY = (("settlement_amount", "Settlement"), ("platform_income", "Income"), ("platform_expense", "Expense"),
-         ("tax", "Tax"), ("custom_fees", "Custom fees"), ("cost", "Cost"), ("gross_profit", "Gross profit"))
+MONEY = ("settlement_amount", "platform_income", "platform_expense", "tax", "custom_fees", "cost", "gross_profit")
+FONT = "notosanssc"
+BOLD_STROKE = 0.12  # mm of outline that makes the one weight read as bold
 STORE_W, CUR_W = 38.0, 11.0
 MONEY_W = (WIDTH - STORE_W - CUR_W) / len(MONEY)
 CAT_COLUMNS = 3
 GREY, INK, RED, RULE, FILL = (110, 110, 110), (20, 20, 20), (170, 30, 30), (200, 200, 200), (238, 238, 238)
 
 
-def summary_pdf(report: dict, title: str) -> bytes:
-    """One page, always: tables that would run over it end with "and N more"."""
+def summary_pdf(report: dict, title: str | None = None, lang: str = "en") -> bytes:
+    """One page, always: tables that would run over it end with "and N more". `title` defaults to the
+    summary of all stores in `lang` (see title_for)."""
+    words = PDF[lang]
     pdf = FPDF(orientation="P", unit="mm", format="A4")
-    pdf.core_fonts_encoding = "cp1252"  # the standard fonts' WinAnsi encoding: € and curly quotes too
-    pdf.set_compression(False)  # a page of text is a few KB anyway; plain streams can be searched for figures
+    pdf.add_font(FONT, "", CJK_FONT)
     pdf.set_auto_page_break(False)
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
+    title = title or title_for(None, lang)
     pdf.set_title(title)
+    pdf.set_lang("zh-CN" if lang == "zh" else "en")
     pdf.set_creator("ShopTally")
     pdf.add_page()
-    _header(pdf, report, title)
-    _cards(pdf, report["totals_by_currency"])
-    _tables(pdf, report)
-    _footer(pdf, report)
+    _header(pdf, report, title, words)
+    _cards(pdf, report["totals_by_currency"], words)
+    _tables(pdf, report, words, lang)
+    _footer(pdf, report, words)
     return bytes(pdf.output())
 
 
-def latin(text: str) -> str:
-    """Text the standard PDF fonts can draw. They hold only the WinAnsi (cp1252) characters and embedding a
-    Unicode font would mean shipping one, so any other character (a Chinese store name, say) becomes '?'
-    instead of failing the export."""
-    return text.encode("cp1252", errors="replace").decode("cp1252")
+def title_for(account: str | None, lang: str = "en") -> str:
+    """"Profit summary · TikTok US Mugs", or of all stores, in `lang`."""
+    return PDF[lang]["title"].format(store=account or PDF[lang]["all_stores"])
 
 
 def money(value: str | Decimal) -> str:
@@ -59,30 +67,51 @@ def money(value: str | Decimal) -> str:
     return f"{amount if amount else Decimal(0):,.2f}"
 
 
-def _header(pdf: FPDF, report: dict, title: str) -> None:
-    pdf.set_text_color(*INK)
-    pdf.set_font("helvetica", "B", 16)
+def _font(pdf: FPDF, size: float, bold: bool = False) -> None:
+    """The one font at `size` pt; bold strokes the glyphs' outline in the text's colour (see _color)."""
+    pdf.set_font(FONT, "", size)
+    pdf.text_mode = TextMode.FILL_STROKE if bold else TextMode.FILL
+    pdf.set_line_width(BOLD_STROKE if bold else 0.2)
+
+
+def _color(pdf: FPDF, rgb: tuple[int, int, int]) -> None:
+    pdf.set_text_color(*rgb)
+    pdf.set_draw_color(*(rgb if pdf.text_mode == TextMode.FILL_STROKE else RULE))
+
+
+def printable(pdf: FPDF, text: str) -> str:
+    """`text` with every character the shipped font has no glyph for (an emoji, a rare hanzi beyond GB2312)
+    as '?', so such a name prints legibly in part and never fails the export."""
+    glyphs = pdf.current_font.cmap
+    return "".join(c if ord(c) in glyphs or c in "\n" else "?" for c in text)
+
+
+def _header(pdf: FPDF, report: dict, title: str, words: dict) -> None:
+    _font(pdf, 16, bold=True)
+    _color(pdf, INK)
     pdf.cell(WIDTH, 8, _fit(pdf, title, WIDTH), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     period = report.get("period") or {}
     if period.get("from") or period.get("to"):
-        span = f"{period.get('from') or 'first line'} to {period.get('to') or 'last line'}"
+        span = words["span"].format(start=period.get("from") or words["first_line"],
+                                    end=period.get("to") or words["last_line"])
     else:
-        span = "all dates"
-    parts = [f"{report.get('basis', 'settlement').capitalize()} basis", span]
+        span = words["all_dates"]
+    basis = report.get("basis", "settlement")
+    parts = [words["basis"].get(basis, basis), span]
     if report.get("currency"):
-        parts.append(f"converted to {report['currency']}")
-    pdf.set_font("helvetica", "", 9)
-    pdf.set_text_color(*GREY)
+        parts.append(words["converted"].format(currency=report["currency"]))
+    _font(pdf, 9)
+    _color(pdf, GREY)
     pdf.cell(WIDTH, 5, _fit(pdf, " \u00b7 ".join(parts), WIDTH), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(4)
 
 
-def _cards(pdf: FPDF, totals: dict[str, dict]) -> None:
+def _cards(pdf: FPDF, totals: dict[str, dict], words: dict) -> None:
     """Per currency: total income, total expense (every cost and fee group) and net profit."""
     if not totals:
-        pdf.set_font("helvetica", "", 10)
-        pdf.set_text_color(*INK)
-        pdf.cell(WIDTH, 8, "No settlement lines in this period.", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        _font(pdf, 10)
+        _color(pdf, INK)
+        pdf.cell(WIDTH, 8, words["no_lines"], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         return
     gap, height = 4.0, 17.0
     width = (WIDTH - 2 * gap) / 3
@@ -91,31 +120,31 @@ def _cards(pdf: FPDF, totals: dict[str, dict]) -> None:
         t = totals[cur]
         expense = sum(Decimal(t[k]) for k in ("platform_expense", "tax", "custom_fees", "cost"))
         y = pdf.get_y()
-        cards = (("Total income", Decimal(t["platform_income"])), ("Total expense", expense),
-                 ("Net profit", Decimal(t["gross_profit"])))
+        cards = (("income", Decimal(t["platform_income"])), ("expense", expense),
+                 ("profit", Decimal(t["gross_profit"])))
         for i, (label, amount) in enumerate(cards):
             x = MARGIN + i * (width + gap)
+            _font(pdf, 8)
             pdf.set_draw_color(*RULE)
-            pdf.set_fill_color(*FILL if label == "Net profit" else (255, 255, 255))
+            pdf.set_fill_color(*FILL if label == "profit" else (255, 255, 255))
             pdf.rect(x, y, width, height, style="DF")
             pdf.set_xy(x + 1, y + 2)
-            pdf.set_font("helvetica", "", 8)
-            pdf.set_text_color(*GREY)
-            pdf.cell(width - 2, 4, f"{label} ({cur})")
+            _color(pdf, GREY)
+            pdf.cell(width - 2, 4, words[label])
             pdf.set_xy(x + 1, y + 7.5)
-            pdf.set_font("helvetica", "B", 14)
-            pdf.set_text_color(*(RED if amount < 0 else INK))
-            _number(pdf, width - 2, 8, money(amount), align="L")
+            _font(pdf, 14, bold=True)
+            _color(pdf, RED if amount < 0 else INK)
+            _number(pdf, width - 2, 8, f"{cur} {money(amount)}", align="L")
         pdf.set_xy(MARGIN, y + height + 3)
     if len(currencies) > MAX_CARD_ROWS:
         rest = currencies[MAX_CARD_ROWS:]
-        pdf.set_font("helvetica", "", 8)
-        pdf.set_text_color(*GREY)
-        pdf.cell(WIDTH, ROW, f"and {len(rest)} more currencies in the tables below: {', '.join(rest)}",
+        _font(pdf, 8)
+        _color(pdf, GREY)
+        pdf.cell(WIDTH, ROW, words["more_currencies"].format(n=len(rest), names=", ".join(rest)),
                  new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
-def _tables(pdf: FPDF, report: dict) -> None:
+def _tables(pdf: FPDF, report: dict, words: dict, lang: str) -> None:
     """Profit by store, then category totals, sharing what is left of the page."""
     rows = report["rows"]
     items = [(key, cur, value) for cur, t in sorted(report["totals_by_currency"].items())
@@ -127,42 +156,53 @@ def _tables(pdf: FPDF, report: dict) -> None:
     else:  # categories get what the stores leave, but at least a third of the space
         cat_lines = min(cat_need, max(lines - store_need, lines // 3))
         store_lines = lines - cat_lines
-    _store_table(pdf, rows, store_lines)
-    _category_table(pdf, items, cat_lines)
+    _store_table(pdf, rows, store_lines, words)
+    _category_table(pdf, items, cat_lines, words, lang)
 
 
-def _store_table(pdf: FPDF, rows: list[dict], lines: int) -> None:
-    _heading(pdf, "Profit by store")
-    pdf.set_font("helvetica", "B", 8)
+def _store_table(pdf: FPDF, rows: list[dict], lines: int, words: dict) -> None:
+    _heading(pdf, words["by_store"])
+    _font(pdf, 8, bold=True)
+    _color(pdf, INK)
     pdf.set_fill_color(*FILL)
-    pdf.set_draw_color(*RULE)
-    pdf.cell(STORE_W, ROW, "Store", border="B", fill=True)
-    pdf.cell(CUR_W, ROW, "Cur.", border="B", fill=True)
-    for _, label in MONEY:
-        pdf.cell(MONEY_W, ROW, label, border="B", fill=True, align="R")
+    pdf.cell(STORE_W, ROW, words["store"], fill=True)
+    pdf.cell(CUR_W, ROW, words["cur"], fill=True)
+    for key in MONEY:
+        pdf.cell(MONEY_W, ROW, _fit(pdf, words[key], MONEY_W), fill=True, align="R")
+    _rule(pdf)
     pdf.ln(ROW)
-    pdf.set_font("helvetica", "", 8)
+    _font(pdf, 8)
+    _color(pdf, INK)
     if not rows:
-        pdf.cell(WIDTH, ROW, "No store has lines in this period.", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.cell(WIDTH, ROW, words["no_store"], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         return
     shown = rows if len(rows) <= lines else rows[: max(lines - 1, 0)]
     for row in shown:
         name = " / ".join(str(v) for v in row["key"].values())
         pdf.cell(STORE_W, ROW, _fit(pdf, name, STORE_W), border="B")
-        pdf.cell(CUR_W, ROW, latin(row["currency"]), border="B")
-        for key, _ in MONEY:
-            pdf.set_text_color(*(RED if Decimal(row[key]) < 0 else INK))
+        pdf.cell(CUR_W, ROW, printable(pdf, row["currency"]), border="B")
+        for key in MONEY:
+            _color(pdf, RED if Decimal(row[key]) < 0 else INK)
             _number(pdf, MONEY_W, ROW, money(row[key]), border="B")
-            pdf.set_text_color(*INK)
+            _color(pdf, INK)
         pdf.ln(ROW)
-    _more(pdf, len(rows) - len(shown), "stores")
+    _more(pdf, words["more_stores"], len(rows) - len(shown))
 
 
-def _category_table(pdf: FPDF, items: list[tuple[str, str, str]], lines: int) -> None:
-    _heading(pdf, "Category totals")
-    pdf.set_font("helvetica", "", 8)
+def _rule(pdf: FPDF) -> None:
+    """The line under a table's header, drawn apart from the bold text's stroke colour."""
+    y = pdf.get_y() + ROW
+    pdf.set_draw_color(*RULE)
+    pdf.set_line_width(0.2)
+    pdf.line(MARGIN, y, MARGIN + WIDTH, y)
+
+
+def _category_table(pdf: FPDF, items: list[tuple[str, str, str]], lines: int, words: dict, lang: str) -> None:
+    _heading(pdf, words["categories"])
+    _font(pdf, 8)
+    _color(pdf, INK)
     if not items:
-        pdf.cell(WIDTH, ROW, "Every category is zero.", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.cell(WIDTH, ROW, words["all_zero"], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         return
     capacity = lines * CAT_COLUMNS
     shown = items if len(items) <= capacity else items[: max(lines - 1, 0) * CAT_COLUMNS]
@@ -170,51 +210,49 @@ def _category_table(pdf: FPDF, items: list[tuple[str, str, str]], lines: int) ->
     label_w = column * 0.52
     for start in range(0, len(shown), CAT_COLUMNS):
         for key, cur, value in shown[start:start + CAT_COLUMNS]:
-            pdf.set_text_color(*INK)
-            pdf.cell(label_w, ROW, _fit(pdf, key.replace("_", " ").capitalize(), label_w), border="B")
-            pdf.set_text_color(*(RED if Decimal(value) < 0 else INK))
-            _number(pdf, column - label_w - 3, ROW, f"{latin(cur)} {money(value)}", border="B")
+            _color(pdf, INK)
+            pdf.cell(label_w, ROW, _fit(pdf, category(key, lang), label_w), border="B")
+            _color(pdf, RED if Decimal(value) < 0 else INK)
+            _number(pdf, column - label_w - 3, ROW, f"{printable(pdf, cur)} {money(value)}", border="B")
             pdf.cell(3, ROW, "")
-        pdf.set_text_color(*INK)
+        _color(pdf, INK)
         pdf.ln(ROW)
-    _more(pdf, len(items) - len(shown), "category totals")
+    _more(pdf, words["more_categories"], len(items) - len(shown))
 
 
-def _footer(pdf: FPDF, report: dict) -> None:
+def _footer(pdf: FPDF, report: dict, words: dict) -> None:
     pdf.set_xy(MARGIN, PAGE_H - MARGIN - 7)
-    pdf.set_font("helvetica", "", 7)
-    pdf.set_text_color(*GREY)
+    _font(pdf, 7)
+    _color(pdf, GREY)
     missing = [c for c in report.get("completeness", []) if c.get("status") == "required_missing"]
     if missing:
         months = ", ".join(f"{c['account']} {c['month']}" for c in missing)
-        text = f"Incomplete data (required statements missing): {months}"
+        text = words["incomplete"].format(months=months)
         pdf.cell(WIDTH, 3.5, _fit(pdf, text, WIDTH), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     else:
         pdf.ln(3.5)
     made = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    pdf.cell(WIDTH, 3.5, "ShopTally \u00b7 net profit = income + platform expense + tax + custom fees + cost"
-             f" \u00b7 made {made}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(WIDTH, 3.5, words["formula"].format(made=made), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
 def _heading(pdf: FPDF, text: str) -> None:
     pdf.ln(HEADING - 6)
-    pdf.set_font("helvetica", "B", 11)
-    pdf.set_text_color(*INK)
+    _font(pdf, 11, bold=True)
+    _color(pdf, INK)
     pdf.cell(WIDTH, 6, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
-def _more(pdf: FPDF, hidden: int, what: str) -> None:
+def _more(pdf: FPDF, text: str, hidden: int) -> None:
     if hidden > 0:
-        pdf.set_font("helvetica", "I", 8)
-        pdf.set_text_color(*GREY)
-        pdf.cell(WIDTH, ROW, f"and {hidden} more {what}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.set_font("helvetica", "", 8)
-        pdf.set_text_color(*INK)
+        _font(pdf, 8)
+        _color(pdf, GREY)
+        pdf.cell(WIDTH, ROW, text.format(n=hidden), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        _color(pdf, INK)
 
 
 def _fit(pdf: FPDF, text: str, width: float) -> str:
     """`text` in the current font, cut with an ellipsis so it fits a cell `width` wide."""
-    text = latin(text)
+    text = printable(pdf, text)
     room = width - 2 * pdf.c_margin
     if pdf.get_string_width(text) <= room:
         return text
