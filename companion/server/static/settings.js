@@ -1,6 +1,8 @@
-// Settings → Data Management: the seller's modes, store settings, exchange rates, pairing, file import by
-// drag and drop, and report completeness per store and month.
-import { t } from "./i18n.js";
+// Settings → Data Management: the seller's modes, store settings, exchange rates, SKU costs and custom fees
+// (costs.js), pairing, file import by drag and drop, and report completeness per store and month.
+import { costsSection, feesSection, w } from "./costs.js";
+import { formatDate } from "./format.js";
+import { language, t } from "./i18n.js";
 
 const $ = (sel) => document.querySelector(sel);
 
@@ -75,10 +77,20 @@ export function settingsTab(api) {
     const { rates } = await getJSON("/api/fx");
     $("#rates-table tbody").replaceChildren(...rates.map((r) => {
       const tr = document.createElement("tr");
-      tr.append(cell(r.date), cell(`1 ${r.from} = ${r.rate} ${r.to}`));
+      const td = document.createElement("td");
+      const del = button(w("delete"), async () => {
+        const out = await post("/api/fx/delete", { date: r.date, from: r.from, to: r.to });
+        notice(out.ok ? w("deleted") : out.body.message, out.ok ? 3000 : 8000);
+        if (out.ok) loadRates();
+      });
+      del.className = "danger";
+      td.append(del);
+      tr.append(cell(formatDate(r.date, language())), cell(`1 ${r.from} = ${r.rate} ${r.to}`), td);
       return tr;
     }));
   }
+  const loadCosts = costsSection(api, $("#rates-table"));
+  const loadFees = feesSection(api, $("#costs-settings"));
 
   $("#add-rate").onclick = async () => {
     const f = $("#rate-form");
@@ -198,6 +210,6 @@ export function settingsTab(api) {
   }
 
   return async function load() {
-    await Promise.all([loadModes(), loadStores(), loadRates(), loadPairing(), loadCompleteness()]);
+    await Promise.all([loadModes(), loadStores(), loadRates(), loadCosts(), loadFees(), loadPairing(), loadCompleteness()]);
   };
 }
