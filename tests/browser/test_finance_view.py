@@ -43,10 +43,11 @@ def report(daemon: Daemon, *args: str) -> dict:
 
 
 def cards(browser) -> dict[str, str]:
-    """metric:currency → the figure shown, read in one go (the cards are drawn again on every refresh)."""
+    """metric:currency → the exact figure behind each card (its data-value; the text shown is formatted for the
+    language, tests/browser/test_view_money.py checks it), read in one go (the cards are drawn on every refresh)."""
     return browser.driver.execute_script(
         "return Object.fromEntries([...document.querySelectorAll('#cards .card')].map(c => "
-        "[c.dataset.metric + ':' + c.dataset.currency, c.querySelector('.value').textContent]))")
+        "[c.dataset.metric + ':' + c.dataset.currency, c.querySelector('.value').dataset.value]))")
 
 
 def expected_cards(rep: dict) -> dict[str, str]:
@@ -237,7 +238,7 @@ def test_inline_edit_is_saved_audited_updates_the_cards_at_once_and_undoes(brows
             "const td = document.querySelector(arguments[0]); return td ? [td.textContent, td.className] : null",
             f"{row} td[data-col=purchase_price]")
 
-    text, classes = wait_for(lambda: (c := price_cell()) and c[0] == "12.34" and c, "the saved price")
+    text, classes = wait_for(lambda: (c := price_cell()) and c[0] == "$12.34" and c, "the saved price")
     assert "edited" in classes.split()
     log = loaded.get("/api/edits")["edits"]
     assert [(e["line_id"], e["field"], e["old"], e["new"]) for e in log] == [
@@ -349,7 +350,7 @@ def test_a_currency_without_rates_shows_each_currency_and_says_why(browser, load
     converted = wait_for(lambda: (c := cards(browser)) and all(k.endswith(":CNY") for k in c) and c, "CNY cards")
     assert converted["net-profit:CNY"] == report(loaded, "--period", "2025-09", "--currency", "CNY")["totals"][
         "gross_profit"]
-    assert d.find_element("id", "rates").text.startswith("Converted with: ")
+    assert d.find_element("id", "rates").text == "Converted to CNY at: USD→CNY 7.1 (Aug 1, 2025)"
 
 
 def _rates_file(folder: Path) -> Path:

@@ -2,6 +2,7 @@
 // Sync Settlement and Reset, live over /ws/events. Plain modules, no build step, no CDN.
 import { drawChart } from "./chart.js";
 import { categoryName, language, localize, setLanguage, t } from "./i18n.js";
+import { formatDate, formatMoney, formatPeriod, formatRates, isNegative, localeOf } from "./format.js";
 import { automationSection } from "./automation.js";
 import { backupSection } from "./backup.js";
 import { cloudDialog } from "./cloud.js";
@@ -111,14 +112,50 @@ function fromCents(c) {
   const a = Math.abs(c);
   return `${sign}${Math.floor(a / 100)}.${String(a % 100).padStart(2, "0")}`;
 }
+/** A table cell's text that is not money: dates in the language's one format (the store's local time, as the
+ * daemon wrote it), counts with grouping. */
+function cellText(key, value) {
+  if (key === "date") return formatDate(value, language());
+  if (key === "quantity") return count(value);
+  return String(value ?? "");
+}
 function expenseOf(totals) {
   return fromCents(["platform_expense", "tax", "custom_fees", "cost"].reduce((s, k) => s + cents(totals[k]), 0));
 }
-function moneyCell(text, cls = "num") {
+// One sign convention everywhere (docs/finance-view.md): income, refunds, settlement amounts and profit keep
+// their sign and are red below zero (a refund, a loss); costs (platform expense, tax, custom fees, cost and
+// their categories, the Total expense card) are shown as what they cost, a positive amount in the ordinary
+// colour, so a credit in a cost column (fees refunded beyond fees charged) is the one shown with a minus.
+const COST_GROUPS = new Set(["platform_expense", "tax", "custom_fees", "cost"]);
+const COST_CATEGORIES = new Set(["platform_fee", "platform_logistics", "promotion_fee", "ad_fee", "adjustment",
+  "storage_fee", "penalty", "other_platform_fee", "sales_tax", "market_tax", "vat", "other_tax", "product_other_fee",
+  "store_other_fee", "order_other_fee", "purchase_cost", "first_leg_cost", "last_leg_cost", "other_cost"]);
+
+/** Exact decimal text → the figure in the UI language and the currency ("$62,743.19", "US$62,743.19"). */
+function money(text, currency, cost = false) {
+  return formatMoney(text, currency, language(), { negate: cost });
+}
+function count(n) {
+  return typeof n === "number" ? n.toLocaleString(localeOf(language())) : String(n ?? "");
+}
+
+/** A money cell: the formatted figure shown, the exact text in data-value; red inside its own span (so a
+ * link cell's colour does not turn a refund green). */
+function moneyCell(text, currency, { cls = "num", cost = false } = {}) {
   const td = document.createElement("td");
   td.className = cls;
-  td.textContent = text;
-  if (text.startsWith("-")) td.classList.add("neg");
+  td.dataset.value = text ?? "";
+  const shown = money(text ?? "", currency, cost);
+  if (!cost && isNegative(text)) {
+    const span = document.createElement("span");
+    span.className = "neg";
+    span.textContent = shown;
+    td.append(span);
+    td.classList.add("neg");
+  } else {
+    td.textContent = shown;
+  }
+  if (cost) td.classList.add("cost");
   return td;
 }
 
@@ -139,9 +176,9 @@ async function loadCards() {
   cards.replaceChildren();
   const per = report.currency ? { [report.currency]: report.totals } : report.totals_by_currency;
   for (const [cur, totals] of Object.entries(per)) {
-    for (const [metric, label, value] of [
+    for (const [metric, label, value, cost = false] of [
       ["total-income", "totalIncome", totals.platform_income],
-      ["total-expense", "totalExpense", expenseOf(totals)],
+      ["total-expense", "totalExpense", expenseOf(totals), true],
       ["net-profit", "netProfit", totals.gross_profit],
     ]) {
       const card = document.createElement("div");
@@ -151,19 +188,20 @@ async function loadCards() {
       const h = document.createElement("h2");
       h.textContent = `${t(label)} (${cur})`;
       const v = document.createElement("div");
-      v.className = "value" + (value.startsWith("-") ? " neg" : "");
-      v.textContent = value;
+      v.className = "value" + (!cost && isNegative(value) ? " neg" : "");
+      v.dataset.value = value; // the exact figure (signed as the ledger keeps it); the text is formatted
+      v.textContent = money(value, cur, cost);
       card.append(h, v);
-      if (old[metric + cur] !== undefined && old[metric + cur] !== value) card.classList.add("flash");
+      if (old[metric + cur] !== undefined && old[metric + cur] !== v.textContent) card.classList.add("flash");
       cards.append(card);
     }
   }
   const p = report.period;
-  $("#period-shown").textContent = p.from ? `${p.from} – ${p.to}` : "";
+  $("#period-shown").textContent = formatPeriod(p, language());
   lastPeriod = p;
-  const rates = report.rates ? Object.entries(report.rates).map(([k, v]) => `${k} ${typeof v === "object" ? JSON.stringify(v) : v}`).join(", ") : "";
+  const rates = report.currency ? formatRates(report.rates || [], language()) : "";
   $("#rates").textContent = noRate ? t("noRate", { reason: noRate })
-    : rates ? t("rates", { rates }) : (Object.keys(per).length > 1 ? t("mixed") : "");
+    : rates ? t("rates", { currency: report.currency, rates }) : (Object.keys(per).length > 1 ? t("mixed") : "");
 }
 
 // expense tab: the seller's own figures, edited in place ------------------------------------------------
@@ -182,11 +220,13 @@ async function loadExpense() {
     const row = document.createElement("tr");
     row.dataset.id = r.id;
     for (const [key, , , cls, kind] of EXPENSE_COLUMNS) {
-      const td = kind === "money" || key === "row_profit" ? moneyCell(r[key]) : document.createElement("td");
-      if (!(kind === "money" || key === "row_profit")) td.textContent = String(r[key]);
+      const isMoney = kind === "money" || key === "row_profit";
+      // the seller's purchase price may be kept in another currency than the line's
+      const cur = key === "purchase_price" && r.purchase_currency ? r.purchase_currency : r.currency;
+      const td = isMoney ? moneyCell(r[key], cur) : document.createElement("td");
+      if (!isMoney) td.textContent = cellText(key, r[key]);
       if (cls) td.classList.add(cls);
       td.dataset.col = key;
-      if (key === "purchase_price" && r.purchase_currency && r.purchase_currency !== r.currency) td.textContent += ` ${r.purchase_currency}`;
       if (kind) {
         td.classList.add("editable");
         if (r.edited.includes(key)) td.classList.add("edited");
@@ -196,7 +236,7 @@ async function loadExpense() {
     }
     return row;
   }));
-  const expenseQuery = query({ tab: "expense", sort: state.sort, dir: state.dir, q: state.q });
+  const expenseQuery = query({ tab: "expense", sort: state.sort, dir: state.dir, q: state.q, lang: language() });
   $("#export-expense").href = "/api/lines/export.csv?" + expenseQuery;
   $("#export-expense-xlsx").href = "/api/lines/export.xlsx?" + expenseQuery;
   const pages = Math.max(1, Math.ceil(body.total / body.size));
@@ -241,9 +281,12 @@ function startEdit(td, row, field, kind) {
   input.onblur = () => { if (!input.classList.contains("bad")) finish(true); };
 }
 
+const FIELD_WORDS = { purchase_price: "purchasePrice", settlement_price: "settlementPrice", other_fees: "otherFees",
+  purchase_order: "purchaseOrder" };
 $("#undo").onclick = async () => {
   const out = await post("/api/edits/undo", {});
-  notice(out.ok ? t("undone", { field: out.body.field, value: out.body.new ?? "—" }) : out.body.message, 5000);
+  const field = t(FIELD_WORDS[out.body.field] || out.body.field);
+  notice(out.ok ? t("undone", { field, value: out.body.new ?? t("noEdit") }) : out.body.message, 5000);
   if (out.ok) refresh();
 };
 
@@ -296,14 +339,14 @@ async function loadIncome() {
     for (const [key, , , cls] of INCOME_COLUMNS) {
       let td;
       if (key === "settlement_amount") {
-        td = moneyCell(r[key], "num link");
+        td = moneyCell(r[key], r.currency, { cls: "num link" });
         td.title = t("fieldsTitle");
         td.onclick = () => showFields(r.id);
       } else if (key === "unit_price") {
-        td = moneyCell(r[key]);
+        td = moneyCell(r[key], r.currency);
       } else {
         td = document.createElement("td");
-        td.textContent = key === "type" ? t(r[key]) : String(r[key]);
+        td.textContent = key === "type" ? t(r[key]) : cellText(key, r[key]);
         if (cls) td.className = cls;
       }
       td.dataset.col = key;
@@ -326,10 +369,10 @@ async function loadIncome() {
   $("#page-info").dataset.total = body.total;
   $("#prev").disabled = body.page <= 1;
   $("#next").disabled = body.page >= pages;
-  const exportQuery = query({ sort: state.sort, dir: state.dir, q: state.q });
+  const exportQuery = query({ sort: state.sort, dir: state.dir, q: state.q, lang: language() });
   $("#export").href = "/api/lines/export.csv?" + exportQuery;
   $("#export-xlsx").href = "/api/lines/export.xlsx?" + exportQuery;
-  $("#summary-pdf").href = "/api/summary.pdf?" + query({ currency: state.currency });
+  $("#summary-pdf").href = "/api/summary.pdf?" + query({ currency: state.currency, lang: language() });
 }
 
 async function showFields(id) {
@@ -349,11 +392,11 @@ async function showFields(id) {
     const cat = document.createElement("td");
     cat.textContent = f.category ? categoryName(f.category) : t("notCounted");
     if (f.unmapped) cat.textContent += ` (${t("unmapped")})`;
-    tr.append(name, moneyCell(f.amount), cat);
+    tr.append(name, moneyCell(f.amount, line.currency), cat);
     table.append(tr);
   }
   const title = document.createElement("p");
-  title.textContent = `${line.store} · ${line.order_id || ""} · ${line.sku_id || ""} · ${line.settlement_amount} ${line.currency}`;
+  title.textContent = `${line.store} · ${line.order_id || ""} · ${line.sku_id || ""} · ${money(line.settlement_amount, line.currency)}`;
   $("#fields-body").replaceChildren(title, table);
   $("#fields").showModal();
 }
@@ -361,8 +404,9 @@ async function showFields(id) {
 // profit tab -----------------------------------------------------------------------------------------
 async function loadProfit() {
   const report = await getJSON("/api/report?" + query({ by: state.by, currency: state.currency }));
-  $("#export-profit").href = "/api/report.csv?" + query({ by: state.by, currency: state.currency });
-  $("#export-profit-xlsx").href = "/api/report.xlsx?" + query({ by: state.by, currency: state.currency });
+  const exportQuery = query({ by: state.by, currency: state.currency, lang: language() });
+  $("#export-profit").href = "/api/report.csv?" + exportQuery;
+  $("#export-profit-xlsx").href = "/api/report.xlsx?" + exportQuery;
   const categories = report.rows.length ? Object.keys(report.rows[0].categories) : [];
   const head = document.createElement("tr");
   const labels = [t("key"), t("currency"), t("quantity"), t("settlementAmount"), ...categories.map(categoryName),
@@ -385,16 +429,19 @@ async function loadProfit() {
     cur.textContent = row.currency;
     const qty = document.createElement("td");
     qty.className = "num";
-    qty.textContent = String(row.quantity);
-    tr.append(key, cur, qty, moneyCell(row.settlement_amount));
+    qty.textContent = count(row.quantity);
+    tr.append(key, cur, qty, moneyCell(row.settlement_amount, row.currency));
     for (const c of categories) {
-      const td = moneyCell(row.categories[c]);
+      const td = moneyCell(row.categories[c], row.currency, { cls: "num link", cost: COST_CATEGORIES.has(c) });
       td.dataset.category = c;
-      td.classList.add("link");
       td.onclick = () => drill(row.key);
       tr.append(td);
     }
-    for (const g of [...GROUPS, "gross_profit"]) tr.append(moneyCell(row[g]));
+    for (const g of [...GROUPS, "gross_profit"]) {
+      const td = moneyCell(row[g], row.currency, { cost: COST_GROUPS.has(g) });
+      td.dataset.group = g;
+      tr.append(td);
+    }
     return tr;
   });
   $("#profit tbody").replaceChildren(...rows);
