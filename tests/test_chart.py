@@ -286,6 +286,8 @@ async def test_http_answers_the_chart_and_refuses_with_a_reason(chart_client, se
     query = f"period={OCT_NOV}&step=week&basis=order&account=TikTok%20US%20Mugs"
     body = await (await get(chart_client, f"/api/chart?{query}")).json()
     assert [s["account"] for s in body["series"]] == [LA.name] and len(body["labels"]) == 9
+    assert body["query"] == {"period": OCT_NOV, "basis": "order", "account": LA.name,
+                             "step": "week"}  # asked again with currency= when the view converts
     seed_pounds(db)
     body = await (await get(chart_client, f"/api/chart?period={OCT_NOV}&step=month&currency=USD")).json()
     assert body["currency"] == "USD" and series(body)[UK.name] == ["12.50", "26.20"]
@@ -293,7 +295,8 @@ async def test_http_answers_the_chart_and_refuses_with_a_reason(chart_client, se
     assert "currency" not in body and [s["currency"] for s in body["series"]] == ["USD", "GBP", "USD"]
     for query, words in (("step=hour", "step 'hour'"), ("period=2020-01-01..2025-12-31", "too many points"),
                          ("account=Nobody", "no store named 'Nobody'"), ("basis=cash", "basis 'cash'"),
-                         ("period=soon", "period 'soon'"), (f"period={OCT_NOV}&currency=EUR", "no exchange rate for USD→EUR"),
+                         ("period=soon", "period 'soon'"),
+                         (f"period={OCT_NOV}&currency=EUR", "no exchange rate for USD→EUR"),
                          ("currency=dollars", "not a currency code")):
         # an unknown store is 404 on every endpoint (companion/errors.py); any other bad query 400
         body = await (await get(chart_client, f"/api/chart?{query}", 404 if "Nobody" in query else 400)).json()

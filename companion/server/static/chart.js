@@ -1,136 +1,338 @@
-// The Finance view's chart: net profit per store over time (GET /api/chart), drawn as plain SVG by the
-// view's own code — no library, nothing fetched from elsewhere. Amounts stay the exact strings the daemon
-// sends: numbers only place the points, tooltips and data-value show the strings themselves.
+// The Finance view's chart: net profit per store over time (GET /api/chart), drawn by uPlot 1.6.32 (MIT,
+// shipped in ./vendor/uplot/ with its licence: nothing is fetched from elsewhere). Why a library: real value
+// axes with evenly spaced ticks, one y axis per currency, a legend that hides a store, a cursor with tooltips.
+// Amounts stay the exact strings the daemon sends: numbers only place the points; the tooltip shows the
+// strings themselves, formatted like the cards (format.js). A day that has not happened has no point: the
+// daemon sends no step for it (or null for a store a day behind another), and the x axis runs on to the
+// period's end, empty, so this month at the 15th reads as half a month, not as a collapse.
+// The drawing modules (uPlot, format.js) are imported when a chart is drawn, so this module's pure part
+// (chartModel, tickEvery) loads anywhere, e.g. under node:test (tests/view/chart.test.js).
 
-const NS = "http://www.w3.org/2000/svg";
 const PALETTE = ["#2563eb", "#dc2626", "#16a34a", "#d97706", "#7c3aed", "#0891b2", "#db2777", "#65a30d",
   "#4b5563", "#9333ea"];
-const NO_DATA = { zh: "暂无数据", en: "No data" };
-const FONT = 11; // px, for every text of the chart
-const ROW = 16; // px, a legend row
+const WORDS = {
+  zh: { none: "暂无数据", toCome: "该期间尚未开始", loading: "正在换算…", week: "周", axis: "日期" },
+  en: { none: "No data", toCome: "This period has not started yet", loading: "Converting…", week: "Week of",
+    axis: "Date" },
+};
+const FONT = "12px system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'Noto Sans CJK SC', sans-serif";
+const DAY_MS = 86400000;
+const NICE = [1, 2, 3, 5, 7, 10, 14, 21, 28, 30, 60, 90, 120, 180, 365];
 
-/** Draws `data` (the /api/chart JSON) into `svg`, replacing what was there. Options: width, height (px of
- * the viewBox) and lang ("zh" | "en": only the no-data text). Returns the svg. */
-export function drawChart(svg, data, options = {}) {
-  const width = options.width || 640;
-  const height = options.height || 260;
-  const lang = options.lang === "zh" ? "zh" : "en";
-  const doc = svg.ownerDocument || globalThis.document;
-  const el = (tag, attrs = {}, text) => {
-    const node = doc.createElementNS(NS, tag);
-    for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
-    if (text !== undefined) node.textContent = text;
-    return node;
-  };
-  while (svg.firstChild) svg.removeChild(svg.firstChild);
-  svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
-  svg.setAttribute("width", String(width));
-  svg.setAttribute("height", String(height));
-  svg.setAttribute("role", "img");
+/** The steps from `first` (an ISO day) to `to` (an ISO day) for a step kind: how far the x axis runs. */
+function stepsUntil(first, to, step) {
+  const [y1, m1, d1] = first.split("-").map(Number);
+  const [y2, m2, d2] = to.split("-").map(Number);
+  if (step === "month") return (y2 * 12 + m2) - (y1 * 12 + m1) + 1;
+  const days = Math.round((Date.UTC(y2, m2 - 1, d2) - Date.UTC(y1, m1 - 1, d1)) / DAY_MS) + 1;
+  if (step === "week") {
+    const monday = (new Date(Date.UTC(y1, m1 - 1, d1)).getUTCDay() + 6) % 7; // days since the week's Monday
+    return Math.floor((days - 1 + monday) / 7) + 1;
+  }
+  return days;
+}
 
+/**
+ * /api/chart JSON → what uPlot draws: x is the step's index (0 … n-1); `span` is how many steps the whole
+ * period has (the axis runs to it; points stop at `through`). One series per (store, currency), null
+ * where the daemon sent null; one scale per currency, in order of first appearance; labels name the
+ * currency only when there are several.
+ */
+export function chartModel(data) {
   const labels = (data && data.labels) || [];
-  const series = ((data && data.series) || []).filter((s) => s.points && s.points.length === labels.length);
-  if (!labels.length || !series.length) {
-    svg.appendChild(el("text", { x: width / 2, y: height / 2, "text-anchor": "middle", "font-size": FONT + 2,
-      fill: "#6b7280", class: "chart-empty" }, NO_DATA[lang]));
-    return svg;
-  }
-
-  const [lo, hi] = extremes(series);
-  const oneCurrency = new Set(series.map((s) => s.currency)).size === 1;
-  const names = series.map((s) => (oneCurrency ? s.account : `${s.account} (${s.currency})`));
-  const legendRows = placeLegend(names, width - 16);
-  const top = 10;
-  const left = 12 + Math.max(textWidth(lo.text), textWidth(hi.text));
-  const right = width - 12;
-  const bottom = height - 22 - legendRows.length * ROW;
-  const n = labels.length;
-  const x = (i) => (n === 1 ? (left + right) / 2 : left + (i * (right - left)) / (n - 1));
-  const y = (v) => top + ((hi.value - v) / (hi.value - lo.value)) * (bottom - top);
-
-  svg.appendChild(el("line", { x1: left, x2: right, y1: y(0), y2: y(0), stroke: "#9ca3af",
-    "stroke-width": 1, class: "chart-zero" }));
-  for (const end of [hi, lo]) {
-    svg.appendChild(el("text", { x: left - 6, y: y(end.value) + FONT / 3, "text-anchor": "end", "font-size": FONT,
-      fill: "#374151", class: "chart-y" }, end.text));
-  }
-  const every = Math.ceil(n / Math.max(1, Math.floor((right - left) / (Math.max(...labels.map(textWidth)) + 8))));
-  labels.forEach((label, i) => {
-    if (i % every) return;
-    svg.appendChild(el("text", { x: x(i), y: bottom + 14, "text-anchor": n === 1 ? "middle" : anchor(i, n),
-      "font-size": FONT, fill: "#374151", class: "chart-x" }, label));
-  });
-
-  series.forEach((s, k) => {
-    const color = colorOf(k);
-    const line = el("polyline", { points: s.points.map((p, i) => `${x(i)},${y(Number(p))}`).join(" "),
-      fill: "none", stroke: color, "stroke-width": 2, "stroke-linejoin": "round", class: "chart-line",
-      "data-account": s.account, "data-currency": s.currency });
-    svg.appendChild(line);
-    const marks = el("g", { fill: color, class: "chart-points" });
-    s.points.forEach((p, i) => {
-      const dot = el("circle", { cx: x(i), cy: y(Number(p)), r: n === 1 ? 4 : 3, "data-value": p });
-      dot.appendChild(el("title", {}, `${labels[i]}: ${p} ${s.currency}`));
-      marks.appendChild(dot);
-    });
-    svg.appendChild(marks);
-  });
-
-  const legend = el("g", { class: "chart-legend" });
-  legendRows.forEach((row, r) => {
-    const ly = height - (legendRows.length - r) * ROW + 4;
-    for (const item of row) {
-      legend.appendChild(el("rect", { x: 8 + item.x, y: ly - 9, width: 10, height: 10, fill: colorOf(item.k) }));
-      legend.appendChild(el("text", { x: 8 + item.x + 14, y: ly, "font-size": FONT, fill: "#111827",
-        "data-account": series[item.k].account }, names[item.k]));
-    }
-  });
-  svg.appendChild(legend);
-  return svg;
+  const ranges = (data && data.ranges) || [];
+  const raw = ((data && data.series) || []).filter((s) => Array.isArray(s.points) && s.points.length === labels.length);
+  if (!labels.length || !raw.length) return null;
+  const currencies = [...new Set(raw.map((s) => s.currency))];
+  const period = (data && data.period) || {};
+  const first = ranges[0] ? ranges[0].from : null;
+  const span = first && period.to ? Math.max(labels.length, stepsUntil(first, period.to, data.step)) : labels.length;
+  const series = raw.map((s, k) => ({
+    account: s.account, currency: s.currency, points: s.points, color: colorOf(k),
+    label: currencies.length > 1 ? `${s.account} (${s.currency})` : s.account,
+    values: s.points.map((p) => (p === null || p === undefined ? null : Number(p))),
+  }));
+  return { step: data.step, labels, ranges, currencies, span, series, xs: labels.map((_, i) => i) };
 }
 
-/** The axis ends: the lowest and highest point, zero always inside; each with the text to show. */
-function extremes(series) {
-  let lo = { value: 0, text: "0.00" };
-  let hi = { value: 0, text: "0.00" };
-  for (const s of series) {
-    for (const p of s.points) {
-      const v = Number(p);
-      if (v < lo.value) lo = { value: v, text: p };
-      if (v > hi.value) hi = { value: v, text: p };
-    }
-  }
-  if (lo.value === hi.value) hi = { value: 1, text: "1.00" }; // all zero: a flat line at the bottom
-  return [lo, hi];
-}
-
-/** Legend entries in rows that fit `width`: [[{k, x}]]. */
-function placeLegend(names, width) {
-  const rows = [[]];
-  let at = 0;
-  names.forEach((name, k) => {
-    const w = 14 + textWidth(name) + 14;
-    if (at > 0 && at + w > width) {
-      rows.push([]);
-      at = 0;
-    }
-    rows[rows.length - 1].push({ k, x: at });
-    at += w;
-  });
-  return rows;
-}
-
-/** About how wide a text is at FONT px: CJK characters count double. */
-function textWidth(text) {
-  let w = 0;
-  for (const ch of String(text)) w += ch.codePointAt(0) > 0x2e80 ? FONT : FONT * 0.6;
-  return Math.ceil(w);
-}
-
-function anchor(i, n) {
-  return i === 0 ? "start" : i === n - 1 ? "end" : "middle";
+/** Every how many steps an x label fits: labels `labelPx` wide (plus a gap) over `plotPx` for `span` steps. */
+export function tickEvery(span, plotPx, labelPx) {
+  if (span <= 1) return 1;
+  const need = ((labelPx + 14) * (span - 1)) / Math.max(1, plotPx);
+  return NICE.find((k) => k >= need) || Math.ceil(need);
 }
 
 function colorOf(k) {
   return k < PALETTE.length ? PALETTE[k] : `hsl(${Math.round((k * 137.508) % 360)}, 65%, 42%)`;
+}
+
+// --- drawing (browser only) -------------------------------------------------------------------------------
+const hosts = new WeakMap(); // the element finance.js hands over → { host, plot, generation, observer }
+
+/**
+ * Draws `data` (the /api/chart JSON) where `target` is: a <div> is drawn into; the page's <svg id="chart">
+ * is hidden and a <div class="chart-host"> beside it is drawn into. Options: width (the most, px), height
+ * (px), lang ("zh" | "en"). When the view has a reporting currency chosen (its Currency filter) and the data
+ * is not converted to it, the converted chart is asked for first (same query, plus currency). Returns a
+ * promise of the host element (finance.js need not await it).
+ */
+export function drawChart(target, data, options = {}) {
+  const state = hostOf(target);
+  const generation = ++state.generation; // a newer draw wins over one still converting
+  const wanted = viewCurrency(target);
+  if (wanted && data && data.query && data.currency !== wanted) {
+    showText(state, words(options).loading);
+    return fetch("/api/chart?" + new URLSearchParams({ ...data.query, currency: wanted }))
+      .then(async (res) => {
+        const body = await res.json();
+        if (generation !== state.generation) return state.host;
+        if (!res.ok) return showText(state, body.message || res.statusText);
+        return draw(state, body, options, generation);
+      })
+      .catch((err) => showText(state, String(err.message || err)));
+  }
+  return draw(state, data, options, generation).catch((err) => showText(state, String(err.message || err)));
+}
+
+function words(options) {
+  return WORDS[options.lang === "zh" ? "zh" : "en"];
+}
+
+/** The reporting currency the view's filters hold ("" as recorded): the Currency select of the filter form. */
+function viewCurrency(target) {
+  const doc = target.ownerDocument || document;
+  const select = doc.querySelector("#filters select[name=currency]");
+  return select ? select.value : "";
+}
+
+function hostOf(target) {
+  let state = hosts.get(target);
+  if (state) return state;
+  const doc = target.ownerDocument;
+  let host = target;
+  if (target.namespaceURI !== "http://www.w3.org/1999/xhtml" || target.tagName !== "DIV") {
+    host = doc.createElement("div");
+    host.setAttribute("role", "figure");
+    host.setAttribute("aria-label", target.getAttribute("aria-label") || "net profit over time");
+    target.after(host);
+    target.setAttribute("hidden", "");
+    target.style.display = "none";
+  }
+  host.classList.add("chart-host");
+  host.style.position = "relative";
+  host.style.maxWidth = "100%";
+  state = { host, plot: null, generation: 0, observer: null };
+  hosts.set(target, state);
+  linkStylesheet(doc);
+  return state;
+}
+
+function linkStylesheet(doc) {
+  const href = new URL("./vendor/uplot/uPlot.min.css", import.meta.url).href;
+  if ([...doc.querySelectorAll("link[rel=stylesheet]")].some((l) => l.href === href)) return;
+  const link = doc.createElement("link");
+  link.rel = "stylesheet";
+  link.href = href;
+  doc.head.appendChild(link);
+}
+
+function clear(state) {
+  if (state.plot) state.plot.destroy();
+  state.plot = null;
+  if (state.observer) state.observer.disconnect();
+  state.observer = null;
+  state.host.replaceChildren();
+  state.host.chart = null;
+  state.host.model = null;
+}
+
+function showText(state, text) {
+  clear(state);
+  const p = state.host.ownerDocument.createElement("p");
+  p.className = "chart-empty muted";
+  p.textContent = text;
+  state.host.appendChild(p);
+  return state.host;
+}
+
+async function draw(state, data, options, generation) {
+  const [{ default: uPlot }, fmt] = await Promise.all([import("./vendor/uplot/uPlot.esm.js"), import("./format.js")]);
+  if (generation !== state.generation) return state.host;
+  const lang = options.lang === "zh" ? "zh" : "en";
+  const model = chartModel(data);
+  if (!model) return showText(state, data && data.period && data.period.from && !data.through
+    ? words(options).toCome : words(options).none);
+  clear(state);
+  const { host } = state;
+  host.dataset.through = data.through || "";
+  host.dataset.currencies = model.currencies.join(" ");
+  const height = options.height || 240;
+  const widest = options.width || 960;
+  const width = () => Math.max(240, Math.min(widest, host.parentElement ? host.parentElement.clientWidth : widest));
+  const xLabel = xFormatter(model, fmt, lang);
+  const measure = measurer(host.ownerDocument);
+  const labelPx = Math.max(...model.labels.map((_, i) => measure(xLabel(i))));
+  const tickText = moneyTicks(fmt, lang);
+
+  const axes = [{
+    font: FONT, stroke: "#374151", grid: { stroke: "#eef0f3" }, ticks: { stroke: "#d1d5db" },
+    splits: (u) => {
+      const every = tickEvery(model.span, u.bbox.width / devicePixelRatio, labelPx);
+      const out = [];
+      for (let i = 0; i < model.span; i += every) out.push(i);
+      return out;
+    },
+    values: (u, splits) => splits.map((i) => xLabel(i)),
+  }];
+  const scales = { x: { time: false, range: () => [-0.5, model.span - 0.5] } };
+  model.currencies.forEach((code, k) => {
+    scales[code] = { range: (u, lo, hi) => valueRange(uPlot, lo, hi) };
+    axes.push({
+      scale: code, side: k % 2 ? 1 : 3, label: code, labelFont: FONT, labelSize: 18, font: FONT, stroke: "#374151",
+      grid: { show: k === 0, stroke: "#eef0f3" }, ticks: { stroke: "#d1d5db" },
+      values: (u, splits, _axis, _space, incr) => splits.map((v) => tickText(v, code, incr)),
+      size: (u, values) => 14 + Math.max(40, ...(values || []).map((v) => measure(v))),
+    });
+  });
+  const series = [{ label: words(options).axis, value: (u, i) => (i === null ? "" : xLabel(i)) },
+    ...model.series.map((s) => ({
+      label: s.label, scale: s.currency, stroke: s.color, width: 2, spanGaps: false,
+      points: { show: model.labels.length <= 62, size: 5, fill: s.color },
+      value: (u, v, si, i) => (i === null || i === undefined ? "" : money(fmt, s, i, lang)),
+    }))];
+  const tooltip = tooltipPlugin(model, fmt, lang, xLabel, words(options));
+  const plot = new uPlot({
+    width: width(), height, series, axes, scales, plugins: [tooltip],
+    cursor: { points: { size: 7 }, drag: { x: false, y: false } },
+    legend: { live: false },
+  }, [model.xs, ...model.series.map((s) => s.values)], host);
+  state.plot = plot;
+  host.chart = plot; // tests read what is drawn from here: the uPlot instance, and the exact strings
+  host.model = model;
+  if (typeof ResizeObserver === "function" && host.parentElement) {
+    let last = width();
+    state.observer = new ResizeObserver(() => {
+      const now = width();
+      if (now !== last) plot.setSize({ width: (last = now), height });
+    });
+    state.observer.observe(host.parentElement);
+  }
+  return host;
+}
+
+/** The y range: zero always inside (profit against its baseline), a flat chart still some height. */
+function valueRange(uPlot, lo, hi) {
+  const min = Math.min(0, lo ?? 0);
+  const max = Math.max(0, hi ?? 0);
+  if (min === max) return [0, 1];
+  return uPlot.rangeNum(min, max, 0.1, true);
+}
+
+function money(fmt, s, i, lang) {
+  const p = s.points[i];
+  return p === null || p === undefined ? "—" : fmt.formatMoney(p, s.currency, lang);
+}
+
+/** Tick text for a value axis: the language's grouping and the currency's symbol, decimals only as fine as
+ * the ticks' spacing needs (ticks are round numbers: 0, 250, 500 or 0.5, 1.0). */
+function moneyTicks(fmt, lang) {
+  const cache = new Map();
+  return (value, code, incr) => {
+    const digits = incr >= 1 || !incr ? 0 : Math.min(2, Math.ceil(-Math.log10(incr) - 1e-9));
+    const key = `${code}|${digits}`;
+    let nf = cache.get(key);
+    if (!nf) {
+      const opts = { minimumFractionDigits: digits, maximumFractionDigits: digits };
+      try {
+        nf = new Intl.NumberFormat(fmt.localeOf(lang), { ...opts, style: "currency", currency: code });
+      } catch {
+        nf = new Intl.NumberFormat(fmt.localeOf(lang), opts);
+      }
+      cache.set(key, nf);
+    }
+    return nf.format(Object.is(value, -0) ? 0 : value);
+  };
+}
+
+/** An x tick's text: a day or a week's Monday as a short date, a month as month and year, in the language. */
+function xFormatter(model, fmt, lang) {
+  const opts = model.step === "month" ? { year: "numeric", month: "short", timeZone: "UTC" }
+    : { month: "short", day: "numeric", timeZone: "UTC" };
+  const df = new Intl.DateTimeFormat(fmt.localeOf(lang), opts);
+  const first = model.ranges[0].from.split("-").map(Number);
+  return (i) => {
+    const [y, m, d] = first;
+    const at = model.step === "month" ? Date.UTC(y, m - 1 + i, 1)
+      : model.step === "week" ? Date.UTC(y, m - 1, d) + (i === 0 ? 0 : (7 * i - mondayOffset(y, m, d)) * DAY_MS)
+        : Date.UTC(y, m - 1, d) + i * DAY_MS;
+    return df.format(at);
+  };
+}
+
+function mondayOffset(y, m, d) {
+  return (new Date(Date.UTC(y, m - 1, d)).getUTCDay() + 6) % 7;
+}
+
+function measurer(doc) {
+  const ctx = doc.createElement("canvas").getContext("2d");
+  if (!ctx) return (text) => String(text).length * 7;
+  ctx.font = FONT;
+  return (text) => Math.ceil(ctx.measureText(String(text)).width);
+}
+
+/** A box that follows the cursor: the step's days, then each shown store's exact figure. */
+function tooltipPlugin(model, fmt, lang, xLabel, w) {
+  let box = null;
+  const when = (i) => {
+    const r = model.ranges[i];
+    if (!r) return xLabel(i);
+    if (model.step === "day") return fmt.formatDate(r.from, lang);
+    if (model.step === "month") return xLabel(i);
+    return r.from === r.to ? fmt.formatDate(r.from, lang)
+      : `${w.week} ${fmt.formatDate(r.from, lang)} – ${fmt.formatDate(r.to, lang)}`;
+  };
+  return {
+    hooks: {
+      init: (u) => {
+        box = u.root.ownerDocument.createElement("div");
+        box.className = "chart-tooltip";
+        Object.assign(box.style, {
+          position: "absolute", pointerEvents: "none", display: "none", zIndex: "10", background: "#ffffff",
+          border: "1px solid #d1d5db", borderRadius: "6px", padding: "6px 8px", font: FONT, color: "#111827",
+          boxShadow: "0 2px 8px rgba(0,0,0,0.12)", whiteSpace: "nowrap",
+        });
+        u.over.appendChild(box);
+      },
+      setCursor: (u) => {
+        const i = u.cursor.idx;
+        if (i === null || i === undefined || i >= model.labels.length) {
+          box.style.display = "none";
+          return;
+        }
+        const doc = box.ownerDocument;
+        box.replaceChildren();
+        const head = doc.createElement("div");
+        head.style.fontWeight = "600";
+        head.textContent = when(i);
+        box.appendChild(head);
+        model.series.forEach((s, k) => {
+          if (!u.series[k + 1].show || s.points[i] === null) return;
+          const row = doc.createElement("div");
+          row.dataset.account = s.account;
+          row.dataset.value = s.points[i];
+          const dot = doc.createElement("span");
+          Object.assign(dot.style, { display: "inline-block", width: "8px", height: "8px", borderRadius: "50%",
+            background: s.color, marginRight: "6px" });
+          row.append(dot, `${s.label}: ${fmt.formatMoney(s.points[i], s.currency, lang)}`);
+          box.appendChild(row);
+        });
+        box.style.display = "block";
+        const left = u.cursor.left;
+        const top = u.cursor.top;
+        const over = u.over.getBoundingClientRect();
+        box.style.left = `${Math.max(0, Math.min(left + 12, over.width - box.offsetWidth))}px`;
+        box.style.top = `${Math.max(0, Math.min(top + 12, over.height - box.offsetHeight))}px`;
+      },
+    },
+  };
 }
