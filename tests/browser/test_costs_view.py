@@ -4,8 +4,17 @@ the table shows; the section's words follow the page's language."""
 
 from __future__ import annotations
 
-from tests.browser.test_finance_view import open_view, shot
+from tests.support import REPO
 from tests.support.browser import wait_for
+
+SHOTS = REPO / "artifacts" / "screenshots"
+
+
+def open_view(browser, daemon, query: str = "") -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.open(daemon.view(f"/{query}"))
+    wait_for(lambda: browser.driver.find_element(By.TAG_NAME, "body").get_attribute("data-ready"), "the view to load")
 
 
 def costs(daemon) -> dict[str, list[tuple[str, str, str]]]:
@@ -19,6 +28,21 @@ def table(browser) -> dict[str, str]:
         "return Object.fromEntries([...document.querySelectorAll('#costs-table tr.cost-sku')].map(tr => "
         "[tr.dataset.sku, tr.querySelector('.cost-now').textContent + ' | ' + "
         "tr.querySelector('.cost-from').textContent]))")
+
+
+def click(d, css: str) -> bool:
+    """Click the element, or False when it is not there or was just drawn again (each change the daemon
+    announces reloads the Settings tab, so a table can be replaced between finding a button and clicking it)."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.common.by import By
+
+    try:
+        found = d.find_elements(By.CSS_SELECTOR, css)
+        if found:
+            found[0].click()
+        return bool(found)
+    except StaleElementReferenceException:
+        return False
 
 
 def test_costs_added_edited_deleted_and_dropped_as_csv(browser, daemon, tmp_path):
@@ -53,16 +77,14 @@ def test_costs_added_edited_deleted_and_dropped_as_csv(browser, daemon, tmp_path
     for name in ("sku_id", "unit_cost", "currency"):
         form.find_element(By.NAME, name).clear()
     # the history, an edit of the old version, a version deleted
-    d.find_element(By.CSS_SELECTOR, "tr.cost-sku[data-sku='SKU-A'] button.history").click()
-    old = wait_for(lambda: d.find_element(By.CSS_SELECTOR, "tr.cost-version[data-from='']"), "the history")
-    old.find_element(By.CSS_SELECTOR, "button.edit-version").click()
+    wait_for(lambda: click(d, "tr.cost-sku[data-sku='SKU-A'] button.history"), "the history button")
+    wait_for(lambda: click(d, "tr.cost-version[data-from=''] button.edit-version"), "the history")
     field = d.find_element(By.CSS_SELECTOR, "tr.cost-version[data-from=''] input[name=unit_cost]")
     field.clear()
     field.send_keys("4.05")
     d.find_element(By.CSS_SELECTOR, "tr.cost-version[data-from=''] button.save-cost").click()
     wait_for(lambda: costs(daemon) == {"SKU-A": [("2025-10-01", "4.50", "USD"), ("", "4.05", "USD")]}, "the edit")
-    wait_for(lambda: d.find_elements(By.CSS_SELECTOR, "tr.cost-version[data-from='2025-10-01'] button.delete-version"),
-             "the history again")[0].click()
+    wait_for(lambda: click(d, "tr.cost-version[data-from='2025-10-01'] button.delete-version"), "the history again")
     wait_for(lambda: costs(daemon) == {"SKU-A": [("", "4.05", "USD")]}, "the deletion")
     wait_for(lambda: table(browser) == {"SKU-A": "$4.05 | from the start"}, "the table after the deletion")
     # a costs CSV dropped (here: chosen) on the section: the CLI's format, a version in CNY
@@ -74,7 +96,8 @@ def test_costs_added_edited_deleted_and_dropped_as_csv(browser, daemon, tmp_path
              "the CSV")
     wait_for(lambda: table(browser) == {"SKU-A": "$4.05 | from the start", "SKU-C": "CN¥30.1234 | Jan 1, 2025"},
              "the table after the CSV")
-    shot(browser, "finance-costs")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    d.save_screenshot(str(SHOTS / "finance-costs.png"))
     # the words follow the page's language
     d.find_element(By.ID, "lang").click()
     wait_for(lambda: d.find_element(By.CSS_SELECTOR, "#costs-settings h3").text == "SKU 成本", "the Chinese title")
