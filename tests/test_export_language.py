@@ -78,15 +78,16 @@ async def test_the_chinese_pdf_names_the_chinese_store_in_chinese_words(seeded):
         "利润汇总 \u00b7 全部店铺",
         "按结算时间 \u00b7 2025-10-01 至 2025-10-31",
         "总收入", "USD 12,342.35",  # sales 12,347.60 + (-5.25)
-        "总支出", "USD -4.00",
+        "总支出", "USD 4.00",  # costs shown as what they cost
         "净利润", "USD 12,338.35",
         "各店铺利润",
         "店铺 币种 结算金额 收入 支出 税费 自定义费用 成本 毛利润",
-        "Temu 家居旗舰店 USD 12,338.35 12,342.35 -4.00 0.00 0.00 0.00 12,338.35",
+        "Temu 家居旗舰店 USD 12,338.35 12,342.35 4.00 0.00 0.00 0.00 12,338.35",
         "各类别合计",
-        "销售额 USD 12,342.35 平台费 USD -4.00",
+        "销售额 USD 12,342.35 平台费 USD 4.00",
         "数据不完整（缺少必需的账单）：Temu 家居旗舰店 2025-10",
-        "ShopTally \u00b7 净利润 = 收入 + 平台支出 + 税费 + 自定义费用 + 成本 \u00b7 生成于 (time)"]
+        "ShopTally \u00b7 费用以正数显示 \u00b7 净利润 = 收入 - 平台支出 - 税费 - 自定义费用 - 成本"
+        " \u00b7 生成于 (time)"]
 
 
 async def test_one_stores_pdf_is_titled_with_its_name_in_either_language(seeded):

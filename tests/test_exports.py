@@ -141,16 +141,17 @@ async def test_the_summary_pdf_shows_the_report(seeded):
         "Profit summary \u00b7 all stores",
         "Settlement basis \u00b7 2025-10-01 to 2025-10-31",
         "Total income", "USD 1,251.71",  # sales: 1,235.50 + 26.50 - 11.30 + 1.01
-        "Total expense", "USD -4.00",  # four platform fees of 1.00 in October
+        "Total expense", "USD 4.00",  # four platform fees of 1.00 in October, shown as a cost
         "Net profit", "USD 1,247.71",
         "Profit by store",
         "Store Cur. Settlement Income Expense Tax Custom fees Cost Gross profit",
-        "Temu 磁带店 USD 0.01 1.01 -1.00 0.00 0.00 0.00 0.01",  # the shipped font prints Chinese (was "Temu ???")
-        "TikTok US Mugs USD 1,247.70 1,250.70 -3.00 0.00 0.00 0.00 1,247.70",
+        "Temu 磁带店 USD 0.01 1.01 1.00 0.00 0.00 0.00 0.01",  # the shipped font prints Chinese (was "Temu ???")
+        "TikTok US Mugs USD 1,247.70 1,250.70 3.00 0.00 0.00 0.00 1,247.70",
         "Category totals",
-        "Sales USD 1,251.71 Platform fee USD -4.00",
+        "Sales USD 1,251.71 Platform fee USD 4.00",
         "Incomplete data (required statements missing): Temu 磁带店 2025-10, TikTok US Mugs 2025-10",
-        "ShopTally \u00b7 net profit = income + platform expense + tax + custom fees + cost \u00b7 made (time)"]
+        "ShopTally \u00b7 costs shown as positive amounts \u00b7 net profit = income - platform expense - tax"
+        " - custom fees - cost \u00b7 made (time)"]
 
 
 @pytest.mark.parametrize("query, message", [

@@ -81,8 +81,8 @@ PDF = {
         "categories": "Category totals", "all_zero": "Every category is zero.",
         "more_categories": "and {n} more category totals",
         "incomplete": "Incomplete data (required statements missing): {months}",
-        "formula": "ShopTally \u00b7 net profit = income + platform expense + tax + custom fees + cost"
-                   " \u00b7 made {made}",
+        "formula": "ShopTally \u00b7 costs shown as positive amounts \u00b7 net profit = income - platform expense"
+                   " - tax - custom fees - cost \u00b7 made {made}",
     },
     "zh": {
         "title": "利润汇总 \u00b7 {store}", "all_stores": "全部店铺",
@@ -99,6 +99,7 @@ PDF = {
         "categories": "各类别合计", "all_zero": "所有类别均为零。",
         "more_categories": "另有 {n} 项类别合计",
         "incomplete": "数据不完整（缺少必需的账单）：{months}",
-        "formula": "ShopTally \u00b7 净利润 = 收入 + 平台支出 + 税费 + 自定义费用 + 成本 \u00b7 生成于 {made}",
+        "formula": "ShopTally \u00b7 费用以正数显示 \u00b7 净利润 = 收入 - 平台支出 - 税费 - 自定义费用 - 成本"
+                   " \u00b7 生成于 {made}",
     },
 }

@@ -3,10 +3,14 @@
 It draws only what the profit report says (the report JSON of the contract), so the page and the view
 never disagree: cards per currency, profit by store, and every category with money in it. Its words are
 in the seller's language (en or zh, language.PDF); figures are grouped with two decimals and carry their
-currency code in both. fpdf2 writes the PDF in the Noto Sans SC shipped with the package (fonts/), embedded
-subset to the glyphs the page uses, so a Chinese store name prints as itself; fpdf2 measures text in it,
-so columns line up and long names are cut to fit. The font has one weight: bold is drawn as the glyphs'
-outline stroked over their fill.
+currency code in both. Signs follow the view's convention: income and profit keep their sign and are red
+below zero; costs (total expense, the expense, tax, custom fee and cost groups and their categories) are
+shown as what they cost, a positive amount in ink, a minus only for a net credit.
+
+fpdf2 writes the PDF in the Noto Sans SC shipped with the package (fonts/), embedded subset to the glyphs
+the page uses, so a Chinese store name prints as itself; fpdf2 measures text in it, so columns line up and
+long names are cut to fit. The font has one weight: bold is drawn as the glyphs' outline stroked over
+their fill.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from decimal import Decimal
 from fpdf import FPDF
 from fpdf.enums import TextMode, XPos, YPos
 
+from companion.ledger.categories import GROUP_OF, GROUPS
 from companion.reports.exports.language import PDF, category
 from companion.reports.fonts import CJK_FONT
 
@@ -28,6 +33,7 @@ ROW = 5.2  # one table line, mm
 HEADING = 10.0  # a section's title and the space above it
 MAX_CARD_ROWS = 4  # currencies with cards; more are named in one line
 MONEY = ("settlement_amount", "platform_income", "platform_expense", "tax", "custom_fees", "cost", "gross_profit")
+COSTS = frozenset(GROUPS) - {"platform_income"}  # the report keeps them negative; printed as what they cost
 FONT = "notosanssc"
 BOLD_STROKE = 0.12  # mm of outline that makes the one weight read as bold
 STORE_W, CUR_W = 38.0, 11.0
@@ -118,7 +124,7 @@ def _cards(pdf: FPDF, totals: dict[str, dict], words: dict) -> None:
     currencies = sorted(totals)
     for cur in currencies[:MAX_CARD_ROWS]:
         t = totals[cur]
-        expense = sum(Decimal(t[k]) for k in ("platform_expense", "tax", "custom_fees", "cost"))
+        expense = -sum(Decimal(t[k]) for k in COSTS)  # what the period cost
         y = pdf.get_y()
         cards = (("income", Decimal(t["platform_income"])), ("expense", expense),
                  ("profit", Decimal(t["gross_profit"])))
@@ -133,7 +139,7 @@ def _cards(pdf: FPDF, totals: dict[str, dict], words: dict) -> None:
             pdf.cell(width - 2, 4, words[label])
             pdf.set_xy(x + 1, y + 7.5)
             _font(pdf, 14, bold=True)
-            _color(pdf, RED if amount < 0 else INK)
+            _color(pdf, RED if amount < 0 and label != "expense" else INK)
             _number(pdf, width - 2, 8, f"{cur} {money(amount)}", align="L")
         pdf.set_xy(MARGIN, y + height + 3)
     if len(currencies) > MAX_CARD_ROWS:
@@ -182,8 +188,9 @@ def _store_table(pdf: FPDF, rows: list[dict], lines: int, words: dict) -> None:
         pdf.cell(STORE_W, ROW, _fit(pdf, name, STORE_W), border="B")
         pdf.cell(CUR_W, ROW, printable(pdf, row["currency"]), border="B")
         for key in MONEY:
-            _color(pdf, RED if Decimal(row[key]) < 0 else INK)
-            _number(pdf, MONEY_W, ROW, money(row[key]), border="B")
+            amount = -Decimal(row[key]) if key in COSTS else Decimal(row[key])
+            _color(pdf, RED if amount < 0 and key not in COSTS else INK)
+            _number(pdf, MONEY_W, ROW, money(amount), border="B")
             _color(pdf, INK)
         pdf.ln(ROW)
     _more(pdf, words["more_stores"], len(rows) - len(shown))
@@ -212,8 +219,10 @@ def _category_table(pdf: FPDF, items: list[tuple[str, str, str]], lines: int, wo
         for key, cur, value in shown[start:start + CAT_COLUMNS]:
             _color(pdf, INK)
             pdf.cell(label_w, ROW, _fit(pdf, category(key, lang), label_w), border="B")
-            _color(pdf, RED if Decimal(value) < 0 else INK)
-            _number(pdf, column - label_w - 3, ROW, f"{printable(pdf, cur)} {money(value)}", border="B")
+            cost = GROUP_OF.get(key) in COSTS
+            amount = -Decimal(value) if cost else Decimal(value)
+            _color(pdf, RED if amount < 0 and not cost else INK)
+            _number(pdf, column - label_w - 3, ROW, f"{printable(pdf, cur)} {money(amount)}", border="B")
             pdf.cell(3, ROW, "")
         _color(pdf, INK)
         pdf.ln(ROW)
