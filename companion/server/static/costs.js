@@ -15,6 +15,7 @@ const WORDS = {
     saved: "Cost saved", deleted: "Cost deleted", imported: "{file}: {added} added, {updated} changed, {skipped} unchanged",
     none: "No SKU costs yet: add one above or drop a CSV.", confirmAll: "Delete every cost version of {sku}?",
     more: "Showing the first SKUs only: search to narrow the table.",
+    noRate: "no {from}→{to} rate on {date}: add one in Settings", converted: "{cost} at {from}→{to} {rate} ({date})",
     fees: "Custom fees", feesHelp: "Costs the platforms do not show (ads, warehouse, tools), by month: for a whole store, one product (SKU ID or MSKU) or one order.",
     level: "Level", store: "Store", product: "Product", order: "Order", account: "Store", target: "SKU / order",
     month: "Month", name: "Name", amount: "Amount", addFee: "Add fee", feeSaved: "Fee saved", noFees: "No custom fees yet.",
@@ -28,6 +29,7 @@ const WORDS = {
     saved: "成本已保存", deleted: "成本已删除", imported: "{file}：新增 {added}，修改 {updated}，未变 {skipped}",
     none: "还没有 SKU 成本：在上方添加，或拖入 CSV。", confirmAll: "删除 {sku} 的所有成本版本？",
     more: "仅显示前面的 SKU：请搜索以缩小范围。",
+    noRate: "缺少 {date} 的 {from}→{to} 汇率：请在设置中添加", converted: "{cost}，按 {from}→{to} {rate}（{date}）换算",
     fees: "自定义费用", feesHelp: "平台未显示的费用（广告、仓储、工具等），按月记录：整个店铺、单个商品（SKU ID 或 MSKU）或单个订单。",
     level: "层级", store: "店铺", product: "商品", order: "订单", account: "店铺", target: "SKU / 订单",
     month: "月份", name: "名称", amount: "金额", addFee: "添加费用", feeSaved: "费用已保存", noFees: "还没有自定义费用。",
@@ -42,6 +44,20 @@ export function w(key, vars) {
   let text = WORDS[lang()][key] ?? WORDS.en[key] ?? key;
   for (const [k, v] of Object.entries(vars || {})) text = text.replaceAll(`{${k}}`, String(v));
   return text;
+}
+
+/** An expense row's row-profit words when the figure is missing or converted (for the expense tab to show):
+ * `row.row_profit_missing` → "no CNY→USD rate on Oct 2, 2025: add one in Settings"; a converted purchase
+ * price → "$3.00 at USD→CNY 7.0 (Oct 1, 2025)"; otherwise "". */
+export function rowProfitNote(row) {
+  const m = row.row_profit_missing;
+  if (m) return w("noRate", { from: m.from, to: m.to, date: formatDate(m.date, lang()) });
+  const r = row.rate;
+  if (r && row.purchase_converted) {
+    return w("converted", { cost: formatMoney(row.purchase_converted, row.currency, lang()), from: r.from, to: r.to,
+      rate: r.rate, date: formatDate(r.date, lang()) });
+  }
+  return "";
 }
 
 function el(tag, props = {}, ...children) {
