@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import pytest
 
+from tests.support import REPO
 from tests.support.browser import wait_for
 from tests.support.daemon import Daemon
 
@@ -67,6 +68,11 @@ def two_currencies(tmp_path, browser_available):
         yield d, now.date()
 
 
+def shot(browser, name: str) -> None:
+    (REPO / "artifacts" / "screenshots").mkdir(parents=True, exist_ok=True)
+    browser.driver.save_screenshot(str(REPO / "artifacts" / "screenshots" / f"{name}.png"))
+
+
 def chart(browser, want=lambda c: True, what="the chart"):
     return wait_for(lambda: (c := browser.driver.execute_script(READ)) and want(c) and c, what)
 
@@ -89,6 +95,9 @@ def test_this_month_up_to_today_two_currencies_two_axes_legend_hides_a_store_cur
     us[-1] = "35.00" if today.day == 1 else "5.00"
     assert [s["label"] for s in c["series"]] == ["TikTok UK Teapots (GBP)", "TikTok US Mugs (USD)"]
     assert c["data"] == [[10] + [0] * (today.day - 1), [float(v) for v in us]]
+    assert browser.driver.execute_script(  # the exact strings the daemon sent, kept beside the plot
+        "return document.querySelector('.chart-host').model.series.map(s => [s.account, s.points])") == [
+        ["TikTok UK Teapots", ["10.00"] + ["0.00"] * (today.day - 1)], ["TikTok US Mugs", us]]
     # one labelled y axis per currency, on either side, each with round ticks (more than the two ends)
     assert [(a["scale"], a["label"], a["side"]) for a in c["axes"]] == [("GBP", "GBP", 3), ("USD", "USD", 1)]
     assert all(len(a["ticks"]) >= 3 for a in c["axes"]), c["axes"]
@@ -98,6 +107,7 @@ def test_this_month_up_to_today_two_currencies_two_axes_legend_hides_a_store_cur
     gaps = [b["at"] - a["at"] - 7 * len(a["text"]) for a, b in zip(ticks, ticks[1:], strict=False)]
     assert len(ticks) >= 2 and min(gaps) > 0, ticks
 
+    shot(browser, "chart-two-currencies")
     # the tooltip shows each store's exact figure for the day under the cursor
     over = d.find_element(By.CSS_SELECTOR, ".chart-host .u-over")
     ActionChains(d).move_to_element_with_offset(over, -over.size["width"] // 2 + 3, 0).perform()
@@ -127,3 +137,12 @@ def test_this_month_up_to_today_two_currencies_two_axes_legend_hides_a_store_cur
     ActionChains(d).move_to_element_with_offset(over, -over.size["width"] // 2 + 3, 0).perform()
     wait_for(lambda: "TikTok UK Teapots: $12.50" in d.find_element(By.CSS_SELECTOR, ".chart-tooltip").text,
              "the converted figure in the tooltip")
+    shot(browser, "chart-converted-tooltip")
+
+    # a phone: the chart is as wide as its box, no wider
+    d.set_window_size(390, 844)
+    wait_for(lambda: d.execute_script(
+        "const h = document.querySelector('.chart-host'); return h.chart.width <= h.parentElement.clientWidth"
+        " && h.getBoundingClientRect().right <= document.documentElement.clientWidth"), "the chart to fit 390 px")
+    d.execute_script("document.querySelector('#chart-box').scrollIntoView()")
+    shot(browser, "chart-390")

@@ -71,8 +71,9 @@ const hosts = new WeakMap(); // the element finance.js hands over → { host, pl
 
 /**
  * Draws `data` (the /api/chart JSON) where `target` is: a <div> is drawn into; the page's <svg id="chart">
- * is hidden and a <div class="chart-host"> beside it is drawn into. Options: width (the most, px), height
- * (px), lang ("zh" | "en"). When the view has a reporting currency chosen (its Currency filter) and the data
+ * is hidden and a <div class="chart-host"> beside it is drawn into. The chart is as wide as its box (and
+ * follows it when the window is resized). Options: width (px, when the box has none), height (px), lang
+ * ("zh" | "en"). When the view has a reporting currency chosen (its Currency filter) and the data
  * is not converted to it, the converted chart is asked for first (same query, plus currency). Returns a
  * promise of the host element (finance.js need not await it).
  */
@@ -167,8 +168,7 @@ async function draw(state, data, options, generation) {
   host.dataset.through = data.through || "";
   host.dataset.currencies = model.currencies.join(" ");
   const height = options.height || 240;
-  const widest = options.width || 960;
-  const width = () => Math.max(240, Math.min(widest, host.parentElement ? host.parentElement.clientWidth : widest));
+  const width = () => Math.max(240, boxWidth(host) || options.width || 960);
   const xLabel = xFormatter(model, fmt, lang);
   const measure = measurer(host.ownerDocument);
   const labelPx = Math.max(...model.labels.map((_, i) => measure(xLabel(i))));
@@ -218,6 +218,14 @@ async function draw(state, data, options, generation) {
     state.observer.observe(host.parentElement);
   }
   return host;
+}
+
+/** The width the chart's box leaves it (its parent's content box): the chart fills it, phone or desk. */
+function boxWidth(host) {
+  const box = host.parentElement;
+  if (!box) return 0;
+  const style = getComputedStyle(box);
+  return Math.floor(box.clientWidth - parseFloat(style.paddingLeft || "0") - parseFloat(style.paddingRight || "0"));
 }
 
 /** The y range: zero always inside (profit against its baseline), a flat chart still some height. */
