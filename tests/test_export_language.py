@@ -229,3 +229,23 @@ def test_every_group_and_category_has_a_chinese_name():
     assert set(ALL) | set(GROUPS) | {"gross_profit"} <= set(language.PROFIT_ZH)
     assert language.category("platform_fee", "en") == "Platform fee"
     assert language.category("platform_fee", "zh") == "平台费"
+    assert set(ALL) | set(GROUPS) | {"gross_profit"} <= set(language.PROFIT_ZH)
+    assert language.category("platform_fee", "en") == "Platform fee"
+    assert language.category("platform_fee", "zh") == "平台费"
+
+
+@pytest.mark.parametrize("path, first_line", [
+    ("/api/lines/export.csv?period=2025-10&lang=zh", INCOME_ZH),
+    ("/api/lines/export.csv?period=2025-10&tab=expense&lang=zh", EXPENSE_ZH),
+    ("/api/lines/export.csv?period=2025-10", INCOME_EN),
+    ("/api/report.csv?period=2025-10&lang=zh", PROFIT_ZH),
+])
+async def test_the_csv_endpoints_take_the_language(seeded, path, first_line):
+    text = (await (await get(seeded, path)).read()).decode("utf-8")
+    assert text.startswith(first_line)
+
+
+@pytest.mark.parametrize("path", ["/api/lines/export.csv", "/api/report.csv"])
+async def test_the_csv_endpoints_refuse_another_language(seeded, path):
+    resp = await get(seeded, f"{path}?lang=fr", status=400)
+    assert (await resp.json())["message"] == "lang must be en or zh, not 'fr'"

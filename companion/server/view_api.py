@@ -10,6 +10,8 @@ from aiohttp import web
 
 from companion.errors import BadInput, NotFound
 from companion.reports import finance_view
+from companion.reports.exports import csv_table
+from companion.reports.exports.language import lang_of
 from companion.server.api import read_json, report_args
 from companion.server.keys import SERVICE
 from companion.store import edits, line_table, settlements
@@ -55,10 +57,11 @@ async def export_csv(request: web.Request) -> web.StreamResponse:
     and hands chunks over a small queue, so memory stays flat for a million rows and a slow download
     holds up only that thread."""
     f = _filters(request)
+    lang = lang_of(request.query.get("lang"))
     tab = request.query.get("tab") or "income"
     if tab not in ("income", "expense"):
         raise BadInput("tab must be income or expense (the profit tab exports from /api/report.csv)")
-    rows_csv = finance_view.income_csv if tab == "income" else finance_view.expense_csv
+    rows_csv = csv_table.income_csv if tab == "income" else csv_table.expense_csv
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue = asyncio.Queue(maxsize=8)
     stop = threading.Event()
@@ -66,7 +69,7 @@ async def export_csv(request: web.Request) -> web.StreamResponse:
 
     def produce() -> None:
         try:
-            for chunk in rows_csv(f):
+            for chunk in rows_csv(f, lang=lang):
                 if stop.is_set():
                     return
                 asyncio.run_coroutine_threadsafe(queue.put(chunk), loop).result()
@@ -150,10 +153,11 @@ async def edit_history(request: web.Request) -> web.Response:
 async def report_csv(request: web.Request) -> web.Response:
     """The profit tab as the view shows it: the report by store, SKU, MSKU or order, as CSV."""
     args = report_args(request)
+    lang = lang_of(request.query.get("lang"))
     report = await request.app[SERVICE].report(**args)
     by = args["by"]
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    return web.Response(body=finance_view.profit_csv(report).encode("utf-8"), headers={
+    return web.Response(body=csv_table.profit_csv(report, lang).encode("utf-8"), headers={
         "Content-Type": "text/csv; charset=utf-8",
         "Content-Disposition": f'attachment; filename="shoptally-profit-by-{by}-{stamp}.csv"',
         "Cache-Control": "no-store"})
