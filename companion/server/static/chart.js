@@ -313,7 +313,9 @@ function tooltipPlugin(model, fmt, lang, xLabel, w) {
       },
       setCursor: (u) => {
         const i = u.cursor.idx;
-        if (i === null || i === undefined || i >= model.labels.length) {
+        // past today the nearest point is today's: over a day to come there is nothing to show
+        const far = u.cursor.left === undefined || u.cursor.left < 0 || Math.abs(u.posToVal(u.cursor.left, "x") - i) > 0.5;
+        if (i === null || i === undefined || i >= model.labels.length || far) {
           box.style.display = "none";
           return;
         }
