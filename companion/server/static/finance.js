@@ -172,7 +172,7 @@ async function loadCards() {
     report = await getJSON("/api/report?" + query({ by: "store" }));
   }
   const cards = $("#cards");
-  const old = Object.fromEntries([...cards.querySelectorAll(".card")].map((c) => [c.dataset.metric + c.dataset.currency, c.querySelector(".value").textContent]));
+  const old = Object.fromEntries([...cards.querySelectorAll(".card")].map((c) => [c.dataset.metric + c.dataset.currency, c.querySelector(".value").dataset.value]));
   cards.replaceChildren();
   const per = report.currency ? { [report.currency]: report.totals } : report.totals_by_currency;
   for (const [cur, totals] of Object.entries(per)) {
@@ -192,7 +192,7 @@ async function loadCards() {
       v.dataset.value = value; // the exact figure (signed as the ledger keeps it); the text is formatted
       v.textContent = money(value, cur, cost);
       card.append(h, v);
-      if (old[metric + cur] !== undefined && old[metric + cur] !== v.textContent) card.classList.add("flash");
+      if (old[metric + cur] !== undefined && old[metric + cur] !== value) card.classList.add("flash");
       cards.append(card);
     }
   }
