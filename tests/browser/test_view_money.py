@@ -134,3 +134,13 @@ def test_two_edits_of_one_cell_two_undos_back_to_the_start(browser, loaded: Daem
     wait_for(lambda: cards(browser) == before, "the cards back as they were")
     d.find_element(By.ID, "undo").click()
     wait_for(lambda: d.find_element(By.ID, "notice").text == "no edit to undo", "nothing left to undo")
+    # a purchase price in yuan with no yuan→dollar rate for the line's day: the row profit says why it is empty
+    sku = d.execute_script("return document.querySelector(arguments[0]).textContent",
+                           price.replace("purchase_price", "sku_id"))
+    costs = loaded.data_dir.parent / "costs.csv"
+    costs.write_text(f"sku_id,unit_cost,currency\n{sku},30.00,CNY\n", encoding="utf-8")
+    assert loaded.cli("costs", "import", str(costs)).code == 0
+    open_view(browser, loaded, "?period=2025-09&tab=expense&sort=order_id&dir=asc")
+    profit = wait_for(lambda: cell_of(browser, price.replace("purchase_price", "row_profit")), "the row")
+    assert profit["text"].startswith("no CNY→USD rate on Sep ")
+    assert profit["text"].endswith(", 2025: add one in Settings")

@@ -7,6 +7,7 @@ import { automationSection } from "./automation.js";
 import { backupSection } from "./backup.js";
 import { cloudDialog } from "./cloud.js";
 import { settingsTab } from "./settings.js";
+import { rowProfitNote } from "./costs.js";
 
 const $ = (sel) => document.querySelector(sel);
 const form = $("#filters");
@@ -227,6 +228,15 @@ async function loadExpense() {
       if (!isMoney) td.textContent = cellText(key, r[key]);
       if (cls) td.classList.add(cls);
       td.dataset.col = key;
+      if (key === "row_profit") {
+        // why a row profit is missing (no rate for the day) or which rate converted its cost, in words
+        const note = rowProfitNote(r);
+        if (note) td.title = note;
+        if (note && !r.row_profit) {
+          td.classList.add("muted");
+          td.textContent = note;
+        }
+      }
       if (kind) {
         td.classList.add("editable");
         if (r.edited.includes(key)) td.classList.add("edited");
