@@ -16,9 +16,38 @@ exit code, so the server's one middleware and the CLI's one handler answer the s
 | Failed         | 500  | 1    | the operation could not be carried out (disk, database, parser)     |
 
 The file an error concerns is its `file` attribute; `str(error)` puts it in front of the sentence.
+
+Every refusal also carries a `code` (a stable snake_case id) and `params` (the values in its sentence), so the
+Finance view can say it in the page's language: the catalog of codes, with an English and a Chinese template
+each, is companion/server/static/messages.json (data, not a module: the view loads the same file the server
+renders from). `Kind.of("code", **params)` renders the English sentence from the catalog; a refusal raised
+with a sentence and no code gets its kind as code and the view shows the English sentence.
 """
 
 from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+CATALOG = Path(__file__).parent / "server" / "static" / "messages.json"
+
+
+@cache
+def catalog() -> dict[str, dict[str, str]]:
+    """code -> {"en": template, "zh": template}; templates are str.format with named placeholders."""
+    return json.loads(CATALOG.read_text(encoding="utf-8"))
+
+
+def render(code: str, params: dict, lang: str = "en") -> str:
+    """A code's sentence in `lang` (en or zh); English where the language has no template."""
+    entry = catalog()[code]
+    return (entry.get(lang) or entry["en"]).format(**params)
+
+
+def _plain(value):
+    """A param as JSON can carry it: text, numbers, booleans and null as they are, anything else as text."""
+    return value if value is None or isinstance(value, str | int | float | bool) else str(value)
 
 
 class ShoptallyError(Exception):
@@ -29,21 +58,31 @@ class ShoptallyError(Exception):
     kind = "bad_input"
 
     def __init__(self, message: str, status: int | None = None, *, file: str | None = None,
-                 exit_code: int | None = None) -> None:
+                 exit_code: int | None = None, code: str | None = None, params: dict | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.file = file
+        self.code = code or self.kind
+        self.params = {k: _plain(v) for k, v in (params or {}).items()}
         if status is not None:  # a status given where the kind is chosen at run time
             self.status = status
             self.exit_code = exit_code if exit_code is not None else exit_code_for(status)
         elif exit_code is not None:
             self.exit_code = exit_code
 
+    @classmethod
+    def of(cls, code: str, /, *, file: str | None = None, status: int | None = None, **params):
+        """The refusal of a catalog code: its English sentence rendered from the catalog with `params`."""
+        return cls(render(code, params), status, file=file, code=code, params=params)
+
     def __str__(self) -> str:
         return f"{self.file}: {self.message}" if self.file else self.message
 
     def json(self) -> dict:
-        out = {"error": "refused", "kind": self.kind, "message": str(self)}
+        """The HTTP answer: `message` is the English sentence (file first); `code` and `params` let the view
+        say it in its language (messages.js), putting the file in front the same way."""
+        out = {"error": "refused", "kind": self.kind, "code": self.code, "params": self.params,
+               "message": str(self)}
         if self.file:
             out["file"] = self.file
         return out

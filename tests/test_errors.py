@@ -27,8 +27,9 @@ def test_each_kind_carries_its_status_and_exit_code_and_its_file_apart():
     refused = errors.Unprocessable("row 3: 'ten' is not an amount", file="export.csv")
     assert (refused.message, refused.file, str(refused)) == \
         ("row 3: 'ten' is not an amount", "export.csv", "export.csv: row 3: 'ten' is not an amount")
-    assert refused.json() == {"error": "refused", "kind": "unprocessable", "file": "export.csv",
-                              "message": "export.csv: row 3: 'ten' is not an amount"}
+    # raised with a sentence and no code: the kind is the code (the view shows the English sentence)
+    assert refused.json() == {"error": "refused", "kind": "unprocessable", "code": "unprocessable", "params": {},
+                              "file": "export.csv", "message": "export.csv: row 3: 'ten' is not an amount"}
     assert isinstance(UnknownAccount("x"), errors.NotFound)
 
 

@@ -284,7 +284,7 @@ class Service:
 
     async def revoke(self, pairing_id: int) -> dict:
         if not 1 <= pairing_id < 2**63 or not await self.writer.run(pairing.revoke, pairing_id):
-            raise NotFound(f"no paired browser with id {pairing_id}")
+            raise NotFound.of("pairing_unknown", id=pairing_id)
         closed = 0
         for conn in list(self.extensions.values()):
             if conn.pairing_id == pairing_id:
@@ -315,19 +315,19 @@ class Service:
 
     def _pick_pending(self, code: object) -> str:
         if code is not None and not isinstance(code, str):
-            raise BadInput("code must be the pairing code as text, e.g. \"5D4WUM\"")
+            raise BadInput.of("pairing_code_not_text")
         self._expire_pairs()
         if code:
             code = code.strip().upper()
             if code not in self.pending:
-                raise NotFound(f"no pending pairing request with code {code}")
+                raise NotFound.of("pairing_code_unknown", code=code)
             return code
         if not self.pending:
-            raise NotFound("no extension is waiting to be paired")
+            raise NotFound.of("pairing_none_waiting")
         if len(self.pending) > 1:
             shown = [p.code for p in self.pending.shown()]
-            raise Conflict(f"{len(self.pending)} requests are waiting; name the code your extension shows: "
-                           + ", ".join(shown) + (", …" if len(shown) < len(self.pending) else ""))
+            raise Conflict.of("pairing_many_waiting", count=len(self.pending),
+                              codes=", ".join(shown) + (", …" if len(shown) < len(self.pending) else ""))
         return next(iter(self.pending))
 
     # commands ------------------------------------------------------------------------------------
@@ -335,9 +335,7 @@ class Service:
         """The welcomed extension connections; Conflict (one sentence) when there is none."""
         targets = [c for c in self.extensions.values() if c.welcomed]
         if not targets:
-            raise Conflict(
-                "no browser extension is connected: open Chrome or Edge with the shoptally extension "
-                "installed and paired, then try again")
+            raise Conflict.of("no_extension")
         return targets
 
     async def sync(self, account: str | None = None, site: str | None = None, command_id: str | None = None) -> dict:

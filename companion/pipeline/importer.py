@@ -111,9 +111,8 @@ def parse_file(name: str, content: bytes, account: str = "", store: StoreRef | N
     parsed = [ingest.prepare(inc) for inc in incomings]
     for p in parsed:
         if p.outcome == "unrecognized":
-            raise FileError(wrong_platform(incomings[0].src, store) or
-                            "not a settlement report this version of shoptally recognises "
-                            "(see docs/sources.md for the reports it reads and how to export them)", file=name)
+            wrong = wrong_platform(incomings[0].src, store)
+            raise FileError(wrong, file=name) if wrong else FileError.of("file_unrecognized", file=name)
         if p.outcome == "error":
             raise file_error(name, p.message, p.choices)
         p.note = p.note or str(p.stated.get("note") or "")  # why nothing came of it (Temu's empty export)

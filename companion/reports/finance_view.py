@@ -66,17 +66,17 @@ class Filters:
             try:
                 value = int(text)
             except ValueError as exc:
-                raise ViewError(f"{name} must be a whole number") from exc
+                raise ViewError.of("query_not_whole", name=name) from exc
             if abs(value) > 1_000_000:  # an offset the database can hold; no table has a millionth page
-                raise ViewError(f"{name} must be at most 1,000,000")
+                raise ViewError.of("query_too_large", name=name)
             return value
 
         direction = q.get("dir", "desc")
         if direction not in ("asc", "desc"):
-            raise ViewError("dir must be asc or desc")
+            raise ViewError.of("dir_unknown")
         basis = q.get("basis", "settlement")
         if basis not in BASES:
-            raise ViewError("basis must be settlement or order")
+            raise ViewError.of("basis_unknown")
         return cls(period=q.get("period") or "this-month", basis=basis, account=q.get("account") or None,
                    sort=q.get("sort") or "date", descending=direction == "desc", search=q.get("q", ""),
                    page=number("page", 1), size=number("size", 50))

@@ -25,13 +25,13 @@ def profit_report(period: str = "this-month", basis: str = "settlement", by: str
                   account: str | None = None, currency: str | None = None,
                   now: datetime | None = None) -> dict:
     if basis not in ledger_report.BASES:
-        raise ReportError(f"basis {basis!r} is not one of: settlement, order")
+        raise ReportError.of("report_basis_unknown", basis=basis)
     if by not in ledger_report.DIMENSIONS:
-        raise ReportError(f"--by {by!r} is not one of: store, sku, msku, order")
+        raise ReportError.of("report_by_unknown", by=by)
     if currency is not None:
         currency = currency.strip().upper()
         if not currencies.is_code(currency):
-            raise ReportError(f"--currency {currency!r} is not a currency code (e.g. USD)")
+            raise ReportError.of("report_currency_unknown", currency=currency)
     now = now or datetime.now(UTC)
     targets = stores_of(account)
     periods = store_periods(period, targets, now)

@@ -28,9 +28,9 @@ async def read_json(request: web.Request) -> dict:
     try:
         body = await request.json()
     except ValueError as exc:
-        raise BadInput("the request body is not valid JSON") from exc
+        raise BadInput.of("body_not_json") from exc
     if not isinstance(body, dict):
-        raise BadInput("the request body must be a JSON object")
+        raise BadInput.of("body_not_object")
     return body
 
 
@@ -80,7 +80,7 @@ async def changes_since(request: web.Request) -> web.Response:
     try:
         since = int(request.query.get("since", "0"))
     except ValueError as exc:
-        raise BadInput("since must be a whole number (a rev)") from exc
+        raise BadInput.of("since_not_whole") from exc
     return web.json_response(await _service(request).changes_since(since))
 
 
@@ -89,7 +89,7 @@ async def captures(request: web.Request) -> web.Response:
     try:
         limit = min(max(int(request.query.get("limit") or 50), 1), 500)
     except ValueError as exc:
-        raise BadInput("limit must be a whole number") from exc
+        raise BadInput.of("limit_not_whole") from exc
     rows = await _service(request).recent_captures(limit, request.query.get("outcome") or None)
     return web.json_response({"captures": rows})
 
@@ -99,9 +99,9 @@ async def reset(request: web.Request) -> web.Response:
     body = await read_json(request)
     account = body.get("account")
     if account is not None and not isinstance(account, str):
-        raise BadInput("account must be a store's name")
+        raise BadInput.of("account_not_name")
     if not account and body.get("all") is not True:
-        raise BadInput("name an account, or send all: true to reset every store")
+        raise BadInput.of("reset_needs_account")
     result = await _service(request).reset(account or None)
     return web.json_response({"account": account or None, "removed": sum(c.removed for c in result.changes),
                               "rev": result.changes[-1].rev if result.changes else None})
@@ -116,9 +116,9 @@ async def import_files(request: web.Request) -> web.Response:
     paths = body.get("paths")
     if paths is not None:
         if not bearer_ok(request):
-            raise Forbidden("importing by path needs the data dir's token (use `shoptally import`)")
+            raise Forbidden.of("import_path_needs_token")
         if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
-            raise BadInput("send paths: [\"/path/to/file.xlsx\", …]")
+            raise BadInput.of("import_send_paths")
         for path in paths:
             try:
                 content = await service.read(importer.read_file, Path(path))
@@ -128,15 +128,15 @@ async def import_files(request: web.Request) -> web.Response:
         return web.json_response({"files": summaries, "errors": errors})
     files = body.get("files")
     if not isinstance(files, list) or not files:
-        raise BadInput("send files: [{name, content_base64}]")
+        raise BadInput.of("import_send_files")
     if not all(isinstance(item, dict) for item in files):
-        raise BadInput("send files: [{name, content_base64}]: each file an object")
+        raise BadInput.of("import_file_not_object")
     for item in files:
         name = str(item.get("name") or "file")
         try:
             content = base64.b64decode(item.get("content_base64") or "", validate=True)
         except (binascii.Error, ValueError):
-            errors.append({"file": name, "message": f"{name}: content_base64 is not valid base64"})
+            errors.append(BadInput.of("content_not_base64", file=name).json())
             continue
         account = item.get("account") or body.get("account") or None  # a file's own store: the view's picker
         try:
@@ -148,7 +148,7 @@ async def import_files(request: web.Request) -> web.Response:
 
 def _import_error(name: str, exc: ShoptallyError) -> dict:
     """A refused file; one that could go to several stores lists them, so the view can ask which."""
-    error = {"file": name, "message": str(exc)}
+    error = {"file": name, "message": str(exc), "code": exc.code, "params": exc.params}
     if getattr(exc, "choices", None):
         error["choices"] = list(exc.choices)
     return error
@@ -161,7 +161,7 @@ async def import_figures(request: web.Request) -> web.Response:
     try:
         content = base64.b64decode(body.get("content_base64") or "", validate=True)
     except (binascii.Error, ValueError) as exc:
-        raise BadInput(f"{name}: content_base64 is not valid base64") from exc
+        raise BadInput.of("content_not_base64", file=name) from exc
     return web.json_response(await _service(request).import_figures(request.match_info["kind"], name, content))
 
 
@@ -200,7 +200,7 @@ async def revoke(request: web.Request) -> web.Response:
     try:
         pairing_id = int(body.get("id"))
     except (TypeError, ValueError) as exc:
-        raise BadInput("send the id of the paired browser to revoke") from exc
+        raise BadInput.of("revoke_send_id") from exc
     return web.json_response(await _service(request).revoke(pairing_id))
 
 
@@ -209,6 +209,6 @@ async def sync(request: web.Request) -> web.Response:
     body = await read_json(request)
     trigger = str(body.get("trigger") or "view")
     if trigger not in ("view", "cli", "tray"):
-        raise BadInput(f"trigger {trigger!r} is not one of view, cli, tray")
+        raise BadInput.of("trigger_unknown", trigger=trigger)
     return web.json_response(await _service(request).runner.start(body.get("account") or None, trigger,
                                                                   body.get("site") or None))

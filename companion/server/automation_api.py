@@ -68,9 +68,9 @@ async def pause_or_resume(request: web.Request) -> web.Response:
     body = await read_json(request)
     service = request.app[SERVICE]
     if service.autosync is None:
-        raise Conflict("this daemon runs without its scheduler (--no-scheduler)")
+        raise Conflict.of("no_scheduler")
     if not isinstance(body.get("paused"), bool):
-        raise Unprocessable('send {"paused": true} or {"paused": false}')
+        raise Unprocessable.of("send_paused")
     await service.autosync.set_paused(body["paused"])
     return web.json_response({"paused": service.autosync.paused})
 
@@ -81,7 +81,7 @@ async def browser_login(request: web.Request) -> web.Response:
     service = request.app[SERVICE]
     lock = browser.ProfileLock(service.cfg.data_dir)
     if not lock.acquire():
-        raise Conflict("the sync browser is in use (a sync or a login window): try again when it is done")
+        raise Conflict.of("sync_browser_in_use")
     try:
         proc = browser.open_for_login(service.cfg.data_dir)
     except browser.BrowserMissing:
@@ -109,7 +109,7 @@ async def open_data_folder(request: web.Request) -> web.Response:
 async def set_autostart(request: web.Request) -> web.Response:
     body = await read_json(request)
     if not isinstance(body.get("enabled"), bool):
-        raise Unprocessable('send {"enabled": true} or {"enabled": false}')
+        raise Unprocessable.of("send_enabled")
     autostart.set_enabled(body["enabled"], request.app[SERVICE].cfg.data_dir)
     return web.json_response({"enabled": autostart.enabled()})
 
@@ -119,6 +119,6 @@ async def quit_daemon(request: web.Request) -> web.Response:
     """The tray's Quit, from the view: the daemon stops cleanly (daemon.json removed) after answering."""
     service = request.app[SERVICE]
     if service.quit is None:
-        raise Conflict("this daemon cannot be stopped from here")
+        raise Conflict.of("cannot_stop_here")
     asyncio.get_running_loop().call_later(0.2, service.quit)
     return web.json_response({"stopping": True})

@@ -60,13 +60,13 @@ async def upload_backup(request: web.Request) -> web.Response:
             async for chunk in request.content.iter_chunked(1 << 20):
                 size += len(chunk)
                 if size > MAX_UPLOAD:
-                    raise TooLarge(f"larger than {MAX_UPLOAD >> 30} GiB; restore it with `shoptally backup "
-                                   "restore FILE`", file=name)
+                    raise TooLarge.of("backup_upload_too_large", gib=MAX_UPLOAD >> 30, file=name)
                 await loop.run_in_executor(None, fh.write, chunk)  # the disk, not the event loop, waits
         try:
             await service.read(restore.check, tmp)
         except archive.BackupError as exc:
-            raise Unprocessable(exc.message, file=name) from exc  # named as uploaded, not as stored meanwhile
+            # named as uploaded, not as stored meanwhile
+            raise Unprocessable(exc.message, file=name, code=exc.code, params=exc.params) from exc
         stem = name[: -len(archive.SUFFIX)] if name.endswith(archive.SUFFIX) else name
         target = folder / f"{stem}{archive.SUFFIX}"
         n = 1
@@ -89,5 +89,5 @@ async def restore_backup(request: web.Request) -> web.Response:
     elif body.get("path") and Path(str(body["path"])).is_absolute():
         path = Path(str(body["path"]))
     else:
-        raise Unprocessable('send {"name": FILE in the backups folder} or {"path": an absolute path}')
+        raise Unprocessable.of("restore_send_name")
     return web.json_response(await service.restore(path))

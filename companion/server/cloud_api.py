@@ -21,8 +21,7 @@ async def _args(request: web.Request) -> tuple[dict, str, str]:
     stored = (await service.read(app_settings.get_all)).get("cloud_target") or ""
     target = app_settings.keep_password(str(body.get("target") or ""), stored) or stored
     if not target:
-        raise Unprocessable("no sync target: set one in Settings → Data Management (file:///FOLDER, webdavs://… or "
-                           "s3://BUCKET/PREFIX)")
+        raise Unprocessable.of("no_sync_target")
     return body, key, target
 
 

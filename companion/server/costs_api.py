@@ -20,7 +20,7 @@ from companion.store import sku_costs
 async def list_costs(request: web.Request) -> web.Response:
     search = request.query.get("q", "")
     if len(search) > sku_costs.MAX_TEXT:
-        raise BadInput(f"q: at most {sku_costs.MAX_TEXT} characters")
+        raise BadInput.of("q_too_long", most=sku_costs.MAX_TEXT)
     return web.json_response(await request.app[SERVICE].read(sku_costs.table, search))
 
 
@@ -36,13 +36,13 @@ async def delete_cost(request: web.Request) -> web.Response:
     body = await read_json(request)
     sku = body.get("sku_id")
     if not isinstance(sku, str) or not sku.strip():
-        raise BadInput("sku_id: send the SKU ID whose cost to delete")
+        raise BadInput.of("cost_delete_send_sku")
     if body.get("all") is True:
         since = None
     elif "effective_from" in body:
         since = sku_costs.check_date("effective_from", body["effective_from"])
     else:
-        raise BadInput("effective_from: send the start date of the version to delete, or all: true for every version")
+        raise BadInput.of("cost_delete_send_date")
     saved = await request.app[SERVICE].writer.run(sku_costs.delete, sku.strip(), since)
     return web.json_response(saved.json())
 

@@ -37,7 +37,7 @@ async def export_xlsx(request: web.Request) -> web.StreamResponse:
     lang = lang_of(request.query.get("lang"))
     tab = request.query.get("tab") or "income"
     if tab not in ("income", "expense"):
-        raise BadInput("tab must be income or expense (the profit tab exports from /api/report.xlsx)")
+        raise BadInput.of("tab_unknown", ext="xlsx")
     write = income_xlsx if tab == "income" else expense_xlsx
     return await _send_xlsx(request, tab, partial(write, lang=lang), f)
 

@@ -67,7 +67,7 @@ async def add_rate(request: web.Request) -> web.Response:
     body = await read_json(request)
     fields = [str(body.get(k) or "").strip() for k in ("date", "from", "to", "rate")]
     if any("," in f or "\n" in f for f in fields):
-        raise BadInput("a rate's fields cannot contain commas or line breaks")
+        raise BadInput.of("rate_field_commas")
     return web.json_response(await _one_row(request, "fx", ("date", "from", "to", "rate"), fields))
 
 
@@ -89,7 +89,7 @@ async def delete_rate(request: web.Request) -> web.Response:
     def delete() -> seller_inputs.Saved:
         removed = FxRate.delete().where((FxRate.day == day) & (FxRate.base == base) & (FxRate.quote == quote)).execute()
         if not removed:
-            raise NotFound(f"there is no {base}→{quote} rate on {day}: reload the table")
+            raise NotFound.of("rate_unknown", base=base, quote=quote, day=day)
         return seller_inputs.finish(seller_inputs.Saved(removed=removed), "fx")
 
     return web.json_response((await request.app[SERVICE].writer.run(delete)).json())
@@ -122,7 +122,7 @@ async def add_fee(request: web.Request) -> web.Response:
     for key in FEE_FIELDS:
         value = body.get(key)
         if value is not None and not isinstance(value, (str, int)) or isinstance(value, bool):
-            raise BadInput(f"{key}: send it as text")
+            raise BadInput.of("field_not_text", field=key)
         fields.append(str(value if value is not None else "").strip())
     return web.json_response(await _one_row(request, "fees", FEE_FIELDS, fields))
 
@@ -132,11 +132,11 @@ async def delete_fee(request: web.Request) -> web.Response:
     body = await read_json(request)
     fee_id = body.get("id")
     if not isinstance(fee_id, int) or isinstance(fee_id, bool) or not 0 < fee_id < 2**63:
-        raise BadInput("id: send the number of the fee to delete")
+        raise BadInput.of("fee_delete_send_id")
 
     def delete() -> seller_inputs.Saved:
         if not CustomFee.delete().where(CustomFee.id == fee_id).execute():
-            raise NotFound(f"there is no fee {fee_id}: reload the table")
+            raise NotFound.of("fee_unknown", id=fee_id)
         return seller_inputs.finish(seller_inputs.Saved(removed=1), "fees")
 
     return web.json_response((await request.app[SERVICE].writer.run(delete)).json())

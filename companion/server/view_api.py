@@ -37,7 +37,7 @@ async def lines(request: web.Request) -> web.Response:
 async def line_fields(request: web.Request) -> web.Response:
     found = await request.app[SERVICE].read(line_table.fields_of, int(request.match_info["line_id"]))
     if found is None:
-        raise NotFound("no such line: it may have been reset or replaced by a more detailed one")
+        raise NotFound.of("line_unknown")
     return web.json_response(found)
 
 
@@ -60,7 +60,7 @@ async def export_csv(request: web.Request) -> web.StreamResponse:
     lang = lang_of(request.query.get("lang"))
     tab = request.query.get("tab") or "income"
     if tab not in ("income", "expense"):
-        raise BadInput("tab must be income or expense (the profit tab exports from /api/report.csv)")
+        raise BadInput.of("tab_unknown", ext="csv")
     rows_csv = csv_table.income_csv if tab == "income" else csv_table.expense_csv
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue = asyncio.Queue(maxsize=8)
@@ -123,7 +123,7 @@ async def save_edit(request: web.Request) -> web.Response:
     try:
         line_id = int(body.get("line_id"))
     except (TypeError, ValueError) as exc:
-        raise BadInput("send line_id: the id of the line to edit") from exc
+        raise BadInput.of("edit_send_line") from exc
     saved = await request.app[SERVICE].writer.run(edits.save, line_id, str(body.get("field") or ""), body.get("value"))
     return web.json_response(saved.json())
 
@@ -134,7 +134,7 @@ async def undo_edit(request: web.Request) -> web.Response:
     body = await read_json(request)
     edit_id = body.get("edit")
     if edit_id is not None and not isinstance(edit_id, int):
-        raise BadInput("edit must be the number of an edit (or leave it out: the latest)")
+        raise BadInput.of("undo_edit_not_number")
     saved = await request.app[SERVICE].writer.run(edits.undo, edit_id)
     return web.json_response(saved.json())
 
@@ -145,7 +145,7 @@ async def edit_history(request: web.Request) -> web.Response:
     try:
         limit = min(max(int(request.query.get("limit") or 50), 1), 500)
     except ValueError as exc:
-        raise BadInput("limit must be a whole number") from exc
+        raise BadInput.of("limit_not_whole") from exc
     return web.json_response({"edits": await request.app[SERVICE].read(edits.history, limit)})
 
 

@@ -54,25 +54,25 @@ def get_all() -> dict[str, str]:
 
 def check(patch: dict) -> dict[str, str]:
     if not isinstance(patch, dict) or not patch:
-        raise SettingError("send the settings to change, e.g. {\"order_sync_mode\": \"pending\"}")
+        raise SettingError.of("settings_empty")
     clean = {}
     for key, value in patch.items():
         if key not in DEFAULTS:
-            raise SettingError(f"unknown setting {key!r}; settings: {', '.join(DEFAULTS)}")
+            raise SettingError.of("setting_unknown", key=key, known=", ".join(DEFAULTS))
         if key == "reporting_currency":
             text = str(value or "").strip().upper()
             if text and not currencies.is_code(text):
-                raise SettingError(f"reporting_currency {value!r} is not a currency code such as USD (or empty)")
+                raise SettingError.of("reporting_currency_unknown", value=value)
             clean[key] = text
         elif key == "cloud_target":
             text = str(value or "").strip()
             if text and not text.lower().startswith(("file:///", "webdav://", "webdavs://", "s3://")):
-                raise SettingError("cloud_target must be file:///FOLDER, webdav(s)://host/folder/ or s3://BUCKET/PREFIX")
+                raise SettingError.of("cloud_target_bad")
             clean[key] = text
         elif key == "detail_rate":
             clean[key] = detail_rate(value)
         elif value not in CHOICES[key]:
-            raise SettingError(f"{key} must be one of: {', '.join(CHOICES[key])}")
+            raise SettingError.of("setting_not_choice", key=key, choices=", ".join(CHOICES[key]))
         else:
             clean[key] = value
     return clean
@@ -83,7 +83,7 @@ def detail_rate(value: object) -> str:
     text = str(value).strip() if isinstance(value, str | int | float) and not isinstance(value, bool) else ""
     low, high = DETAIL_RATE_RANGE
     if not _DECIMAL.fullmatch(text) or not low <= Decimal(text) <= high:
-        raise SettingError(f"detail_rate must be a number of calls per second from {low} to {high}, not {value!r}")
+        raise SettingError.of("detail_rate_bad", low=str(low), high=str(high), value=value)
     return format(Decimal(text).normalize(), "f")
 
 

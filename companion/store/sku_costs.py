@@ -45,12 +45,12 @@ def _text(body: dict, field: str, required: bool) -> str:
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise CostError(f"{field}: send it as text")
+        raise CostError.of("field_not_text", field=field)
     value = value.strip()
     if required and not value:
-        raise CostError(f"{field}: empty; enter the SKU ID the platform shows")
+        raise CostError.of("sku_empty", field=field)
     if len(value) > MAX_TEXT:
-        raise CostError(f"{field}: at most {MAX_TEXT} characters")
+        raise CostError.of("field_too_long", field=field, most=MAX_TEXT)
     return value
 
 
@@ -59,13 +59,13 @@ def check_date(field: str, value: object) -> str:
     if value is None or value == "":
         return ""
     if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
-        raise CostError(f"{field}: {value!r} is not a date (YYYY-MM-DD, or empty for from the start)")
+        raise CostError.of("cost_date_not_date", field=field, value=value)
     try:
         day = date.fromisoformat(value.strip())
     except ValueError:
-        raise CostError(f"{field}: {value!r} is not a date of the calendar") from None
+        raise CostError.of("date_not_in_calendar", field=field, value=value) from None
     if not 2000 <= day.year <= 2099:
-        raise CostError(f"{field}: {value!r} is outside 2000-2099")
+        raise CostError.of("date_out_of_range", field=field, value=value)
     return day.isoformat()
 
 
@@ -73,22 +73,21 @@ def check(body: dict) -> Typed:
     """A cost version from the view's form, checked field by field; CostError names the first bad one."""
     sku = _text(body, "sku_id", True)
     if re.match(r"^\d(\.\d+)?[eE]\+\d+$", sku):
-        raise CostError(f"sku_id: {sku!r} looks like a number a spreadsheet rounded; enter the SKU ID as the "
-                        "platform shows it")
+        raise CostError.of("sku_rounded", value=sku)
     msku = _text(body, "msku", False) or None
     raw = body.get("unit_cost")
     if raw is None or (isinstance(raw, str) and not raw.strip()) or isinstance(raw, bool):
-        raise CostError("unit_cost: empty; enter what one unit costs, e.g. 4.20")
+        raise CostError.of("unit_cost_empty")
     try:
         cost = parse_amount(raw if not isinstance(raw, str) else raw.strip())
         to_storage(cost)
     except MoneyError as exc:
-        raise CostError(f"unit_cost: {exc}") from None
+        raise CostError.of("unit_cost_not_amount", field="unit_cost", detail=str(exc)) from None
     if cost < 0:
-        raise CostError(f"unit_cost: {raw} is negative; enter what one unit costs")
+        raise CostError.of("unit_cost_negative", value=raw)
     currency = currencies.code(body.get("currency"))
     if currency is None:
-        raise CostError(currencies.refusal("currency", body.get("currency")))
+        raise CostError.of("currency_unknown", field="currency", value=body.get("currency"))
     since = check_date("effective_from", body.get("effective_from"))
     replaces = body.get("replaces")
     replaced = None if replaces is None else check_date("replaces", replaces)
@@ -103,10 +102,9 @@ def put(typed: Typed) -> seller_inputs.Saved:
     if moved:
         old = SkuCost.get_or_none((SkuCost.sku_id == row.sku_id) & (SkuCost.effective_from == typed.replaces))
         if old is None:
-            raise NotFound(f"SKU {row.sku_id} has no cost from {typed.replaces or 'the start'}: reload the table")
+            raise NotFound.of("cost_version_gone", sku=row.sku_id, since=typed.replaces or "the start")
         if SkuCost.get_or_none((SkuCost.sku_id == row.sku_id) & (SkuCost.effective_from == since)) is not None:
-            raise CostError(f"effective_from: SKU {row.sku_id} already has a cost from {since or 'the start'}; "
-                            "change that version instead")
+            raise CostError.of("cost_version_taken", sku=row.sku_id, since=since or "the start")
         old.delete_instance()
     saved = seller_inputs.save_costs([row])
     if moved and saved.added:  # the same version, moved to another date: one change, not an addition
@@ -123,8 +121,8 @@ def delete(sku_id: str, since: str | None) -> seller_inputs.Saved:
         where &= SkuCost.effective_from == since
     removed = SkuCost.delete().where(where).execute()
     if not removed:
-        what = f"no cost from {since or 'the start'}" if since is not None else "no cost"
-        raise NotFound(f"SKU {sku_id} has {what}: reload the table")
+        raise NotFound.of("cost_none_from" if since is not None else "cost_none", sku=sku_id,
+                           **({"since": since or "the start"} if since is not None else {}))
     return seller_inputs.finish(seller_inputs.Saved(removed=removed), "costs")
 
 

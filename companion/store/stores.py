@@ -131,7 +131,7 @@ def by_name(name: str) -> Store:
     store = Store.get_or_none(Store.name == name)
     if store is None:
         known = ", ".join(s.name for s in Store.select(Store.name).order_by(Store.name)) or "none yet"
-        raise UnknownAccount(f"no store named {name!r} (known: {known})")
+        raise UnknownAccount.of("store_unknown", name=name, known=known)
     return store
 
 
@@ -146,26 +146,25 @@ def update(name: str, patch: dict) -> Store:
 
     store = by_name(name)
     if not isinstance(patch, dict) or not set(patch) <= {"name", "timezone", "currency"} or not patch:
-        raise Unprocessable("send name, timezone and/or currency to change")
+        raise Unprocessable.of("store_patch_empty")
     if "name" in patch:
         new = str(patch["name"] or "").strip()
         if not new or len(new) > 200:
-            raise Unprocessable("name: 1 to 200 characters")
+            raise Unprocessable.of("store_name_length")
         if new != store.name and Store.select().where(Store.name == new).exists():
-            raise Unprocessable(f"name: another store is already called {new!r}")
+            raise Unprocessable.of("store_name_taken", name=new)
         store.name = new
     if "timezone" in patch:
         zone = str(patch["timezone"] or "").strip()
         try:
             ZoneInfo(zone)
         except (ZoneInfoNotFoundError, ValueError):
-            raise Unprocessable(f"timezone: {zone!r} is not a time zone such as America/Los_Angeles or Asia/Shanghai") \
-                from None
+            raise Unprocessable.of("timezone_unknown", zone=zone) from None
         store.timezone = zone
     if "currency" in patch:
         cur = str(patch["currency"] or "").strip().upper()
         if not currencies.is_code(cur):
-            raise Unprocessable(f"currency: {patch['currency']!r} is not a currency code such as USD")
+            raise Unprocessable.of("store_currency_unknown", value=patch["currency"])
         store.currency = cur
     store.save()
     return store

@@ -1,0 +1,120 @@
+"""Every refusal carries a code the Finance view translates (issue #16 point 6): the catalog
+(companion/server/static/messages.json) has both languages for every code with the same placeholders, every
+code the source raises is in it, and real refusals of the HTTP API carry their code, their params and the
+English sentence rendered from the catalog, unchanged from before codes existed."""
+
+from __future__ import annotations
+
+import base64
+import re
+import string
+from pathlib import Path
+
+from companion import errors
+from tests.support.builders import view_headers
+
+REPO = Path(__file__).resolve().parents[1]
+FIELD = re.compile(r"^\w+$")
+
+
+def fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+
+
+def test_every_code_has_english_and_chinese_with_the_same_placeholders_and_renders():
+    catalog = errors.catalog()
+    assert len(catalog) >= 70
+    for code, entry in catalog.items():
+        assert re.fullmatch(r"[a-z][a-z0-9_]*", code), code
+        assert set(entry) == {"en", "zh"}, code
+        en, zh = fields(entry["en"]), fields(entry["zh"])
+        assert en == zh, code
+        assert all(FIELD.match(name) for name in en) and "file" not in en, code  # file is the error's own
+        assert "!r" not in entry["zh"], code  # the view fills zh templates; it has no Python repr
+        sample = {name: "X" for name in en}
+        assert errors.render(code, sample, "en") and errors.render(code, sample, "zh"), code
+        assert re.search(r"[\u4e00-\u9fff]", entry["zh"]), code  # written in Chinese, not copied
+
+
+def test_every_code_the_source_raises_is_in_the_catalog():
+    raised = set()
+    for path in (REPO / "companion").rglob("*.py"):
+        if path.name != "errors.py":  # its docstring's example
+            raised |= set(re.findall(r"\.of\(\s*\"([a-z0-9_]+)\"", path.read_text(encoding="utf-8")))
+    raised.add("cost_none")  # chosen beside cost_none_from (sku_costs.delete)
+    assert len(raised) >= 60
+    assert sorted(raised - set(errors.catalog())) == []
+
+
+def test_a_coded_refusal_renders_english_from_the_catalog_and_keeps_its_params():
+    refused = errors.Unprocessable.of("currency_unknown", field="currency", value="USS")
+    assert refused.message == "currency: 'USS' is not a currency code (ISO 4217, e.g. USD, CNY, EUR, GBP)"
+    assert refused.json() == {"error": "refused", "kind": "unprocessable", "code": "currency_unknown",
+                              "params": {"field": "currency", "value": "USS"}, "message": refused.message}
+    assert errors.render("currency_unknown", refused.params, "zh") == \
+        "currency：“USS”不是货币代码（ISO 4217，例如 USD、CNY、EUR、GBP）"
+    on_file = errors.BadInput.of("content_not_base64", file="a.xlsx")
+    assert on_file.json()["message"] == "a.xlsx: content_base64 is not valid base64"
+    assert (on_file.json()["file"], on_file.code, on_file.params) == ("a.xlsx", "content_not_base64", {})
+
+
+async def _post(client, path, body):
+    resp = await client.post(path, json=body, headers=view_headers(client.port))
+    return resp.status, await resp.json()
+
+
+async def _get(client, path):
+    resp = await client.get(path, headers=view_headers(client.port))
+    return resp.status, await resp.json()
+
+
+async def test_real_refusals_of_the_api_carry_a_code_of_the_catalog(client):
+    catalog = errors.catalog()
+    answers = {
+        "bad currency": await _get(client, "/api/report?currency=XX"),
+        "unknown store": await _get(client, "/api/report?account=Nobody"),
+        "bad cost": await _post(client, "/api/costs", {"sku_id": "A1", "unit_cost": "-2", "currency": "USD"}),
+        "bad cost currency": await _post(client, "/api/costs", {"sku_id": "A1", "unit_cost": "2", "currency": "USS"}),
+        "bad setting": await _post(client, "/api/settings", {"colour": "blue"}),
+        "bad setting choice": await _post(client, "/api/settings", {"order_sync_mode": "sometimes"}),
+        "bad store zone": await _post(client, "/api/stores/update", {"account": "Nobody", "timezone": "Mars"}),
+        "sync without extension": await _post(client, "/api/sync", {}),
+        "no pairing waiting": await _post(client, "/api/pairing/approve", {}),
+        "bad sort": await _get(client, "/api/lines?dir=up"),
+        "no such fee": await _post(client, "/api/fees/delete", {"id": 999}),
+        "body not JSON": (None, None),
+    }
+    resp = await client.post("/api/settings", data=b"{nope", headers={**view_headers(client.port),
+                                                                      "Content-Type": "application/json"})
+    answers["body not JSON"] = (resp.status, await resp.json())
+    for what, (status, body) in answers.items():
+        assert status >= 400 and body["code"] in catalog, (what, status, body)
+        assert body["message"] == errors.render(body["code"], body["params"]), what
+    assert answers["bad currency"] == (400, {
+        "error": "refused", "kind": "bad_input", "code": "report_currency_unknown", "params": {"currency": "XX"},
+        "message": "--currency 'XX' is not a currency code (e.g. USD)"})
+    assert answers["bad cost"][1]["code"] == "unit_cost_negative" and answers["bad cost"][1]["params"] == {
+        "value": "-2"}
+    assert answers["bad cost"][1]["message"] == "unit_cost: -2 is negative; enter what one unit costs"
+    assert errors.render("unit_cost_negative", {"value": "-2"}, "zh") == "单位成本：-2 是负数；请输入一件的成本"
+    assert answers["unknown store"][1]["params"] == {"name": "Nobody", "known": "none yet"}
+    assert errors.render("store_unknown", answers["unknown store"][1]["params"], "zh") == \
+        "没有名为“Nobody”的店铺（已有：none yet）"
+    assert (answers["sync without extension"][0], answers["sync without extension"][1]["code"]) == \
+        (409, "no_extension")
+    assert answers["bad setting"][1]["params"]["key"] == "colour"
+    assert [answers[k][1]["code"] for k in ("bad cost currency", "bad setting choice", "bad store zone",
+                                              "no pairing waiting", "bad sort", "no such fee", "body not JSON")] == \
+        ["currency_unknown", "setting_not_choice", "store_unknown", "pairing_none_waiting", "dir_unknown",
+         "fee_unknown", "body_not_json"]
+
+
+async def test_an_import_of_an_unknown_file_carries_its_code_per_file(client):
+    files = [{"name": "notes.csv", "content_base64": base64.b64encode(b"hello,world\n1,2\n").decode()},
+             {"name": "bad.xlsx", "content_base64": "***"}]
+    status, body = await _post(client, "/api/import", {"files": files})
+    assert status == 200 and body["files"] == []
+    by_file = {e["file"]: e for e in body["errors"]}
+    assert by_file["bad.xlsx"]["code"] == "content_not_base64"
+    assert by_file["bad.xlsx"]["message"] == "bad.xlsx: content_base64 is not valid base64"
+    assert by_file["notes.csv"]["code"] in errors.catalog(), by_file["notes.csv"]
