@@ -2,6 +2,7 @@
 // login window, the data folder, start at login and quit. Every tray action has its twin here (on Linux a
 // pip-installed tray has no menu).
 import { t } from "./i18n.js";
+import { say } from "./messages.js";
 
 const $ = (sel) => document.querySelector(sel);
 
@@ -48,7 +49,7 @@ export function automationSection(api) {
       if (mode.value === "off") body.off = true;
       else body[mode.value] = text.value.trim();
       const out = await post("/api/schedules", body);
-      notice(out.ok ? t("settingsSaved") : out.body.message, out.ok ? 3000 : 8000);
+      notice(out.ok ? t("settingsSaved") : say(out.body), out.ok ? 3000 : 8000);
       if (out.ok) {
         save.blur(); // saved: the row may be drawn again with its next run
         load();
@@ -60,7 +61,7 @@ export function automationSection(api) {
     run.className = "run-now";
     run.onclick = async () => {
       const out = await post("/api/schedules/run-now", { account });
-      notice(out.ok ? t("syncQueued", { what: account }) : out.body.message, out.ok ? 4000 : 8000);
+      notice(out.ok ? t("syncQueued", { what: account }) : say(out.body), out.ok ? 4000 : 8000);
     };
     const setting = document.createElement("td");
     setting.append(mode, " ", text, " ", save);
@@ -99,12 +100,12 @@ export function automationSection(api) {
 
   $("#autosync-toggle").onclick = async () => {
     const out = await post("/api/autosync", { paused: !state.paused });
-    if (!out.ok) notice(out.body.message, 8000);
+    if (!out.ok) notice(say(out.body), 8000);
     load();
   };
   $("#browser-login").onclick = async () => {
     const out = await post("/api/browser/login", {});
-    notice(out.ok ? t("loginOpened") : out.body.message, out.ok ? 8000 : 12000);
+    notice(out.ok ? t("loginOpened") : say(out.body), out.ok ? 8000 : 12000);
   };
   $("#open-folder").onclick = async () => {
     const out = await post("/api/open-data-folder", {});
@@ -112,7 +113,7 @@ export function automationSection(api) {
   };
   $("#autostart").onchange = async (e) => {
     const out = await post("/api/autostart", { enabled: e.target.checked });
-    if (!out.ok) notice(out.body.message, 8000);
+    if (!out.ok) notice(say(out.body), 8000);
     load();
   };
   $("#quit").onclick = async () => {

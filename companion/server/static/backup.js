@@ -2,6 +2,7 @@
 // hand, weekly, before an upgrade or before a restore; restoring one replaces all data (after a safety
 // backup), and every open view reloads.
 import { t } from "./i18n.js";
+import { say } from "./messages.js";
 
 const $ = (sel) => document.querySelector(sel);
 
@@ -24,7 +25,7 @@ export function backupSection(api) {
     if (!window.confirm(t("restoreAsk", { when, lines: (b.tables || {}).settlement_line || 0 }))) return;
     notice(t("restoring"), 0);
     const out = await post("/api/backup/restore", { name });
-    if (!out.ok) notice(out.body.message, 12000); // on success every view reloads (app.reload)
+    if (!out.ok) notice(say(out.body), 12000); // on success every view reloads (app.reload)
   }
 
   async function load() {
@@ -47,7 +48,7 @@ export function backupSection(api) {
 
   $("#backup-create").onclick = async () => {
     const out = await post("/api/backup/create", {});
-    notice(out.ok ? t("backupDone", { name: out.body.name }) : out.body.message, out.ok ? 5000 : 10000);
+    notice(out.ok ? t("backupDone", { name: out.body.name }) : say(out.body), out.ok ? 5000 : 10000);
     load();
   };
   $("#backup-file").onchange = async (e) => {
@@ -57,7 +58,7 @@ export function backupSection(api) {
     const resp = await fetch(`/api/backup/upload?name=${encodeURIComponent(file.name)}`,
       { method: "POST", headers: { "Content-Type": "application/octet-stream" }, body: file });
     const body = await resp.json();
-    if (!resp.ok) { notice(body.message, 12000); return; }
+    if (!resp.ok) { notice(say(body), 12000); return; }
     await load();
     const { backups } = await getJSON("/api/backups");
     const b = backups.find((x) => x.name === body.name);

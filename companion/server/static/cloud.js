@@ -1,6 +1,7 @@
 // The Sync Data dialog: upload this dataset to the cloud (encrypted here), or download the other device's,
 // preview what merging it would add, update and skip, and confirm; the view reloads after a merge.
 import { t } from "./i18n.js";
+import { say } from "./messages.js";
 
 const $ = (sel) => document.querySelector(sel);
 
@@ -32,14 +33,14 @@ export function cloudDialog(api) {
 
   $("#sync-upload").onclick = async () => {
     const out = await post("/api/cloud/push", { ...fields(), label: form.elements.label.value });
-    if (!out.ok) { notice(out.body.message, 12000); return; }
+    if (!out.ok) { notice(say(out.body), 12000); return; }
     await rememberTarget(fields().target);
     notice(t("uploaded", { lines: out.body.tables.settlement_line || 0, device: out.body.device, bytes: out.body.bytes }), 8000);
   };
 
   $("#sync-preview").onclick = async () => {
     const out = await post("/api/cloud/pull", { ...fields(), dry_run: true });
-    if (!out.ok) { notice(out.body.message, 12000); return; }
+    if (!out.ok) { notice(say(out.body), 12000); return; }
     await rememberTarget(fields().target);
     const rows = Object.entries(out.body.tables).filter(([, c]) => c.added || c.updated || c.skipped);
     const head = document.createElement("tr");
@@ -59,7 +60,7 @@ export function cloudDialog(api) {
 
   $("#sync-merge").onclick = async () => {
     const out = await post("/api/cloud/pull", fields());
-    if (!out.ok) { notice(out.body.message, 12000); return; }
+    if (!out.ok) { notice(say(out.body), 12000); return; }
     notice(t("merged"), 0); // the daemon sends app.reload: this view and every other one reload
   };
 }

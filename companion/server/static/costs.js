@@ -4,6 +4,7 @@
 // with its own words in both languages; the language is the one the page shows (i18n.js's language()).
 import { formatDate, formatMoney } from "./format.js";
 import { language } from "./i18n.js";
+import { say } from "./messages.js";
 
 const WORDS = {
   en: {
@@ -101,7 +102,7 @@ export function costsSection(api, after) {
   const open = new Set(); // SKUs whose history is shown
   let search = "";
 
-  const say = (out, ok) => notice(out.ok ? ok : out.body.message, out.ok ? 3000 : 8000);
+  const answer = (out, ok) => notice(out.ok ? ok : say(out.body), out.ok ? 3000 : 8000);
 
   function form() {
     const f = el("form", { id: "cost-form", className: "cost-form" },
@@ -114,7 +115,7 @@ export function costsSection(api, after) {
       const body = {};
       for (const name of ["sku_id", "msku", "unit_cost", "currency", "effective_from"]) body[name] = f.elements[name].value.trim();
       const out = await post("/api/costs", body);
-      say(out, w("saved"));
+      answer(out, w("saved"));
       if (out.ok) {
         f.reset();
         await load(true);
@@ -130,7 +131,7 @@ export function costsSection(api, after) {
     const send = async (files) => {
       for (const f of files) {
         const out = await post("/api/figures/costs", { name: f.name, content_base64: await base64(f) });
-        notice(out.ok ? w("imported", out.body) : out.body.message, out.ok ? 4000 : 10000);
+        notice(out.ok ? w("imported", out.body) : say(out.body), out.ok ? 4000 : 10000);
       }
       await load(true);
     };
@@ -149,7 +150,7 @@ export function costsSection(api, after) {
     const save = button(w("save"), async () => {
       const out = await post("/api/costs", { sku_id: sku.sku_id, msku: sku.msku, unit_cost: cost.value.trim(),
         currency: cur.value.trim(), effective_from: day.value, replaces: v.effective_from });
-      say(out, w("saved"));
+      answer(out, w("saved"));
       if (out.ok) await load(true);
     }, "save-cost");
     tr.replaceChildren(...first, el("td", {}, cost, " ", cur), el("td", {}, day), el("td", {}, save, " ",
@@ -173,7 +174,7 @@ export function costsSection(api, after) {
         button(w("deleteAll"), async () => {
           if (!window.confirm(w("confirmAll", { sku: sku.sku_id }))) return;
           const out = await post("/api/costs/delete", { sku_id: sku.sku_id, all: true });
-          say(out, w("deleted"));
+          answer(out, w("deleted"));
           if (out.ok) await load(true);
         }, "danger delete-sku")));
     const rows = [tr];
@@ -187,7 +188,7 @@ export function costsSection(api, after) {
           el("td", {}, button(w("edit"), () => editRow(vr, sku, v, lead()), "edit-version"), " ",
             button(w("delete"), async () => {
               const out = await post("/api/costs/delete", { sku_id: sku.sku_id, effective_from: v.effective_from });
-              say(out, w("deleted"));
+              answer(out, w("deleted"));
               if (out.ok) await load(true);
             }, "danger delete-version")));
         rows.push(vr);
@@ -249,7 +250,7 @@ export function feesSection(api, after) {
         const body = {};
         for (const k of ["level", "account", "target", "month", "name", "amount", "currency"]) body[k] = f.elements[k].value.trim();
         const out = await post("/api/fees", body);
-        notice(out.ok ? w("feeSaved") : out.body.message, out.ok ? 3000 : 8000);
+        notice(out.ok ? w("feeSaved") : say(out.body), out.ok ? 3000 : 8000);
         if (out.ok) {
           for (const k of ["target", "name", "amount"]) f.elements[k].value = "";
           await load(true);
@@ -282,7 +283,7 @@ export function feesSection(api, after) {
         el("td", { className: "num", textContent: formatMoney(fee.amount, fee.currency, lang()) }),
         el("td", {}, button(w("delete"), async () => {
           const out = await post("/api/fees/delete", { id: fee.id });
-          notice(out.ok ? w("deleted") : out.body.message, out.ok ? 3000 : 8000);
+          notice(out.ok ? w("deleted") : say(out.body), out.ok ? 3000 : 8000);
           if (out.ok) await load(true);
         }, "danger")));
       tr.dataset.id = fee.id;

@@ -3,6 +3,7 @@
 import { costsSection, feesSection, w } from "./costs.js";
 import { formatDate } from "./format.js";
 import { language, t } from "./i18n.js";
+import { say } from "./messages.js";
 
 const $ = (sel) => document.querySelector(sel);
 
@@ -39,7 +40,7 @@ export function settingsTab(api) {
       patch[name] = form.elements[name].value;
     }
     const out = await post("/api/settings", patch);
-    notice(out.ok ? t("settingsSaved") : out.body.message, out.ok ? 3000 : 8000);
+    notice(out.ok ? t("settingsSaved") : say(out.body), out.ok ? 3000 : 8000);
   };
 
   async function loadStores() {
@@ -65,7 +66,7 @@ export function settingsTab(api) {
         for (const [key, input] of Object.entries(inputs)) if (input.value.trim() !== (s[key] || "")) patch[key] = input.value.trim();
         if (Object.keys(patch).length === 1) return;
         const out = await post("/api/stores/update", patch);
-        notice(out.ok ? t("settingsSaved") : out.body.message, out.ok ? 3000 : 8000);
+        notice(out.ok ? t("settingsSaved") : say(out.body), out.ok ? 3000 : 8000);
         if (out.ok) api.reloadStores();
       }));
       tr.append(td);
@@ -80,7 +81,7 @@ export function settingsTab(api) {
       const td = document.createElement("td");
       const del = button(w("delete"), async () => {
         const out = await post("/api/fx/delete", { date: r.date, from: r.from, to: r.to });
-        notice(out.ok ? w("deleted") : out.body.message, out.ok ? 3000 : 8000);
+        notice(out.ok ? w("deleted") : say(out.body), out.ok ? 3000 : 8000);
         if (out.ok) loadRates();
       });
       del.className = "danger";
@@ -96,7 +97,7 @@ export function settingsTab(api) {
     const f = $("#rate-form");
     const out = await post("/api/fx", { date: f.elements.date.value, from: f.elements.from.value.toUpperCase(),
       to: f.elements.to.value.toUpperCase(), rate: f.elements.rate.value });
-    notice(out.ok ? t("settingsSaved") : out.body.message, out.ok ? 3000 : 8000);
+    notice(out.ok ? t("settingsSaved") : say(out.body), out.ok ? 3000 : 8000);
     if (out.ok) loadRates();
   };
 
@@ -159,12 +160,12 @@ export function settingsTab(api) {
     }
     for (const e of out.body.errors || []) {
       const tr = document.createElement("tr");
-      tr.append(cell(e.message, "neg"));
+      tr.append(cell(say(e), "neg"));
       const item = list.find((x) => x.name === e.file);
       if (e.choices && item) tr.append(storePicker(item, e.choices, tr));
       rows.push(tr);
     }
-    if (!out.ok) rows.push(Object.assign(document.createElement("tr"), { textContent: out.body.message }));
+    if (!out.ok) rows.push(Object.assign(document.createElement("tr"), { textContent: say(out.body) }));
     return rows;
   }
 
