@@ -315,7 +315,7 @@ let lastPeriod = null; // the period the cards show, for the chart's automatic s
 async function loadChart(period) {
   const ticket = ++chartTicket; // a newer filter wins over a chart still loading
   const step = state.step || autoStep(period && period.from, period && period.to);
-  const res = signedOut(await fetch("/api/chart?" + query({ step })));
+  const res = signedOut(await fetch("/api/chart?" + query({ step, currency: state.currency })));
   const data = await res.json();
   if (ticket !== chartTicket) return;
   $("#chart-note").textContent = res.ok ? "" : data.message;
