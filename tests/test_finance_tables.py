@@ -155,3 +155,15 @@ async def test_counting_and_date_pages_use_the_partial_indexes_of_counted_lines(
         else:
             plan = "\n".join(str(r[-1]) for r in db.execute_sql(f"EXPLAIN QUERY PLAN {sql}", params).fetchall())
         assert index in plan, plan
+
+
+@pytest.mark.parametrize("search", ["", "&q=mug"])  # a page in date order, and a search's one pass
+async def test_lines_of_stores_in_other_zones_sort_by_the_times_the_table_shows(seeded, search):
+    """By instant, LA's 01:00 on 1 Nov (08:00 UTC) comes before LA's 16:30 on 31 Oct, which comes before
+    Shanghai's 01:00 on 1 Nov (17:00 UTC the day before): the dates shown would jump back and forth."""
+    body = await (await get(seeded, f"/api/lines?period=all&sort=date&dir=desc{search}")).json()
+    assert [(r["order_id"], r["date"]) for r in body["rows"]] == [
+        ("576900005", "2025-11-01 01:00"), ("576900003", "2025-11-01 01:00"), ("576900002", "2025-10-31 16:30"),
+        ("576900006", "2025-10-10 08:00"), ("576900001", "2025-10-05 11:00")]
+    body = await (await get(seeded, f"/api/lines?period=all&sort=date&dir=asc{search}")).json()
+    assert [r["order_id"] for r in body["rows"]] == ["576900001", "576900006", "576900002", "576900003", "576900005"]

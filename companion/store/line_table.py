@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from companion.errors import BadInput
 from companion.ledger.categories import PLATFORM
 from companion.ledger.money import fmt, fmt_units, from_storage
+from companion.ledger.zones import offsets
 from companion.store.models import SettlementLine, Store
 from companion.store.reports import counted, time_expr
 
@@ -88,10 +89,26 @@ def _time(q: Query) -> str:
     return expr.replace('"settled_time"', '"l"."settled_time"').replace('"order_time"', '"l"."order_time"')
 
 
+def _local(q: Query, t: str, store_id: int) -> str:
+    """`t` (epoch ms) as the store's wall-clock time, as the table shows it: lines of stores in different zones
+    sort by the times the seller reads, not by the instant (a 10:00 in Los Angeles after a 20:00 in Shanghai of
+    the same day would look out of order). Only literal integers reach the SQL."""
+    start, end = q.bounds.get(store_id, (None, None))
+    steps = offsets(q.zones.get(store_id, "UTC"), start, end)
+    if len(steps) == 1:
+        return f"({t} + {steps[0][1]})"
+    whens = " ".join(f"WHEN {t} < {at} THEN {before}" for (_, before), (at, _) in zip(steps, steps[1:], strict=False))
+    return f"({t} + CASE {whens} ELSE {steps[-1][1]} END)"
+
+
 def _select(q: Query, param: str) -> tuple[str, list]:
     t = _time(q)
     where, params = _where(q, param)
-    sort = t if q.sort == "date" else SORTS[q.sort]
+    if q.sort == "date" and len(q.bounds) > 1:
+        cases = " ".join(f'WHEN {int(sid)} THEN {_local(q, t, sid)}' for sid in q.bounds)
+        sort = f'CASE "l"."store_id" {cases} ELSE {t} END'
+    else:
+        sort = t if q.sort == "date" else SORTS[q.sort]
     direction = "DESC" if q.descending else "ASC"
     sql = (f'SELECT {_COLUMNS_SQL.format(t=t)} '
            f'FROM "{_TABLE}" AS "l" JOIN "{_STORE}" AS "s" ON "s"."id" = "l"."store_id" '
@@ -121,17 +138,18 @@ def _date_page(q: Query, param: str) -> tuple[str, list]:
     parts, params = [], []
     for i, (store_id, bounds) in enumerate(q.bounds.items()):
         where, p = _where(q, param, {store_id: bounds}, literal=True)
-        parts.append(f'SELECT * FROM (SELECT {_COLUMNS_SQL.format(t=t)} FROM "{_TABLE}" AS "l" '
-                     f'JOIN "{_STORE}" AS "s" ON "s"."id" = "l"."store_id" WHERE {where} '
+        # within a store, instant order is wall-clock order; across stores, the merge is by wall-clock time
+        parts.append(f'SELECT * FROM (SELECT {_COLUMNS_SQL.format(t=t)}, {_local(q, t, store_id)} AS "lt" '
+                     f'FROM "{_TABLE}" AS "l" JOIN "{_STORE}" AS "s" ON "s"."id" = "l"."store_id" WHERE {where} '
                      f'ORDER BY {t} {direction}, "l"."id" {direction} LIMIT {take}) AS "p{i}"')
         params += p
-    sql = (f'SELECT * FROM ({" UNION ALL ".join(parts)}) AS "u" ORDER BY "t" {direction}, "id" {direction} '
+    sql = (f'SELECT * FROM ({" UNION ALL ".join(parts)}) AS "u" ORDER BY "lt" {direction}, "id" {direction} '
            f"LIMIT {param} OFFSET {param}")
     return sql, [*params, q.size, (q.page - 1) * q.size]
 
 
 def _row(r: tuple, zones: dict[int, str]) -> dict:
-    line_id, when, order_id, msku, sku_id, sku_name, qty, sales, amount, currency, status, store, store_id = r
+    line_id, when, order_id, msku, sku_id, sku_name, qty, sales, amount, currency, status, store, store_id = r[:13]
     shown = ""
     if when is not None:
         instant = datetime.fromtimestamp(when / 1000, UTC).astimezone(ZoneInfo(zones.get(store_id, "UTC")))
