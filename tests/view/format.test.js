@@ -71,3 +71,12 @@ test("the rates a converted report used, as words", async () => {
   assert.equal(formatRates(rates, "zh"), "GBP→USD 1.27 (2025年10月3日)，CNY→USD 0.1408 (2025年10月1日)");
   assert.equal(formatRates([], "en"), "");
 });
+
+test("an instant is shown on this computer's clock in the language's one date format", async () => {
+  const { formatInstant } = await load();
+  process.env.TZ = "UTC";
+  assert.equal(formatInstant("2026-12-03T14:05:09+00:00", "en"), "Dec 3, 2026 14:05");
+  assert.equal(formatInstant("2026-12-03T14:05:09+00:00", "zh"), "2026年12月3日 14:05");
+  assert.equal(formatInstant(null, "en"), "–");
+  assert.equal(formatInstant("not a time", "zh"), "–");
+});

@@ -1,7 +1,8 @@
 // Settings → Automation: auto-sync schedules per store, recent sync runs, pause / resume, the sync browser's
 // login window, the data folder, start at login and quit. Every tray action has its twin here (on Linux a
 // pip-installed tray has no menu).
-import { t } from "./i18n.js";
+import { language, t } from "./i18n.js";
+import { formatInstant } from "./format.js";
 import { say } from "./messages.js";
 
 const $ = (sel) => document.querySelector(sel);
@@ -14,7 +15,7 @@ function cell(text, cls) {
 }
 
 function when(iso) {
-  return iso ? new Date(iso).toLocaleString() : "–";
+  return formatInstant(iso, language());
 }
 
 /** `api`: {getJSON, post, notice}. Returns a function that (re)loads the section. */

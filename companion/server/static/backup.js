@@ -1,7 +1,8 @@
 // Settings → Data Management → Backup / Restore: backups kept in the data dir's backups folder, made by
 // hand, weekly, before an upgrade or before a restore; restoring one replaces all data (after a safety
 // backup), and every open view reloads.
-import { t } from "./i18n.js";
+import { language, t } from "./i18n.js";
+import { formatInstant } from "./format.js";
 import { say } from "./messages.js";
 
 const $ = (sel) => document.querySelector(sel);
@@ -21,7 +22,7 @@ export function backupSection(api) {
   const { getJSON, post, notice } = api;
 
   async function restore(name, b) {
-    const when = new Date(b.created_at).toLocaleString();
+    const when = formatInstant(b.created_at, language());
     if (!window.confirm(t("restoreAsk", { when, lines: (b.tables || {}).settlement_line || 0 }))) return;
     notice(t("restoring"), 0);
     const out = await post("/api/backup/restore", { name });
@@ -40,7 +41,7 @@ export function backupSection(api) {
       button.onclick = () => restore(b.name, b);
       const td = document.createElement("td");
       td.append(button);
-      tr.append(cell(new Date(b.created_at).toLocaleString()), cell(t(`reason_${b.reason}`) || b.reason),
+      tr.append(cell(formatInstant(b.created_at, language())), cell(t(`reason_${b.reason}`) || b.reason),
         cell(String((b.tables || {}).settlement_line || 0)), cell(size(b.bytes)), td);
       return tr;
     }));

@@ -1,6 +1,7 @@
 // The Sync Data dialog: upload this dataset to the cloud (encrypted here), or download the other device's,
 // preview what merging it would add, update and skip, and confirm; the view reloads after a merge.
-import { t } from "./i18n.js";
+import { language, t } from "./i18n.js";
+import { formatInstant } from "./format.js";
 import { say } from "./messages.js";
 
 const $ = (sel) => document.querySelector(sel);
@@ -44,7 +45,7 @@ export function cloudDialog(api) {
     await rememberTarget(fields().target);
     const rows = Object.entries(out.body.tables).filter(([, c]) => c.added || c.updated || c.skipped);
     const head = document.createElement("tr");
-    head.append(cell(t("fromDevice", { device: out.body.device, when: new Date(out.body.created_at).toLocaleString() })));
+    head.append(cell(t("fromDevice", { device: out.body.device, when: formatInstant(out.body.created_at, language()) })));
     const header = document.createElement("tr");
     header.append(cell(t("table")), cell(t("colAdded")), cell(t("colUpdated")), cell(t("colSkipped")));
     $("#sync-preview-table tbody").replaceChildren(head, header, ...rows.map(([table, c]) => {

@@ -81,6 +81,18 @@ export function formatDate(text, lang = "en") {
   return hh === undefined ? day : `${day} ${hh}:${mm}`;
 }
 
+/**
+ * An instant (ISO 8601 with its zone: a sync run, a backup) on this computer's clock, in the language's one
+ * date format: "Dec 3, 2026 14:05" / "2026年12月3日 14:05"; "–" for none.
+ */
+export function formatInstant(iso, lang = "en") {
+  const at = iso ? new Date(iso) : null;
+  if (!at || Number.isNaN(at.getTime())) return "–";
+  const two = (n) => String(n).padStart(2, "0");
+  const local = `${at.getFullYear()}-${two(at.getMonth() + 1)}-${two(at.getDate())} ${two(at.getHours())}:${two(at.getMinutes())}`;
+  return formatDate(local, lang);
+}
+
 /** A period's first and last day, e.g. "Sep 1, 2025 – Sep 30, 2025". */
 export function formatPeriod(period, lang = "en") {
   if (!period || !period.from) return "";
