@@ -11,6 +11,7 @@ import string
 from pathlib import Path
 
 from companion import errors
+from companion.ledger.periods import NAMED
 from tests.support.builders import view_headers
 
 REPO = Path(__file__).resolve().parents[1]
@@ -118,3 +119,49 @@ async def test_an_import_of_an_unknown_file_carries_its_code_per_file(client):
     assert by_file["bad.xlsx"]["code"] == "content_not_base64"
     assert by_file["bad.xlsx"]["message"] == "bad.xlsx: content_base64 is not valid base64"
     assert by_file["notes.csv"]["code"] in errors.catalog(), by_file["notes.csv"]
+
+
+async def test_a_bad_period_and_an_undo_with_nothing_to_undo_carry_their_codes(client):
+    status, body = await _get(client, "/api/report?period=2026-13")
+    assert (status, body) == (400, {
+        "error": "refused", "kind": "bad_input", "code": "period_month_range", "params": {"period": "2026-13"},
+        "message": "period '2026-13': month must be 01-12"})
+    assert errors.render("period_month_range", body["params"], "zh") == "期间“2026-13”：月份必须是 01-12"
+    status, body = await _get(client, "/api/report?period=2026-02-30")
+    assert (status, body["code"], body["params"]) == (400, "period_not_date",
+                                                      {"period": "2026-02-30", "value": "2026-02-30"})
+    assert body["message"] == "period '2026-02-30': '2026-02-30' is not a valid date (YYYY-MM-DD)"
+    status, body = await _get(client, "/api/report?period=lately")
+    assert (status, body["code"]) == (400, "period_unknown")
+    assert body["message"] == ("period 'lately' is not one of today, yesterday, last-7-days, this-month, "
+                               "last-month, this-year, all, YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD")
+    assert ", ".join(NAMED) in errors.catalog()["period_unknown"]["en"]  # the sentence lists every word
+    zh = errors.render("period_unknown", body["params"], "zh")
+    assert zh.startswith("无法识别期间“lately”：请使用 today（今天）、yesterday（昨天）、")
+    status, body = await _get(client, "/api/report?period=2026-11-02..2026-11-01")
+    assert (body["code"], body["message"]) == ("period_end_before_start",
+                                               "period '2026-11-02..2026-11-01': the end is before the start")
+    status, body = await _get(client, "/api/report?period=1999")
+    assert (body["code"], body["params"], body["message"]) == (
+        "period_year_range", {"period": "1999", "first": 2000, "last": 2099}, "period '1999': years 2000-2099 only")
+    assert errors.render("period_year_range", body["params"], "zh") == "期间“1999”：只支持 2000-2099 年"
+
+    status, body = await _post(client, "/api/edits/undo", {})
+    assert (status, body) == (409, {"error": "refused", "kind": "conflict", "code": "undo_nothing", "params": {},
+                                    "message": "no edit to undo"})
+    assert errors.render("undo_nothing", {}, "zh") == "没有可撤销的修改"
+    status, body = await _post(client, "/api/edits/undo", {"edit": 77})
+    assert (status, body["code"], body["params"], body["message"]) == (
+        409, "undo_unknown", {"edit": 77}, "edit 77 does not exist or was undone already")
+    assert errors.render("undo_unknown", body["params"], "zh") == "修改 77 不存在或已被撤销"
+
+
+async def test_refused_edits_carry_their_codes(client):
+    status, body = await _post(client, "/api/edits", {"line_id": 999, "field": "purchase_price", "value": "2"})
+    assert (status, body["code"], body["params"], body["message"]) == (
+        422, "edit_line_unknown", {"line": 999}, "no line 999: it may have been reset; reload the view")
+    assert errors.render("edit_line_unknown", body["params"], "zh") == "没有第 999 号明细：它可能已被重置；请刷新页面"
+    status, body = await _post(client, "/api/edits", {"line_id": 1, "field": "quantity", "value": "2"})
+    assert (status, body["code"], body["message"]) == (
+        422, "edit_field_unknown", "'quantity' cannot be edited; editable: settlement_price, purchase_price, "
+        "other_fees, purchase_order")

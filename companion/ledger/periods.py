@@ -41,7 +41,7 @@ FIRST_YEAR, LAST_YEAR = 2000, 2099  # settlement data lives here; outside it a p
 
 def _year(year: int, original: str) -> int:
     if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise PeriodError(f"period {original!r}: years {FIRST_YEAR}-{LAST_YEAR} only")
+        raise PeriodError.of("period_year_range", period=original, first=FIRST_YEAR, last=LAST_YEAR)
     return year
 
 
@@ -49,7 +49,7 @@ def _day(text: str, original: str) -> date:
     try:
         day = date.fromisoformat(text)
     except ValueError as exc:
-        raise PeriodError(f"period {original!r}: {text!r} is not a valid date (YYYY-MM-DD)") from exc
+        raise PeriodError.of("period_not_date", period=original, value=text) from exc
     _year(day.year, original)
     return day
 
@@ -85,7 +85,7 @@ def parse_period(text: str, today: date) -> Period:
     if m:
         year, month = _year(int(m.group(1)), text), int(m.group(2))
         if not 1 <= month <= 12:
-            raise PeriodError(f"period {text!r}: month must be 01-12")
+            raise PeriodError.of("period_month_range", period=text)
         return Period(t, date(year, month, 1), _month_end(year, month))
     if _DAY.match(t):
         d = _day(t, text)
@@ -95,8 +95,6 @@ def parse_period(text: str, today: date) -> Period:
         if _DAY.match(a) and _DAY.match(b):
             first, last = _day(a, text), _day(b, text)
             if last < first:
-                raise PeriodError(f"period {text!r}: the end is before the start")
+                raise PeriodError.of("period_end_before_start", period=text)
             return Period(t, first, last)
-    raise PeriodError(
-        f"period {text!r} is not one of {', '.join(NAMED)}, YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD"
-    )
+    raise PeriodError.of("period_unknown", period=text)  # the catalog's sentence lists NAMED

@@ -65,21 +65,23 @@ def _value(field: str, text: object) -> tuple[object, str | None]:
     if text is None or (isinstance(text, str) and not text.strip()):
         return None, None
     if not isinstance(text, str | int | float):
-        raise EditError(f"{field}: send the value as text, e.g. \"12.50\"")
+        raise EditError.of("edit_value_not_text", field=field)
     if field in TEXT_FIELDS:
         value = str(text).strip()
         if len(value) > 128:
-            raise EditError(f"{field}: at most 128 characters")
+            raise EditError.of("edit_too_long", field=field, most=128)
         return value, value
     try:
         amount = parse_amount(str(text))
-        to_storage(amount)
-    except MoneyError as exc:
-        raise EditError(f"{field}: {exc}") from exc
-    if abs(amount) >= MAX_AMOUNT:
-        raise EditError(f"{field}: {text} is too large")
+    except MoneyError:
+        raise EditError.of("edit_not_amount", field=field, value=str(text)) from None
+    if abs(amount) >= MAX_AMOUNT:  # before storage's own (far larger) limit: one sentence for every too large
+        raise EditError.of("edit_too_large", field=field, value=str(text))
+    if amount.scaleb(4) != amount.scaleb(4).to_integral_value():
+        raise EditError.of("edit_too_many_decimals", field=field, value=str(amount))
+    to_storage(amount)  # cannot refuse now: finite, at most 4 decimals, well inside the range
     if field != "settlement_price" and amount < 0:
-        raise EditError(f"{field}: enter what it cost as a positive amount (it is subtracted), not {text}")
+        raise EditError.of("edit_cost_negative", field=field, value=str(text))
     return amount, fmt(amount) if amount == amount.quantize(Decimal("0.01")) else str(amount)
 
 
@@ -95,10 +97,10 @@ def _text(field: str, edit: LineEdit | None) -> str | None:
 def save(line_id: int, field: str, text: object) -> Saved:
     """In the writer's transaction: set (or with blank text, clear) one edited figure of a line."""
     if field not in FIELDS:
-        raise EditError(f"{field!r} cannot be edited; editable: {', '.join(FIELDS)}")
+        raise EditError.of("edit_field_unknown", field=field, editable=", ".join(FIELDS))
     line = SettlementLine.get_or_none(SettlementLine.id == line_id)
     if line is None:
-        raise EditError(f"no line {line_id}: it may have been reset; reload the view")
+        raise EditError.of("edit_line_unknown", line=line_id)
     value, new_text = _value(field, text)
     return _apply(line.store_id, line.natural_key, field, value, new_text, line_id, None)
 
@@ -127,7 +129,7 @@ def undo(log_id: int | None = None) -> Saved:
     query = EditLog.select().where((EditLog.undone == False) & (EditLog.undo_of.is_null()))  # noqa: E712
     entry = (query.where(EditLog.id == log_id) if log_id else query).order_by(EditLog.id.desc()).first()
     if entry is None:
-        raise UndoRefused("no edit to undo" if not log_id else f"edit {log_id} does not exist or was undone already")
+        raise UndoRefused.of("undo_unknown", edit=log_id) if log_id else UndoRefused.of("undo_nothing")
     # A later edit of the same figure that still stands blocks this one. The entries that record undos do not:
     # an undo of a later edit put back the value this edit made, so undos unwind edits as a stack.
     later = (EditLog.select().where((EditLog.store == entry.store_id) & (EditLog.natural_key == entry.natural_key)
@@ -135,7 +137,7 @@ def undo(log_id: int | None = None) -> Saved:
                                     & EditLog.undo_of.is_null()
                                     & (EditLog.undone == False)).exists())  # noqa: E712
     if later:
-        raise UndoRefused(f"{entry.field} was edited again after edit {entry.id}: undo the later edit first")
+        raise UndoRefused.of("undo_later_edit_first", field=entry.field, edit=entry.id)
     value = None
     if entry.old is not None:
         value = entry.old if entry.field in TEXT_FIELDS else Decimal(entry.old)
