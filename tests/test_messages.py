@@ -42,7 +42,6 @@ def test_every_code_the_source_raises_is_in_the_catalog():
     for path in (REPO / "companion").rglob("*.py"):
         if path.name != "errors.py":  # its docstring's example
             raised |= set(re.findall(r"\.of\(\s*\"([a-z0-9_]+)\"", path.read_text(encoding="utf-8")))
-    raised.add("cost_none")  # chosen beside cost_none_from (sku_costs.delete)
     assert len(raised) >= 60
     assert sorted(raised - set(errors.catalog())) == []
 
@@ -98,15 +97,17 @@ async def test_real_refusals_of_the_api_carry_a_code_of_the_catalog(client):
         "value": "-2"}
     assert answers["bad cost"][1]["message"] == "unit_cost: -2 is negative; enter what one unit costs"
     assert errors.render("unit_cost_negative", {"value": "-2"}, "zh") == "单位成本：-2 是负数；请输入一件的成本"
-    assert answers["unknown store"][1]["params"] == {"name": "Nobody", "known": "none yet"}
-    assert errors.render("store_unknown", answers["unknown store"][1]["params"], "zh") == \
-        "没有名为“Nobody”的店铺（已有：none yet）"
+    assert answers["unknown store"][1]["code"] == "store_unknown_none"
+    assert answers["unknown store"][1]["params"] == {"name": "Nobody"}
+    assert answers["unknown store"][1]["message"] == "no store named 'Nobody' (known: none yet)"
+    assert errors.render("store_unknown_none", answers["unknown store"][1]["params"], "zh") == \
+        "没有名为“Nobody”的店铺（还没有任何店铺）"
     assert (answers["sync without extension"][0], answers["sync without extension"][1]["code"]) == \
         (409, "no_extension")
     assert answers["bad setting"][1]["params"]["key"] == "colour"
     assert [answers[k][1]["code"] for k in ("bad cost currency", "bad setting choice", "bad store zone",
                                               "no pairing waiting", "bad sort", "no such fee", "body not JSON")] == \
-        ["currency_unknown", "setting_not_choice", "store_unknown", "pairing_none_waiting", "dir_unknown",
+        ["currency_unknown", "setting_not_choice", "store_unknown_none", "pairing_none_waiting", "dir_unknown",
          "fee_unknown", "body_not_json"]
 
 
@@ -165,3 +166,28 @@ async def test_refused_edits_carry_their_codes(client):
     assert (status, body["code"], body["message"]) == (
         422, "edit_field_unknown", "'quantity' cannot be edited; editable: settlement_price, purchase_price, "
         "other_fees, purchase_order")
+
+
+async def test_from_the_start_and_none_yet_are_codes_of_their_own_so_chinese_says_them_in_words(client):
+    await _post(client, "/api/costs", {"sku_id": "A", "unit_cost": "1", "currency": "USD", "effective_from": ""})
+    await _post(client, "/api/costs", {"sku_id": "A", "unit_cost": "1", "currency": "USD",
+                                       "effective_from": "2025-02-01"})
+    status, body = await _post(client, "/api/costs", {"sku_id": "A", "unit_cost": "2", "currency": "USD",
+                                                      "effective_from": "", "replaces": "2025-02-01"})
+    assert (status, body["code"], body["params"], body["message"]) == (
+        422, "cost_version_taken_start", {"sku": "A"},
+        "effective_from: SKU A already has a cost from the start; change that version instead")
+    assert errors.render(body["code"], body["params"], "zh") == "生效日期：SKU A 已有从最早开始的成本；请修改那个版本"
+    status, body = await _post(client, "/api/costs", {"sku_id": "B", "unit_cost": "2", "currency": "USD",
+                                                      "effective_from": "2025-03-01", "replaces": ""})
+    assert (status, body["code"], body["params"], body["message"]) == (
+        404, "cost_version_gone_start", {"sku": "B"}, "SKU B has no cost from the start: reload the table")
+    status, body = await _post(client, "/api/costs/delete", {"sku_id": "B", "effective_from": ""})
+    assert (status, body["code"], body["params"], body["message"]) == (
+        404, "cost_none_from_start", {"sku": "B"}, "SKU B has no cost from the start: reload the table")
+    assert errors.render(body["code"], body["params"], "zh") == "SKU B 没有从最早开始的成本：请刷新表格"
+    status, body = await _post(client, "/api/costs/delete", {"sku_id": "B", "all": True})
+    assert (status, body["code"], body["params"], body["message"]) == (
+        404, "cost_none", {"sku": "B"}, "SKU B has no cost: reload the table")
+    for zh in (entry["zh"] for entry in errors.catalog().values()):
+        assert "the start" not in zh and "none yet" not in zh

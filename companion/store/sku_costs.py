@@ -102,9 +102,11 @@ def put(typed: Typed) -> seller_inputs.Saved:
     if moved:
         old = SkuCost.get_or_none((SkuCost.sku_id == row.sku_id) & (SkuCost.effective_from == typed.replaces))
         if old is None:
-            raise NotFound.of("cost_version_gone", sku=row.sku_id, since=typed.replaces or "the start")
+            raise (NotFound.of("cost_version_gone", sku=row.sku_id, since=typed.replaces) if typed.replaces
+                   else NotFound.of("cost_version_gone_start", sku=row.sku_id))
         if SkuCost.get_or_none((SkuCost.sku_id == row.sku_id) & (SkuCost.effective_from == since)) is not None:
-            raise CostError.of("cost_version_taken", sku=row.sku_id, since=since or "the start")
+            raise (CostError.of("cost_version_taken", sku=row.sku_id, since=since) if since
+                   else CostError.of("cost_version_taken_start", sku=row.sku_id))
         old.delete_instance()
     saved = seller_inputs.save_costs([row])
     if moved and saved.added:  # the same version, moved to another date: one change, not an addition
@@ -121,8 +123,11 @@ def delete(sku_id: str, since: str | None) -> seller_inputs.Saved:
         where &= SkuCost.effective_from == since
     removed = SkuCost.delete().where(where).execute()
     if not removed:
-        raise NotFound.of("cost_none_from" if since is not None else "cost_none", sku=sku_id,
-                           **({"since": since or "the start"} if since is not None else {}))
+        if since is None:
+            raise NotFound.of("cost_none", sku=sku_id)
+        # "from the start" is its own code, so each language says it in its own words
+        raise NotFound.of("cost_none_from", sku=sku_id, since=since) if since else \
+            NotFound.of("cost_none_from_start", sku=sku_id)
     return seller_inputs.finish(seller_inputs.Saved(removed=removed), "costs")
 
 

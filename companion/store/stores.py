@@ -130,7 +130,9 @@ def ref_of(store: Store) -> StoreRef:
 def by_name(name: str) -> Store:
     store = Store.get_or_none(Store.name == name)
     if store is None:
-        known = ", ".join(s.name for s in Store.select(Store.name).order_by(Store.name)) or "none yet"
+        known = ", ".join(s.name for s in Store.select(Store.name).order_by(Store.name))
+        if not known:  # "none yet" is its own code, so each language says it in its own words
+            raise UnknownAccount.of("store_unknown_none", name=name)
         raise UnknownAccount.of("store_unknown", name=name, known=known)
     return store
 
