@@ -31,6 +31,7 @@ const INCOME_COLUMNS = [
   ["currency", "currency", null], ["type", "type", "type"], ["store", "store", "store"],
 ];
 let state = readState();
+let storeCount = null; // stores the daemon knows (an empty database has none: the view says how to start)
 let lastRev = null;
 let refreshTimer = null;
 // How often and how fast the figures were fetched and drawn again (tests and scripts/bench_view.py read it).
@@ -200,6 +201,7 @@ async function loadCards() {
   const p = report.period;
   $("#period-shown").textContent = formatPeriod(p, language());
   lastPeriod = p;
+  showEmpty(Object.keys(per).length === 0, p);
   const rates = report.currency ? formatRates(report.rates || [], language()) : "";
   $("#rates").textContent = noRate ? t("noRate", { reason: noRate })
     : rates ? t("rates", { currency: report.currency, rates }) : (Object.keys(per).length > 1 ? t("mixed") : "");
@@ -246,6 +248,7 @@ async function loadExpense() {
     }
     return row;
   }));
+  if (!body.rows.length) emptyRow("#expense tbody", EXPENSE_COLUMNS.length);
   const expenseQuery = query({ tab: "expense", sort: state.sort, dir: state.dir, q: state.q, lang: language() });
   $("#export-expense").href = "/api/lines/export.csv?" + expenseQuery;
   $("#export-expense-xlsx").href = "/api/lines/export.xlsx?" + expenseQuery;
@@ -319,7 +322,10 @@ async function loadChart(period) {
   const data = await res.json();
   if (ticket !== chartTicket) return;
   $("#chart-note").textContent = res.ok ? "" : data.message;
-  if (res.ok) drawChart($("#chart"), data, { width: 960, height: 240, lang: language() });
+  if (res.ok) await drawChart($("#chart"), data, { width: 960, height: 240, lang: language() });
+  if (ticket !== chartTicket) return;
+  $("#chart-loading")?.remove();
+  $("#chart-box").classList.remove("pending");
 }
 
 // income tab -----------------------------------------------------------------------------------------
@@ -455,6 +461,7 @@ async function loadProfit() {
     return tr;
   });
   $("#profit tbody").replaceChildren(...rows);
+  if (!rows.length) emptyRow("#profit tbody", labels.length);
 }
 
 /** From a profit figure to the lines behind it: the income tab, filtered to that store, SKU or order. */
@@ -472,6 +479,7 @@ function drill(key) {
 // filters, tabs, buttons ----------------------------------------------------------------------------
 async function loadStores() {
   const { stores } = await getJSON("/api/stores");
+  storeCount = stores.length;
   const sel = form.elements.account;
   sel.length = 1;
   for (const s of stores) sel.add(new Option(s.name, s.name));
@@ -506,6 +514,7 @@ async function refresh() {
   const t0 = performance.now();
   view.refreshes += 1;
   view.busy = true;
+  pending(+1);
   try {
     const table = { income: loadIncome, expense: loadExpense, profit: loadProfit, settings: loadSettingsTab }[state.tab];
     await Promise.all([loadCards(), table()]);
@@ -514,7 +523,10 @@ async function refresh() {
     clearTimeout(chartTimer);
     chartTicket += 1;
     chartTimer = setTimeout(() => {
-      loadChart(lastPeriod).catch((err) => { $("#chart-note").textContent = String(err.message || err); });
+      loadChart(lastPeriod).catch((err) => {
+        $("#chart-note").textContent = String(err.message || err);
+        $("#chart-box").classList.remove("pending");
+      });
     }, CHART_DELAY_MS);
   } catch (err) {
     notice(String(err.message || err), 8000);
@@ -523,7 +535,83 @@ async function refresh() {
     await new Promise((r) => requestAnimationFrame(() => r())); // drawn, not only in the DOM
     view.lastRefreshMs = Math.round(performance.now() - t0);
     view.busy = false;
+    pending(-1);
   }
+}
+
+// loading, pending and empty states ----------------------------------------------------------------------
+// The page arrives with skeleton cards and "Loading…" rows (index.html). From a filter click until the new
+// figures are drawn, the figures on screen are the old ones: they are dimmed and marked pending (class
+// "pending", aria-busy, body[data-pending]) so they never read as the new period's. The chart keeps its
+// mark until its own, later, request has drawn.
+let inFlight = 0;
+const FIGURES = ["#cards", "#rates", "#income", "#expense", "#profit"];
+function pending(delta) {
+  inFlight = Math.max(0, inFlight + delta);
+  const on = inFlight > 0;
+  for (const sel of FIGURES) $(sel).classList.toggle("pending", on);
+  if (on) $("#chart-box").classList.add("pending");
+  $("#cards").setAttribute("aria-busy", String(on));
+  $("#cards").dataset.pendingText = t("updating");
+  if (on) document.body.dataset.pending = "true";
+  else delete document.body.dataset.pending;
+}
+
+/** A table's one row saying it has nothing to show. */
+function emptyRow(tbody, columns) {
+  const tr = document.createElement("tr");
+  tr.className = "empty";
+  const td = document.createElement("td");
+  td.colSpan = columns;
+  td.className = "muted";
+  td.textContent = t("noLines");
+  tr.append(td);
+  $(tbody).replaceChildren(tr);
+}
+
+/** What to do next when there is nothing to show: with no data at all (no store, or nothing even in All
+ * time), the three ways to get figures in; with a period that has none, another period to look at.
+ * body[data-empty] is "none", "period" or absent. */
+function showEmpty(nothing, period) {
+  const box = $("#empty");
+  const kind = !nothing ? "" : (storeCount === 0 || state.period === "all") ? "none" : "period";
+  box.hidden = !kind;
+  if (kind) document.body.dataset.empty = kind;
+  else delete document.body.dataset.empty;
+  box.dataset.kind = kind;
+  if (!kind) return box.replaceChildren();
+  const el = (tag, text, cls) => Object.assign(document.createElement(tag), { textContent: text ?? "", className: cls || "" });
+  const go = (label, patch, then) => {
+    const b = el("button", label);
+    b.type = "button";
+    b.onclick = () => { change(patch); if (then) setTimeout(then, 50); };
+    return b;
+  };
+  if (kind === "period") {
+    const choices = el("div", "", "choices");
+    for (const [p, word] of [["all", "all"], ["last-month", "lastMonth"], ["this-year", "thisYear"]]) {
+      if (p !== state.period) choices.append(go(t(word), { period: p }));
+    }
+    if (state.basis === "settlement") choices.append(go(t("orderBasis"), { basis: "order" }));
+    box.replaceChildren(el("h2", t("periodEmptyTitle", { period: formatPeriod(period, language()) })),
+      el("p", t("periodEmptyHow")), choices);
+    return;
+  }
+  const reveal = (sel) => () => $(sel)?.scrollIntoView({ block: "center" });
+  const step = (title, how, action) => {
+    const li = el("li");
+    li.append(el("b", title), how, ...(action ? [action] : []));
+    return li;
+  };
+  const demo = el("span");
+  const [before, after] = t("emptyDemoHow").split("{cmd}");
+  demo.append(before, el("code", "shoptally serve --demo"), after ?? "");
+  const list = el("ol");
+  list.append(
+    step(t("emptyExtTitle"), el("span", t("emptyExtHow")), go(t("openPairing"), { tab: "settings" }, reveal("#pairing-settings"))),
+    step(t("emptyImportTitle"), el("span", t("emptyImportHow")), go(t("openImport"), { tab: "settings" }, reveal("#drop"))),
+    step(t("emptyDemoTitle"), demo));
+  box.replaceChildren(el("h2", t("emptyTitle")), el("p", t("emptyLead")), list);
 }
 
 function change(patch) {

@@ -67,6 +67,16 @@ const WORDS = {
     uploaded: "Uploaded {lines} settlement lines as {device} ({bytes} bytes, encrypted).",
     fromDevice: "Cloud copy from {device}, {when}:", colAdded: "added", colUpdated: "updated", colSkipped: "skipped", nothingNew: "Nothing new: everything is here already.",
     merged: "Merged. Reloading…", table: "Table",
+    // loading, pending and empty states (docs/finance-view.md, "Layout")
+    loading: "Loading…", updating: "Updating…",
+    emptyTitle: "No figures yet", emptyLead: "shoptally fills this view from your seller centers. Start in one of three ways:",
+    emptyExtTitle: "Connect the browser extension",
+    emptyExtHow: "Install the shoptally extension in Chrome or Edge, open its popup and approve its pairing code in Settings → Pairing; then sign in to your seller center and click Sync Settlement.",
+    emptyImportTitle: "Import a report file",
+    emptyImportHow: "Download a settlement report (CSV or XLSX) from your seller center and drop it in Settings → Import report files.",
+    emptyDemoTitle: "Try the demo", emptyDemoHow: "Run {cmd} in a terminal: shoptally starts on sample stores in a temporary folder, your own data untouched.",
+    openPairing: "Open pairing", openImport: "Import a file",
+    periodEmptyTitle: "No figures for {period}", periodEmptyHow: "Nothing in this period for the chosen filters. Try another:",
   },
   zh: {
     title: "财务", connecting: "连接中…", extOn: "扩展已连接（{n}）", extOff: "没有已连接的扩展",
@@ -128,6 +138,15 @@ const WORDS = {
     syncHelp: "整个数据集在本机用同步密钥（至少 6 个字符）加密后上传，覆盖该密钥的云端副本；另一台设备下载后先预览新增、更新、跳过的数量，再合并。存储服务看不到数据和密钥。",
     uploaded: "已以 {device} 上传 {lines} 条结算记录（{bytes} 字节，已加密）。", fromDevice: "来自 {device} 的云端副本（{when}）：",
     colAdded: "新增", colUpdated: "更新", colSkipped: "跳过", nothingNew: "没有新内容：全部已在本机。", merged: "已合并，正在刷新…", table: "表",
+    loading: "加载中…", updating: "更新中…",
+    emptyTitle: "还没有数据", emptyLead: "shoptally 的数据来自您的卖家中心。任选一种方式开始：",
+    emptyExtTitle: "连接浏览器扩展",
+    emptyExtHow: "在 Chrome 或 Edge 中安装 shoptally 扩展，打开其弹窗，并在“设置 → 配对”中批准配对码；然后登录卖家中心，点击“同步结算”。",
+    emptyImportTitle: "导入报表文件",
+    emptyImportHow: "从卖家中心下载结算报表（CSV 或 XLSX），拖到“设置 → 导入报表文件”。",
+    emptyDemoTitle: "试用演示数据", emptyDemoHow: "在终端运行 {cmd}：shoptally 会用示例店铺在临时文件夹中启动，不影响您自己的数据。",
+    openPairing: "去配对", openImport: "导入文件",
+    periodEmptyTitle: "{period}没有数据", periodEmptyHow: "所选条件下此期间没有记录。换个时间看看：",
   },
 };
 
