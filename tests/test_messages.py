@@ -191,3 +191,42 @@ async def test_from_the_start_and_none_yet_are_codes_of_their_own_so_chinese_say
         404, "cost_none", {"sku": "B"}, "SKU B has no cost: reload the table")
     for zh in (entry["zh"] for entry in errors.catalog().values()):
         assert "the start" not in zh and "none yet" not in zh
+
+
+async def test_a_refused_row_of_a_seller_csv_carries_its_row_and_a_typed_one_its_cell_code(client):
+    def csv_body(name: str, text: bytes) -> dict:
+        return {"name": name, "content_base64": base64.b64encode(text).decode()}
+
+    twice = b"sku_id,unit_cost,currency\r\nSKU-D,1,USD\r\nSKU-D,2,USD\r\n"
+    status, body = await _post(client, "/api/figures/costs", csv_body("costs.csv", twice))
+    assert (status, body["code"], body["params"], body["file"], body["message"]) == (
+        422, "row_cost_twice_start", {"row": 3, "sku": "SKU-D", "first": 2}, "costs.csv",
+        "costs.csv: row 3: SKU SKU-D from the start is already on row 2")
+    assert errors.render(body["code"], body["params"], "zh") == "第 3 行：SKU SKU-D 从最早开始的成本已在第 2 行"
+    fine = b"sku_id,unit_cost,currency\r\nSKU-D,1,USD\r\nSKU-E,1.23456,USD\r\n"
+    status, body = await _post(client, "/api/figures/costs", csv_body("costs.csv", fine))
+    assert (body["code"], body["params"], body["message"]) == (
+        "row_too_many_decimals", {"row": 3, "column": "unit_cost", "value": "1.23456"},
+        "costs.csv: row 3, unit_cost: 1.23456 has more than 4 decimals")
+    status, body = await _post(client, "/api/figures/fx", csv_body("rates.csv", b"date,from,to\r\n"))
+    assert (body["code"], body["params"], body["message"]) == (
+        "csv_missing_column", {"missing": "rate", "columns": "date, from, to, rate"},
+        "rates.csv: missing column rate (the first row must name the columns date, from, to, rate)")
+
+    status, body = await _post(client, "/api/fx", {"date": "2025-10-01", "from": "USD", "to": "usd", "rate": "1"})
+    assert (status, body) == (422, {"error": "refused", "kind": "unprocessable", "code": "cell_rate_same_currency",
+                                    "params": {"currency": "USD"}, "message": "from and to are both USD"})
+    assert errors.render(body["code"], body["params"], "zh") == "from 和 to 都是 USD"
+    status, body = await _post(client, "/api/fees", {"level": "shop"})
+    assert (status, body["code"], body["params"], body["message"]) == (
+        422, "cell_level_unknown", {"value": "shop"}, "level: 'shop' is not one of store, product, order")
+
+
+def test_each_cell_code_is_its_row_code_less_the_row():
+    catalog = errors.catalog()
+    cells = [code for code in catalog if code.startswith("cell_")]
+    assert len(cells) == 14
+    for code in cells:
+        row = catalog["row_" + code.removeprefix("cell_")]
+        assert row["en"] in (f"row {{row}}, {catalog[code]['en']}", f"row {{row}}: {catalog[code]['en']}"), code
+        assert row["zh"] in (f"第 {{row}} 行，{catalog[code]['zh']}", f"第 {{row}} 行：{catalog[code]['zh']}"), code

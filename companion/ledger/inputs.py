@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from companion.errors import Unprocessable
 from companion.ledger import currencies
 from companion.ledger.fx import Rate
-from companion.ledger.money import MoneyError, parse_amount, to_storage
+from companion.ledger.money import MAX_UNITS, MoneyError, parse_amount, to_storage
 
 MAX_ROWS = 200_000
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -26,7 +26,11 @@ MIN_RATE, MAX_RATE = Decimal("0.000001"), Decimal("1000000")  # any two currenci
 
 
 class InputError(Unprocessable):
-    """A seller file that cannot be used; the message names the file, row and column."""
+    """A seller file that cannot be used; the message names the file, row and column.
+
+    Each refusal has its code (companion/server/static/messages.json): a row's refusal is `row_...` with the
+    row number in `row`; those a value typed in the view can meet have a twin `cell_...`, the same sentence
+    without the row (settings_api says a typed rate or fee's refusal through it)."""
 
 
 @dataclass(frozen=True)
@@ -55,43 +59,47 @@ def _rows(name: str, text: str, required: tuple[str, ...], aliases: dict[str, tu
     try:
         header = next(reader)
     except StopIteration as exc:
-        raise InputError(f"the file is empty; the first row must name the columns "
-                         f"({', '.join(required)})", file=name) from exc
+        raise InputError.of("csv_empty", columns=", ".join(required), file=name) from exc
     lookup = {alias.strip().lower(): canonical for canonical, names in aliases.items()
               for alias in (canonical, *names)}
     columns = [lookup.get(h.strip().lower().replace(" ", "_")) or lookup.get(h.strip().lower()) for h in header]
     missing = [r for r in required if r not in columns]
     if missing:
-        raise InputError(f"missing column {', '.join(missing)} (the first row must name the columns "
-                         f"{', '.join(required)})", file=name)
+        raise InputError.of("csv_missing_column", missing=", ".join(missing), columns=", ".join(required),
+                            file=name)
     out = []
     try:
         for number, row in enumerate(reader, start=2):
             if not any(c.strip() for c in row):
                 continue
             if len(out) >= MAX_ROWS:
-                raise InputError(f"more than {MAX_ROWS:,} rows; split the file", file=name)
+                raise InputError.of("csv_too_many_rows", most=f"{MAX_ROWS:,}", file=name)
             out.append((number, {col: (row[i].strip() if i < len(row) else "")
                                  for i, col in enumerate(columns) if col}))
     except csv.Error as exc:
-        raise InputError(f"not a readable CSV file ({exc})", file=name) from exc
+        raise InputError.of("csv_unreadable", detail=str(exc), file=name) from exc
     return out
 
 
 def _amount(name: str, number: int, column: str, text: str) -> Decimal:
+    where = {"row": number, "column": column, "file": name}
     try:
         value = parse_amount(text)
-        to_storage(value)
-    except MoneyError as exc:
-        raise InputError(f"row {number}, {column}: {exc}", file=name) from exc
+    except MoneyError:
+        raise InputError.of("row_not_amount", value=text, **where) from None
+    scaled = value.scaleb(4)
+    if scaled != scaled.to_integral_value():
+        raise InputError.of("row_too_many_decimals", value=str(value), **where)
+    if not -MAX_UNITS <= int(scaled) <= MAX_UNITS:
+        raise InputError.of("row_amount_too_large", value=str(value), most=f"{MAX_UNITS // 10_000:,}", **where)
+    to_storage(value)  # cannot refuse now: the checks above are its own
     return value
 
 
 def _currency(name: str, number: int, text: str, column: str = "currency") -> str:
     code = currencies.code(text)
     if code is None:
-        raise InputError(f"row {number}, {column}: {text!r} is not a currency code (ISO 4217, e.g. USD, CNY)",
-                         file=name)
+        raise InputError.of("row_currency_unknown", row=number, column=column, value=text, file=name)
     return code
 
 
@@ -99,7 +107,7 @@ def _date(name: str, number: int, column: str, text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError as exc:
-        raise InputError(f"row {number}, {column}: {text!r} is not a date (YYYY-MM-DD)", file=name) from exc
+        raise InputError.of("row_not_date", row=number, column=column, value=text, file=name) from exc
 
 
 def read_costs(name: str, text: str) -> list[CostRow]:
@@ -111,18 +119,18 @@ def read_costs(name: str, text: str) -> list[CostRow]:
     for number, row in rows:
         sku = row.get("sku_id", "")
         if not sku:
-            raise InputError(f"row {number}, sku_id: empty", file=name)
+            raise InputError.of("row_sku_empty", row=number, file=name)
         if re.match(r"^\d(\.\d+)?[eE]\+\d+$", sku):
-            raise InputError(f"row {number}, sku_id: {sku!r} was turned into a number by a spreadsheet; "
-                             "write the SKU IDs as text", file=name)
+            raise InputError.of("row_sku_number", row=number, value=sku, file=name)
         cost = _amount(name, number, "unit_cost", row.get("unit_cost", ""))
         if cost < 0:
-            raise InputError(f"row {number}, unit_cost: {cost} is negative; write what one unit costs", file=name)
+            raise InputError.of("row_cost_negative", row=number, value=str(cost), file=name)
         since = _date(name, number, "effective_from", row["effective_from"]) if row.get("effective_from") else None
         key = (sku, since)
         if key in seen:
-            raise InputError(f"row {number}: SKU {sku} from {since or 'the start'} is already on row "
-                             f"{seen[key]}", file=name)
+            raise (InputError.of("row_cost_twice", row=number, sku=sku, since=since.isoformat(), first=seen[key],
+                                 file=name) if since else
+                   InputError.of("row_cost_twice_start", row=number, sku=sku, first=seen[key], file=name))
         seen[key] = number
         out.append(CostRow(sku, cost, _currency(name, number, row.get("currency", "")), since,
                            row.get("msku") or None))
@@ -140,25 +148,24 @@ def read_fees(name: str, text: str) -> list[FeeRow]:
     for number, row in rows:
         level = row.get("level", "").lower()
         if level not in LEVELS:
-            raise InputError(f"row {number}, level: {row.get('level')!r} is not one of {', '.join(LEVELS)}", file=name)
+            raise InputError.of("row_level_unknown", row=number, value=row.get("level"), file=name)  # lists LEVELS
         account = row.get("account", "")
         if not account:
-            raise InputError(f"row {number}, account: empty (the store the fee belongs to)", file=name)
+            raise InputError.of("row_account_empty", row=number, file=name)
         target = row.get("target", "")
         if level != "store" and not target:
-            raise InputError(f"row {number}, target: a {level} fee needs the "
-                             f"{'SKU ID or MSKU' if level == 'product' else 'order id'} it belongs to", file=name)
+            raise InputError.of(f"row_target_{level}", row=number, file=name)  # row_target_product, _order
         if level == "store" and target:
-            raise InputError(f"row {number}, target: a store fee has no target (leave it empty)", file=name)
+            raise InputError.of("row_target_store", row=number, file=name)
         month = row.get("month", "")
         m = _MONTH.match(month)
         if not m or not 1 <= int(m.group(2)) <= 12:
-            raise InputError(f"row {number}, month: {month!r} is not a month (YYYY-MM)", file=name)
+            raise InputError.of("row_month_bad", row=number, value=month, file=name)
         amount = _amount(name, number, "amount", row.get("amount", ""))
         fee_name = row.get("name", "")
         key = (level, account, target, month, fee_name)
         if key in seen:
-            raise InputError(f"row {number}: the same fee as row {seen[key]}; give it another name", file=name)
+            raise InputError.of("row_fee_twice", row=number, first=seen[key], file=name)
         seen[key] = number
         out.append(FeeRow(level, account, target, month, fee_name, -amount,
                           _currency(name, number, row.get("currency", ""))))
@@ -175,16 +182,17 @@ def read_rates(name: str, text: str) -> list[Rate]:
         base = _currency(name, number, row.get("from", ""), "from")
         quote = _currency(name, number, row.get("to", ""), "to")
         if base == quote:
-            raise InputError(f"row {number}: from and to are both {base}", file=name)
+            raise InputError.of("row_rate_same_currency", row=number, currency=base, file=name)
         try:
             rate = Decimal(row.get("rate", "").replace(",", ""))
         except InvalidOperation as exc:
-            raise InputError(f"row {number}, rate: {row.get('rate')!r} is not a number", file=name) from exc
+            raise InputError.of("row_rate_not_number", row=number, value=row.get("rate"), file=name) from exc
         if not rate.is_finite() or rate <= 0 or len(rate.as_tuple().digits) > 30 or not MIN_RATE <= rate <= MAX_RATE:
-            raise InputError(f"row {number}, rate: {row.get('rate')!r} must be a positive number", file=name)
+            raise InputError.of("row_rate_not_positive", row=number, value=row.get("rate"), file=name)
         key = (day, base, quote)
         if key in seen:
-            raise InputError(f"row {number}: {base}→{quote} on {day} is already on row {seen[key]}", file=name)
+            raise InputError.of("row_rate_twice", row=number, base=base, quote=quote, day=day.isoformat(),
+                                first=seen[key], file=name)
         seen[key] = number
         out.append(Rate(day, base, quote, rate))
     return out

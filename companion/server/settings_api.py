@@ -13,7 +13,7 @@ import io
 
 from aiohttp import web
 
-from companion.errors import BadInput, NotFound, Unprocessable
+from companion.errors import BadInput, NotFound, Unprocessable, catalog
 from companion.ledger.inputs import InputError
 from companion.server import costs_api
 from companion.server.api import read_json
@@ -78,7 +78,12 @@ async def _one_row(request: web.Request, kind: str, header: tuple[str, ...], fie
     try:
         return await request.app[SERVICE].import_figures(kind, f"{kind} typed in the view", buf.getvalue().encode())
     except InputError as exc:
-        raise Unprocessable(exc.message.removeprefix("row 2, ").removeprefix("row 2: ")) from None
+        # the one row's refusal without "row 2": its cell_ twin in the catalog, the same sentence less the row
+        typed = "cell_" + exc.code.removeprefix("row_")
+        if exc.code.startswith("row_") and typed in catalog():
+            raise Unprocessable.of(typed, **{k: v for k, v in exc.params.items() if k != "row"}) from None
+        raise Unprocessable(exc.message.removeprefix("row 2, ").removeprefix("row 2: "), code=exc.code,
+                            params=exc.params) from None
 
 
 @routes.post("/api/fx/delete")
