@@ -24,7 +24,7 @@ from companion.store import app_settings
 from tests.support import REPO, TOKEN
 from tests.support.daemon import PROGRAM, Daemon, clean_env, cli, next_event
 
-REFUSAL = {"error": "refused", "kind": "not_signed_in",
+REFUSAL = {"error": "refused", "kind": "not_signed_in", "code": "not_signed_in", "params": {},
            "message": "sign in first: open the Finance view from the tray menu or with `shoptally open`"}
 
 

@@ -38,7 +38,8 @@ async def test_a_file_naming_no_store_finds_its_store_or_asks(client):
     asked = await import_files(client, _file("settlement (2).xlsx"))
     assert asked["files"] == []
     assert asked["errors"] == [{
-        "file": "settlement (2).xlsx", "choices": ["TikTok US Cups", "TikTok US MugHouse"],
+        "file": "settlement (2).xlsx", "choices": ["TikTok US Cups", "TikTok US MugHouse"], "code": "unprocessable",
+        "params": {},
         "message": "settlement (2).xlsx: does not say which store it belongs to and there are 2 TikTok US stores "
                    "(TikTok US Cups, TikTok US MugHouse): import it with --account STORE, one of them"}]
     # the view's picker sends the file again with the store chosen
