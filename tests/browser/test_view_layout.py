@@ -6,7 +6,7 @@ Chinese, 1280 and 390 px wide) under artifacts/screenshots/layout-*.png."""
 
 from __future__ import annotations
 
-from tests.browser.test_finance_view import cards, expected_cards, loaded, open_view, report, shot  # noqa: F401
+from tests.browser.test_finance_view import SHOTS, cards, expected_cards, loaded, open_view, report, shot  # noqa: F401
 from tests.browser.test_view_money import quiet
 from tests.support.browser import wait_for
 
@@ -44,6 +44,19 @@ def empty_state(browser) -> dict:
         "const b = document.getElementById('empty'); return {hidden: b.hidden, kind: b.dataset.kind,"
         " title: b.querySelector('h2') && b.querySelector('h2').textContent, text: b.textContent,"
         " buttons: [...b.querySelectorAll('button')].map(x => x.textContent)}")
+
+
+def whole_page(browser, name: str) -> None:
+    """A screenshot of the whole page, not only the window (artifacts/screenshots/, for a reviewer)."""
+    import base64
+
+    d = browser.driver
+    # the capture lays the page out as tall as it is (no scrollbar): as wide as the window
+    w, h = d.execute_script("return [window.innerWidth, document.documentElement.scrollHeight]")
+    png = d.execute_cdp_cmd("Page.captureScreenshot", {"captureBeyondViewport": True, "format": "png",
+                                                     "clip": {"x": 0, "y": 0, "width": w, "height": h, "scale": 1}})
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    (SHOTS / f"{name}.png").write_bytes(base64.b64decode(png["data"]))
 
 
 def rest_pointer(browser) -> None:
@@ -110,6 +123,8 @@ def test_fits_a_phone_marks_old_figures_pending_and_offers_another_period(browse
             wait_for(lambda tab=tab: f"tab={tab}" in d.current_url or tab == "income", f"the {tab} tab")
             quiet(browser)
             assert overflow(browser)[0] <= overflow(browser)[1], (lang, tab, overflow(browser))
+            if lang == "en":
+                whole_page(browser, f"layout-{lang}-{PHONE}-{tab}")
         d.find_element(By.CSS_SELECTOR, "[data-tab=income]").click()
         quiet(browser)
         d.execute_script("window.scrollTo(0, 0)")
