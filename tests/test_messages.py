@@ -11,7 +11,12 @@ import string
 from pathlib import Path
 
 from companion import errors
+from companion.core.service import SyncStalled
 from companion.ledger.periods import NAMED
+from companion.sources.model import StoreRef
+from companion.store import stores
+from companion.store.writer import run_inline
+from tests.support.app import FakeExtension
 from tests.support.builders import view_headers
 
 REPO = Path(__file__).resolve().parents[1]
@@ -230,3 +235,48 @@ def test_each_cell_code_is_its_row_code_less_the_row():
         row = catalog["row_" + code.removeprefix("cell_")]
         assert row["en"] in (f"row {{row}}, {catalog[code]['en']}", f"row {{row}}: {catalog[code]['en']}"), code
         assert row["zh"] in (f"第 {{row}} 行，{catalog[code]['zh']}", f"第 {{row}} 行：{catalog[code]['zh']}"), code
+
+
+def test_a_stalled_sync_says_which_wait_by_code():
+    said = SyncStalled(1.5, {"stage": "settled", "pages": 1, "message": "page 1"})
+    assert (said.code, said.params, str(said)) == (
+        "sync_stalled_said", {"seconds": "1.5", "stage": "settled", "pages": 1, "message": "page 1"},
+        "the seller center did not answer for 1.5 s while waiting for settled after 1 pages (page 1)")
+    assert errors.render(said.code, said.params, "zh") == \
+        "卖家中心 1.5 秒没有响应（已读取 1 页，正在等待 settled：page 1）"
+    start = SyncStalled(30, {})
+    assert (start.code, start.params, str(start)) == (
+        "sync_stalled_start", {"seconds": "30"},
+        "the seller center did not answer for 30 s while waiting for the extension to start the sync")
+    quiet = SyncStalled(30, {"stage": "on_hold", "pages": 4})
+    assert (quiet.code, str(quiet)) == (
+        "sync_stalled", "the seller center did not answer for 30 s while waiting for on_hold after 4 pages")
+
+
+async def test_a_sync_run_that_fails_carries_its_code_beside_its_sentence(client, service, db, monkeypatch):
+    run_inline(db, stores.resolve, StoreRef("tiktok", "7495001", "US", "Mug shop", "USD", "America/Los_Angeles"))
+    published = []
+    service.bus.add_listener(lambda event: published.append(event) if event["event"] == "sync.run" else None)
+    ext = await FakeExtension(client, delay=0.05, error="not logged in: log in to the seller center").connect()
+    try:
+        run = await service.runner.run("Mug shop", "manual")
+    finally:
+        await ext.close()
+    assert (run["status"], run["error"], run["code"], run["params"]) == (
+        "login_expired", "not logged in: log in to the seller center", "sync_login_expired",
+        {"message": "not logged in: log in to the seller center"})
+    assert published[-1]["run"]["code"] == "sync_login_expired"
+    assert errors.render("sync_login_expired", run["params"], "zh") == \
+        "卖家中心的登录已失效：not logged in: log in to the seller center"
+
+    monkeypatch.setenv("SHOPTALLY_BROWSER", "/nonexistent/chromium")
+    run = await service.runner.run("Mug shop", "manual")
+    assert (run["status"], run["code"]) == ("browser_missing", "sync_browser_unusable")
+    assert run["params"] == {"message": run["error"]} and run["error"].startswith("SHOPTALLY_BROWSER=")
+    assert errors.render(run["code"], run["params"], "zh").startswith("无法用浏览器同步：SHOPTALLY_BROWSER=")
+    assert [e["run"].get("code") for e in published[-2:]] == [None, "sync_browser_unusable"]  # running, ended
+    stored = await (await client.get("/api/automation", headers=view_headers(client.port))).json()
+    assert [r["error"] for r in stored["runs"]][:2] == [run["error"], "not logged in: log in to the seller center"]
+
+    status, body = await _post(client, "/api/sync", {})
+    assert body["code"] == "no_extension"  # refused before a run starts: an HTTP refusal with its code

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from companion.automation import browser, schedules
 from companion.core.service import SyncStalled
-from companion.errors import Conflict, ShoptallyError
+from companion.errors import Conflict, ShoptallyError, catalog, render
 from companion.store import stores
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ class SyncRunner:
         if account:  # an unknown store raises stores.UnknownAccount
             site = site or (await self.service.read(stores.by_name, account)).platform
         if (account or "") in self._wanted:
-            raise Conflict(f"a sync of {account or 'all stores'} is already queued or running")
+            raise Conflict.of("sync_store_queued", account=account) if account else Conflict.of("sync_all_queued")
         command_id = str(uuid.uuid4())
         queued = self.busy
         self.service.start_task(self.run(account, trigger, site, command_id))
@@ -85,7 +85,8 @@ class SyncRunner:
             site = site or "tiktok"
             if duplicate:
                 run = await self.service.writer.run(schedules.skipped_run, account, site, trigger,
-                                                    "a sync of this store is already queued or running")
+                                                    render("sync_already_queued", {}))
+                run = {**run, "code": "sync_already_queued", "params": {}}
                 self._publish(run, command_id)
                 return run
             async with self._lock:
@@ -94,7 +95,8 @@ class SyncRunner:
                 self._publish({**self.current, "status": "running"}, command_id)
                 log.info("sync run %s started (%s, %s, trigger %s)", run_id, account or "all stores", site, trigger)
                 outcome = await self._sync(account, site, command_id)
-                run = await self.service.writer.run(lambda: schedules.finish_run(run_id, **outcome))
+                said = {k: outcome.pop(k) for k in ("code", "params") if k in outcome}  # for the view, not stored
+                run = {**await self.service.writer.run(lambda: schedules.finish_run(run_id, **outcome)), **said}
                 self.current, self.last = None, run
                 self._publish(run, command_id)
                 log.info("sync run %s ended (%s, %s, trigger %s): %s via %s, %s records, %s pages%s", run_id,
@@ -116,10 +118,9 @@ class SyncRunner:
             except SyncStalled as exc:
                 return self._stalled(exc, command_id, "extension")
             except ShoptallyError as exc:  # it went away between the check and the command
-                return {"status": "error", "via": "extension", "error": str(exc)}
+                return _refused(exc, "error", "extension")
             except TimeoutError:
-                return {"status": "timeout", "via": "extension",
-                        "error": f"the extension did not finish within {sync_timeout():.0f} s"}
+                return _ended("timeout", "extension", "sync_extension_timeout", seconds=f"{sync_timeout():.0f}")
         return await self._unattended(account, site, command_id)
 
     def _stalled(self, exc: SyncStalled, command_id: str, via: str) -> dict:
@@ -127,14 +128,14 @@ class SyncRunner:
         pages, records = int(exc.last.get("pages") or 0), int(exc.last.get("records") or 0)
         self.service.bus.publish({"event": "sync.progress", "command_id": command_id, "stage": "error",
                                   "pages": pages, "records": records, "message": str(exc)})
-        return {"status": "timeout", "via": via, "pages": pages, "records": records, "error": str(exc)}
+        return {"status": "timeout", "via": via, "pages": pages, "records": records, "error": str(exc),
+                "code": exc.code, "params": exc.params}
 
     async def _unattended(self, account: str | None, site: str, command_id: str) -> dict:
         loop = asyncio.get_running_loop()
         lock = browser.ProfileLock(self.service.cfg.data_dir)
         if not lock.acquire():
-            return {"status": "error", "via": "browser", "error": "the sync browser's profile is open (shoptally "
-                    "browser login): close that window and the next run goes ahead"}
+            return _ended("error", "browser", "sync_profile_open")
         driver = None
         try:
             try:
@@ -144,13 +145,11 @@ class SyncRunner:
                                            self.service.own_token())
             except (browser.BrowserMissing, browser.ExtensionNotLoaded) as exc:
                 status = "browser_missing" if isinstance(exc, browser.BrowserMissing) else "error"
-                return {"status": status, "via": "browser", "error": str(exc)}
+                return _refused(exc, status, "browser")
             deadline = time.monotonic() + CONNECT_TIMEOUT
             while not self.service.connected_extensions():
                 if time.monotonic() > deadline:
-                    return {"status": "error", "via": "browser",
-                            "error": f"the extension in the started browser did not connect within "
-                                     f"{CONNECT_TIMEOUT} s"}
+                    return _ended("error", "browser", "sync_connect_timeout", seconds=CONNECT_TIMEOUT)
                 await asyncio.sleep(0.2)
             try:
                 return _outcome(await self.service.sync_and_wait(account, sync_timeout(), site, command_id,
@@ -158,10 +157,9 @@ class SyncRunner:
             except SyncStalled as exc:
                 return self._stalled(exc, command_id, "browser")
             except TimeoutError:
-                return {"status": "timeout", "via": "browser",
-                        "error": f"the sync did not finish within {sync_timeout():.0f} s"}
+                return _ended("timeout", "browser", "sync_browser_timeout", seconds=f"{sync_timeout():.0f}")
             except ShoptallyError as exc:
-                return {"status": "error", "via": "browser", "error": str(exc)}
+                return _refused(exc, "error", "browser")
         finally:
             if driver is not None:
                 await loop.run_in_executor(None, browser.stop, driver)
@@ -173,9 +171,27 @@ def _outcome(progress: dict, via: str) -> dict:
     pages, records = int(progress.get("pages") or 0), int(progress.get("records") or 0)
     if progress.get("stage") == "done":
         return {"status": "done", "via": via, "pages": pages, "records": records}
-    message = str(progress.get("message") or "the sync failed")
-    lowered = message.lower()
-    status = "login_expired" if any(w in lowered for w in LOGIN_WORDS) else "error"
-    if status == "login_expired" and via == "browser":
-        message += ": run `shoptally browser login` and log in to the seller center again"
-    return {"status": status, "via": via, "pages": pages, "records": records, "error": message}
+    message = str(progress.get("message") or "")
+    status = "login_expired" if any(w in message.lower() for w in LOGIN_WORDS) else "error"
+    if not message:
+        code = "sync_failed"
+    elif status == "login_expired":
+        code = "sync_login_expired_browser" if via == "browser" else "sync_login_expired"
+    else:
+        code = "sync_extension_failed"  # the extension's own sentence, in English: Chinese frames it
+    return {**_ended(status, via, code, **({"message": message} if message else {})), "pages": pages,
+            "records": records}
+
+
+def _ended(status: str, via: str, code: str, **params) -> dict:
+    """A run's record of how it ended: `error` the English sentence (stored, read by the CLI), `code` and
+    `params` for the view's language (the sync.run event carries them; the stored run does not)."""
+    return {"status": status, "via": via, "error": render(code, params), "code": code, "params": params}
+
+
+def _refused(exc: ShoptallyError, status: str, via: str) -> dict:
+    """A refusal that ended a run: its own code when the catalog has it, else its sentence framed by one."""
+    if exc.code in catalog() and not exc.file:
+        return {"status": status, "via": via, "error": str(exc), "code": exc.code, "params": exc.params}
+    return _ended(status, via, "sync_browser_unusable" if via == "browser" else "sync_extension_failed",
+                  message=str(exc))

@@ -28,7 +28,7 @@ from companion.cloud import sync as cloud_sync
 from companion.config import Config, signin_link
 from companion.core.events import EventBus
 from companion.core.pairing_requests import PendingPair, PendingPairs
-from companion.errors import BadInput, Conflict, NotFound
+from companion.errors import BadInput, Conflict, NotFound, render
 from companion.pipeline import importer, ingest, reparse, seller_figures
 from companion.pipeline.parsing import ParsePool, ParserCrashed, default_processes
 from companion.reports import reporting
@@ -60,11 +60,14 @@ class SyncStalled(TimeoutError):
 
     def __init__(self, seconds: float, last: dict) -> None:
         stage, message = str(last.get("stage") or "sent"), str(last.get("message") or "")
+        # code and params: the view says it in its language (companion/server/static/messages.json)
         if stage == "sent":
-            doing = "waiting for the extension to start the sync"
+            self.code, self.params = "sync_stalled_start", {"seconds": f"{seconds:g}"}
         else:
-            doing = f"waiting for {stage} after {last.get('pages') or 0} pages" + (f" ({message})" if message else "")
-        super().__init__(f"the seller center did not answer for {seconds:g} s while {doing}")
+            self.code = "sync_stalled_said" if message else "sync_stalled"
+            self.params = {"seconds": f"{seconds:g}", "stage": stage, "pages": last.get("pages") or 0,
+                           **({"message": message} if message else {})}
+        super().__init__(render(self.code, self.params))
         self.last = last
 
 
