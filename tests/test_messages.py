@@ -51,6 +51,14 @@ def test_every_code_the_source_raises_is_in_the_catalog():
     assert sorted(raised - set(errors.catalog())) == []
 
 
+def test_every_code_of_the_catalog_is_used_by_the_source():
+    source = "\n".join(p.read_text(encoding="utf-8") for p in (REPO / "companion").rglob("*.py"))
+    named = set(re.findall(r'"([a-z][a-z0-9_]*)"', source))
+    derived = {c for c in errors.catalog() if c.startswith("cell_")}  # settings_api._one_row: row_X -> cell_X
+    derived |= {"row_target_product", "row_target_order"}  # inputs.read_fees: f"row_target_{level}"
+    assert sorted(set(errors.catalog()) - named - derived) == []
+
+
 def test_a_coded_refusal_renders_english_from_the_catalog_and_keeps_its_params():
     refused = errors.Unprocessable.of("currency_unknown", field="currency", value="USS")
     assert refused.message == "currency: 'USS' is not a currency code (ISO 4217, e.g. USD, CNY, EUR, GBP)"
