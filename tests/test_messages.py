@@ -109,6 +109,14 @@ async def test_real_refusals_of_the_api_carry_a_code_of_the_catalog(client):
     assert answers["bad cost"][1]["code"] == "unit_cost_negative" and answers["bad cost"][1]["params"] == {
         "value": "-2"}
     assert answers["bad cost"][1]["message"] == "unit_cost: -2 is negative; enter what one unit costs"
+    status, body = await _post(client, "/api/costs", {"sku_id": "A1", "unit_cost": "1.23456", "currency": "USD"})
+    assert (status, body["code"], body["params"], body["message"]) == (
+        422, "cell_too_many_decimals", {"column": "unit_cost", "value": "1.23456"},
+        "unit_cost: 1.23456 has more than 4 decimals")
+    assert errors.render(body["code"], body["params"], "zh") == "unit_cost：1.23456 的小数超过 4 位"
+    status, body = await _post(client, "/api/costs", {"sku_id": "A1", "unit_cost": " six ", "currency": "USD"})
+    assert (body["code"], body["params"], body["message"]) == (
+        "cell_not_amount", {"column": "unit_cost", "value": "six"}, "unit_cost: 'six' is not an amount")
     assert errors.render("unit_cost_negative", {"value": "-2"}, "zh") == "单位成本：-2 是负数；请输入一件的成本"
     assert answers["unknown store"][1]["code"] == "store_unknown_none"
     assert answers["unknown store"][1]["params"] == {"name": "Nobody"}

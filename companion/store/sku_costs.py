@@ -17,7 +17,7 @@ from decimal import Decimal
 from companion.errors import NotFound, Unprocessable
 from companion.ledger import currencies
 from companion.ledger.inputs import CostRow
-from companion.ledger.money import CENT, MoneyError, fmt, parse_amount, to_storage
+from companion.ledger.money import CENT, MAX_UNITS, MoneyError, fmt, parse_amount, to_storage
 from companion.store import seller_inputs
 from companion.store.models import SkuCost
 
@@ -78,11 +78,22 @@ def check(body: dict) -> Typed:
     raw = body.get("unit_cost")
     if raw is None or (isinstance(raw, str) and not raw.strip()) or isinstance(raw, bool):
         raise CostError.of("unit_cost_empty")
+    text = raw.strip() if isinstance(raw, str) else raw
     try:
-        cost = parse_amount(raw if not isinstance(raw, str) else raw.strip())
-        to_storage(cost)
+        cost = parse_amount(text)
     except MoneyError as exc:
-        raise CostError.of("unit_cost_not_amount", field="unit_cost", detail=str(exc)) from None
+        raise (CostError.of("cell_not_amount", column="unit_cost", value=text) if isinstance(text, str) else
+               CostError.of("unit_cost_not_amount", field="unit_cost", detail=str(exc))) from None
+    try:
+        to_storage(cost)
+    except MoneyError as exc:  # the same sentences as a CSV's cell, so Chinese has them in its words
+        scaled = cost.scaleb(4)
+        if not cost.is_finite():
+            raise CostError.of("unit_cost_not_amount", field="unit_cost", detail=str(exc)) from None
+        if scaled != scaled.to_integral_value():
+            raise CostError.of("cell_too_many_decimals", column="unit_cost", value=str(cost)) from None
+        raise CostError.of("cell_amount_too_large", column="unit_cost", value=str(cost),
+                           most=f"{MAX_UNITS // 10_000:,}") from None
     if cost < 0:
         raise CostError.of("unit_cost_negative", value=raw)
     currency = currencies.code(body.get("currency"))
