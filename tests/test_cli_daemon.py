@@ -333,7 +333,8 @@ async def test_sync_wait_prints_progress_and_exits_by_the_outcome(db_url, tmp_pa
         while (progress := await next_event(events, "sync.progress"))["stage"] != "error":
             pass
         assert progress == {"event": "sync.progress", "command_id": command["id"], "stage": "error", "pages": 1,
-                            "records": 50, "message": why}
+                            "records": 50, "message": why, "code": "sync_stalled_said",
+                            "params": {"seconds": "1.5", "stage": "settled", "pages": 1, "message": "page 1"}}
         run = d.get("/api/automation")["runs"][0]
         assert (run["trigger"], run["status"], run["error"], run["records"]) == ("cli", "timeout", why, 50)
 

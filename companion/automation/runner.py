@@ -127,7 +127,8 @@ class SyncRunner:
         """The run's record of a sync that stopped answering, and its end as a progress event (the view shows it)."""
         pages, records = int(exc.last.get("pages") or 0), int(exc.last.get("records") or 0)
         self.service.bus.publish({"event": "sync.progress", "command_id": command_id, "stage": "error",
-                                  "pages": pages, "records": records, "message": str(exc)})
+                                  "pages": pages, "records": records, "message": str(exc), "code": exc.code,
+                                  "params": exc.params})
         return {"status": "timeout", "via": via, "pages": pages, "records": records, "error": str(exc),
                 "code": exc.code, "params": exc.params}
 
