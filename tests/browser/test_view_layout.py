@@ -90,16 +90,16 @@ def test_fits_a_phone_marks_old_figures_pending_and_offers_another_period(browse
     # a filter click: the old figures stay, marked pending, until the new ones are drawn
     every = expected_cards(report(loaded, "--period", "all"))
     d.execute_script(WATCH_CARDS)
-    d.find_element(By.CSS_SELECTOR, "[data-period=this-year]").click()  # 2026: nothing
+    d.find_element(By.CSS_SELECTOR, "[data-period=yesterday]").click()  # the lines are of September 2025
     wait_for(lambda: d.execute_script("return window.cardLog.length >= 2 && !document.body.dataset.pending"),
-             "the figures of this year")
+             "yesterday's figures")
     log = d.execute_script("return window.cardLog")
     assert log == [[True, september["net-profit:USD"]], [False, None]]
-    # this year is empty: the view says so and offers other periods
+    # yesterday is empty: the view says so and offers other periods
     state = wait_for(lambda: empty_state(browser)["kind"] == "period" and empty_state(browser), "the empty period")
     assert state["hidden"] is False
     assert state["title"] == "No figures for " + d.find_element(By.ID, "period-shown").text
-    assert state["buttons"] == ["All time", "Last month", "Order basis"]
+    assert state["buttons"] == ["All time", "Last month", "This year", "Order basis"]
     assert cards(browser) == {}
     d.execute_script("window.cardLog = []")
     d.find_element(By.XPATH, "//section[@id='empty']//button[.='All time']").click()
