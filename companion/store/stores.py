@@ -44,11 +44,23 @@ def resolve(ref: StoreRef) -> Store:
             store.currency = ref.currency
             store.save(only=[Store.currency])
         return store
-    name = _free_name(ref.name or f"{ref.platform} {ref.external_id}")
+    name = _free_name(ref.name or default_name(ref))
     return Store.create(
         platform=ref.platform, external_id=ref.external_id, region=ref.region, name=name,
         currency=ref.currency, timezone=ref.timezone or "UTC",
     )
+
+
+# A shop the data names by id only is called by its platform and region ("TikTok Shop US", then
+# "TikTok Shop US (2)"), never by the bare id; the seller names it in Settings, and a later capture or file that
+# carries the shop's own name does not rename a store the seller named.
+_PLATFORM_LABELS = {"tiktok": "TikTok Shop", "temu": "Temu", "shein": "SHEIN"}
+
+
+def default_name(ref: StoreRef) -> str:
+    label = _PLATFORM_LABELS.get(ref.platform, ref.platform.capitalize())
+    region = (ref.region or "").strip()
+    return f"{label} {region}" if region else f"{label} shop"
 
 
 def _by_id(platform: str, external_id: str) -> Store | None:
@@ -79,8 +91,8 @@ def _join(store: Store | None, ref: StoreRef) -> Store | None:
             continue
         if store is None:
             old.external_id = ref.external_id
-            if old.name == f"{ref.platform} {alias}" or alias in old.name:
-                old.name = _free_name(ref.name or f"{ref.platform} {ref.external_id}", old.id)
+            if ref.name and (old.name.startswith(default_name(ref)) or alias in old.name):
+                old.name = _free_name(ref.name, old.id)
             old.save(only=[Store.external_id, Store.name])
             store = old
         else:
