@@ -103,3 +103,8 @@ def test_costs_added_edited_deleted_and_dropped_as_csv(browser, daemon, tmp_path
     wait_for(lambda: d.find_element(By.CSS_SELECTOR, "#costs-settings h3").text == "SKU 成本", "the Chinese title")
     wait_for(lambda: table(browser) == {"SKU-A": "US$4.05 | 从最早开始", "SKU-C": "¥30.1234 | 2025年1月1日"},
              "the table in Chinese")
+    # and so do the server's refusals: the Chinese sentence from the catalog, the field named in Chinese
+    form = d.find_element(By.ID, "cost-form")  # drawn again in Chinese
+    add("SKU-B", "3", "RMB")
+    wait_for(lambda: d.find_element(By.ID, "notice-text").text == (
+        "币种：“RMB”不是货币代码（ISO 4217，例如 USD、CNY、EUR、GBP）"), "the refusal in Chinese")

@@ -33,6 +33,25 @@ function render(template, params) {
   return missing ? null : text;
 }
 
+// Params that name a field, column or setting (purchase_price, unit_cost, order_sync_mode…) are shown by the
+// field's own words in the page's language: the catalog's name_<field> entries.
+const NAMING = ["field", "column", "key", "missing"];
+
+function named(params, lang) {
+  const out = { ...params };
+  for (const key of NAMING) {
+    const entry = typeof out[key] === "string" ? catalog[`name_${out[key]}`] : null;
+    if (entry && entry[lang]) out[key] = entry[lang];
+  }
+  return out;
+}
+
+/** The words of a status code (e.g. the completeness grid's `required_in`) in the page's language. */
+export function sayStatus(status) {
+  const entry = catalog[`status_${status}`];
+  return (entry && (entry[language()] || entry.en)) || String(status ?? "");
+}
+
 /** The sentence of a refusal or event body ({code, params, message, file?}) in the page's language. */
 export function say(body) {
   if (body === null || body === undefined) return "";
@@ -40,7 +59,7 @@ export function say(body) {
   const english = body.message ?? body.error ?? "";
   const lang = language();
   const template = lang !== "en" && body.code ? catalog[body.code]?.[lang] : null;
-  const text = template ? render(template, body.params || {}) : null;
+  const text = template ? render(template, named(body.params || {}, lang)) : null;
   if (text === null) return english;
   return body.file ? `${body.file}: ${text}` : text;
 }

@@ -3,7 +3,7 @@
 import { costsSection, feesSection, w } from "./costs.js";
 import { formatDate } from "./format.js";
 import { language, t } from "./i18n.js";
-import { say } from "./messages.js";
+import { say, sayStatus } from "./messages.js";
 
 const $ = (sel) => document.querySelector(sel);
 
@@ -198,7 +198,7 @@ export function settingsTab(api) {
       tr.append(cell(a));
       for (const m of months) {
         const r = rows.find((x) => x.account === a && x.month === m);
-        const td = cell(r ? r.status : "", r ? `c-${r.colour}` : "");
+        const td = cell(r ? sayStatus(r.status) : "", r ? `c-${r.colour}` : "");
         if (r) {
           td.dataset.colour = r.colour;
           const missing = [...r.missing_required, ...r.missing_optional];
