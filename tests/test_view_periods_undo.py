@@ -11,19 +11,14 @@ import pytest
 
 from companion.cli.report_text import lines, money
 from companion.ledger.periods import parse_period
-from companion.pipeline import seller_figures
-from companion.store import settlements
 from tests.support.daemon import acli
-from tests.test_inline_edits import H, edit, line, page
+from tests.support.inline_edits import H, edit, page, seed
 
 
 @pytest.fixture
 async def seeded(client, service, db):
-    """Two October lines of a Los Angeles store, SKU-A costing 4.00 a unit (as tests/test_inline_edits.py)."""
-    await service.writer.run(settlements.apply_lines, [line(1, "20.00", "25.00", 2, "SKU-A"),
-                                                       line(2, "9.00", "10.00", 1, "SKU-B")], "seed", "import")
-    costs = b"sku_id,unit_cost,currency\r\nSKU-A,4.00,USD\r\nSKU-B,3.00,USD\r\n"
-    await service.writer.run(seller_figures.save, "costs", seller_figures.read("costs", "costs.csv", costs))
+    """Two October lines of a Los Angeles store, SKU-A costing 4.00 a unit (tests/support/inline_edits.py)."""
+    await seed(service)
     return client
 
 

@@ -16,6 +16,7 @@ import pytest
 from tests.support.browser import Browser, browser_missing
 from tests.support.certs import make_certificate
 from tests.support.daemon import Daemon
+from tests.support.finance_view import load_export
 from tests.support.seller_centers import HOSTS, SellerCenters
 
 
@@ -51,3 +52,9 @@ def browser(tmp_path, centers, browser_available):
     b = Browser(tmp_path, centers)
     yield b
     b.quit()
+
+
+@pytest.fixture
+def loaded(daemon, tmp_path):
+    """A daemon holding a 120-row US Order details export of September 2025, imported through the CLI."""
+    return load_export(daemon, tmp_path)

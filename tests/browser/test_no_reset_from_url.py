@@ -19,19 +19,6 @@ _WATCH_CSP = ("window.cspViolations = [];"
               "e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sourceFile + ':' + e.lineNumber));")
 
 
-@pytest.fixture
-def loaded(daemon, tmp_path):
-    """A daemon holding 120 settlement lines of September 2025, imported through the CLI."""
-    from scripts.bench_import import export_rows, write_csv
-
-    path = tmp_path / "TikTok_BenchShop_结算_2025-09.csv"
-    write_csv(path, export_rows(120))
-    result = daemon.cli("import", "--json", str(path))
-    assert result.code == 0, result.err
-    assert result.json["files"][0]["added"] == 120
-    return daemon
-
-
 def lines(daemon) -> int:
     return daemon.get("/api/reset/preview")["records"]
 

@@ -5,13 +5,12 @@ language, and two undos of two edits of one cell back to the start. One daemon, 
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from tests.browser.test_finance_view import STORE, cards, loaded, open_view, report, shot  # noqa: F401 (fixture)
 from tests.support.browser import wait_for
 from tests.support.daemon import Daemon
+from tests.support.finance_view import cards, open_view, quiet, report, shot
 
 RED = "rgb(179, 38, 30)"  # finance.css --neg
 
@@ -37,20 +36,7 @@ def cell_of(browser, selector: str) -> dict:
         " classes: td.className}", selector)
 
 
-def quiet(browser) -> None:
-    """Until the view has drawn no new figures for 0.5 s (an edit's event makes it draw the table again)."""
-    last = [None, time.monotonic()]
-
-    def still() -> bool:
-        now = browser.driver.execute_script("const v = window.shoptallyView; return v.busy ? -1 : v.refreshes")
-        if now != last[0] or now == -1:
-            last[:] = [now, time.monotonic()]
-        return time.monotonic() - last[1] > 0.5
-
-    wait_for(still, "the view to rest", every=0.05)
-
-
-def test_money_dates_and_rates_in_both_languages(browser, loaded: Daemon, tmp_path):  # noqa: F811
+def test_money_dates_and_rates_in_both_languages(browser, loaded: Daemon, tmp_path):
     from selenium.webdriver.common.by import By
 
     d = browser.driver
