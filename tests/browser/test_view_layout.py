@@ -6,9 +6,8 @@ Chinese, 1280 and 390 px wide) under artifacts/screenshots/layout-*.png."""
 
 from __future__ import annotations
 
-from tests.browser.test_finance_view import SHOTS, cards, expected_cards, loaded, open_view, report, shot  # noqa: F401
-from tests.browser.test_view_money import quiet
 from tests.support.browser import wait_for
+from tests.support.finance_view import SHOTS, cards, expected_cards, open_view, quiet, report, shot
 
 PHONE, DESK = 390, 1280
 
@@ -78,7 +77,7 @@ def to_language(browser, lang: str) -> None:
     quiet(browser)
 
 
-def test_fits_a_phone_marks_old_figures_pending_and_offers_another_period(browser, loaded):  # noqa: F811
+def test_fits_a_phone_marks_old_figures_pending_and_offers_another_period(browser, loaded):
     from selenium.webdriver.common.by import By
 
     d = browser.driver
