@@ -11,72 +11,20 @@ import urllib.request
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
-
-from tests.support import REPO
 from tests.support.browser import wait_for
 from tests.support.builders import order_list_capture, order_row
 from tests.support.daemon import Daemon, recv, send
+from tests.support.finance_view import (
+    STORE,
+    cards,
+    expected_cards,
+    income_rows,
+    open_view,
+    report,
+    shot,
+)
 
-SHOTS = REPO / "artifacts" / "screenshots"
-STORE = "TikTok US BenchShop"
 _NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-
-
-@pytest.fixture
-def loaded(daemon, tmp_path):
-    """A daemon holding a 120-row US Order details export of September 2025, imported through the CLI."""
-    from scripts.bench_import import export_rows, write_csv
-
-    path = tmp_path / "TikTok_BenchShop_结算_2025-09.csv"
-    write_csv(path, export_rows(120))
-    result = daemon.cli("import", "--json", str(path))
-    assert result.code == 0, result.err
-    assert result.json["files"][0]["added"] == 120
-    return daemon
-
-
-def report(daemon: Daemon, *args: str) -> dict:
-    result = daemon.cli("report", "--json", *args)
-    assert result.code == 0, result.err
-    return result.json
-
-
-def cards(browser) -> dict[str, str]:
-    """metric:currency → the exact figure behind each card (its data-value; the text shown is formatted for the
-    language, tests/browser/test_view_money.py checks it), read in one go (the cards are drawn on every refresh)."""
-    return browser.driver.execute_script(
-        "return Object.fromEntries([...document.querySelectorAll('#cards .card')].map(c => "
-        "[c.dataset.metric + ':' + c.dataset.currency, c.querySelector('.value').dataset.value]))")
-
-
-def expected_cards(rep: dict) -> dict[str, str]:
-    out = {}
-    for cur, t in rep["totals_by_currency"].items():
-        cents = sum(int(t[k].replace(".", "").replace("-", "")) * (-1 if t[k].startswith("-") else 1)
-                    for k in ("platform_expense", "tax", "custom_fees", "cost"))
-        expense = f"{'-' if cents < 0 else ''}{abs(cents) // 100}.{abs(cents) % 100:02d}"
-        out.update({f"total-income:{cur}": t["platform_income"], f"total-expense:{cur}": expense,
-                    f"net-profit:{cur}": t["gross_profit"]})
-    return out
-
-
-def open_view(browser, daemon: Daemon, query: str = "") -> None:
-    from selenium.webdriver.common.by import By
-
-    browser.open(daemon.view(f"/{query}"))
-    wait_for(lambda: browser.driver.find_element(By.TAG_NAME, "body").get_attribute("data-ready"), "the view to load")
-
-
-def shot(browser, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    browser.driver.save_screenshot(str(SHOTS / f"{name}.png"))
-
-
-def income_rows(browser) -> list[dict]:
-    return browser.driver.execute_script(
-        "return [...document.querySelectorAll('#income tbody tr[data-id]')].map(tr => Object.fromEntries("
-        "[...tr.children].map(td => [td.dataset.col, td.textContent])))")
 
 
 def test_cards_equal_the_report_for_each_filter_and_filters_live_in_the_url(browser, loaded):

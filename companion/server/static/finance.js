@@ -8,6 +8,7 @@ import { backupSection } from "./backup.js";
 import { cloudDialog } from "./cloud.js";
 import { settingsTab } from "./settings.js";
 import { rowProfitNote } from "./costs.js";
+import { say } from "./messages.js";
 
 const $ = (sel) => document.querySelector(sel);
 const form = $("#filters");
@@ -76,7 +77,7 @@ function signedOut(res) {
 async function getJSON(path) {
   const res = signedOut(await fetch(path));
   const body = await res.json();
-  if (!res.ok) throw new Error(body.message || res.statusText);
+  if (!res.ok) throw new Error(say(body) || res.statusText);
   return body;
 }
 
@@ -282,8 +283,8 @@ function startEdit(td, row, field, kind) {
       await refresh(); // the row's profit and the cards at once; other views hear the change as an event
     } else {
       input.classList.add("bad");
-      input.title = out.body.message;
-      notice(out.body.message, 8000);
+      input.title = say(out.body);
+      notice(say(out.body), 8000);
       input.focus();
     }
   };
@@ -299,7 +300,7 @@ const FIELD_WORDS = { purchase_price: "purchasePrice", settlement_price: "settle
 $("#undo").onclick = async () => {
   const out = await post("/api/edits/undo", {});
   const field = t(FIELD_WORDS[out.body.field] || out.body.field);
-  notice(out.ok ? t("undone", { field, value: out.body.new ?? t("noEdit") }) : out.body.message, 5000);
+  notice(out.ok ? t("undone", { field, value: out.body.new ?? t("noEdit") }) : say(out.body), 5000);
   if (out.ok) refresh();
 };
 
@@ -321,7 +322,7 @@ async function loadChart(period) {
   const res = signedOut(await fetch("/api/chart?" + query({ step, currency: state.currency })));
   const data = await res.json();
   if (ticket !== chartTicket) return;
-  $("#chart-note").textContent = res.ok ? "" : data.message;
+  $("#chart-note").textContent = res.ok ? "" : say(data);
   if (res.ok) await drawChart($("#chart"), data, { width: 960, height: 240, lang: language() });
   if (ticket !== chartTicket) return;
   $("#chart-loading")?.remove();
@@ -660,8 +661,8 @@ $("#sync").onclick = async () => {
   notice.sticky = false;  // a new sync replaces the last one's message
   const out = await post("/api/sync", { account: state.account || null, trigger: "view" });
   if (out.ok) notice(t("syncStarted"), 0);
-  else if (out.status === 409 && (out.body.message || "").startsWith("no browser extension")) notice(t("noExtension"), 0, true);
-  else notice(out.body.message, 0, true);
+  else if (out.status === 409 && out.body.code === "no_extension") notice(t("noExtension"), 0, true);
+  else notice(say(out.body), 0, true);
 };
 
 $("#reset").onclick = async () => {
@@ -673,7 +674,7 @@ $("#reset").onclick = async () => {
   dialog.onclose = async () => {
     if (dialog.returnValue !== "ok") return;
     const out = await post("/api/reset", state.account ? { account: state.account } : { all: true });
-    notice(out.ok ? t("resetDone", { n: out.body.removed }) : out.body.message, 6000);
+    notice(out.ok ? t("resetDone", { n: out.body.removed }) : say(out.body), 6000);
   };
 };
 
@@ -737,14 +738,14 @@ function listen() {
     } else if (ev.event === "sync.progress") {
       if (ev.stage === "done" || ev.stage === "error") syncsShown.add(ev.command_id);
       if (ev.stage === "done") notice(t("syncDone", ev));
-      else if (ev.stage === "error") notice(t("syncError", { message: ev.message || "" }), 0, true);
+      else if (ev.stage === "error") notice(t("syncError", { message: say(ev) }), 0, true);
       else notice(t("syncProgress", { stage: t(ev.stage) || ev.stage, pages: ev.pages ?? 0, records: ev.records ?? 0 }), 0);
     } else if (ev.event === "sync.run" || ev.event === "schedules.updated" || ev.event === "autosync.updated") {
       // a run whose end its progress already showed says nothing more
       if (ev.event === "sync.run" && ev.run.status !== "running" && ev.run.status !== "skipped"
           && !syncsShown.has(ev.run.command_id)) {
         const r = ev.run;
-        if (r.error) notice(`${r.account || t("allStores")}: ${r.status} · ${r.error}`, 0, true);
+        if (r.error) notice(`${r.account || t("allStores")}: ${r.status} · ${say({ code: r.code, params: r.params, message: r.error })}`, 0, true);
         else notice(`${r.account || t("allStores")}: ${r.status} · ${r.records}`, 5000);
       }
       if (state.tab === "settings") loadAutomation();
