@@ -191,7 +191,8 @@ async function draw(state, data, options, generation) {
       scale: code, side: k % 2 ? 1 : 3, label: code, labelFont: FONT, labelSize: 18, font: FONT, stroke: "#374151",
       grid: { show: k === 0, stroke: "#eef0f3" }, ticks: { stroke: "#d1d5db" },
       values: (u, splits, _axis, _space, incr) => splits.map((v) => tickText(v, code, incr)),
-      size: (u, values) => 14 + Math.max(40, ...(values || []).map((v) => measure(v))),
+      // ticks (10 px), their gap and a margin so the rotated currency label never touches the widest value
+      size: (u, values) => 24 + Math.max(40, ...(values || []).map((v) => measure(v))),
     });
   });
   const series = [{ label: words(options).axis, value: (u, i) => (i === null ? "" : xLabel(i)) },
