@@ -400,7 +400,7 @@
       const entry = await this.openView(view, index, list, accept);
       if (!entry) throw new SyncError(`timeout: the ${view.tab[0]} list did not load within ${PAGE_WAIT_MS / 1000} s`);
       if (this.sync.drive === "request") await this.requestedPages(view, list, entry, index);
-      else await this.pagesOf(view, list, entry, index, "");
+      else await this.pagesOf(view, list, entry, index);
     }
 
     /** Whether the daemon stored anything new from this page's capture (for "new only" syncs). */
@@ -414,30 +414,14 @@
     }
 
     /** Page after page of one list (one window) until the list says it is complete. */
-    async pagesOf(view, list, entry, index, label) {
+    async pagesOf(view, list, entry, index) {
       const accept = (e) => root.ShoptallySites.forView(view, e.url);
-      const seen = new Set();
-      let unkeyed = 0;
+      const seen = { keys: new Set(), unkeyed: 0 };
       for (;;) {
-        const page = root.ShoptallySites.listPage(list, entry.body);
-        if (!page.ok) {
-          throw new SyncError(`the seller center refused the ${view.tab[0]} list (it may have logged you out): `
-            + JSON.stringify(entry.body).slice(0, 200));
-        }
-        let fresh = 0;
-        if (page.keys.length) {
-          for (const k of page.keys) {
-            if (k === null) { unkeyed++; fresh++; } else if (!seen.has(k)) { seen.add(k); fresh++; }
-          }
-        } else {
-          unkeyed += page.rows;
-          fresh = page.rows;
-        }
-        this.pages += 1;
-        this.records += fresh;
-        const have = seen.size + unkeyed;
+        const page = this.countPage(view, list, entry, seen);
+        const have = seen.keys.size + seen.unkeyed;
         const of = page.total !== null ? ` of ${page.total}` : "";
-        await this.progress(view.stage, `${label ? label + ": " : ""}${have}${of} records`, index);
+        await this.progress(view.stage, `${have}${of} records`, index);
         if (this.sync.detail) await this.fetchSplits(view, list, entry, index);
         if (page.hasMore === false || page.rows === 0) return;
         if (page.total !== null && have >= page.total) return;

@@ -142,10 +142,11 @@ def test_sync_when_logged_out_says_so_and_stores_nothing(browser, daemon, center
 
 
 def test_split_calls_keep_to_the_sellers_rate_and_a_slow_rate_is_no_stall(browser, tmp_path, centers):
-    # The daemon counts 7 s without progress as a stall here (30 s by default); splits at 0.4 a second take 12.5 s
-    # with no new list page: the extension's progress while it fetches splits keeps the sync alive.
+    # The daemon counts 10 s without progress as a stall here (30 s by default); six splits at 0.4 a second take
+    # 15 s with no new list page: the extension's progress at least every 5 s while it fetches splits keeps the
+    # sync alive (without it, the first split's progress would come after the tenth).
     centers.settled, centers.on_hold = centers.settled[:6], []
-    with Daemon(tmp_path / "slow", None, env=clean_env(SHOPTALLY_SYNC_STALL_TIMEOUT="7")) as daemon:
+    with Daemon(tmp_path / "slow", None, env=clean_env(SHOPTALLY_SYNC_STALL_TIMEOUT="10")) as daemon:
         pair(browser, daemon)
         events = Events(daemon)
         try:

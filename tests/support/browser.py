@@ -126,8 +126,14 @@ def wait_for(check: Callable, what: str, timeout: float = 20.0, every: float = 0
     raise AssertionError(f"timed out after {timeout} s waiting for {what} (last: {last!r})")
 
 
-def pair(browser: Browser, daemon: Daemon) -> None:
-    """Points the extension at the daemon and approves its pairing request, as a seller would."""
+def pair(browser: Browser, daemon: Daemon, detail_rate: str = "10") -> None:
+    """Points the extension at the daemon and approves its pairing request, as a seller would. Syncs here ask
+    for fee splits at `detail_rate` a second (the setting's highest, so a sync of the fixture's 30 orders takes
+    3 s, not 10; the default rate is timed by scripts/bench_sync.py, slower ones by their own test)."""
+    import json
+
+    assert json.loads(daemon.fetch("/api/settings", "POST", {"detail_rate": detail_rate}))["settings"][
+        "detail_rate"] == detail_rate  # before the hello, so the welcome carries it
     browser.set_port(daemon.port)
     wait_for(lambda: daemon.get("/api/status")["pending_pairs"], "the extension's pairing request")
     result = daemon.cli("pair", "approve")
