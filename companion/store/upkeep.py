@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 
 from peewee import Database, DatabaseProxy, PostgresqlDatabase, SqliteDatabase
 
@@ -39,7 +38,7 @@ class Upkeep:
         self._postgres = isinstance(self._db, PostgresqlDatabase)
         self._wanted = threading.Event()
         self._caught_up = False  # SQLite: the last checkpoint copied a long WAL completely
-        self._stopping = False
+        self._stopping = threading.Event()  # set by stop(): the delay below ends at once, not a second later
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
@@ -61,7 +60,7 @@ class Upkeep:
 
     def stop(self) -> None:
         if self._thread is not None:
-            self._stopping = True
+            self._stopping.set()
             self._wanted.set()
             self._thread.join()
             self._thread = None
@@ -71,9 +70,9 @@ class Upkeep:
         try:
             while True:
                 self._wanted.wait()
-                time.sleep(SQLITE_DELAY if self._sqlite else PG_DELAY)
+                self._stopping.wait(SQLITE_DELAY if self._sqlite else PG_DELAY)
                 self._wanted.clear()
-                if self._stopping:  # checked after clear(): a stop during the sleep is not lost
+                if self._stopping.is_set():  # checked after clear(): a stop during the delay is not lost
                     return
                 try:
                     self._checkpoint() if self._sqlite else self._analyze_grown_tables()
