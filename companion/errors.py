@@ -40,14 +40,44 @@ def catalog() -> dict[str, dict[str, str]]:
 
 
 def render(code: str, params: dict, lang: str = "en") -> str:
-    """A code's sentence in `lang` (en or zh); English where the language has no template."""
+    """A code's sentence in `lang` (en or zh); English where the language has no template. A param that is
+    itself a refusal ({code, params, message}: the problem a row-locating sentence wraps) is said first."""
     entry = catalog()[code]
-    return (entry.get(lang) or entry["en"]).format(**params)
+    filled = {k: say(v, lang) if is_said(v) else v for k, v in params.items()}
+    return (entry.get(lang) or entry["en"]).format(**filled)
+
+
+def is_said(value) -> bool:
+    """A nested refusal as params carry it (see coded)."""
+    return isinstance(value, dict) and "message" in value and "code" in value
+
+
+def say(value: dict, lang: str = "en") -> str:
+    """A nested refusal's sentence: from the catalog when it knows the code, else its English as sent."""
+    if value.get("code") in catalog():
+        try:
+            return render(value["code"], value.get("params") or {}, lang)
+        except (KeyError, IndexError, ValueError):
+            pass
+    return str(value["message"])
+
+
+def coded(code: str, params: dict, message: str) -> dict:
+    """A refusal as a param of another (the row-locating sentence around a cell's problem)."""
+    return {"code": code, "params": params, "message": message}
 
 
 def _plain(value):
-    """A param as JSON can carry it: text, numbers, booleans and null as they are, anything else as text."""
+    """A param as JSON can carry it: text, numbers, booleans and null as they are, a nested refusal as its
+    {code, params, message}, anything else as text."""
+    if is_said(value):
+        return coded(str(value["code"]), {k: _plain(v) for k, v in (value.get("params") or {}).items()},
+                     str(value["message"]))
     return value if value is None or isinstance(value, str | int | float | bool) else str(value)
+
+
+def plain_params(params: dict | None) -> dict:
+    return {k: _plain(v) for k, v in (params or {}).items()}
 
 
 class ShoptallyError(Exception):
@@ -63,7 +93,7 @@ class ShoptallyError(Exception):
         self.message = message
         self.file = file
         self.code = code or self.kind
-        self.params = {k: _plain(v) for k, v in (params or {}).items()}
+        self.params = plain_params(params)
         if status is not None:  # a status given where the kind is chosen at run time
             self.status = status
             self.exit_code = exit_code if exit_code is not None else exit_code_for(status)

@@ -298,3 +298,22 @@ async def test_a_sync_run_that_fails_carries_its_code_beside_its_sentence(client
 
     status, body = await _post(client, "/api/sync", {})
     assert body["code"] == "no_extension"  # refused before a run starts: an HTTP refusal with its code
+
+
+def test_a_parser_refusal_located_at_its_row_keeps_the_problem_code_inside_for_the_view():
+    from companion.pipeline.importer import file_error
+    from companion.sources.model import SourceError
+    from companion.sources.tabular import at_row
+
+    inner = SourceError.of("src_not_table")
+    located = at_row(inner, "a.xlsx", "Orders", 7)
+    assert str(located) == "a.xlsx: sheet 'Orders', row 7: not a table"
+    assert at_row(located, "a.xlsx", "Orders", 9) is located  # said once, where it happened first
+    refused = file_error("a.xlsx", str(located), None, located.code, located.params).json()
+    assert refused == {"error": "refused", "kind": "unprocessable", "code": "src_at_row", "file": "a.xlsx",
+                       "params": {"sheet": "Orders", "row": 7, "problem": {
+                           "code": "src_not_table", "params": {}, "message": "not a table"}},
+                       "message": "a.xlsx: sheet 'Orders', row 7: not a table"}
+    assert errors.render("src_at_row", refused["params"], "zh") == "工作表“Orders”第 7 行：不是表格文件"
+    uncoded = at_row(SourceError("a cell is odd"), "b.csv", "b", 2)  # a sentence with no code: English inside
+    assert errors.render("src_at_row", uncoded.params, "zh") == "工作表“b”第 2 行：a cell is odd"

@@ -119,7 +119,7 @@ def test_ids_mangled_by_a_spreadsheet_are_refused_not_guessed():
 def test_bad_rows_name_the_file_sheet_and_row(mutate, message):
     rows = [list(r) for r in PO_ROWS]
     mutate(rows[0])
-    with pytest.raises(SourceError, match=rf"^{PO_NAME}\.csv, sheet '{PO_NAME}', {message}"):
+    with pytest.raises(SourceError, match=rf"^{PO_NAME}\.csv: sheet '{PO_NAME}', {message}"):
         parse(f"{PO_NAME}.csv", csv_bytes([*PO_HEADER, *rows]))
 
 

@@ -164,7 +164,7 @@ def test_a_sku_cell_is_split_from_both_ends():
 def test_a_bad_sku_cell_names_the_file_sheet_and_row():
     rows = [list(r) for r in TRADE_ROWS]
     rows[1][1] = "1622133303_A12-BLK_Resin mold_Black_1\n1622139999_B7_Mold_two"
-    where = r"^对账中心-美国.xlsx, sheet '结算-交易收入', row 3: "
+    where = r"^对账中心-美国.xlsx: sheet '结算-交易收入', row 3: "
     with pytest.raises(SourceError, match=where + rf"{SKU_HEADER} '1622139999_B7_Mold_two': quantity 'two' is not a"):
         parse("对账中心-美国.xlsx", reconciliation_workbook(rows), account="我的店")
 
@@ -224,7 +224,7 @@ def test_return_labels_are_the_stores_other_platform_fee(name):
 def test_a_label_row_without_currency_or_time_is_refused():
     rows = [list(r) for r in SHIPPING]
     rows[2][5] = ""
-    with pytest.raises(SourceError, match=r"^发货面单费.xlsx, sheet 'Sheet1', row 3: the Currency column is empty"):
+    with pytest.raises(SourceError, match=r"^发货面单费.xlsx: sheet 'Sheet1', row 3: the Currency column is empty"):
         parse("发货面单费.xlsx", xlsx({"Sheet1": rows}), account="我的店")
     rows = [list(r) for r in RETURNS]
     rows[1][6] = ""

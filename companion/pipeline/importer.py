@@ -41,14 +41,16 @@ class FileError(Unprocessable):
         return out
 
 
-def file_error(name: str, message: str, choices: list[str] | None = None) -> FileError:
+def file_error(name: str, message: str, choices: list[str] | None = None, code: str = "",
+               params: dict | None = None) -> FileError:
     """A refusal of file `name`; an adapter's message that already starts with the name loses it (the name is
-    the error's attribute, put in front once when it is shown)."""
+    the error's attribute, put in front once when it is shown). `code`/`params`: the adapter's refusal, for
+    the view's language (a code's templates never hold the file name)."""
     for prefix in (f"{name}: ", f"{name}, ", f"{name} "):
         if message.startswith(prefix):
             message = message[len(prefix):]
             break
-    error = FileError(message, file=name)
+    error = FileError(message, file=name, code=code or None, params=params)
     error.choices = list(choices or [])
     return error
 
@@ -114,7 +116,7 @@ def parse_file(name: str, content: bytes, account: str = "", store: StoreRef | N
             wrong = wrong_platform(incomings[0].src, store)
             raise FileError(wrong, file=name) if wrong else FileError.of("file_unrecognized", file=name)
         if p.outcome == "error":
-            raise file_error(name, p.message, p.choices)
+            raise file_error(name, p.message, p.choices, p.code, p.params)
         p.note = p.note or str(p.stated.get("note") or "")  # why nothing came of it (Temu's empty export)
     for inc, p in zip(incomings, parsed, strict=True):
         chosen_store(p, Hints.of(inc.src.payload), known)
@@ -191,7 +193,7 @@ def read_upload(name: str, content: bytes, account: str = "", store: StoreRef | 
                 return
         yield parse_file(name, content, account, store, known)
     except SourceError as exc:
-        raise file_error(name, str(exc), getattr(exc, "choices", None)) from exc
+        raise file_error(name, str(exc), getattr(exc, "choices", None), exc.code, exc.params) from exc
 
 
 READ = Isolated(read_upload)
@@ -231,5 +233,5 @@ async def import_file(workers: Workers, name: str, content: bytes, account: str 
     except ParserCrashed as exc:  # over a limit of the parser
         raise FileError(exc.message, file=name) from exc
     except SourceError as exc:
-        raise file_error(name, str(exc), getattr(exc, "choices", None)) from exc
+        raise file_error(name, str(exc), getattr(exc, "choices", None), exc.code, exc.params) from exc
     return done.summary  # its events go out after the commit

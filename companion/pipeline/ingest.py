@@ -72,6 +72,12 @@ class Prepared:
     stated: dict = field(default_factory=dict)
     note: str = ""  # how the store was chosen, for a file that names none (importer.chosen_store)
     choices: list[str] = field(default_factory=list)
+    code: str = ""  # the refusal's catalog code and params (companion/errors.py), for the view's language
+    params: dict = field(default_factory=dict)
+
+    def refuse(self, exc: Exception) -> None:
+        self.outcome, self.message = "error", str(exc)
+        self.code, self.params = getattr(exc, "code", ""), getattr(exc, "params", {})
 
 
 @dataclass
@@ -200,9 +206,9 @@ def prepare(incoming: Incoming) -> Prepared:
     if adapter is None:
         payload = incoming.src.payload if isinstance(incoming.src.payload, dict) else {}
         # a file that could not be read, or whose sheets were passed over for a cell too long, says why
-        problem = payload.get("_workbook_error") or getattr(payload.get("_workbook"), "refused", "")
+        problem = payload.get("_workbook_error") or getattr(payload.get("_workbook"), "refused", None)
         if problem:
-            prepared.outcome, prepared.message = "error", problem
+            prepared.refuse(problem)
         else:
             prepared.message = "no adapter recognises this capture"
         return prepared
@@ -214,7 +220,7 @@ def prepare(incoming: Incoming) -> Prepared:
         prepared.plan = rowplan.plan(result.lines, incoming.raw.capture_id,
                                      result.report_type or adapter.name.partition(".")[2], result.totals)
     except (SourceError, PlanError) as exc:
-        prepared.outcome, prepared.message = "error", str(exc)
+        prepared.refuse(exc)
         prepared.choices = list(getattr(exc, "choices", ()))  # the stores a file that names none could go to
         return prepared
     prepared.outcome, prepared.stated = "parsed", result.stated

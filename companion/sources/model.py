@@ -7,6 +7,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, NamedTuple
 
+from companion.errors import coded, plain_params, render
+
 SETTLED, IN_TRANSIT, ESTIMATED = "settled", "in_transit", "estimated"
 STATUSES = (SETTLED, IN_TRANSIT, ESTIMATED)
 
@@ -19,7 +21,27 @@ SKU_SPLIT = 3  # the fee split per order line (SKU)
 
 
 class SourceError(ValueError):
-    """Input an adapter recognised but cannot read; the message names what is wrong."""
+    """Input an adapter recognised but cannot read; the message names what is wrong.
+
+    Raised through `SourceError.of(code, **params)`, its English sentence comes from the one catalog of
+    refusals (companion/errors.py) and its code and params travel with it, so the Finance view says it in the
+    seller's language. `file`: the file it concerns, put in front of the sentence (not part of the params)."""
+
+    def __init__(self, message: str, *, code: str = "", params: dict | None = None, file: str = "") -> None:
+        super().__init__(f"{file}: {message}" if file else message)
+        self.sentence = message
+        self.code = code
+        self.params = plain_params(params)
+        self.file = file
+
+    @classmethod
+    def of(cls, code: str, /, *, file: str = "", **params):
+        """The refusal of a catalog code, its English rendered from the catalog with `params`."""
+        return cls(render(code, params), code=code, params=params, file=file)
+
+    def said(self) -> dict:
+        """This refusal as a param of another (errors.coded): the sentence without its file."""
+        return coded(self.code, self.params, self.sentence)
 
 
 @dataclass(frozen=True)

@@ -147,7 +147,8 @@ class Workbook:
         self.kind = kind
         self.sheet_names = sheet_names
         self._loaded: dict[str, list[list[Cell]]] = {}
-        self.refused = ""  # why a sheet was passed over while the layout was looked for (a cell too long)
+        # why a sheet was passed over while the layout was looked for (a cell too long)
+        self.refused: SourceError | None = None
 
     def rows(self, sheet: str) -> list[list[Cell]]:
         """Every row of one sheet."""
@@ -387,5 +388,11 @@ def workbook_of(src_payload: dict) -> Workbook | None:
             try:
                 src_payload["_workbook"] = open_workbook(name, content)
             except SourceError as exc:
-                src_payload["_workbook"], src_payload["_workbook_error"] = None, str(exc)
+                src_payload["_workbook"], src_payload["_workbook_error"] = None, exc
     return src_payload["_workbook"]
+
+
+def unreadable(src_payload: dict) -> SourceError:
+    """Why a file an adapter recognised has no workbook: the reason kept when it was opened."""
+    kept = src_payload.get("_workbook_error")
+    return kept if isinstance(kept, SourceError) else SourceError.of("src_not_table")

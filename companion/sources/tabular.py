@@ -181,9 +181,10 @@ def is_total_row(row: Sequence[object], first_column: int | None = None) -> bool
 
 
 def at_row(exc: SourceError, file: str, sheet: str, number: int) -> SourceError:
-    """The error, prefixed with where it happened ("file, sheet 'x', row 5: ") unless it already says so."""
-    message = str(exc)
-    return type(exc)(message if message.startswith(file) else f"{file}, sheet {sheet!r}, row {number}: {message}")
+    """The error, said with where it happened ("file: sheet 'x', row 5: …") unless it already says so."""
+    if exc.file or str(exc).startswith(file):
+        return exc
+    return type(exc).of("src_at_row", file=file, sheet=sheet, row=number, problem=exc.said())
 
 
 def cell(row: Sequence[object], located: Located, name: str) -> object:
@@ -329,7 +330,7 @@ class TableAdapter:
             try:
                 top = book.first_rows(sheet, self.scan)
             except tables.CellTooLong as exc:  # the reason the file is refused, if no layout is found
-                book.refused = str(exc)
+                book.refused = exc
                 continue
             except SourceError:
                 continue
@@ -345,7 +346,7 @@ class TableAdapter:
     def parse(self, src) -> ParseResult:
         book = tables.workbook_of(src.payload)
         if book is None:
-            raise SourceError(src.payload.get("_workbook_error") or "not a table")
+            raise tables.unreadable(src.payload)
         ctx = Context(book.name, Hints.of(src.payload), src.captured_at)
         lines: list = []
         totals: list = []

@@ -28,9 +28,22 @@ function render(template, params) {
     if (all === "}}") return "}";
     if (!(name in params)) missing = true;
     const value = params[name];
+    if (isSaid(value)) return sayNested(value);
     return value === null || value === undefined ? "" : String(value);
   });
   return missing ? null : text;
+}
+
+// A param that is itself a refusal ({code, params, message}: the problem a row-locating sentence wraps).
+function isSaid(value) {
+  return value !== null && typeof value === "object" && "code" in value && "message" in value;
+}
+
+function sayNested(value) {
+  const lang = language();
+  const template = lang !== "en" && value.code ? catalog[value.code]?.[lang] : null;
+  const text = template ? render(template, named(value.params || {}, lang)) : null;
+  return text === null ? String(value.message ?? "") : text;
 }
 
 // Params that name a field, column or setting (purchase_price, unit_cost, order_sync_mode…) are shown by the

@@ -93,7 +93,7 @@ class CompletedBills(TableAdapter):
     def parse(self, src) -> ParseResult:
         book = tables.workbook_of(src.payload)
         if book is None:
-            raise SourceError(src.payload.get("_workbook_error") or "not a table")
+            raise tables.unreadable(src.payload)
         hints = Hints.of(src.payload)
         keyer = Keyer()
         lines: list[Line] = []
@@ -238,7 +238,7 @@ class IncomeExpense(TableAdapter):
     def parse(self, src) -> ParseResult:
         book = tables.workbook_of(src.payload)
         if book is None:
-            raise SourceError(src.payload.get("_workbook_error") or "not a table")
+            raise tables.unreadable(src.payload)
         hints = Hints.of(src.payload)
         keyer = Keyer()
         lines: list[Line] = []

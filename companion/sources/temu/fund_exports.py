@@ -131,7 +131,7 @@ class FundDetail(TemuTable):
     def parse(self, src) -> ParseResult:
         book = tables.workbook_of(src.payload)
         if book is None:
-            raise SourceError(src.payload.get("_workbook_error") or "not a table")
+            raise tables.unreadable(src.payload)
         ctx = Context(book.name, Hints.of(src.payload), src.captured_at)
         sheets, skipped = self._sheets(book)
         by_sheet = {type_key(s.name) for s in sheets if s.layout == "sheet"}
