@@ -255,7 +255,7 @@ def test_the_on_hold_export_takes_its_currency_from_the_store():
 
 
 def test_the_on_hold_export_of_a_store_not_known_yet_is_refused_with_what_to_do():
-    with pytest.raises(SourceError, match=r"^TikTok_MugHouse_待结算_2025-11.xlsx, sheet 'Unsettled order and "
+    with pytest.raises(SourceError, match=r"^TikTok_MugHouse_待结算_2025-11.xlsx: sheet 'Unsettled order and "
                        r"adjustment' has no Currency column and its store 'TikTok MugHouse' is new, so its currency "
                        r"is not known: import the store's settlement export first, or import this file with "
                        r"--account"):

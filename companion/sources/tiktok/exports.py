@@ -351,10 +351,7 @@ def _store_without_currency(ctx: Context, sheet: str) -> StoreRef:
     for known in getattr(ctx.hints, "stores", ()):
         if known.platform == ref.platform and known.external_id == ref.external_id and known.currency:
             return known
-    raise SourceError(
-        f"{ctx.file}, sheet {sheet!r} has no Currency column and its store {ref.name!r} is new, so its currency "
-        "is not known: import the store's settlement export first, or import this file with --account naming the "
-        "store it belongs to")
+    raise SourceError.of("tiktok_no_currency_column_new_store", file=ctx.file, sheet=sheet, store=ref.name)
 
 
 class _TikTokExport(TableAdapter):
@@ -462,7 +459,7 @@ class _RowReader:
         else:
             currency = str(currency or "").strip().upper()
             if not currency:
-                raise SourceError("the Currency column is empty")
+                raise SourceError.of("tiktok_currency_empty")
         day_zone = self.store_zone or self.zones.get(currency)
         if day_zone is None:
             day_zone = self.zones[currency] = layout.home(currency, self.local)[1]
@@ -496,7 +493,7 @@ class _RowReader:
         if layout.status == SETTLED:
             settled_at = cells.when(statement_date, "UTC", day_zone) or cells.when(order_settled, "UTC", day_zone)
             if settled_at is None:
-                raise SourceError("a settled row needs its Statement date (or Order settled time)")
+                raise SourceError.of("tiktok_settled_row_no_date")
         sku_key = sku_id or ""
         related = cells.text_id(related, "Related order ID")
         return Line(

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from itertools import combinations
 
+from companion.errors import coded
 from companion.ledger.money import ZERO, MoneyError, parse_amount
 from companion.sources import cells
 from companion.sources.mapping import INFO, PER_ROW, SUBTOTAL, TOTAL, Book, book_of, by_sign, fills_gap
@@ -169,8 +170,10 @@ def money_of(value: object, name: str) -> Decimal | None:
         return None
     try:
         return parse_amount(value) if isinstance(value, str) else cells.money(value)
-    except (MoneyError, SourceError) as exc:
-        raise SourceError(f"{name}: {exc}") from exc
+    except MoneyError as exc:
+        raise SourceError.of("tiktok_at", where=name, problem=coded(exc.code, exc.params, exc.message)) from exc
+    except SourceError as exc:
+        raise SourceError.of("tiktok_at", where=name, problem=exc.said()) from exc
 
 
 def _is_money_key(key: str, nested: bool) -> bool:
@@ -248,10 +251,18 @@ def text_id(value: object, what: str = "ID") -> str:
     if isinstance(value, str):
         return value.strip()
     if isinstance(value, (bool, float)):
-        raise SourceError(f"{what} {value!r} arrived as a {type(value).__name__} and may have lost digits")
+        raise SourceError.of("tiktok_id_lost_digits", what=what, value=value, type=type(value).__name__)
     if isinstance(value, int):
         return str(value)
-    raise SourceError(f"{what} {value!r} is not an ID")
+    raise SourceError.of("tiktok_not_an_id", what=what, value=value)
+
+
+def answered(what: str, body: dict) -> SourceError:
+    """A response whose envelope carries an error code instead of data: the code and TikTok's own message."""
+    reason = str(body.get("message") or "").strip()
+    if reason:
+        return SourceError.of("tiktok_answered_code", what=what, answer=body.get("code"), reason=reason)
+    return SourceError.of("tiktok_answered_code_bare", what=what, answer=body.get("code"))
 
 
 def instant(value: object, what: str = "time") -> datetime | None:
@@ -266,13 +277,13 @@ def instant(value: object, what: str = "time") -> datetime | None:
         try:
             return EPOCH + (timedelta(milliseconds=value) if value > 100_000_000_000 else timedelta(seconds=value))
         except OverflowError as exc:
-            raise SourceError(f"{what} {value!r} is not a Unix time") from exc
+            raise SourceError.of("tiktok_not_unix_time", what=what, value=value) from exc
     if isinstance(value, str):
         try:
             return cells.when(value, "UTC")
         except SourceError as exc:
-            raise SourceError(f"{what} {value!r} is not a Unix time or a date") from exc
-    raise SourceError(f"{what} {value!r} is not a Unix time")
+            raise SourceError.of("tiktok_not_unix_time_or_date", what=what, value=value) from exc
+    raise SourceError.of("tiktok_not_unix_time", what=what, value=value)
 
 
 _SCOPE_FIELDS = (

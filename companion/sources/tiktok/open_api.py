@@ -54,6 +54,7 @@ from companion.sources.tiktok.money import (
     SKU_LISTS,
     Money,
     Split,
+    answered,
     instant,
     merge_same_keys,
     money_of,
@@ -176,12 +177,12 @@ class _OpenApiAdapter:
     def parse(self, src: SourceInput) -> ParseResult:
         found = _response(src)
         if found is None:
-            raise SourceError(f"{self.what}: not a JSON response")
+            raise SourceError.of("tiktok_not_json_response", what=self.what)
         # Every object's keys in one order: which of two names of the same money is counted (and so every
         # line) never depends on the order the response happened to list them in.
         body, data = _data(_sorted(found[0])) or found
         if body.get("code") not in (0, "0", None):
-            raise SourceError(f"{self.what} answered code {body.get('code')!r}: {body.get('message', '')}".strip())
+            raise answered(self.what, body)
         return self.read(src, body, data)
 
     def read(self, src: SourceInput, body: dict, data: dict) -> ParseResult:
@@ -212,9 +213,7 @@ class _OpenApiAdapter:
             if hints.store is not None or hints.account or not (shop or cipher):
                 return store_for_file(hints, PLATFORM, str(file_name), "", currency, "UTC", LABEL)
         if not (shop or cipher):
-            raise SourceError(f"the {self.what} response names no shop (TikTok puts none in a response, and its "
-                              "request URL has no shop_id or shop_cipher): save it as a .json file and import it "
-                              "with --account STORE")
+            raise SourceError.of("tiktok_response_no_shop", what=self.what)
         ident = shop or cipher
         aliases = (cipher,) if shop and cipher and cipher != shop else ()
         return StoreRef(PLATFORM, ident, "", f"{LABEL} {ident}", currency, "UTC", aliases)
@@ -248,13 +247,13 @@ class Statements(_OpenApiAdapter):
             where = f"statements[{index}]"
             ref = text_id(statement.get("id") or statement.get("statement_id"), f"{where} id")
             if not ref:
-                raise SourceError(f"{where} has no id")
+                raise SourceError.of("tiktok_lacks", where=where, name="id")
             amount = money_of(statement.get("settlement_amount"), f"{where} settlement_amount")
             if amount is None:
-                raise SourceError(f"{where} has no settlement_amount")
+                raise SourceError.of("tiktok_lacks", where=where, name="settlement_amount")
             currency = str(statement.get("currency") or data.get("currency") or "")
             if not currency:
-                raise SourceError(f"{where} has no currency")
+                raise SourceError.of("tiktok_no_currency", where=where)
             if context is None:
                 context = _Context(self.store(src, body, data, currency), src.captured_at, currency)
             totals.append(Stated(context.store(currency), "statement", ref, amount, currency,
@@ -342,10 +341,10 @@ def _base(ctx: _Context, txn: dict, scalars: dict[str, object], where: str) -> _
         reference = text_id(txn.get("adjustment_id"), f"{where} adjustment_id") or own or order
         order_id = related or order or None
     if not reference:
-        raise SourceError(f"{where} has neither order_id, adjustment_id nor id")
+        raise SourceError.of("tiktok_txn_no_reference", where=where)
     currency = str(txn.get("currency") or ctx.currency or "").strip().upper()
     if not currency:
-        raise SourceError(f"{where} ({reference}) names no currency")
+        raise SourceError.of("tiktok_txn_no_currency", where=where, reference=reference)
     extra: dict[str, str] = {}
     if own and own != reference:
         extra["transaction_id"] = own

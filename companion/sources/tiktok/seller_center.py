@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from urllib.parse import urlsplit
 
+from companion.errors import coded
 from companion.ledger.money import MoneyError, parse_amount
 from companion.sources.mapping import INFO, Book, Table, marked, table, with_mark
 from companion.sources.model import (
@@ -33,7 +34,7 @@ from companion.sources.model import (
 )
 from companion.sources.tiktok.exports import LOCAL_SHOPS
 from companion.sources.tiktok.fields import PLATFORM, UNSETTLED_FAMILY, adjustment_category, canonical, known
-from companion.sources.tiktok.money import EPOCH, Money, instant, money_of, split, statement_scope
+from companion.sources.tiktok.money import EPOCH, Money, answered, instant, money_of, split, statement_scope
 from companion.sources.urls import query_params
 
 ORDER_LIST_PATH = "/api/v1/pay/statement/order/list"
@@ -77,7 +78,7 @@ def _ms(value: object) -> datetime | None:
     try:
         return EPOCH + timedelta(0, 0, int(value if isinstance(value, int) else str(value)) * 1000)
     except (TypeError, ValueError, OverflowError) as exc:
-        raise SourceError(f"time {value!r} is not a millisecond timestamp") from exc
+        raise SourceError.of("tiktok_not_ms_time", value=value) from exc
 
 
 def _money(row: dict, key: str) -> tuple[Decimal, str] | None:
@@ -85,11 +86,11 @@ def _money(row: dict, key: str) -> tuple[Decimal, str] | None:
     if value is None:
         return None
     if not isinstance(value, dict):
-        raise SourceError(f"{key} is not an {{amount, currency}} object")
+        raise SourceError.of("tiktok_not_money_object", name=key)
     try:
         return parse_amount(value.get("amount")), str(value.get("currency") or "")
     except MoneyError as exc:
-        raise SourceError(f"{key}: {exc}") from exc
+        raise SourceError.of("tiktok_at", where=key, problem=coded(exc.code, exc.params, exc.message)) from exc
 
 
 def _text(value: object) -> str:
@@ -99,7 +100,7 @@ def _text(value: object) -> str:
     if type(value) is str:
         return value
     if isinstance(value, float):
-        raise SourceError(f"ID {value!r} arrived as a float and may have lost digits")
+        raise SourceError.of("tiktok_id_lost_digits", what="ID", value=value, type="float")
     return str(value)
 
 
@@ -124,26 +125,26 @@ class OrderList:
         request_url = str(src.payload["request"].get("url") or "")
         body = src.payload["body"]
         if body.get("code") not in (0, "0"):
-            raise SourceError(f"order list answered code {body.get('code')!r}: {body.get('message', '')}".strip())
+            raise answered("order list", body)
         params = query_params(request_url)
         seller_id = params.get("oec_seller_id") or query_params(src.url).get("oec_seller_id")
         if not seller_id:
-            raise SourceError("order list request has no oec_seller_id, so the store is unknown")
+            raise SourceError.of("tiktok_no_seller_id", what="order list")
         host = urlsplit(request_url).netloc or urlsplit(src.url).netloc
         region, tz = region_of(host)
         records = body["data"].get("order_records") or []
         if not isinstance(records, list):
-            raise SourceError("data.order_records is not a list")
+            raise SourceError.of("tiktok_not_a_list", where="data.order_records")
         lines: list[Line] = []
         store: StoreRef | None = None  # one per capture; its currency is the first row's
         default_status = _text(params.get("settlement_status"))
         for index, row in enumerate(records):
             if not isinstance(row, dict):
-                raise SourceError(f"order_records[{index}] is not an object")
+                raise SourceError.of("tiktok_not_an_object", where=f"order_records[{index}]")
             try:
                 line = _line(row, default_status, src.captured_at)
             except SourceError as exc:
-                raise SourceError(f"order_records[{index}]: {exc}") from exc
+                raise SourceError.of("tiktok_at", where=f"order_records[{index}]", problem=exc.said()) from exc
             if store is None:
                 store = StoreRef(PLATFORM, seller_id, region, f"TikTok {region or 'Shop'} {seller_id}",
                                  line.currency, tz)
@@ -172,13 +173,13 @@ def _line(row: dict, default_status: str, captured_at: datetime) -> Line:
     order_id = _text(row.get("trade_order_id"))
     reference = _text(row.get("reference_id")) or order_id or _text(row.get("statement_detail_id"))
     if not reference:
-        raise SourceError("row has neither reference_id, trade_order_id nor statement_detail_id")
+        raise SourceError.of("tiktok_row_no_reference")
     money = _money(row, "settlement_amount")
     if money is None:
-        raise SourceError("row has no settlement_amount")
+        raise SourceError.of("tiktok_row_no_settlement_amount")
     amount, currency = money
     if not currency:
-        raise SourceError("settlement_amount has no currency")
+        raise SourceError.of("tiktok_no_currency", where="settlement_amount")
     status = row.get("settlement_status")
     status_raw = _text(status) if status else default_status
     settled = status_raw != ON_HOLD
@@ -259,7 +260,7 @@ class _SellerCenterJson:
     def body(self, src: SourceInput) -> dict:
         body = src.payload["body"]
         if body.get("code") not in (0, "0"):
-            raise SourceError(f"{self.what} answered code {body.get('code')!r}: {body.get('message', '')}".strip())
+            raise answered(self.what, body)
         return body
 
     def seller(self, src: SourceInput) -> tuple[str, str, str]:
@@ -267,7 +268,7 @@ class _SellerCenterJson:
         request_url = str(src.payload["request"].get("url") or "")
         seller_id = query_params(request_url).get("oec_seller_id") or query_params(src.url).get("oec_seller_id")
         if not seller_id:
-            raise SourceError(f"{self.what} request has no oec_seller_id, so the store is unknown")
+            raise SourceError.of("tiktok_no_seller_id", what=self.what)
         region, tz = region_of(urlsplit(request_url).netloc or urlsplit(src.url).netloc)
         return seller_id, region, tz
 
@@ -303,19 +304,19 @@ class OnHoldStat(_SellerCenterJson):
         stat = data["to_settle_amount_stat"]
         total = _amount(stat.get("amount"), stat.get("currency"), "to_settle_amount_stat.amount")
         if total is None:
-            raise SourceError("to_settle_amount_stat has no amount")
+            raise SourceError.of("tiktok_lacks", where="to_settle_amount_stat", name="amount")
         amount, currency = total
         if not currency:
-            raise SourceError("to_settle_amount_stat.amount has no currency")
+            raise SourceError.of("tiktok_no_currency", where="to_settle_amount_stat.amount")
         store = self.store(src, currency)
         at = src.captured_at
         totals = [Stated(store, "on_hold", "", amount, currency, at, _count(stat.get("count")))]
         reasons = stat.get("reasons_detail", data.get("reasons_detail")) or []
         if not isinstance(reasons, list):
-            raise SourceError("reasons_detail is not a list")
+            raise SourceError.of("tiktok_not_a_list", where="reasons_detail")
         for index, reason in enumerate(reasons):
             if not isinstance(reason, dict):
-                raise SourceError(f"reasons_detail[{index}] is not an object")
+                raise SourceError.of("tiktok_not_an_object", where=f"reasons_detail[{index}]")
             code = next((_text(reason[k]) for k in ("reason", "to_settle_reason", "reason_type", "reason_code",
                                                     "type", "reason_text", "desc", "name") if reason.get(k)), "")
             money = _amount(reason.get("amount", reason.get("to_settle_amount")), currency,
@@ -347,17 +348,17 @@ class StatementList(_SellerCenterJson):
         for index, record in enumerate(data["statement_records"]):
             where = f"statement_records[{index}]"
             if not isinstance(record, dict):
-                raise SourceError(f"{where} is not an object")
+                raise SourceError.of("tiktok_not_an_object", where=where)
             ref = _text(record.get("statement_id") or record.get("id"))
             if not ref:
-                raise SourceError(f"{where} has no statement_id")
+                raise SourceError.of("tiktok_lacks", where=where, name="statement_id")
             value = next((record[k] for k in ("settlement_amount", "settle_amount", "statement_amount")
                           if record.get(k) not in (None, "")), None)
             money = _amount(value, record.get("currency"), f"{where} settlement amount")
             if money is None:
-                raise SourceError(f"{where} has no settlement amount")
+                raise SourceError.of("tiktok_no_settlement_amount", where=where)
             if not money[1]:
-                raise SourceError(f"{where}: the settlement amount has no currency")
+                raise SourceError.of("tiktok_settlement_no_currency", where=where)
             if store is None:
                 store = self.store(src, money[1])
             when = next((record[k] for k in ("statement_time", "settlement_time", "statement_date", "create_time")
@@ -406,14 +407,13 @@ class TransactionDetail(_SellerCenterJson):
         reference = (_text(record.get("reference_id")) or order_id or _text(record.get("statement_detail_id"))
                      or params.get("statement_detail_id", ""))
         if not reference:
-            raise SourceError("the transaction detail names no order: its record has neither reference_id, "
-                              "trade_order_id nor statement_detail_id")
+            raise SourceError.of("tiktok_detail_no_order")
         money = _money(record, "settlement_amount")
         if money is None:
-            raise SourceError("the transaction detail's record has no settlement_amount")
+            raise SourceError.of("tiktok_detail_no_settlement_amount")
         settlement, currency = money
         if not currency:
-            raise SourceError("the transaction detail's settlement_amount has no currency")
+            raise SourceError.of("tiktok_detail_no_currency")
         store = self.store(src, currency)
         settled = (_text(record.get("settlement_status")) or params.get("settlement_status", "")) != ON_HOLD
         statement_id = (_text(record.get("statement_id")) or _text(data.get("statement_id"))
