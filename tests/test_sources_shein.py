@@ -294,7 +294,7 @@ def test_a_mangled_order_number_is_refused():
 
 def test_a_bad_amount_names_file_sheet_row_and_column():
     rows = [P_HEADER, p_row("订单销售收入-订单收入", "1.00", "O1", "S1", goods="abc")]
-    with pytest.raises(SourceError, match=r"^x_SHEIN.csv, sheet 'x_SHEIN', row 2: 商品价格汇总: 'abc' is not an "):
+    with pytest.raises(SourceError, match=r"^x_SHEIN.csv: sheet 'x_SHEIN', row 2: 商品价格汇总: 'abc' is not an "):
         parse("x_SHEIN.csv", csv_bytes(rows), account="S1")
 
 

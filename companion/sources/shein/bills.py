@@ -20,6 +20,7 @@ from companion.sources.headers import Columns, Located, norm
 from companion.sources.mapping import Table, book_of, books, by_sign, nearest, seed
 from companion.sources.model import IN_TRANSIT, SETTLED, SKU_SPLIT, SPLIT, Line, SourceError, SourceField, StoreRef
 from companion.sources.shein.sites import currency_of_site, currency_text
+from companion.sources.tabular import at_row
 
 PLATFORM = "shein"
 TZ = "Asia/Shanghai"  # SHEIN's seller center shows China time
@@ -182,11 +183,38 @@ def mode_of(present: set[str], hint: str = "") -> tuple[str, str]:
 
 
 # ------------------------------------------------------------------------------------------- one bill row
+_LOCATED = frozenset({"src_at_row", "shein_at_data_row", "shein_at_data_item"})
+
+
+@dataclass(frozen=True)
+class RowAt:
+    """Where a bill row is: a file's sheet and row, or a capture's data[index] (and item). A refusal says it as a
+    code of its own with the row's problem nested (a param), so the view says both in its language."""
+
+    file: str = ""
+    sheet: str = ""
+    number: int = 0
+    path: str = ""  # a capture's endpoint
+    index: int = 0
+    item: int | None = None
+
+    def wrap(self, exc: SourceError) -> SourceError:
+        """The refusal said with where it happened (once: a refusal already located is kept)."""
+        if exc.code in _LOCATED or exc.file:
+            return exc
+        if self.file:
+            return at_row(exc, self.file, self.sheet, self.number)
+        if self.item is None:
+            return type(exc).of("shein_at_data_row", path=self.path, index=self.index, problem=exc.said())
+        return type(exc).of("shein_at_data_item", path=self.path, index=self.index, item=self.item,
+                            problem=exc.said())
+
+
 @dataclass
 class BillRow:
     """One bill row, from a file row or a JSON object: canonical fields with the names they were found under."""
 
-    where: str  # "file, sheet 'x', row 5: ", for messages
+    where: RowAt  # for messages
     values: dict[str, object]  # canonical → raw value
     names: dict[str, str]  # canonical → the header or key as written
     loose: list[tuple[str, object]]  # columns or keys nobody named: (name, raw)
@@ -219,7 +247,7 @@ def amount_of(value: object, name: str) -> Decimal:
     try:
         return cells.money(value)
     except SourceError as exc:
-        raise SourceError(f"{name}: {exc}") from exc
+        raise SourceError.of("shein_at_field", header=name, problem=exc.said()) from exc
 
 
 class Keyer:
@@ -391,8 +419,8 @@ def row_currency(row: BillRow) -> str | None:
         return None
     currency = currency_of_site(site)
     if currency is None:
-        raise SourceError(f"{row.where}{row.name('site')} {site!r} is not a SHEIN site this version knows, and the "
-                          f"row has no {DEFAULT_NAMES['currency']} column to say its currency")
+        raise row.where.wrap(SourceError.of("shein_site_unknown", site_header=row.name("site"), site=site,
+                                            currency_header=DEFAULT_NAMES["currency"]))
     return currency
 
 
@@ -403,8 +431,7 @@ def bill_line(row: BillRow, mode: str, basis: str, keyer: Keyer, currency: str, 
     try:
         return _bill_line(row, mode, basis, keyer, currency, captured_at, settled)
     except SourceError as exc:
-        message = str(exc)
-        raise type(exc)(message if message.startswith(row.where) else row.where + message) from exc
+        raise row.where.wrap(exc) from exc
 
 
 def _bill_line(row: BillRow, mode: str, basis: str, keyer: Keyer, currency: str, captured_at: datetime,
@@ -421,7 +448,7 @@ def _bill_line(row: BillRow, mode: str, basis: str, keyer: Keyer, currency: str,
     if not txn_type:
         if not total and not order_no:
             return None  # a note or an empty row
-        raise SourceError(f"the {row.name('bill_type')} is empty")
+        raise SourceError.of("shein_column_empty", header=row.name("bill_type"))
     if total is not None and total > 0 and is_expense(row.text("direction")):
         total = -total
     rule, borrowed = rule_for(txn_type, mode)

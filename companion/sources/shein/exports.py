@@ -30,6 +30,7 @@ from companion.sources.shein.bills import (
     TZ,
     BillRow,
     Keyer,
+    RowAt,
     amount_key,
     amount_of,
     bill_line,
@@ -41,7 +42,7 @@ from companion.sources.shein.bills import (
     text_of,
 )
 from companion.sources.shein.sites import currency_of_site, currency_text, site_code
-from companion.sources.tabular import Hints, TableAdapter, data_rows, store_for_file
+from companion.sources.tabular import Hints, TableAdapter, at_row, data_rows, store_for_file
 
 # --------------------------------------------------------------------------------------------- the summary row
 _PAIR = re.compile(r"([^:：,，;；|\s][^:：,，;；|]*?)\s*[:：]\s*([-+]?[\d,]*\.?\d+)")
@@ -105,7 +106,7 @@ class CompletedBills(TableAdapter):
             for label, amount in summary_figures(rows[:header_at], rows[header_at]).items():
                 figures.setdefault(label, amount)
         if not lines:
-            raise SourceError(f"{book.name}: the {self.report_type} sheet has no data rows")
+            raise SourceError.of("shein_no_data_rows", file=book.name, report=self.report_type)
         currencies = {ln.currency for ln in lines}
         region = sites.pop() if len(sites) == 1 else ""
         store = store_for_file(hints, PLATFORM, book.name, region, lines[0].currency, TZ, LABEL)
@@ -127,15 +128,15 @@ class CompletedBills(TableAdapter):
         mode, basis = mode_of(set(located.index), hint)
         parsed: list[tuple[BillRow, str | None]] = []
         for number, raw in data_rows(rows, header_at + 1):
-            row = file_row(raw, located, f"{file}, sheet {sheet!r}, row {number}: ")
+            row = file_row(raw, located, RowAt(file, sheet, number))
             parsed.append((row, row_currency(row)))
         known = {c for _, c in parsed if c}
         fallback = known.pop() if len(known) == 1 else (hints.store.currency if hints.store else "")
         lines = []
         for row, currency in parsed:
             if not (currency or fallback):
-                raise SourceError(f"{row.where}the row has no {row.name('site')} and the file no "
-                                  f"{DEFAULT_NAMES['currency']} column, so its currency is unknown")
+                raise row.where.wrap(SourceError.of("shein_no_site_or_currency_column", site_header=row.name("site"),
+                                                    currency_header=DEFAULT_NAMES["currency"]))
             row_mode, row_basis = (mode, basis) if mode else _row_mode(row)
             line = bill_line(row, row_mode, row_basis, keyer, currency or fallback, captured_at)
             if line is not None:
@@ -151,7 +152,7 @@ def _row_mode(row: BillRow) -> tuple[str, str]:
     return (mode, "row values") if mode else ("platform", "default")
 
 
-def file_row(raw: Sequence[object], located: Located, where: str) -> BillRow:
+def file_row(raw: Sequence[object], located: Located, where: RowAt) -> BillRow:
     values: dict[str, object] = {}
     names: dict[str, str] = {}
     for canonical, i in located.index.items():
@@ -245,13 +246,12 @@ class IncomeExpense(TableAdapter):
         payouts: list[tuple[str, Decimal, str, datetime | None]] = []
         for sheet, header_at, located in self.matching(book):
             for number, raw in data_rows(book.rows(sheet), header_at + 1):
-                where = f"{book.name}, sheet {sheet!r}, row {number}: "
                 try:
-                    self._row(raw, located, where, hints, keyer, lines, payouts)
+                    self._row(raw, located, hints, keyer, lines, payouts)
                 except SourceError as exc:
-                    raise type(exc)(str(exc) if str(exc).startswith(where) else where + str(exc)) from exc
+                    raise at_row(exc, book.name, sheet, number) from exc
         if not lines and not payouts:
-            raise SourceError(f"{book.name}: the {self.report_type} sheet has no data rows")
+            raise SourceError.of("shein_no_data_rows", file=book.name, report=self.report_type)
         currency = lines[0].currency if lines else payouts[0][2]
         store = store_for_file(hints, PLATFORM, book.name, "", currency, TZ, LABEL)
         for line in lines:
@@ -259,7 +259,7 @@ class IncomeExpense(TableAdapter):
         totals = [Stated(store, "payout", ref, amount, cur, at) for ref, amount, cur, at in payouts]
         return ParseResult(self.name, self.version, lines, {}, totals, self.report_type)
 
-    def _row(self, raw: Sequence[object], located: Located, where: str, hints: Hints, keyer: Keyer,
+    def _row(self, raw: Sequence[object], located: Located, hints: Hints, keyer: Keyer,
              lines: list[Line], payouts: list) -> None:
         def get(name: str) -> object:
             i = located.index.get(name)
@@ -281,11 +281,11 @@ class IncomeExpense(TableAdapter):
             amount = -amount
         at = cells.when(get("time"), TZ)
         if at is None:
-            raise SourceError(f"the {header('time')} is empty")
+            raise SourceError.of("shein_column_empty", header=header("time"))
         currency = currency_text(get("currency")) or currency_of_site(get("site")) or (
             hints.store.currency if hints.store else "")
         if not currency:
-            raise SourceError("the row names no currency (币种) or known site (站点)")
+            raise SourceError.of("shein_fund_no_currency")
         serial = cells.text_id(get("serial"), "流水号")
         bill_no = cells.text_id(get("bill_no"), "账单号")
         order_no = cells.text_id(get("order_no"), "订单号")

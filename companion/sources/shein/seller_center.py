@@ -29,6 +29,7 @@ from companion.sources.shein.bills import (
     TZ,
     BillRow,
     Keyer,
+    RowAt,
     bill_line,
     is_pending,
     mode_of,
@@ -114,7 +115,7 @@ def _money_like(key: str) -> bool:
     return any(w in low for w in _MONEY_WORDS) and not low.endswith(_NOT_MONEY)
 
 
-def json_row(obj: dict, where: str, inherited: BillRow | None = None) -> BillRow:
+def json_row(obj: dict, where: RowAt, inherited: BillRow | None = None) -> BillRow:
     """A response row (or an item of one) → a BillRow with the export's canonical fields."""
     values: dict[str, object] = {}
     names: dict[str, str] = {}
@@ -199,24 +200,26 @@ class _SellerCenterList:
         body = src.payload["body"]
         code = body.get("code")
         if str(code) != "0":
-            raise SourceError(f"SHEIN {self.path} answered code {code!r}: {body.get('msg') or ''}".rstrip(": "))
+            message = str(body.get("msg") or "").rstrip(": ")
+            if message:
+                raise SourceError.of("shein_error_code", path=self.path, error_code=code, message=message)
+            raise SourceError.of("shein_error_code_bare", path=self.path, error_code=code)
         info = body.get("info")
         info = info if isinstance(info, dict) else {}
         data = info.get("data", info.get("list")) or []
         if not isinstance(data, list):
-            raise SourceError(f"SHEIN {self.path}: info.data is not a list")
+            raise SourceError.of("shein_data_not_list", path=self.path)
         request = src.payload["request"]
         params = {**query_params(str(request.get("url") or "")), **request_body(request)}
         keyer = Keyer()
         rows: list[tuple[BillRow, bool]] = []  # (row, is a bill line)
         for i, obj in enumerate(data):
             if not isinstance(obj, dict):
-                raise SourceError(f"SHEIN {self.path} data[{i}] is not an object")
-            where = f"SHEIN {self.path} data[{i}]: "
-            parent = json_row(obj, where)
+                raise SourceError.of("shein_data_row_not_object", path=self.path, index=i)
+            parent = json_row(obj, RowAt(path=self.path, index=i))
             items = _items(obj)
             if items:
-                rows += [(json_row(item, f"SHEIN {self.path} data[{i}] item {j}: ", parent), True)
+                rows += [(json_row(item, RowAt(path=self.path, index=i, item=j), parent), True)
                          for j, item in enumerate(items)]
             else:
                 rows.append((parent, bool({"order_no", "bill_type"} & set(parent.values))))
@@ -235,7 +238,7 @@ class _SellerCenterList:
                     skipped += 1
                 continue
             if not currency:
-                raise SourceError(f"{row.where}the row has no currencyCode or known site, so its currency is unknown")
+                raise row.where.wrap(SourceError.of("shein_json_no_currency"))
             mode, basis = self._mode(row)
             line = bill_line(row, mode, basis, keyer, currency, src.captured_at, self._settled(row))
             if line is not None:
@@ -303,11 +306,10 @@ class _SellerCenterList:
             return StoreRef(PLATFORM, supplier, region, f"{LABEL} {name or supplier}", currency, TZ)
         if hints.store is not None or hints.account:
             if hints.store is not None and hints.store.platform != PLATFORM:
-                raise SourceError(f"this is a SHEIN capture, but --account {hints.account!r} is a "
-                                  f"{hints.store.platform} store")
+                raise SourceError.of("shein_account_other_platform", account=hints.account,
+                                     platform=hints.store.platform)
             return hints.store or StoreRef(PLATFORM, hints.account, region, hints.account, currency, TZ)
-        raise SourceError(f"SHEIN {self.path}: neither the request nor the rows name the supplier (supplierId), so "
-                          "the store is unknown")
+        raise SourceError.of("shein_no_supplier", path=self.path)
 
     def _bill_total(self, store: StoreRef, row: BillRow, currency: str) -> Stated:
         """A whole bill (报账单) row: its amount, kept to reconcile the bill's lines against."""
@@ -316,7 +318,7 @@ class _SellerCenterList:
             amount = row.amount("receivable")
             at = cells.when(row.values.get("pay_date"), TZ)
         except SourceError as exc:
-            raise type(exc)(row.where + str(exc)) from exc
+            raise row.where.wrap(exc) from exc
         return Stated(store, "statement", ref, amount, currency or store.currency, at)
 
 

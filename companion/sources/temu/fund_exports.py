@@ -145,7 +145,7 @@ class FundDetail(TemuTable):
             lines += got
             covered += left_out
         if not lines:
-            raise SourceError(f"{book.name}: the 财务明细 sheets have no data rows")
+            raise SourceError.of("temu_fund_no_rows", file=book.name)
         store = store_of(ctx, lines[0].currency)
         for line in lines:
             line.store = store
@@ -248,10 +248,10 @@ def _fund_row(row: Sequence[object], located: Located, type_text: str, direction
     if when is None:
         if not any(values.values()):
             return None
-        raise SourceError("the row has an amount but no 账务时间")
+        raise SourceError.of("temu_fund_amount_without_time")
     currency = text(row, located, "currency").upper()
     if not currency:
-        raise SourceError("the 币种 column is empty (a movement needs its currency)")
+        raise SourceError.of("temu_fund_currency_empty")
     loose, extra = unknown_money(row, located, skip)
     for name in (*_FUND_TEXT, "remark"):
         if text(row, located, name):

@@ -232,14 +232,14 @@ def sku_parts(cell: object, column: str = "sku明细") -> list[SkuPart]:
         head, _, rest = entry.partition("_")
         middle, sep, count = rest.rpartition("_")
         if not sep:
-            raise SourceError(f"{column} {entry!r} is not {_SKU_FORMAT}")
+            raise SourceError.of("temu_sku_cell_format", header=column, entry=entry, layout=_SKU_FORMAT)
         try:
             sku_id = cells.text_id(head.strip(), "SKU ID")
             quantity = cells.quantity(count.strip())
         except cells.MangledId:
             raise
         except SourceError as exc:
-            raise SourceError(f"{column} {entry!r}: {exc}") from exc
+            raise SourceError.of("temu_sku_cell_problem", header=column, entry=entry, problem=exc.said()) from exc
         msku, _, name = middle.partition("_")
         msku, name = msku.strip(), name.strip(" _")  # an empty name or attribute leaves a bare "_"
         part = SkuPart("" if sku_id in _NONE else sku_id, None if msku in _NONE else msku, name or None, quantity)

@@ -21,7 +21,16 @@ from companion.sources.headers import Columns, Located, norm
 from companion.sources.model import SETTLED, SPLIT, Line, ParseResult, SourceError, SourceField
 from companion.sources.tabular import Context, at_row, cell
 from companion.sources.temu.funds import NO_STORE, RETURN_LABELS, SHIPPING_LABELS, TIMEZONE, instant, label_reference
-from companion.sources.temu.sheets import TemuTable, another_platform, body, money, store_of, unknown_money, written
+from companion.sources.temu.sheets import (
+    TemuTable,
+    another_platform,
+    body,
+    money,
+    store_of,
+    text,
+    unknown_money,
+    written,
+)
 
 SHIPPING_COLUMNS = Columns({
     "package": ("Package Number",),
@@ -49,12 +58,8 @@ _IDS = {"package": "Package Number", "waybill": "Waybill Number", "reconciliatio
 
 
 def _text(row: Sequence[object], located: Located, name: str) -> str:
-    value = cell(row, located, name)
-    if cells.blank(value):
-        return ""
-    if name in _IDS:
-        return cells.text_id(value, _IDS[name])
-    return str(value).strip()
+    """sheets.text with this report's ID columns (their English headers)."""
+    return text(row, located, name, _IDS)
 
 
 class _Labels(TemuTable):
@@ -91,13 +96,14 @@ class _Labels(TemuTable):
         if not any(ids) and not fee:
             return None
         if not any(ids):
-            raise SourceError(f"the row has a fee but no {' or '.join(written(located, n) for n in self.id_columns)}")
+            first, second = (written(located, n) for n in self.id_columns)
+            raise SourceError.of("temu_label_fee_without_ids", first=first, second=second)
         if when is None:
-            raise SourceError(f"the row has no {written(located, 'time')}")
+            raise SourceError.of("temu_label_no_time", header=written(located, "time"))
         currency = _text(row, located, "currency").upper()
         if not currency:
-            raise SourceError(f"the {written(located, 'currency') if 'currency' in located.index else 'currency'} "
-                              "column is empty (a charge needs its currency)")
+            header = written(located, "currency") if "currency" in located.index else "currency"
+            raise SourceError.of("temu_label_currency_empty", header=header)
         charge: Decimal = ZERO - fee  # written positive for a charge, negative for a refund of one
         kind = _text(row, located, self.type_column)
         extra = {written(located, n): _text(row, located, n) for n in (*self.id_columns, *self.text_columns)

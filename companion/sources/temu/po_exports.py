@@ -93,7 +93,7 @@ def _po_detail_line(row: Sequence[object], located: Located) -> Line | None:
     stated = money(row, located, "settlement")
     if not flow_id and not po:
         if stated:
-            raise SourceError("the row has an amount but neither 结算流水ID nor PO单号")
+            raise SourceError.of("temu_po_amount_without_ids")
         return None
     txn_type = text(row, located, "txn_type")
     kind = _PO_TYPES.get(txn_type, BY_SIGN_KIND)
@@ -121,10 +121,10 @@ def _po_detail_line(row: Sequence[object], located: Located) -> Line | None:
             extra[written(located, name)] = text(row, located, name)
     currency = text(row, located, "currency").upper()
     if not currency:
-        raise SourceError("the 币种 column is empty")
+        raise SourceError.of("temu_currency_empty")
     received = cells.when(cell(row, located, "received"), TIMEZONE)
     if received is None:
-        raise SourceError("a settled row needs its 到账时间")
+        raise SourceError.of("temu_settled_without_time")
     batch, sku_id = text(row, located, "batch"), text(row, located, "sku_id")
     return Line(
         store=NO_STORE,
@@ -229,7 +229,7 @@ class _ParentFlow(TemuTable):
                     pos.append(_Po(number, row))
                     self._sku(row, located, pos[-1])
                 elif not pos:
-                    raise SourceError("a SKU row comes before any PO单号")
+                    raise SourceError.of("temu_sku_before_po")
                 else:
                     self._sku(row, located, pos[-1])
             except SourceError as exc:
@@ -259,7 +259,7 @@ class _ParentFlow(TemuTable):
             po.skus.append((sku_id, text(row, located, "sku_name"), text(row, located, "msku"),
                             cells.quantity(cell(row, located, "quantity"))))
         elif any(money(row, located, n) for n in _PARENT_MONEY) and not text(row, located, "po"):
-            raise SourceError("the row has amounts but no PO单号")
+            raise SourceError.of("temu_amounts_without_po")
 
     @staticmethod
     def _signed(row: Sequence[object], located: Located, name: str, out_positive: dict[str, bool]) -> Decimal:
@@ -290,7 +290,7 @@ class _ParentFlow(TemuTable):
         fields += [SourceField(name, value, None, True) for name, value in loose]
         currency = text(row, located, "currency").upper()
         if not currency:
-            raise SourceError("the 币种 column is empty")
+            raise SourceError.of("temu_currency_empty")
         number = text(row, located, "po")
         if len(po.skus) > 1:
             extra["SKUs"] = "; ".join(f"{s[0]} {s[2]} x{s[3]}".replace("  ", " ") for s in po.skus)

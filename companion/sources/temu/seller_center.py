@@ -18,6 +18,7 @@ from datetime import datetime
 from decimal import Decimal
 from urllib.parse import urlsplit
 
+from companion.errors import coded
 from companion.ledger.money import ZERO, MoneyError, parse_amount
 from companion.sources import cells
 from companion.sources.captures import request_body, request_path
@@ -63,13 +64,15 @@ def _result(src: SourceInput, what: str) -> dict:
     body = src.payload.get("body")
     code = body.get("errorCode")
     if body.get("success") is False or code not in (None, OK, str(OK)):
-        message = body.get("errorMsg") or body.get("error_msg") or ""
-        raise SourceError(f"{what} answered errorCode {code!r}: {message}".strip().rstrip(":"))
+        message = str(body.get("errorMsg") or body.get("error_msg") or "").strip().rstrip(":")
+        if message:
+            raise SourceError.of("temu_error_code", what=what, error_code=code, message=message)
+        raise SourceError.of("temu_error_code_bare", what=what, error_code=code)
     result = body.get("result")
     if result is None:
         return {}
     if not isinstance(result, dict):
-        raise SourceError(f"{what}: result is not an object")
+        raise SourceError.of("temu_result_not_object", what=what)
     return result
 
 
@@ -91,7 +94,7 @@ def _mall_id(src: SourceInput, result: dict) -> str:
                   query_params(str(request.get("url") or "")).get("mallId"), result.get("mallId")):
         if value not in (None, ""):
             return _id(value)
-    raise SourceError("the capture has no mallid (request header, request or result), so the store is unknown")
+    raise SourceError.of("temu_no_mallid")
 
 
 def _store(src: SourceInput, mall_id: str, currency: str, mall_name: str = "") -> StoreRef:
@@ -102,7 +105,7 @@ def _store(src: SourceInput, mall_id: str, currency: str, mall_name: str = "") -
 def _id(value: object) -> str:
     """IDs stay text; a JSON number ID is rendered without float formatting."""
     if isinstance(value, float):
-        raise SourceError(f"ID {value!r} arrived as a float and may have lost digits")
+        raise SourceError.of("temu_id_float", value=value)
     return "" if value is None else str(value).strip()
 
 
@@ -117,9 +120,12 @@ def cents(value: dict, what: str) -> tuple[Decimal, str]:
             return Decimal(raw).scaleb(-2), currency
         if raw is None and value.get("digitalText") is not None:
             return parse_amount(str(value["digitalText"])), currency
-    except (MoneyError, ArithmeticError) as exc:
-        raise SourceError(f"{what}: {exc}") from exc
-    raise SourceError(f"{what}: {raw!r} is not an amount in cents")
+    except MoneyError as exc:
+        raise SourceError.of("temu_at_key", what=what, problem=coded(exc.code, exc.params, exc.message)) from exc
+    except ArithmeticError as exc:  # the Decimal of what was written failed: say what was written
+        written = raw if raw is not None else value.get("digitalText")
+        raise SourceError.of("temu_not_cents", what=what, value=written) from exc
+    raise SourceError.of("temu_not_cents", what=what, value=raw)
 
 
 def _amount(value: object, what: str) -> tuple[Decimal, str] | None:
@@ -131,7 +137,7 @@ def _amount(value: object, what: str) -> tuple[Decimal, str] | None:
     try:
         return parse_amount(value if isinstance(value, (str, int, float)) else str(value)), ""
     except MoneyError as exc:
-        raise SourceError(f"{what}: {exc}") from exc
+        raise SourceError.of("temu_at_key", what=what, problem=coded(exc.code, exc.params, exc.message)) from exc
 
 
 def _time(value: object, what: str) -> datetime | None:
@@ -143,7 +149,7 @@ def _time(value: object, what: str) -> datetime | None:
     try:
         return cells.when(value, TIMEZONE)
     except SourceError as exc:
-        raise SourceError(f"{what}: {exc}") from exc
+        raise SourceError.of("temu_at_key", what=what, problem=exc.said()) from exc
 
 
 def _rows(result: dict, what: str) -> list:
@@ -151,7 +157,7 @@ def _rows(result: dict, what: str) -> list:
         if key in result and result[key] is not None:
             rows = result[key]
             if not isinstance(rows, list):
-                raise SourceError(f"{what}: result.{key} is not a list")
+                raise SourceError.of("temu_result_not_list", what=what, list_key=key)
             return rows
     return []
 
@@ -206,13 +212,12 @@ class FundDetailPage(_Endpoint):
         keys, lines = FundKeys(), []
         store: StoreRef | None = None
         for index, row in enumerate(rows):
-            where = f"fund/detail/pageSearch resultList[{index}]"
             if not isinstance(row, dict):
-                raise SourceError(f"{where} is not an object")
+                raise SourceError.of("temu_fund_row_not_object", index=index)
             try:
                 fund = _fund_row(row)
             except SourceError as exc:
-                raise SourceError(f"{where}: {exc}") from exc
+                raise SourceError.of("temu_at_fund_row", index=index, problem=exc.said()) from exc
             store = store or _store(src, mall, fund.currency)
             lines.append(fund_line(fund, keys, store))
         store = store or _store(src, mall, "")
@@ -234,17 +239,17 @@ _FUND_USED = {"transactionTime", "createTime", "fundTypeDesc", "remark", "curren
 def _fund_row(row: dict) -> FundRow:
     when = _time(row.get("transactionTime"), "transactionTime") or _time(row.get("createTime"), "createTime")
     if when is None:
-        raise SourceError("the row has no transactionTime")
+        raise SourceError.of("temu_no_transaction_time")
     money = _amount(row.get("amountFormat"), "amountFormat") or _amount(row.get("amount"), "amount")
     if money is None:
-        raise SourceError("the row has no amount")
+        raise SourceError.of("temu_no_amount")
     amount, money_currency = money
     # moneyChangeType 2 is money out; the page writes its amount as a positive number.
     if str(row.get("moneyChangeType")) == "2" and amount > 0:
         amount = -amount
     currency = str(row.get("currencyType") or row.get("currency") or money_currency).upper()
     if not currency:
-        raise SourceError("the row has no currencyType")
+        raise SourceError.of("temu_no_currency_type")
     order = next((_id(row[k]) for k in _ORDER_KEYS if row.get(k) not in (None, "")), "")
     kind_text = str(row.get("fundTypeDesc") or row.get("fundType") or "").strip()
     extra = _extra(row, _FUND_USED)
@@ -272,11 +277,11 @@ class UnsettlePage(_Endpoint):
         lines = []
         for index, row in enumerate(_rows(result, what)):
             if not isinstance(row, dict):
-                raise SourceError(f"{what} row {index} is not an object")
+                raise SourceError.of("temu_row_not_object", what=what, index=index)
             try:
                 lines.append(_pending_line(row))
             except SourceError as exc:
-                raise SourceError(f"{what} row {index}: {exc}") from exc
+                raise SourceError.of("temu_at_list_row", what=what, index=index, problem=exc.said()) from exc
         total = _amount(result.get("totalAmount"), "totalAmount")
         currency = (total[1] if total else "") or (lines[0].currency if lines else "")
         store = _store(src, mall, currency)
@@ -307,7 +312,7 @@ _PENDING_USED = {*_PO_KEYS, *_PENDING_MONEY, *_PENDING_TOTAL, "currency", "curre
 def _pending_line(row: dict) -> Line:
     po = next((_id(row[k]) for k in _PO_KEYS if row.get(k) not in (None, "")), "")
     if not po:
-        raise SourceError("the row has no PO number (poSn / parentOrderSn)")
+        raise SourceError.of("temu_pending_no_po")
     amounts: dict[str, Decimal] = {}
     fields: list[SourceField] = []
     currency = str(row.get("currency") or row.get("currencyType") or "").upper()
@@ -335,7 +340,7 @@ def _pending_line(row: dict) -> Line:
     if not currency:
         currency = stated[1] if stated else ""
     if not currency:
-        raise SourceError("the row has no currency")
+        raise SourceError.of("temu_pending_no_currency")
     skus = row.get("skuList") or row.get("skuInfoList") or []
     skus = [s for s in skus if isinstance(s, dict)] if isinstance(skus, list) else []
     quantity = sum(cells.quantity(s.get("quantity") or s.get("skuNum") or s.get("num")) for s in skus)

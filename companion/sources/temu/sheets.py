@@ -54,12 +54,13 @@ def body(rows: Sequence[Sequence[object]], start: int) -> Iterator[tuple[int, Se
         yield i + 1, row, is_total_row(row)
 
 
-def text(row: Sequence[object], located: Located, name: str) -> str:
+def text(row: Sequence[object], located: Located, name: str, ids: dict[str, str] = _ID_WHAT) -> str:
+    """A cell as text; the columns `ids` names (canonical → the header a refusal says) stay IDs (cells.text_id)."""
     value = cell(row, located, name)
     if cells.blank(value):
         return ""
-    if name in _ID_WHAT:
-        return cells.text_id(value, _ID_WHAT[name])
+    if name in ids:
+        return cells.text_id(value, ids[name])
     return value.isoformat() if hasattr(value, "isoformat") else str(value).strip()
 
 
