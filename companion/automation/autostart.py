@@ -99,7 +99,7 @@ def set_enabled(on: bool, data_dir: Path | None = None) -> None:
             tmp.write_text(desktop_entry(args), encoding="utf-8")
         os.replace(tmp, path)
     except OSError as exc:
-        raise AutostartError(f"start at login could not be changed: {exc.strerror or exc}") from exc
+        raise AutostartError.of("auto_autostart_failed", reason=exc.strerror or str(exc)) from exc
 
 
 def open_folder(path: Path) -> bool:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from companion.config import DataDirLock
-from companion.errors import Unavailable
+from companion.errors import Unavailable, coded, render
 from companion.extension_id import EXTENSION_ID
 
 PROFILE_DIR = "browser-profile"
@@ -34,10 +34,11 @@ _CANDIDATES = {
               r"%PROGRAMFILES%\Google\Chrome for Testing\Application\chrome.exe",
               r"%PROGRAMFILES%\Google\Chrome\Application\chrome.exe"),
 }
-INSTALL_HINT = ("install Chromium and its driver (Debian/Ubuntu: apt-get install chromium chromium-driver; "
-                "macOS/Windows: Chrome for Testing and its chromedriver from "
-                "googlechromelabs.github.io/chrome-for-testing), or name them with SHOPTALLY_BROWSER and "
-                "SHOPTALLY_CHROMEDRIVER")
+
+
+def _hint() -> dict:
+    """What to install, as a nested refusal: the view says it in its language inside the sentence it ends."""
+    return coded("auto_install_hint", {}, render("auto_install_hint", {}))
 
 
 class ProfileLock:
@@ -83,8 +84,7 @@ def extension_dir() -> Path:
     named = os.environ.get("SHOPTALLY_EXTENSION_DIR")
     path = Path(named) if named else Path(__file__).resolve().parents[2] / "extension"
     if not (path / "manifest.json").is_file():
-        raise BrowserMissing(f"the extension folder {path} has no manifest.json: set SHOPTALLY_EXTENSION_DIR "
-                             "to the unpacked extension")
+        raise BrowserMissing.of("auto_extension_dir_bad", path=str(path))
     return path
 
 
@@ -93,14 +93,14 @@ def find_binary() -> str:
     if named:
         if shutil.which(named) or Path(named).is_file():
             return shutil.which(named) or named
-        raise BrowserMissing(f"SHOPTALLY_BROWSER={named!r} is not a program: {INSTALL_HINT}")
+        raise BrowserMissing.of("auto_browser_named_bad", value=named, hint=_hint())
     platform = "linux" if sys.platform.startswith("linux") else sys.platform
     for candidate in _CANDIDATES.get(platform, ()):
         path = os.path.expandvars(candidate)
         found = shutil.which(path) or (path if Path(path).is_file() else None)
         if found:
             return found
-    raise BrowserMissing(f"no Chromium or Chrome was found: {INSTALL_HINT}")
+    raise BrowserMissing.of("auto_browser_not_found", hint=_hint())
 
 
 def find_driver() -> str:
@@ -109,7 +109,7 @@ def find_driver() -> str:
     if named and not found and Path(named).is_file():
         found = named
     if not found:
-        raise BrowserMissing(f"chromedriver was not found: {INSTALL_HINT}")
+        raise BrowserMissing.of("auto_driver_not_found", hint=_hint())
     return found
 
 
@@ -144,8 +144,8 @@ def start(s: BrowserSetup):
         return webdriver.Chrome(options=options, service=Service(executable_path=s.driver))
     except Exception as exc:
         text = " ".join(str(exc).split())[:300]
-        raise BrowserMissing(f"the browser {s.binary} did not start with {s.driver} ({text}): {INSTALL_HINT}") \
-            from exc
+        raise BrowserMissing.of("auto_browser_start_failed", binary=s.binary, driver=s.driver, reason=text,
+                                hint=_hint()) from exc
 
 
 def hand_over(driver, s: BrowserSetup, port: int, token: str) -> None:
@@ -171,9 +171,7 @@ def hand_over(driver, s: BrowserSetup, port: int, token: str) -> None:
             driver.execute_cdp_cmd("Extensions.loadUnpacked", {"path": str(s.extension)})
             continue
         break
-    raise ExtensionNotLoaded(
-        f"the shoptally extension did not load in {s.binary} ({result}); Google Chrome 137 and later ignore "
-        "--load-extension: use Chromium or Chrome for Testing (SHOPTALLY_BROWSER)")
+    raise ExtensionNotLoaded.of("auto_extension_not_loaded", binary=s.binary, reason=result)
 
 
 def stop(driver) -> None:

@@ -33,24 +33,24 @@ def min_every() -> int:
 def parse_every(text: str) -> int:
     m = _EVERY.match(str(text))
     if not m:
-        raise ScheduleError(f"--every {text!r}: write a number and a unit, such as 30m, 6h or 1d")
+        raise ScheduleError.of("auto_every_bad", value=text)
     seconds = int(m.group(1)) * _UNIT[m.group(2).lower()]
     if not min_every() <= seconds <= MAX_EVERY_SECONDS:
-        raise ScheduleError(f"--every {text!r}: choose between {describe_every(min_every())} and 7d")
+        raise ScheduleError.of("auto_every_range", value=text, low=describe_every(min_every()))
     return seconds
 
 
 def parse_at(text: str) -> list[str]:
     items = [t.strip() for t in str(text).split(",") if t.strip()]
     if not items:
-        raise ScheduleError("--at: give times of day such as 09:00,21:00")
+        raise ScheduleError.of("auto_at_empty")
     if len(items) > MAX_AT_TIMES:
-        raise ScheduleError(f"--at: at most {MAX_AT_TIMES} times a day")
+        raise ScheduleError.of("auto_at_too_many", count=MAX_AT_TIMES)
     times = set()
     for item in items:
         m = _AT.match(item)
         if not m:
-            raise ScheduleError(f"--at: {item!r} is not a time of day such as 09:00 or 21:30 (24-hour clock)")
+            raise ScheduleError.of("auto_at_bad", value=item)
         times.add(f"{int(m.group(1)):02d}:{m.group(2)}")
     return sorted(times)
 
@@ -67,7 +67,7 @@ def set_schedule(account: str, every: str | None = None, at: str | None = None, 
     stores.UnknownAccount or ScheduleError."""
     store = stores.by_name(account)
     if [every is not None, at is not None, off].count(True) != 1:
-        raise ScheduleError("give one of --every, --at or off")
+        raise ScheduleError.of("auto_schedule_choose")
     if off:
         SyncSchedule.delete().where(SyncSchedule.store == store.id).execute()
         return None
@@ -96,7 +96,7 @@ def next_run(row: SyncSchedule, tz: str, after: datetime) -> datetime:
             at = datetime(day.year, day.month, day.day, h, m, tzinfo=zone)
             if at > local:
                 return at.astimezone(UTC)
-    raise ScheduleError("this schedule has no time of day")  # unreachable for a checked schedule
+    raise ScheduleError.of("auto_schedule_no_time")  # unreachable for a checked schedule
 
 
 def all_schedules() -> list[tuple[SyncSchedule, Store]]:

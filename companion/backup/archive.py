@@ -108,18 +108,16 @@ def read_manifest(path: Path) -> dict:
         with zipfile.ZipFile(path) as z:
             info = z.getinfo(MANIFEST)
             if info.file_size > MAX_MANIFEST:
-                raise BackupError("its manifest is too large to be a shoptally backup", file=name)
+                raise BackupError.of("backup_manifest_too_large", file=name)
             manifest = json.loads(z.read(MANIFEST))
     except FileNotFoundError:
-        raise BackupError("no such file", file=name) from None
+        raise BackupError.of("backup_no_such_file", file=name) from None
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError):
-        raise BackupError("not a shoptally backup (or a truncated one): it has no readable manifest", file=name) \
-            from None
+        raise BackupError.of("backup_no_manifest", file=name) from None
     if not isinstance(manifest, dict) or manifest.get("app") != "shoptally":
-        raise BackupError("not a shoptally backup", file=name)
+        raise BackupError.of("backup_not_ours", file=name)
     if manifest.get("format") != FORMAT:
-        raise BackupError(f"backup format {manifest.get('format')!r} is not one this shoptally reads "
-                          f"({FORMAT})", file=name)
+        raise BackupError.of("backup_format_unknown", value=manifest.get("format"), supported=FORMAT, file=name)
     return manifest
 
 
@@ -134,9 +132,9 @@ def verify(path: Path) -> dict:
                 digest.update(chunk)
                 size += len(chunk)
     except (zipfile.BadZipFile, KeyError, OSError, EOFError):
-        raise BackupError("its data cannot be read (a damaged or truncated file)", file=path.name) from None
+        raise BackupError.of("backup_data_unreadable", file=path.name) from None
     if size != manifest.get("size") or digest.hexdigest() != manifest.get("sha256"):
-        raise BackupError("its data does not match its checksum (a damaged or altered file)", file=path.name)
+        raise BackupError.of("backup_checksum_mismatch", file=path.name)
     return manifest
 
 
@@ -153,8 +151,7 @@ def tables(path: Path) -> Iterator[Table]:
             if header is None:
                 return
             if not (isinstance(header.get("table"), str) and isinstance(header.get("columns"), list)):
-                raise BackupError("its data is not what shoptally writes (a table without its name and columns)",
-                                  file=path.name)
+                raise BackupError.of("backup_data_table_header", file=path.name)
             holder: list[dict] = []
 
             def rows(holder=holder, header=header) -> Iterator[tuple]:
@@ -164,8 +161,7 @@ def tables(path: Path) -> Iterator[Table]:
                         holder.append(item)
                         return
                     if not isinstance(item, list) or len(item) != len(header["columns"]):
-                        raise BackupError(f"its data is not what shoptally writes (a row of {header['table']} "
-                                          "that does not match its columns)", file=path.name)
+                        raise BackupError.of("backup_data_row_columns", table=header["table"], file=path.name)
                     yield tuple(_decode(v) for v in item)
 
             yield Table(header["table"], header["columns"], rows())
@@ -183,11 +179,9 @@ MAX_VALUES = 4096
 def _bounded_lines(gz, name: str) -> Iterator[bytes]:
     while line := gz.readline(MAX_LINE + 1):
         if len(line) > MAX_LINE:
-            raise BackupError(f"a line of its data is longer than {MAX_LINE >> 20} MiB (a crafted or damaged file)",
-                              file=name)
+            raise BackupError.of("backup_data_line_too_long", mib=MAX_LINE >> 20, file=name)
         if len(line) > SHAPE_CHECK and line.count(b",") + line.count(b"[") + line.count(b"{") > MAX_VALUES:
-            raise BackupError("a line of its data holds more values than any row of a table (a crafted or damaged "
-                              "file)", file=name)
+            raise BackupError.of("backup_data_too_many_values", file=name)
         yield line
 
 
@@ -195,13 +189,13 @@ def _json(line: bytes, name: str):
     try:
         return json.loads(line)
     except (ValueError, RecursionError):
-        raise BackupError("its data is not what shoptally writes (a line that is not JSON)", file=name) from None
+        raise BackupError.of("backup_data_not_json", file=name) from None
 
 
 def _next_json(lines: Iterator[bytes], name: str) -> dict | None:
     for line in lines:
         item = _json(line, name)
         if not isinstance(item, dict):
-            raise BackupError("its data is not what shoptally writes (rows before their table)", file=name)
+            raise BackupError.of("backup_data_rows_first", file=name)
         return item
     return None

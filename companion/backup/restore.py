@@ -30,10 +30,9 @@ def check(path: Path) -> dict:
     schema = manifest.get("schema") or []
     unknown = sorted(set(schema) - set(known_migrations()))
     if unknown:
-        raise archive.BackupError(f"made by a newer shoptally (schema {unknown[-1]}): upgrade "
-                                  "shoptally, then restore it", file=path.name)
+        raise archive.BackupError.of("backup_schema_newer", schema=unknown[-1], file=path.name)
     if not schema:
-        raise archive.BackupError("its manifest names no schema version", file=path.name)
+        raise archive.BackupError.of("backup_schema_missing", file=path.name)
     return manifest
 
 

@@ -37,7 +37,7 @@ class CannotDecrypt(Unprocessable):
 
 def check_key(key: str) -> bytes:
     if not isinstance(key, str) or len(key) < MIN_KEY:
-        raise SyncKeyError(f"the sync key must be at least {MIN_KEY} characters")
+        raise SyncKeyError.of("cloud_key_short", min=MIN_KEY)
     return key.encode("utf-8")
 
 
@@ -61,11 +61,10 @@ def encrypt(key: str, plain: bytes) -> bytes:
 def decrypt(key: str, blob: bytes) -> bytes:
     head = len(MAGIC) + SALT_BYTES + NONCE_BYTES
     if len(blob) < head + 16 or not blob.startswith(MAGIC):
-        raise CannotDecrypt("the cloud copy is not a shoptally sync bundle (or a truncated one)")
+        raise CannotDecrypt.of("cloud_bundle_not_ours")
     salt = blob[len(MAGIC): len(MAGIC) + SALT_BYTES]
     nonce = blob[len(MAGIC) + SALT_BYTES: head]
     try:
         return AESGCM(_derive(check_key(key), salt)).decrypt(nonce, blob[head:], blob[:head])
     except InvalidTag:
-        raise CannotDecrypt("cannot decrypt the cloud copy: a different sync key, or the bundle was altered or "
-                            "cut short") from None
+        raise CannotDecrypt.of("cloud_cannot_decrypt") from None

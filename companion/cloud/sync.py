@@ -14,7 +14,7 @@ from pathlib import Path
 
 from companion.backup import archive, restore, snapshot
 from companion.cloud import crypto, merge, targets
-from companion.errors import Unprocessable
+from companion.errors import Unprocessable, coded
 from companion.store.changes import Change
 from companion.store.workers import Workers
 
@@ -23,11 +23,19 @@ class SyncError(Unprocessable):
     """One sentence: what went wrong with the sync and, where it helps, what to do."""
 
 
+def _unusable(exc: archive.BackupError) -> SyncError:
+    """The bundle's own refusal, nested (the view says it in its language), framed as the cloud copy's."""
+    problem = coded(exc.code, exc.params, exc.message)
+    if exc.file:
+        return SyncError.of("cloud_copy_unusable_in", name=exc.file, problem=problem)
+    return SyncError.of("cloud_copy_unusable", problem=problem)
+
+
 def push(db, key: str, label: str, target_url: str) -> dict:
     crypto.check_key(key)
     label = (label or "").strip()
     if not label or len(label) > 100:
-        raise SyncError("give this device a label (1 to 100 characters), e.g. --label office-pc")
+        raise SyncError.of("cloud_label_missing")
     target = targets.open_target(target_url)
     with tempfile.TemporaryDirectory(prefix="shoptally-push-") as tmp:
         path = Path(tmp) / "bundle.shoptally-backup"
@@ -43,12 +51,11 @@ def download(key: str, target_url: str, folder: Path) -> Path:
     crypto.check_key(key)
     blob = targets.open_target(target_url).get(crypto.object_name(key))
     if blob is None:
-        raise SyncError(f"no bundle for this key at {targets.redact(target_url)}: push from the other device first, "
-                        "with the same sync key")
+        raise SyncError.of("cloud_no_bundle", target=targets.redact(target_url))
     try:
         plain = crypto.decrypt(key, blob)
     except crypto.CannotDecrypt as exc:
-        raise SyncError(str(exc)) from None
+        raise SyncError(exc.message, code=exc.code, params=exc.params) from None
     path = folder / "bundle.shoptally-backup"
     path.write_bytes(plain)
     return path
@@ -60,7 +67,7 @@ def fetch(key: str, target_url: str, folder: Path) -> tuple[Path, dict]:
     try:
         return path, restore.check(path)
     except archive.BackupError as exc:
-        raise SyncError(f"the cloud copy is not usable: {exc}") from None
+        raise _unusable(exc) from None
 
 
 def merge_file(db, path: Path, manifest: dict, write: bool) -> tuple[dict, Change | None]:
@@ -70,7 +77,7 @@ def merge_file(db, path: Path, manifest: dict, write: bool) -> tuple[dict, Chang
         with merge.scratch(path, manifest) as (incoming, _manifest):
             tables, change = merge.merge(incoming, db, write)
     except archive.BackupError as exc:
-        raise SyncError(f"the cloud copy is not usable: {exc}") from None
+        raise _unusable(exc) from None
     return {"tables": tables, "device": manifest.get("device"), "created_at": manifest.get("created_at"),
             "merged": write}, change
 

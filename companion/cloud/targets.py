@@ -45,8 +45,7 @@ def read_timeout() -> float:
 
 def _too_large(shown: str) -> TargetError:
     limit = f"{MAX_DOWNLOAD >> 30} GiB" if MAX_DOWNLOAD >= 1 << 30 else f"{MAX_DOWNLOAD} bytes"
-    return TargetError(f"{shown}: the cloud copy is larger than {limit}, more than any push makes; nothing was "
-                       "merged")
+    return TargetError.of("cloud_download_too_large", target=shown, limit=limit)
 
 
 def _read_capped(stream, size: int | None, shown: str) -> bytes:
@@ -153,8 +152,8 @@ class WebDavTarget:
                 self._collections()
                 self._request("PUT", self.base + quote(name), data).close()
         except urllib.error.HTTPError as exc:
-            raise TargetError(f"{self.shown}: the WebDAV server refused the upload ({exc.code} {exc.reason})") \
-                from None
+            raise TargetError.of("cloud_webdav_upload_refused", target=self.shown, answer=exc.code,
+                                 reason=exc.reason) from None
         except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
             raise self._unreachable(exc) from None
 
@@ -166,17 +165,17 @@ class WebDavTarget:
         except urllib.error.HTTPError as exc:
             if exc.code == 404:
                 return None
-            raise TargetError(f"{self.shown}: the WebDAV server refused the download ({exc.code} {exc.reason})") \
-                from None
+            raise TargetError.of("cloud_webdav_download_refused", target=self.shown, answer=exc.code,
+                                 reason=exc.reason) from None
         except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
             raise self._unreachable(exc) from None
 
     def _unreachable(self, exc: Exception) -> TargetError:
         reason = getattr(exc, "reason", exc)
         if isinstance(reason, TimeoutError):
-            return TargetError(f"{self.shown}: the WebDAV server did not answer in time (connect timeout "
-                               f"{connect_timeout():g} s, read timeout {read_timeout():g} s); try again later")
-        return TargetError(f"{self.shown}: cannot reach the WebDAV server ({_reason(exc)})")
+            return TargetError.of("cloud_webdav_timeout", target=self.shown, connect=f"{connect_timeout():g}",
+                                  read=f"{read_timeout():g}")
+        return TargetError.of("cloud_webdav_unreachable", target=self.shown, reason=_reason(exc))
 
 
 class S3Target:
@@ -202,10 +201,10 @@ class S3Target:
         try:
             self.client.put_object(Bucket=self.bucket, Key=self._key(name), Body=data)
         except ClientError as exc:
-            raise TargetError(f"{self.shown}: the storage refused the upload "
-                              f"({exc.response.get('Error', {}).get('Code', 'error')})") from None
+            raise TargetError.of("cloud_storage_upload_refused", target=self.shown,
+                                 answer=exc.response.get("Error", {}).get("Code", "error")) from None
         except BotoCoreError as exc:
-            raise TargetError(f"{self.shown}: cannot reach the storage ({exc})") from None
+            raise TargetError.of("cloud_storage_unreachable", target=self.shown, reason=str(exc)) from None
 
     def get(self, name: str) -> bytes | None:
         from botocore.exceptions import BotoCoreError, ClientError
@@ -218,9 +217,9 @@ class S3Target:
             code = exc.response.get("Error", {}).get("Code", "error")
             if code in ("NoSuchKey", "404"):
                 return None
-            raise TargetError(f"{self.shown}: the storage refused the download ({code})") from None
+            raise TargetError.of("cloud_storage_download_refused", target=self.shown, answer=code) from None
         except BotoCoreError as exc:
-            raise TargetError(f"{self.shown}: cannot reach the storage ({exc})") from None
+            raise TargetError.of("cloud_storage_unreachable", target=self.shown, reason=str(exc)) from None
 
 
 def _reason(exc: Exception) -> str:
@@ -236,17 +235,17 @@ def open_target(url: str):
     password = unquote(parts.password) if parts.password else None
     if scheme == "file":
         if not parts.path:
-            raise TargetError(f"{shown}: write file:///FOLDER (three slashes, then the folder)")
+            raise TargetError.of("cloud_target_file_form", target=shown)
         return FileTarget(Path(unquote(parts.path)))
     if scheme in ("webdav", "webdavs"):
         host = parts.hostname or ""
         if not host:
-            raise TargetError(f"{shown}: write webdavs://user:password@host/folder/")
+            raise TargetError.of("cloud_target_webdav_form", target=shown)
         port = f":{parts.port}" if parts.port else ""
         base = f"{'https' if scheme == 'webdavs' else 'http'}://{host}{port}{parts.path or '/'}"
         return WebDavTarget(base, user, password, shown)
     if scheme == "s3":
         if not parts.hostname:
-            raise TargetError(f"{shown}: write s3://BUCKET/PREFIX (and ?endpoint=https://… for R2, OSS, MinIO)")
+            raise TargetError.of("cloud_target_s3_form", target=shown)
         return S3Target(parts.hostname, parts.path, dict(parse_qsl(parts.query)), user, password, shown)
-    raise TargetError(f"{shown}: the target must be file:///FOLDER, webdav(s)://host/folder/ or s3://BUCKET/PREFIX")
+    raise TargetError.of("cloud_target_unknown", target=shown)
