@@ -94,12 +94,14 @@ async def test_requests_out_of_bounds_are_refused_and_the_socket_stays_usable(cl
     ]
     for change, message in cases:
         await ws.send_json({**ok, **change})
-        assert await ws.receive_json(timeout=5) == {"type": "error", "error": "malformed", "message": message,
-                                                    "id": "k-2"}
+        answer = await ws.receive_json(timeout=5)
+        assert answer.pop("code") and isinstance(answer.pop("params"), dict)  # the catalog's, for Chinese
+        assert answer == {"type": "error", "error": "malformed", "message": message, "id": "k-2"}
     for bad_id in (None, "", "i" * 65, 7):
         await ws.send_json({**ok, "id": bad_id})
         assert await ws.receive_json(timeout=5) == {
-            "type": "error", "error": "malformed", "message": "id must be a string of 1 to 64 characters", "id": None}
+            "type": "error", "error": "malformed", "message": "id must be a string of 1 to 64 characters", "id": None,
+            "code": "server_splits_id", "params": {}}
     # the bounds themselves are accepted, and the socket still answers
     assert await ask(ws, "settled", [f"R{n}" for n in range(500)]) == []
     assert await ask(ws, "in_transit", ["x" * 128], cid="i" * 64) == []
@@ -114,6 +116,7 @@ async def test_nothing_is_told_before_welcome(client):
                         "references": ["5769"]})
     assert await ws.receive_json(timeout=5) == {"type": "error", "error": "not_welcomed",
                                                 "message": "send hello with a token before 'known_splits'",
+                                                "code": "server_hello_first", "params": {"kind": "known_splits"},
                                                 "id": "k-3"}
     await ws.send_json(hello())
     assert (await ws.receive_json(timeout=5))["type"] == "welcome"

@@ -206,7 +206,11 @@ async def test_invalid_capture_is_rejected_with_a_reason(client):
     await ws.send_json(too_fine)
     reply = await ws.receive_json(timeout=5)
     assert reply == {"type": "rejected", "id": too_fine["id"], "error": (
-        "line (order_list, 5769000000000003, Order): settlement_amount: 1.23456 has more than 4 decimals")}
+        "line (order_list, 5769000000000003, Order): settlement_amount: 1.23456 has more than 4 decimals"),
+        "code": "store_line_amount", "params": {
+            "line": "order_list, 5769000000000003, Order", "what": "settlement_amount", "problem": {
+                "code": "money_too_fine", "params": {"amount": "1.23456"},
+                "message": "1.23456 has more than 4 decimals"}}}
 
 
 async def test_rev_rises_by_one_per_change_across_capture_and_reset(client):

@@ -174,7 +174,8 @@ class Service:
         try:
             prepared = await self.parser.run(ingest.prepare_frame, frame)
         except ParserCrashed as exc:
-            raise ingest.CaptureError(str(exc), frame.get("id") if isinstance(frame, dict) else None) from exc
+            raise ingest.CaptureError(exc.message, frame.get("id") if isinstance(frame, dict) else None,
+                                      code=exc.code, params=exc.params) from exc
         return await self.writer.run(ingest.commit, prepared)
 
     async def import_file(self, name: str, content: bytes, account: str | None = None) -> dict:
@@ -263,7 +264,7 @@ class Service:
         conn.name = "".join(ch for ch in name[:200] if ch.isprintable()).strip() or "browser"
         pend, dropped = self.pending.add(conn.name, conn)
         conn.pending_code = pend.code
-        self._pairs_gone(dropped, "more pairing requests came after it")
+        self._pairs_gone(dropped, "server_pairing_crowded")
         asyncio.get_running_loop().call_later(self.pending.ttl + 0.05, self._expire_pairs)
         self.bus.publish({"event": "pairing.requested", **pend.json()})
         return pend.code
@@ -306,14 +307,16 @@ class Service:
         return [p.json() for p in self.pending.shown()]
 
     def _expire_pairs(self) -> None:
-        self._pairs_gone(self.pending.expire(), f"it was not approved within {self.pending.ttl:g} s")
+        self._pairs_gone(self.pending.expire(), "server_pairing_expired", seconds=f"{self.pending.ttl:g}")
 
-    def _pairs_gone(self, gone: list[PendingPair], why: str) -> None:
-        """Requests dropped unanswered: their sockets hear it (the extension asks again with a new code)."""
+    def _pairs_gone(self, gone: list[PendingPair], why: str, **params) -> None:
+        """Requests dropped unanswered: their sockets hear it (the extension asks again with a new code).
+        `why`: the catalog code of the sentence, so the extension can say it in its language."""
         for pend in gone:
             pend.conn.pending_code = None
-            self.start_task(pend.conn.send({"type": "error", "error": "pairing_expired",
-                                            "message": f"pairing code {pend.code} expired: {why}; ask again"}))
+            said = {"pairing_code": pend.code, **params}
+            self.start_task(pend.conn.send({"type": "error", "error": "pairing_expired", "message": render(why, said),
+                                            "code": why, "params": said}))
             self.bus.publish({"event": "pairing.expired", "code": pend.code})
 
     def _pick_pending(self, code: object) -> str:

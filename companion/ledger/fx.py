@@ -66,8 +66,7 @@ class RateBook:
         inverse = self._latest(quote, base, day)
         if inverse is not None:
             return Used(inverse, True)
-        raise RateMissing(f"no exchange rate for {base}→{quote} on or before {day.isoformat()}: import one with "
-                          f"`shoptally fx import FILE.csv` (columns date,from,to,rate)")
+        raise RateMissing.of("ledger_rate_missing", base=base, quote=quote, day=day.isoformat())
 
     def convert_units(self, units: int, base: str, quote: str, day: date) -> tuple[int, Used | None]:
         """Storage units (1/10000) of `base` → storage units of `quote`, rounded half-even to 1/10000."""

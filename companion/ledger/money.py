@@ -32,7 +32,7 @@ def parse_amount(value: object) -> Decimal:
     if value is None:
         return ZERO
     if isinstance(value, bool):
-        raise MoneyError(f"{value!r} is not an amount")
+        raise MoneyError.of("money_not_amount", value=value)
     if isinstance(value, Decimal):
         return value
     if isinstance(value, int):
@@ -41,7 +41,7 @@ def parse_amount(value: object) -> Decimal:
         # JSON numbers arrive as floats only if the caller parsed them so; repr is the shortest exact text.
         return Decimal(repr(value))
     if not isinstance(value, str):
-        raise MoneyError(f"{value!r} is not an amount")
+        raise MoneyError.of("money_not_amount", value=value)
     if _PLAIN.fullmatch(value):
         return Decimal(value)
     text = value.strip()
@@ -58,9 +58,9 @@ def parse_amount(value: object) -> Decimal:
     try:
         amount = Decimal(text)
     except InvalidOperation as exc:
-        raise MoneyError(f"{value!r} is not an amount") from exc
+        raise MoneyError.of("money_not_amount", value=value) from exc
     if not amount.is_finite():
-        raise MoneyError(f"{value!r} is not an amount")
+        raise MoneyError.of("money_not_amount", value=value)
     return -amount if negative else amount
 
 
@@ -75,11 +75,11 @@ def to_storage(amount: Decimal) -> int:
     try:
         integral = int(scaled)
     except (ValueError, OverflowError) as exc:
-        raise MoneyError(f"{amount} is not a finite amount") from exc
+        raise MoneyError.of("money_not_finite", amount=amount) from exc
     if integral != scaled:
-        raise MoneyError(f"{amount} has more than 4 decimals")
+        raise MoneyError.of("money_too_fine", amount=amount)
     if not -MAX_UNITS <= integral <= MAX_UNITS:
-        raise MoneyError(f"{amount} is too large to be an amount (at most {MAX_UNITS // 10_000:,} in magnitude)")
+        raise MoneyError.of("money_too_large", amount=amount, most=f"{MAX_UNITS // 10_000:,}")
     return integral
 
 

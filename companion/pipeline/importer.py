@@ -60,12 +60,12 @@ def check_file(path: Path) -> None:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise FileError(f"cannot be read ({exc.strerror or exc})", file=str(path)) from exc
+        raise FileError.of("import_unreadable", file=str(path), reason=exc.strerror or str(exc)) from exc
     if not path.is_file():
-        raise FileError("is not a file", file=str(path))
+        raise FileError.of("import_not_a_file", file=str(path))
     if size > MAX_IMPORT_BYTES:
-        raise FileError(f"{size:,} bytes is over the {MAX_IMPORT_BYTES // (1024 * 1024)} MiB limit; "
-                        "export a shorter date range", file=str(path))
+        raise FileError.of("import_file_too_large", file=str(path), size=f"{size:,}",
+                           most=MAX_IMPORT_BYTES // (1024 * 1024))
 
 
 def read_file(path: Path) -> bytes:
@@ -73,7 +73,7 @@ def read_file(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise FileError(f"cannot be read ({exc.strerror or exc})", file=str(path)) from exc
+        raise FileError.of("import_unreadable", file=str(path), reason=exc.strerror or str(exc)) from exc
 
 
 def _json_doc(content: bytes) -> object:
@@ -109,7 +109,7 @@ def parse_file(name: str, content: bytes, account: str = "", store: StoreRef | N
         else:
             incomings = [ingest.file_input(name, content, hints=ingest.hints_for(name, account, store, known))]
     except ingest.CaptureError as exc:
-        raise file_error(name, str(exc)) from exc
+        raise file_error(name, exc.message, None, exc.code, exc.params) from exc
     parsed = [ingest.prepare(inc) for inc in incomings]
     for p in parsed:
         if p.outcome == "unrecognized":
@@ -231,7 +231,7 @@ async def import_file(workers: Workers, name: str, content: bytes, account: str 
         finally:
             stream.close()
     except ParserCrashed as exc:  # over a limit of the parser
-        raise FileError(exc.message, file=name) from exc
+        raise FileError(exc.message, file=name, code=exc.code, params=exc.params) from exc
     except SourceError as exc:
         raise file_error(name, str(exc), getattr(exc, "choices", None), exc.code, exc.params) from exc
     return done.summary  # its events go out after the commit

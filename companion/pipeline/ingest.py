@@ -32,16 +32,16 @@ MAX_IMPORT_BYTES = 256 * 1024 * 1024  # a file imported by the user
 MAX_LINES = 1_000_000
 KINDS = ("json", "table", "file")
 EARLIEST, LATEST = datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)  # captured_at
-NOT_UNICODE = ("the capture holds text that is not valid Unicode (half of a surrogate pair, such as a cut emoji), "
-               "so it cannot be stored")
 
 
 class CaptureError(BadInput):
     """A capture message that is not what the protocol says; the text says which field.
     `capture_id`: the message's id when it had one, so the refusal can name it."""
 
-    def __init__(self, message: str, capture_id: str | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, capture_id: str | None = None, *, file: str | None = None,
+                 code: str | None = None, params: dict | None = None) -> None:
+        # `CaptureError.of(code, ...)` passes no capture id (its second argument, a status, is None)
+        super().__init__(message, file=file, code=code, params=params)
         self.capture_id = capture_id
 
 
@@ -92,27 +92,33 @@ class Outcome:
     adapter: str = ""
     accounts: list[str] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
+    code: str = ""  # a refusal's catalog code and params, so the extension can say it in its language
+    params: dict = field(default_factory=dict)
 
     @property
     def events(self) -> list[dict]:
         return [c.event() for c in self.changes]
 
 
+def _out_of_range(text: str) -> CaptureError:
+    return CaptureError.of("import_captured_at_range", value=text, first=EARLIEST.year, last=LATEST.year)
+
+
 def _when(text: object) -> datetime:
     if not isinstance(text, str):
-        raise CaptureError("captured_at must be an ISO 8601 time")
+        raise CaptureError.of("import_captured_at_not_text")
     try:
         when = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError as exc:
-        raise CaptureError(f"captured_at {text!r} is not an ISO 8601 time") from exc
+        raise CaptureError.of("import_captured_at_not_iso", value=text) from exc
     if when.tzinfo is None:
-        raise CaptureError(f"captured_at {text!r} has no time zone")
+        raise CaptureError.of("import_captured_at_no_zone", value=text)
     try:
         when = when.astimezone(UTC)
     except OverflowError as exc:
-        raise CaptureError(f"captured_at {text!r} is out of range ({EARLIEST.year}-{LATEST.year})") from exc
+        raise _out_of_range(text) from exc
     if not EARLIEST <= when < LATEST:
-        raise CaptureError(f"captured_at {text!r} is out of range ({EARLIEST.year}-{LATEST.year})")
+        raise _out_of_range(text)
     return when
 
 
@@ -128,37 +134,37 @@ def prepare_capture(msg: dict, frame: bytes | None = None) -> Incoming:
     as it is when scrubbing changed nothing."""
     cid = msg.get("id")
     if not isinstance(cid, str) or not 1 <= len(cid) <= 64:
-        raise CaptureError("capture id must be a string of 1-64 characters")
+        raise CaptureError.of("import_capture_id")
     site, kind = msg.get("site"), msg.get("kind")
     if not isinstance(site, str) or not site or len(site) > 32:
-        raise CaptureError("capture site must be a short string such as 'tiktok'")
+        raise CaptureError.of("import_capture_site")
     if kind not in KINDS:
-        raise CaptureError(f"capture kind must be one of {', '.join(KINDS)}")
+        raise CaptureError.of("import_capture_kind", kinds=", ".join(KINDS))
     when = _when(msg.get("captured_at"))
     payload = msg.get("payload")
     if not isinstance(payload, dict):
-        raise CaptureError("capture payload must be an object")
+        raise CaptureError.of("import_capture_payload")
     if kind == "json" and not isinstance(payload.get("request"), dict):
-        raise CaptureError("json capture needs payload.request")
+        raise CaptureError.of("import_capture_no_request")
     clean = scrub_message(msg)
     url = clean["url"]
     if kind == "file":
         name = payload.get("name")
         if not isinstance(name, str) or not name:
-            raise CaptureError("file capture needs payload.name")
+            raise CaptureError.of("import_capture_no_name")
         try:
             content = base64.b64decode(payload.get("content_base64") or "", validate=True)
         except (binascii.Error, ValueError) as exc:
-            raise CaptureError("payload.content_base64 is not valid base64") from exc
+            raise CaptureError.of("import_capture_base64") from exc
         return file_input(name, content, site=site, url=url, when=when, capture_id=cid, source="capture")
     if kind == "table" and (not isinstance(payload.get("headers"), list) or not isinstance(payload.get("rows"), list)):
-        raise CaptureError("table capture needs payload.headers and payload.rows lists")
+        raise CaptureError.of("import_capture_table")
     scrubbed = clean is not msg
     if frame is None or scrubbed or b"\\ud" in frame or b"\\uD" in frame:  # the last: escapes to check
         try:
             text = message_bytes(clean)
         except UnicodeEncodeError as exc:
-            raise CaptureError(NOT_UNICODE) from exc
+            raise CaptureError.of("import_capture_not_unicode") from exc
         data = text if frame is None or scrubbed else frame
     else:
         data = frame
@@ -170,7 +176,7 @@ def file_input(name: str, content: bytes, *, site: str = "import", url: str = ""
                capture_id: str | None = None, source: str = "import", hints: Hints | None = None) -> Incoming:
     limit = MAX_FILE_BYTES if source == "capture" else MAX_IMPORT_BYTES
     if len(content) > limit:
-        raise CaptureError(f"{name}: {len(content):,} bytes is over the {limit // (1024 * 1024)} MiB limit")
+        raise CaptureError.of("import_too_large", file=name, size=f"{len(content):,}", most=limit // (1024 * 1024))
     when = when or datetime.now(UTC)
     cid = capture_id or str(uuid.uuid4())
     raw = _record(cid, site, "file", url, name, when, content, "file")
@@ -216,7 +222,7 @@ def prepare(incoming: Incoming) -> Prepared:
     try:
         result = adapter.parse(incoming.src)
         if len(result.lines) > MAX_LINES:
-            raise SourceError(f"{len(result.lines)} lines is over the {MAX_LINES} limit")
+            raise SourceError.of("src_too_many_lines", count=len(result.lines), limit=MAX_LINES)
         prepared.plan = rowplan.plan(result.lines, incoming.raw.capture_id,
                                      result.report_type or adapter.name.partition(".")[2], result.totals)
     except (SourceError, PlanError) as exc:
@@ -227,7 +233,6 @@ def prepare(incoming: Incoming) -> Prepared:
     return prepared
 
 
-TOO_DEEP = "the capture's JSON is nested too deeply to read, so it cannot be stored"
 _ID = re.compile(rb'"id"\s*:\s*"([^"\\]{1,64})"')
 
 
@@ -247,11 +252,13 @@ def prepare_frame(frame: str | bytes | dict) -> Prepared:
         try:
             frame = json.loads(frame)
         except ValueError as exc:
-            raise MalformedFrame(f"not valid JSON: {exc}") from exc
+            raise MalformedFrame.of("import_frame_not_json", detail=str(exc)) from exc
         except RecursionError as exc:  # a capture all the same: refused for good, by its id
-            raise CaptureError(TOO_DEEP, peek_id(text)) from exc
+            refused = CaptureError.of("import_capture_too_deep")
+            refused.capture_id = peek_id(text)
+            raise refused from exc
         if not isinstance(frame, dict) or frame.get("type") != "capture":
-            raise MalformedFrame("each frame must be a JSON object whose 'type' comes first")
+            raise MalformedFrame.of("import_frame_type_first")
     try:
         incoming = prepare_capture(frame, text)
     except CaptureError as exc:
@@ -277,7 +284,8 @@ def commit(prepared: Prepared, keep_unparsed: bool = True) -> Outcome:
     if prepared.plan is None:
         if keep_unparsed:
             captures.save(raw, prepared.adapter, prepared.version, prepared.outcome, prepared.message)
-        return Outcome(raw.capture_id, prepared.outcome, prepared.message, adapter=prepared.adapter)
+        return Outcome(raw.capture_id, prepared.outcome, prepared.message, adapter=prepared.adapter,
+                       code=prepared.code, params=prepared.params)
     written = settlements.apply_plan(prepared.plan, prepared.source)
     captures.save(raw, prepared.adapter, prepared.version, "parsed", "", written.added, written.updated,
                   written.skipped)

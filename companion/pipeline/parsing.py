@@ -59,11 +59,13 @@ class Limits:
         return cls(int(_number(env, MEMORY_ENV, DEFAULT_MEMORY_MB, 0, 1 << 30)),
                    _number(env, TIMEOUT_ENV, DEFAULT_TIMEOUT, 0, 86_400))
 
-    def too_much_memory(self, what: str = "the file") -> str:
-        return f"{what} needs more memory than the parser may use ({self.memory_mb:,} MiB; {MEMORY_ENV} sets it)"
+    def too_much_memory(self, what: str = "file") -> ParserCrashed:
+        """`what`: file or input (a job's argument that could not be sent)."""
+        code = {"file": "import_parser_memory_file", "input": "import_parser_memory_input"}[what]
+        return ParserCrashed.of(code, mib=f"{self.memory_mb:,}", env=MEMORY_ENV)
 
-    def too_slow(self) -> str:
-        return f"reading the file took longer than the parser may take ({self.timeout:g} s; {TIMEOUT_ENV} sets it)"
+    def too_slow(self) -> ParserCrashed:
+        return ParserCrashed.of("import_parser_slow", seconds=f"{self.timeout:g}", env=TIMEOUT_ENV)
 
 
 def _number(env, name: str, default: float, low: float, high: float) -> float:
@@ -162,12 +164,12 @@ class ParsePool:
             try:
                 return await loop.run_in_executor(executor, fn, *args)
             except MemoryError as exc:
-                raise ParserCrashed(self.limits.too_much_memory("the input")) from exc
+                raise self.limits.too_much_memory("input") from exc
             except BrokenProcessPool as exc:
                 if self._executor is executor:  # the first job to notice replaces the pool
                     self._replace()
                 if attempt == 2:
-                    raise ParserCrashed("the parser stopped while reading this input (it may be too large)") from exc
+                    raise ParserCrashed.of("import_parser_stopped") from exc
                 log.warning("a parsing process died; trying once more in a new one")
         raise AssertionError("unreachable")
 
@@ -223,7 +225,7 @@ class Stream:
                 self._left -= time.monotonic() - started
             if message is None:
                 self.close()
-                raise ParserCrashed(self.limits.too_slow())
+                raise self.limits.too_slow()
             kind, value = message
             if kind == "item":
                 yield value
@@ -232,7 +234,7 @@ class Stream:
             if kind == "end":
                 return
             if kind == "memory":
-                raise ParserCrashed(self.limits.too_much_memory())
+                raise self.limits.too_much_memory()
             raise value
 
     def close(self) -> None:

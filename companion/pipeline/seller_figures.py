@@ -24,11 +24,13 @@ MAX_BYTES = 64 * 1024 * 1024
 def read(kind: str, name: str, content: bytes) -> list:
     """Every row checked, or InputError naming the file, row and column."""
     if len(content) > MAX_BYTES:
-        raise inputs.InputError(f"{len(content):,} bytes is over the {MAX_BYTES // (1024 * 1024)} MiB limit", file=name)
+        raise inputs.InputError.of("import_too_large", file=name, size=f"{len(content):,}",
+                                   most=MAX_BYTES // (1024 * 1024))
     try:
         text = decode_text(name, content)
     except ValueError as exc:  # the decoder names the file first
-        raise inputs.InputError(str(exc).removeprefix(f"{name}: "), file=name) from exc
+        raise inputs.InputError(str(exc).removeprefix(f"{name}: "), file=name, code=getattr(exc, "code", None),
+                                params=getattr(exc, "params", None)) from exc
     return KINDS[kind][0](name, text)
 
 
@@ -39,10 +41,10 @@ def save(kind: str, rows: list):
 async def import_figures(workers: Workers, kind: str, name: str, content: bytes) -> dict:
     """`shoptally costs|fees|fx import` and POST /api/figures/KIND, with or without a daemon: all rows or none."""
     if kind not in KINDS:
-        raise NotFound(f"unknown figures {kind!r}: costs, fees or fx")
+        raise NotFound.of("import_figures_unknown", kind=kind)
     rows = await workers.read(read, kind, name, content)
     try:
         saved = await workers.write(save, kind, rows)
     except UnknownAccount as exc:
-        raise NotFound(exc.message, file=name) from exc
+        raise NotFound(exc.message, file=name, code=exc.code, params=exc.params) from exc
     return {"file": name, "kind": kind, **saved.json()}

@@ -44,7 +44,8 @@ from companion.reports import reporting
 STEPS = ("day", "week", "month")
 MAX_POINTS = 400  # a year of days and some: beyond that a line chart is a smear
 ZERO = Decimal(0)
-_COARSER = {"day": "choose week or month", "week": "choose month", "month": "choose a shorter period"}
+# the refusal of too many points, by step: what to choose instead
+_COARSER = {"day": "report_points_day", "week": "report_points_week", "month": "report_points_month"}
 
 
 @dataclass(frozen=True)
@@ -62,9 +63,9 @@ def net_profit_series(period: str, basis: str, account: str | None, step: str,
     that store); see the module's docstring. Raises ValueError (PeriodError, ReportError) for a bad
     argument, stores.UnknownAccount for a store."""
     if step not in STEPS:
-        raise BadInput(f"step {step!r} is not one of: {', '.join(STEPS)}")
+        raise BadInput.of("report_step_unknown", step=step, steps=", ".join(STEPS))
     if basis not in ledger_report.BASES:
-        raise reporting.ReportError(f"basis {basis!r} is not one of: {', '.join(ledger_report.BASES)}")
+        raise reporting.ReportError.of("report_basis_unknown", basis=basis)
     currency = _currency(currency)
     now = now or datetime.now(UTC)
     overall = parse_period(period, now.astimezone(UTC).date())  # refuses a bad period before anything else
@@ -102,7 +103,7 @@ def _currency(code: str | None) -> str | None:
         return None
     code = code.strip().upper()
     if len(code) != 3 or not code.isalpha():
-        raise reporting.ReportError(f"--currency {code!r} is not a currency code (e.g. USD)")
+        raise reporting.ReportError.of("report_currency_unknown", currency=code)
     return code
 
 
@@ -125,8 +126,7 @@ def steps(first: date, last: date, step: str) -> list[Step]:
     """The steps covering [first, last]; refuses more than MAX_POINTS with a sentence for the user."""
     n = count_steps(first, last, step)
     if n > MAX_POINTS:
-        raise BadInput(f"{first}..{last} by {step} makes {n} points, more than {MAX_POINTS}: "
-                         f"too many points: {_COARSER[step]}")
+        raise BadInput.of(_COARSER[step], first=first.isoformat(), last=last.isoformat(), points=n, most=MAX_POINTS)
     out = []
     day = first
     while day <= last:

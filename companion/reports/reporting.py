@@ -82,7 +82,7 @@ def profit_report(period: str = "this-month", basis: str = "settlement", by: str
     try:
         result = compute(inputs)
     except RateMissing as exc:
-        raise ReportError(str(exc)) from exc
+        raise ReportError(exc.message, code=exc.code, params=exc.params) from exc
     out = ledger_report.build(basis, _period_json(shown), by, result)
     if currency:
         out["currency"] = currency
@@ -146,8 +146,7 @@ def _slicing(tz: str, first: date, last: date, cost_days: list[date], by_day: bo
     starts.update(d for d in cost_days if first < d <= last)
     if by_day:
         if (last - first).days > MAX_DAY_SLICES:
-            raise ReportError(f"converting currencies works day by day; {first}..{last} is too long: "
-                              "report a shorter period")
+            raise ReportError.of("report_fx_period_too_long", first=first.isoformat(), last=last.isoformat())
         starts.update(first + timedelta(days=i) for i in range(1, (last - first).days + 1))
     ordered = sorted(starts)
     cuts = [reports.ms(datetime.combine(d, time.min, zone)) for d in ordered]

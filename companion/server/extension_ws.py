@@ -11,6 +11,7 @@ from aiohttp import WSCloseCode, WSMsgType, web
 
 from companion import PROTOCOL_VERSION, __version__
 from companion.core.service import ExtensionConn
+from companion.errors import ShoptallyError, plain_params, render
 from companion.pipeline import ingest
 from companion.server.keys import SERVICE, SOCKETS
 from companion.server.limits import Limits
@@ -26,8 +27,24 @@ CLOSE_INCOMPATIBLE = 4400
 CLOSE_SILENT = 4408
 
 
-def _error(code: str, message: str, **extra) -> dict:
-    return {"type": "error", "error": code, "message": message, **extra}
+def _error(error: str, code: str, params: dict | None = None, **extra) -> dict:
+    """A protocol error: `error` is its kind (the extension acts on it), `message` the English sentence and
+    `code`/`params` the catalog's (companion/server/static/messages.json), so it can be said in Chinese too."""
+    params = plain_params(params)
+    return {"type": "error", "error": error, "message": render(code, params), "code": code, "params": params,
+            **extra}
+
+
+def _refused(error: str, exc: ShoptallyError, **extra) -> dict:
+    return {"type": "error", "error": error, "message": str(exc), "code": exc.code, "params": exc.params, **extra}
+
+
+def _rejected(capture_id: str | None, message: str, code: str = "", params: dict | None = None) -> dict:
+    """A capture refused for good; with its catalog code when it has one."""
+    out = {"type": "rejected", "id": capture_id, "error": message}
+    if code:
+        out.update(code=code, params=plain_params(params))
+    return out
 
 
 async def extension_socket(request: web.Request) -> web.StreamResponse:
@@ -55,7 +72,7 @@ async def extension_socket(request: web.Request) -> web.StreamResponse:
         if msg.type == WSMsgType.TEXT:
             await _on_text(service, conn, msg.data, send, close, slots, tasks)
         elif msg.type == WSMsgType.BINARY:
-            await send(_error("malformed", "frames must be JSON text"))
+            await send(_error("malformed", "server_frame_not_text"))
         elif msg.type == WSMsgType.ERROR:
             log.info("extension socket closed: %s", ws.exception())
 
@@ -89,16 +106,16 @@ async def _on_text(service, conn: ExtensionConn, data: str, send, close, slots, 
     try:
         msg = json.loads(data) if len(data) <= INLINE_JSON_LIMIT else await service.read(json.loads, data)
     except ValueError as exc:
-        await send(_error("malformed", f"not valid JSON: {exc}"))
+        await send(_error("malformed", "import_frame_not_json", {"detail": str(exc)}))
         return
     except RecursionError:  # the socket stays open; a capture is refused for good, by its id
         peeked = _TYPE_FIRST.match(data, 0, 256)
         cid = ingest.peek_id(data[:512].encode()) if peeked and peeked.group(1) == "capture" else None
-        await send({"type": "rejected", "id": cid, "error": ingest.TOO_DEEP} if cid
-                   else _error("malformed", "the frame's JSON is nested too deeply to read"))
+        await send(_rejected(cid, render("import_capture_too_deep", {}), "import_capture_too_deep") if cid
+                   else _error("malformed", "server_frame_too_deep"))
         return
     if not isinstance(msg, dict) or not isinstance(msg.get("type"), str):
-        await send(_error("malformed", "each frame must be a JSON object with a string 'type'"))
+        await send(_error("malformed", "server_frame_no_type"))
         return
     kind = msg["type"]
     if kind == "hello":
@@ -109,7 +126,7 @@ async def _on_text(service, conn: ExtensionConn, data: str, send, close, slots, 
         await _dispatch_capture(service, conn, msg, send, slots, tasks)
     elif kind in ("progress", "ping"):
         if not conn.welcomed:
-            await send(_error("not_welcomed", f"send hello with a token before {kind!r}"))
+            await send(_error("not_welcomed", "server_hello_first", {"kind": kind}))
         elif kind == "progress":
             service.progress(conn, msg)
         else:
@@ -117,13 +134,13 @@ async def _on_text(service, conn: ExtensionConn, data: str, send, close, slots, 
     elif kind == "known_splits":
         await _known_splits(service, conn, msg, send)
     else:
-        await send(_error("unknown_type", f"unknown message type {kind[:64]!r}"))
+        await send(_error("unknown_type", "server_type_unknown", {"kind": kind[:64]}))
 
 
 async def _dispatch_capture(service, conn: ExtensionConn, frame: str | dict, send, slots, tasks) -> None:
     """Up to IN_FLIGHT captures per socket are parsed and written at once; the rest wait to be read."""
     if not conn.welcomed:
-        await send(_error("not_welcomed", "send hello with a token before 'capture'"))
+        await send(_error("not_welcomed", "server_hello_first", {"kind": "capture"}))
         return
     await slots.acquire()
     task = asyncio.create_task(_capture(service, frame, send, slots))
@@ -133,8 +150,10 @@ async def _dispatch_capture(service, conn: ExtensionConn, frame: str | dict, sen
 
 async def _hello(service, conn: ExtensionConn, msg: dict, send, close) -> None:
     if msg.get("protocol") != PROTOCOL_VERSION:
+        said = {"protocol": PROTOCOL_VERSION}
         await send({"type": "incompatible", "protocol": PROTOCOL_VERSION, "app_version": __version__,
-                    "message": f"this shoptally speaks protocol {PROTOCOL_VERSION}; update the older side"})
+                    "message": render("server_protocol_other", said), "code": "server_protocol_other",
+                    "params": said})
         await close(CLOSE_INCOMPATIBLE, "incompatible protocol")
         return
     conn.extension_version = str(msg.get("extension_version") or "")[:32]
@@ -148,7 +167,7 @@ async def _hello(service, conn: ExtensionConn, msg: dict, send, close) -> None:
 
 async def _pair_request(service, conn: ExtensionConn, msg: dict, send) -> None:
     if conn.welcomed:
-        await send(_error("already_paired", "this connection is already welcomed"))
+        await send(_error("already_paired", "server_already_welcomed"))
         return
     # never refused: a flood of other requests cannot keep the seller's extension out (core/pairing_requests.py)
     code = service.request_pair(conn, str(msg.get("name") or "browser"))
@@ -159,20 +178,20 @@ async def _known_splits(service, conn: ExtensionConn, msg: dict, send) -> None:
     """Which of a list page's orders already have their fee split stored: the sync fetches only the others."""
     cid = msg.get("id") if isinstance(msg.get("id"), str) and 1 <= len(msg["id"]) <= 64 else None
     if not conn.welcomed:
-        await send(_error("not_welcomed", "send hello with a token before 'known_splits'", id=cid))
+        await send(_error("not_welcomed", "server_hello_first", {"kind": "known_splits"}, id=cid))
         return
     try:
         if cid is None:
-            raise known_splits.BadRequest("id must be a string of 1 to 64 characters")
+            raise known_splits.BadRequest.of("server_splits_id")
         site, status, refs = known_splits.check(msg.get("site"), msg.get("status"), msg.get("references"))
     except known_splits.BadRequest as exc:
-        await send(_error("malformed", str(exc), id=cid))
+        await send(_refused("malformed", exc, id=cid))
         return
     try:
         found = await service.read(known_splits.known, site, status, refs)
     except Exception as exc:  # answered all the same: the extension must not wait for an answer that never comes
         log.exception("known splits %s could not be read", cid)
-        await send(_error("internal", f"known splits could not be read: {exc.__class__.__name__}", id=cid))
+        await send(_error("internal", "server_splits_unread", {"reason": exc.__class__.__name__}, id=cid))
         return
     await send({"type": "known_splits", "id": cid, "references": found})
 
@@ -182,19 +201,19 @@ async def _capture(service, frame: str | dict, send, slots: asyncio.Semaphore) -
     try:
         out = await service.ingest_capture(frame)
     except ingest.MalformedFrame as exc:
-        await send(_error("malformed", str(exc)))
+        await send(_refused("malformed", exc))
         return
     except ingest.CaptureError as exc:
-        await send({"type": "rejected", "id": exc.capture_id or cid, "error": str(exc)})
+        await send(_rejected(exc.capture_id or cid, str(exc), exc.code, exc.params))
         return
     except Exception as exc:  # a database failure must not go unanswered: the extension keeps it queued
         log.exception("capture %s could not be stored", cid)
-        await send(_error("internal", f"capture could not be stored: {exc.__class__.__name__}", id=cid))
+        await send(_error("internal", "server_capture_unstored", {"reason": exc.__class__.__name__}, id=cid))
         return
     finally:
         slots.release()
     if out.outcome == "error":
-        await send({"type": "rejected", "id": out.capture_id, "error": out.message})
+        await send(_rejected(out.capture_id, out.message, out.code, out.params))
         return
     ack = {"type": "ack", "id": out.capture_id, "added": out.added, "updated": out.updated,
            "skipped": out.skipped, "outcome": out.outcome}

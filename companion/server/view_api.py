@@ -85,7 +85,7 @@ async def export_csv(request: web.Request) -> web.StreamResponse:
     first = await queue.get()
     if isinstance(first, finance_view.ViewError):
         stop.set()
-        raise BadInput(str(first))
+        raise BadInput(first.message, file=first.file, code=first.code, params=first.params)
     if isinstance(first, Exception):
         stop.set()
         raise first

@@ -94,8 +94,7 @@ def read_once_more(db: Database, fn: Callable[..., T], *args: Any) -> T:
         if not connection_lost(db, exc):
             raise
         drop_connection(db)
-        raise DatabaseUnreachable(
-            f"the database is not reachable: {_reason(exc)}; shoptally retries on the next request") from first
+        raise DatabaseUnreachable.of("store_database_unreachable", reason=_reason(exc)) from first
 
 
 __all__ = ["DatabaseUnreachable", "connection_lost", "drop_connection", "read_once_more"]

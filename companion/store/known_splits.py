@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from companion.errors import BadInput
 from companion.sources.model import IN_TRANSIT, SETTLED, SPLIT
 from companion.sources.registry import PLATFORMS
 from companion.store.models import SettlementLine, Store
@@ -22,23 +23,24 @@ MAX_REFERENCE = 128  # the length of SettlementLine.reference
 STATUSES = (SETTLED, IN_TRANSIT)
 
 
-class BadRequest(ValueError):
-    """A request outside the bounds; the text is one sentence saying which."""
+class BadRequest(BadInput):
+    """A request outside the bounds; the text is one sentence saying which (with its catalog code, so the
+    extension can say it in its language)."""
 
 
 def check(site: object, status: object, references: object) -> tuple[str, str, list[str]]:
     """The request's values, checked, with the references de-duplicated in their order."""
     if site not in PLATFORMS:
-        raise BadRequest(f"site must be one of: {', '.join(PLATFORMS)}")
+        raise BadRequest.of("store_splits_site", sites=", ".join(PLATFORMS))
     if status not in STATUSES:
-        raise BadRequest(f"status must be one of: {', '.join(STATUSES)}")
+        raise BadRequest.of("store_splits_status", statuses=", ".join(STATUSES))
     if not isinstance(references, list):
-        raise BadRequest("references must be a list of order references")
+        raise BadRequest.of("store_splits_references")
     if len(references) > MAX_REFERENCES:
-        raise BadRequest(f"at most {MAX_REFERENCES} references per request, not {len(references)}")
+        raise BadRequest.of("store_splits_too_many", most=MAX_REFERENCES, count=len(references))
     for n, ref in enumerate(references):
         if not isinstance(ref, str) or not 1 <= len(ref) <= MAX_REFERENCE:
-            raise BadRequest(f"references[{n}] must be a non-empty string of at most {MAX_REFERENCE} characters")
+            raise BadRequest.of("store_splits_reference", n=n, most=MAX_REFERENCE)
     return str(site), str(status), list(dict.fromkeys(references))
 
 

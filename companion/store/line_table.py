@@ -58,13 +58,13 @@ class Query:
 
     def check(self) -> None:
         if self.sort not in SORTS:
-            raise TableError(f"sort {self.sort!r} is not one of: {', '.join(SORTS)}")
+            raise TableError.of("store_table_sort", sort=self.sort, sorts=", ".join(SORTS))
         if not 1 <= self.size <= MAX_PAGE_SIZE:
-            raise TableError(f"page size must be 1-{MAX_PAGE_SIZE}")
+            raise TableError.of("store_table_size", most=MAX_PAGE_SIZE)
         if self.page < 1:
-            raise TableError("page must be 1 or more")
+            raise TableError.of("store_table_page")
         if len(self.search) > MAX_SEARCH:
-            raise TableError(f"search text is over {MAX_SEARCH} characters")
+            raise TableError.of("store_table_search", most=MAX_SEARCH)
 
 
 def _where(q: Query, param: str, bounds: dict | None = None, literal: bool = False) -> tuple[str, list]:

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from companion.errors import BadInput, ShoptallyError, coded
 from companion.ledger.categories import PLATFORM
 from companion.ledger.money import MoneyError, to_storage
 from companion.sources.model import Line, Stated, StoreRef
@@ -36,7 +37,7 @@ _AMOUNT_AT = {key: i for i, key in enumerate(PLATFORM)}
 _NO_AMOUNTS = (0,) * len(PLATFORM)
 
 
-class PlanError(ValueError):
+class PlanError(BadInput):
     """A line the store cannot keep exactly (an amount finer than 1/10000, an unknown category)."""
 
 
@@ -95,6 +96,11 @@ _UNITS: dict[Decimal, int] = {}  # the same amounts recur down a report: each co
 _MS_OF: dict[datetime, int] = {}  # and the same statement and order days
 
 
+def _said(exc: ShoptallyError) -> dict:
+    """An amount's refusal as the param of the line's (the view says both in its language)."""
+    return coded(exc.code, exc.params, exc.message)
+
+
 def _storage(amount: Decimal, what: str, line: Line) -> int:
     units = _UNITS.get(amount)
     if units is not None:
@@ -102,7 +108,7 @@ def _storage(amount: Decimal, what: str, line: Line) -> int:
     try:
         units = to_storage(amount)
     except MoneyError as exc:
-        raise PlanError(f"line ({', '.join(line.key)}): {what}: {exc}") from exc
+        raise PlanError.of("store_line_amount", line=", ".join(line.key), what=what, problem=_said(exc)) from exc
     if len(_UNITS) > 200_000:
         _UNITS.clear()
     _UNITS[amount] = units
@@ -140,7 +146,7 @@ def row_of(line: Line, capture_id: str) -> tuple:
     for category, amount in line.amounts.items():
         at = _AMOUNT_AT.get(category)
         if at is None:
-            raise PlanError(f"line ({', '.join(line.key)}): {category!r} is not a platform category")
+            raise PlanError.of("store_line_category", line=", ".join(line.key), category=category)
         if amount:
             units = cached(amount)
             amounts[at] = units if units is not None else _storage(amount, category, line)
@@ -217,4 +223,4 @@ def _storage_total(stated: Stated) -> int:
     try:
         return to_storage(stated.amount)  # type: ignore[arg-type]
     except MoneyError as exc:
-        raise PlanError(f"stated {stated.kind} {stated.ref}: {exc}") from exc
+        raise PlanError.of("store_stated_amount", kind=stated.kind, ref=stated.ref, problem=_said(exc)) from exc

@@ -18,7 +18,7 @@ def lang_of(value: str | None) -> str:
     """The `lang` query parameter: en when absent, refused when it is neither en nor zh."""
     lang = (value or "en").strip().lower()
     if lang not in LANGS:
-        raise BadInput(f"lang must be en or zh, not {value!r}")
+        raise BadInput.of("report_lang_unknown", value=value)
     return lang
 
 
