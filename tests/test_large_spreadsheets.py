@@ -173,7 +173,8 @@ async def test_captures_are_stored_while_a_file_is_read_and_a_file_past_its_dead
         assert (ack["type"], ack["added"]) == ("ack", 50), ack
         assert not importing.done() and waited < 2.0, waited  # stored while the file was still being read
         answer = await importing
-    assert answer == {"files": [], "errors": [{"file": str(path), "code": "unprocessable", "params": {}, "message": (
+    assert answer == {"files": [], "errors": [{"file": str(path), "code": "import_parser_slow", "params": {
+        "seconds": "1", "env": "SHOPTALLY_PARSE_TIMEOUT"}, "message": (
         f"{US_NAME}.xlsx: reading the file took longer than the parser may take (1 s; SHOPTALLY_PARSE_TIMEOUT sets "
         "it)")}]}
     assert scalar(db_url, "SELECT COUNT(*) FROM raw_capture") == 1  # the capture; nothing of the file

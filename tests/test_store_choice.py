@@ -38,8 +38,9 @@ async def test_a_file_naming_no_store_finds_its_store_or_asks(client):
     asked = await import_files(client, _file("settlement (2).xlsx"))
     assert asked["files"] == []
     assert asked["errors"] == [{
-        "file": "settlement (2).xlsx", "choices": ["TikTok US Cups", "TikTok US MugHouse"], "code": "unprocessable",
-        "params": {},
+        "file": "settlement (2).xlsx", "choices": ["TikTok US Cups", "TikTok US MugHouse"],
+        "code": "src_store_choice", "params": {"count": 2, "where": "TikTok US",
+                                               "names": "TikTok US Cups, TikTok US MugHouse"},
         "message": "settlement (2).xlsx: does not say which store it belongs to and there are 2 TikTok US stores "
                    "(TikTok US Cups, TikTok US MugHouse): import it with --account STORE, one of them"}]
     # the view's picker sends the file again with the store chosen

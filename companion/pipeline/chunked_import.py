@@ -154,7 +154,7 @@ def write(name: str, plan: Plan, planned: Iterable[bytes | RawRecord]) -> Result
         else:
             _apply(pickle.loads(item), result)
     if raw is None or not result.accounts:
-        raise SourceError(f"{name}: the {plan.report_type} sheet has no data rows")
+        raise SourceError.of("src_no_data_rows", file=name, report=plan.report_type)
     note = ""
     if plan.chosen_from is not None and len(result.per_store) == 1:  # as importer.chosen_store does
         name = next(iter(result.per_store))

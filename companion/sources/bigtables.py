@@ -67,7 +67,8 @@ def csv_rows(unit: CsvUnit, delimiter: str) -> Iterator[tuple[int, list[str]]]:
         for row in reader:
             yield unit.first_line + reader.line_num - 1, row
     except csv.Error as exc:
-        raise SourceError(f"line {unit.first_line + reader.line_num - 1}: not readable CSV ({exc})") from exc
+        raise SourceError.of("src_csv_line_unreadable", line=unit.first_line + reader.line_num - 1,
+                             reason=str(exc)) from exc
 
 
 def record_start(text: str, records: int) -> int:
@@ -113,7 +114,7 @@ class XlsxSheets:
             book = ElementTree.fromstring(self.zip.read("xl/workbook.xml"))
             rels = ElementTree.fromstring(self.zip.read("xl/_rels/workbook.xml.rels"))
         except (KeyError, ElementTree.ParseError) as exc:
-            raise SourceError(f"{self.name}: not a readable XLSX workbook ({exc})") from exc
+            raise SourceError.of("src_xlsx_unreadable", file=self.name, reason=str(exc)) from exc
         targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_PKG_REL}Relationship")}
         paths = {}
         for sheet in book.iter(f"{_MAIN}sheet"):
@@ -141,7 +142,7 @@ class XlsxSheets:
                 buf += more
                 found = _SHEET_DATA.search(buf)
                 if found is None and not more:
-                    raise SourceError(f"{self.name}: sheet {sheet!r} has no <sheetData>")
+                    raise SourceError.of("src_sheet_no_sheet_data", file=self.name, sheet=sheet)
             prefix_ns = found.group(1)
             if found.group(2):  # <sheetData/>: no rows at all
                 return
@@ -206,7 +207,7 @@ def part_rows(part: bytes) -> Iterator[tuple[int, list]]:
         start = sheet.start or (0, 0)
         rows = sheet.to_python(skip_empty_area=True)
     except (CalamineError, ValueError) as exc:
-        raise SourceError(f"a part of the sheet cannot be read ({exc})") from exc
+        raise SourceError.of("src_part_unreadable", reason=str(exc)) from exc
     pad = [""] * start[1]
     for i, row in enumerate(rows):
         yield start[0] + i + 1, (pad + row if pad else row)

@@ -44,14 +44,14 @@ def money(cell: object) -> Decimal:
     if cell is None:
         return ZERO
     if isinstance(cell, bool):
-        raise SourceError(f"{cell!r} is not an amount")
+        raise SourceError.of("src_value_not_amount", value=repr(cell))
     if isinstance(cell, int):
         return Decimal(cell)
     if isinstance(cell, float):
         if cell != cell or cell in (float("inf"), float("-inf")):
-            raise SourceError(f"{cell!r} is not an amount")
+            raise SourceError.of("src_value_not_amount", value=repr(cell))
         return _money_float(cell)
-    raise SourceError(f"{cell!r} is not an amount")
+    raise SourceError.of("src_value_not_amount", value=repr(cell))
 
 
 @lru_cache(maxsize=65_536)
@@ -71,8 +71,8 @@ def money_text(text: str) -> Decimal:
     """The same amounts recur down a report (fees of a price point, shipping fees): each text read once."""
     try:
         return parse_amount(text)
-    except MoneyError as exc:
-        raise SourceError(str(exc)) from exc
+    except MoneyError as exc:  # parse_amount refuses a text only as not an amount
+        raise SourceError.of("src_cell_not_amount", value=text) from exc
 
 
 def text_id(cell: object, what: str = "ID") -> str:
@@ -84,8 +84,7 @@ def text_id(cell: object, what: str = "ID") -> str:
             return cell
         text = cell.strip().lstrip("'").strip()
         if _SCIENTIFIC.match(text):
-            raise MangledId(f"{what} {text!r} was turned into a number by a spreadsheet program and lost its "
-                            "digits; export the report again and import the original file")
+            raise MangledId.of("src_id_turned_into_number", what=what, value=text)
         if text.endswith(".0") and text[:-2].isdigit():
             return text[:-2]
         return text
@@ -96,8 +95,7 @@ def text_id(cell: object, what: str = "ID") -> str:
     if isinstance(cell, float):
         if cell.is_integer() and abs(cell) < _FLOAT_EXACT:
             return str(int(cell))
-        raise MangledId(f"{what} {cell!r} is stored as a number in the spreadsheet and lost its digits; "
-                        "export the report again and import the original file")
+        raise MangledId.of("src_id_stored_as_number", what=what, value=repr(cell))
     return str(cell)
 
 
@@ -126,7 +124,7 @@ def quantity(cell: object) -> int:
     if blank(cell):
         return 0
     if isinstance(cell, bool):
-        raise SourceError(f"quantity {cell!r} is not a whole number")
+        raise _not_whole(cell)
     if isinstance(cell, int):
         return cell
     if isinstance(cell, float) and cell.is_integer():
@@ -135,10 +133,18 @@ def quantity(cell: object) -> int:
     try:
         value = Decimal(text)
     except ArithmeticError as exc:
-        raise SourceError(f"quantity {cell!r} is not a whole number") from exc
+        raise _not_whole(cell) from exc
     if value != value.to_integral_value():
-        raise SourceError(f"quantity {cell!r} is not a whole number")
+        raise _not_whole(cell)
     return int(value)
+
+
+def _not_whole(cell: object) -> SourceError:
+    """A quantity that is not a whole number: a text quoted as the view quotes text, any other cell (a number,
+    a boolean) as Python writes it (so a float NaN travels as text, which JSON can carry)."""
+    if isinstance(cell, str):
+        return SourceError.of("src_quantity_not_whole", value=cell)
+    return SourceError.of("src_quantity_value_not_whole", value=repr(cell))
 
 
 def when(cell: object, tz: str, day_tz: str | None = None) -> datetime | None:
@@ -167,7 +173,7 @@ def _when_text(text: str, tz: str, day_tz: str | None = None) -> datetime:
         try:
             return datetime(y, mo, d, h, mi, sec, tzinfo=ZoneInfo(zone))
         except ValueError as exc:
-            raise SourceError(f"time {text!r} is not a valid date ({exc})") from exc
+            raise SourceError.of("src_time_invalid", value=text, reason=str(exc)) from exc
     return _when_other(text, tz)
 
 
@@ -186,7 +192,7 @@ def _when_other(cell: object, tz: str) -> datetime | None:
             return datetime(1970, 1, 1, tzinfo=ZoneInfo("UTC")) + timedelta(milliseconds=int(cell))
         if cell > 1e8:  # epoch seconds
             return datetime(1970, 1, 1, tzinfo=ZoneInfo("UTC")) + timedelta(seconds=int(cell))
-        raise SourceError(f"time {cell!r} is not a date")
+        raise SourceError.of("src_time_number_not_date", value=repr(cell))
     text = str(cell).strip()
     for suffix in (" (UTC)", "(UTC)", " UTC", "Z"):
         if text.endswith(suffix):
@@ -202,4 +208,6 @@ def _when_other(cell: object, tz: str) -> datetime | None:
             return datetime.strptime(text, fmt).replace(tzinfo=zone)
         except ValueError:
             continue
-    raise SourceError(f"time {cell!r} is not a date this version reads (write it as YYYY-MM-DD or YYYY/MM/DD)")
+    if isinstance(cell, str):
+        raise SourceError.of("src_time_unreadable", value=cell)
+    raise SourceError.of("src_time_value_unreadable", value=repr(cell))

@@ -77,16 +77,17 @@ def check_cells(name: str, sheet: str, number: int, row: list) -> None:
     """Refuse a row with a cell whose text is over MAX_CELL characters, naming where it is."""
     for i, value in enumerate(row):
         if value.__class__ is str and len(value) > MAX_CELL:
-            raise cell_too_long(name, sheet, number, i, f"{len(value):,}")
+            raise cell_too_long(name, sheet, number, i, len(value))
 
 
 class CellTooLong(SourceError):
     """A cell over MAX_CELL: the file is refused for it, whichever layout it has."""
 
 
-def cell_too_long(name: str, sheet: str, number: int, column: int, size: str) -> CellTooLong:
-    return CellTooLong(f"{name}, sheet {sheet!r}, row {number}, column {column_letters(column)}: a cell of {size} "
-                       f"characters is over the limit of {MAX_CELL:,} a cell may hold (Excel's own)")
+def cell_too_long(name: str, sheet: str, number: int, column: int, size: int, beyond: bool = False) -> CellTooLong:
+    """`size`: the cell's characters; `beyond`: it has more than that (the csv module stopped reading it)."""
+    return CellTooLong.of("src_cell_over_limit" if beyond else "src_cell_too_long", file=name, sheet=sheet,
+                          row=number, col=column_letters(column), size=f"{size:,}", limit=f"{MAX_CELL:,}")
 
 
 _FIELD_LIMIT = "field larger than field limit"  # the csv module's own refusal (131,072 characters)
@@ -111,7 +112,7 @@ def _csv_cell_too_long(name: str, sheet: str, number: int, text: str, line: int,
         else:
             length += 1
         i += 1
-    return cell_too_long(name, sheet, number, column, f"more than {csv.field_size_limit():,}")
+    return cell_too_long(name, sheet, number, column, csv.field_size_limit(), beyond=True)
 
 
 def check_sheet(name: str, sheet: str, rows: list[list[Cell]]) -> None:
@@ -153,7 +154,7 @@ class Workbook:
     def rows(self, sheet: str) -> list[list[Cell]]:
         """Every row of one sheet."""
         if sheet not in self.sheet_names:
-            raise SourceError(f"{self.name}: no sheet named {sheet!r}")
+            raise SourceError.of("src_no_sheet", file=self.name, sheet=sheet)
         if sheet not in self._loaded:
             self._loaded[sheet] = self._load(sheet)
         return self._loaded[sheet]
@@ -194,7 +195,7 @@ class CsvBook(Workbook):
         except csv.Error as exc:
             if _FIELD_LIMIT in str(exc):
                 return _csv_rows(self.name, sheet, top, self.delimiter)  # which names the cell
-            raise SourceError(f"{self.name}: not a readable CSV file ({exc})") from exc
+            raise SourceError.of("src_csv_unreadable", file=self.name, reason=str(exc)) from exc
         check_sheet(self.name, sheet, rows)
         return rows
 
@@ -233,7 +234,7 @@ class SpreadsheetBook(Workbook):
             try:
                 self._book = CalamineWorkbook.from_filelike(io.BytesIO(self.content))
             except (CalamineError, ValueError, OSError) as exc:
-                raise SourceError(f"{self.name}: cannot be read as a spreadsheet ({exc})") from exc
+                raise SourceError.of("src_spreadsheet_unreadable", file=self.name, reason=str(exc)) from exc
         return self._book
 
     def large(self, sheet: str) -> bool:
@@ -250,22 +251,23 @@ class SpreadsheetBook(Workbook):
                     rows.extend([[]] * (number - 1 - len(rows)))
                     rows.append(row)
                     if len(rows) > MAX_ROWS:
-                        raise SourceError(f"{self.name}: sheet {sheet!r} has more than {MAX_ROWS:,} rows; "
-                                          "split the export")
+                        raise SourceError.of("src_sheet_too_many_rows", file=self.name, sheet=sheet,
+                                             limit=f"{MAX_ROWS:,}")
             return rows
         from python_calamine import CalamineError
 
         try:
             data = self.calamine().get_sheet_by_name(sheet)
             if data.height > MAX_ROWS:
-                raise SourceError(f"{self.name}: sheet {sheet!r} has more than {MAX_ROWS:,} rows; split the export")
+                raise SourceError.of("src_sheet_too_many_rows", file=self.name, sheet=sheet, limit=f"{MAX_ROWS:,}")
             if data.width > MAX_COLUMNS:
-                raise SourceError(f"{self.name}: sheet {sheet!r} has {data.width} columns (at most {MAX_COLUMNS})")
+                raise SourceError.of("src_sheet_too_many_columns", file=self.name, sheet=sheet, count=data.width,
+                                     limit=MAX_COLUMNS)
             rows = data.to_python(skip_empty_area=False)
         except SourceError:
             raise
         except (CalamineError, ValueError, OSError) as exc:
-            raise SourceError(f"{self.name}: sheet {sheet!r} cannot be read ({exc})") from exc
+            raise SourceError.of("src_sheet_unreadable", file=self.name, sheet=sheet, reason=str(exc)) from exc
         check_sheet(self.name, sheet, rows)
         return rows
 
@@ -312,7 +314,7 @@ def open_workbook(name: str, content: bytes) -> Workbook:
     if content[:4] == _ZIP or content[:8] == _OLE:
         return SpreadsheetBook(name, content)
     if name.lower().endswith(SPREADSHEET_SUFFIXES):
-        raise SourceError(f"{name}: is named like a spreadsheet but is not one (the file may be damaged)")
+        raise SourceError.of("src_not_spreadsheet", file=name)
     return CsvBook(name, decode_text(name, content))
 
 
@@ -329,7 +331,7 @@ def decode_text(name: str, content: bytes) -> str:
     try:
         return content.decode("gb18030")
     except UnicodeDecodeError as exc:
-        raise SourceError(f"{name}: not text in UTF-8, UTF-16 or GB18030 (byte {exc.start})") from exc
+        raise SourceError.of("src_not_text", file=name, byte=exc.start) from exc
 
 
 def _delimiter(text: str) -> str:
@@ -346,9 +348,10 @@ def _csv_rows(name: str, sheet: str, text: str, delimiter: str) -> list[list[Cel
     try:
         for row in reader:
             if len(rows) >= MAX_ROWS:
-                raise SourceError(f"{name}: more than {MAX_ROWS:,} rows; split the export by date")
+                raise SourceError.of("src_csv_too_many_rows", file=name, limit=f"{MAX_ROWS:,}")
             if len(row) > MAX_COLUMNS:
-                raise SourceError(f"{name}: row {len(rows) + 1} has {len(row)} columns (at most {MAX_COLUMNS})")
+                raise SourceError.of("src_csv_too_many_columns", file=name, row=len(rows) + 1, count=len(row),
+                                     limit=MAX_COLUMNS)
             if every or reader.line_num - last > 1:  # a line that long, or a record over several lines
                 check_cells(name, sheet, len(rows) + 1, row)
             last = reader.line_num
@@ -356,7 +359,7 @@ def _csv_rows(name: str, sheet: str, text: str, delimiter: str) -> list[list[Cel
     except csv.Error as exc:
         if _FIELD_LIMIT in str(exc):
             raise _csv_cell_too_long(name, sheet, len(rows) + 1, text, last + 1, delimiter) from exc
-        raise SourceError(f"{name}: not a readable CSV file ({exc})") from exc
+        raise SourceError.of("src_csv_unreadable", file=name, reason=str(exc)) from exc
     return rows
 
 
@@ -365,9 +368,9 @@ def _check_zip(name: str, content: bytes) -> None:
         with zipfile.ZipFile(io.BytesIO(content)) as zf:
             unpacked = sum(info.file_size for info in zf.infolist())
     except zipfile.BadZipFile as exc:
-        raise SourceError(f"{name}: the spreadsheet is damaged ({exc})") from exc
+        raise SourceError.of("src_spreadsheet_damaged", file=name, reason=str(exc)) from exc
     if unpacked > MAX_UNPACKED or unpacked > MAX_RATIO * max(len(content), 1) + 1024 * 1024:
-        raise SourceError(f"{name}: unpacks to {unpacked:,} bytes, too large for a report; split the export")
+        raise SourceError.of("src_unpacks_too_large", file=name, size=f"{unpacked:,}")
 
 
 def iter_nonblank(rows: list[list[Cell]]) -> Iterator[tuple[int, list[Cell]]]:

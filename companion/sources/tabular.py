@@ -112,8 +112,8 @@ def store_for_file(hints: Hints, platform: str, file_name: str, region: str = ""
     """The store of a file that does not name one: --account, else the file name's 店铺 part."""
     if hints.store is not None:
         if hints.store.platform != platform:
-            raise SourceError(f"{file_name} is a {platform} report, but --account {hints.account!r} is a "
-                              f"{hints.store.platform} store")
+            raise file_first(SourceError.of("src_account_other_platform", file=file_name, platform=platform,
+                                            account=hints.account, store_platform=hints.store.platform))
         return hints.store
     if hints.account:
         return StoreRef(platform, hints.account, region, hints.account, currency, timezone)
@@ -123,12 +123,27 @@ def store_for_file(hints: Hints, platform: str, file_name: str, region: str = ""
     return choose_store(hints.stores, platform, file_name, region, currency, timezone, label)
 
 
+def file_first(exc: SourceError) -> SourceError:
+    """A refusal whose sentence has the file as its subject ("x.xlsx does not say…"): said after the name and a
+    space, as it always was. The view, like file_error, puts the file in front of the sentence with a colon."""
+    exc.args = (f"{exc.file} {exc.sentence}",)
+    return exc
+
+
 class StoreChoice(SourceError):
     """A file that names no store, with several stores it could belong to: `choices` are their names."""
 
-    def __init__(self, message: str, choices: list[str]) -> None:
-        super().__init__(message)
-        self.choices = choices
+    def __init__(self, message: str, choices: list[str] | None = None, *, code: str = "", params: dict | None = None,
+                 file: str = "") -> None:
+        super().__init__(message, code=code, params=params, file=file)
+        self.choices = list(choices or [])
+
+    @classmethod
+    def of(cls, code: str, /, *, file: str = "", choices: list[str] | None = None, **params) -> StoreChoice:
+        """The refusal of a catalog code (SourceError.of), with the stores to choose from."""
+        refused = super().of(code, file=file, **params)
+        refused.choices = list(choices or [])
+        return refused
 
 
 def choose_store(stores: Sequence[StoreRef], platform: str, file_name: str, region: str = "", currency: str = "",
@@ -145,8 +160,8 @@ def choose_store(stores: Sequence[StoreRef], platform: str, file_name: str, regi
     if not same:
         return StoreRef(platform, where, region, where, currency, timezone)
     names = [s.name for s in same]
-    raise StoreChoice(f"{file_name} does not say which store it belongs to and there are {len(names)} {where} "
-                      f"stores ({', '.join(names)}): import it with --account STORE, one of them", names)
+    raise file_first(StoreChoice.of("src_store_choice", file=file_name, choices=names, count=len(names),
+                                    where=where, names=", ".join(names)))
 
 
 def choice_note(name: str, stores: Sequence[StoreRef]) -> str:
@@ -259,7 +274,9 @@ class Splitter:
             if self.total is not None and not cells.blank(row[self.total]):
                 total = cells.money(row[self.total])
         except SourceError as exc:
-            raise type(exc)(f"{row_label}{exc}") from exc
+            if not row_label:
+                raise  # its own code: at_row says where it is
+            raise type(exc).of("src_row_labelled", label=row_label, problem=exc.said()) from exc
         n = len(row)
         extra: dict[str, str] = {}
         loose: list[tuple[str, Decimal]] = []
@@ -355,7 +372,7 @@ class TableAdapter:
             lines += got_lines
             totals += got_totals
         if not lines and not totals:
-            raise SourceError(f"{book.name}: the {self.report_type or self.name} sheet has no data rows")
+            raise SourceError.of("src_no_data_rows", file=book.name, report=self.report_type or self.name)
         return ParseResult(self.name, self.version, lines, totals=totals, report_type=self.report_type)
 
     def read(self, ctx: Context, sheet: str, rows: list, header_at: int, located: Located):
