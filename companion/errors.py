@@ -27,6 +27,7 @@ with a sentence and no code gets its kind as code and the view shows the English
 from __future__ import annotations
 
 import json
+import math
 from functools import cache
 from pathlib import Path
 
@@ -73,6 +74,8 @@ def _plain(value):
     if is_said(value):
         return coded(str(value["code"]), {k: _plain(v) for k, v in (value.get("params") or {}).items()},
                      str(value["message"]))
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # JSON has no NaN or infinity: the view could not read the answer
     return value if value is None or isinstance(value, str | int | float | bool) else str(value)
 
 

@@ -289,10 +289,10 @@ async def test_a_sync_run_that_fails_carries_its_code_beside_its_sentence(client
 
     monkeypatch.setenv("SHOPTALLY_BROWSER", "/nonexistent/chromium")
     run = await service.runner.run("Mug shop", "manual")
-    assert (run["status"], run["code"]) == ("browser_missing", "sync_browser_unusable")
-    assert run["params"] == {"message": run["error"]} and run["error"].startswith("SHOPTALLY_BROWSER=")
-    assert errors.render(run["code"], run["params"], "zh").startswith("无法用浏览器同步：SHOPTALLY_BROWSER=")
-    assert [e["run"].get("code") for e in published[-2:]] == [None, "sync_browser_unusable"]  # running, ended
+    assert (run["status"], run["code"]) == ("browser_missing", "auto_browser_named_bad")  # its own code
+    assert run["params"]["value"] == "/nonexistent/chromium" and run["error"].startswith("SHOPTALLY_BROWSER=")
+    assert errors.render(run["code"], run["params"], "zh").startswith("SHOPTALLY_BROWSER=“/nonexistent/chromium”不是")
+    assert [e["run"].get("code") for e in published[-2:]] == [None, "auto_browser_named_bad"]  # running, ended
     stored = await (await client.get("/api/automation", headers=view_headers(client.port))).json()
     assert [r["error"] for r in stored["runs"]][:2] == [run["error"], "not logged in: log in to the seller center"]
 
@@ -317,3 +317,11 @@ def test_a_parser_refusal_located_at_its_row_keeps_the_problem_code_inside_for_t
     assert errors.render("src_at_row", refused["params"], "zh") == "工作表“Orders”第 7 行：不是表格文件"
     uncoded = at_row(SourceError("a cell is odd"), "b.csv", "b", 2)  # a sentence with no code: English inside
     assert errors.render("src_at_row", uncoded.params, "zh") == "工作表“b”第 2 行：a cell is odd"
+
+
+def test_params_json_cannot_carry_are_sent_as_text():
+    refused = errors.Unprocessable.of("src_not_table")
+    refused.params = errors.plain_params({"value": float("nan"), "n": 1.5, "inner": errors.coded(
+        "src_not_table", {"v": float("inf")}, "not a table")})
+    assert refused.params == {"value": "nan", "n": 1.5,
+                              "inner": {"code": "src_not_table", "params": {"v": "inf"}, "message": "not a table"}}

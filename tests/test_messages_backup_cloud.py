@@ -90,8 +90,8 @@ async def test_a_bad_schedule_through_the_api_is_refused_with_its_code(client, s
 
 
 async def test_a_run_without_a_browser_carries_its_code_and_the_hint_nested(client, service, shop, monkeypatch):
-    """The sync.run event (and the run the runner answers) says why in the view's language. The stored run
-    (the sync_run table) keeps the English only: a code would need columns of its own."""
+    """The sync.run event, the run the runner answers and the run as stored (the view's runs table after a
+    reload, and the schedule's last run) all say why in the view's language."""
     monkeypatch.setenv("SHOPTALLY_BROWSER", "/nonexistent/chromium")
     run = await service.runner.run("Mug shop", "manual")
     assert (run["status"], run["code"]) == ("browser_missing", "auto_browser_named_bad")
@@ -101,7 +101,12 @@ async def test_a_run_without_a_browser_carries_its_code_and_the_hint_nested(clie
     assert errors.render(run["code"], run["params"], "zh").startswith(
         "SHOPTALLY_BROWSER=“/nonexistent/chromium”不是一个程序：请安装 Chromium 及其驱动")
     stored = await service.read(schedules.recent_runs, 1)
-    assert stored[0]["error"] == run["error"]
+    assert (stored[0]["error"], stored[0]["code"], stored[0]["params"]) == (run["error"], run["code"], run["params"])
+    await service.writer.run(schedules.set_schedule, "Mug shop", "6h")
+    await service.runner.run("Mug shop", "schedule")
+    [listed] = await service.read(schedules.listing)
+    assert (listed["last_message"], listed["last_code"], listed["last_params"]) == (
+        run["error"], "auto_browser_named_bad", run["params"])
 
 
 def test_the_cli_keeps_its_english_sentences(db, shop):

@@ -85,8 +85,7 @@ class SyncRunner:
             site = site or "tiktok"
             if duplicate:
                 run = await self.service.writer.run(schedules.skipped_run, account, site, trigger,
-                                                    render("sync_already_queued", {}))
-                run = {**run, "code": "sync_already_queued", "params": {}}
+                                                    render("sync_already_queued", {}), "sync_already_queued", {})
                 self._publish(run, command_id)
                 return run
             async with self._lock:
@@ -95,8 +94,7 @@ class SyncRunner:
                 self._publish({**self.current, "status": "running"}, command_id)
                 log.info("sync run %s started (%s, %s, trigger %s)", run_id, account or "all stores", site, trigger)
                 outcome = await self._sync(account, site, command_id)
-                said = {k: outcome.pop(k) for k in ("code", "params") if k in outcome}  # for the view, not stored
-                run = {**await self.service.writer.run(lambda: schedules.finish_run(run_id, **outcome)), **said}
+                run = await self.service.writer.run(lambda: schedules.finish_run(run_id, **outcome))
                 self.current, self.last = None, run
                 self._publish(run, command_id)
                 log.info("sync run %s ended (%s, %s, trigger %s): %s via %s, %s records, %s pages%s", run_id,

@@ -3,6 +3,7 @@ keep them. Database functions only: the scheduler (automation/scheduler.py) acts
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from datetime import UTC, datetime, timedelta
@@ -108,7 +109,8 @@ def schedule_json(row: SyncSchedule, store: Store) -> dict:
             "every": describe_every(row.every_seconds) if row.every_seconds else None,
             "at": row.at_times.split(",") if row.at_times else None,
             "next_run_at": _iso(row.next_run_at), "last_run_at": _iso(row.last_run_at),
-            "last_status": row.last_status, "last_message": row.last_message}
+            "last_status": row.last_status, "last_message": row.last_message,
+            **_said(row.last_code, row.last_params, "last_")}
 
 
 def listing() -> list[dict]:
@@ -126,21 +128,27 @@ def start_run(account: str | None, site: str, trigger: str) -> int:
     return run.id
 
 
-def finish_run(run_id: int, status: str, via: str = "", pages: int = 0, records: int = 0, error: str = "") -> dict:
-    """Record how a run ended; a scheduled store's schedule shows it as its last run."""
+def finish_run(run_id: int, status: str, via: str = "", pages: int = 0, records: int = 0, error: str = "",
+               code: str = "", params: dict | None = None) -> dict:
+    """Record how a run ended; a scheduled store's schedule shows it as its last run. `code`/`params`: the error's
+    catalog code, kept so the view says a past run's error in its language."""
     run = SyncRun.get_by_id(run_id)
     run.status, run.via, run.pages, run.records, run.error = status, via, int(pages), int(records), error[:2000]
+    kept = json.dumps(params or {}, ensure_ascii=False) if code else ""
+    run.error_code, run.error_params = (code, kept) if len(kept) <= 4000 else ("", "")
     run.finished_at = now_utc()
     run.duration_ms = int((run.finished_at - run.started_at).total_seconds() * 1000)
     run.save()
     if run.store_id is not None:
-        SyncSchedule.update(last_run_at=run.started_at, last_status=status, last_message=error[:500]).where(
+        SyncSchedule.update(last_run_at=run.started_at, last_status=status, last_message=error[:500],
+                            last_code=run.error_code, last_params=run.error_params).where(
             SyncSchedule.store == run.store_id).execute()
     return run_json(run)
 
 
-def skipped_run(account: str | None, site: str, trigger: str, why: str) -> dict:
-    return finish_run(start_run(account, site, trigger), "skipped", error=why)
+def skipped_run(account: str | None, site: str, trigger: str, why: str, code: str = "",
+                params: dict | None = None) -> dict:
+    return finish_run(start_run(account, site, trigger), "skipped", error=why, code=code, params=params)
 
 
 def recent_runs(limit: int = 50) -> list[dict]:
@@ -151,7 +159,19 @@ def recent_runs(limit: int = 50) -> list[dict]:
 def run_json(run: SyncRun) -> dict:
     return {"id": run.id, "account": run.account or None, "site": run.site, "trigger": run.trigger, "via": run.via,
             "status": run.status, "pages": run.pages, "records": run.records, "started_at": _iso(run.started_at),
-            "finished_at": _iso(run.finished_at), "duration_ms": run.duration_ms, "error": run.error}
+            "finished_at": _iso(run.finished_at), "duration_ms": run.duration_ms, "error": run.error,
+            **_said(run.error_code, run.error_params)}
+
+
+def _said(code: str, params: str, prefix: str = "") -> dict:
+    """A stored error's code and params as the view's say() reads them; nothing for a run stored without."""
+    if not code:
+        return {}
+    try:
+        loaded = json.loads(params or "{}")
+    except ValueError:
+        return {}
+    return {f"{prefix}code": code, f"{prefix}params": loaded if isinstance(loaded, dict) else {}}
 
 
 def _iso(when: datetime | None) -> str | None:

@@ -296,6 +296,8 @@ class SyncSchedule(BaseModel):
     last_run_at = UTCTimeField(null=True)
     last_status = CharField(max_length=32, default="")
     last_message = TextField(default="")
+    last_code = CharField(max_length=64, default="")  # last_message's catalog code and params (JSON), for the view
+    last_params = TextField(default="")
     updated_at = UTCTimeField(default=now_utc)
 
 
@@ -315,6 +317,8 @@ class SyncRun(BaseModel):
     finished_at = UTCTimeField(null=True)
     duration_ms = IntegerField(null=True)
     error = TextField(default="")
+    error_code = CharField(max_length=64, default="")  # the error's catalog code and params (JSON), for the view
+    error_params = TextField(default="")
 
 
 MODELS = (*MODELS, SyncSchedule, SyncRun)

@@ -68,7 +68,9 @@ export function automationSection(api) {
     setting.append(mode, " ", text, " ", save);
     const last = row && row.last_run_at ? `${when(row.last_run_at)} · ${row.last_status}` : "–";
     const lastCell = cell(last, row && row.last_status && row.last_status !== "done" ? "neg" : "");
-    if (row && row.last_message) lastCell.title = row.last_message;
+    if (row && row.last_message) { // said in the page's language from its stored code, as a run's error is
+      lastCell.title = say({ code: row.last_code, params: row.last_params, message: row.last_message });
+    }
     const actions = document.createElement("td");
     actions.append(run);
     tr.append(cell(account), setting, cell(row ? when(row.next_run_at) : "–"), lastCell, actions);
@@ -91,7 +93,7 @@ export function automationSection(api) {
       tr.dataset.status = r.status;
       const status = cell(r.status, r.status === "done" ? "" : r.status === "running" || r.status === "skipped" ? "muted" : "neg");
       tr.append(cell(when(r.started_at)), cell(r.account || t("allStores")), cell(r.trigger), cell(r.via), status,
-        cell(r.status === "running" ? "" : `${r.records} / ${r.pages}`), cell(r.error, "muted"));
+        cell(r.status === "running" ? "" : `${r.records} / ${r.pages}`), cell(r.error ? say(r) : "", "muted"));
       return tr;
     }));
     $("#autostart").checked = state.autostart;
