@@ -87,7 +87,8 @@ export function drawChart(target, data, options = {}) {
       .then(async (res) => {
         const body = await res.json();
         if (generation !== state.generation) return state.host;
-        if (!res.ok) return showText(state, body.message || res.statusText);
+        // options.say: the view's messages.say (the refusal in the page's language; this module imports nothing)
+        if (!res.ok) return showText(state, (options.say ? options.say(body) : body.message) || res.statusText);
         return draw(state, body, options, generation);
       })
       .catch((err) => showText(state, String(err.message || err)));

@@ -323,7 +323,7 @@ async function loadChart(period) {
   const data = await res.json();
   if (ticket !== chartTicket) return;
   $("#chart-note").textContent = res.ok ? "" : say(data);
-  if (res.ok) await drawChart($("#chart"), data, { width: 960, height: 240, lang: language() });
+  if (res.ok) await drawChart($("#chart"), data, { width: 960, height: 240, lang: language(), say });
   if (ticket !== chartTicket) return;
   $("#chart-loading")?.remove();
   $("#chart-box").classList.remove("pending");
