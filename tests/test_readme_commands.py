@@ -245,3 +245,28 @@ def test_serve_demo(tmp_path: Path) -> None:
     assert proc.returncode == 0, log.read_text()
     assert not (data / "daemon.json").exists()
 
+
+
+LINK = re.compile(r"\]\(([^)\s]+)\)")
+HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*$", re.M)
+
+
+def _slug(heading: str) -> str:
+    """GitHub's anchor of a heading: lower case, punctuation dropped, spaces to hyphens."""
+    text = re.sub(r"[`*]", "", heading).lower()
+    return re.sub(r"[^\w\- ]", "", text).replace(" ", "-")
+
+
+def test_readme_links_resolve() -> None:
+    """Every link of the README to a file of this repository (and to a heading in it) leads somewhere, so
+    each item of "What works" can be found."""
+    text = README.read_text(encoding="utf-8")
+    for target in LINK.findall(text):
+        if target.startswith(("http://", "https://")):
+            continue
+        path, _, anchor = target.partition("#")
+        doc = (REPO / path) if path else README
+        assert doc.exists(), f"README links to {target}, which does not exist"
+        if anchor:
+            headings = {_slug(h) for h in HEADING.findall(doc.read_text(encoding="utf-8"))}
+            assert anchor in headings, f"README links to {target}: no such heading in {doc.name}"
