@@ -157,7 +157,7 @@ def test_readme_commands_run(tmp_path: Path) -> None:
     assert (BIN / "shoptally").exists(), f"no shoptally script beside {sys.executable}"
     blocks = readme_blocks(README.read_text(encoding="utf-8"))
     ran = 0
-    with Daemon(data, None, "--no-scheduler", env=env):
+    with Daemon(data, None, "--no-scheduler", env=env) as daemon:
         for block in blocks:
             for command in block.commands:
                 if command in SKIPPED or command == DEMO:
@@ -171,21 +171,12 @@ def test_readme_commands_run(tmp_path: Path) -> None:
                     assert res.stdout.strip(), f"{command} printed nothing\n{res.stderr}"
                     if block.output is not None:
                         _same_output(block.output, res.stdout, command)
+                    if command == "shoptally open --print":  # exactly the link that signs a browser in
+                        assert res.stdout.strip() == f"{daemon.base}/?token={daemon.token}"
                 else:
                     assert words in res.stderr, f"{command}\n{said}"
                 ran += 1
     assert ran >= 25
-
-
-def test_open_print_gives_the_sign_in_link(tmp_path: Path) -> None:
-    """`shoptally open --print` prints exactly the running daemon's link that signs a browser in."""
-    home, data = tmp_path / "home", tmp_path / "data"
-    home.mkdir()
-    env = shell_env(home, data)
-    with Daemon(data, None, "--no-scheduler", env=env) as daemon:
-        res = shell("shoptally open --print", env)
-        assert res.returncode == 0, res.stderr
-        assert res.stdout.strip() == f"{daemon.base}/?token={daemon.token}"
 
 
 def _get(url: str, token: str = "") -> dict:
