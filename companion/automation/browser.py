@@ -18,6 +18,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from companion.automation import extension_files
 from companion.config import DataDirLock
 from companion.errors import Unavailable, coded, render
 from companion.extension_id import EXTENSION_ID
@@ -80,12 +81,12 @@ class BrowserSetup:
 
 
 def extension_dir() -> Path:
-    """The unpacked extension: SHOPTALLY_EXTENSION_DIR, else the checkout's `extension/` beside the package."""
-    named = os.environ.get("SHOPTALLY_EXTENSION_DIR")
-    path = Path(named) if named else Path(__file__).resolve().parents[2] / "extension"
-    if not (path / "manifest.json").is_file():
-        raise BrowserMissing.of("auto_extension_dir_bad", path=str(path))
-    return path
+    """The unpacked extension the sync browser loads (extension_files says where it looks: the checkout's or the
+    installed package's); its absence is a BrowserMissing, so an unattended run reports it as one."""
+    try:
+        return extension_files.extension_dir()
+    except extension_files.ExtensionMissing as exc:
+        raise BrowserMissing.of(exc.code, **exc.params) from exc
 
 
 def find_binary() -> str:
