@@ -21,6 +21,7 @@ TOKEN_FILE = "token"
 DAEMON_FILE = "daemon.json"
 LOCK_FILE = "daemon.lock"
 DB_FILE = "shoptally.db"
+DEMO_POINTER_FILE = "demo.json"
 
 
 def sqlite_url(path: Path) -> str:
@@ -59,6 +60,46 @@ def resolve(data_dir: str | None = None, database_url: str | None = None,
     url = database_url or env.get("SHOPTALLY_DATABASE_URL") or sqlite_url(path / DB_FILE)
     extra = tuple(i.strip() for i in env.get("SHOPTALLY_EXTENSION_IDS", "").split(",") if i.strip())
     return Config(path, url, (EXTENSION_ID, *extra))
+
+
+def holds_no_database(cfg: Config) -> bool:
+    """True when the database is the data dir's own SQLite file and it does not exist: a data dir nothing was
+    ever stored in (a typo, or a first run). A database named by URL (PostgreSQL, a file elsewhere) is the
+    seller's explicit choice and is not judged here."""
+    return cfg.database_url == sqlite_url(cfg.data_dir / DB_FILE) and not (cfg.data_dir / DB_FILE).exists()
+
+
+def demo_pointer_path() -> Path:
+    """Where a `serve --demo` on a temporary folder says which folder it uses, while it runs: in the platform's
+    data dir, the one commands use when the seller names no data dir (and no database)."""
+    return Path(user_data_dir(APP_NAME, appauthor=False)).expanduser().resolve() / DEMO_POINTER_FILE
+
+
+def write_demo_pointer(path: Path, data_dir: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(json.dumps({"pid": os.getpid(), "data_dir": str(data_dir)}))
+    os.replace(tmp, path)
+
+
+def read_demo_pointer(path: Path) -> tuple[int, Path] | None:
+    """(pid, data dir) of the demo that wrote the pointer, or None. Whether it still runs is the caller's
+    question (it asks the demo's daemon, so a pointer left by a killed demo leads nowhere)."""
+    try:
+        doc = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    if not (isinstance(doc, dict) and isinstance(doc.get("pid"), int) and isinstance(doc.get("data_dir"), str)):
+        return None
+    return doc["pid"], Path(doc["data_dir"])
+
+
+def remove_demo_pointer(path: Path) -> None:
+    """Only this process's pointer: a later demo may have replaced it."""
+    found = read_demo_pointer(path)
+    if found is not None and found[0] == os.getpid():
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
 
 
 PRIVATE_FILES = (TOKEN_FILE, DAEMON_FILE, LOCK_FILE, DB_FILE, DB_FILE + "-wal", DB_FILE + "-shm", DB_FILE + "-journal")

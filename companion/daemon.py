@@ -7,10 +7,12 @@ import contextlib
 import errno
 import logging
 import os
+import shlex
 import signal
 import socket
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from aiohttp import web
 
@@ -18,7 +20,16 @@ from companion import __version__
 from companion.automation.runner import SyncRunner
 from companion.automation.scheduler import AutoSync
 from companion.backup.snapshot import open_database
-from companion.config import Config, DataDirLock, ensure_token, keep_private, read_daemon_info, write_daemon_info
+from companion.config import (
+    Config,
+    DataDirLock,
+    ensure_token,
+    keep_private,
+    read_daemon_info,
+    remove_demo_pointer,
+    write_daemon_info,
+    write_demo_pointer,
+)
 from companion.core.service import Service
 from companion.errors import Failed
 from companion.pipeline import demo as demo_data
@@ -56,6 +67,18 @@ def already_running_message(cfg: Config) -> str:
     return f"a daemon is already running on {cfg.data_dir} at {where}"
 
 
+def demo_lines(cfg: Config, pointer: Path | None) -> list[str]:
+    """What `serve --demo` tells the seller: the data dir (a temporary folder nobody would find otherwise)
+    and commands that reach it."""
+    where = shlex.quote(str(cfg.data_dir))
+    found = ("Other shoptally commands that name no data dir use it while this demo runs, e.g.:"
+             if pointer is not None else "Commands reach it with --data-dir, e.g.:")
+    return [f"Demo data dir: {cfg.data_dir}", found,
+            f"  shoptally pair approve --data-dir {where}",
+            f"  shoptally report --period all --data-dir {where}",
+            f"  shoptally open --data-dir {where}"]
+
+
 def build_service(cfg: Config, db, token: str, parse_processes: int | None = None) -> Service:
     """The Service with the sync runner it drives syncs through: the one place the layers are put together."""
 
@@ -66,9 +89,12 @@ def build_service(cfg: Config, db, token: str, parse_processes: int | None = Non
 
 async def run_daemon(cfg: Config, port: int, ready: asyncio.Event | None = None,
                      stop: asyncio.Event | None = None, demo: bool = False, scheduler: bool = True,
-                     started: Callable[[Service], None] | None = None, signals: bool = True) -> None:
+                     started: Callable[[Service], None] | None = None, signals: bool = True,
+                     demo_pointer: Path | None = None) -> None:
     """`started(service)`: called on the loop once the server listens (the tray binds to it). `signals`
-    False: the caller (the tray's main thread) handles SIGINT/SIGTERM and sets `stop`."""
+    False: the caller (the tray's main thread) handles SIGINT/SIGTERM and sets `stop`. `demo_pointer`: a
+    file (config.demo_pointer_path) naming this data dir while the daemon runs, so commands that name no
+    data dir find a demo on a temporary folder."""
 
     lock = DataDirLock(cfg.lock_path)
     if not lock.acquire():
@@ -107,8 +133,12 @@ async def run_daemon(cfg: Config, port: int, ready: asyncio.Event | None = None,
             service.autosync = AutoSync(service, service.runner)
             await service.autosync.start()
         service.quit = stop.set
+        if demo_pointer is not None:  # before daemon.json: whoever sees the daemon ready finds the pointer too
+            write_demo_pointer(demo_pointer, cfg.data_dir)
         write_daemon_info(cfg, {"pid": os.getpid(), "port": service.port, "url": url, "version": __version__})
         log.info("shoptally %s listening on %s (data: %s)", __version__, url, cfg.data_dir)
+        if demo:
+            print("\n".join(demo_lines(cfg, demo_pointer)), flush=True)
         if sys.stdout.isatty():  # the seller's terminal, never a log file: the link holds the token
             print(f"Open the Finance view: {service.signin_link()}", flush=True)
         if started is not None:
@@ -127,6 +157,9 @@ async def run_daemon(cfg: Config, port: int, ready: asyncio.Event | None = None,
         with contextlib.suppress(FileNotFoundError):
             if (read_daemon_info(cfg) or {}).get("pid") == os.getpid():
                 cfg.daemon_path.unlink()
+        if demo_pointer is not None:
+            with contextlib.suppress(OSError):
+                remove_demo_pointer(demo_pointer)
         lock.release()
         for sig in (signal.SIGINT, signal.SIGTERM) if signals else ():
             with contextlib.suppress(NotImplementedError, RuntimeError):

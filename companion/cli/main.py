@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import base64
 import json
@@ -13,151 +12,30 @@ import tempfile
 import traceback
 from pathlib import Path
 
-from companion import __version__, config
+from companion import config
+from companion.cli import closed_pipe
 from companion.cli.client import call, running_daemon
-from companion.errors import BadInput, Busy, Cancelled, Failed, ShoptallyError, Unavailable
+from companion.cli.parser import build_parser
+from companion.errors import BadInput, Busy, Cancelled, Failed, NotFound, ShoptallyError, Unavailable
 from companion.store.workers import Inline, complete
 
 
-def _common(p: argparse.ArgumentParser, nested: bool = False) -> None:
-    """`nested`: options repeated on an action's parser (`pair approve --data-dir X`) must not reset the
-    value given before the action, so their default is to leave it alone."""
-    extra = {"default": argparse.SUPPRESS} if nested else {}
-    p.add_argument("--data-dir", help="data folder (default: $SHOPTALLY_DATA_DIR, else the user data dir)", **extra)
-    p.add_argument("--database-url", help="sqlite:///FILE or postgresql://… (default: $SHOPTALLY_DATABASE_URL)",
-                   **extra)
-    p.add_argument("--debug", action="store_true", help="show tracebacks and debug logs", **extra)
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="shoptally", description="Local profit and settlement ledger.")
-    parser.add_argument("--version", action="version", version=f"shoptally {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    p = sub.add_parser("serve", help="run the daemon (server, scheduler, tray)")
-    _common(p)
-    p.add_argument("--port", type=int, default=config.DEFAULT_PORT, help="port on 127.0.0.1 (0: any free port)")
-    p.add_argument("--no-tray", action="store_true", help="run without a tray icon")
-    p.add_argument("--no-scheduler", action="store_true", help="do not run scheduled syncs")
-    p.add_argument("--demo", action="store_true", help="start on a generated demo dataset (temporary data dir)")
-
-    p = sub.add_parser("open", help="open the Finance view of the running daemon in the browser, signed in")
-    _common(p)
-    p.add_argument("--print", action="store_true", help="print the sign-in link instead of opening a browser")
-
-    p = sub.add_parser("import", help="import settlement report files")
-    _common(p)
-    p.add_argument("files", nargs="+", metavar="FILE")
-    p.add_argument("--account", help="store the files belong to, when they do not say")
-    p.add_argument("--json", action="store_true", help="print the summary as JSON")
-
-    p = sub.add_parser("report", help="the profit report")
-    _common(p)
-    p.add_argument("--period", default="this-month")
-    p.add_argument("--basis", choices=("settlement", "order"), default="settlement")
-    p.add_argument("--by", choices=("store", "sku", "msku", "order"), default="store")
-    p.add_argument("--account")
-    p.add_argument("--currency")
-    p.add_argument("--json", action="store_true")
-
-    p = sub.add_parser("reset", help="delete settlement records of one store or all stores")
-    _common(p)
-    g = p.add_mutually_exclusive_group(required=True)
-    g.add_argument("--account")
-    g.add_argument("--all", action="store_true")
-    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-
-    p = sub.add_parser("pair", help="extension pairing requests of the running daemon")
-    _common(p)
-    psub = p.add_subparsers(dest="pair_command", required=True, metavar="ACTION")
-    q = psub.add_parser("list", help="pending requests and paired browsers")
-    q.add_argument("--json", action="store_true")
-    psub.add_parser("approve", help="approve a pending request").add_argument("code", nargs="?")
-    psub.add_parser("deny", help="deny a pending request").add_argument("code", nargs="?")
-    psub.add_parser("revoke", help="revoke a paired browser").add_argument("id", type=int)
-    for action in psub.choices.values():
-        _common(action, nested=True)
-
-    p = sub.add_parser("sync", help="ask the running daemon to run Sync Settlement")
-    _common(p)
-    p.add_argument("--account")
-    p.add_argument("--wait", action="store_true", help="print its progress and outcome; exit 0 only when it completed")
-
-    for kind, what, columns in (
-            ("costs", "SKU unit costs", "sku_id,unit_cost,currency[,effective_from][,msku]"),
-            ("fees", "custom fees (store, product or order)", "level,account,target,month,amount,currency[,name]"),
-            ("fx", "dated exchange rates", "date,from,to,rate")):
-        p = sub.add_parser(kind, help=f"{what}: import FILE.csv ({columns})")
-        _common(p)
-        actions = p.add_subparsers(dest="figures_command", required=True, metavar="ACTION")
-        q = actions.add_parser("import", help=f"import {what} from a CSV file with columns {columns}")
-        q.add_argument("file", metavar="FILE.csv")
-        q.add_argument("--json", action="store_true")
-        _common(q, nested=True)
-
-    p = sub.add_parser("reconcile", help="compare stored lines with the totals the platforms state")
-    _common(p)
-    p.add_argument("--account")
-    p.add_argument("--json", action="store_true")
-
-    p = sub.add_parser("schedule", help="auto-sync schedules per store")
-    _common(p)
-    ssub = p.add_subparsers(dest="schedule_command", required=True, metavar="ACTION")
-    q = ssub.add_parser("list", help="every schedule with its next and last run, and the latest runs")
-    q.add_argument("--json", action="store_true")
-    q = ssub.add_parser("set", help="sync a store every N hours or at times of day, or turn it off")
-    q.add_argument("store", metavar="STORE")
-    q.add_argument("off", nargs="?", choices=["off"], help="turn the store's auto-sync off")
-    q.add_argument("--every", help="an interval such as 30m, 6h or 1d")
-    q.add_argument("--at", help="times of day in the store's time zone, such as 09:00,21:00")
-    q = ssub.add_parser("run-now", help="sync one store (or all) now, as a schedule would, and wait for it")
-    q.add_argument("store", nargs="?", metavar="STORE")
-    q.add_argument("--no-wait", action="store_true", help="only start it")
-    for action in ssub.choices.values():
-        _common(action, nested=True)
-
-    p = sub.add_parser("browser", help="the browser shoptally starts for unattended syncs")
-    _common(p)
-    bsub = p.add_subparsers(dest="browser_command", required=True, metavar="ACTION")
-    _common(bsub.add_parser("login", help="open its profile in a window to log in to the seller centers once"),
-            nested=True)
-
-    p = sub.add_parser("backup", help="one-file backups of all data, and restoring one")
-    _common(p)
-    bk = p.add_subparsers(dest="backup_command", required=True, metavar="ACTION")
-    q = bk.add_parser("create", help="write a backup file (default: DATA_DIR/backups/…)")
-    q.add_argument("--out", metavar="FILE")
-    q = bk.add_parser("restore", help="replace all data with a backup file's (a safety backup is taken first)")
-    q.add_argument("file", metavar="FILE")
-    q.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-    for action in bk.choices.values():
-        _common(action, nested=True)
-
-    p = sub.add_parser("cloud", help="end-to-end encrypted sync of the whole dataset between devices")
-    _common(p)
-    csub = p.add_subparsers(dest="cloud_command", required=True, metavar="ACTION")
-    q = csub.add_parser("push", help="upload this dataset, replacing the cloud copy for the key")
-    q.add_argument("--key", required=True, help="the sync key (at least 6 characters; the same on every device)")
-    q.add_argument("--label", required=True, help="this device's name, shown to the others")
-    q.add_argument("--target", help="file:///FOLDER, webdav(s)://…, s3://BUCKET/PREFIX (default: the setting)")
-    q = csub.add_parser("pull", help="download the cloud copy and merge it, after a preview")
-    q.add_argument("--key", required=True)
-    q.add_argument("--target")
-    g = q.add_mutually_exclusive_group()
-    g.add_argument("--dry-run", action="store_true", help="only show what would be added, updated, skipped")
-    g.add_argument("--yes", action="store_true", help="merge without asking")
-    q.add_argument("--json", action="store_true")
-    for action in csub.choices.values():
-        _common(action, nested=True)
-
-    p = sub.add_parser("reparse", help="re-run the current adapters over the stored raw captures and files")
-    _common(p)
-    p.add_argument("--site", help="only captures of this site (tiktok, temu, shein, import)")
-    p.add_argument("--json", action="store_true")
-    return parser
-
-
 def main(argv: list[str] | None = None) -> int:
+    try:
+        try:
+            code = _run(argv)
+        except SystemExit:  # argparse's own ends (--help, --version, a usage error) print too
+            sys.stdout.flush()
+            raise
+        sys.stdout.flush()  # here, where a reader that went away is seen, rather than at the interpreter's exit
+        return code
+    except BrokenPipeError:
+        if not closed_pipe.stdout_is_closed():
+            raise
+        return closed_pipe.quiet_exit()
+
+
+def _run(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
     if os.name == "posix":  # every file shoptally writes (database, backups, exports) is the seller's alone
         os.umask(0o077)
@@ -173,6 +51,8 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        raise  # main's: the reader of the output went away
     except Exception as exc:
         if args.debug:
             raise
@@ -181,7 +61,32 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _cfg(args) -> config.Config:
-    return config.resolve(args.data_dir, args.database_url)
+    """The data dir and database the seller named (flag, else env); naming neither, the platform's data dir,
+    or the data dir of a `serve --demo` running on a temporary folder when no daemon runs on that one."""
+    cfg = config.resolve(args.data_dir, args.database_url)
+    named = args.data_dir or args.database_url or os.environ.get("SHOPTALLY_DATA_DIR") \
+        or os.environ.get("SHOPTALLY_DATABASE_URL")
+    if named or running_daemon(cfg):
+        return cfg
+    found = config.read_demo_pointer(config.demo_pointer_path())
+    if found is None:
+        return cfg
+    demo = config.resolve(str(found[1]), None, env={})
+    if demo.data_dir == cfg.data_dir or not running_daemon(demo):
+        return cfg  # a pointer a killed demo left behind
+    print(f"shoptally: using the running demo's data dir {demo.data_dir} (name --data-dir for another)",
+          file=sys.stderr)
+    return demo
+
+
+def _cfg_with_data(args) -> config.Config:
+    """For commands that only read (or only work on what is stored): a data dir holding no database is refused,
+    naming it, and nothing is created there."""
+    cfg = _cfg(args)
+    if config.holds_no_database(cfg):
+        raise NotFound(f"{cfg.data_dir} holds no shoptally data (no {config.DB_FILE}): name the data dir "
+                       "with --data-dir, or import files into it first (`shoptally import FILE`)")
+    return cfg
 
 
 def _daemon(cfg: config.Config, required: bool) -> str | None:
@@ -215,9 +120,12 @@ def _confirm(question: str, refusal: str, non_interactive: str) -> None:
 def cmd_serve(args) -> int:
     from companion.daemon import run_daemon
 
+    pointer = None
     if args.demo and not args.data_dir:
         args.data_dir = tempfile.mkdtemp(prefix="shoptally-demo-")
-    cfg = _cfg(args)
+        if not args.database_url:
+            pointer = config.demo_pointer_path()
+    cfg = config.resolve(args.data_dir, args.database_url)  # never another daemon's data dir
     if args.demo and not args.database_url:
         cfg.database_url = config.sqlite_url(cfg.data_dir / config.DB_FILE)
     if not (0 <= args.port <= 65535):
@@ -226,11 +134,12 @@ def cmd_serve(args) -> int:
         def say(_service) -> None:  # once it runs: a daemon that cannot start says only why
             logging.getLogger("companion.tray").info("tray: off (--no-tray); running without a tray icon")
 
-        asyncio.run(run_daemon(cfg, args.port, demo=args.demo, scheduler=not args.no_scheduler, started=say))
+        asyncio.run(run_daemon(cfg, args.port, demo=args.demo, scheduler=not args.no_scheduler, started=say,
+                               demo_pointer=pointer))
     else:
         from companion.tray.run import serve
 
-        serve(run_daemon, cfg, args.port, demo=args.demo, scheduler=not args.no_scheduler)
+        serve(run_daemon, cfg, args.port, demo=args.demo, scheduler=not args.no_scheduler, demo_pointer=pointer)
     return 0
 
 
@@ -295,7 +204,7 @@ def cmd_report(args) -> int:
     from companion.cli.report_text import lines
     from companion.reports import reporting
 
-    cfg = _cfg(args)
+    cfg = _cfg_with_data(args)
     _open_db(cfg)
     rep = reporting.profit_report(period=args.period, basis=args.basis, by=args.by,
                                   account=args.account, currency=args.currency)
@@ -309,7 +218,7 @@ def cmd_report(args) -> int:
 def cmd_reset(args) -> int:
     from companion.store import settlements, stores
 
-    cfg = _cfg(args)
+    cfg = _cfg_with_data(args)
     db = _open_db(cfg)
     what = f"store {args.account!r}" if args.account else "all stores"
     if args.account:
@@ -429,7 +338,7 @@ def cmd_figures(args) -> int:
 def cmd_reconcile(args) -> int:
     from companion.reports import reconcile
 
-    cfg = _cfg(args)
+    cfg = _cfg_with_data(args)
     _open_db(cfg)
     found = reconcile.run(args.account)
     if args.json:
@@ -444,7 +353,7 @@ def cmd_reparse(args) -> int:
     """Through reparse.run: in the daemon when one runs, else here on Inline workers."""
     from companion.pipeline import reparse
 
-    cfg = _cfg(args)
+    cfg = _cfg_with_data(args)
     base = _daemon(cfg, required=False)
     if base:
         res = call(cfg, base, "POST", "/api/reparse", {"site": args.site})
@@ -462,7 +371,7 @@ def cmd_schedule(args) -> int:
 
     from companion.automation import schedules
 
-    cfg = _cfg(args)
+    cfg = _cfg_with_data(args) if args.schedule_command != "run-now" else _cfg(args)
     base = _daemon(cfg, required=args.schedule_command == "run-now")
     if args.schedule_command == "list":
         if base:
@@ -519,7 +428,7 @@ def cmd_backup(args) -> int:
     """Restore through restore.restore_file: in the daemon when one runs, else here on Inline workers."""
     from companion.backup import restore, snapshot
 
-    cfg = _cfg(args)
+    cfg = _cfg_with_data(args) if args.backup_command == "create" else _cfg(args)
     if args.backup_command == "create":
         out = Path(args.out).expanduser().resolve() if args.out else snapshot.new_path(cfg.backups_dir, "manual")
         if out.exists():
@@ -556,7 +465,7 @@ def cmd_cloud(args) -> int:
     from companion.cloud import crypto, sync
     from companion.store import app_settings
 
-    cfg = _cfg(args)
+    cfg = _cfg_with_data(args) if args.cloud_command == "push" else _cfg(args)
     crypto.check_key(args.key)
     db = _open_db(cfg)
     target = args.target or app_settings.get_all().get("cloud_target") or ""
@@ -613,7 +522,19 @@ def cmd_browser(args) -> int:
     return 0
 
 
+def cmd_extension(args) -> int:
+    """The extension inside the installed package: its folder for Load unpacked, or a zip of it."""
+    from companion.automation import extension_files
+
+    if args.extension_command == "path":
+        print(extension_files.extension_dir())
+        return 0
+    out = Path(args.out).expanduser().resolve()
+    print(extension_files.pack(out, store=args.store))
+    return 0
+
+
 COMMANDS = {"serve": cmd_serve, "open": cmd_open, "import": cmd_import, "report": cmd_report, "reset": cmd_reset,
             "pair": cmd_pair, "sync": cmd_sync, "costs": cmd_figures, "fees": cmd_figures, "fx": cmd_figures,
             "reconcile": cmd_reconcile, "reparse": cmd_reparse, "schedule": cmd_schedule, "browser": cmd_browser,
-            "backup": cmd_backup, "cloud": cmd_cloud}
+            "backup": cmd_backup, "cloud": cmd_cloud, "extension": cmd_extension}
