@@ -45,11 +45,11 @@ def shown(table):
 
 async def test_costs_add_edit_move_delete_and_the_table_shows_current_and_history(client):
     events = await client.ws_connect("/ws/events", headers=view_headers(client.port))
-    assert (await events.receive_json(timeout=5))["event"] == "hello"
+    assert (await events.receive_json(timeout=30))["event"] == "hello"
     out = await post(client, "/api/costs", {"sku_id": "SKU-A", "msku": "MUG-RED", "unit_cost": "4.2",
                                             "currency": "usd", "effective_from": ""})
     assert out == {"added": 1, "updated": 0, "skipped": 0}
-    changed = await events.receive_json(timeout=5)
+    changed = await events.receive_json(timeout=30)
     assert (changed["event"], changed["added"], changed["updated"], changed["removed"]) == (
         "tk-settlement.updated", 1, 0, 0)
     await post(client, "/api/costs", {"sku_id": "SKU-A", "unit_cost": "4.5", "currency": "USD",
@@ -83,7 +83,7 @@ async def test_costs_add_edit_move_delete_and_the_table_shows_current_and_histor
         "MUG-RED", version("2025-09-15", "4.60"), [version("2025-09-15", "4.60"), version("", "4.20", msku="MUG-RED")])}
     kinds = []
     while len(kinds) < 6:
-        e = await events.receive_json(timeout=5)
+        e = await events.receive_json(timeout=30)
         kinds.append((e["added"], e["updated"], e["removed"]))
     assert kinds == [(1, 0, 0), (1, 0, 0), (1, 0, 0), (0, 1, 0), (0, 1, 0), (0, 0, 1)]
     await events.close()

@@ -36,8 +36,8 @@ async def test_views_that_leave_before_their_hello_leave_no_subscription(client,
     # and a view that stays still gets its hello and live events
     ws = await client.ws_connect("/ws/events", headers={"Origin": f"http://127.0.0.1:{client.port}",
                                                          "Host": f"127.0.0.1:{client.port}"})
-    assert (await ws.receive_json(timeout=5))["event"] == "hello"
+    assert (await ws.receive_json(timeout=30))["event"] == "hello"
     assert service.bus.subscriber_count == 1
     service.bus.publish({"event": "stores.updated", "account": "x", "name": "x"})
-    assert (await ws.receive_json(timeout=5))["event"] == "stores.updated"
+    assert (await ws.receive_json(timeout=30))["event"] == "stores.updated"
     await ws.close()

@@ -32,14 +32,14 @@ def ref(order: dict) -> str:
 
 async def store(ws, capture: dict) -> dict:
     await ws.send_json(capture)
-    ack = await ws.receive_json(timeout=10)
+    ack = await ws.receive_json(timeout=30)
     assert ack["type"] == "ack" and ack["outcome"] == "parsed", ack
     return ack
 
 
 async def ask(ws, status: str, references: list[str], site: str = "tiktok", cid: str = "k-1") -> list[str]:
     await ws.send_json({"type": "known_splits", "id": cid, "site": site, "status": status, "references": references})
-    answer = await ws.receive_json(timeout=5)
+    answer = await ws.receive_json(timeout=30)
     assert answer["type"] == "known_splits" and answer["id"] == cid, answer
     return answer["references"]
 
@@ -94,19 +94,19 @@ async def test_requests_out_of_bounds_are_refused_and_the_socket_stays_usable(cl
     ]
     for change, message in cases:
         await ws.send_json({**ok, **change})
-        answer = await ws.receive_json(timeout=5)
+        answer = await ws.receive_json(timeout=30)
         assert answer.pop("code") and isinstance(answer.pop("params"), dict)  # the catalog's, for Chinese
         assert answer == {"type": "error", "error": "malformed", "message": message, "id": "k-2"}
     for bad_id in (None, "", "i" * 65, 7):
         await ws.send_json({**ok, "id": bad_id})
-        assert await ws.receive_json(timeout=5) == {
+        assert await ws.receive_json(timeout=30) == {
             "type": "error", "error": "malformed", "message": "id must be a string of 1 to 64 characters", "id": None,
             "code": "server_splits_id", "params": {}}
     # the bounds themselves are accepted, and the socket still answers
     assert await ask(ws, "settled", [f"R{n}" for n in range(500)]) == []
     assert await ask(ws, "in_transit", ["x" * 128], cid="i" * 64) == []
     await ws.send_json({"type": "ping"})
-    assert await ws.receive_json(timeout=5) == {"type": "pong"}
+    assert await ws.receive_json(timeout=30) == {"type": "pong"}
     await ws.close()
 
 
@@ -114,12 +114,12 @@ async def test_nothing_is_told_before_welcome(client):
     ws = await ext_ws(client, do_hello=False)
     await ws.send_json({"type": "known_splits", "id": "k-3", "site": "tiktok", "status": "settled",
                         "references": ["5769"]})
-    assert await ws.receive_json(timeout=5) == {"type": "error", "error": "not_welcomed",
+    assert await ws.receive_json(timeout=30) == {"type": "error", "error": "not_welcomed",
                                                 "message": "send hello with a token before 'known_splits'",
                                                 "code": "server_hello_first", "params": {"kind": "known_splits"},
                                                 "id": "k-3"}
     await ws.send_json(hello())
-    assert (await ws.receive_json(timeout=5))["type"] == "welcome"
+    assert (await ws.receive_json(timeout=30))["type"] == "welcome"
     assert await ask(ws, "settled", ["5769"]) == []
     await ws.close()
 
@@ -145,11 +145,11 @@ async def test_detail_rate_defaults_to_3_is_saved_and_reaches_the_extension(clie
     assert (await resp.json())["settings"]["detail_rate"] == "3"
     ws = await client.ws_connect("/ws/extension", headers=ext_headers(client.port))
     await ws.send_json(hello())
-    assert (await ws.receive_json(timeout=5))["settings"] == {
+    assert (await ws.receive_json(timeout=30))["settings"] == {
         "order_sync_mode": "all", "payment_notice_1688": "off", "self_delivery_payment": "manual", "detail_rate": "3"}
     resp = await client.post("/api/settings", json={"detail_rate": "1.50"}, headers=view_headers(client.port))
     assert resp.status == 200 and (await resp.json())["settings"]["detail_rate"] == "1.5"
-    assert await ws.receive_json(timeout=5) == {"type": "settings", "settings": {
+    assert await ws.receive_json(timeout=30) == {"type": "settings", "settings": {
         "order_sync_mode": "all", "payment_notice_1688": "off", "self_delivery_payment": "manual",
         "detail_rate": "1.5"}}
     resp = await client.post("/api/settings", json={"detail_rate": "20"}, headers=view_headers(client.port))
@@ -157,6 +157,6 @@ async def test_detail_rate_defaults_to_3_is_saved_and_reaches_the_extension(clie
     assert (await resp.json())["message"] == "detail_rate must be a number of calls per second from 0.2 to 10, not '20'"
     later = await client.ws_connect("/ws/extension", headers=ext_headers(client.port))
     await later.send_json(hello())
-    assert (await later.receive_json(timeout=5))["settings"]["detail_rate"] == "1.5"  # the refusal changed nothing
+    assert (await later.receive_json(timeout=30))["settings"]["detail_rate"] == "1.5"  # the refusal changed nothing
     await ws.close()
     await later.close()

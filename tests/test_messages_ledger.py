@@ -85,18 +85,18 @@ async def test_the_extension_hears_a_refused_capture_and_a_protocol_error_with_c
     ws = await ext_ws(client)
     await ws.send_json({"type": "capture", "id": "c-2", "site": "tiktok", "kind": "json",
                         "captured_at": "2026-01-02T03:04:05", "payload": {"request": {}}})
-    answer = await ws.receive_json(timeout=5)
+    answer = await ws.receive_json(timeout=30)
     assert answer == {"type": "rejected", "id": "c-2", "error": "captured_at '2026-01-02T03:04:05' has no time zone",
                       "code": "import_captured_at_no_zone", "params": {"value": "2026-01-02T03:04:05"}}
     assert errors.render(answer["code"], answer["params"], "zh") == "captured_at“2026-01-02T03:04:05”没有时区"
     await ws.send_json({"type": "teleport"})
-    answer = await ws.receive_json(timeout=5)
+    answer = await ws.receive_json(timeout=30)
     assert (answer["error"], answer["code"], answer["params"], answer["message"]) == (
         "unknown_type", "server_type_unknown", {"kind": "teleport"}, "unknown message type 'teleport'")
     assert errors.render(answer["code"], answer["params"], "zh") == "未知的消息类型“teleport”"
     await ws.send_json({"type": "known_splits", "id": "k-1", "site": "tiktok", "status": "later",
                         "references": []})
-    answer = await ws.receive_json(timeout=5)
+    answer = await ws.receive_json(timeout=30)
     assert (answer["error"], answer["code"], answer["id"]) == ("malformed", "store_splits_status", "k-1"), answer
     assert answer["message"] == errors.render("store_splits_status", answer["params"])
     await ws.close()

@@ -54,12 +54,12 @@ async def test_a_code_expires_and_the_extension_is_told(client, service):
     service.pending.ttl = 0.3
     ext = await client.ws_connect("/ws/extension", headers=ext_headers(client.port))
     await ext.send_json({"type": "pair_request", "name": "Chrome"})
-    first = (await ext.receive_json(timeout=5))["code"]
-    expired = await ext.receive_json(timeout=5)
+    first = (await ext.receive_json(timeout=30))["code"]
+    expired = await ext.receive_json(timeout=30)
     assert expired["type"] == "error" and expired["error"] == "pairing_expired" and first in expired["message"]
     assert (await (await client.get("/api/pairing")).json())["pending"] == []
     await ext.send_json({"type": "pair_request", "name": "Chrome"})  # the extension asks again: a new code
-    second = (await ext.receive_json(timeout=5))["code"]
+    second = (await ext.receive_json(timeout=30))["code"]
     assert second != first and list(service.pending) == [second]
     await ext.close()
 

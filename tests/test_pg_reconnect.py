@@ -54,7 +54,7 @@ def end_connections(app_name: str) -> int:
 async def store_lines(client) -> None:
     ws = await ext_ws(client)
     await ws.send_json(order_list_capture([order_row(1, "12.34"), order_row(2, "0.10")]))
-    assert (await ws.receive_json(timeout=5))["type"] == "ack"
+    assert (await ws.receive_json(timeout=30))["type"] == "ack"
     await ws.close()
 
 
@@ -79,7 +79,7 @@ async def test_reads_hellos_and_writes_survive_the_server_dropping_every_connect
         assert await (await get(client, REPORT)).json() == before
     ws = await ext_ws(client)  # the hello's reads find a connection again: welcomed
     await ws.send_json(order_list_capture([order_row(3, "1.00")]))  # and the writer's next job is stored
-    ack = await ws.receive_json(timeout=5)
+    ack = await ws.receive_json(timeout=30)
     assert ack["type"] == "ack" and ack["added"] == 1
     status = await (await get(client, "/api/status")).json()
     assert status["database"]["ok"] is True and status["rev"] is not None

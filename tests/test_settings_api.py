@@ -40,12 +40,12 @@ async def test_modes_default_save_refuse_and_reach_the_extension(client):
     assert body["choices"]["order_sync_mode"] == ["all", "pending", "new"]
     ws = await client.ws_connect("/ws/extension", headers=ext_headers(client.port))
     await ws.send_json(hello())
-    welcome = await ws.receive_json(timeout=5)
+    welcome = await ws.receive_json(timeout=30)
     assert welcome["settings"] == {"order_sync_mode": "all", "payment_notice_1688": "off",
                                    "self_delivery_payment": "manual", "detail_rate": "3"}
     saved = await post(client, "/api/settings", {"order_sync_mode": "pending", "reporting_currency": "cny"})
     assert saved["settings"]["order_sync_mode"] == "pending" and saved["settings"]["reporting_currency"] == "CNY"
-    assert await ws.receive_json(timeout=5) == {"type": "settings", "settings": {
+    assert await ws.receive_json(timeout=30) == {"type": "settings", "settings": {
         "order_sync_mode": "pending", "payment_notice_1688": "off", "self_delivery_payment": "manual",
         "detail_rate": "3"}}
     for patch, message in (({"order_sync_mode": "some"}, "order_sync_mode must be one of: all, pending, new"),

@@ -58,7 +58,7 @@ async def test_every_read_and_change_needs_the_token_or_the_session(client, stra
     assert (await stranger.get("/api/report", headers={"Authorization": "Bearer wrong"})).status == 401
     assert (await client.get("/api/report")).status == 200
     ws = await client.ws_connect("/ws/events", headers={"Origin": f"http://127.0.0.1:{client.port}"})
-    assert (await ws.receive_json(timeout=5))["event"] == "hello"
+    assert (await ws.receive_json(timeout=30))["event"] == "hello"
     await ws.close()
 
 

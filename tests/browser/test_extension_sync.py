@@ -276,7 +276,7 @@ def test_an_export_the_seller_downloads_is_imported(browser, daemon, centers):
     from selenium.webdriver.common.by import By
 
     browser.driver.find_element(By.ID, "export").click()
-    wait_for(lambda: any(k == "file" for k, _ in raw_captures(daemon)), "the export to reach the daemon", timeout=30)
+    wait_for(lambda: any(k == "file" for k, _ in raw_captures(daemon)), "the export to reach the daemon", timeout=120)
     [(_, content)] = [(k, f) for k, f in raw_captures(daemon) if k == "file"]
     assert content == centers.export  # byte for byte
     wait_for(lambda: stored_lines(daemon)["settled"][0] == 10 + 40, "the export's 40 lines")
@@ -305,7 +305,7 @@ def test_daemon_down_then_up_the_outbox_delivers_each_capture_once(browser, tmp_
     assert state["daemon"] == "down"
     time.sleep(1)
     with Daemon(data, None, "--port", str(port)) as daemon:
-        wait_for(lambda: browser.popup_state()["outbox"] == "0", "the outbox to drain", timeout=60)
+        wait_for(lambda: browser.popup_state()["outbox"] == "0", "the outbox to drain", timeout=180)
         assert stored_lines(daemon) == {"settled": (20, sum(amount_of(r) for r in centers.settled[:20]))}
         assert len(raw_captures(daemon)) == 2  # each capture exactly once
 
@@ -351,7 +351,7 @@ def test_sync_now_in_the_popup_runs_a_sync_and_shows_its_outcome(browser, daemon
     button = wait_for(lambda: browser.driver.find_element(By.CSS_SELECTOR, "tr[data-site=tiktok] button.sync-now"),
                       "the Sync now button")
     button.click()
-    wait_for(lambda: browser.popup_state()["sites"]["tiktok"]["last_sync"] == "done", "the sync's outcome", timeout=60)
+    wait_for(lambda: browser.popup_state()["sites"]["tiktok"]["last_sync"] == "done", "the sync's outcome", timeout=180)
     assert stored_lines(daemon)["settled"][0] == 23 and stored_lines(daemon)["in_transit"][0] == 7
     done = [e for e in events.items if e.get("event") == "sync.progress" and e.get("stage") == "done"]
     assert len(done) == 1 and done[0]["records"] == 30  # the daemon heard the popup's sync too
@@ -367,5 +367,5 @@ def test_the_finance_view_shows_the_sync_it_started(browser, daemon, centers):
     wait_for(lambda: d.find_element(By.ID, "conn").text == "extension connected (1)", "the connected extension")
     d.find_element(By.ID, "sync").click()
     wait_for(lambda: d.find_element(By.ID, "notice").text == "Sync finished: 30 records on 4 pages.",
-             "the sync's end in the view", timeout=60)
+             "the sync's end in the view", timeout=180)
     assert stored_lines(daemon)["settled"][0] == 23

@@ -15,7 +15,7 @@ async def ext_ws(client, do_hello: bool = True):
     ws = await client.ws_connect("/ws/extension", headers=ext_headers(client.port))
     if do_hello:
         await ws.send_json(hello())
-        assert (await ws.receive_json(timeout=5))["type"] == "welcome"
+        assert (await ws.receive_json(timeout=30))["type"] == "welcome"
     return ws
 
 
@@ -58,7 +58,7 @@ class FakeExtension:
     async def connect(self) -> FakeExtension:
         self.ws = await self.client.ws_connect("/ws/extension", headers=ext_headers(self.client.port))
         await self.ws.send_json(hello(TOKEN))
-        while (await self.ws.receive_json(timeout=5))["type"] != "welcome":
+        while (await self.ws.receive_json(timeout=30))["type"] != "welcome":
             pass
         self.task = asyncio.get_running_loop().create_task(self._answer())
         return self

@@ -56,7 +56,7 @@ class Browser:
         options.add_experimental_option("prefs", {"download.default_directory": str(self.downloads),
                                                   "download.prompt_for_download": False})
         self.driver = webdriver.Chrome(options=options, service=Service(executable_path=str(CHROMEDRIVER)))
-        self.driver.set_page_load_timeout(30)
+        self.driver.set_page_load_timeout(120)
         self.ext = f"chrome-extension://{EXTENSION_ID}"
 
     def quit(self) -> None:
@@ -111,8 +111,9 @@ class Browser:
         self.driver.execute_cdp_cmd("ServiceWorker.stopAllWorkers", {})
 
 
-def wait_for(check: Callable, what: str, timeout: float = 20.0, every: float = 0.1):
-    """Until `check()` returns something true; its value. Fails naming `what`."""
+def wait_for(check: Callable, what: str, timeout: float = 90.0, every: float = 0.1):
+    """Until `check()` returns something true; its value. Fails naming `what`. The ceiling is generous (a busy
+    2-core machine runs several times slower than an idle one): a wait ends as soon as its state holds."""
     deadline = time.monotonic() + timeout
     last = None
     while time.monotonic() < deadline:

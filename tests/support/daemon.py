@@ -24,7 +24,7 @@ from tests.support import EXT_ORIGIN, REPO
 from tests.support.builders import hello
 
 PROGRAM = [sys.executable, "-m", "companion"]
-START_TIMEOUT = 15.0
+START_TIMEOUT = 60.0
 _NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 STOP_TIMEOUT = 10.0
 
@@ -51,7 +51,7 @@ class Result:
         return json.loads(self.out)
 
 
-def run(args: list[str], env: dict[str, str] | None = None, timeout: float = 60) -> Result:
+def run(args: list[str], env: dict[str, str] | None = None, timeout: float = 180) -> Result:
     """`shoptally ARGS` with stdin not a terminal; exit code, stdout and stderr."""
     proc = subprocess.run([*PROGRAM, *args], cwd=REPO, env=env or clean_env(), stdin=subprocess.DEVNULL,
                           capture_output=True, text=True, timeout=timeout)
@@ -206,7 +206,7 @@ class Daemon:
         headers = {"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"}
         req = urllib.request.Request(f"{self.base}{path}", method=method, headers=headers,
                                      data=None if body is None else json.dumps(body).encode())
-        with _NO_PROXY.open(req, timeout=10) as resp:
+        with _NO_PROXY.open(req, timeout=30) as resp:
             return resp.read()
 
     def view(self, rest: str = "/") -> str:
@@ -226,7 +226,7 @@ class Daemon:
     async def extension(self, hello_token: str | None = None) -> ClientConnection:
         """A socket on /ws/extension; with `hello_token`, already welcomed."""
         ws = await connect(f"ws://127.0.0.1:{self.port}/ws/extension", origin=EXT_ORIGIN,
-                           max_size=16 * 1024 * 1024, open_timeout=10, proxy=None)
+                           max_size=16 * 1024 * 1024, open_timeout=30, proxy=None)
         self.clients.append(ws)
         if hello_token is not None:
             await send(ws, hello(hello_token))
@@ -239,7 +239,7 @@ class Daemon:
     async def events(self) -> tuple[ClientConnection, int]:
         """A socket on /ws/events and the rev its hello reported."""
         ws = await connect(f"ws://127.0.0.1:{self.port}/ws/events", origin=f"http://127.0.0.1:{self.port}",
-                           additional_headers={"Authorization": f"Bearer {self.token}"}, open_timeout=10, proxy=None)
+                           additional_headers={"Authorization": f"Bearer {self.token}"}, open_timeout=30, proxy=None)
         self.clients.append(ws)
         first = await recv(ws)
         assert first["event"] == "hello", first
@@ -272,7 +272,7 @@ def child_pids(pid: int) -> set[int]:
     return found
 
 
-def wait_gone(pids: set[int], timeout: float = 10.0) -> set[int]:
+def wait_gone(pids: set[int], timeout: float = 30.0) -> set[int]:
     """Those of `pids` still running after `timeout` seconds."""
     deadline = time.monotonic() + timeout
     alive = set(pids)
@@ -293,11 +293,11 @@ async def send(ws: ClientConnection, obj: dict) -> None:
     await ws.send(json.dumps(obj))
 
 
-async def recv(ws: ClientConnection, timeout: float = 10) -> dict:
+async def recv(ws: ClientConnection, timeout: float = 30) -> dict:
     return json.loads(await asyncio.wait_for(ws.recv(), timeout))
 
 
-async def next_event(events: ClientConnection, name: str, timeout: float = 10) -> dict:
+async def next_event(events: ClientConnection, name: str, timeout: float = 30) -> dict:
     """The next event called `name`, skipping others; `at` (commit time) dropped from settlement events."""
     while True:
         event = await recv(events, timeout)
@@ -306,7 +306,7 @@ async def next_event(events: ClientConnection, name: str, timeout: float = 10) -
             return event
 
 
-async def close_code(ws: ClientConnection, timeout: float = 10) -> int | None:
+async def close_code(ws: ClientConnection, timeout: float = 30) -> int | None:
     """Read until the server closes the socket; the close code it sent."""
     try:
         while True:
