@@ -13,6 +13,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from companion.tray import backend
+
 log = logging.getLogger(__name__)
 
 
@@ -36,6 +38,9 @@ def serve(run_daemon: Callable[..., Any], cfg, port: int, **kwargs: Any) -> None
         asyncio.run(run_daemon(cfg, port, started=lambda _s: log.info("tray: %s; running without a tray icon", why),
                                **kwargs))
         return
+    icon_class, no_menu = backend.choose(pystray)
+    if no_menu:  # Linux without PyGObject (or a session D-Bus): pystray's X11 icon, which has no menu
+        log.warning("%s", no_menu)
     started = threading.Event()
     holder: dict[str, Any] = {}
 
@@ -68,16 +73,41 @@ def serve(run_daemon: Callable[..., Any], cfg, port: int, **kwargs: Any) -> None
 
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, quit_daemon)
+    shown, failed = threading.Event(), threading.Event()
+    kind = icon_class.__module__.rpartition(".")[2].lstrip("_")
+
+    def setup(icon) -> None:
+        """On pystray's setup thread once the icon's loop runs: show it, and give Ctrl+C back to the daemon
+        (pystray's GTK backends set SIGINT to its default, which would kill the process without cleaning up)."""
+        if failed.is_set():  # released by _release_setup_thread: nothing to show
+            return
+        icon.visible = True
+        shown.set()
+        log.info("tray: icon shown (%s backend%s)", kind, "" if icon_class.HAS_MENU else ", no menu")
+        if kind in ("gtk", "appindicator"):
+            from gi.repository import GLib
+
+            def give_back_ctrl_c() -> bool:  # on the main thread: signal handlers can only be set there
+                signal.signal(signal.SIGINT, quit_daemon)
+                return False  # once
+
+            GLib.idle_add(give_back_ctrl_c)
+
+    icon = None
     try:
-        icon = make_icon(pystray, service, loop)
+        icon = make_icon(pystray, service, loop, icon_class)
         holder["icon"] = icon
         if not thread.is_alive():  # the daemon ended while the icon was being made
             icon = None
         if icon is not None:
-            log.info("tray: icon shown")
-            icon.run()
+            icon.run(setup=setup)
     except Exception as exc:  # noqa: BLE001 - a tray that fails at run time: go on headless
-        log.info("tray: the icon could not be shown (%s); running without a tray icon", exc)
+        if shown.is_set():  # e.g. GTK's icon closing asks a desktop without a notification service to hide one
+            log.info("tray: the icon closed (%s)", _one_line(exc))
+        else:
+            log.info("tray: the icon could not be shown (%s); running without a tray icon", _one_line(exc))
+            failed.set()
+            _release_setup_thread(icon)
     finally:
         tray_done.set()
         holder.pop("icon", None)
@@ -85,6 +115,18 @@ def serve(run_daemon: Callable[..., Any], cfg, port: int, **kwargs: Any) -> None
         thread.join(0.5)
     if "error" in holder:
         raise holder["error"]
+
+
+def _release_setup_thread(icon) -> None:
+    """pystray starts its setup thread (not a daemon thread) before the backend starts, and it waits until the
+    icon is ready: after a backend that failed first, that thread would keep the process from ever exiting."""
+    waiting = getattr(icon, "_Icon__queue", None)  # pystray._base.Icon's private queue, read by that thread
+    if waiting is not None:
+        waiting.put(False)
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:200]
 
 
 class _NoTrayToDockInto(logging.Filter):
@@ -122,14 +164,14 @@ def _close_tray(holder: dict, tray_done: threading.Event) -> None:
     os._exit(1 if "error" in holder else 0)
 
 
-def make_icon(pystray: Any, service, loop: asyncio.AbstractEventLoop):
+def make_icon(pystray: Any, service, loop: asyncio.AbstractEventLoop, icon_class: Any = None):
     from companion.tray import menu
     from companion.tray.actions import TrayActions
     from companion.tray.state import TrayState, image
 
     logging.getLogger("pystray._base").addFilter(_NoTrayToDockInto())
     state = TrayState(connected=service.connected_extensions())
-    icon = pystray.Icon("shoptally", image(state.mood), state.tooltip())
+    icon = (icon_class or pystray.Icon)("shoptally", image(state.mood), state.tooltip())
     actions = TrayActions(service, loop, notify=lambda text: _notify(icon, text))
     icon.menu = menu.build(pystray, actions)
 
