@@ -388,7 +388,8 @@ def _rules(inputs: Inputs) -> list[str]:
                      + " is spread over the store's rows of the same month by share of sales (column allocated); "
                      f"with nothing to spread over it stays on the {UNALLOCATED} row")
     rules.append("purchase cost = units sold × the SKU's unit cost on that day; lines refunded in full sell no units")
-    rules.append("custom fees of a month count when the period includes the month's first day")
+    rules.append("custom fees of a month count when the period includes the month's first day; a period without "
+                 "a start (all) counts every month's, one without an end those of the months begun by today")
     rules.append("unsettled lines count at the amount the platform shows (column estimated); without one, at the "
                  "last settled amount of the same SKU")
     if inputs.currency:

@@ -16,7 +16,7 @@ class PeriodError(BadInput):
 
 @dataclass(frozen=True)
 class Period:
-    """Inclusive day range; `first`/`last` None means unbounded (period `all`)."""
+    """Inclusive day range; `first`/`last` None means unbounded (period `all`; `YYYY-MM-DD..` has no end)."""
 
     text: str
     first: date | None
@@ -92,6 +92,8 @@ def parse_period(text: str, today: date) -> Period:
         return Period(t, d, d)
     if ".." in t:
         a, _, b = t.partition("..")
+        if _DAY.match(a) and not b:  # from a day on, without an end: through today, as `all`
+            return Period(t, _day(a, text), None)
         if _DAY.match(a) and _DAY.match(b):
             first, last = _day(a, text), _day(b, text)
             if last < first:

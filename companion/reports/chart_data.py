@@ -12,10 +12,14 @@ the points add up exactly, each within two cents of its step's profit (whole-cen
 stretch's last). Running totals from the period's first day at every step would be closer (one cent) but
 cost n reports of half the period on average: a minute for a year of days of a busy store.
 
-Custom fees follow the report's rule (reporting._fee_months): a month's fees count when the days asked
+Custom fees follow the report's rule (reporting.fee_months): a month's fees count when the days asked
 for include the month's first day. So a store's fees of a month sit whole in the point of the day or week
 holding the 1st, and by month in the month's own point; a period that starts after the 1st leaves that
-month's fees out, here as in the report. Either way the points add up to the report's figure.
+month's fees out, here as in the report. Either way the points add up to the report's figure. A period
+without a start (`all`) leaves no month out, as in the report: a store's days begin at the 1st of the
+month of its first line, or of an earlier month it has fees of. A period without an end (`all`,
+`YYYY-MM-DD..`) runs on past a store's last line to the 1st of the last month begun that it has fees of.
+`period` still says the days with lines.
 
 Days are the stores' own, as in the report: each store's period is resolved in its time zone (`all`: the
 days it has lines on), and the labels span all of them — but only up to today. A day that has not happened
@@ -38,7 +42,7 @@ from zoneinfo import ZoneInfo
 
 from companion.errors import BadInput
 from companion.ledger import report as ledger_report
-from companion.ledger.periods import parse_period
+from companion.ledger.periods import Period, parse_period
 from companion.reports import reporting
 
 STEPS = ("day", "week", "month")
@@ -81,6 +85,7 @@ def net_profit_series(period: str, basis: str, account: str | None, step: str,
         return out
     out["period"] = {"from": first.isoformat(), "to": last.isoformat()}
     today = {s.id: now.astimezone(ZoneInfo(s.timezone)).date() for s in targets}
+    spans = _fee_spans(spans, overall, today)
     happened = {i: (f, min(la, today[i])) for i, (f, la) in spans.items()}
     happened = {i: span for i, span in happened.items() if span[0] <= span[1]}
     if not happened:  # a period still to come: nothing to draw yet
@@ -95,6 +100,25 @@ def net_profit_series(period: str, basis: str, account: str | None, step: str,
             "series": [{"account": name, "currency": cur,
                         "points": _shown(values, to_come.get(name, 0))}
                        for (name, cur), values in sorted(points.items())]}
+
+
+def _fee_spans(spans: dict[int, tuple[date, date]], overall: Period, today: dict[int, date]
+               ) -> dict[int, tuple[date, date]]:
+    """The stores' days with lines, widened where the period has no start or no end to the months whose
+    custom fees the report counts (reporting.fee_months): back to the 1st of the first line's month, or of an
+    earlier month with fees; on to the 1st of the last month begun with fees."""
+    if overall.first is not None and overall.last is not None:
+        return spans
+    fee_days = reporting.fee_days(list(spans))
+    out = {}
+    for i, (f, la) in spans.items():
+        days = fee_days.get(i, [])
+        if overall.first is None:
+            f = min([date(f.year, f.month, 1), *days[:1]])
+        if overall.last is None:
+            la = max([la, *(d for d in days if d <= today[i])])
+        out[i] = (f, la)
+    return out
 
 
 def _currency(code: str | None) -> str | None:

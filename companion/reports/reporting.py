@@ -41,15 +41,18 @@ def profit_report(period: str = "this-month", basis: str = "settlement", by: str
     cost_days = seller_inputs.cost_dates()
     cuts: dict[int, list[int]] = {}
     slices: dict[int, list[Slice]] = {}
-    fee_months: dict[int, set[str]] = {}
     for store in targets:
         if store.id not in spans:
             continue
         first, last = spans[store.id]
         cuts[store.id], slices[store.id] = _slicing(store.timezone, first, last, cost_days, by_day=bool(currency))
-        fee_months[store.id] = _fee_months(periods[store.id], first, last)
+    months = {s.id: fee_months(periods[s.id], now.astimezone(ZoneInfo(s.timezone)).date(), spans.get(s.id))
+              for s in targets}
     costs, mapped = seller_inputs.cost_versions()
-    fees = seller_inputs.fees_for(list(fee_months), set().union(*fee_months.values()) if fee_months else set())
+    fees = seller_inputs.fees_in({s: m for s, m in months.items() if m is not None})
+    fee_months_of: dict[int, set[str]] = {}
+    for fee in fees:
+        fee_months_of.setdefault(fee.store_id, set()).add(fee.month)
     # SKUs are told apart when the report is by SKU or MSKU, or when costs or estimates are worked out per SKU
     # SKUs are told apart when the report is by SKU or MSKU or costs apply per SKU; on the order basis
     # without those, only for the lines estimated from their SKU (unsettled, no amount shown)
@@ -76,7 +79,7 @@ def profit_report(period: str = "this-month", basis: str = "settlement", by: str
                     estimates[(b.store_id, b.sku, b.currency)] = guess
     inputs = Inputs(
         by=by, store_names={s.id: s.name for s in targets}, slices=slices, buckets=buckets, costs=costs,
-        msku_of_sku=msku_of_sku, fees=fees, fee_months=fee_months, estimates=estimates, links=links,
+        msku_of_sku=msku_of_sku, fees=fees, fee_months=fee_months_of, estimates=estimates, links=links,
         currency=currency,
         rates=RateBook(seller_inputs.rates()) if currency else None)
     try:
@@ -154,15 +157,27 @@ def _slicing(tz: str, first: date, last: date, cost_days: list[date], by_day: bo
     return cuts, slices  # type: ignore[return-value]
 
 
-def _fee_months(p: Period, first: date, last: date) -> set[str]:
-    """Months whose first day lies in the period: their custom fees count."""
-    months = set()
-    month = date(first.year, first.month, 1)
-    while month <= last:
-        if month >= first:
-            months.add(month.strftime("%Y-%m"))
-        month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
-    return months
+def fee_months(p: Period, today: date, span: tuple[date, date] | None) -> tuple[str | None, str] | None:
+    """The months whose custom fees count, as (first, last) YYYY-MM, both included (first None: no limit), or
+    None for none: the months whose first day lies in the period. A period without a start (`all`) has no
+    first month: every month's fees count up to its end, the first line's month included, though the line
+    comes after the 1st. A period without an end (`all`, `YYYY-MM-DD..`) runs to the store's `today` (or its
+    last line's day, if later): fees of months that have begun count, those of months to come do not.
+    `span`: the store's days with lines (store_spans), None when it has none."""
+    end = p.last if p.last is not None else max(today, span[1]) if span else today
+    last = end.strftime("%Y-%m")
+    if p.first is None:
+        return None, last
+    start = p.first if p.first.day == 1 else date(p.first.year + (p.first.month == 12), p.first.month % 12 + 1, 1)
+    first = start.strftime("%Y-%m")
+    return (first, last) if first <= last else None
+
+
+def fee_days(store_ids: list[int]) -> dict[int, list[date]]:
+    """Store → the 1st of each month it has custom fees of, sorted (what a period without a start or end
+    reaches to: fee_months)."""
+    return {s: [date(int(m[:4]), int(m[5:7]), 1) for m in months]
+            for s, months in seller_inputs.fee_months_of(store_ids).items()}
 
 
 def completeness_rows(targets: list[Store], periods: dict[int, Period], spans: dict[int, tuple[date, date]]

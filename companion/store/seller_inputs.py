@@ -121,11 +121,31 @@ def cost_dates() -> list:
                    if d})
 
 
-def fees_for(store_ids: list[int], months: set[str]) -> list[Fee]:
-    if not store_ids or not months:
+def fees_in(months: dict[int, tuple[str | None, str]]) -> list[Fee]:
+    """The custom fees of each store whose month (YYYY-MM) lies in its (first, last) range, both included;
+    first None: every month up to last."""
+    if not months:
         return []
-    query = CustomFee.select().where(CustomFee.store.in_(store_ids) & CustomFee.month.in_(sorted(months)))
+    where = None
+    for store_id, (first, last) in months.items():
+        part = (CustomFee.store == store_id) & (CustomFee.month <= last)
+        if first is not None:
+            part &= CustomFee.month >= first
+        where = part if where is None else where | part
+    query = CustomFee.select().where(where).order_by(CustomFee.id)
     return [Fee(f.store_id, f.level, f.target, f.month, to_storage(f.amount), f.currency, f.name) for f in query]
+
+
+def fee_months_of(store_ids: list[int]) -> dict[int, list[str]]:
+    """Store → the months (YYYY-MM, sorted) it has custom fees of."""
+    if not store_ids:
+        return {}
+    out: dict[int, list[str]] = {}
+    query = (CustomFee.select(CustomFee.store, CustomFee.month).distinct().where(CustomFee.store.in_(store_ids))
+             .order_by(CustomFee.month))
+    for store_id, month in query.tuples():
+        out.setdefault(store_id, []).append(month)
+    return out
 
 
 def rates() -> list[Rate]:
