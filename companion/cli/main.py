@@ -29,10 +29,12 @@ def main(argv: list[str] | None = None) -> int:
             raise
         sys.stdout.flush()  # here, where a reader that went away is seen, rather than at the interpreter's exit
         return code
-    except BrokenPipeError:
-        if not closed_pipe.stdout_is_closed():
-            raise
-        return closed_pipe.quiet_exit()
+    except BrokenPipeError as exc:
+        if closed_pipe.stdout_is_closed():
+            return closed_pipe.quiet_exit()
+        # another pipe (a socket): said like any other unexpected error
+        print(f"shoptally: {exc.__class__.__name__}: {exc} (run again with --debug for details)", file=sys.stderr)
+        return 1
 
 
 def _run(argv: list[str] | None) -> int:
