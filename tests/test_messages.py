@@ -158,7 +158,8 @@ async def test_a_bad_period_and_an_undo_with_nothing_to_undo_carry_their_codes(c
     status, body = await _get(client, "/api/report?period=lately")
     assert (status, body["code"]) == (400, "period_unknown")
     assert body["message"] == ("period 'lately' is not one of today, yesterday, last-7-days, this-month, "
-                               "last-month, this-year, all, YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD")
+                               "last-month, this-year, all, YYYY, YYYY-MM, YYYY-MM-DD, YYYY-MM-DD..YYYY-MM-DD or "
+                               "YYYY-MM-DD..")
     assert ", ".join(NAMED) in errors.catalog()["period_unknown"]["en"]  # the sentence lists every word
     zh = errors.render("period_unknown", body["params"], "zh")
     assert zh.startswith("无法识别期间“lately”：请使用 today（今天）、yesterday（昨天）、")
