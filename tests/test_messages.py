@@ -5,6 +5,7 @@ English sentence rendered from the catalog, unchanged from before codes existed.
 
 from __future__ import annotations
 
+import ast
 import base64
 import re
 import string
@@ -326,3 +327,36 @@ def test_params_json_cannot_carry_are_sent_as_text():
         "src_not_table", {"v": float("inf")}, "not a table")})
     assert refused.params == {"value": "nan", "n": 1.5,
                               "inner": {"code": "src_not_table", "params": {"v": "inf"}, "message": "not a table"}}
+
+
+SOURCES = REPO / "companion" / "sources"
+REFUSALS = {"SourceError", "CellTooLong", "MangledId", "StoreChoice"}
+PREFIXES = {"tiktok": ("tiktok_", "src_"), "temu": ("temu_", "src_"), "shein": ("shein_", "src_")}
+
+
+def _parser_calls() -> list[tuple[Path, ast.Call]]:
+    paths = [p for p in SOURCES.rglob("*.py") if p.name != "model.py"]
+    paths += [REPO / "companion" / "pipeline" / n for n in ("chunked_import.py", "ingest.py", "importer.py")]
+    return [(p, n) for p in paths for n in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
+            if isinstance(n, ast.Call)]
+
+
+def test_no_parser_refusal_is_a_plain_sentence_and_each_code_is_its_platforms():
+    """Every refusal of a parser goes through `.of(code, …)`: none is built from a sentence (which would reach
+    the view in English only), nor rebuilt with `type(exc)(…)` (which drops its code); each code is in the
+    catalog and named for its platform (or `src_`, the tables' own)."""
+    calls = _parser_calls()
+    assert len({p for p, _ in calls}) >= 25
+    plain = [f"{p.relative_to(REPO)}:{n.lineno}" for p, n in calls
+             if (isinstance(n.func, ast.Name) and n.func.id in REFUSALS)
+             or (isinstance(n.func, ast.Call) and isinstance(n.func.func, ast.Name) and n.func.func.id == "type")]
+    assert plain == []
+    used: dict[str, set[str]] = {}
+    for p, n in calls:
+        if isinstance(n.func, ast.Attribute) and n.func.attr == "of" and n.args and isinstance(n.args[0], ast.Constant):
+            folder = p.parent.name if p.parent.parent == SOURCES else ""
+            used.setdefault(folder, set()).add(n.args[0].value)
+    assert set(PREFIXES) <= set(used)
+    assert sorted(c for codes in used.values() for c in codes if c not in errors.catalog()) == []
+    for folder, prefixes in PREFIXES.items():
+        assert sorted(c for c in used[folder] if not c.startswith(prefixes)) == [], folder

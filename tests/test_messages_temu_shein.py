@@ -4,7 +4,6 @@ of its own with the row's problem nested; and no plain sentence is left in the T
 
 from __future__ import annotations
 
-import ast
 import base64
 import json
 import uuid
@@ -14,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from companion import errors
-from companion.sources import registry
-from companion.sources.model import SourceError, SourceInput
+from companion.sources.model import SourceError
 from tests.support.builders import TEMU_FUND, temu_capture, temu_fund_row, view_headers
+from tests.support.refusals import refusal_of
 from tests.support.tables import PENDING_HEADER, PENDING_ROWS, PLATFORM_NAME, csv_bytes, parse
 
 REPO = Path(__file__).resolve().parents[1]
@@ -25,19 +24,6 @@ SHEIN_ROW = {"reportOrderNo": "B240815001", "site": "shein-us", "currencyCode": 
              "completedPayTime": "2024-08-15 10:23:11", "bzOrderNo": "GSUS24080100004",
              "secondOrderTypeName": "违规处罚扣款", "incomeAmount": -5}
 
-
-def _src(msg: dict) -> SourceInput:
-    return SourceInput(msg["kind"], msg["site"], msg["url"], datetime.fromisoformat(msg["captured_at"]),
-                       msg["payload"])
-
-
-def _refusal(msg: dict) -> SourceError:
-    src = _src(msg)
-    adapter = registry.detect(src)
-    assert adapter is not None
-    with pytest.raises(SourceError) as refused:
-        adapter.parse(src)
-    return refused.value
 
 
 def _shein_capture(rows: list) -> dict:
@@ -80,7 +66,7 @@ async def test_a_temu_export_with_an_empty_currency_column_is_refused_at_its_row
 async def test_a_temu_capture_answering_an_error_code_is_refused_with_its_code(service):
     envelope = {"success": False, "errorCode": 40001, "errorMsg": "会话已过期", "result": None}
     msg = temu_capture(TEMU_FUND, None, envelope=envelope)
-    refused = _refusal(msg)
+    refused = refusal_of(msg)
     assert (refused.code, refused.params) == (
         "temu_error_code", {"what": "fund/detail/pageSearch", "error_code": 40001, "message": "会话已过期"})
     assert str(refused) == "fund/detail/pageSearch answered errorCode 40001: 会话已过期"
@@ -88,7 +74,7 @@ async def test_a_temu_capture_answering_an_error_code_is_refused_with_its_code(s
     out = await service.ingest_capture(msg)
     assert (out.outcome, out.code, out.params, out.message) == ("error", refused.code, refused.params, str(refused))
 
-    refused = _refusal(temu_capture(TEMU_FUND, None, envelope={"success": False, "errorCode": "E7", "errorMsg": ""}))
+    refused = refusal_of(temu_capture(TEMU_FUND, None, envelope={"success": False, "errorCode": "E7", "errorMsg": ""}))
     assert (refused.code, refused.params, str(refused)) == (  # no message: no colon left dangling
         "temu_error_code_bare", {"what": "fund/detail/pageSearch", "error_code": "E7"},
         "fund/detail/pageSearch answered errorCode 'E7'")
@@ -99,7 +85,7 @@ def test_a_bad_temu_fund_row_keeps_its_own_refusal_inside_the_rows_place():
     row = temu_fund_row("2025-09-05 10:00:00", "交易收入", {"digitalText": "1,2x", "currencyCode": "USD"}, 1)
     row.pop("amount")
     row["amountFormat"] = {"digitalText": "1,2x", "currencyCode": "USD"}
-    refused = _refusal(temu_capture(TEMU_FUND, {"total": 1, "resultList": [row]}))
+    refused = refusal_of(temu_capture(TEMU_FUND, {"total": 1, "resultList": [row]}))
     assert (refused.code, refused.params["index"]) == ("temu_at_fund_row", 0)
     inner = refused.params["problem"]
     assert (inner["code"], inner["params"]["what"]) == ("temu_at_key", "amountFormat")
@@ -110,7 +96,7 @@ def test_a_bad_temu_fund_row_keeps_its_own_refusal_inside_the_rows_place():
     assert zh == f"fund/detail/pageSearch 的 resultList[0]：amountFormat 有误：{errors.say(money, 'zh')}"
 
     row = temu_fund_row("2025-09-05 10:00:00", "交易收入", "1.00", 1, currency="")
-    refused = _refusal(temu_capture(TEMU_FUND, {"total": 1, "resultList": [row]}))
+    refused = refusal_of(temu_capture(TEMU_FUND, {"total": 1, "resultList": [row]}))
     assert refused.params["problem"] == {"code": "temu_no_currency_type", "params": {},
                                          "message": "the row has no currencyType"}
     assert errors.render(refused.code, refused.params, "zh") == \
@@ -141,7 +127,7 @@ async def test_a_shein_bill_with_an_unknown_site_is_refused_at_its_row_in_both_l
 
 async def test_a_shein_capture_without_a_supplier_is_refused_with_its_code(service):
     msg = _shein_capture([SHEIN_ROW])
-    refused = _refusal(msg)
+    refused = refusal_of(msg)
     assert (refused.code, refused.params) == ("shein_no_supplier", {"path": PAYED})
     assert str(refused) == (f"SHEIN {PAYED}: neither the request nor the rows name the supplier (supplierId), so the "
                             "store is unknown")
@@ -152,7 +138,7 @@ async def test_a_shein_capture_without_a_supplier_is_refused_with_its_code(servi
 
 
 def test_a_shein_capture_row_says_where_it_is_around_its_problem():
-    refused = _refusal(_shein_capture([{**SHEIN_ROW, "supplierId": 100200, "site": "ZZ", "currencyCode": ""}]))
+    refused = refusal_of(_shein_capture([{**SHEIN_ROW, "supplierId": 100200, "site": "ZZ", "currencyCode": ""}]))
     assert (refused.code, refused.params["path"], refused.params["index"]) == ("shein_at_data_row", PAYED, 0)
     assert refused.params["problem"]["code"] == "shein_site_unknown"
     assert str(refused) == (f"SHEIN {PAYED} data[0]: site 'ZZ' is not a SHEIN site this version knows, and the row "
@@ -161,7 +147,7 @@ def test_a_shein_capture_row_says_where_it_is_around_its_problem():
         f"SHEIN {PAYED} 的 data[0]：site“ZZ”不是本版本已知的 SHEIN 站点，且该行没有币种列说明币种"
 
     item = {"supplierSku": "M-1", "goodsPriceTotal": "abc", "incomeAmount": "1.00"}
-    refused = _refusal(_shein_capture([{**SHEIN_ROW, "supplierId": 100200, "secondOrderTypeName": "订单收入",
+    refused = refusal_of(_shein_capture([{**SHEIN_ROW, "supplierId": 100200, "secondOrderTypeName": "订单收入",
                                         "itemList": [item]}]))
     assert (refused.code, refused.params["index"], refused.params["item"]) == ("shein_at_data_item", 0, 0)
     inner = refused.params["problem"]
@@ -174,31 +160,8 @@ def test_a_shein_capture_row_says_where_it_is_around_its_problem():
 def test_a_shein_capture_answering_an_error_code_is_refused_with_its_code():
     msg = _shein_capture([])
     msg["payload"]["body"].update(code="100401", msg="子系统登录重定向")
-    refused = _refusal(msg)
+    refused = refusal_of(msg)
     assert (refused.code, refused.params) == (
         "shein_error_code", {"path": PAYED, "error_code": "100401", "message": "子系统登录重定向"})
     assert str(refused) == f"SHEIN {PAYED} answered code '100401': 子系统登录重定向"
     assert errors.render(refused.code, refused.params, "zh") == f"SHEIN {PAYED} 返回错误码“100401”：子系统登录重定向"
-
-
-def _calls(folder: str) -> list[tuple[str, ast.Call]]:
-    found = []
-    for path in sorted((REPO / "companion" / "sources" / folder).glob("*.py")):
-        found += [(f"{folder}/{path.name}:{n.lineno}", n) for n in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
-                  if isinstance(n, ast.Call)]
-    return found
-
-
-@pytest.mark.parametrize("folder, prefix", [("temu", "temu_"), ("shein", "shein_")])
-def test_no_plain_sentence_is_left_in_the_temu_and_shein_adapters(folder, prefix):
-    """Every refusal goes through SourceError.of(code, ...), so it has a code: no SourceError(sentence), and no
-    type(exc)(sentence) rebuilding a refusal with a prefix glued on."""
-    calls = _calls(folder)
-    plain = [where for where, n in calls if isinstance(n.func, ast.Name) and n.func.id == "SourceError"]
-    rebuilt = [where for where, n in calls if isinstance(n.func, ast.Call) and isinstance(n.func.func, ast.Name)
-               and n.func.func.id == "type"]
-    assert plain == [] and rebuilt == []
-    used = {n.args[0].value for _, n in calls if isinstance(n.func, ast.Attribute) and n.func.attr == "of" and n.args
-            and isinstance(n.args[0], ast.Constant) and isinstance(n.args[0].value, str)}
-    assert used and sorted(code for code in used if code not in errors.catalog()) == []
-    assert all(code.startswith((prefix, "src_")) for code in used), used

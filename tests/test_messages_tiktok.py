@@ -4,7 +4,6 @@ is left in the TikTok adapters."""
 
 from __future__ import annotations
 
-import ast
 import base64
 import copy
 from datetime import UTC, datetime
@@ -13,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from companion import errors
-from companion.sources import registry
-from companion.sources.model import SourceError, SourceInput
+from companion.sources.model import SourceError
 from companion.sources.tiktok.money import text_id
 from tests.support.builders import order_list_capture, order_row, view_headers
+from tests.support.refusals import refusal_of
 from tests.support.tables import US_HEADER, US_NAME, US_ROWS, csv_bytes, parse
 
 REPO = Path(__file__).resolve().parents[1]
@@ -25,19 +24,6 @@ STATEMENTS = "/finance/202309/statements/7400000000000001/statement_transactions
 TXN = {"id": "7500000000000000099", "type": "ORDER", "order_id": "576900000000000999", "currency": "USD",
        "settlement_amount": "1.00", "gross_sales_amount": "1.00"}
 
-
-def _src(msg: dict) -> SourceInput:
-    return SourceInput(msg["kind"], msg["site"], msg["url"], datetime.fromisoformat(msg["captured_at"]),
-                       msg["payload"])
-
-
-def _refusal(msg: dict) -> SourceError:
-    src = _src(msg)
-    adapter = registry.detect(src)
-    assert adapter is not None
-    with pytest.raises(SourceError) as refused:
-        adapter.parse(src)
-    return refused.value
 
 
 def _open_api_capture(query: str, data: dict) -> dict:
@@ -73,7 +59,7 @@ async def test_an_export_with_an_empty_currency_cell_is_refused_at_its_row_in_bo
 async def test_an_order_list_capture_answering_an_error_code_is_refused_with_its_code(service):
     msg = order_list_capture([order_row(1, "1.00")])
     msg["payload"]["body"].update(code=10001, message="no permission")
-    refused = _refusal(msg)
+    refused = refusal_of(msg)
     assert (refused.code, refused.params) == (
         "tiktok_answered_code", {"what": "order list", "answer": 10001, "reason": "no permission"})
     assert str(refused) == "order list answered code 10001: no permission"
@@ -85,7 +71,7 @@ async def test_an_order_list_capture_answering_an_error_code_is_refused_with_its
 
     msg = order_list_capture([])
     msg["payload"]["body"].update(code="E42", message="")
-    refused = _refusal(msg)  # no message: the code alone, with no colon left dangling
+    refused = refusal_of(msg)  # no message: the code alone, with no colon left dangling
     assert (refused.code, refused.params, str(refused)) == (
         "tiktok_answered_code_bare", {"what": "order list", "answer": "E42"}, "order list answered code 'E42'")
     assert errors.render(refused.code, refused.params, "zh") == "order list 返回错误代码“E42”"
@@ -93,7 +79,7 @@ async def test_an_order_list_capture_answering_an_error_code_is_refused_with_its
 
 async def test_an_open_api_response_that_names_no_shop_is_refused_with_what_to_do(service):
     msg = _open_api_capture("", {"statement_transactions": [copy.deepcopy(TXN)]})
-    refused = _refusal(msg)
+    refused = refusal_of(msg)
     assert (refused.code, refused.params) == ("tiktok_response_no_shop", {"what": "statement transactions"})
     assert str(refused) == (
         "the statement transactions response names no shop (TikTok puts none in a response, and its request URL "
@@ -109,7 +95,7 @@ async def test_an_open_api_response_that_names_no_shop_is_refused_with_what_to_d
 def test_an_id_that_arrived_as_a_float_is_refused_as_one_that_may_have_lost_digits():
     row = order_row(1, "1.00")
     row.update(trade_order_id=5.769e15, reference_id=None)
-    refused = _refusal(order_list_capture([row]))
+    refused = refusal_of(order_list_capture([row]))
     assert (refused.code, refused.params) == ("tiktok_at", {"where": "order_records[0]", "problem": {
         "code": "tiktok_id_lost_digits", "params": {"what": "ID", "value": 5.769e15, "type": "float"},
         "message": "ID 5769000000000000.0 arrived as a float and may have lost digits"}})
@@ -118,7 +104,7 @@ def test_an_id_that_arrived_as_a_float_is_refused_as_one_that_may_have_lost_digi
         "order_records[0] 有误：ID“5769000000000000.0”以 float 数值传来，可能已丢失位数"
 
     txn = {**TXN, "order_id": 5.769e17}  # the Open API's: the ID says which field it is
-    refused = _refusal(_open_api_capture("&shop_id=7495100000000000001", {"statement_transactions": [txn]}))
+    refused = refusal_of(_open_api_capture("&shop_id=7495100000000000001", {"statement_transactions": [txn]}))
     assert (refused.code, refused.params) == (
         "tiktok_id_lost_digits", {"what": "transactions[0] order_id", "value": 5.769e17, "type": "float"})
     assert str(refused) == \
@@ -132,29 +118,10 @@ def test_an_id_that_arrived_as_a_float_is_refused_as_one_that_may_have_lost_digi
 
 def test_a_bad_amount_inside_a_capture_keeps_the_amounts_own_refusal_inside():
     row = order_row(1, "1,2x")
-    refused = _refusal(order_list_capture([row]))
+    refused = refusal_of(order_list_capture([row]))
     assert refused.code == "tiktok_at" and refused.params["where"] == "order_records[0]"
     inner = refused.params["problem"]
     assert (inner["code"], inner["params"]["where"]) == ("tiktok_at", "settlement_amount")
     assert str(refused) == f"order_records[0]: settlement_amount: {inner['params']['problem']['message']}"
     zh = errors.render(refused.code, refused.params, "zh")
     assert zh.startswith("order_records[0] 有误：settlement_amount 有误：")
-
-
-def test_no_plain_sentence_is_left_in_the_tiktok_adapters():
-    """Every refusal of companion/sources/tiktok/ goes through SourceError.of(code, ...), so it has a code."""
-    plain = []
-    for path in sorted((REPO / "companion" / "sources" / "tiktok").glob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "SourceError":
-                plain.append(f"{path.name}:{node.lineno}")
-    assert plain == []
-    catalog = errors.catalog()
-    used = set()
-    for path in (REPO / "companion" / "sources" / "tiktok").glob("*.py"):
-        text = path.read_text(encoding="utf-8")
-        used |= {n.args[0].value for n in ast.walk(ast.parse(text)) if isinstance(n, ast.Call)
-                 and isinstance(n.func, ast.Attribute) and n.func.attr == "of" and n.args
-                 and isinstance(n.args[0], ast.Constant)}
-    assert used and sorted(code for code in used if code not in catalog) == []
-    assert all(code.startswith(("tiktok_", "src_")) for code in used)
