@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from companion.errors import Unprocessable
+from companion.store.progress import Progress, silent
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -69,12 +70,18 @@ class _Hashing(io.RawIOBase):
         return len(b)
 
 
-def write(path: Path, manifest: dict, tables: Iterable[Table]) -> dict:
+REPORT_EVERY = 256  # rows between two progress reports (each costs a clock read)
+
+
+def write(path: Path, manifest: dict, tables: Iterable[Table], progress: Progress = silent,
+          total: int | None = None, stage: str = "backup") -> dict:
     """Write the archive to `path`, streamed (a large dataset never sits in memory whole), through a
     temporary file renamed at the end: a killed backup leaves no half file under the name. Returns the
-    manifest as written, with counts and checksum."""
+    manifest as written, with counts and checksum. `progress`: rows written, of `total`."""
     tmp = path.with_name(path.name + ".part")
     counts: dict[str, int] = {}
+    written = 0
+    progress(0, total, "rows", stage)
     try:
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as z:
             with z.open(DATA, "w", force_zip64=True) as member:
@@ -89,7 +96,11 @@ def write(path: Path, manifest: dict, tables: Iterable[Table]) -> dict:
                             buffered.write(json.dumps([_encode(v) for v in row], ensure_ascii=False,
                                                       separators=(",", ":")).encode() + b"\n")
                             n += 1
+                            if not n % REPORT_EVERY:
+                                progress(written + n, total, "rows", stage)
                         counts[table.name] = n
+                        written += n
+                        progress(written, total, "rows", stage)
                 finally:
                     buffered.close()  # closes the gzip stream too, writing its trailer
             out = {**manifest, "format": FORMAT, "tables": counts, "sha256": hashing.digest.hexdigest(),
@@ -98,6 +109,7 @@ def write(path: Path, manifest: dict, tables: Iterable[Table]) -> dict:
         tmp.replace(path)
     finally:
         tmp.unlink(missing_ok=True)
+    progress(written, written, "rows", stage)
     return out
 
 

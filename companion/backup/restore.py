@@ -15,6 +15,7 @@ from companion.backup import archive, snapshot
 from companion.store import bulk
 from companion.store.changes import Change, record
 from companion.store.db import MIGRATIONS_DIR, make_database, migration_runner, sqlite_url
+from companion.store.progress import Progress, silent, throttled
 from companion.store.workers import Workers
 
 CHUNK = 2000
@@ -68,21 +69,26 @@ def current_tables(path: Path, manifest: dict) -> Iterator[Iterator[archive.Tabl
         yield snapshot.tables_of(scratch)
 
 
-def run(db, path: Path, manifest: dict, safety_dir: Path) -> tuple[dict[str, int], Change, Path]:
+def run(db, path: Path, manifest: dict, safety_dir: Path,
+        progress: Progress = silent) -> tuple[dict[str, int], Change, Path]:
     """Inside one transaction: a safety backup of the data as it is, then the swap. Returns the rows per
-    table, the change recorded and where the safety backup is."""
+    table, the change recorded and where the safety backup is. `progress`: the safety backup's rows
+    (stage "safety backup"), then the rows restored of those the manifest counts (stage "restore")."""
     safety = snapshot.new_path(safety_dir, "pre-restore")
-    snapshot.create(db, safety, reason="pre-restore")
+    snapshot.create(db, safety, reason="pre-restore", progress=None if progress is silent else progress,
+                    stage="safety backup")
     try:
         with current_tables(path, manifest) as tables:
-            counts, change = apply(db, tables)
+            total = sum(n for n in (manifest.get("tables") or {}).values() if isinstance(n, int))
+            counts, change = apply(db, tables, progress, total)
     except BaseException:  # refused or failed: the transaction rolls back, so the data it saved stands as it was
         safety.unlink(missing_ok=True)
         raise
     return counts, change, safety
 
 
-def apply(db, tables: Iterator[archive.Table]) -> tuple[dict[str, int], Change]:
+def apply(db, tables: Iterator[archive.Table], progress: Progress = silent,
+          total: int | None = None) -> tuple[dict[str, int], Change]:
     """Inside one transaction (the writer's, or run_inline's): every data table emptied and filled from the
     backup, raw captures without credentials (a backup of an older version may hold them); the day totals of
     every store marked stale; one change recorded. Returns rows per table."""
@@ -93,10 +99,12 @@ def apply(db, tables: Iterator[archive.Table]) -> tuple[dict[str, int], Change]:
     for name in ("line_total", "line_total_dirty", "line_total_built"):
         real.execute_sql(f'DELETE FROM "{name}"')
     counts: dict[str, int] = {}
+    done = 0
+    progress(0, total, "rows", "restore")
     for table in snapshot.without_credentials(tables):
         if table.name not in names:  # a table this version no longer has: its rows have nowhere to go
             for _ in table.rows:
-                pass
+                done += 1
             continue
         columns = snapshot.columns_of(real, table.name)
         keep = [i for i, c in enumerate(table.columns) if c in columns]
@@ -105,7 +113,9 @@ def apply(db, tables: Iterator[archive.Table]) -> tuple[dict[str, int], Change]:
         for rows in chunked(table.rows, CHUNK):
             bulk.insert_rows(real, table.name, cols, [tuple(r[i] for i in keep) for r in rows])
             n += len(rows)
+            progress(done + n, max(total, done + n + 1) if total is not None else None, "rows", "restore")
         counts[table.name] = n
+        done += n
     if isinstance(real, PostgresqlDatabase):  # ids came from the backup: the sequences continue after them
         for name in names:
             if "id" in snapshot.columns_of(real, name):
@@ -113,13 +123,15 @@ def apply(db, tables: Iterator[archive.Table]) -> tuple[dict[str, int], Change]:
                                  f'COALESCE(MAX("id"), 1), MAX("id") IS NOT NULL) FROM "{name}"')
     real.execute_sql('INSERT INTO "line_total_dirty" ("store_id", "hour") SELECT "id", -1 FROM "store"')
     change = record(Change("restore", None, added=counts.get("settlement_line", 0)))
+    progress(done, done, "rows", "restore")
     return counts, change
 
 
-async def restore_file(workers: Workers, path: Path, backups_dir: Path) -> dict:
+async def restore_file(workers: Workers, path: Path, backups_dir: Path, progress: Progress | None = None) -> dict:
     """`shoptally backup restore` and POST /api/backup/restore, with or without a daemon: checked, then all
-    data replaced in one transaction after a safety backup; open views reload."""
+    data replaced in one transaction after a safety backup; open views reload. `progress`: see `run`."""
     manifest = await workers.read(check, path)
-    counts, change, safety = await workers.write(run, workers.db, path, manifest, backups_dir)
+    counts, change, safety = await workers.write(run, workers.db, path, manifest, backups_dir,
+                                                 silent if progress is None else throttled(progress))
     workers.announce([change.event(), {"event": "app.reload", "reason": "restore"}])
     return {"restored": path.name, "tables": counts, "safety_backup": str(safety)}

@@ -15,6 +15,7 @@ from companion import __version__
 from companion.backup import archive
 from companion.store import captures
 from companion.store.db import open_database as db_open
+from companion.store.progress import Progress, throttled
 
 # Tables that are not data: the migration history (the manifest says it), and the day totals, which are
 # added up again from the lines (every store is marked stale on restore).
@@ -73,9 +74,16 @@ def without_credentials(tables: Iterator[archive.Table]) -> Iterator[archive.Tab
         yield table
 
 
-def create(db: Database, path: Path, reason: str = "manual", extra: dict | None = None) -> dict:
+def row_count(db: Database) -> int:
+    """The rows of every data table (the total a backup's progress counts towards)."""
+    return sum(db.execute_sql(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0] for name in data_tables(db))
+
+
+def create(db: Database, path: Path, reason: str = "manual", extra: dict | None = None,
+           progress: Progress | None = None, stage: str = "backup") -> dict:
     """Write a backup of everything in `db` to `path`, raw captures without credentials (even those a database
-    not yet migrated holds: the backup before migration 0008); returns its manifest."""
+    not yet migrated holds: the backup before migration 0008); returns its manifest. `progress`: rows written,
+    of the rows counted first (only when someone listens: counting reads every table once more)."""
     real = real_db(db)
     outermost = not real.in_transaction()
     with real.atomic():
@@ -86,7 +94,10 @@ def create(db: Database, path: Path, reason: str = "manual", extra: dict | None 
                     "created_at": datetime.now(UTC).isoformat(), "reason": reason,
                     "database": "postgresql" if isinstance(real, PostgresqlDatabase) else "sqlite", **(extra or {})}
         path.parent.mkdir(parents=True, exist_ok=True)
-        return archive.write(path, manifest, without_credentials(tables_of(real)))
+        if progress is None:
+            return archive.write(path, manifest, without_credentials(tables_of(real)))
+        return archive.write(path, manifest, without_credentials(tables_of(real)), throttled(progress),
+                             row_count(real), stage)
 
 
 def default_name(reason: str, when: datetime | None = None) -> str:

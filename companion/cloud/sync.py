@@ -16,6 +16,7 @@ from companion.backup import archive, restore, snapshot
 from companion.cloud import crypto, merge, targets
 from companion.errors import Unprocessable, coded
 from companion.store.changes import Change
+from companion.store.progress import Progress, silent, throttled
 from companion.store.workers import Workers
 
 
@@ -31,25 +32,28 @@ def _unusable(exc: archive.BackupError) -> SyncError:
     return SyncError.of("cloud_copy_unusable", problem=problem)
 
 
-def push(db, key: str, label: str, target_url: str) -> dict:
+def push(db, key: str, label: str, target_url: str, progress: Progress | None = None) -> dict:
+    """`progress`: the snapshot's rows (stage "backup"), then the encrypted bundle's bytes (stage "upload")."""
     crypto.check_key(key)
     label = (label or "").strip()
     if not label or len(label) > 100:
         raise SyncError.of("cloud_label_missing")
     target = targets.open_target(target_url)
+    report = None if progress is None else throttled(progress)
     with tempfile.TemporaryDirectory(prefix="shoptally-push-") as tmp:
         path = Path(tmp) / "bundle.shoptally-backup"
-        manifest = snapshot.create(db, path, reason="cloud", extra={"device": label})
+        manifest = snapshot.create(db, path, reason="cloud", extra={"device": label}, progress=report)
         blob = crypto.encrypt(key, path.read_bytes())
-    target.put(crypto.object_name(key), blob)
+    target.put(crypto.object_name(key), blob, report or silent)
     return {"target": targets.redact(target_url), "device": label, "bytes": len(blob),
             "tables": manifest["tables"], "created_at": manifest["created_at"]}
 
 
-def download(key: str, target_url: str, folder: Path) -> Path:
-    """The decrypted bundle as a backup file in `folder`; raises SyncError when there is none or it fails."""
+def download(key: str, target_url: str, folder: Path, progress: Progress | None = None) -> Path:
+    """The decrypted bundle as a backup file in `folder`; raises SyncError when there is none or it fails.
+    `progress`: the bytes downloaded (stage "download")."""
     crypto.check_key(key)
-    blob = targets.open_target(target_url).get(crypto.object_name(key))
+    blob = targets.open_target(target_url).get(crypto.object_name(key), throttled(progress))
     if blob is None:
         raise SyncError.of("cloud_no_bundle", target=targets.redact(target_url))
     try:
@@ -61,9 +65,9 @@ def download(key: str, target_url: str, folder: Path) -> Path:
     return path
 
 
-def fetch(key: str, target_url: str, folder: Path) -> tuple[Path, dict]:
+def fetch(key: str, target_url: str, folder: Path, progress: Progress | None = None) -> tuple[Path, dict]:
     """The bundle downloaded, decrypted and checked like a backup: its file in `folder` and its manifest."""
-    path = download(key, target_url, folder)
+    path = download(key, target_url, folder, progress)
     try:
         return path, restore.check(path)
     except archive.BackupError as exc:
@@ -82,14 +86,16 @@ def merge_file(db, path: Path, manifest: dict, write: bool) -> tuple[dict, Chang
             "merged": write}, change
 
 
-async def pull_into(workers: Workers, key: str, target_url: str, write: bool) -> dict:
+async def pull_into(workers: Workers, key: str, target_url: str, write: bool,
+                    progress: Progress | None = None) -> dict:
     """`shoptally cloud pull` and POST /api/cloud/pull, with or without a daemon: the preview, or the merge in one
     transaction after which open views reload. The download (and its decryption and checks) runs as a read,
     never on the writer: a storage that does not answer holds up no capture or edit; the writer merges the
-    file already here. The downloaded file is removed afterwards, however the pull ends."""
+    file already here. The downloaded file is removed afterwards, however the pull ends. `progress`: the
+    download's bytes."""
     folder = Path(tempfile.mkdtemp(prefix="shoptally-pull-"))
     try:
-        path, manifest = await workers.read(fetch, key, target_url, folder)
+        path, manifest = await workers.read(fetch, key, target_url, folder, progress)
         if not write:
             return (await workers.read(merge_file, workers.db, path, manifest, False))[0]
         res, change = await workers.write(merge_file, workers.db, path, manifest, True)

@@ -18,11 +18,13 @@ import http.client
 import os
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 from companion.cloud import crypto
 from companion.errors import Unprocessable
+from companion.store.progress import Progress, silent
 
 CONNECT_TIMEOUT = 10.0  # seconds to reach the storage (SHOPTALLY_CLOUD_CONNECT_TIMEOUT)
 READ_TIMEOUT = 60.0  # seconds the storage may stay silent in a request or a download (SHOPTALLY_CLOUD_READ_TIMEOUT)
@@ -48,17 +50,30 @@ def _too_large(shown: str) -> TargetError:
     return TargetError.of("cloud_download_too_large", target=shown, limit=limit)
 
 
-def _read_capped(stream, size: int | None, shown: str) -> bytes:
-    """At most MAX_DOWNLOAD bytes of `stream` (whose announced `size` may be None); refused beyond that."""
+def _read_capped(stream, size: int | None, shown: str, progress: Progress = silent) -> bytes:
+    """At most MAX_DOWNLOAD bytes of `stream` (whose announced `size` may be None); refused beyond that.
+    `progress`: the bytes read (stage "download")."""
     if size is not None and size > MAX_DOWNLOAD:
         raise _too_large(shown)
     chunks, total = [], 0
+    progress(0, size, "bytes", "download")
     while chunk := stream.read(CHUNK):
         total += len(chunk)
         if total > MAX_DOWNLOAD:
             raise _too_large(shown)
         chunks.append(chunk)
+        progress(total, max(size, total + 1) if size is not None else None, "bytes", "download")
+    progress(total, total, "bytes", "download")
     return b"".join(chunks)
+
+
+def _sent(data: bytes, progress: Progress) -> Iterator[memoryview]:
+    """`data` in CHUNK pieces for an upload, each reported once handed to the connection (stage "upload")."""
+    view = memoryview(data)
+    progress(0, len(data), "bytes", "upload")
+    for start in range(0, len(data), CHUNK):
+        yield view[start:start + CHUNK]
+        progress(min(len(data), start + CHUNK), len(data), "bytes", "upload")
 
 
 class TargetError(Unprocessable):
@@ -76,18 +91,20 @@ class FileTarget:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
 
-    def put(self, name: str, data: bytes) -> None:
+    def put(self, name: str, data: bytes, progress: Progress = silent) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         tmp = self.folder / (name + ".part")
-        tmp.write_bytes(data)
+        with tmp.open("wb") as f:
+            for piece in _sent(data, progress):
+                f.write(piece)
         os.replace(tmp, self.folder / name)  # a reader never sees half a bundle
 
-    def get(self, name: str) -> bytes | None:
+    def get(self, name: str, progress: Progress = silent) -> bytes | None:
         path = self.folder / name
         if not path.is_file():
             return None
         with path.open("rb") as f:
-            return _read_capped(f, os.fstat(f.fileno()).st_size, str(self.folder))
+            return _read_capped(f, os.fstat(f.fileno()).st_size, str(self.folder), progress)
 
 
 class _HTTPConnection(http.client.HTTPConnection):
@@ -126,8 +143,11 @@ class WebDavTarget:
             token = base64.b64encode(f"{user}:{password or ''}".encode()).decode()
             self.headers["Authorization"] = f"Basic {token}"
 
-    def _request(self, method: str, url: str, data: bytes | None = None):
-        req = urllib.request.Request(url, data=data, method=method, headers=self.headers)
+    def _request(self, method: str, url: str, data: bytes | None = None, progress: Progress = silent):
+        """`data` goes in pieces, reported to `progress` (urllib needs the length of a body sent so)."""
+        headers = self.headers if data is None else {**self.headers, "Content-Length": str(len(data))}
+        body = None if data is None else _sent(data, progress)
+        req = urllib.request.Request(url, data=body, method=method, headers=headers)
         return _opener.open(req, timeout=connect_timeout())  # the user's own WebDAV server
 
     def _collections(self) -> None:
@@ -142,26 +162,26 @@ class WebDavTarget:
                 if exc.code not in (301, 405, 409):
                     raise
 
-    def put(self, name: str, data: bytes) -> None:
+    def put(self, name: str, data: bytes, progress: Progress = silent) -> None:
         try:
             try:
-                self._request("PUT", self.base + quote(name), data).close()
+                self._request("PUT", self.base + quote(name), data, progress).close()
             except urllib.error.HTTPError as exc:
                 if exc.code != 409:  # 409: the folder does not exist yet
                     raise
                 self._collections()
-                self._request("PUT", self.base + quote(name), data).close()
+                self._request("PUT", self.base + quote(name), data, progress).close()
         except urllib.error.HTTPError as exc:
             raise TargetError.of("cloud_webdav_upload_refused", target=self.shown, answer=exc.code,
                                  reason=exc.reason) from None
         except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
             raise self._unreachable(exc) from None
 
-    def get(self, name: str) -> bytes | None:
+    def get(self, name: str, progress: Progress = silent) -> bytes | None:
         try:
             with self._request("GET", self.base + quote(name)) as resp:
                 size = resp.headers.get("Content-Length")
-                return _read_capped(resp, int(size) if size and size.isdigit() else None, self.shown)
+                return _read_capped(resp, int(size) if size and size.isdigit() else None, self.shown, progress)
         except urllib.error.HTTPError as exc:
             if exc.code == 404:
                 return None
@@ -195,24 +215,27 @@ class S3Target:
     def _key(self, name: str) -> str:
         return f"{self.prefix}/{name}" if self.prefix else name
 
-    def put(self, name: str, data: bytes) -> None:
+    def put(self, name: str, data: bytes, progress: Progress = silent) -> None:
+        """One request (boto3 reports no progress of put_object): the upload's start and end only."""
         from botocore.exceptions import BotoCoreError, ClientError
 
         try:
+            progress(0, len(data), "bytes", "upload")
             self.client.put_object(Bucket=self.bucket, Key=self._key(name), Body=data)
+            progress(len(data), len(data), "bytes", "upload")
         except ClientError as exc:
             raise TargetError.of("cloud_storage_upload_refused", target=self.shown,
                                  answer=exc.response.get("Error", {}).get("Code", "error")) from None
         except BotoCoreError as exc:
             raise TargetError.of("cloud_storage_unreachable", target=self.shown, reason=str(exc)) from None
 
-    def get(self, name: str) -> bytes | None:
+    def get(self, name: str, progress: Progress = silent) -> bytes | None:
         from botocore.exceptions import BotoCoreError, ClientError
 
         try:
             obj = self.client.get_object(Bucket=self.bucket, Key=self._key(name))
             with contextlib.closing(obj["Body"]) as body:
-                return _read_capped(body, obj.get("ContentLength"), self.shown)
+                return _read_capped(body, obj.get("ContentLength"), self.shown, progress)
         except ClientError as exc:
             code = exc.response.get("Error", {}).get("Code", "error")
             if code in ("NoSuchKey", "404"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import uuid
 from collections.abc import Callable
 
 log = logging.getLogger(__name__)
@@ -68,3 +69,29 @@ class EventBus:
             return
         for event in events:
             self._loop.call_soon_threadsafe(self.publish, event)
+
+
+class ProgressEvents:
+    """An operation's Progress (companion/store/progress.py) as `progress` events on the bus, for the views and
+    for a CLI that follows the operation it started (cli/client.call_following): each names the operation
+    (`op`: the caller's progress_id, else made here) and its `kind` (import, restore…). Called from the loop or
+    from the writer's thread; throttled by the operation. `end` sends the last event, after every report."""
+
+    def __init__(self, bus: EventBus, kind: str, op: object = None, name: str = "") -> None:
+        self.bus, self.kind, self.name = bus, kind, name
+        self.op = op if isinstance(op, str) and 0 < len(op) <= 64 else uuid.uuid4().hex
+
+    def _event(self, **fields) -> dict:
+        return {"event": "progress", "op": self.op, "kind": self.kind, "name": self.name, **fields}
+
+    def __call__(self, done: int, total: int | None, unit: str, stage: str) -> None:
+        self.bus.publish_threadsafe([self._event(stage=stage, done=done, total=total, unit=unit)])
+
+    def end(self, ok: bool) -> None:
+        self.bus.publish_threadsafe([self._event(end=True, ok=ok)])
+
+    def __enter__(self) -> ProgressEvents:
+        return self
+
+    def __exit__(self, kind, exc, tb) -> None:
+        self.end(exc is None)

@@ -18,6 +18,7 @@ import hashlib
 import multiprocessing
 import os
 import pickle
+import re
 import uuid
 import zlib
 from collections import deque
@@ -33,6 +34,7 @@ from companion.sources.model import SourceError, SourceInput, StoreRef
 from companion.sources.tabular import Context, Hints, choice_note
 from companion.store import captures, rowplan, settlements
 from companion.store.captures import RawRecord
+from companion.store.progress import Progress, silent
 
 IN_FLIGHT_PER_WORKER = 2
 
@@ -92,6 +94,7 @@ class Plan:
     version: int
     report_type: str
     chosen_from: tuple[StoreRef, ...] | None = None  # the file names no store: the stores choose_store saw
+    rows: int | None = None  # about how many data rows the file holds, for the progress bar (None: unknown)
 
 
 @dataclass
@@ -122,7 +125,8 @@ def read(name: str, content: bytes, hints: Hints) -> Iterator[Plan | bytes | Raw
     capture_id = str(uuid.uuid4())
     report_type = detected.report_type or detected.name.partition(".")[2]  # type: ignore[attr-defined]
     by_rule = not hints.names_store(detected.name.partition(".")[0])
-    yield Plan(detected.name, detected.version, report_type, hints.stores if by_rule else None)
+    yield Plan(detected.name, detected.version, report_type, hints.stores if by_rule else None,
+               estimated_rows(book, matching))
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers(), mp_context=context, initializer=init_process,
                              initargs=(Limits.from_env().memory_mb,)) as pool, \
@@ -143,16 +147,45 @@ def read(name: str, content: bytes, hints: Hints) -> Iterator[Plan | bytes | Raw
                     hints.account)
 
 
-def write(name: str, plan: Plan, planned: Iterable[bytes | RawRecord]) -> Result:
+_DIMENSION_REF = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?dimension\b[^>]*?\bref="[A-Z]+\d+:[A-Z]+(\d+)"')
+
+
+def estimated_rows(book: tables.Workbook, matching: list) -> int | None:
+    """About how many data rows the sheets hold, cheaply (it only sizes the progress bar; the last report says
+    the rows there were): a CSV's lines after the header (a record over several lines counts more than once),
+    an XLSX sheet's last row as its <dimension> states it. None when a sheet does not say."""
+    total = 0
+    for sheet, header_at, _ in matching:
+        if isinstance(book, tables.CsvBook):
+            total += max(0, book.text.count("\n") + (not book.text.endswith("\n")) - header_at - 1)
+            continue
+        xlsx = getattr(book, "xlsx", None)
+        if xlsx is None:
+            return None
+        with xlsx.zip.open(xlsx.paths[sheet]) as stream:
+            found = _DIMENSION_REF.search(stream.read(1 << 16))
+        if found is None:
+            return None
+        total += max(0, int(found.group(1)) - header_at - 1)
+    return total
+
+
+def write(name: str, plan: Plan, planned: Iterable[bytes | RawRecord], progress: Progress = silent) -> Result:
     """In the writer's transaction: each unit's planned rows as `read` sends them (the writer only waits for
-    them), then the raw file. Raises SourceError for a sheet without data rows."""
+    them), then the raw file. Raises SourceError for a sheet without data rows. `progress`: the rows written,
+    of the rows the file was estimated to hold; the last report's total is the rows there were."""
     result = settlements.WriteResult()
     raw: RawRecord | None = None
+    done = 0
+    progress(0, plan.rows, "rows", "import")
     for item in planned:
         if isinstance(item, RawRecord):
             raw = item
         else:
-            _apply(pickle.loads(item), result)
+            rows = pickle.loads(item)
+            _apply(rows, result)
+            done += rows.line_count
+            progress(done, max(done + 1, plan.rows) if plan.rows is not None else None, "rows", "import")
     if raw is None or not result.accounts:
         raise SourceError.of("src_no_data_rows", file=name, report=plan.report_type)
     note = ""
@@ -160,6 +193,7 @@ def write(name: str, plan: Plan, planned: Iterable[bytes | RawRecord]) -> Result
         name = next(iter(result.per_store))
         raw.account, note = name, choice_note(name, plan.chosen_from)
     captures.save(raw, plan.adapter, plan.version, "parsed", "", result.added, result.updated, result.skipped)
+    progress(done, done, "rows", "import")
     changes = settlements.record_changes("import", result.per_store)
     platform, _, kind = plan.adapter.partition(".")
     summary = {"file": name, "platform": platform, "report_type": kind,

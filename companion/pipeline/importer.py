@@ -22,6 +22,7 @@ from companion.sources.model import SourceError, SourceInput, StoreRef
 from companion.sources.tabular import Hints, choice_note
 from companion.store import stores
 from companion.store.models import Store
+from companion.store.progress import Progress, throttled
 from companion.store.workers import Workers
 
 MAX_IMPORT_BYTES = 256 * 1024 * 1024
@@ -215,9 +216,13 @@ def account_store(account: str | None) -> StoreRef | None:
     return stores.ref_of(row)
 
 
-async def import_file(workers: Workers, name: str, content: bytes, account: str | None) -> dict:
+async def import_file(workers: Workers, name: str, content: bytes, account: str | None,
+                      progress: Progress | None = None) -> dict:
     """`shoptally import` and POST /api/import, with or without a daemon: the file is read by READ, then a large
-    file whose rows stand alone goes in units to the writer; any other, parsed whole, in one transaction."""
+    file whose rows stand alone goes in units to the writer; any other, parsed whole, in one transaction.
+    `progress`: rows written (of about how many, for a large file), reported from the writer, throttled."""
+    report = throttled(progress)
+    report(0, None, "rows", "import")
     store = await workers.read(account_store, account)
     known = await workers.read(known_stores)
     try:
@@ -225,9 +230,11 @@ async def import_file(workers: Workers, name: str, content: bytes, account: str 
         try:
             if isinstance(stream.first, chunked_import.Plan):
                 done: FileImport | chunked_import.Result = await workers.write(
-                    chunked_import.write, name, stream.first, stream)
+                    chunked_import.write, name, stream.first, stream, report)
             else:
                 done = await workers.write(commit_file, name, stream.first)
+                rows = sum(done.summary[k] for k in ("added", "updated", "skipped"))
+                report(rows, rows, "rows", "import")
         finally:
             stream.close()
     except ParserCrashed as exc:  # over a limit of the parser

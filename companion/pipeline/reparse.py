@@ -21,6 +21,7 @@ from companion.pipeline.importer import account_store
 from companion.sources.model import StoreRef
 from companion.store import captures, settlements
 from companion.store.models import RawCapture
+from companion.store.progress import Progress, throttled
 from companion.store.workers import Inline, Workers, complete
 
 BATCH = 200
@@ -143,20 +144,23 @@ def apply_batch(items: list[tuple[int, ingest.Prepared | None, str]]) -> Tally:
     return tally
 
 
-async def run(workers: Workers, site: str | None) -> dict:
+async def run(workers: Workers, site: str | None, progress: Progress | None = None) -> dict:
     """Batches read, parsed and written in turn, so a reparse of years of captures holds one batch in memory
-    and captures arriving meanwhile queue between its transactions."""
+    and captures arriving meanwhile queue between its transactions. `progress`: captures done of all."""
+    report = throttled(progress)
     total = Tally()
     ids = await workers.read(capture_ids, site)
+    report(0, len(ids), "rows", "reparse")
     for start in range(0, len(ids), BATCH):
         batch = await workers.read(kept, ids[start:start + BATCH])
         items = await workers.parse(prepare, batch)
         total.merge(await workers.write(apply_batch, items))
+        report(min(len(ids), start + BATCH), len(ids), "rows", "reparse")
     return total.json()
 
 
-def run_offline(db: Database, site: str | None) -> dict:
-    return complete(run(Inline(db), site))
+def run_offline(db: Database, site: str | None, progress: Progress | None = None) -> dict:
+    return complete(run(Inline(db), site, progress))
 
 
 def text(res: dict) -> str:

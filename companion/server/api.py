@@ -8,8 +8,10 @@ from pathlib import Path
 
 from aiohttp import web
 
+from companion.core.events import ProgressEvents
 from companion.errors import BadInput, Forbidden, ShoptallyError
 from companion.pipeline import importer
+from companion.pipeline.reparse import run as reparse_run
 from companion.reports import reconcile as checks
 from companion.server.keys import SERVICE
 from companion.server.security import bearer_ok
@@ -119,30 +121,35 @@ async def import_files(request: web.Request) -> web.Response:
             raise Forbidden.of("import_path_needs_token")
         if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
             raise BadInput.of("import_send_paths")
-        for path in paths:
-            try:
-                content = await service.read(importer.read_file, Path(path))
-                summaries.append(await service.import_file(Path(path).name, content, body.get("account") or None))
-            except ShoptallyError as exc:
-                errors.append(_import_error(path, exc))
+        with ProgressEvents(service.bus, "import", body.get("progress_id")) as report:
+            for path in paths:
+                report.name = Path(path).name
+                try:
+                    content = await service.read(importer.read_file, Path(path))
+                    summaries.append(await importer.import_file(service, Path(path).name, content,
+                                                                body.get("account") or None, report))
+                except ShoptallyError as exc:
+                    errors.append(_import_error(path, exc))
         return web.json_response({"files": summaries, "errors": errors})
     files = body.get("files")
     if not isinstance(files, list) or not files:
         raise BadInput.of("import_send_files")
     if not all(isinstance(item, dict) for item in files):
         raise BadInput.of("import_file_not_object")
-    for item in files:
-        name = str(item.get("name") or "file")
-        try:
-            content = base64.b64decode(item.get("content_base64") or "", validate=True)
-        except (binascii.Error, ValueError):
-            errors.append(BadInput.of("content_not_base64", file=name).json())
-            continue
-        account = item.get("account") or body.get("account") or None  # a file's own store: the view's picker
-        try:
-            summaries.append(await service.import_file(name, content, str(account) if account else None))
-        except ShoptallyError as exc:
-            errors.append(_import_error(name, exc))
+    with ProgressEvents(service.bus, "import", body.get("progress_id")) as report:  # the view's bar
+        for item in files:
+            name = report.name = str(item.get("name") or "file")
+            try:
+                content = base64.b64decode(item.get("content_base64") or "", validate=True)
+            except (binascii.Error, ValueError):
+                errors.append(BadInput.of("content_not_base64", file=name).json())
+                continue
+            account = item.get("account") or body.get("account") or None  # a file's own store: the view's picker
+            try:
+                summaries.append(await importer.import_file(service, name, content,
+                                                            str(account) if account else None, report))
+            except ShoptallyError as exc:
+                errors.append(_import_error(name, exc))
     return web.json_response({"files": summaries, "errors": errors})
 
 
@@ -168,7 +175,9 @@ async def import_figures(request: web.Request) -> web.Response:
 @routes.post("/api/reparse")
 async def reparse(request: web.Request) -> web.Response:
     body = await read_json(request)
-    return web.json_response(await _service(request).reparse(body.get("site") or None))
+    service = _service(request)
+    with ProgressEvents(service.bus, "reparse", body.get("progress_id")) as report:
+        return web.json_response(await reparse_run(service, body.get("site") or None, report))
 
 
 @routes.get("/api/reconcile")

@@ -9,6 +9,7 @@ from pathlib import Path
 from aiohttp import web
 
 from companion.backup import archive, restore, snapshot
+from companion.core.events import ProgressEvents
 from companion.errors import TooLarge, Unprocessable
 from companion.server.api import read_json
 from companion.server.keys import SERVICE
@@ -40,7 +41,9 @@ async def list_backups(request: web.Request) -> web.Response:
 async def create_backup(request: web.Request) -> web.Response:
     service = request.app[SERVICE]
     path = snapshot.new_path(service.cfg.backups_dir, "manual")
-    manifest = await service.read(snapshot.create, service.db, path)
+    body = await read_json(request) if request.can_read_body else {}
+    with ProgressEvents(service.bus, "backup", body.get("progress_id"), path.name) as report:
+        manifest = await service.read(snapshot.create, service.db, path, "manual", None, report)
     return web.json_response({"file": str(path), "name": path.name, "manifest": manifest})
 
 
@@ -90,4 +93,5 @@ async def restore_backup(request: web.Request) -> web.Response:
         path = Path(str(body["path"]))
     else:
         raise Unprocessable.of("restore_send_name")
-    return web.json_response(await service.restore(path))
+    with ProgressEvents(service.bus, "restore", body.get("progress_id"), path.name) as report:  # the view's bar
+        return web.json_response(await restore.restore_file(service, path, service.cfg.backups_dir, report))

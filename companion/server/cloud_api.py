@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from companion.cloud import crypto, sync
+from companion.core.events import ProgressEvents
 from companion.errors import Unprocessable
 from companion.server.api import read_json
 from companion.server.keys import SERVICE
@@ -29,7 +30,9 @@ async def _args(request: web.Request) -> tuple[dict, str, str]:
 async def push(request: web.Request) -> web.Response:
     body, key, target = await _args(request)
     service = request.app[SERVICE]
-    return web.json_response(await service.read(sync.push, service.db, key, str(body.get("label") or ""), target))
+    with ProgressEvents(service.bus, "cloud push", body.get("progress_id")) as report:
+        return web.json_response(await service.read(sync.push, service.db, key, str(body.get("label") or ""),
+                                                    target, report))
 
 
 @routes.post("/api/cloud/pull")
@@ -37,4 +40,5 @@ async def pull(request: web.Request) -> web.Response:
     """{"key", "target"?, "dry_run": true} previews; without dry_run it merges, and every open view reloads."""
     body, key, target = await _args(request)
     service = request.app[SERVICE]
-    return web.json_response(await service.cloud_pull(key, target, write=not body.get("dry_run")))
+    with ProgressEvents(service.bus, "cloud pull", body.get("progress_id")) as report:
+        return web.json_response(await sync.pull_into(service, key, target, not body.get("dry_run"), report))

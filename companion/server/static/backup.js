@@ -4,6 +4,7 @@
 import { language, t } from "./i18n.js";
 import { formatInstant } from "./format.js";
 import { say } from "./messages.js";
+import { withProgress } from "./progress.js";
 
 const $ = (sel) => document.querySelector(sel);
 
@@ -25,7 +26,7 @@ export function backupSection(api) {
     const when = formatInstant(b.created_at, language());
     if (!window.confirm(t("restoreAsk", { when, lines: (b.tables || {}).settlement_line || 0 }))) return;
     notice(t("restoring"), 0);
-    const out = await post("/api/backup/restore", { name });
+    const out = await withProgress($("#backup-folder"), (progress_id) => post("/api/backup/restore", { name, progress_id }));
     if (!out.ok) notice(say(out.body), 12000); // on success every view reloads (app.reload)
   }
 

@@ -4,6 +4,7 @@ import { costsSection, feesSection, w } from "./costs.js";
 import { formatDate } from "./format.js";
 import { language, t } from "./i18n.js";
 import { say, sayStatus } from "./messages.js";
+import { withProgress } from "./progress.js";
 
 const $ = (sel) => document.querySelector(sel);
 
@@ -150,7 +151,7 @@ export function settingsTab(api) {
 
   // The answer's rows: each file imported, or why not; a file that could go to several stores asks which.
   async function importRows(list) {
-    const out = await post("/api/import", { files: list });
+    const out = await withProgress($("#drop"), (progress_id) => post("/api/import", { files: list, progress_id }));
     const rows = [];
     for (const f of out.body.files || []) {
       const tr = document.createElement("tr");
