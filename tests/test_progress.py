@@ -9,11 +9,12 @@ from pathlib import Path
 from companion.backup import restore, snapshot
 from companion.cli.progress import Bar, line
 from companion.cloud import sync
-from companion.pipeline import importer, reparse
+from companion.pipeline import chunked_import, importer, reparse
+from companion.sources import tables
 from companion.store.models import SettlementLine
 from companion.store.progress import Throttled
 from companion.store.workers import Inline, complete
-from tests.support.tables import bench_export
+from tests.support.tables import US_HEADER, bench_export, csv_bytes, us_row, xlsx
 
 KEY = "草莓-mug-2026"
 BIG_ROWS = 32_000  # about 8.8 MB: read in units, as a large export is
@@ -120,3 +121,13 @@ def test_backup_restore_reparse_and_cloud_report_up_to_their_totals(db, tmp_path
     complete(sync.pull_into(Inline(db), KEY, target, write=False, progress=pulled))
     assert pulled.reports[0] == (0, out["bytes"], "bytes", "download")
     assert pulled.reports[-1] == (out["bytes"], out["bytes"], "bytes", "download")
+
+
+def test_the_row_estimate_of_a_sheet_comes_from_its_stated_dimension():
+    rows = [us_row(id=f"5769{i:012d}") for i in range(25)]
+    book = tables.open_workbook("a.xlsx", xlsx({"Order details": [US_HEADER, *rows]}))
+    assert chunked_import.estimated_rows(book, [("Order details", 0, None)]) == 25
+    wrong = tables.open_workbook("a.xlsx", xlsx({"Order details": [US_HEADER, *rows]}, wrong_dimension=True))
+    assert chunked_import.estimated_rows(wrong, [("Order details", 0, None)]) is None  # "A1": it does not say
+    text = tables.open_workbook("a.csv", csv_bytes([US_HEADER, *rows]))
+    assert chunked_import.estimated_rows(text, [(text.sheet_names[0], 0, None)]) == 25
