@@ -13,8 +13,8 @@ import traceback
 from pathlib import Path
 
 from companion import config
-from companion.cli import closed_pipe
-from companion.cli.client import call, running_daemon
+from companion.cli import closed_pipe, progress
+from companion.cli.client import call, call_following, running_daemon
 from companion.cli.parser import build_parser
 from companion.errors import BadInput, Busy, Cancelled, Failed, NotFound, ShoptallyError, Unavailable
 from companion.store.workers import Inline, complete
@@ -174,15 +174,17 @@ def cmd_import(args) -> int:
         try:
             if base:
                 importer.check_file(path)  # the same checks, with the same messages, before asking
-                res = call(cfg, base, "POST", "/api/import", {"paths": [str(path.resolve())],
-                                                               "account": args.account})
+                with progress.bar(args, f"import {path.name}") as report:  # drawn from the daemon's events
+                    res = call_following(cfg, base, "/api/import", {"paths": [str(path.resolve())],
+                                                                    "account": args.account}, report)
                 if res["errors"]:
                     error = res["errors"][0]
                     raise importer.file_error(path.name, error["message"])
                 summary = res["files"][0]
             else:
                 content = importer.read_file(path)
-                summary = complete(importer.import_file(Inline(db), path.name, content, args.account))
+                with progress.bar(args, f"import {path.name}") as report:
+                    summary = complete(importer.import_file(Inline(db), path.name, content, args.account, report))
             summary["file"] = name
             summaries.append(summary)
         except importer.FileError as exc:
@@ -357,10 +359,11 @@ def cmd_reparse(args) -> int:
 
     cfg = _cfg_with_data(args)
     base = _daemon(cfg, required=False)
-    if base:
-        res = call(cfg, base, "POST", "/api/reparse", {"site": args.site})
-    else:
-        res = complete(reparse.run(Inline(_open_db(cfg)), args.site))
+    with progress.bar(args, "reparse") as report:
+        if base:
+            res = call_following(cfg, base, "/api/reparse", {"site": args.site}, report)
+        else:
+            res = complete(reparse.run(Inline(_open_db(cfg)), args.site, report))
     if args.json:
         print(json.dumps(res, ensure_ascii=False))
     else:
@@ -437,7 +440,8 @@ def cmd_backup(args) -> int:
             raise BadInput("exists already: choose another --out", file=str(out))
         db = _open_db(cfg)  # a read transaction: consistent while the daemon writes
         try:
-            manifest = snapshot.create(db, out)
+            with progress.bar(args, "backup") as report:
+                manifest = snapshot.create(db, out, progress=report)
         except OSError as exc:
             raise Failed(f"cannot be written ({exc.strerror or exc})", file=str(out)) from exc
         print(f"backup written to {out}: {manifest['tables'].get('settlement_line', 0)} settlement lines, "
@@ -451,11 +455,12 @@ def cmd_backup(args) -> int:
                     f"{lines} settlement lines)?")
         _confirm(question, "nothing restored", f"{question[:-1]}: pass --yes to confirm")
     base = _daemon(cfg, required=False)
-    if base:
-        res = call(cfg, base, "POST", "/api/backup/restore", {"path": str(path)})
-    else:
-        db = _open_db(cfg)
-        res = complete(restore.restore_file(Inline(db), path, cfg.backups_dir))
+    with progress.bar(args, "restore") as report:
+        if base:
+            res = call_following(cfg, base, "/api/backup/restore", {"path": str(path)}, report)
+        else:
+            db = _open_db(cfg)
+            res = complete(restore.restore_file(Inline(db), path, cfg.backups_dir, report))
     counts = res["tables"]
     print(f"restored {path.name}: {counts.get('settlement_line', 0)} settlement lines, "
           f"{sum(counts.values())} rows; the data before it is in {res['safety_backup']}")
@@ -476,11 +481,13 @@ def cmd_cloud(args) -> int:
                        "it in Settings → Data Management")
     base = _daemon(cfg, required=False)
     if args.cloud_command == "push":
-        res = sync.push(db, args.key, args.label, target)
+        with progress.bar(args, "cloud push") as report:
+            res = sync.push(db, args.key, args.label, target, report)
         print(f"uploaded {res['tables'].get('settlement_line', 0)} settlement lines as {res['device']} to "
               f"{res['target']} ({res['bytes']} bytes, encrypted)")
         return 0
-    preview = complete(sync.pull_into(Inline(db), args.key, target, write=False))
+    with progress.bar(args, "cloud pull") as report:
+        preview = complete(sync.pull_into(Inline(db), args.key, target, write=False, progress=report))
     if args.json and (args.dry_run or not args.yes):
         print(json.dumps(preview, ensure_ascii=False))
     elif not args.json:
@@ -493,10 +500,11 @@ def cmd_cloud(args) -> int:
     if not args.yes:
         _confirm("Merge it into this device's data?", "nothing merged",
                  "pass --yes to merge it, or --dry-run to only preview it")
-    if base:
-        res = call(cfg, base, "POST", "/api/cloud/pull", {"key": args.key, "target": target})
-    else:
-        res = complete(sync.pull_into(Inline(db), args.key, target, write=True))
+    with progress.bar(args, "cloud pull") as report:
+        if base:
+            res = call_following(cfg, base, "/api/cloud/pull", {"key": args.key, "target": target}, report)
+        else:
+            res = complete(sync.pull_into(Inline(db), args.key, target, write=True, progress=report))
     if args.json:
         print(json.dumps(res, ensure_ascii=False))
     else:
