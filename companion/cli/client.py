@@ -73,8 +73,12 @@ def call_following(cfg: Config, base: str, path: str, body: dict, progress=None,
     try:
         ws = connect(url, origin=base, additional_headers={"Authorization": f"Bearer {read_token(cfg)}"},
                      open_timeout=5, proxy=None)
+    except (OSError, WebSocketException, TimeoutError):
+        return call(cfg, base, "POST", path, body, timeout)
+    try:
         ws.recv(timeout=5)  # the hello: from here on no event of this call is missed
     except (OSError, WebSocketException, TimeoutError):
+        ws.close()
         return call(cfg, base, "POST", path, body, timeout)
     outcome: dict = {}
 
