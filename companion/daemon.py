@@ -147,6 +147,8 @@ async def run_daemon(cfg: Config, port: int, ready: asyncio.Event | None = None,
             ready.set()
         await stop.wait()
         log.info("shutting down")
+        if service is not None:
+            service.stopping = True
     finally:
         if service is not None and service.autosync is not None:
             await service.autosync.stop()

@@ -94,6 +94,8 @@ class Service:
         # the database as the reads last found it: `ok` False from a read that failed after a reconnect
         # until the next read that succeeds (/api/status reports it, the view shows it)
         self.db_state: dict = {"ok": True, "since": None, "error": None}
+        # set when the daemon begins to shut down: reads may fail from then on, and that is no news (the tray)
+        self.stopping = False
 
     # lifecycle -------------------------------------------------------------------------------
     def start(self, loop: asyncio.AbstractEventLoop) -> None:
@@ -102,6 +104,7 @@ class Service:
         self.parser.warm()
 
     def stop(self) -> None:
+        self.stopping = True
         self.parser.shutdown()
         self.writer.stop()
         self.pool.shutdown(wait=True)

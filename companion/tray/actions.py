@@ -99,10 +99,13 @@ class TrayActions:
 
     def refresh_stores(self) -> list[str]:
         """The names for the Sync submenu (read on the daemon's loop's reader pool)."""
+        if self.service.stopping:  # the daemon is shutting down: its readers are going away
+            return self.store_names
         fut = asyncio.run_coroutine_threadsafe(self.service.read(lambda: [s.name for s in stores.all_stores()]),
                                                self.loop)
         try:
             self.store_names = fut.result(timeout=5)
         except Exception:  # keep the last list; the menu must not hang on a slow database
-            log.warning("tray: the store list could not be read")
+            if not self.service.stopping:  # a read cut short by the shutdown is no news
+                log.warning("tray: the store list could not be read")
         return self.store_names
