@@ -60,7 +60,7 @@ def start_sync(daemon: Daemon, site: str = "tiktok") -> str:
     return json.loads(daemon.fetch("/api/sync", "POST", {"site": site}))["command_id"]
 
 
-def final(events: Events, command_id: str, timeout: float = 60) -> dict:
+def final(events: Events, command_id: str, timeout: float = 240) -> dict:
     return wait_for(lambda: next((e for e in events.progress(command_id) if e.get("stage") in ("done", "error")), None),
                     "the sync's final progress", timeout=timeout)
 
