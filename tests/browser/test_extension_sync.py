@@ -84,7 +84,7 @@ def test_sync_walks_settled_then_on_hold_every_page_and_closes_its_tab(browser, 
     pair(browser, daemon)
     handles = set(browser.driver.window_handles)
     command = start_sync(daemon)
-    last = final(events, command, timeout=90)
+    last = final(events, command, timeout=240)
     assert last == {"event": "sync.progress", "command_id": command, "stage": "done", "pages": 4, "records": 30,
                     "message": "30 records on 4 pages, 30 fee splits"}
     stages = [e["stage"] for e in events.progress(command)]
@@ -154,7 +154,7 @@ def test_split_calls_keep_to_the_sellers_rate_and_a_slow_rate_is_no_stall(browse
                 "detail_rate"] == "0.4"
             browser.extension_page("popup/popup.html")
             wait_for(lambda: browser.storage().get("appSettings", {}).get("detail_rate") == "0.4", "the setting")
-            last = final(events, start_sync(daemon), timeout=90)
+            last = final(events, start_sync(daemon), timeout=240)
         finally:
             events.close()
     assert (last["stage"], last["message"]) == ("done", "6 records on 2 pages, 6 fee splits")
@@ -165,7 +165,7 @@ def test_split_calls_keep_to_the_sellers_rate_and_a_slow_rate_is_no_stall(browse
 def test_a_tab_whose_name_says_nothing_known_is_found_by_the_list_it_loads(browser, daemon, centers, events):
     pair(browser, daemon)
     centers.relabelled = True  # the settled tab reads "Paid out (23)"
-    last = final(events, start_sync(daemon), timeout=90)
+    last = final(events, start_sync(daemon), timeout=240)
     assert (last["stage"], last["pages"], last["records"]) == ("done", 4, 30)
     assert stored_lines(daemon)["settled"] == (23, sum(amount_of(r) for r in centers.settled))
 
@@ -175,7 +175,7 @@ def test_a_page_layout_the_extension_does_not_know_ends_the_sync_with_that_reaso
     centers.redesigned = True  # no tab of the page loads the settled list
     handles = set(browser.driver.window_handles)
     command = start_sync(daemon)
-    last = final(events, command, timeout=90)
+    last = final(events, command, timeout=240)
     assert last["stage"] == "error"
     # the reason names what the page showed, so a seller can report it; the URL without the page's secrets
     assert last["message"] == (
@@ -190,7 +190,7 @@ def test_a_page_layout_the_extension_does_not_know_ends_the_sync_with_that_reaso
 def test_a_seller_center_that_refuses_the_split_ends_the_sync_saying_so(browser, daemon, centers, events):
     pair(browser, daemon)
     centers.refuse_details = True
-    last = final(events, start_sync(daemon), timeout=90)
+    last = final(events, start_sync(daemon), timeout=240)
     assert last["stage"] == "error"
     assert last["message"] == (
         f"the seller center did not give the fee split of 3 orders in a row (the last, "
@@ -221,7 +221,7 @@ def test_service_worker_stopped_mid_sync_the_sync_still_completes(browser, daemo
     wait_for(lambda: any(e["message"].endswith("records") for e in events.progress(command)), "the first page")
     [before] = daemon.get("/api/status")["extensions"]
     browser.stop_service_worker()
-    last = final(events, command, timeout=90)
+    last = final(events, command, timeout=240)
     [after] = daemon.get("/api/status")["extensions"]
     assert after["id"] != before["id"]  # the worker was stopped (its socket closed) and came back
     assert (last["stage"], last["pages"], last["records"]) == ("done", 4, 30)
@@ -232,7 +232,7 @@ def test_service_worker_stopped_mid_sync_the_sync_still_completes(browser, daemo
 def test_temu_sync_drives_the_pages_own_call_through_pages_and_date_windows(browser, daemon, centers, events):
     pair(browser, daemon)
     command = start_sync(daemon, "temu")
-    last = final(events, command, timeout=90)
+    last = final(events, command, timeout=240)
     assert last["stage"] == "done", last
     lines = stored_lines(daemon)
     assert lines["settled"] == (17, sum(Decimal(r["amount"]["value"]).scaleb(-2) for r in centers.temu_fund))
@@ -255,7 +255,7 @@ def test_temu_sync_drives_the_pages_own_call_through_pages_and_date_windows(brow
 
 def test_shein_sync_pages_through_paid_bills_then_report_orders(browser, daemon, centers, events):
     pair(browser, daemon)
-    last = final(events, start_sync(daemon, "shein"), timeout=90)
+    last = final(events, start_sync(daemon, "shein"), timeout=240)
     assert (last["stage"], last["pages"], last["records"]) == ("done", 4, 27)
     lines = stored_lines(daemon, "shein")
     assert lines["settled"] == (23, sum(Decimal(r["incomeAmount"]) for r in centers.shein_paid))
