@@ -342,10 +342,9 @@ async function startSync(siteId, commandId) {
   const now = Date.now();
   await saveSync(siteId, { ...task, tabId, opened, startedAt: now, heardAt: now });
   await noteSite("lastSync", siteId, { at: new Date(now).toISOString(), outcome: "running", pages: 0, records: 0, message: "" });
-  if (reuse) {
-    const answer = await chrome.tabs.sendMessage(tabId, { type: "sync-start", task }).catch(() => null);
-    if (!answer) await chrome.tabs.reload(tabId); // no content script there yet: it asks for the task on load
-  }
+  // a reused tab is reloaded: its page may show any page of any list, loaded any time ago, and the sync
+  // starts from the first page the seller center answers now (the content script asks for the task on load)
+  if (reuse) await chrome.tabs.reload(tabId);
   await enqueueProgress({ command_id: commandId, stage: site.sync.views[0].stage, pages: 0, records: 0, message: `opening ${target}` });
   return undefined;
 }
@@ -356,10 +355,13 @@ async function onSyncProgress(tabId, p) {
   if (!siteId) return;
   const sync = all[siteId];
   const final = p.stage === "done" || p.stage === "error";
-  await enqueueProgress({ command_id: sync.commandId, stage: p.stage, pages: p.pages || 0, records: p.records || 0, message: p.message || "" });
+  const said = { command_id: sync.commandId, stage: p.stage, pages: p.pages || 0, records: p.records || 0, message: p.message || "" };
   if (final) {
+    // the sync's own tab is gone before the daemon hears the end: a sync started next never reuses it
     await finishSync(siteId, sync, p.stage, p.pages || 0, p.records || 0, p.message || "");
+    await enqueueProgress(said);
   } else {
+    await enqueueProgress(said);
     await saveSync(siteId, { ...sync, viewIndex: p.viewIndex ?? sync.viewIndex, pages: p.pages || 0, records: p.records || 0, heardAt: Date.now() });
     await noteSite("lastSync", siteId, { at: new Date(sync.startedAt).toISOString(), outcome: "running", pages: p.pages || 0, records: p.records || 0, message: p.message || "" });
   }
@@ -381,8 +383,8 @@ async function watchSyncs() {
     if (!alive) reason = "the sync's tab was closed before it finished";
     else if (Date.now() - sync.heardAt > SYNC_QUIET_MS) reason = `timeout: the page said nothing for ${SYNC_QUIET_MS / 1000} s`;
     if (reason) {
-      await enqueueProgress({ command_id: sync.commandId, stage: "error", pages: sync.pages, records: sync.records, message: reason });
       await finishSync(siteId, sync, "error", sync.pages, sync.records, reason);
+      await enqueueProgress({ command_id: sync.commandId, stage: "error", pages: sync.pages, records: sync.records, message: reason });
     }
   }
 }

@@ -189,11 +189,6 @@
 
   chrome.runtime.onMessage.addListener((message, sender, reply) => {
     if (sender.id !== chrome.runtime.id || !message) return false;
-    if (message.type === "sync-start") {
-      runTask(message.task);
-      reply({ started: true });
-      return false;
-    }
     if (message.type === "fetch-blob" && typeof message.url === "string" && message.url.startsWith("blob:" + location.origin)) {
       fetch(message.url).then((r) => r.arrayBuffer()).then((buf) => {
         const bytes = new Uint8Array(buf);

@@ -229,6 +229,28 @@ def test_service_worker_stopped_mid_sync_the_sync_still_completes(browser, daemo
                                     "in_transit": (7, sum(amount_of(r) for r in centers.on_hold))}
 
 
+def test_a_sync_in_the_sellers_own_tab_starts_from_the_first_page_whatever_the_tab_showed(
+        browser, daemon, centers, events):
+    from selenium.webdriver.common.by import By
+
+    pair(browser, daemon)
+    browser.open(f"https://{TIKTOK_HOST}/finance/bills")
+    d = browser.driver
+    mine = d.current_window_handle
+    wait_for(lambda: d.find_element(By.ID, "state").text == "2:0", "the first page")
+    d.find_element(By.CSS_SELECTOR, ".arco-pagination-item-next").click()
+    wait_for(lambda: d.find_element(By.ID, "state").text == "2:10", "page 2")
+    before = len(centers.requests)
+    last = final(events, start_sync(daemon))
+    # the tab is reloaded and walked from page 1: the page it showed (page 2) is no place to start from
+    assert (last["stage"], last["pages"], last["records"]) == ("done", 4, 30)
+    lists = [r.split("settlement_status=")[1][0] for r in centers.requests[before:] if "/order/list" in r]
+    assert lists == ["2", "2", "2", "1"]
+    assert stored_lines(daemon) == {"settled": (23, sum(amount_of(r) for r in centers.settled)),
+                                    "in_transit": (7, sum(amount_of(r) for r in centers.on_hold))}
+    assert mine in d.window_handles  # the seller's own tab stays open
+
+
 def test_temu_sync_drives_the_pages_own_call_through_pages_and_date_windows(browser, daemon, centers, events):
     pair(browser, daemon)
     command = start_sync(daemon, "temu")

@@ -10,6 +10,7 @@ import os
 import select
 import shutil
 import subprocess
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ T = TypeVar("T")
 PROGRAMS = ("Xvfb", "dbus-daemon", "trayer", "xdotool")
 APT = ("xvfb dbus-daemon trayer xdotool gir1.2-gtk-3.0 gir1.2-ayatanaappindicator3-0.1 "
        "(and PyGObject: pip install -e '.[test]' builds it with libgirepository1.0-dev libcairo2-dev pkg-config)")
+TRAYER_TRIES = 3
 WAIT = 30.0  # the ceiling of every wait on a window; each one takes well under a second on an idle machine
 
 
@@ -129,6 +131,35 @@ def _session_bus() -> tuple[subprocess.Popen, str]:
     return proc, address
 
 
+def _panel(desk: Desktop, procs: list[subprocess.Popen]) -> None:
+    """trayer's panel shown; a trayer that exits or shows nothing is started again (CI once saw a trayer that
+    never showed its panel, a few hundred runs show it within a second), and the last one's words are told."""
+    said = ""
+
+    def shown() -> str:
+        return desk.xdotool("search", "--onlyvisible", "--class", "trayer")
+
+    for _ in range(TRAYER_TRIES):
+        log = tempfile.TemporaryFile("w+")  # a file, not a pipe: a chatty trayer never blocks on it
+        proc = subprocess.Popen(
+            ["trayer", "--edge", "top", "--align", "right", "--widthtype", "pixel", "--width", "200", "--height", "32"],
+            env={**os.environ, **desk.env()}, stdout=subprocess.DEVNULL, stderr=log)
+        procs.append(proc)
+        try:
+            wait_for(lambda p=proc: p.poll() is not None or shown(), "trayer's panel", timeout=WAIT / TRAYER_TRIES)
+        except AssertionError:
+            pass
+        if proc.poll() is None and shown():
+            return
+        proc.kill()
+        proc.wait(10)
+        procs.remove(proc)
+        log.seek(0)
+        said = log.read().strip()
+        log.close()
+    raise AssertionError(f"trayer showed no panel in {TRAYER_TRIES} tries ({WAIT:.0f}s); it said: {said[-500:]!r}")
+
+
 @contextlib.contextmanager
 def desktop() -> Iterator[Desktop]:
     """Xvfb, a session bus and trayer's panel shown at the screen's top right; all stopped afterwards."""
@@ -139,10 +170,7 @@ def desktop() -> Iterator[Desktop]:
         bus_proc, bus = _session_bus()
         procs.append(bus_proc)
         desk = Desktop(display, bus)
-        procs.append(subprocess.Popen(
-            ["trayer", "--edge", "top", "--align", "right", "--widthtype", "pixel", "--width", "200", "--height", "32"],
-            env={**os.environ, **desk.env()}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        wait_for(lambda: desk.xdotool("search", "--onlyvisible", "--class", "trayer"), "trayer's panel")
+        _panel(desk, procs)
         yield desk
     finally:
         for proc in reversed(procs):
