@@ -19,8 +19,6 @@ from aiohttp import web
 from companion.errors import BadInput
 from companion.reports import finance_view
 from companion.reports.exports.language import lang_of
-from companion.reports.exports.summary_pdf import summary_pdf, title_for
-from companion.reports.exports.xlsx_table import expense_xlsx, income_xlsx, profit_xlsx
 from companion.server.api import report_args
 from companion.server.keys import SERVICE
 
@@ -38,7 +36,9 @@ async def export_xlsx(request: web.Request) -> web.StreamResponse:
     tab = request.query.get("tab") or "income"
     if tab not in ("income", "expense"):
         raise BadInput.of("tab_unknown", ext="xlsx")
-    write = income_xlsx if tab == "income" else expense_xlsx
+    from companion.reports.exports import xlsx_table  # imported when asked: the daemon starts without it
+
+    write = xlsx_table.income_xlsx if tab == "income" else xlsx_table.expense_xlsx
     return await _send_xlsx(request, tab, partial(write, lang=lang), f)
 
 
@@ -48,7 +48,9 @@ async def report_xlsx(request: web.Request) -> web.StreamResponse:
     args = report_args(request)
     lang = lang_of(request.query.get("lang"))
     report = await request.app[SERVICE].report(**args)
-    return await _send_xlsx(request, f"profit-by-{args['by']}", partial(profit_xlsx, lang=lang), report)
+    from companion.reports.exports import xlsx_table
+
+    return await _send_xlsx(request, f"profit-by-{args['by']}", partial(xlsx_table.profit_xlsx, lang=lang), report)
 
 
 async def _send_xlsx(request: web.Request, what: str, write, source) -> web.StreamResponse:
@@ -81,6 +83,9 @@ async def summary(request: web.Request) -> web.Response:
     period, account = args["period"], args["account"]
     # the service runs the report in the read pool and answers its refusals (bad period, unknown store) with 400
     report = await request.app[SERVICE].report(**args)
+    # fpdf and its font tools cost a quarter of a second to import: a daemon that never prints one never pays it
+    from companion.reports.exports.summary_pdf import summary_pdf, title_for
+
     pdf = await request.app[SERVICE].read(summary_pdf, report, title_for(account, lang), lang)
     safe = re.sub(r"[^A-Za-z0-9._-]", "_", period)  # the period is the user's text: keep the header plain
     return web.Response(body=pdf, headers={
