@@ -193,6 +193,32 @@ def test_s3_target(db_url, tmp_path, s3_server, monkeypatch):
     assert res.code == 2 and "the storage refused the download (NoSuchBucket)" in res.err
 
 
+def test_an_s3_upload_reports_its_bytes_as_they_are_sent(s3_server):
+    """A push's bar moves during the upload on S3 as on WebDAV (issue #17.7), not only at its start and end."""
+    import os
+
+    import boto3
+
+    from companion.cloud import targets
+
+    boto3.client("s3", endpoint_url=s3_server, region_name="us-east-1", aws_access_key_id="testing",
+                 aws_secret_access_key="testing").create_bucket(Bucket="shop-sync")
+    data = os.urandom(3 << 20)
+    target = targets.open_target(f"s3://testing:testing@shop-sync/devices?endpoint={s3_server}")
+    seen: list[tuple] = []
+    target.put("bundle", data, lambda *report: seen.append(report))
+    size = len(data)
+    assert seen[0] == (0, size, "bytes", "upload") and seen[-1] == (size, size, "bytes", "upload")
+    assert all(r[1:] == (size, "bytes", "upload") for r in seen)
+    sent = [r[0] for r in seen]
+    assert sent == sorted(sent) and any(0 < n < size for n in sent)  # counted while it went
+    assert target.get("bundle") == data
+    nowhere = targets.open_target(f"s3://testing:testing@no-such-bucket/x?endpoint={s3_server}")
+    with pytest.raises(targets.TargetError) as refused:
+        nowhere.put("bundle", b"bytes")
+    assert (refused.value.code, refused.value.params["answer"]) == ("cloud_storage_upload_refused", "NoSuchBucket")
+
+
 async def test_a_pull_with_the_daemon_running_merges_through_it_and_views_reload(tmp_path):
     a, a_url = tmp_path / "a", f"sqlite:///{tmp_path / 'a.db'}"
     target = f"file://{tmp_path / 'cloud'}"

@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import http.client
+import io
 import os
 import urllib.error
 import urllib.request
@@ -30,6 +31,7 @@ CONNECT_TIMEOUT = 10.0  # seconds to reach the storage (SHOPTALLY_CLOUD_CONNECT_
 READ_TIMEOUT = 60.0  # seconds the storage may stay silent in a request or a download (SHOPTALLY_CLOUD_READ_TIMEOUT)
 MAX_DOWNLOAD = crypto.MAX_BUNDLE + crypto.OVERHEAD  # the largest bundle a push makes, encrypted
 CHUNK = 1 << 20
+SINGLE_PUT = 5 << 30  # S3's largest single PUT: a bundle (MAX_DOWNLOAD at most) always goes in one request
 
 
 def _seconds(name: str, default: float) -> float:
@@ -216,13 +218,23 @@ class S3Target:
         return f"{self.prefix}/{name}" if self.prefix else name
 
     def put(self, name: str, data: bytes, progress: Progress = silent) -> None:
-        """One request (boto3 reports no progress of put_object): the upload's start and end only."""
+        """One PUT request, through boto3's transfer layer because it reports the bytes as they are sent (and
+        not while it reads the body for its checksum); one thread, so the client's timeouts and tries hold."""
+        from boto3.s3.transfer import TransferConfig
         from botocore.exceptions import BotoCoreError, ClientError
 
+        size, sent = len(data), 0
+
+        def moved(n: int) -> None:  # each piece sent; negative when a failed try is taken back
+            nonlocal sent
+            sent = max(0, sent + n)
+            progress(min(sent, size), size, "bytes", "upload")
+
         try:
-            progress(0, len(data), "bytes", "upload")
-            self.client.put_object(Bucket=self.bucket, Key=self._key(name), Body=data)
-            progress(len(data), len(data), "bytes", "upload")
+            progress(0, size, "bytes", "upload")
+            self.client.upload_fileobj(io.BytesIO(data), self.bucket, self._key(name), Callback=moved,
+                                       Config=TransferConfig(use_threads=False, multipart_threshold=SINGLE_PUT))
+            progress(size, size, "bytes", "upload")
         except ClientError as exc:
             raise TargetError.of("cloud_storage_upload_refused", target=self.shown,
                                  answer=exc.response.get("Error", {}).get("Code", "error")) from None
