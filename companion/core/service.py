@@ -34,6 +34,7 @@ from companion.pipeline.parsing import ParsePool, ParserCrashed, default_process
 from companion.reports import reporting
 from companion.store import app_settings, captures, changes, line_totals, pairing, settlements, stores
 from companion.store.connection import DatabaseUnreachable, read_once_more
+from companion.store.progress import Progress
 from companion.store.writer import Writer
 
 log = logging.getLogger(__name__)
@@ -181,21 +182,22 @@ class Service:
                                       code=exc.code, params=exc.params) from exc
         return await self.writer.run(ingest.commit, prepared)
 
-    async def import_file(self, name: str, content: bytes, account: str | None = None) -> dict:
-        return await importer.import_file(self, name, content, account)
+    async def import_file(self, name: str, content: bytes, account: str | None = None,
+                          progress: Progress | None = None) -> dict:
+        return await importer.import_file(self, name, content, account, progress)
 
     async def import_figures(self, kind: str, name: str, content: bytes) -> dict:
         """Costs, custom fees or exchange rates from a CSV file: all rows or none."""
         return await seller_figures.import_figures(self, kind, name, content)
 
-    async def reparse(self, site: str | None) -> dict:
-        return await reparse.run(self, site)
+    async def reparse(self, site: str | None, progress: Progress | None = None) -> dict:
+        return await reparse.run(self, site, progress)
 
-    async def restore(self, path: Path) -> dict:
-        return await restore.restore_file(self, path, self.cfg.backups_dir)
+    async def restore(self, path: Path, progress: Progress | None = None) -> dict:
+        return await restore.restore_file(self, path, self.cfg.backups_dir, progress)
 
-    async def cloud_pull(self, key: str, target: str, write: bool) -> dict:
-        return await cloud_sync.pull_into(self, key, target, write)
+    async def cloud_pull(self, key: str, target: str, write: bool, progress: Progress | None = None) -> dict:
+        return await cloud_sync.pull_into(self, key, target, write, progress)
 
     async def reset(self, account: str | None) -> settlements.WriteResult:
         return await self.writer.run(settlements.reset, account)

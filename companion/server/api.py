@@ -11,7 +11,6 @@ from aiohttp import web
 from companion.core.events import ProgressEvents
 from companion.errors import BadInput, Forbidden, ShoptallyError
 from companion.pipeline import importer
-from companion.pipeline.reparse import run as reparse_run
 from companion.reports import reconcile as checks
 from companion.server.keys import SERVICE
 from companion.server.security import bearer_ok
@@ -126,8 +125,8 @@ async def import_files(request: web.Request) -> web.Response:
                 report.name = Path(path).name
                 try:
                     content = await service.read(importer.read_file, Path(path))
-                    summaries.append(await importer.import_file(service, Path(path).name, content,
-                                                                body.get("account") or None, report))
+                    summaries.append(await service.import_file(Path(path).name, content,
+                                                               body.get("account") or None, report))
                 except ShoptallyError as exc:
                     errors.append(_import_error(path, exc))
         return web.json_response({"files": summaries, "errors": errors})
@@ -146,8 +145,8 @@ async def import_files(request: web.Request) -> web.Response:
                 continue
             account = item.get("account") or body.get("account") or None  # a file's own store: the view's picker
             try:
-                summaries.append(await importer.import_file(service, name, content,
-                                                            str(account) if account else None, report))
+                summaries.append(await service.import_file(name, content, str(account) if account else None,
+                                                           report))
             except ShoptallyError as exc:
                 errors.append(_import_error(name, exc))
     return web.json_response({"files": summaries, "errors": errors})
@@ -177,7 +176,7 @@ async def reparse(request: web.Request) -> web.Response:
     body = await read_json(request)
     service = _service(request)
     with ProgressEvents(service.bus, "reparse", body.get("progress_id")) as report:
-        return web.json_response(await reparse_run(service, body.get("site") or None, report))
+        return web.json_response(await service.reparse(body.get("site") or None, report))
 
 
 @routes.get("/api/reconcile")

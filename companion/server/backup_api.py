@@ -94,4 +94,4 @@ async def restore_backup(request: web.Request) -> web.Response:
     else:
         raise Unprocessable.of("restore_send_name")
     with ProgressEvents(service.bus, "restore", body.get("progress_id"), path.name) as report:  # the view's bar
-        return web.json_response(await restore.restore_file(service, path, service.cfg.backups_dir, report))
+        return web.json_response(await service.restore(path, report))

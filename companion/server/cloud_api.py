@@ -41,4 +41,4 @@ async def pull(request: web.Request) -> web.Response:
     body, key, target = await _args(request)
     service = request.app[SERVICE]
     with ProgressEvents(service.bus, "cloud pull", body.get("progress_id")) as report:
-        return web.json_response(await sync.pull_into(service, key, target, not body.get("dry_run"), report))
+        return web.json_response(await service.cloud_pull(key, target, not body.get("dry_run"), report))
