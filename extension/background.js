@@ -305,7 +305,18 @@ async function saveSync(siteId, value) {
   await chrome.storage.session.set({ syncs: all });
 }
 
+const commandsNow = new Set(); // this worker's: checked before any await, so two copies never both pass
+
 async function onCommand(msg) {
+  // the daemon sends a command again when the socket it went down closed before any answer: once is enough
+  // (the worker's own set, and session storage for a worker that was stopped and started since)
+  if (msg.id) {
+    if (commandsNow.has(msg.id)) return;
+    commandsNow.add(msg.id);
+    const { commandsSeen = [] } = await chrome.storage.session.get("commandsSeen");
+    if (commandsSeen.includes(msg.id)) return;
+    await chrome.storage.session.set({ commandsSeen: [...commandsSeen, msg.id].slice(-50) });
+  }
   if (msg.command !== "sync") {
     await enqueueProgress({ command_id: msg.id, stage: "error", pages: 0, records: 0, message: `unknown command ${msg.command}` });
     return;

@@ -18,6 +18,7 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
 from platformdirs import user_data_dir
 from websockets.exceptions import ConnectionClosed
 
@@ -340,6 +341,46 @@ async def test_sync_wait_prints_progress_and_exits_by_the_outcome(db_url, tmp_pa
 
 
 # errors -----------------------------------------------------------------------------------------------------
+async def test_a_command_whose_socket_closes_unanswered_goes_to_the_next_socket_once(db_url, tmp_path):
+    """A browser the daemon starts reconnects once it is given the port: a sync command sent down the socket it
+    was closing is sent again to the socket that says hello next, and only a command nobody answered."""
+    async with Daemon(tmp_path / "data", db_url) as d:
+        first = await d.extension(hello_token=d.token)
+        waiting = asyncio.create_task(d.acli("sync", "--wait"))
+        command = await recv(first)
+        await first.close()  # gone before any progress
+        second = await d.extension(hello_token=d.token)
+        again = await recv(second)
+        assert again == command  # the same command, the same id
+        await send(second, {"type": "progress", "command_id": command["id"], "stage": "done", "pages": 1,
+                            "records": 5, "message": ""})
+        done = await waiting
+        assert (done.code, done.out.splitlines()[-1]) == (0, "done: 5 records, 1 pages via extension")
+
+        # a command that was answered is not sent again when its socket closes
+        waiting = asyncio.create_task(d.acli("sync", "--wait"))
+        command = await recv(second)
+        await send(second, {"type": "progress", "command_id": command["id"], "stage": "settled", "pages": 1,
+                            "records": 5, "message": "page 1"})  # read before the close: one socket, in order
+        third = await d.extension(hello_token=d.token)
+        await second.close()
+        await send(third, {"type": "progress", "command_id": command["id"], "stage": "done", "pages": 1,
+                           "records": 5, "message": ""})
+        assert (await waiting).code == 0
+        with pytest.raises(TimeoutError):
+            await recv(third, timeout=1)  # nothing was sent again
+
+        # an unanswered command whose socket closes while another is open goes to that one at once
+        fourth = await d.extension(hello_token=d.token)
+        waiting = asyncio.create_task(d.acli("sync", "--wait"))
+        command = await recv(fourth)  # the most recently connected
+        await fourth.close()
+        assert await recv(third) == command
+        await send(third, {"type": "progress", "command_id": command["id"], "stage": "done", "pages": 1,
+                           "records": 5, "message": ""})
+        assert (await waiting).code == 0
+
+
 def test_debug_shows_a_traceback_and_without_it_one_line(db_url, tmp_path):
     data = tmp_path / "data"
     assert cli(data, db_url, "report", "--period", "all", "--json").code == 0  # the database exists now

@@ -258,6 +258,23 @@ class Service:
             self.pending.pop(conn.pending_code)
         if was is not None:
             self.bus.publish({"event": "extension.disconnected", "connections": self._welcomed_count()})
+        # a command sent on this socket and never answered may have been lost with it (a browser the daemon
+        # started reconnects once it is given the port: a command sent just then went down the closing socket)
+        lost = [c for c in self.commands.values()
+                if c["conn"] == conn.conn_id and c["stage"] == "sent" and c["id"] in self._sync_waiters]
+        for command in lost:
+            command["stage"] = "undelivered"
+        if lost and self._welcomed_count():
+            self.start_task(self.redeliver(max(self.require_extension(), key=lambda c: c.connected_at)))
+
+    async def redeliver(self, conn: ExtensionConn) -> None:
+        """Commands whose socket closed before any answer go to `conn` (the extension ignores a command id it
+        has seen, so one that did arrive does not run twice)."""
+        for command in [c for c in self.commands.values()
+                        if c["stage"] == "undelivered" and c["id"] in self._sync_waiters]:  # still awaited
+            command["stage"], command["conn"] = "sent", conn.conn_id
+            log.info("command %s sent again: its socket closed before any answer", command["id"])
+            await conn.send({k: command[k] for k in ("type", "id", "command", "site", "account")})
 
     def request_pair(self, conn: ExtensionConn, name: str) -> str:
         """The socket's pairing code: its waiting request's, or a new one. Never refused for a flood of other

@@ -163,6 +163,7 @@ async def _hello(service, conn: ExtensionConn, msg: dict, send, close) -> None:
     # with the seller's settings the extension acts on (what Sync Settlement walks, the 1688 modes)
     settings = (await service.extension_settings())["settings"]
     await send({"type": "welcome", "protocol": PROTOCOL_VERSION, "app_version": __version__, "settings": settings})
+    await service.redeliver(conn)
 
 
 async def _pair_request(service, conn: ExtensionConn, msg: dict, send) -> None:
