@@ -128,6 +128,44 @@ class Stated:
     scope: tuple[tuple[str, str], ...] = ()
 
 
+@dataclass(frozen=True)
+class PurchaseItem:
+    """One goods line of a purchase (a 1688 order's product line, a row of the seller's purchase CSV).
+    `sku`: the supplier's SKU id (1688 skuId / specId) or, for the seller's own records, the shop SKU;
+    a SKU map (store.sku_map) ties supplier SKUs to shop SKUs."""
+
+    sku: str
+    name: str
+    quantity: int
+    unit_price: Decimal  # per unit, in the purchase's currency, before order-level discounts and shipping
+    amount: Decimal  # the line's goods total as the source states it
+    supplier_item: str = ""  # the supplier's offer / product id, when the source names it
+
+
+@dataclass(frozen=True)
+class Purchase:
+    """One purchase order: what the seller paid a supplier (1688) for goods that fill sold orders.
+
+    Amounts are positive (what the purchase costs). `status`: unpaid | paid | shipped | received |
+    cancelled | refunded. `sold_orders`: the platform order ids this purchase serves, where the source
+    says so (a JIT seller's 1688 order often carries the TikTok / Temu order id in its remark)."""
+
+    source: str  # "1688" | "csv"
+    order_no: str
+    supplier: str
+    status: str
+    currency: str
+    goods: Decimal
+    shipping: Decimal
+    adjustment: Decimal  # the supplier's discount (negative) or price rise (positive) on the order
+    total: Decimal  # what the buyer pays: goods + shipping + adjustment
+    items: tuple[PurchaseItem, ...]
+    placed_at: datetime | None = None
+    paid_at: datetime | None = None
+    sold_orders: tuple[str, ...] = ()
+    self_delivery: bool = False  # the seller ships the goods themselves (no platform logistics)
+
+
 @dataclass
 class ParseResult:
     adapter: str
@@ -137,3 +175,4 @@ class ParseResult:
     stated: dict[str, Any] = field(default_factory=dict)
     totals: list[Stated] = field(default_factory=list)
     report_type: str = ""  # the report this file is, for completeness (e.g. "tiktok.order_details")
+    purchases: list[Purchase] = field(default_factory=list)  # purchase orders (1688, the seller's CSV)
