@@ -546,5 +546,6 @@ def cmd_extension(args) -> int:
 
 COMMANDS = {"serve": cmd_serve, "open": cmd_open, "import": cmd_import, "report": cmd_report, "reset": cmd_reset,
             "pair": cmd_pair, "sync": cmd_sync, "costs": cmd_figures, "fees": cmd_figures, "fx": cmd_figures,
+            "logistics": cmd_figures,
             "reconcile": cmd_reconcile, "reparse": cmd_reparse, "schedule": cmd_schedule, "browser": cmd_browser,
             "backup": cmd_backup, "cloud": cmd_cloud, "extension": cmd_extension}

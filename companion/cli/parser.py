@@ -136,7 +136,10 @@ def build_parser() -> argparse.ArgumentParser:
              "1729000000000000001,4.20,USD,2025-01-01"),
             ("fees", "custom fees (store, product or order)", "level,account,target,month,amount,currency[,name]",
              "store,TikTok US MyShop,,2025-10,30.00,USD,rent"),
-            ("fx", "dated exchange rates", "date,from,to,rate", "2025-10-01,USD,CNY,7.10")):
+            ("fx", "dated exchange rates", "date,from,to,rate", "2025-10-01,USD,CNY,7.10"),
+            ("logistics", "first-leg, last-leg and other costs per unit, or per shipment spread by units",
+             "kind,sku_id,currency and unit_cost[,effective_from] or shipment,date,units,shipment_cost",
+             "first_leg,1729000000000000001,CNY,3.50,2025-10-01")):
         p = _add(sub, kind, f"{what}: import FILE.csv ({columns})", f"  shoptally {kind} import {kind}.csv")
         actions = _actions(p, "figures_command")
         q = _add(actions, "import", f"import {what} from a CSV file with columns {columns}",

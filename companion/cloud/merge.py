@@ -55,6 +55,7 @@ SPECS = (
     Spec("sku_cost", ("sku_id", "effective_from"), "recorded_at"),
     Spec("custom_fee", ("level", "store_id", "target", "month", "name"), "recorded_at"),
     Spec("fx_rate", ("day", "base", "quote"), "recorded_at"),
+    Spec("unit_charge", ("kind", "sku_id", "effective_from"), "recorded_at"),
     Spec("setting", ("key",), "updated_at"),
     Spec("stated_total", ("store_id", "kind", "ref", "scope"), "recorded_at"),
     Spec("coverage", ("store_id", "month", "report_type", "capture"), None),

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypeVar
 
 from companion.ledger import allocation
 from companion.ledger.categories import ALL, GROUPS
@@ -72,6 +73,17 @@ class CostVersion:
 
 
 @dataclass(frozen=True)
+class UnitCharge:
+    """A per-unit first-leg, last-leg or other cost of a SKU from `since` (ledger/unit_charges.py)."""
+
+    kind: str  # first_leg | last_leg | other: the category `<kind>_cost`
+    sku: str
+    since: date | None
+    unit_cost: int  # storage units
+    currency: str
+
+
+@dataclass(frozen=True)
 class Fee:
     store_id: int
     level: str  # store | product | order
@@ -107,6 +119,7 @@ class Inputs:
     links: dict[tuple[str, int, str], dict[str, int]] = field(default_factory=dict)
     currency: str | None = None  # convert everything to this currency
     rates: RateBook | None = None
+    charges: list[UnitCharge] = field(default_factory=list)
 
 
 @dataclass
@@ -166,6 +179,7 @@ def compute(inputs: Inputs) -> Result:
     month_rows: dict[tuple[int, str], dict[tuple[int, str | None, str], int]] = {}
     unkeyed: list[tuple[Bucket, str, int, list[int], int]] = []  # money to spread: (bucket, cur, settle, cats, est)
     costs = _cost_index(inputs.costs)
+    charges = _charge_index(inputs.charges)
     missing_costs: set[str] = set()
     estimated_from_sku = 0
 
@@ -223,6 +237,11 @@ def compute(inputs: Inputs) -> Result:
                 units, cur = convert(-version.unit_cost * b.cost_quantity, version.currency, s.day)
                 acc = row(b.store_id, target_key, cur)
                 acc.cats[_PURCHASE] += units
+        for kind, versions in charges.get(b.sku, {}).items() if b.sku and b.cost_quantity else ():
+            charge = _version(versions, s.day)
+            if charge is not None:
+                units, cur = convert(-charge.unit_cost * b.cost_quantity, charge.currency, s.day)
+                row(b.store_id, target_key, cur).cats[_AT[f"{kind}_cost"]] += units
         for slot, amount in ((_PURCHASE, b.extra_cost), (_FEE_CATEGORY["order"], b.extra_fee)):
             if amount:
                 units, cur = convert(amount, b.currency, s.day)
@@ -346,7 +365,21 @@ def _cost_index(costs: Iterable[CostVersion]) -> dict[str, list[CostVersion]]:
     return index
 
 
-def _version(versions: list[CostVersion] | None, day: date) -> CostVersion | None:
+_V = TypeVar("_V", CostVersion, UnitCharge)
+
+
+def _charge_index(charges: Iterable[UnitCharge]) -> dict[str, dict[str, list[UnitCharge]]]:
+    """SKU → kind → its versions, earliest first."""
+    index: dict[str, dict[str, list[UnitCharge]]] = {}
+    for c in charges:
+        index.setdefault(c.sku, {}).setdefault(c.kind, []).append(c)
+    for kinds in index.values():
+        for versions in kinds.values():
+            versions.sort(key=lambda v: v.since or date.min)
+    return index
+
+
+def _version(versions: list[_V] | None, day: date) -> _V | None:
     if not versions:
         return None
     chosen = None
@@ -388,6 +421,9 @@ def _rules(inputs: Inputs) -> list[str]:
                      + " is spread over the store's rows of the same month by share of sales (column allocated); "
                      f"with nothing to spread over it stays on the {UNALLOCATED} row")
     rules.append("purchase cost = units sold × the SKU's unit cost on that day; lines refunded in full sell no units")
+    if inputs.charges:
+        rules.append("first-leg, last-leg and other costs = units sold × the SKU's per-unit figure of that kind on "
+                     "that day (a shipment's bill spread equally over its units)")
     rules.append("custom fees of a month count when the period includes the month's first day; a period without "
                  "a start (all) counts every month's, one without an end those of the months begun by today")
     rules.append("unsettled lines count at the amount the platform shows (column estimated); without one, at the "

@@ -1,4 +1,4 @@
-"""`shoptally costs|fees|fx import`: the seller's own figures, read whole, then stored in one transaction."""
+"""`shoptally costs|fees|fx|logistics import`: the seller's own figures, read whole, then stored in one transaction."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ from collections.abc import Callable
 from typing import Any
 
 from companion.errors import NotFound
-from companion.ledger import inputs
+from companion.ledger import inputs, unit_charges
 from companion.sources.tables import decode_text
 from companion.store import seller_inputs
+from companion.store import unit_charges as stored_charges
 from companion.store.stores import UnknownAccount
 from companion.store.workers import Workers
 
@@ -17,6 +18,7 @@ KINDS: dict[str, tuple[Callable[[str, str], list], Callable[[list], Any]]] = {
     "costs": (inputs.read_costs, seller_inputs.save_costs),
     "fees": (inputs.read_fees, seller_inputs.save_fees),
     "fx": (inputs.read_rates, seller_inputs.save_rates),
+    "logistics": (unit_charges.read_charges, stored_charges.save_charges),
 }
 MAX_BYTES = 64 * 1024 * 1024
 
@@ -39,7 +41,8 @@ def save(kind: str, rows: list):
 
 
 async def import_figures(workers: Workers, kind: str, name: str, content: bytes) -> dict:
-    """`shoptally costs|fees|fx import` and POST /api/figures/KIND, with or without a daemon: all rows or none."""
+    """`shoptally costs|fees|fx|logistics import` and POST /api/figures/KIND, with or without a daemon: all rows
+    or none."""
     if kind not in KINDS:
         raise NotFound.of("import_figures_unknown", kind=kind)
     rows = await workers.read(read, kind, name, content)

@@ -11,7 +11,7 @@ from companion.ledger import report as ledger_report
 from companion.ledger.engine import Inputs, Slice, compute
 from companion.ledger.fx import RateBook, RateMissing
 from companion.ledger.periods import Period, parse_period
-from companion.store import coverage, edits, reports, seller_inputs, stores
+from companion.store import coverage, edits, reports, seller_inputs, stores, unit_charges
 from companion.store.models import Store
 
 MAX_DAY_SLICES = 4000  # converting currencies slices time by day: about eleven years
@@ -38,7 +38,7 @@ def profit_report(period: str = "this-month", basis: str = "settlement", by: str
     bounds = store_bounds(targets, periods)
     shown = periods[targets[0].id] if targets else parse_period(period, now.date())
     spans = store_spans(basis, targets, periods)
-    cost_days = seller_inputs.cost_dates()
+    cost_days = sorted({*seller_inputs.cost_dates(), *unit_charges.dates()})
     cuts: dict[int, list[int]] = {}
     slices: dict[int, list[Slice]] = {}
     for store in targets:
@@ -49,14 +49,15 @@ def profit_report(period: str = "this-month", basis: str = "settlement", by: str
     months = {s.id: fee_months(periods[s.id], now.astimezone(ZoneInfo(s.timezone)).date(), spans.get(s.id))
               for s in targets}
     costs, mapped = seller_inputs.cost_versions()
+    charges = unit_charges.versions()
     fees = seller_inputs.fees_in({s: m for s, m in months.items() if m is not None})
     fee_months_of: dict[int, set[str]] = {}
     for fee in fees:
         fee_months_of.setdefault(fee.store_id, set()).add(fee.month)
-    # SKUs are told apart when the report is by SKU or MSKU, or when costs or estimates are worked out per SKU
     # SKUs are told apart when the report is by SKU or MSKU or costs apply per SKU; on the order basis
     # without those, only for the lines estimated from their SKU (unsettled, no amount shown)
-    by_sku: bool | str = True if by in ("sku", "msku") or bool(costs) else ("estimates" if basis == "order" else False)
+    by_sku: bool | str = True if by in ("sku", "msku") or bool(costs or charges) else (
+        "estimates" if basis == "order" else False)
     buckets = reports.buckets(basis, by, {s: bounds[s] for s in cuts}, cuts, by_sku=by_sku,
                               zones={s.id: s.timezone for s in targets})
     if edits.any_edits():  # the seller's inline edits of lines in range: corrections on top of the sums
@@ -81,7 +82,7 @@ def profit_report(period: str = "this-month", basis: str = "settlement", by: str
         by=by, store_names={s.id: s.name for s in targets}, slices=slices, buckets=buckets, costs=costs,
         msku_of_sku=msku_of_sku, fees=fees, fee_months=fee_months_of, estimates=estimates, links=links,
         currency=currency,
-        rates=RateBook(seller_inputs.rates()) if currency else None)
+        rates=RateBook(seller_inputs.rates()) if currency else None, charges=charges)
     try:
         result = compute(inputs)
     except RateMissing as exc:

@@ -322,3 +322,24 @@ class SyncRun(BaseModel):
 
 
 MODELS = (*MODELS, SyncSchedule, SyncRun)
+
+
+class UnitCharge(BaseModel):
+    """A per-unit cost besides the purchase price (seed 002's first-leg, last-leg and other costs) of a SKU from
+    `effective_from` (YYYY-MM-DD; "" for always) until the next version of the same kind; `shipment`: the
+    head-haul shipment it was spread from, "" for a per-unit figure."""
+
+    id = AutoField()
+    kind = CharField(max_length=16)  # first_leg | last_leg | other
+    sku_id = CharField(max_length=128)
+    effective_from = CharField(max_length=10, default="")
+    unit_cost = MoneyField()
+    currency = CharField(max_length=3)
+    shipment = CharField(max_length=128, default="")
+    recorded_at = UTCTimeField(default=now_utc)
+
+    class Meta:
+        indexes = ((("kind", "sku_id", "effective_from"), True),)
+
+
+MODELS = (*MODELS, UnitCharge)
