@@ -6,6 +6,7 @@ Without custom fees a SKU's gross profit is that test's plus its fees taken back
 
 from __future__ import annotations
 
+import base64
 from decimal import Decimal
 
 import pytest
@@ -15,6 +16,7 @@ from companion.ledger.unit_charges import read_charges
 from companion.pipeline import seller_figures
 from companion.store.models import UnitCharge
 from companion.store.writer import run_inline
+from tests.support.builders import view_headers
 from tests.support.daemon import acli, scalar
 from tests.support.us_report import COSTS, load, pick, report
 
@@ -126,3 +128,33 @@ async def test_the_cli_imports_them_and_a_bad_file_changes_nothing(db_url, tmp_p
     assert scalar(db_url, "SELECT COUNT(*) FROM unit_charge") == 5
     helped = await acli(data, db_url, "logistics", "import", "--help")
     assert helped.code == 0 and "shipment_cost" in helped.out
+
+
+async def test_settings_lists_a_dropped_csv_and_deletes_one_version(client):
+    headers = view_headers(client.port)
+    dropped = await client.post("/api/figures/logistics", headers=headers, json={
+        "name": "logistics.csv", "content_base64": base64.b64encode(CHARGES).decode()})
+    assert dropped.status == 200 and (await dropped.json())["added"] == 5
+    listed = await (await client.get("/api/logistics", headers=headers)).json()
+    assert listed == {"truncated": False, "charges": [
+        {"kind": "first_leg", "sku_id": "1729000000000000002", "effective_from": "2025-09-20",
+         "unit_cost": "33.3333", "currency": "CNY", "shipment": "HX-1"},
+        {"kind": "first_leg", "sku_id": "1729000000000000004", "effective_from": "2025-09-20",
+         "unit_cost": "33.3333", "currency": "CNY", "shipment": "HX-1"},
+        {"kind": "first_leg", "sku_id": "1729000000000000001", "effective_from": "", "unit_cost": "1.25",
+         "currency": "USD", "shipment": ""},
+        {"kind": "last_leg", "sku_id": "1729000000000000004", "effective_from": "", "unit_cost": "2.10",
+         "currency": "USD", "shipment": ""},
+        {"kind": "other", "sku_id": "1729000000000000001", "effective_from": "", "unit_cost": "0.40",
+         "currency": "USD", "shipment": ""}]}
+    gone = await client.post("/api/logistics/delete", headers=headers, json={
+        "kind": "last_leg", "sku_id": "1729000000000000004", "effective_from": ""})
+    assert gone.status == 200 and (await gone.json())["removed"] == 1
+    again = await client.post("/api/logistics/delete", headers=headers, json={
+        "kind": "last_leg", "sku_id": "1729000000000000004", "effective_from": ""})
+    body = await again.json()
+    assert again.status == 404 and body["code"] == "charge_none_from_start"
+    assert body["message"] == "there is no last_leg cost of SKU 1729000000000000004 from the start"
+    wrong = await client.post("/api/logistics/delete", headers=headers, json={"kind": "air", "sku_id": "A"})
+    assert wrong.status == 400 and (await wrong.json())["code"] == "charge_kind_unknown"
+    assert UnitCharge.select().count() == 4

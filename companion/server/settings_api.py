@@ -15,7 +15,7 @@ from aiohttp import web
 
 from companion.errors import BadInput, NotFound, Unprocessable, catalog
 from companion.ledger.inputs import InputError
-from companion.server import costs_api
+from companion.server import costs_api, logistics_api
 from companion.server.api import read_json
 from companion.server.keys import SERVICE
 from companion.store import app_settings, seller_inputs, sku_costs, stores
@@ -23,6 +23,7 @@ from companion.store.models import CustomFee, FxRate, Store
 
 routes = web.RouteTableDef()
 costs_api.add_to(routes)
+logistics_api.add_to(routes)
 
 
 @routes.get("/api/settings")

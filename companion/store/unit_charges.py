@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from datetime import date
 
+from companion.errors import NotFound
 from companion.ledger.engine import UnitCharge as Version
 from companion.ledger.money import to_storage
 from companion.ledger.unit_charges import ChargeRow
 from companion.store.fields import now_utc
 from companion.store.models import UnitCharge
 from companion.store.seller_inputs import Saved, finish
+from companion.store.sku_costs import amount_text
 
 
 def save_charges(rows: list[ChargeRow]) -> Saved:
@@ -45,3 +47,26 @@ def dates() -> list[date]:
     """The days a version starts: a report cuts its time there, as at SKU cost versions."""
     return sorted({date.fromisoformat(d) for (d,) in
                    UnitCharge.select(UnitCharge.effective_from).distinct().tuples() if d})
+
+
+MAX_ROWS = 2000  # the Settings table's rows at most, newest first
+
+
+def table() -> dict:
+    """The Settings tab's list: every version, newest start date first (a start of "" last)."""
+    query = UnitCharge.select().order_by(UnitCharge.effective_from.desc(), UnitCharge.kind, UnitCharge.sku_id)
+    rows = list(query.limit(MAX_ROWS + 1))
+    return {"charges": [{"kind": r.kind, "sku_id": r.sku_id, "effective_from": r.effective_from,
+                         "unit_cost": amount_text(r.unit_cost), "currency": r.currency, "shipment": r.shipment}
+                        for r in rows[:MAX_ROWS]],
+            "truncated": len(rows) > MAX_ROWS}
+
+
+def delete(kind: str, sku_id: str, since: str) -> Saved:
+    """Inside the writer's transaction: one version (`since` "" for from the start)."""
+    removed = UnitCharge.delete().where((UnitCharge.kind == kind) & (UnitCharge.sku_id == sku_id)
+                                        & (UnitCharge.effective_from == since)).execute()
+    if not removed:
+        raise (NotFound.of("charge_none_from", kind=kind, sku=sku_id, since=since) if since else
+               NotFound.of("charge_none_from_start", kind=kind, sku=sku_id))
+    return finish(Saved(removed=removed), "logistics")

@@ -5,7 +5,7 @@ the table shows; the section's words follow the page's language."""
 from __future__ import annotations
 
 from tests.support import REPO
-from tests.support.browser import wait_for
+from tests.support.browser import click, wait_for
 
 SHOTS = REPO / "artifacts" / "screenshots"
 
@@ -28,21 +28,6 @@ def table(browser) -> dict[str, str]:
         "return Object.fromEntries([...document.querySelectorAll('#costs-table tr.cost-sku')].map(tr => "
         "[tr.dataset.sku, tr.querySelector('.cost-now').textContent + ' | ' + "
         "tr.querySelector('.cost-from').textContent]))")
-
-
-def click(d, css: str) -> bool:
-    """Click the element, or False when it is not there or was just drawn again (each change the daemon
-    announces reloads the Settings tab, so a table can be replaced between finding a button and clicking it)."""
-    from selenium.common.exceptions import StaleElementReferenceException
-    from selenium.webdriver.common.by import By
-
-    try:
-        found = d.find_elements(By.CSS_SELECTOR, css)
-        if found:
-            found[0].click()
-        return bool(found)
-    except StaleElementReferenceException:
-        return False
 
 
 def test_costs_added_edited_deleted_and_dropped_as_csv(browser, daemon, tmp_path):

@@ -186,3 +186,18 @@ def raw_captures(daemon: Daemon) -> list[tuple[str, bytes]]:
         return [(kind, zlib.decompress(blob)) for (kind, blob) in con.execute("SELECT kind, payload FROM raw_capture")]
     finally:
         con.close()
+
+
+def click(d, css: str) -> bool:
+    """Click the element, or False when it is not there or was just drawn again (each change the daemon
+    announces reloads the Settings tab, so a table can be replaced between finding a button and clicking it)."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.common.by import By
+
+    try:
+        found = d.find_elements(By.CSS_SELECTOR, css)
+        if found:
+            found[0].click()
+        return bool(found)
+    except StaleElementReferenceException:
+        return False

@@ -2,6 +2,7 @@
 // (costs.js), pairing, file import by drag and drop, and report completeness per store and month.
 import { costsSection, feesSection, w } from "./costs.js";
 import { formatDate } from "./format.js";
+import { logisticsSection } from "./logistics.js";
 import { language, t } from "./i18n.js";
 import { say, sayStatus } from "./messages.js";
 import { withProgress } from "./progress.js";
@@ -93,6 +94,7 @@ export function settingsTab(api) {
   }
   const loadCosts = costsSection(api, $("#rates-table"));
   const loadFees = feesSection(api, $("#costs-settings"));
+  const loadLogistics = logisticsSection(api, $("#fees-settings"));
 
   $("#add-rate").onclick = async () => {
     const f = $("#rate-form");
@@ -212,6 +214,6 @@ export function settingsTab(api) {
   }
 
   return async function load() {
-    await Promise.all([loadModes(), loadStores(), loadRates(), loadCosts(), loadFees(), loadPairing(), loadCompleteness()]);
+    await Promise.all([loadModes(), loadStores(), loadRates(), loadCosts(), loadFees(), loadLogistics(), loadPairing(), loadCompleteness()]);
   };
 }
