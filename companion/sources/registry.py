@@ -11,7 +11,7 @@ from typing import Protocol
 
 from companion.sources.model import ParseResult, SourceInput
 
-PLATFORMS = ("tiktok", "temu", "shein")  # packages under sources/, in the order detection asks them
+PLATFORMS = ("tiktok", "temu", "shein", "alibaba1688")  # packages under sources/, in the order detection asks them
 
 
 class Adapter(Protocol):
