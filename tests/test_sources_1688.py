@@ -19,6 +19,7 @@ from companion.sources.alibaba1688.exports import OrderExport
 from companion.sources.alibaba1688.links import sold_orders
 from companion.sources.alibaba1688.trade_info import TradeInfoJson, doc_time
 from companion.sources.model import Purchase, PurchaseItem, SourceError, SourceInput
+from tests.support.app import import_files, upload
 from tests.support.tables import RECEIVED, csv_bytes, file_src, parse, xlsx
 
 D = Decimal
@@ -317,3 +318,17 @@ def test_a_1688_capture_frame_and_an_imported_export_are_parsed_by_the_1688_adap
     imported = ingest.prepare(ingest.file_input(NAME, xlsx({"订单列表": ROWS})))
     assert (imported.adapter, imported.outcome, imported.stated) == ("alibaba1688.order_export", "parsed",
                                                                      {"orders": 4})
+
+
+async def test_an_export_imported_through_the_api_is_the_1688_adapters_and_a_bad_one_is_refused_by_row(client):
+    """The daemon's import (both databases): the file is read as 1688 purchases, no settlement line is added;
+    a file with a status this version does not read is refused in one sentence naming file, sheet and row."""
+    answer = await import_files(client, upload(NAME, xlsx({"订单列表": ROWS})))
+    assert answer == {"files": [{"file": NAME, "platform": "alibaba1688", "report_type": "purchase_orders",
+                                 "account": None, "added": 0, "updated": 0, "skipped": 0}], "errors": []}
+    rows = copy.deepcopy(ROWS)
+    rows[3][9] = "等待卖家推进"
+    answer = await import_files(client, upload(NAME, xlsx({"订单列表": rows})))
+    [error] = answer["errors"]
+    assert answer["files"] == [] and error["file"] == NAME and error["code"] == "src_at_row"
+    assert error["message"].startswith(f"{NAME}: sheet '订单列表', row 4: order 3312345678901234568: status ")
