@@ -7,6 +7,7 @@ list them."""
 from __future__ import annotations
 
 import copy
+import json
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
@@ -332,3 +333,11 @@ async def test_an_export_imported_through_the_api_is_the_1688_adapters_and_a_bad
     [error] = answer["errors"]
     assert answer["files"] == [] and error["file"] == NAME and error["code"] == "src_at_row"
     assert error["message"].startswith(f"{NAME}: sheet '订单列表', row 4: order 3312345678901234568: status ")
+
+
+async def test_a_saved_answer_of_the_open_platform_imports_as_a_json_file_read_by_the_1688_adapter(client):
+    content = json.dumps(LIST_BODY, ensure_ascii=False).encode()
+    answer = await import_files(client, upload("1688_getBuyerOrderList_2025-10.json", content))
+    assert answer == {"files": [{"file": "1688_getBuyerOrderList_2025-10.json", "platform": "alibaba1688",
+                                 "report_type": "purchase_orders", "account": None, "added": 0, "updated": 0,
+                                 "skipped": 0}], "errors": []}
