@@ -20,7 +20,7 @@ from companion.sources.alibaba1688.exports import OrderExport
 from companion.sources.alibaba1688.links import sold_orders
 from companion.sources.alibaba1688.trade_info import TradeInfoJson, doc_time
 from companion.sources.model import Purchase, PurchaseItem, SourceError, SourceInput
-from tests.support.app import import_files, upload
+from tests.support.app import ext_ws, import_files, upload
 from tests.support.tables import RECEIVED, csv_bytes, file_src, parse, xlsx
 
 D = Decimal
@@ -341,3 +341,19 @@ async def test_a_saved_answer_of_the_open_platform_imports_as_a_json_file_read_b
     assert answer == {"files": [{"file": "1688_getBuyerOrderList_2025-10.json", "platform": "alibaba1688",
                                  "report_type": "purchase_orders", "account": None, "added": 0, "updated": 0,
                                  "skipped": 0}], "errors": []}
+
+
+async def test_a_1688_capture_sent_by_the_extension_is_acked_parsed_and_kept_under_the_1688_adapter(client, service):
+    from companion.store.models import RawCapture, SettlementLine
+
+    msg = {"type": "capture", "id": "cap-1688-ws", "site": "1688", "kind": "json",
+           "url": "https://trade.1688.com/order/buyer_order_list.htm", "captured_at": "2025-10-08T02:00:00Z",
+           "payload": {"request": {"method": "GET", "url": LIST_URL + "?_aop_signature=SIG", "body": None},
+                       "status": 200, "body": LIST_BODY}}
+    ws = await ext_ws(client)
+    await ws.send_json(msg)
+    ack = await ws.receive_json(timeout=30)
+    assert ack == {"type": "ack", "id": "cap-1688-ws", "added": 0, "updated": 0, "skipped": 0, "outcome": "parsed"}
+    raw = await service.read(lambda: RawCapture.get(RawCapture.capture_id == "cap-1688-ws"))
+    assert (raw.site, raw.adapter, raw.parser_version, raw.outcome) == ("1688", "alibaba1688.trade_info", 1, "parsed")
+    assert await service.read(lambda: SettlementLine.select().count()) == 0
