@@ -524,7 +524,7 @@ async function statusForPopup() {
     lastSync: local.lastSync || {},
     running: session.syncs || {},
     rejected: local.rejected || [],
-    sites: Sites.SITES.map((site) => ({ id: site.id, label: site.label })),
+    sites: Sites.SITES.map((site) => ({ id: site.id, label: site.label, sync: Boolean(site.sync) })),
   };
 }
 
