@@ -42,3 +42,6 @@ def test_the_buyer_order_list_call_is_captured_from_the_mtop_gateway_without_its
                                       "data": {"model": {"data": [], "success": True}}}
     popup = browser.popup_state()
     assert popup["outbox"] == "0" and popup["sites"]["1688"]["last_capture"] != "never"
+    # captured while browsing only: the popup offers Sync now for the marketplaces, not for 1688
+    assert browser.driver.find_elements(By.CSS_SELECTOR, "tr[data-site='tiktok'] button.sync-now")
+    assert not browser.driver.find_elements(By.CSS_SELECTOR, "tr[data-site='1688'] button.sync-now")
