@@ -9,6 +9,8 @@ import sqlite3
 
 from tests.support.browser import pair, raw_captures, wait_for
 from tests.support.seller_centers import ALI1688_HOST, MTOP_HOST, SECRET, SIGN
+from tests.support.tables import xlsx
+from tests.test_sources_1688 import ROWS
 
 
 def kept(daemon) -> list[tuple[str, str, str, str]]:
@@ -45,3 +47,17 @@ def test_the_buyer_order_list_call_is_captured_from_the_mtop_gateway_without_its
     # captured while browsing only: the popup offers Sync now for the marketplaces, not for 1688
     assert browser.driver.find_elements(By.CSS_SELECTOR, "tr[data-site='tiktok'] button.sync-now")
     assert not browser.driver.find_elements(By.CSS_SELECTOR, "tr[data-site='1688'] button.sync-now")
+
+
+def test_the_order_export_downloaded_from_the_buyer_page_is_sent_and_read_as_1688_purchases(browser, daemon, centers):
+    from selenium.webdriver.common.by import By
+
+    centers.ali1688_export = xlsx({"订单列表": ROWS})
+    pair(browser, daemon)
+    browser.open(f"https://{ALI1688_HOST}/order/buyer_order_list.htm")
+    wait_for(lambda: browser.driver.find_element(By.ID, "state").text.startswith("list:"), "the page's list")
+    browser.driver.find_element(By.ID, "export").click()
+    wait_for(lambda: any(k == "file" for k, _ in raw_captures(daemon)), "the export to reach the daemon", timeout=120)
+    [content] = [f for k, f in raw_captures(daemon) if k == "file"]
+    assert content == centers.ali1688_export  # byte for byte
+    assert ("1688", "file", "alibaba1688.order_export", "parsed") in kept(daemon)

@@ -135,6 +135,8 @@ class SellerCenters:
     refuse_details: bool = False  # the seller center answers the drawer's call with an error
     export: bytes = b""
     export_name: str = "TikTok_FixtureShop_结算_2025-09.csv"
+    ali1688_export: bytes = b""  # the 1688 buyer's order export its page's link downloads
+    ali1688_export_name: str = "1688_买家订单_2025-10.xlsx"
     requests: list[str] = field(default_factory=list)
     detail_times: list[float] = field(default_factory=list)  # when each transaction-detail call arrived
     temu_calls: list[dict] = field(default_factory=list)  # the fund-detail calls' bodies, in order
@@ -199,6 +201,10 @@ class SellerCenters:
             return web.Response(text=OTHER_PAGE, content_type="text/html")
         if host == ALI1688_HOST and request.path == "/order/buyer_order_list.htm":
             return web.Response(text=ALI1688_PAGE, content_type="text/html")
+        if host == ALI1688_HOST and request.path == "/fixture/export":  # the real download address is not known
+            return web.Response(body=self.ali1688_export, headers={
+                "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "Content-Disposition": f"attachment; filename*=UTF-8''{_quote(self.ali1688_export_name)}"})
         if host == MTOP_HOST:
             return self.mtop(request)
         return web.Response(status=404)
@@ -561,6 +567,7 @@ load();
 
 ALI1688_PAGE = """<!doctype html>
 <html><head><meta charset="utf-8"><title>已买到的货品 - 阿里巴巴</title></head><body>
+<a id="export" href="/fixture/export">批量导出</a>
 <div id="state"></div>
 <script>
 const query = new URLSearchParams({jsv: "2.7.2", appKey: "12574478", t: String(Date.now()), sign: "SIGN",
