@@ -328,6 +328,7 @@ async function startSync(siteId, commandId) {
   const site = Sites.byId(siteId);
   const fail = (message) => enqueueProgress({ command_id: commandId, stage: "error", pages: 0, records: 0, message });
   if (!site) return fail(`this extension cannot sync ${siteId}: it knows ${Sites.SITES.map((s) => s.id).join(", ")}`);
+  if (!site.sync) return fail(`${site.label} has nothing to sync: its pages are captured while the seller browses them`);
   if (!(await captureOn(siteId))) return fail(`capture is turned off for ${site.label} in the extension's options`);
   const running = (await syncs())[siteId];
   if (running) {
@@ -523,7 +524,7 @@ async function statusForPopup() {
     lastSync: local.lastSync || {},
     running: session.syncs || {},
     rejected: local.rejected || [],
-    sites: Sites.SITES.map((site) => ({ id: site.id, label: site.label })),
+    sites: Sites.SITES.map((site) => ({ id: site.id, label: site.label, sync: Boolean(site.sync) })),
   };
 }
 

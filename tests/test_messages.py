@@ -331,7 +331,8 @@ def test_params_json_cannot_carry_are_sent_as_text():
 
 SOURCES = REPO / "companion" / "sources"
 REFUSALS = {"SourceError", "CellTooLong", "MangledId", "StoreChoice"}
-PREFIXES = {"tiktok": ("tiktok_", "src_"), "temu": ("temu_", "src_"), "shein": ("shein_", "src_")}
+PREFIXES = {"tiktok": ("tiktok_", "src_"), "temu": ("temu_", "src_"), "shein": ("shein_", "src_"),
+            "alibaba1688": ("alibaba1688_", "src_")}
 
 
 def _parser_calls() -> list[tuple[Path, ast.Call]]:

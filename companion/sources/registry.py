@@ -11,7 +11,9 @@ from typing import Protocol
 
 from companion.sources.model import ParseResult, SourceInput
 
-PLATFORMS = ("tiktok", "temu", "shein")  # packages under sources/, in the order detection asks them
+MARKETPLACES = ("tiktok", "temu", "shein")  # where the seller sells: their sources give settlement lines
+# packages under sources/, in the order detection asks them; 1688 (where the seller buys) gives purchases
+PLATFORMS = (*MARKETPLACES, "alibaba1688")
 
 
 class Adapter(Protocol):

@@ -12,6 +12,7 @@ SECRET_PARAMS = frozenset(
      "accesstoken", "refresh_token", "auth", "authorization", "cookie", "session", "sessionid", "session_id",
      "sid", "csrf", "csrftoken", "csrf_token", "x-csrf-token", "verifyfp", "fp", "anti-content", "anticontent",
      "password", "passwd", "app_secret", "secret", "ticket", "x-tt-params",
+     "_aop_signature",  # the 1688 open platform's request signature
      # signed download links (S3, CloudFront, GCS)
      "x-amz-signature", "x-amz-credential", "key-pair-id", "policy", "googleaccessid"}
 )

@@ -103,7 +103,7 @@
       await settingsRead;
       const url = Scrub.scrubUrl(copy.url, location.href);
       const waiting = copy.replay ? replays.get(String(copy.replay)) : null;
-      if (!url || !Sites.isApi(site, url) || new URL(url).origin !== location.origin) {
+      if (!url || !Sites.isApi(site, url) || !Sites.fromSite(site, url, location.origin)) {
         if (waiting) waiting({ failed: "the answer came from another address" });
         return;
       }

@@ -14,6 +14,11 @@
   // Seller centers' data calls live under these paths; the content script keeps only the calls its site
   // descriptor names (sites/sites.js) and drops the rest. Same origin only: other hosts are not read.
   const API_PATHS = [/^\/api\//, /^\/gsfs\//];
+  // Data calls some seller centers' pages make to another origin of the same company: 1688's buyer pages
+  // fetch their orders from its MTOP gateway. Read only from that site's pages, only at those paths.
+  const OTHER_ORIGINS = [
+    { origin: "https://h5api.m.1688.com", pages: /(^|\.)1688\.com$/, paths: [/^\/h5\/mtop\.1688\./i] },
+  ];
   if (!root || location.protocol !== "https:") return;
 
   // Everything used later is taken now, before the page could replace it.
@@ -40,7 +45,9 @@
   function isApi(url) {
     try {
       const u = new URL(url);
-      return u.origin === origin && API_PATHS.some((re) => re.test(u.pathname));
+      if (u.origin === origin) return API_PATHS.some((re) => re.test(u.pathname));
+      return OTHER_ORIGINS.some((o) => o.origin === u.origin && o.pages.test(location.hostname) &&
+        o.paths.some((re) => re.test(u.pathname)));
     } catch (_) {
       return false;
     }

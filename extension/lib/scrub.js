@@ -8,6 +8,7 @@
     "access_token", "accesstoken", "refresh_token", "auth", "authorization", "cookie", "session", "sessionid",
     "session_id", "sid", "csrf", "csrftoken", "csrf_token", "x-csrf-token", "verifyfp", "fp", "anti-content",
     "anticontent", "password", "passwd", "app_secret", "secret", "ticket",
+    "_aop_signature", // the 1688 open platform's request signature
   ]);
   // Request headers worth keeping: they say which store a request is for. Everything else is dropped.
   const KEPT_HEADERS = new Set(["mallid", "content-type"]);

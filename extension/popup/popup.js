@@ -42,7 +42,7 @@ function siteRow(site, state) {
     await chrome.runtime.sendMessage({ type: "sync-now", site: site.id });
     refresh();
   });
-  act.append(button);
+  if (site.sync) act.append(button); // a site without Sync (1688) is captured while browsing only
   tr.append(name, capCell, syncCell, act);
   return tr;
 }

@@ -126,6 +126,20 @@
         },
       },
     },
+    {
+      // 1688, where the seller buys: its buyer pages (已买到的货品, order detail) show the purchases. Captured
+      // only while the seller browses them; nothing is synced (no `sync`: the popup offers no Sync now).
+      id: "1688",
+      label: "1688",
+      hosts: [/^trade\.1688\.com$/, /^air\.1688\.com$/],
+      defaultHost: "trade.1688.com",
+      // The pages fetch their order list and order detail from 1688's MTOP gateway, another origin.
+      apiOrigins: ["https://h5api.m.1688.com"],
+      api: [/^\/h5\/mtop\.1688\.trade\./i, /^\/h5\/mtop\.1688\.mtoporderservice\./i],
+      exports: [],
+      tablePages: [],
+      login: [],
+    },
   ];
 
   /** The descriptor of the seller center at this URL, or null (nothing is captured there). */
@@ -150,6 +164,16 @@
     try {
       const path = new URL(String(url)).pathname;
       return site.api.some((re) => re.test(path));
+    } catch (_) {
+      return false;
+    }
+  }
+
+  /** Whether an answer at `url` comes from the page's own origin or one its site names (`apiOrigins`). */
+  function fromSite(site, url, pageOrigin) {
+    try {
+      const from = new URL(String(url)).origin;
+      return from === pageOrigin || (site.apiOrigins || []).includes(from);
     } catch (_) {
       return false;
     }
@@ -202,7 +226,7 @@
     return true;
   }
 
-  const api = { SITES, siteFor, byId, isApi, pick, listPage, forView };
+  const api = { SITES, siteFor, byId, isApi, fromSite, pick, listPage, forView };
   root.ShoptallySites = api;
   if (typeof module !== "undefined" && module.exports) module.exports = api;
 })(typeof globalThis !== "undefined" ? globalThis : this);

@@ -27,7 +27,23 @@ test("only the settlement calls of a site are kept", () => {
   assert.ok(!isApi(tiktok, "https://seller-us.tiktok.com/api/v1/product/list"));
   assert.ok(isApi(byId("temu"), "https://agentseller.temu.com/api/merchant/fund/detail/pageSearch"));
   assert.ok(isApi(byId("shein"), "https://sso.geiwohuo.com/gsfs/finance/platform/payedList"));
-  assert.deepEqual(SITES.map((s) => s.id), ["tiktok", "temu", "shein"]);
+  assert.deepEqual(SITES.map((s) => s.id), ["tiktok", "temu", "shein", "1688"]);
+});
+
+test("1688's buyer pages are a site whose order calls come from its MTOP gateway, and it has no sync", () => {
+  const { fromSite } = require("../../extension/sites/sites.js");
+  const site = siteFor("https://trade.1688.com/order/buyer_order_list.htm");
+  assert.equal(site && site.id, "1688");
+  assert.equal(siteFor("https://air.1688.com/app/ctf-page/trade-order-list/buyer-order-list.html").id, "1688");
+  assert.equal(siteFor("https://www.1688.com/"), null); // the market itself: nothing captured
+  const list = "https://h5api.m.1688.com/h5/mtop.1688.trade.faas.gateway/1.0/?api=mtop.1688.trade.faas.gateway";
+  const detail = "https://h5api.m.1688.com/h5/mtop.1688.mtoporderservice.queryorder/1.0/";
+  assert.ok(isApi(site, list) && isApi(site, detail));
+  assert.ok(!isApi(site, "https://h5api.m.1688.com/h5/mtop.1688.offer.search/1.0/"));
+  assert.ok(fromSite(site, list, "https://trade.1688.com"));
+  assert.ok(!fromSite(site, "https://evil.example/h5/mtop.1688.trade.x/1.0/", "https://trade.1688.com"));
+  assert.ok(!fromSite(byId("tiktok"), list, "https://seller-us.tiktok.com"));
+  assert.equal(site.sync, undefined);
 });
 
 test("a list page says its rows, keys, total and whether more follow", () => {

@@ -28,7 +28,9 @@ TIKTOK_HOST = "seller-us.tiktok.com"
 TEMU_HOST = "agentseller.temu.com"
 SHEIN_HOST = "sso.geiwohuo.com"
 OTHER_HOST = "www.example-shop.com"  # a site without a descriptor: nothing may be captured there
-HOSTS = [TIKTOK_HOST, TEMU_HOST, SHEIN_HOST, OTHER_HOST]
+ALI1688_HOST = "trade.1688.com"  # the 1688 buyer's order list (已买到的货品)
+MTOP_HOST = "h5api.m.1688.com"  # 1688's MTOP gateway, where that page fetches its orders from
+HOSTS = [TIKTOK_HOST, TEMU_HOST, SHEIN_HOST, OTHER_HOST, ALI1688_HOST, MTOP_HOST]
 SELLER = "7495000000000000001"
 MALL = "634418216263713"
 SECRET = "PAGE-SECRET-TOKEN-42"  # the page's own token and sign values: never to reach the daemon
@@ -133,6 +135,8 @@ class SellerCenters:
     refuse_details: bool = False  # the seller center answers the drawer's call with an error
     export: bytes = b""
     export_name: str = "TikTok_FixtureShop_结算_2025-09.csv"
+    ali1688_export: bytes = b""  # the 1688 buyer's order export its page's link downloads
+    ali1688_export_name: str = "1688_买家订单_2025-10.xlsx"
     requests: list[str] = field(default_factory=list)
     detail_times: list[float] = field(default_factory=list)  # when each transaction-detail call arrived
     temu_calls: list[dict] = field(default_factory=list)  # the fund-detail calls' bodies, in order
@@ -195,6 +199,14 @@ class SellerCenters:
             return await self.shein(request)
         if host == OTHER_HOST:
             return web.Response(text=OTHER_PAGE, content_type="text/html")
+        if host == ALI1688_HOST and request.path == "/order/buyer_order_list.htm":
+            return web.Response(text=ALI1688_PAGE, content_type="text/html")
+        if host == ALI1688_HOST and request.path == "/fixture/export":  # the real download address is not known
+            return web.Response(body=self.ali1688_export, headers={
+                "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "Content-Disposition": f"attachment; filename*=UTF-8''{_quote(self.ali1688_export_name)}"})
+        if host == MTOP_HOST:
+            return self.mtop(request)
         return web.Response(status=404)
 
     async def tiktok(self, request: web.Request) -> web.StreamResponse:
@@ -279,6 +291,17 @@ class SellerCenters:
                                 "skuList": [{"skuId": "17290000000000011", "quantity": 1}]}]}})
         return web.json_response({"success": False, "errorCode": 404, "errorMsg": "no such call"})
 
+
+    def mtop(self, request: web.Request) -> web.StreamResponse:
+        """1688's MTOP gateway answering the buyer order list's call, as public code that captures it describes
+        the envelope (`api`, `data.model`, `ret`): `data.model.data` holds the page's components. The fixture
+        answers an empty list: no order keys of this call are documented (docs/sources.md, "1688 purchases")."""
+        cors = {"Access-Control-Allow-Origin": f"https://{ALI1688_HOST}"}
+        if request.query.get("sign") != SIGN:
+            return web.json_response({"api": request.query.get("api", ""), "ret": ["FAIL_SYS_ILLEGAL_ACCESS::非法请求"],
+                                      "data": {}, "v": "1.0"}, headers=cors)
+        return web.json_response({"api": "mtop.1688.trade.faas.gateway", "v": "1.0", "ret": ["SUCCESS::调用成功"],
+                                  "data": {"model": {"data": [], "success": True}}}, headers=cors)
 
     async def shein(self, request: web.Request) -> web.StreamResponse:
         path = request.path
@@ -541,3 +564,16 @@ for (const tab of document.querySelectorAll(".so-tabs-tab")) tab.addEventListene
 document.getElementById("next").addEventListener("click", () => { page += 1; load(); });
 load();
 </script></body></html>"""
+
+ALI1688_PAGE = """<!doctype html>
+<html><head><meta charset="utf-8"><title>已买到的货品 - 阿里巴巴</title></head><body>
+<a id="export" href="/fixture/export">批量导出</a>
+<div id="state"></div>
+<script>
+const query = new URLSearchParams({jsv: "2.7.2", appKey: "12574478", t: String(Date.now()), sign: "SIGN",
+  api: "mtop.1688.trade.faas.gateway", v: "1.0", type: "originaljson", dataType: "json",
+  data: JSON.stringify({pageNum: 1, pageSize: 10})});
+fetch("https://MTOP/h5/mtop.1688.trade.faas.gateway/1.0/?" + query).then((r) => r.json()).then((j) => {
+  document.getElementById("state").textContent = "list:" + j.ret[0];
+});
+</script></body></html>""".replace("SIGN", SIGN).replace("MTOP", MTOP_HOST)
