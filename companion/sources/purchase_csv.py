@@ -70,7 +70,7 @@ def read_purchases(name: str, text: str) -> list[Purchase]:
             raise InputError.of("row_purchase_order_empty", row=number, file=name)
         sku = row.get("sku", "")
         if not sku:
-            raise InputError.of("row_sku_empty", row=number, file=name)
+            raise InputError.of("row_purchase_sku_empty", row=number, file=name)
         qty_text = row.get("quantity", "")
         if not qty_text.isdigit() or not 0 < int(qty_text) <= 10_000_000:
             raise InputError.of("row_quantity_bad", row=number, value=qty_text, file=name)

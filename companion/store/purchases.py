@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 
-from companion.ledger.money import to_storage
+from companion.ledger.money import from_storage, to_storage
 from companion.sources.model import Purchase, PurchaseItem
 from companion.store.fields import EPOCH, MILLISECOND, now_utc
 from companion.store.models import PurchaseItem as ItemRow
@@ -160,3 +161,38 @@ def save_imported(rows: list[Purchase]):
 
     written = save(rows, "csv")
     return finish(Saved(written.added, written.updated, written.skipped), "purchases")
+
+
+MAX_LISTED = 500
+MAX_SEARCH = 200
+
+
+def table(search: str = "") -> dict:
+    """The purchases the Settings tab and GET /api/purchases list, newest first: each with its items and the sold
+    orders it serves. `search`: part of an order number, supplier, SKU or sold order id."""
+    query = PurchaseOrder.select().order_by(PurchaseOrder.id.desc())
+    if search:
+        like = f"%{search}%"
+        items = ItemRow.select(ItemRow.purchase).where(ItemRow.sku ** like)
+        links = PurchaseLink.select(PurchaseLink.purchase).where(PurchaseLink.order_id ** like)
+        query = query.where((PurchaseOrder.order_no ** like) | (PurchaseOrder.supplier ** like)
+                            | PurchaseOrder.id.in_(items) | PurchaseOrder.id.in_(links))
+    total = query.count()
+    rows = list(query.limit(MAX_LISTED))
+    stored = {s.id: s for s in _stored(rows)}
+    out = []
+    for r in rows:
+        s = stored[r.id]
+        out.append({"source": r.source, "order_no": r.order_no, "supplier": r.supplier, "status": r.status,
+                    "currency": r.currency, "goods": _text(r.goods), "shipping": _text(r.shipping),
+                    "adjustment": _text(r.adjustment), "total": _text(r.total),
+                    "placed_at": r.placed_at.isoformat() if r.placed_at else None,
+                    "paid_at": r.paid_at.isoformat() if r.paid_at else None, "self_delivery": r.self_delivery,
+                    "items": [{"sku": sku, "quantity": qty, "amount": _text(from_storage(units))}
+                              for sku, qty, units in s.items],
+                    "sold_orders": s.sold_orders})
+    return {"total": total, "purchases": out}
+
+
+def _text(value) -> str:
+    return f"{value:.2f}" if value == value.quantize(Decimal("0.01")) else str(value.normalize())

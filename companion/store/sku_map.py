@@ -60,3 +60,10 @@ def save(rows: list[SkuMapRow]):
         else:
             saved.skipped += 1
     return finish(saved, "skumap")
+
+
+def table() -> list[dict]:
+    """Every entry: supplier SKU, shop SKU, and the store it holds for ("" for every store)."""
+    names = {s.id: s.name for s in stores.all_stores()}
+    return [{"supplier_sku": r.supplier_sku, "sku_id": r.sku_id, "store": names.get(r.store_id, "") if r.store_id
+             else ""} for r in SkuMap.select().order_by(SkuMap.supplier_sku, SkuMap.id)]
