@@ -138,8 +138,8 @@ def build_parser() -> argparse.ArgumentParser:
              "store,TikTok US MyShop,,2025-10,30.00,USD,rent"),
             ("fx", "dated exchange rates", "date,from,to,rate", "2025-10-01,USD,CNY,7.10"),
             ("purchases", "purchase records (one row per goods line)",
-             "order_no,sku,quantity,unit_price,currency[,supplier][,shipping][,adjustment][,status][,placed_at]"
-             "[,paid_at][,sold_order][,self_delivery]", "PO-1,1729000000000000004,10,2.00,USD,,3.00,,paid,2025-09-01"),
+             "order_no,sku,quantity,unit_price,currency[,...]",
+             "PO-1,1729000000000000004,10,2.00,USD,Yiwu Cups,3.00,,paid,2025-08-30,2025-09-01"),
             ("skumap", "the SKU map (supplier SKU to shop SKU)", "supplier_sku,sku_id[,store]",
              "5012345678901,1729000000000000004,")):
         p = _add(sub, kind, f"{what}: import FILE.csv ({columns})", f"  shoptally {kind} import {kind}.csv")
