@@ -263,7 +263,7 @@ def test_the_payment_notice_names_unpaid_purchases_of_sold_orders_in_range(db):
     notice = run_inline(db, purchase_notice.unpaid, "2025-10", None, NOW)
     assert (notice["mode"], notice["count"], notice["orders"]) == ("manual", 1, 1)
     assert notice["purchases"] == [{"source": "csv", "order_no": "PO-3", "sold_orders": ["576900000000000502"]}]
-    assert notice["message"]["text"] == "1 sold orders wait on 1 unpaid purchases: PO-3; pay them on 1688"
+    assert notice["message"]["message"] == "1 sold orders wait on 1 unpaid purchases: PO-3; pay them on 1688"
     assert run_inline(db, purchase_notice.unpaid, "2025-09", None, NOW)["count"] == 0  # the order is of October
 
     watch = PaymentWatch()

@@ -30,7 +30,7 @@ def sold_orders(period: str, account: str | None, now: datetime | None) -> set[s
 
 
 def unpaid(period: str = "this-month", account: str | None = None, now: datetime | None = None) -> dict:
-    """{mode, count, orders, purchases: [...], message: {code, params, text} | None} for the view's banner."""
+    """{mode, count, orders, purchases: [...], message: {code, params, message} | None} for the view's banner."""
     mode = app_settings.get_all()["payment_notice_1688"]
     out: dict = {"mode": mode, "period": period, "count": 0, "orders": 0, "purchases": [], "message": None}
     if mode == "off":
@@ -56,4 +56,4 @@ def message(listed: list[dict], orders: set[str]) -> dict | None:
         return None
     numbers = ", ".join(e["order_no"] for e in listed[:10]) + (f" (+{len(listed) - 10})" if len(listed) > 10 else "")
     params = {"orders": len(orders), "count": len(listed), "numbers": numbers}
-    return {"code": CODE, "params": params, "text": render(CODE, params)}
+    return {"code": CODE, "params": params, "message": render(CODE, params)}

@@ -30,7 +30,7 @@ class PaymentWatch:
         self.told = current
         if not fresh or not notice.get("message"):
             return None
-        return notice["message"]["text"]
+        return notice["message"]["message"]
 
 
 def watch(service, notify: Callable[[str], None], loop: asyncio.AbstractEventLoop) -> Callable[[dict], None]:
