@@ -5,6 +5,7 @@ payment notice's decision and self-delivered orders' last-leg cost. Every figure
 
 from __future__ import annotations
 
+import base64
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -290,3 +291,113 @@ def test_self_delivered_purchase_shipping_is_the_orders_last_leg_only_in_auto(db
         assert report(by="store", period="2025-09")["rows"][0]["cost"] == "-8.00"
     else:
         assert {c["last_leg_cost"] for c in rows.values()} == {"0.00"}
+
+
+def test_the_expense_tab_prices_a_moving_average_stores_lines_at_the_average(db):
+    load(db)
+    figures(db, "costs", "fx", "skumap", "purchases")
+    run_inline(db, costing.set_method, STORE, "moving_average")
+    f = finance_view.Filters(period="all", basis="order", sort="order_id", descending=False)
+    rows = {r["order_id"]: r for r in run_inline(db, finance_view.expense_page, f, NOW)["rows"]}
+    picked = {o: (r["purchase_price"], r["purchase_currency"], r["purchase_source"], r["row_profit"])
+              for o, r in rows.items()}
+    assert picked == {
+        "576900000000000501": ("6.45", "USD", "moving average", "53.55"),  # 3 x 2.15
+        "576900000000000502": ("5.05", "USD", "moving average", "34.95"),  # 2 x 2.525
+        "576900000000000503": ("6.00", "USD", "unit cost", "14.00"),  # before S1's first purchase: fixed
+        "576900000000000504": ("36.50", "CNY", "moving average", "15.00"),  # 36.50 CNY / 7.30 = 5.00 USD
+    }
+
+
+# the CLI, the API and the tray -----------------------------------------------------------------------------
+
+
+async def test_the_cli_imports_purchases_and_the_sku_map_and_sets_a_stores_costing(db_url, tmp_path):
+    from tests.support.daemon import acli
+
+    data = tmp_path / "cli"
+    (tmp_path / "p.csv").write_bytes(PURCHASES)
+    (tmp_path / "map.csv").write_bytes(SKUMAP)
+    (tmp_path / "bad.csv").write_bytes(PURCHASES.replace(b"PO-2,Yiwu Cups", b",Yiwu Cups"))
+    (tmp_path / f"{US_NAME}.xlsx").write_bytes(us_workbook(ROWS))
+    res = await acli(data, db_url, "purchases", "import", str(tmp_path / "p.csv"))
+    assert (res.code, res.out) == (0, f"{tmp_path / 'p.csv'}: purchases: 4 added, 0 updated, 0 skipped\n")
+    res = await acli(data, db_url, "skumap", "import", str(tmp_path / "map.csv"), "--json")
+    assert res.code == 0 and '"added": 1' in res.out
+    bad = await acli(data, db_url, "purchases", "import", str(tmp_path / "bad.csv"))
+    assert bad.code == 2
+    assert bad.err_lines == ["shoptally: bad.csv: row 4, order_no: empty (the purchase order's number)"]
+    again = await acli(data, db_url, "purchases", "import", str(tmp_path / "p.csv"))  # the refused file stored nothing
+    assert again.out == f"{tmp_path / 'p.csv'}: purchases: 0 added, 0 updated, 4 skipped\n"
+    assert (await acli(data, db_url, "import", str(tmp_path / f"{US_NAME}.xlsx"))).code == 0
+    res = await acli(data, db_url, "costing", "set", STORE, "moving_average")
+    assert (res.code, res.out) == (0, f"{STORE}: moving_average\n")
+    res = await acli(data, db_url, "costing", "list", "--json")
+    assert res.code == 0 and res.out.strip() == f'[{{"account": "{STORE}", "method": "moving_average"}}]'
+    unknown = await acli(data, db_url, "costing", "set", "No such shop", "fixed")
+    assert unknown.code != 0 and "No such shop" in unknown.err
+
+
+async def test_the_api_lists_purchases_the_sku_map_the_notice_and_sets_costing(client, db):
+    from tests.support.builders import view_headers
+
+    load(db)
+    figures(db, "skumap", "purchases")
+
+    async def call(method, path, body=None, status=200):
+        resp = await client.request(method, path, json=body, headers=view_headers(client.port))
+        out = await resp.json()
+        assert resp.status == status, out
+        return out
+
+    listed = await call("GET", "/api/purchases?q=PO-1")
+    assert listed["total"] == 1 and listed["purchases"][0]["items"] == [
+        {"sku": "SUP-4", "quantity": 10, "amount": "20.00"}, {"sku": S2, "quantity": 5, "amount": "20.00"}]
+    assert (await call("GET", "/api/purchases"))["total"] == 4
+    assert (await call("GET", "/api/skumap"))["entries"] == [{"supplier_sku": "SUP-4", "sku_id": S4, "store": ""}]
+    assert (await call("GET", "/api/purchases/unpaid?period=2025-10"))["count"] == 0  # the notice is off
+    await call("POST", "/api/settings", {"payment_notice_1688": "auto"})
+    notice = await call("GET", "/api/purchases/unpaid?period=2025-10")
+    assert (notice["mode"], notice["count"], notice["message"]["code"]) == ("auto", 1, "purchases_unpaid")
+    refused = await call("POST", "/api/costing", {"account": STORE, "method": "fifo"}, status=422)
+    assert refused["code"] == "costing_method_unknown" and refused["message"] == (
+        "costing: 'fifo' is not one of fixed, moving_average")
+    assert await call("POST", "/api/costing", {"account": STORE, "method": "moving_average"}) == {
+        "account": STORE, "method": "moving_average"}
+    assert (await call("GET", "/api/costing"))["stores"] == [{"account": STORE, "method": "moving_average"}]
+    drop = base64.b64encode(b"supplier_sku,sku_id\r\nSUP-9,X\r\n").decode()
+    assert (await call("POST", "/api/figures/skumap", {"name": "m.csv", "content_base64": drop}))["added"] == 1
+
+
+async def test_the_tray_notifies_unpaid_purchases_once_in_auto(service, db, monkeypatch):
+    import asyncio
+
+    from companion.tray import payment_watch
+
+    monkeypatch.setattr(payment_watch, "SETTLE_SECONDS", 0.01)
+    monkeypatch.setattr(payment_watch, "PERIOD", "all")
+    load(db)
+    figures(db, "purchases")
+    notes: list[str] = []
+    on_event = payment_watch.watch(service, notes.append, asyncio.get_running_loop())
+
+    async def settle():
+        for _ in range(200):
+            await asyncio.sleep(0.02)
+            if notes:
+                return
+
+    on_event({"event": "tk-settlement.updated"})
+    await settle()
+    assert notes == []  # the notice is off
+    await service.writer.run(app_settings.save, {"payment_notice_1688": "manual"})
+    on_event({"event": "settings.updated"})
+    await settle()
+    assert notes == []  # manual: the view's banner only
+    await service.writer.run(app_settings.save, {"payment_notice_1688": "auto"})
+    on_event({"event": "settings.updated"})
+    await settle()
+    assert notes == ["1 sold orders wait on 1 unpaid purchases: PO-3; pay them on 1688"]
+    on_event({"event": "tk-settlement.updated"})
+    await asyncio.sleep(0.3)
+    assert len(notes) == 1  # told once

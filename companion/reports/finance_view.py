@@ -21,8 +21,8 @@ from companion.ledger.money import fmt, from_storage
 from companion.ledger.profit import row_profit, units_sold
 from companion.ledger.report import BASES
 from companion.reports import reporting
-from companion.store import edits, line_table, purchases, seller_inputs
-from companion.store.models import SettlementLine
+from companion.store import costing, edits, line_table, purchases, seller_inputs
+from companion.store.models import SettlementLine, Store
 
 EXPORT_LIMIT = 1_000_000
 INCOME_HEADER = ("Date", "Order ID", "Item No", "SKU ID", "SKU name", "Quantity", "Unit price", "Settlement amount",
@@ -166,6 +166,7 @@ def expense_rows(income_rows: list[dict]) -> list[dict]:
                                  if r["order_id"] and not (edited.get(r["id"]) and edited[r["id"]].purchase_order))
     versions, _ = seller_inputs.cost_versions()
     index = engine.cost_index(versions)
+    averages = _moving_averages({r["store"] for r in income_rows})  # stores whose costing is moving_average
     book: list[RateBook] = []  # read once, when a row first needs a rate
     rows = []
     for r in income_rows:
@@ -178,11 +179,15 @@ def expense_rows(income_rows: list[dict]) -> list[dict]:
         if e is not None and e.purchase_price is not None:
             purchase, purchase_source = e.purchase_price, "edited"
         elif r["sku_id"] and day is not None:
-            version = engine.cost_on(index, r["sku_id"], day)
+            version, source = None, "unit cost"
+            if r["store"] in averages:
+                version, source = engine.cost_on(averages[r["store"]], r["sku_id"], day), "moving average"
+            if version is None:
+                version, source = engine.cost_on(index, r["sku_id"], day), "unit cost"
             if version is not None:
                 cost_units = version.unit_cost * sold
                 purchase = from_storage(cost_units)
-                purchase_currency, purchase_source = version.currency, "unit cost"
+                purchase_currency, purchase_source = version.currency, source
         fees = e.other_fees if e is not None and e.other_fees is not None else Decimal(0)
         extra: dict = {}
         if purchase_currency == r["currency"]:
@@ -219,6 +224,18 @@ def expense_rows(income_rows: list[dict]) -> list[dict]:
             "edited": sorted(k for k in edits.FIELDS if e is not None and getattr(e, k) is not None), **extra,
         })
     return rows
+
+
+def _moving_averages(names: set[str]) -> dict[str, dict]:
+    """Store name → its moving-average cost index, for the named stores whose costing is moving_average: the
+    expense tab's purchase price is then the average in force on the line's day, as in the report."""
+    chosen = costing.methods()
+    targets = [s for s in Store.select().where(Store.name.in_(sorted(names)))
+               if chosen.get(s.id) == costing.MOVING_AVERAGE] if names else []
+    if not targets:
+        return {}
+    by_id = reporting.moving_averages(targets)
+    return {s.name: engine.cost_index(by_id[s.id]) for s in targets}
 
 
 EXPENSE_HEADER = ("Date", "Order ID", "1688 order ID", "SKU ID", "SKU name", "Quantity", "Settlement price",
