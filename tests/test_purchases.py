@@ -123,6 +123,18 @@ def test_a_purchase_captured_again_is_updated_never_duplicated(db):
     assert PurchaseLink.get().order_id == "576900000000000501"
 
 
+def test_a_list_page_capture_without_items_or_links_keeps_what_the_detail_page_gave(db):
+    run_inline(db, commit, captured(purchase("unpaid"), 1))
+    listed = purchase("paid", items=(), sold_orders=(), placed_at=None)  # the order list: status and amounts only
+    again = run_inline(db, commit, captured(listed, 2))
+    assert (again.added, again.updated) == (0, 1)
+    row = PurchaseOrder.get()
+    assert (row.status, row.placed_at) == ("paid", datetime(2025, 10, 3, 1, 30, tzinfo=UTC))
+    assert [(i.sku, i.quantity) for i in ItemRow.select()] == [("5012345678901", 4)]
+    assert [link.order_id for link in PurchaseLink.select()] == ["576900000000000501"]
+    assert run_inline(db, commit, captured(listed, 3)).skipped == 1
+
+
 def test_purchases_of_two_sources_with_the_same_number_are_two(db):
     run_inline(db, commit, captured(purchase("paid"), 1))
     run_inline(db, commit, captured(purchase("paid", source="csv"), 2))
@@ -264,13 +276,13 @@ def test_the_payment_notice_names_unpaid_purchases_of_sold_orders_in_range(db):
     notice = run_inline(db, purchase_notice.unpaid, "2025-10", None, NOW)
     assert (notice["mode"], notice["count"], notice["orders"]) == ("manual", 1, 1)
     assert notice["purchases"] == [{"source": "csv", "order_no": "PO-3", "sold_orders": ["576900000000000502"]}]
-    assert notice["message"]["message"] == "1 sold orders wait on 1 unpaid purchases: PO-3; pay them on 1688"
+    assert notice["message"]["message"] == "1 sold order(s) wait on 1 unpaid purchase(s): PO-3; pay them on 1688"
     assert run_inline(db, purchase_notice.unpaid, "2025-09", None, NOW)["count"] == 0  # the order is of October
 
     watch = PaymentWatch()
     assert watch.decide(notice) is None  # manual: the banner only, no tray notification
     auto = {**notice, "mode": "auto"}
-    assert watch.decide(auto) == "1 sold orders wait on 1 unpaid purchases: PO-3; pay them on 1688"
+    assert watch.decide(auto) == "1 sold order(s) wait on 1 unpaid purchase(s): PO-3; pay them on 1688"
     assert watch.decide(auto) is None  # told once while it stays unpaid
     assert watch.decide({**auto, "count": 0, "purchases": [], "message": None}) is None  # paid since
     assert watch.decide(auto) is not None  # unpaid again: told again
@@ -397,7 +409,7 @@ async def test_the_tray_notifies_unpaid_purchases_once_in_auto(service, db, monk
     await service.writer.run(app_settings.save, {"payment_notice_1688": "auto"})
     on_event({"event": "settings.updated"})
     await settle()
-    assert notes == ["1 sold orders wait on 1 unpaid purchases: PO-3; pay them on 1688"]
+    assert notes == ["1 sold order(s) wait on 1 unpaid purchase(s): PO-3; pay them on 1688"]
     on_event({"event": "tk-settlement.updated"})
     await asyncio.sleep(0.3)
     assert len(notes) == 1  # told once

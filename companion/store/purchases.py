@@ -8,7 +8,7 @@ A purchase is keyed by (source, order_no): the same order captured again replace
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 
@@ -50,7 +50,9 @@ def _same(row: PurchaseOrder, p: Purchase, items: list[ItemRow], links: set[str]
 
 def save(purchases: Iterable[Purchase], capture: str = "") -> Written:
     """Upsert each purchase by (source, order_no), with its items and links; the last of an order twice in one
-    batch wins. Inside the writer's transaction."""
+    batch wins. What a capture leaves out keeps what is stored: a list page without product lines keeps the
+    items a detail page gave, one without the sold orders keeps the links, one without a time keeps it.
+    Inside the writer's transaction."""
     out = Written()
     now = now_utc()
     latest: dict[tuple[str, str], Purchase] = {}
@@ -58,6 +60,16 @@ def save(purchases: Iterable[Purchase], capture: str = "") -> Written:
         latest[(p.source, p.order_no)] = p
     for p in latest.values():
         row = PurchaseOrder.get_or_none((PurchaseOrder.source == p.source) & (PurchaseOrder.order_no == p.order_no))
+        if row is not None:
+            items = list(ItemRow.select().where(ItemRow.purchase == row.id).order_by(ItemRow.position))
+            links = {link.order_id for link in PurchaseLink.select().where(PurchaseLink.purchase == row.id)}
+            p = replace(p, items=p.items or tuple(PurchaseItem(i.sku, i.name, i.quantity, i.unit_price, i.amount,
+                                                               i.supplier_item) for i in items),
+                        sold_orders=p.sold_orders or tuple(sorted(links)), placed_at=p.placed_at or row.placed_at,
+                        paid_at=p.paid_at or row.paid_at)
+            if _same(row, p, items, links):
+                out.skipped += 1
+                continue
         values = dict(supplier=p.supplier, status=p.status, currency=p.currency, goods=p.goods, shipping=p.shipping,
                       adjustment=p.adjustment, total=p.total, placed_at=p.placed_at, paid_at=p.paid_at,
                       self_delivery=p.self_delivery, capture=capture, updated_at=now)
@@ -65,11 +77,6 @@ def save(purchases: Iterable[Purchase], capture: str = "") -> Written:
             row = PurchaseOrder.create(source=p.source, order_no=p.order_no, recorded_at=now, **values)
             out.added += 1
         else:
-            items = list(ItemRow.select().where(ItemRow.purchase == row.id).order_by(ItemRow.position))
-            links = {link.order_id for link in PurchaseLink.select().where(PurchaseLink.purchase == row.id)}
-            if _same(row, p, items, links):
-                out.skipped += 1
-                continue
             PurchaseOrder.update(**values).where(PurchaseOrder.id == row.id).execute()
             ItemRow.delete().where(ItemRow.purchase == row.id).execute()
             PurchaseLink.delete().where(PurchaseLink.purchase == row.id).execute()
@@ -144,6 +151,16 @@ def linked_to(order_ids: Iterable[str]) -> dict[str, list[Stored]]:
         stored = {s.id: s for s in _stored(list({r.id: r for r in rows}.values()))}
         for r in rows:
             out.setdefault(r.linked, []).append(stored[r.id])
+    return out
+
+
+def unpaid_links() -> dict[str, list[Stored]]:
+    """Sold order id → the unpaid purchases linked to it (the payment notice's starting point)."""
+    rows = list(PurchaseOrder.select().where(PurchaseOrder.status == UNPAID).order_by(PurchaseOrder.order_no))
+    out: dict[str, list[Stored]] = {}
+    for s in _stored(rows):
+        for order_id in s.sold_orders:
+            out.setdefault(order_id, []).append(s)
     return out
 
 

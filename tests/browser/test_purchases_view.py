@@ -33,7 +33,7 @@ def test_the_payment_banner_the_linked_1688_order_and_the_costing_choice(browser
 
     open_view(browser, daemon, "?period=2025-10&tab=expense")
     assert wait_for(lambda: banner(d), "the banner") == (
-        "1 sold orders wait on 1 unpaid purchases: 2871234567890123457; pay them on 1688")
+        "1 sold order(s) wait on 1 unpaid purchase(s): 2871234567890123457; pay them on 1688")
     linked = wait_for(lambda: d.execute_script(
         "return Object.fromEntries([...document.querySelectorAll('#expense tbody tr')].map(tr => ["
         "tr.querySelector('[data-col=order_id]').textContent, tr.querySelector('[data-col=purchase_order]')])"
