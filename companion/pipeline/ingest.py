@@ -281,7 +281,7 @@ def commit(prepared: Prepared, keep_unparsed: bool = True) -> Outcome:
         # A saved capture imported again (after a reset, say): its lines go through the natural-key upsert,
         # which adds only what is missing; the raw capture is already kept.
         written = settlements.apply_plan(prepared.plan, "import")
-        _store_purchases(prepared, written)
+        store_purchases(prepared, written)
         return Outcome(raw.capture_id, "parsed", "", written.added, written.updated, written.skipped,
                        duplicate=True, adapter=prepared.adapter, accounts=written.accounts, changes=written.changes)
     if seen is not None:
@@ -293,14 +293,14 @@ def commit(prepared: Prepared, keep_unparsed: bool = True) -> Outcome:
         return Outcome(raw.capture_id, prepared.outcome, prepared.message, adapter=prepared.adapter,
                        code=prepared.code, params=prepared.params)
     written = settlements.apply_plan(prepared.plan, prepared.source)
-    _store_purchases(prepared, written)
+    store_purchases(prepared, written)
     captures.save(raw, prepared.adapter, prepared.version, "parsed", "", written.added, written.updated,
                   written.skipped)
     return Outcome(raw.capture_id, "parsed", "", written.added, written.updated, written.skipped,
                    adapter=prepared.adapter, accounts=written.accounts, changes=written.changes)
 
 
-def _store_purchases(prepared: Prepared, written: settlements.WriteResult) -> None:
+def store_purchases(prepared: Prepared, written: settlements.WriteResult) -> None:
     """The adapter's purchase orders, upserted by (source, order_no) in the same transaction as its lines; counted
     with them, and one change recorded so every view refreshes (a purchase belongs to no store)."""
     if not prepared.purchases:
