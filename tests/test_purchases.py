@@ -413,3 +413,26 @@ async def test_the_tray_notifies_unpaid_purchases_once_in_auto(service, db, monk
     on_event({"event": "tk-settlement.updated"})
     await asyncio.sleep(0.3)
     assert len(notes) == 1  # told once
+
+
+async def test_a_backup_keeps_purchases_and_the_sku_map_and_restores_them(db_url, tmp_path):
+    from tests.support.daemon import acli, table_counts
+
+    data = tmp_path / "data"
+    (tmp_path / "p.csv").write_bytes(PURCHASES)
+    (tmp_path / "map.csv").write_bytes(SKUMAP)
+    (tmp_path / "more.csv").write_bytes(b"order_no,sku,quantity,unit_price,currency,paid_at\r\nPO-8,X,1,1.00,USD,"
+                                        b"2025-10-01\r\n")
+    for kind, name in (("purchases", "p.csv"), ("skumap", "map.csv")):
+        assert (await acli(data, db_url, kind, "import", str(tmp_path / name))).code == 0
+    counts = table_counts(db_url)
+    assert {k: counts[k] for k in ("purchase_order", "purchase_item", "purchase_link", "sku_map")} == {
+        "purchase_order": 4, "purchase_item": 5, "purchase_link": 3, "sku_map": 1}
+    out = tmp_path / "keep.shoptally-backup"
+    assert (await acli(data, db_url, "backup", "create", "--out", str(out))).code == 0
+    assert (await acli(data, db_url, "purchases", "import", str(tmp_path / "more.csv"))).code == 0
+    res = await acli(data, db_url, "backup", "restore", str(out), "--yes")
+    assert res.code == 0, res.err
+    after = table_counts(db_url)
+    assert {k: after[k] for k in ("purchase_order", "purchase_item", "purchase_link", "sku_map")} == {
+        "purchase_order": 4, "purchase_item": 5, "purchase_link": 3, "sku_map": 1}
