@@ -436,3 +436,25 @@ async def test_a_backup_keeps_purchases_and_the_sku_map_and_restores_them(db_url
     after = table_counts(db_url)
     assert {k: after[k] for k in ("purchase_order", "purchase_item", "purchase_link", "sku_map")} == {
         "purchase_order": 4, "purchase_item": 5, "purchase_link": 3, "sku_map": 1}
+
+
+def test_the_moving_average_by_hand_and_a_self_delivered_purchases_shipping_left_to_the_last_leg():
+    from datetime import date
+
+    from companion.ledger.costing import Bought, landed, moving_average
+    from companion.ledger.engine import CostVersion
+
+    po1 = Bought(date(2025, 9, 1), "USD", (("SUP-4", 10, 200_000), (S2, 5, 200_000)), shipping=30_000,
+                 order_no="PO-1")
+    po2 = Bought(date(2025, 10, 5), "USD", ((S4, 10, 300_000),), adjustment=-10_000, order_no="PO-2")
+    assert landed(po1) == [215_000, 215_000]
+    versions = moving_average([po2, po1], lambda sku: S4 if sku == "SUP-4" else sku)
+    assert sorted(versions, key=lambda v: (v.sku, v.since)) == [
+        CostVersion(S2, date(2025, 9, 1), 43_000, "USD"),  # 21.50 / 5 = 4.30
+        CostVersion(S4, date(2025, 9, 1), 21_500, "USD"),  # 21.50 / 10 = 2.15
+        CostVersion(S4, date(2025, 10, 5), 25_250, "USD"),  # 50.50 / 20 = 2.525
+    ]
+    shipped = Bought(date(2025, 9, 5), "USD", ((S2, 2, 100_000),), shipping=80_000, order_no="PO-7",
+                     self_delivered=True)
+    assert moving_average([shipped], str)[0].unit_cost == 90_000  # manual: (10.00 + 8.00) / 2 = 9.00
+    assert moving_average([shipped], str, lambda p: p.self_delivered)[0].unit_cost == 50_000  # auto: 5.00

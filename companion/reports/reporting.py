@@ -118,9 +118,9 @@ def moving_averages(targets: list[Store]) -> dict[int, list[CostVersion]]:
     """Store → the moving-average cost versions of its shop SKUs (ledger.costing), through the SKU map as it
     reads for that store; a self-delivered purchase's shipping is left out of its goods' cost when
     self-delivery payment is auto (it is the sold orders' last-leg cost then)."""
-    if not targets:
+    bought = purchase_costs.bought() if targets else []
+    if not bought:  # no paid purchase yet: every sale at its fixed cost, as a fixed store's
         return {}
-    bought = purchase_costs.bought()
     mapping = sku_map.load()
     auto = app_settings.get_all()["self_delivery_payment"] == "auto"
     return {s.id: moving_average(bought, lambda sku, sid=s.id: mapping.resolve(sid, sku),
