@@ -1,6 +1,7 @@
 """Purchase records in the Finance view, in real Chromium against a real daemon: the 1688 payment notice's
 banner (manual: shown, naming the unpaid purchase; off: gone), the expense tab's 1688 order column filled from
-the linked purchases, and a store's costing chosen in the Settings tab."""
+the linked purchases, a store's costing chosen in the Settings tab, and its Purchases section (the purchases
+listed, a SKU map CSV chosen through the drop zone's file input)."""
 
 from __future__ import annotations
 
@@ -53,3 +54,12 @@ def test_the_payment_banner_the_linked_1688_order_and_the_costing_choice(browser
     Select(select).select_by_value("moving_average")
     wait_for(lambda: daemon.get("/api/costing")["stores"] == [
         {"account": "TikTok US MugHouse", "method": "moving_average"}], "the costing saved")
+
+    # the Purchases section: the imported purchases listed, a SKU map CSV chosen through its drop zone
+    rows = "#purchases-table tbody tr"
+    assert wait_for(lambda: [tr.text.split()[0] for tr in d.find_elements(By.CSS_SELECTOR, rows)] or None,
+                    "the purchases") == ["2871234567890123457", "2871234567890123456"]
+    d.find_element(By.ID, "skumap-drop-file").send_keys(str(EXAMPLES / "skumap.csv"))
+    wait_for(lambda: daemon.get("/api/skumap")["entries"] == [
+        {"supplier_sku": "YW-MUG-RED", "sku_id": "1729000000000000001", "store": ""}], "the SKU map stored")
+    wait_for(lambda: d.find_element(By.ID, "skumap-count").text == "SKU map: 1 entries", "the SKU map counted")

@@ -2,6 +2,7 @@
 // (costs.js), pairing, file import by drag and drop, and report completeness per store and month.
 import { costsSection, feesSection, w } from "./costs.js";
 import { formatDate } from "./format.js";
+import { purchasesSection } from "./purchases.js";
 import { language, t } from "./i18n.js";
 import { say, sayStatus } from "./messages.js";
 import { withProgress } from "./progress.js";
@@ -111,6 +112,7 @@ export function settingsTab(api) {
   }
   const loadCosts = costsSection(api, $("#rates-table"));
   const loadFees = feesSection(api, $("#costs-settings"));
+  const loadPurchases = purchasesSection(api, $("#fees-settings"));
 
   $("#add-rate").onclick = async () => {
     const f = $("#rate-form");
@@ -230,6 +232,6 @@ export function settingsTab(api) {
   }
 
   return async function load() {
-    await Promise.all([loadModes(), loadStores(), loadRates(), loadCosts(), loadFees(), loadPairing(), loadCompleteness()]);
+    await Promise.all([loadModes(), loadStores(), loadRates(), loadCosts(), loadFees(), loadPurchases(), loadPairing(), loadCompleteness()]);
   };
 }
