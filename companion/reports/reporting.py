@@ -18,6 +18,7 @@ from companion.store import (
     coverage,
     edits,
     purchase_costs,
+    purchases,
     reports,
     seller_inputs,
     sku_map,
@@ -118,13 +119,24 @@ def moving_averages(targets: list[Store]) -> dict[int, list[CostVersion]]:
     """Store → the moving-average cost versions of its shop SKUs (ledger.costing), through the SKU map as it
     reads for that store; a self-delivered purchase's shipping is left out of its goods' cost when
     self-delivery payment is auto (it is the sold orders' last-leg cost then)."""
-    bought = purchase_costs.bought() if targets else []
-    if not bought:  # no paid purchase yet: every sale at its fixed cost, as a fixed store's
+    if not targets:
         return {}
-    mapping = sku_map.load()
     auto = app_settings.get_all()["self_delivery_payment"] == "auto"
-    return {s.id: moving_average(bought, lambda sku, sid=s.id: mapping.resolve(sid, sku),
-                                 lambda p: auto and p.self_delivered) for s in targets}
+    key = (purchases.fingerprint(), auto, tuple(sorted(s.id for s in targets)))
+    found = _AVERAGES.get(key)
+    if found is not None:  # the chart asks for a report per point: the purchases are read and averaged once
+        return found
+    bought = purchase_costs.bought()
+    mapping = sku_map.load()
+    out = {} if not bought else {  # no paid purchase yet: every sale at its fixed cost, as a fixed store's
+        s.id: moving_average(bought, lambda sku, sid=s.id: mapping.resolve(sid, sku),
+                             lambda p: auto and p.self_delivered) for s in targets}
+    _AVERAGES.clear()
+    _AVERAGES[key] = out
+    return out
+
+
+_AVERAGES: dict[tuple, dict[int, list[CostVersion]]] = {}  # the last moving averages worked out, by what they read
 
 
 def stores_of(account: str | None) -> list[Store]:

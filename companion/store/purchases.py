@@ -134,6 +134,18 @@ def counted() -> list[Stored]:
     return _stored(rows)
 
 
+def fingerprint() -> tuple:
+    """What the purchase records and the SKU map look like, cheaply: any write changes it (a row's updated_at or
+    recorded_at is the time of its write, and a removal changes a count). What costing is cached by."""
+    from peewee import fn
+
+    from companion.store.models import SkuMap
+
+    orders = PurchaseOrder.select(fn.COUNT(PurchaseOrder.id), fn.MAX(PurchaseOrder.updated_at)).tuples().get()
+    mapped = SkuMap.select(fn.COUNT(SkuMap.id), fn.MAX(SkuMap.recorded_at)).tuples().get()
+    return (*orders, *mapped)
+
+
 def any_counted() -> bool:
     return PurchaseOrder.select().where(PurchaseOrder.status.in_(COUNTED)).exists()
 
