@@ -339,6 +339,33 @@ def cmd_figures(args) -> int:
     return 0
 
 
+def cmd_costing(args) -> int:
+    """Each store's costing (fixed | moving_average): list, or set one store's; through the daemon when one runs."""
+    from companion.store import costing
+
+    cfg = _cfg_with_data(args) if args.costing_command == "list" else _cfg(args)
+    base = _daemon(cfg, required=False)
+    if args.costing_command == "list":
+        if base:
+            rows = call(cfg, base, "GET", "/api/costing")["stores"]
+        else:
+            _open_db(cfg)
+            rows = costing.listing()
+    else:
+        costing.check(args.method)
+        body = {"account": args.store, "method": args.method}
+        if base:
+            rows = [call(cfg, base, "POST", "/api/costing", body)]
+        else:
+            rows = [complete(Inline(_open_db(cfg)).write(costing.set_method, args.store, args.method))]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False))
+    else:
+        for row in rows:
+            print(f"{row['account']}: {row['method']}")
+    return 0
+
+
 def cmd_reconcile(args) -> int:
     from companion.reports import reconcile
 
@@ -547,5 +574,6 @@ def cmd_extension(args) -> int:
 COMMANDS = {"serve": cmd_serve, "open": cmd_open, "import": cmd_import, "report": cmd_report, "reset": cmd_reset,
             "pair": cmd_pair, "sync": cmd_sync, "costs": cmd_figures, "fees": cmd_figures, "fx": cmd_figures,
             "logistics": cmd_figures,
+            "purchases": cmd_figures, "skumap": cmd_figures, "costing": cmd_costing,
             "reconcile": cmd_reconcile, "reparse": cmd_reparse, "schedule": cmd_schedule, "browser": cmd_browser,
             "backup": cmd_backup, "cloud": cmd_cloud, "extension": cmd_extension}

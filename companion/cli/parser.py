@@ -139,7 +139,12 @@ def build_parser() -> argparse.ArgumentParser:
             ("fx", "dated exchange rates", "date,from,to,rate", "2025-10-01,USD,CNY,7.10"),
             ("logistics", "first-leg, last-leg and other costs per unit, or per shipment spread by units",
              "kind,sku_id,currency and unit_cost[,effective_from] or shipment,date,units,shipment_cost",
-             "first_leg,1729000000000000001,CNY,3.50,2025-10-01")):
+             "first_leg,1729000000000000001,CNY,3.50,2025-10-01"),
+            ("purchases", "purchase records (one row per goods line)",
+             "order_no,sku,quantity,unit_price,currency[,...]",
+             "PO-1,1729000000000000004,10,2.00,USD,Yiwu Cups,3.00,,paid,2025-08-30,2025-09-01"),
+            ("skumap", "the SKU map (supplier SKU to shop SKU)", "supplier_sku,sku_id[,store]",
+             "5012345678901,1729000000000000004,")):
         p = _add(sub, kind, f"{what}: import FILE.csv ({columns})", f"  shoptally {kind} import {kind}.csv")
         actions = _actions(p, "figures_command")
         q = _add(actions, "import", f"import {what} from a CSV file with columns {columns}",
@@ -148,6 +153,17 @@ def build_parser() -> argparse.ArgumentParser:
                  "The file is checked whole first: one bad row refuses it (exit code 2), nothing stored.")
         q.add_argument("file", metavar="FILE.csv", help=f"a CSV file with the columns {columns}")
         q.add_argument("--json", action="store_true", help="print the counts as JSON")
+
+    p = _add(sub, "costing", "each store's costing: fixed unit costs by date, or the moving average of purchases", """\
+  shoptally costing list
+  shoptally costing set "TikTok US MyShop" moving_average""")
+    csub = _actions(p, "costing_command")
+    q = _add(csub, "list", "every store with its costing", "  shoptally costing list --json")
+    q.add_argument("--json", action="store_true", help="print them as JSON")
+    q = _add(csub, "set", "choose a store's costing", "  shoptally costing set \"TikTok US MyShop\" fixed")
+    q.add_argument("store", metavar="STORE", help="the store's name")
+    q.add_argument("method", choices=("fixed", "moving_average"), help="fixed | moving_average")
+    q.add_argument("--json", action="store_true", help="print it as JSON")
 
     p = _add(sub, "reconcile", "compare stored lines with the totals the platforms state", """\
   shoptally reconcile

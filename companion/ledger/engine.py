@@ -30,6 +30,7 @@ from companion.ledger.fx import RateBook, Used
 from companion.ledger.money import fmt_units
 
 N = len(ALL)
+MOVING_AVERAGE = "moving_average"
 _AT = {key: i for i, key in enumerate(ALL)}
 _SALES = _AT["sales"]
 _PURCHASE = _AT["purchase_cost"]
@@ -92,6 +93,7 @@ class Fee:
     amount: int  # storage units, signed (a cost negative)
     currency: str
     name: str = ""
+    category: str = ""  # the category it goes into; "" for the custom fee of its level (a last-leg cost: see costs)
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,10 @@ class Inputs:
     currency: str | None = None  # convert everything to this currency
     rates: RateBook | None = None
     charges: list[UnitCharge] = field(default_factory=list)
+    # store → its moving-average cost versions (ledger.costing), for stores whose costing is moving_average:
+    # a sale's cost is the average in force on its day, else (before the SKU's first purchase) its fixed cost
+    store_costs: dict[int, list[CostVersion]] = field(default_factory=dict)
+    costing: dict[int, str] = field(default_factory=dict)  # store → fixed | moving_average, for the rules
 
 
 @dataclass
@@ -180,6 +186,7 @@ def compute(inputs: Inputs) -> Result:
     unkeyed: list[tuple[Bucket, str, int, list[int], int]] = []  # money to spread: (bucket, cur, settle, cats, est)
     costs = _cost_index(inputs.costs)
     charges = _charge_index(inputs.charges)
+    averages = {store_id: _cost_index(v) for store_id, v in inputs.store_costs.items()}
     missing_costs: set[str] = set()
     estimated_from_sku = 0
 
@@ -229,7 +236,11 @@ def compute(inputs: Inputs) -> Result:
         if target_key is None and inputs.by != "store":
             target_key = UNALLOCATED
         if b.sku and b.cost_quantity:
-            version = _version(costs.get(b.sku), s.day)
+            version = None
+            if b.store_id in averages:
+                version = _version(averages[b.store_id].get(b.sku), s.day)
+            if version is None:
+                version = _version(costs.get(b.sku), s.day)
             if version is None:
                 if b.cost_quantity > 0:  # a correction taking back units of a SKU without cost takes back nothing
                     missing_costs.add(b.sku)
@@ -305,7 +316,7 @@ def _apply_fees(inputs: Inputs, rows, month_rows, row, convert) -> None:
     for fee in inputs.fees:
         if fee.month not in inputs.fee_months.get(fee.store_id, set()):
             continue
-        slot = _FEE_CATEGORY[fee.level]
+        slot = _AT[fee.category] if fee.category else _FEE_CATEGORY[fee.level]
         day = date(int(fee.month[:4]), int(fee.month[5:]), 1)
         amount, currency = convert(fee.amount, fee.currency, day)
         if inputs.by == "store":
@@ -424,6 +435,17 @@ def _rules(inputs: Inputs) -> list[str]:
     if inputs.charges:
         rules.append("first-leg, last-leg and other costs = units sold × the SKU's per-unit figure of that kind on "
                      "that day (a shipment's bill spread equally over its units)")
+    if MOVING_AVERAGE in inputs.costing.values():
+        rules.append("costing per store: " + "; ".join(
+            f"{inputs.store_names[sid]}: " + ("moving weighted average of paid purchases (landed: goods + shipping "
+                                             "and adjustment spread by goods amount), the fixed unit cost before "
+                                             "a SKU's first purchase" if method == MOVING_AVERAGE else
+                                             "fixed unit costs by date")
+            for sid, method in sorted(inputs.costing.items(), key=lambda kv: inputs.store_names.get(kv[0], ""))
+            if sid in inputs.store_names))
+    if any(f.category == "last_leg_cost" for f in inputs.fees):
+        rules.append("last-leg cost of a self-delivered order = the shipping of its linked purchase (self-delivery "
+                     "payment: auto), split evenly over the orders the purchase serves, in the order's month")
     rules.append("custom fees of a month count when the period includes the month's first day; a period without "
                  "a start (all) counts every month's, one without an end those of the months begun by today")
     rules.append("unsettled lines count at the amount the platform shows (column estimated); without one, at the "

@@ -196,3 +196,36 @@ def read_rates(name: str, text: str) -> list[Rate]:
         seen[key] = number
         out.append(Rate(day, base, quote, rate))
     return out
+
+
+# The SKU map (issue #18 point 4); the purchase CSV's reader is companion/sources/purchase_csv.py ------------
+
+
+@dataclass(frozen=True)
+class SkuMapRow:
+    supplier_sku: str
+    sku_id: str
+    account: str  # "" for every store
+
+
+def read_sku_map(name: str, text: str) -> list[SkuMapRow]:
+    """Columns supplier_sku, sku_id (the shop SKU), optional store (its name; empty: every store)."""
+    rows = _rows(name, text, ("supplier_sku", "sku_id"), {
+        "supplier_sku": ("1688_sku", "spec_id", "sku_1688"), "sku_id": ("shop_sku", "sku"),
+        "store": ("account",)})
+    out, seen = [], {}
+    for number, row in rows:
+        supplier_sku, sku_id, account = row.get("supplier_sku", ""), row.get("sku_id", ""), row.get("store", "")
+        if not supplier_sku:
+            raise InputError.of("row_supplier_sku_empty", row=number, file=name)
+        if not sku_id:
+            raise InputError.of("row_shop_sku_empty", row=number, file=name)
+        for column, value in (("supplier_sku", supplier_sku), ("sku_id", sku_id)):
+            if len(value) > 128:
+                raise InputError.of("row_text_too_long", row=number, column=column, most=128, file=name)
+        key = (supplier_sku, account)
+        if key in seen:
+            raise InputError.of("row_skumap_twice", row=number, sku=supplier_sku, first=seen[key], file=name)
+        seen[key] = number
+        out.append(SkuMapRow(supplier_sku, sku_id, account))
+    return out

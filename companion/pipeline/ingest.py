@@ -19,10 +19,10 @@ from datetime import UTC, datetime
 
 from companion.errors import BadInput
 from companion.sources import naming, registry
-from companion.sources.model import SourceError, SourceInput, StoreRef
+from companion.sources.model import Purchase, SourceError, SourceInput, StoreRef
 from companion.sources.tabular import Hints
 from companion.sources.urls import message_bytes, scrub_message
-from companion.store import captures, rowplan, settlements
+from companion.store import captures, changes, purchases, rowplan, settlements
 from companion.store.captures import RawRecord
 from companion.store.changes import Change
 from companion.store.rowplan import PlanError, RowPlan
@@ -30,6 +30,7 @@ from companion.store.rowplan import PlanError, RowPlan
 MAX_FILE_BYTES = 64 * 1024 * 1024  # a file the extension captured
 MAX_IMPORT_BYTES = 256 * 1024 * 1024  # a file imported by the user
 MAX_LINES = 1_000_000
+MAX_PURCHASES = 100_000  # purchase orders in one capture or file
 KINDS = ("json", "table", "file")
 EARLIEST, LATEST = datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)  # captured_at
 
@@ -74,6 +75,7 @@ class Prepared:
     choices: list[str] = field(default_factory=list)
     code: str = ""  # the refusal's catalog code and params (companion/errors.py), for the view's language
     params: dict = field(default_factory=dict)
+    purchases: list[Purchase] = field(default_factory=list)  # purchase orders the adapter read (1688, CSV)
 
     def refuse(self, exc: Exception) -> None:
         self.outcome, self.message = "error", str(exc)
@@ -223,6 +225,8 @@ def prepare(incoming: Incoming) -> Prepared:
         result = adapter.parse(incoming.src)
         if len(result.lines) > MAX_LINES:
             raise SourceError.of("src_too_many_lines", count=len(result.lines), limit=MAX_LINES)
+        if len(result.purchases) > MAX_PURCHASES:
+            raise SourceError.of("src_too_many_purchases", count=len(result.purchases), limit=MAX_PURCHASES)
         prepared.plan = rowplan.plan(result.lines, incoming.raw.capture_id,
                                      result.report_type or adapter.name.partition(".")[2], result.totals)
     except (SourceError, PlanError) as exc:
@@ -230,6 +234,7 @@ def prepare(incoming: Incoming) -> Prepared:
         prepared.choices = list(getattr(exc, "choices", ()))  # the stores a file that names none could go to
         return prepared
     prepared.outcome, prepared.stated = "parsed", result.stated
+    prepared.purchases = list(result.purchases)
     return prepared
 
 
@@ -276,6 +281,7 @@ def commit(prepared: Prepared, keep_unparsed: bool = True) -> Outcome:
         # A saved capture imported again (after a reset, say): its lines go through the natural-key upsert,
         # which adds only what is missing; the raw capture is already kept.
         written = settlements.apply_plan(prepared.plan, "import")
+        store_purchases(prepared, written)
         return Outcome(raw.capture_id, "parsed", "", written.added, written.updated, written.skipped,
                        duplicate=True, adapter=prepared.adapter, accounts=written.accounts, changes=written.changes)
     if seen is not None:
@@ -287,7 +293,21 @@ def commit(prepared: Prepared, keep_unparsed: bool = True) -> Outcome:
         return Outcome(raw.capture_id, prepared.outcome, prepared.message, adapter=prepared.adapter,
                        code=prepared.code, params=prepared.params)
     written = settlements.apply_plan(prepared.plan, prepared.source)
+    store_purchases(prepared, written)
     captures.save(raw, prepared.adapter, prepared.version, "parsed", "", written.added, written.updated,
                   written.skipped)
     return Outcome(raw.capture_id, "parsed", "", written.added, written.updated, written.skipped,
                    adapter=prepared.adapter, accounts=written.accounts, changes=written.changes)
+
+
+def store_purchases(prepared: Prepared, written: settlements.WriteResult) -> None:
+    """The adapter's purchase orders, upserted by (source, order_no) in the same transaction as its lines; counted
+    with them, and one change recorded so every view refreshes (a purchase belongs to no store)."""
+    if not prepared.purchases:
+        return
+    saved = purchases.save(prepared.purchases, prepared.raw.capture_id)
+    written.added += saved.added
+    written.updated += saved.updated
+    written.skipped += saved.skipped
+    if saved.added or saved.updated:
+        written.changes.append(changes.record(Change(prepared.source, None, saved.added, saved.updated)))

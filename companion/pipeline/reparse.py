@@ -131,6 +131,7 @@ def apply_batch(items: list[tuple[int, ingest.Prepared | None, str]]) -> Tally:
         counts = (row.added, row.updated, row.skipped)
         if prepared.plan is not None:
             written = settlements.apply_plan(prepared.plan, "reparse")
+            ingest.store_purchases(prepared, written)  # purchase orders (1688) of captures kept before an adapter
             tally.added += written.added
             tally.updated += written.updated
             tally.skipped += written.skipped

@@ -1,4 +1,5 @@
-"""`shoptally costs|fees|fx|logistics import`: the seller's own figures, read whole, then stored in one transaction."""
+"""`shoptally costs|fees|fx|logistics|purchases|skumap import`: the seller's own figures, read whole, then stored
+in one transaction."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from typing import Any
 
 from companion.errors import NotFound
 from companion.ledger import inputs, unit_charges
+from companion.sources import purchase_csv
 from companion.sources.tables import decode_text
-from companion.store import seller_inputs
+from companion.store import purchases, seller_inputs, sku_map
 from companion.store import unit_charges as stored_charges
 from companion.store.stores import UnknownAccount
 from companion.store.workers import Workers
@@ -19,6 +21,8 @@ KINDS: dict[str, tuple[Callable[[str, str], list], Callable[[list], Any]]] = {
     "fees": (inputs.read_fees, seller_inputs.save_fees),
     "fx": (inputs.read_rates, seller_inputs.save_rates),
     "logistics": (unit_charges.read_charges, stored_charges.save_charges),
+    "purchases": (purchase_csv.read_purchases, purchases.save_imported),
+    "skumap": (inputs.read_sku_map, sku_map.save),
 }
 MAX_BYTES = 64 * 1024 * 1024
 
@@ -41,8 +45,8 @@ def save(kind: str, rows: list):
 
 
 async def import_figures(workers: Workers, kind: str, name: str, content: bytes) -> dict:
-    """`shoptally costs|fees|fx|logistics import` and POST /api/figures/KIND, with or without a daemon: all rows
-    or none."""
+    """`shoptally costs|fees|fx|logistics|purchases|skumap import` and POST /api/figures/KIND, with or without a
+    daemon: all rows or none."""
     if kind not in KINDS:
         raise NotFound.of("import_figures_unknown", kind=kind)
     rows = await workers.read(read, kind, name, content)

@@ -21,8 +21,8 @@ from companion.ledger.money import fmt, from_storage
 from companion.ledger.profit import row_profit, units_sold
 from companion.ledger.report import BASES
 from companion.reports import reporting
-from companion.store import edits, line_table, seller_inputs
-from companion.store.models import SettlementLine
+from companion.store import costing, edits, line_table, purchases, seller_inputs
+from companion.store.models import SettlementLine, Store
 
 EXPORT_LIMIT = 1_000_000
 INCOME_HEADER = ("Date", "Order ID", "Item No", "SKU ID", "SKU name", "Quantity", "Unit price", "Settlement amount",
@@ -140,9 +140,10 @@ EXPENSE_COLUMNS = ("date", "order_id", "purchase_order", "sku_id", "sku_name", "
 def expense_page(f: Filters, now: datetime | None = None) -> dict:
     """The expense tab: the same lines as the income tab, each with its settlement price, purchase price
     and other fees (the seller's edits where there are any, else the platform's amount and the SKU's unit
-    cost of that day) and the row's profit. A purchase price in another currency than the line's is shown
-    in its own currency and converted for the row's profit at the rate of the line's day, as the report
-    converts (see expense_rows)."""
+    cost of that day) and the row's profit. The 1688 order column shows what the seller typed, else the order
+    numbers of the purchases linked to the row's order (`purchase_order_linked`). A purchase price in another
+    currency than the line's is shown in its own currency and converted for the row's profit at the rate of the
+    line's day, as the report converts (see expense_rows)."""
     page = income_page(f, now)
     return {**page, "columns": list(EXPENSE_COLUMNS), "rows": expense_rows(page["rows"])}
 
@@ -161,8 +162,11 @@ def expense_rows(income_rows: list[dict]) -> list[dict]:
     facts = {r.id: r for r in SettlementLine.select(
         SettlementLine.id, SettlementLine.settlement_amount, SettlementLine.sales, SettlementLine.promo_discount,
         SettlementLine.income_refund, SettlementLine.quantity).where(SettlementLine.id.in_(ids))} if ids else {}
+    linked = purchases.linked_to(r["order_id"] for r in income_rows
+                                 if r["order_id"] and not (edited.get(r["id"]) and edited[r["id"]].purchase_order))
     versions, _ = seller_inputs.cost_versions()
     index = engine.cost_index(versions)
+    averages = _moving_averages({r["store"] for r in income_rows})  # stores whose costing is moving_average
     book: list[RateBook] = []  # read once, when a row first needs a rate
     rows = []
     for r in income_rows:
@@ -175,11 +179,15 @@ def expense_rows(income_rows: list[dict]) -> list[dict]:
         if e is not None and e.purchase_price is not None:
             purchase, purchase_source = e.purchase_price, "edited"
         elif r["sku_id"] and day is not None:
-            version = engine.cost_on(index, r["sku_id"], day)
+            version, source = None, "unit cost"
+            if r["store"] in averages:
+                version, source = engine.cost_on(averages[r["store"]], r["sku_id"], day), "moving average"
+            if version is None:
+                version, source = engine.cost_on(index, r["sku_id"], day), "unit cost"
             if version is not None:
                 cost_units = version.unit_cost * sold
                 purchase = from_storage(cost_units)
-                purchase_currency, purchase_source = version.currency, "unit cost"
+                purchase_currency, purchase_source = version.currency, source
         fees = e.other_fees if e is not None and e.other_fees is not None else Decimal(0)
         extra: dict = {}
         if purchase_currency == r["currency"]:
@@ -201,9 +209,13 @@ def expense_rows(income_rows: list[dict]) -> list[dict]:
                 extra["purchase_converted"] = fmt(converted)
                 if used is not None:
                     extra["rate"] = {**used.rate.json(), "inverted": used.inverted}
+        typed = (e.purchase_order if e is not None else None) or ""
+        if not typed and linked.get(r["order_id"]):  # the seller's own entry wins; else the linked purchases
+            extra["purchase_order_linked"] = True
         rows.append({
             "id": r["id"], "date": r["date"], "order_id": r["order_id"],
-            "purchase_order": (e.purchase_order if e is not None else None) or "", "sku_id": r["sku_id"],
+            "purchase_order": typed or ", ".join(p.order_no for p in linked.get(r["order_id"], ())),
+            "sku_id": r["sku_id"],
             "sku_name": r["sku_name"], "quantity": r["quantity"], "settlement_price": fmt(price),
             "purchase_price": fmt(purchase) if purchase is not None else "",
             "purchase_currency": purchase_currency if purchase is not None else "",
@@ -212,6 +224,18 @@ def expense_rows(income_rows: list[dict]) -> list[dict]:
             "edited": sorted(k for k in edits.FIELDS if e is not None and getattr(e, k) is not None), **extra,
         })
     return rows
+
+
+def _moving_averages(names: set[str]) -> dict[str, dict]:
+    """Store name → its moving-average cost index, for the named stores whose costing is moving_average: the
+    expense tab's purchase price is then the average in force on the line's day, as in the report."""
+    chosen = costing.methods()
+    targets = [s for s in Store.select().where(Store.name.in_(sorted(names)))
+               if chosen.get(s.id) == costing.MOVING_AVERAGE] if names else []
+    if not targets:
+        return {}
+    by_id = reporting.moving_averages(targets)
+    return {s.name: engine.cost_index(by_id[s.id]) for s in targets}
 
 
 EXPENSE_HEADER = ("Date", "Order ID", "1688 order ID", "SKU ID", "SKU name", "Quantity", "Settlement price",

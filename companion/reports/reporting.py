@@ -8,10 +8,23 @@ from zoneinfo import ZoneInfo
 from companion.errors import BadInput
 from companion.ledger import completeness, currencies
 from companion.ledger import report as ledger_report
-from companion.ledger.engine import Inputs, Slice, compute
+from companion.ledger.costing import moving_average
+from companion.ledger.engine import CostVersion, Inputs, Slice, compute
 from companion.ledger.fx import RateBook, RateMissing
 from companion.ledger.periods import Period, parse_period
-from companion.store import coverage, edits, reports, seller_inputs, stores, unit_charges
+from companion.store import (
+    app_settings,
+    costing,
+    coverage,
+    edits,
+    purchase_costs,
+    purchases,
+    reports,
+    seller_inputs,
+    sku_map,
+    stores,
+    unit_charges,
+)
 from companion.store.models import Store
 
 MAX_DAY_SLICES = 4000  # converting currencies slices time by day: about eleven years
@@ -39,25 +52,33 @@ def profit_report(period: str = "this-month", basis: str = "settlement", by: str
     shown = periods[targets[0].id] if targets else parse_period(period, now.date())
     spans = store_spans(basis, targets, periods)
     cost_days = sorted({*seller_inputs.cost_dates(), *unit_charges.dates()})
+    chosen = costing.methods()
+    costing_of = {s.id: chosen.get(s.id, costing.FIXED) for s in targets}
+    store_costs = moving_averages([s for s in targets if costing_of[s.id] == costing.MOVING_AVERAGE])
     cuts: dict[int, list[int]] = {}
     slices: dict[int, list[Slice]] = {}
     for store in targets:
         if store.id not in spans:
             continue
         first, last = spans[store.id]
-        cuts[store.id], slices[store.id] = _slicing(store.timezone, first, last, cost_days, by_day=bool(currency))
+        days = sorted(set(cost_days) | {v.since for v in store_costs.get(store.id, ()) if v.since}) \
+            if store.id in store_costs else cost_days
+        cuts[store.id], slices[store.id] = _slicing(store.timezone, first, last, days, by_day=bool(currency))
     months = {s.id: fee_months(periods[s.id], now.astimezone(ZoneInfo(s.timezone)).date(), spans.get(s.id))
               for s in targets}
     costs, mapped = seller_inputs.cost_versions()
     charges = unit_charges.versions()
     fees = seller_inputs.fees_in({s: m for s, m in months.items() if m is not None})
+    if app_settings.get_all()["self_delivery_payment"] == "auto":
+        fees += purchase_costs.last_leg_fees({s: m for s, m in months.items() if m is not None},
+                                             {s.id: s.timezone for s in targets})
     fee_months_of: dict[int, set[str]] = {}
     for fee in fees:
         fee_months_of.setdefault(fee.store_id, set()).add(fee.month)
     # SKUs are told apart when the report is by SKU or MSKU or costs apply per SKU; on the order basis
     # without those, only for the lines estimated from their SKU (unsettled, no amount shown)
-    by_sku: bool | str = True if by in ("sku", "msku") or bool(costs or charges) else (
-        "estimates" if basis == "order" else False)
+    per_sku = by in ("sku", "msku") or bool(costs) or bool(store_costs) or bool(charges)
+    by_sku: bool | str = True if per_sku else ("estimates" if basis == "order" else False)
     buckets = reports.buckets(basis, by, {s: bounds[s] for s in cuts}, cuts, by_sku=by_sku,
                               zones={s.id: s.timezone for s in targets})
     if edits.any_edits():  # the seller's inline edits of lines in range: corrections on top of the sums
@@ -82,7 +103,8 @@ def profit_report(period: str = "this-month", basis: str = "settlement", by: str
         by=by, store_names={s.id: s.name for s in targets}, slices=slices, buckets=buckets, costs=costs,
         msku_of_sku=msku_of_sku, fees=fees, fee_months=fee_months_of, estimates=estimates, links=links,
         currency=currency,
-        rates=RateBook(seller_inputs.rates()) if currency else None, charges=charges)
+        rates=RateBook(seller_inputs.rates()) if currency else None,
+        store_costs=store_costs, costing=costing_of, charges=charges)
     try:
         result = compute(inputs)
     except RateMissing as exc:
@@ -92,6 +114,30 @@ def profit_report(period: str = "this-month", basis: str = "settlement", by: str
         out["currency"] = currency
     out["completeness"] = completeness_rows(targets, periods, spans)
     return out
+
+
+def moving_averages(targets: list[Store]) -> dict[int, list[CostVersion]]:
+    """Store → the moving-average cost versions of its shop SKUs (ledger.costing), through the SKU map as it
+    reads for that store; a self-delivered purchase's shipping is left out of its goods' cost when
+    self-delivery payment is auto (it is the sold orders' last-leg cost then)."""
+    if not targets:
+        return {}
+    auto = app_settings.get_all()["self_delivery_payment"] == "auto"
+    key = (purchases.fingerprint(), auto, tuple(sorted(s.id for s in targets)))
+    found = _AVERAGES.get(key)
+    if found is not None:  # the chart asks for a report per point: the purchases are read and averaged once
+        return found
+    bought = purchase_costs.bought()
+    mapping = sku_map.load()
+    out = {} if not bought else {  # no paid purchase yet: every sale at its fixed cost, as a fixed store's
+        s.id: moving_average(bought, lambda sku, sid=s.id: mapping.resolve(sid, sku),
+                             lambda p: auto and p.self_delivered) for s in targets}
+    _AVERAGES.clear()
+    _AVERAGES[key] = out
+    return out
+
+
+_AVERAGES: dict[tuple, dict[int, list[CostVersion]]] = {}  # the last moving averages worked out, by what they read
 
 
 def stores_of(account: str | None) -> list[Store]:

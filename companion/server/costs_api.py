@@ -1,6 +1,7 @@
 """Settings → SKU costs: the table of unit costs by SKU with their dated versions; one version added or
 changed; versions deleted. A CSV dropped on the table goes to POST /api/figures/costs (the same reader and
-rows as `shoptally costs import`).
+rows as `shoptally costs import`). Beside them: the purchase records and the SKU map (imported through POST
+/api/figures/purchases and /api/figures/skumap), the 1688 payment notice, and each store's costing.
 
 Writes go through the writer like every other edit, and each records a change, so every open view hears
 `data.changed` and refreshes its figures. Amounts travel as exact decimal text. The handlers are put on
@@ -12,9 +13,10 @@ from __future__ import annotations
 from aiohttp import web
 
 from companion.errors import BadInput
+from companion.reports import purchase_notice
 from companion.server.api import read_json
 from companion.server.keys import SERVICE
-from companion.store import sku_costs
+from companion.store import costing, purchases, sku_costs, sku_map
 
 
 async def list_costs(request: web.Request) -> web.Response:
@@ -47,7 +49,49 @@ async def delete_cost(request: web.Request) -> web.Response:
     return web.json_response(saved.json())
 
 
+async def list_purchases(request: web.Request) -> web.Response:
+    """The purchase records (CSV import, 1688 captures), newest first, with their items and sold orders."""
+    search = request.query.get("q", "")
+    if len(search) > purchases.MAX_SEARCH:
+        raise BadInput.of("q_too_long", most=purchases.MAX_SEARCH)
+    return web.json_response(await request.app[SERVICE].read(purchases.table, search))
+
+
+async def unpaid_purchases(request: web.Request) -> web.Response:
+    """The 1688 payment notice of a period (the view's banner): sold orders whose linked purchase is unpaid."""
+    period = request.query.get("period", "this-month")
+    account = request.query.get("account") or None
+    if len(period) > 64 or (account is not None and len(account) > 200):
+        raise BadInput.of("q_too_long", most=200)
+    return web.json_response(await request.app[SERVICE].read(purchase_notice.unpaid, period, account))
+
+
+async def list_sku_map(request: web.Request) -> web.Response:
+    return web.json_response({"entries": await request.app[SERVICE].read(sku_map.table)})
+
+
+async def list_costing(request: web.Request) -> web.Response:
+    return web.json_response({"stores": await request.app[SERVICE].read(costing.listing),
+                              "methods": list(costing.METHODS)})
+
+
+async def set_costing(request: web.Request) -> web.Response:
+    """{account, method}: one store's costing (fixed | moving_average)."""
+    body = await read_json(request)
+    account = body.get("account")
+    if not isinstance(account, str) or not account.strip():
+        raise BadInput.of("account_not_name")
+    method = costing.check(body.get("method"))
+    saved = await request.app[SERVICE].writer.run(costing.set_method, account.strip(), method)
+    return web.json_response(saved)
+
+
 def add_to(routes: web.RouteTableDef) -> None:
     routes.get("/api/costs")(list_costs)
     routes.post("/api/costs")(put_cost)
     routes.post("/api/costs/delete")(delete_cost)
+    routes.get("/api/purchases")(list_purchases)
+    routes.get("/api/purchases/unpaid")(unpaid_purchases)
+    routes.get("/api/skumap")(list_sku_map)
+    routes.get("/api/costing")(list_costing)
+    routes.post("/api/costing")(set_costing)

@@ -4,9 +4,11 @@ What each governs (docs/settings.md):
 - `order_sync_mode`: which records Sync Settlement walks: `all` (settled, then in transit, every page),
   `pending` (in transit / on hold only), `new` (each list until the first page that brought nothing new).
   Sent to the extension, which runs the sync.
-- `payment_notice_1688`, `self_delivery_payment`: how the 1688 purchasing side pays and is told about
-  payments (off / manual / auto; manual / auto). Stored and sent to the extension for the 1688 purchase
-  flow; shoptally itself does not buy on 1688.
+- `payment_notice_1688` (off / manual / auto): whether the seller is told of sold orders whose linked purchase
+  is unpaid: a banner in the Finance view (manual, auto) and a tray notification (auto); reports/
+  purchase_notice.py, tray/payment_watch.py. Also sent to the extension.
+- `self_delivery_payment` (manual / auto): auto takes a self-delivered purchase's shipping as its sold orders'
+  last-leg cost (store/purchase_costs.py); manual leaves it to the expense tab's other fees. Also sent.
 - `reporting_currency`: the currency the Finance view converts to by default (empty: as recorded).
 - `auto_sync`: `on`, or `paused` (scheduled syncs do not run; the tray's Pause / resume auto-sync).
 - `cloud_target`: where `cloud push` / `pull` keep the encrypted bundle (docs/backup-and-sync.md).

@@ -324,6 +324,75 @@ class SyncRun(BaseModel):
 MODELS = (*MODELS, SyncSchedule, SyncRun)
 
 
+class PurchaseOrder(BaseModel):
+    """One purchase order (a 1688 order, a row group of the seller's purchase CSV), keyed by (source,
+    order_no): a capture of the same order again updates this row (unpaid → paid), never adds one.
+    Amounts are positive, in `currency`."""
+
+    id = AutoField()
+    source = CharField(max_length=16)  # 1688 | csv
+    order_no = CharField(max_length=128)
+    supplier = TextField(default="")
+    status = CharField(max_length=16)  # unpaid | paid | shipped | received | cancelled | refunded
+    currency = CharField(max_length=3)
+    goods = MoneyField(default=0)
+    shipping = MoneyField(default=0)
+    adjustment = MoneyField(default=0)  # the supplier's discount (negative) or price rise (positive)
+    total = MoneyField(default=0)
+    placed_at = UTCTimeField(null=True)
+    paid_at = UTCTimeField(null=True)
+    self_delivery = BooleanField(default=False)
+    capture = CharField(max_length=64, default="")  # the capture or file that last wrote it
+    recorded_at = UTCTimeField(default=now_utc)
+    updated_at = UTCTimeField(default=now_utc)
+
+    class Meta:
+        indexes = ((("source", "order_no"), True),)
+
+
+class PurchaseItem(BaseModel):
+    """A goods line of a purchase; `sku` as the source names it (a supplier SKU, or the shop SKU itself)."""
+
+    id = AutoField()
+    purchase = ForeignKeyField(PurchaseOrder, on_delete="CASCADE")
+    position = IntegerField(default=0)
+    sku = CharField(max_length=128)
+    name = TextField(default="")
+    quantity = IntegerField(default=0)
+    unit_price = MoneyField(default=0)
+    amount = MoneyField(default=0)
+    supplier_item = CharField(max_length=128, default="")
+
+    class Meta:
+        indexes = ((("sku",), False),)
+
+
+class PurchaseLink(BaseModel):
+    """A purchase serves this platform order (any store's: an order id is what the seller typed or 1688 kept)."""
+
+    id = AutoField()
+    purchase = ForeignKeyField(PurchaseOrder, on_delete="CASCADE")
+    order_id = CharField(max_length=128)
+
+    class Meta:
+        indexes = ((("purchase", "order_id"), True), (("order_id",), False))
+
+
+class SkuMap(BaseModel):
+    """A supplier SKU is this shop SKU: in one store (`store` set) or in every store (NULL). A store's own
+    entry wins over the global one (store/sku_map.py)."""
+
+    id = AutoField()
+    supplier_sku = CharField(max_length=128)
+    store = ForeignKeyField(Store, on_delete="CASCADE", null=True)
+    sku_id = CharField(max_length=128)
+    recorded_at = UTCTimeField(default=now_utc)
+
+    class Meta:
+        indexes = ((("supplier_sku", "store"), True),)
+
+
+MODELS = (*MODELS, PurchaseOrder, PurchaseItem, PurchaseLink, SkuMap)
 class UnitCharge(BaseModel):
     """A per-unit cost besides the purchase price (seed 002's first-leg, last-leg and other costs) of a SKU from
     `effective_from` (YYYY-MM-DD; "" for always) until the next version of the same kind; `shipment`: the

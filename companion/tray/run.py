@@ -165,7 +165,7 @@ def _close_tray(holder: dict, tray_done: threading.Event) -> None:
 
 
 def make_icon(pystray: Any, service, loop: asyncio.AbstractEventLoop, icon_class: Any = None):
-    from companion.tray import menu
+    from companion.tray import menu, payment_watch
     from companion.tray.actions import TrayActions
     from companion.tray.state import TrayState, image
 
@@ -190,6 +190,9 @@ def make_icon(pystray: Any, service, loop: asyncio.AbstractEventLoop, icon_class
             icon.update_menu()
 
     loop.call_soon_threadsafe(service.bus.add_listener, on_event)
+    payments = payment_watch.watch(service, lambda text: _notify(icon, text), loop)
+    loop.call_soon_threadsafe(service.bus.add_listener, payments)
+    loop.call_soon_threadsafe(payments, {"event": "settings.updated"})  # a look once the tray is up
     return icon
 
 

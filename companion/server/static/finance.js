@@ -162,6 +162,18 @@ function moneyCell(text, currency, { cls = "num", cost = false } = {}) {
   return td;
 }
 
+// the 1688 payment notice (setting payment_notice_1688, manual or auto): sold orders of the period whose linked
+// purchase is unpaid, named in a banner over the cards; nothing when the setting is off or none waits
+async function loadPaymentBanner() {
+  const q = new URLSearchParams({ period: state.period });
+  if (state.account) q.set("account", state.account);
+  const notice = await getJSON("/api/purchases/unpaid?" + q);
+  const box = $("#payment-banner");
+  box.hidden = !notice.message;
+  box.textContent = notice.message ? say(notice.message) : "";
+  box.dataset.count = String(notice.count || 0);
+}
+
 // cards --------------------------------------------------------------------------------------------
 async function loadCards() {
   let report;
@@ -243,6 +255,7 @@ async function loadExpense() {
       if (kind) {
         td.classList.add("editable");
         if (r.edited.includes(key)) td.classList.add("edited");
+        if (key === "purchase_order" && r.purchase_order_linked) td.classList.add("linked"); // from a linked purchase
         td.onclick = () => startEdit(td, r, key, kind);
       }
       row.append(td);
@@ -519,6 +532,7 @@ async function refresh() {
   try {
     const table = { income: loadIncome, expense: loadExpense, profit: loadProfit, settings: loadSettingsTab }[state.tab];
     await Promise.all([loadCards(), table()]);
+    loadPaymentBanner().catch(() => {}); // a courtesy beside the figures: never holds them up
     // The chart asks for one report per point: it starts once the figures are on screen and the filters
     // have rested for a moment (clicking through presets does not queue a chart for each), not awaited.
     clearTimeout(chartTimer);

@@ -3,6 +3,7 @@
 import { costsSection, feesSection, w } from "./costs.js";
 import { formatDate } from "./format.js";
 import { logisticsSection } from "./logistics.js";
+import { purchasesSection } from "./purchases.js";
 import { language, t } from "./i18n.js";
 import { say, sayStatus } from "./messages.js";
 import { withProgress } from "./progress.js";
@@ -47,7 +48,8 @@ export function settingsTab(api) {
 
   async function loadStores() {
     if ($("#store-settings").contains(document.activeElement)) return; // never under the seller's typing
-    const { stores } = await getJSON("/api/stores");
+    const [{ stores }, costing] = await Promise.all([getJSON("/api/stores"), getJSON("/api/costing")]);
+    const methodOf = Object.fromEntries(costing.stores.map((c) => [c.account, c.method]));
     $("#store-settings tbody").replaceChildren(...stores.map((s) => {
       const tr = document.createElement("tr");
       tr.dataset.account = s.name;
@@ -62,6 +64,23 @@ export function settingsTab(api) {
         td.append(input);
         tr.append(td);
       }
+      // the store's costing (fixed | moving_average), saved as soon as it is chosen
+      const method = document.createElement("select");
+      method.name = "costing";
+      for (const [value, label] of [["fixed", "costingFixed"], ["moving_average", "costingMovingAverage"]]) {
+        const option = document.createElement("option");
+        option.value = value;
+        option.textContent = t(label);
+        method.append(option);
+      }
+      method.value = methodOf[s.name] || "fixed";
+      method.onchange = async () => {
+        const out = await post("/api/costing", { account: s.name, method: method.value });
+        notice(out.ok ? t("settingsSaved") : say(out.body), out.ok ? 3000 : 8000);
+      };
+      const methodCell = document.createElement("td");
+      methodCell.append(method);
+      tr.append(methodCell);
       const td = document.createElement("td");
       td.append(button(t("save"), async () => {
         const patch = { account: s.name };
@@ -95,6 +114,7 @@ export function settingsTab(api) {
   const loadCosts = costsSection(api, $("#rates-table"));
   const loadFees = feesSection(api, $("#costs-settings"));
   const loadLogistics = logisticsSection(api, $("#fees-settings"));
+  const loadPurchases = purchasesSection(api, $("#logistics-settings"));
 
   $("#add-rate").onclick = async () => {
     const f = $("#rate-form");
@@ -214,6 +234,7 @@ export function settingsTab(api) {
   }
 
   return async function load() {
-    await Promise.all([loadModes(), loadStores(), loadRates(), loadCosts(), loadFees(), loadLogistics(), loadPairing(), loadCompleteness()]);
+    await Promise.all([loadModes(), loadStores(), loadRates(), loadCosts(), loadFees(), loadLogistics(), loadPurchases(), loadPairing(),
+      loadCompleteness()]);
   };
 }

@@ -1,0 +1,97 @@
+// Settings → Purchases: the purchase records (a purchase CSV dropped here, or 1688 orders the extension
+// captured) with the sold orders each serves, and the SKU map (supplier SKU → shop SKU) dropped as a CSV: the
+// files `shoptally purchases import` and `shoptally skumap import` read. Its own words in both languages.
+import { formatDate, formatMoney } from "./format.js";
+import { language } from "./i18n.js";
+import { say } from "./messages.js";
+
+const WORDS = {
+  en: {
+    title: "Purchases", help: "What you paid suppliers (1688), linked to the orders they serve; a store whose costing is the moving average takes its costs from them.",
+    drop: "Drop a purchases CSV here (order_no, sku, quantity, unit_price, currency, shipping, status, paid_at, sold_order…), or",
+    dropMap: "Drop a SKU map CSV here (supplier_sku, sku_id, store), or",
+    imported: "{file}: {added} added, {updated} changed, {skipped} unchanged",
+    orderNo: "Order no", supplier: "Supplier", status: "Status", total: "Total", paid: "Paid", sold: "Sold orders",
+    none: "No purchases yet: drop a CSV, or let the extension capture your 1688 orders.", mapCount: "SKU map: {n} entries",
+  },
+  zh: {
+    title: "采购单", help: "向供应商（1688）支付的采购，并关联到其所供应的订单；成本计价为移动加权平均的店铺按采购单计算成本。",
+    drop: "将采购 CSV 拖放到此处（order_no、sku、quantity、unit_price、currency、shipping、status、paid_at、sold_order…），或",
+    dropMap: "将 SKU 映射 CSV 拖放到此处（supplier_sku、sku_id、store），或",
+    imported: "{file}：新增 {added}，修改 {updated}，未变 {skipped}",
+    orderNo: "采购单号", supplier: "供应商", status: "状态", total: "合计", paid: "付款时间", sold: "已售订单",
+    none: "还没有采购单：拖入 CSV，或让扩展抓取您的 1688 订单。", mapCount: "SKU 映射：{n} 条",
+  },
+};
+
+const lang = () => (language() === "zh" ? "zh" : "en");
+
+function w(key, vars) {
+  let text = WORDS[lang()][key] ?? WORDS.en[key] ?? key;
+  for (const [k, v] of Object.entries(vars || {})) text = text.replaceAll(`{${k}}`, String(v));
+  return text;
+}
+
+function el(tag, props = {}, ...children) {
+  const node = Object.assign(document.createElement(tag), props);
+  node.append(...children);
+  return node;
+}
+
+async function base64(file) {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let bin = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+  return btoa(bin);
+}
+
+/** `api`: {getJSON, post, notice}. Puts the section after `after` and returns its (re)load function. */
+export function purchasesSection(api, after) {
+  const { getJSON, post, notice } = api;
+  const box = el("section", { id: "purchases-settings" });
+  after.after(box);
+
+  function dropZone(id, words, kind) {
+    const file = el("input", { type: "file", accept: ".csv,text/csv", id: `${id}-file`, name: `${id}-file` });
+    const zone = el("div", { id, className: "drop", tabIndex: 0 }, el("span", { textContent: w(words) + " " }), file);
+    const send = async (files) => {
+      for (const f of files) {
+        const out = await post(`/api/figures/${kind}`, { name: f.name, content_base64: await base64(f) });
+        notice(out.ok ? w("imported", out.body) : say(out.body), out.ok ? 4000 : 10000);
+      }
+      await load();
+    };
+    zone.ondragover = (e) => { e.preventDefault(); zone.classList.add("over"); };
+    zone.ondragleave = () => zone.classList.remove("over");
+    zone.ondrop = (e) => { e.preventDefault(); zone.classList.remove("over"); send([...e.dataTransfer.files]); };
+    file.onchange = () => send([...file.files]).then(() => { file.value = ""; });
+    return zone;
+  }
+
+  let builtFor = "", tableBox, mapLine;
+  function frame() {
+    tableBox = el("div");
+    mapLine = el("p", { className: "muted", id: "skumap-count" });
+    box.replaceChildren(el("h3", { textContent: w("title") }), el("p", { className: "muted", textContent: w("help") }),
+      dropZone("purchases-drop", "drop", "purchases"), dropZone("skumap-drop", "dropMap", "skumap"), mapLine, tableBox);
+    builtFor = lang();
+  }
+
+  async function load() {
+    if (builtFor !== lang()) frame();
+    const [body, map] = await Promise.all([getJSON("/api/purchases"), getJSON("/api/skumap")]);
+    mapLine.textContent = w("mapCount", { n: map.entries.length });
+    const head = el("tr", {}, ...["orderNo", "supplier", "status", "total", "paid", "sold"].map((k) => el("th", {
+      textContent: w(k), className: k === "total" ? "num" : "" })));
+    const rows = body.purchases.map((p) => el("tr", { className: `purchase ${p.status}` },
+      el("td", { textContent: p.order_no }), el("td", { textContent: p.supplier }), el("td", { textContent: p.status }),
+      el("td", { className: "num", textContent: formatMoney(p.total, p.currency, lang()) }),
+      el("td", { textContent: p.paid_at ? formatDate(p.paid_at.slice(0, 10), lang()) : "" }),
+      el("td", { textContent: p.sold_orders.join(", ") })));
+    tableBox.replaceChildren(body.purchases.length
+      ? el("div", { className: "scroll" }, el("table", { id: "purchases-table" }, el("thead", {}, head), el("tbody", {}, ...rows)))
+      : el("p", { className: "muted empty", textContent: w("none") }));
+  }
+
+  return load;
+}
