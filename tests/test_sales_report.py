@@ -13,12 +13,14 @@ import pytest
 from companion.cli.main import main
 from companion.errors import BadInput
 from companion.ledger import sales
+from companion.pipeline import importer
 from companion.reports.sales_report import sales_report
 from companion.sources.model import IN_TRANSIT, SETTLED, SKU_SPLIT, Line, SourceField, StoreRef
 from companion.store import settlements
 from companion.store.writer import run_inline
 from tests.support.app import get
 from tests.support.builders import LA, SH
+from tests.support.tables import US_NAME, us_workbook
 
 UK = StoreRef("tiktok", "4410", "GB", "TikTok UK Teapots", "GBP", "Europe/London")
 NOW = datetime(2025, 12, 15, 12, 0, tzinfo=UTC)
@@ -181,9 +183,8 @@ def test_an_imported_tiktok_export_gives_its_sales_figures(db):
     Seller discount + Shipping fee subsidy; income_refund = Gross sales refund + Seller discount refund;
     buyer_shipping = Customer-paid shipping fee (+ its refund); Sales tax payment is not part of the settlement
     (TikTok remits it), so taxes are 0."""
-    from tests.test_profit_report import load
-
-    load(db)
+    parsed = importer.parse_file(f"{US_NAME}.xlsx", us_workbook(), "", importer.account_store(None))
+    run_inline(db, importer.commit_file, f"{US_NAME}.xlsx", parsed)
     (row,) = report(group="month")["rows"]
     # gross 40.00 + 15.50 + 25.00 + 60.00 = 140.50; seller discounts 4.00 - 1.00 (shipping fee subsidy) + 2.50
     # = 5.50; refunds 25.00 - 2.50 (seller discount refund) = 22.50; net 140.50 - 5.50 - 22.50 = 112.50;
