@@ -64,10 +64,15 @@ def sales_report(period: str = "this-month", basis: str = "settlement", group: s
                      "currency": r.currency, **sales.row_json(r.sums)})
     rows.sort(key=lambda row: (row["step"], row["key"]["account"], row["key"].get("sku_id") or "", row["currency"]))
     out["rows"] = rows
+    # totals: the rows' sums and units added up per currency; orders counted once over the whole period
     totals: dict[str, sales.SalesSums] = {}
-    for r in sales_sums.rows(basis, bounds, zone_of, None, False, months):  # distinct orders of the whole period
+    for r in found:
         totals[r.currency] = sales.add(totals[r.currency], r.sums) if r.currency in totals else r.sums
-    out["totals_by_currency"] = {cur: sales.row_json(s) for cur, s in sorted(totals.items())}
+    counts: dict[str, int] = {}
+    for (_, currency), n in sales_sums.orders(basis, bounds).items():  # stores share no order: their counts add
+        counts[currency] = counts.get(currency, 0) + n
+    out["totals_by_currency"] = {cur: sales.row_json(sales.SalesSums(counts.get(cur, 0), s.units, s.amounts))
+                                 for cur, s in sorted(totals.items())}
     return out
 
 

@@ -13,7 +13,8 @@ settlement time) belong to no day and are left out.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 from companion.ledger import zones
 from companion.ledger.sales import CATEGORIES, SalesSums
@@ -54,28 +55,21 @@ def rows(basis: str, bounds: dict[int, tuple[int | None, int | None]], zone_of: 
     t = time_expr(basis)
     condition, params = counted(basis, bounds, p, literal=True)
     dims = ['"store_id"', '"currency"'] + (['"sku_id"'] if by_sku else [])
-    columns = [*dims, '"order_id"', '"quantity"', *(f'"{c}"' for c in CATEGORIES)]
-    day_params: list = []
     select = list(dims)
-    if step is not None:  # the local day in an inner query, so the outer one cuts steps from it once
-        day_sql, day_params = _local_day(t, bounds, zone_of, p)
-        columns.append(f"{day_sql} AS d")
-        condition += f" AND {t} IS NOT NULL"
-        if step == "day":
-            bucket = "d"
-        elif step == "week":
-            bucket = "(d + 3) / 7"
+    bucket_params: list = []
+    if step is not None:  # each expression of the line's time written once: it is worked out for every line
+        if step == "month":
+            bucket, bucket_params = _month_start(t, bounds, zone_of, months, p)
         else:
-            starts = [m.toordinal() - EPOCH_ORDINAL for m in months] or [0]
-            inner = " ".join(f"WHEN d < {starts[i + 1]} THEN {starts[i]}" for i in range(len(starts) - 1))
-            bucket = f"CASE {inner} ELSE {starts[-1]} END" if inner else str(starts[-1])
+            day_sql, bucket_params = _local_day(t, bounds, zone_of, p)
+            bucket = day_sql if step == "day" else f"(({day_sql}) + 3) / 7"
         select.append(f"{bucket} AS bucket")
+        condition += f" AND {t} IS NOT NULL"
     select += [_ORDERS, _UNITS, *(f'SUM("{c}")' for c in CATEGORIES)]
     grouped = dims + (["bucket"] if step is not None else [])
-    sql = (f'SELECT {", ".join(select)} FROM (SELECT {", ".join(columns)} FROM "{_TABLE}" WHERE {condition}) '
-           f'AS counted_lines GROUP BY {", ".join(grouped)}')
+    sql = f'SELECT {", ".join(select)} FROM "{_TABLE}" WHERE {condition} GROUP BY {", ".join(grouped)}'
     with bulk.wrap_errors:
-        found = db.execute_sql(sql, [*day_params, *params]).fetchall()
+        found = db.execute_sql(sql, [*bucket_params, *params]).fetchall()
     out = []
     n = len(dims) + (step is not None)
     for r in found:
@@ -86,6 +80,37 @@ def rows(basis: str, bounds: dict[int, tuple[int | None, int | None]], zone_of: 
         sums = SalesSums(int(r[n] or 0), int(r[n + 1] or 0), tuple(int(v or 0) for v in r[n + 2:]))
         out.append(SalesRow(r[0], r[1], (r[2] or None) if by_sku else None, first, sums))
     return out
+
+
+def orders(basis: str, bounds: dict[int, tuple[int | None, int | None]]) -> dict[tuple[int, str], int]:
+    """(store, currency) → distinct orders with a sale line over the whole of each store's bounds: the totals'
+    count (the rows' counts do not add up to it: an order may sit in several days or SKUs)."""
+    if not bounds:
+        return {}
+    db = SettlementLine._meta.database
+    condition, params = counted(basis, bounds, db.param, literal=True)
+    t = time_expr(basis)  # as the rows: a line without a time on the basis belongs to no day
+    sql = (f'SELECT "store_id", "currency", COUNT(DISTINCT "order_id") FROM "{_TABLE}" '
+           f'WHERE {condition} AND {t} IS NOT NULL AND {_SALE} GROUP BY "store_id", "currency"')
+    with bulk.wrap_errors:
+        return {(r[0], r[1]): int(r[2] or 0) for r in db.execute_sql(sql, params).fetchall()}
+
+
+def _month_start(t: str, bounds: dict[int, tuple[int | None, int | None]], zone_of: dict[int, str],
+                 months: list[date], p: str) -> tuple[str, list]:
+    """SQL giving a line the local day number of the 1st of its month, from the instants each of its store's
+    months starts at (the local midnights), and its parameters."""
+    starts = [m.toordinal() - EPOCH_ORDINAL for m in months] or [0]
+    parts: list[str] = []
+    params: list = []
+    for store_id in bounds:
+        zone = ZoneInfo(zone_of[store_id])
+        cuts = [int(datetime.combine(m, time.min, zone).timestamp() * 1000) for m in months[1:]]
+        inner = " ".join(f"WHEN {t} < {p} THEN {starts[i]}" for i in range(len(cuts)))
+        parts.append(f'WHEN "store_id" = {p} THEN ' + (f"CASE {inner} ELSE {starts[-1]} END" if inner
+                                                         else str(starts[-1])))
+        params.extend([store_id, *cuts])
+    return f"CASE {' '.join(parts)} ELSE 0 END", params
 
 
 def _local_day(t: str, bounds: dict[int, tuple[int | None, int | None]], zone_of: dict[int, str],
