@@ -85,6 +85,7 @@ const WORDS = {
     salesPlatformDiscounts: "Platform discounts", salesRefunds: "Returns and refunds", salesNet: "Net sales",
     salesShipping: "Shipping", salesTaxes: "Taxes", salesTotal: "Total sales", salesAov: "Avg. order value",
     salesRefundRate: "Refund rate", total: "Total",
+    salesMoreRows: "Showing the first {shown} of {total} rows: choose week or month, or one store, to see them all (or run shoptally report --kind sales --json).",
   },
   zh: {
     title: "财务", connecting: "连接中…", extOn: "扩展已连接（{n}）", extOff: "没有已连接的扩展",
@@ -162,6 +163,7 @@ const WORDS = {
     salesUnits: "件数", salesGross: "销售总额", salesSellerDiscounts: "卖家折扣", salesPlatformDiscounts: "平台折扣",
     salesRefunds: "退货退款", salesNet: "净销售额", salesShipping: "运费", salesTaxes: "税费", salesTotal: "销售额合计",
     salesAov: "平均订单金额", salesRefundRate: "退款率", total: "合计",
+    salesMoreRows: "只显示前 {shown} 行（共 {total} 行）：改为按周或按月、或只选一个店铺即可全部显示（或运行 shoptally report --kind sales --json）。",
   },
 };
 

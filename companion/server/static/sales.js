@@ -5,6 +5,7 @@
 import { t } from "./i18n.js";
 
 const $ = (sel) => document.querySelector(sel);
+const MAX_SHOWN = 500; // rows drawn; the totals always are
 const MONEY = ["gross_sales", "seller_discounts", "platform_discounts", "refunds", "net_sales", "shipping", "taxes",
   "total_sales", "average_order_value"];
 const WORD = { gross_sales: "salesGross", seller_discounts: "salesSellerDiscounts",
@@ -55,7 +56,17 @@ export function salesTab(api) {
       tr.append(cell(percent(f.refund_rate), "num"));
       return tr;
     };
-    const rows = report.rows.map((r) => line(r.step, Object.values(r.key).filter(Boolean).join(" · "), r.currency, r));
+    // thousands of rows (a month by SKU and day) take the browser seconds to draw and no one reads them
+    const rows = report.rows.slice(0, MAX_SHOWN)
+      .map((r) => line(r.step, Object.values(r.key).filter(Boolean).join(" · "), r.currency, r));
+    if (report.rows.length > MAX_SHOWN) {
+      const tr = document.createElement("tr");
+      tr.className = "more";
+      const td = cell(t("salesMoreRows", { shown: count(MAX_SHOWN), total: count(report.rows.length) }), "muted");
+      td.colSpan = labels.length;
+      tr.append(td);
+      rows.push(tr);
+    }
     for (const [currency, totals] of Object.entries(report.totals_by_currency)) {
       rows.push(line(t("total"), "", currency, totals, "total"));
     }
