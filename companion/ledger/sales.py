@@ -79,6 +79,7 @@ def row_json(sums: SalesSums) -> dict:
 
 
 def add(a: SalesSums, b: SalesSums) -> SalesSums:
-    """Sums of two groups that share no order (different stores or periods of the same currency)."""
+    """Two groups' sums and units added; their order counts too, which is right only when they share no
+    order (the report counts its totals' orders apart: store.sales_sums.orders)."""
     return SalesSums(a.orders + b.orders, a.units + b.units,
                      tuple(x + y for x, y in zip(a.amounts, b.amounts, strict=True)))
