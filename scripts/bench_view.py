@@ -12,6 +12,8 @@
      by the view itself around its requests and rendering);
 4. Over HTTP, times the CSV export of 100,000 rows (a custom range holding at least that many), from the
    request to its last byte.
+5. The Sales tab (issue #18.1): its first load (`/?tab=sales`), its filter changes (per week, by SKU, this
+   year, ...) as in 3., and `GET /api/reports/sales` of this month and this year over HTTP.
 
     .venv/bin/python scripts/bench_view.py [--lines 1000000] [--repeat 5] [--keep]
 
@@ -129,11 +131,11 @@ def browser():
     return webdriver.Chrome(options=options, service=Service(executable_path="/usr/bin/chromedriver"))
 
 
-def first_load(driver, base: str) -> float:
+def first_load(driver, base: str, path: str = "/") -> float:
     """ms from navigation start to the view's figures being on screen (body[data-ready])."""
     driver.get("about:blank")
     t0 = time.perf_counter()
-    driver.get(base + "/")
+    driver.get(base + path)
     deadline = time.monotonic() + 60
     while driver.execute_script("return document.body && document.body.dataset.ready") != "true":
         if time.monotonic() > deadline:
@@ -170,6 +172,51 @@ ACTIONS = [
     ("preset: this year", "document.querySelector('[data-period=\"this-year\"]').click()"),
     ("preset: this month", "document.querySelector('[data-period=\"this-month\"]').click()"),
 ]
+
+
+SALES_ACTIONS = [
+    ("sales: per week", "const s = document.querySelector('#sales-group'); s.value = 'week'; s.onchange()"),
+    ("sales: by SKU", "const s = document.querySelector('#sales-by'); s.value = 'sku'; s.onchange()"),
+    ("sales: by store", "const s = document.querySelector('#sales-by'); s.value = 'store'; s.onchange()"),
+    ("sales: per month", "const s = document.querySelector('#sales-group'); s.value = 'month'; s.onchange()"),
+    ("sales: order basis", "const s = document.querySelector('[name=basis]'); s.value = 'order'; s.onchange()"),
+    ("sales: settlement", "const s = document.querySelector('[name=basis]'); s.value = 'settlement'; s.onchange()"),
+    ("sales: last 7 days", "document.querySelector('[data-period=\"last-7-days\"]').click()"),
+    ("sales: this year", "document.querySelector('[data-period=\"this-year\"]').click()"),
+    ("sales: this month", "document.querySelector('[data-period=\"this-month\"]').click()"),
+]
+
+
+def sales_api(base: str, token: str, query: str) -> tuple[float, int]:
+    """(ms, rows) of GET /api/reports/sales?query, from the request to its last byte."""
+    t0 = time.perf_counter()
+    request = urllib.request.Request(f"{base}/api/reports/sales?{query}", headers={"Authorization": f"Bearer {token}"})
+    with _NO_PROXY.open(request, timeout=300) as resp:
+        body = json.loads(resp.read())
+    return (time.perf_counter() - t0) * 1000, len(body["rows"])
+
+
+def sales_tab(driver, base: str, token: str, repeat: int) -> bool:
+    """The Sales tab's first load and filter changes, and its API over HTTP; whether the targets hold."""
+    driver.get(base + "/")  # the view's own defaults again (this month, settlement basis, all stores)
+    loads = [first_load(driver, base, "/?tab=sales") for _ in range(repeat)]
+    print(f"sales tab first load   median {statistics.median(loads):7.1f} ms   max {max(loads):7.1f} ms   "
+          f"target ≤ {TARGETS['first_load_ms']} ms")
+    ok = statistics.median(loads) <= TARGETS["first_load_ms"]
+    worst = []
+    for name, script in SALES_ACTIONS:
+        med = filter_change(driver, script)
+        worst.append(med)
+        print(f"  {name:20} {med:7.1f} ms")
+    print(f"sales filter change   median {statistics.median(worst):7.1f} ms   slowest {max(worst):7.1f} ms   "
+          f"target ≤ {TARGETS['filter_change_ms']} ms")
+    ok &= max(worst) <= TARGETS["filter_change_ms"]
+    for query in ("period=this-month", "period=this-month&by=sku", "period=this-year&group=month",
+                  "period=this-year"):
+        runs = [sales_api(base, token, query) for _ in range(3)]
+        print(f"  GET /api/reports/sales?{query:32} {statistics.median(r[0] for r in runs):8.1f} ms "
+              f"(median of 3, {runs[0][1]:,} rows)")
+    return ok
 
 
 def export(base: str, start: datetime, rows_wanted: int, lines: int, token: str) -> tuple[float, int]:
@@ -228,6 +275,7 @@ def main() -> int:
             print(f"filter change   median {statistics.median(worst):7.1f} ms   slowest {max(worst):7.1f} ms   "
                   f"target ≤ {TARGETS['filter_change_ms']} ms")
             ok &= max(worst) <= TARGETS["filter_change_ms"]
+            ok &= sales_tab(driver, base, token, args.repeat)
         finally:
             driver.quit()
         runs = [export(base, start, 100_000, args.lines, token) for _ in range(3)]

@@ -210,12 +210,26 @@ def cmd_report(args) -> int:
 
     cfg = _cfg_with_data(args)
     _open_db(cfg)
+    if args.kind == "sales":
+        return _sales_report(args)
     rep = reporting.profit_report(period=args.period, basis=args.basis, by=args.by,
                                   account=args.account, currency=args.currency)
     if args.json:
         print(json.dumps(rep, ensure_ascii=False))
         return 0
     print("\n".join(lines(rep)))
+    return 0
+
+
+def _sales_report(args) -> int:
+    from companion.cli.sales_text import lines
+    from companion.errors import BadInput
+    from companion.reports.sales_report import sales_report
+
+    if args.currency:
+        raise BadInput.of("sales_no_currency", currency=args.currency)
+    rep = sales_report(period=args.period, basis=args.basis, group=args.group, by=args.by, account=args.account)
+    print(json.dumps(rep, ensure_ascii=False) if args.json else "\n".join(lines(rep)))
     return 0
 
 

@@ -15,6 +15,7 @@ from companion.server import (
     chart_api,
     cloud_api,
     export_api,
+    sales_api,
     security,
     settings_api,
     signin,
@@ -54,5 +55,6 @@ def create_app(service: Service, port: int | None = None) -> web.Application:
     app.router.add_routes(automation_api.routes)
     app.router.add_routes(backup_api.routes)
     app.router.add_routes(cloud_api.routes)
+    app.router.add_routes(sales_api.routes)
     app.router.add_routes(api.routes)
     return app

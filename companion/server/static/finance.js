@@ -9,6 +9,7 @@ import { cloudDialog } from "./cloud.js";
 import { settingsTab } from "./settings.js";
 import { rowProfitNote } from "./costs.js";
 import { say } from "./messages.js";
+import { salesTab } from "./sales.js";
 
 const $ = (sel) => document.querySelector(sel);
 const form = $("#filters");
@@ -42,9 +43,10 @@ function readState() {
   const q = new URLSearchParams(location.search);
   return {
     period: q.get("period") || "this-month", basis: q.get("basis") || "settlement", account: q.get("account") || "",
-    currency: q.get("currency") || "", tab: ["profit", "expense", "settings"].includes(q.get("tab")) ? q.get("tab") : "income",
+    currency: q.get("currency") || "", tab: ["profit", "expense", "settings", "sales"].includes(q.get("tab")) ? q.get("tab") : "income",
     sort: q.get("sort") || "date", dir: q.get("dir") === "asc" ? "asc" : "desc", q: q.get("q") || "",
     page: Math.max(1, Number(q.get("page")) || 1), by: q.get("by") || "store", step: q.get("step") || "",
+    group: ["week", "month"].includes(q.get("group")) ? q.get("group") : "day", sby: q.get("sby") === "sku" ? "sku" : "store",
   };
 }
 
@@ -58,7 +60,7 @@ function writeState() {
 
 function readStateDefaults() {
   return { period: "this-month", basis: "settlement", account: "", currency: "", tab: "income", sort: "date",
-    dir: "desc", q: "", page: 1, by: "store", step: "" };
+    dir: "desc", q: "", page: 1, by: "store", step: "", group: "day", sby: "store" };
 }
 
 function query(extra) {
@@ -521,6 +523,7 @@ function syncForm() {
   $("#tab-expense").hidden = state.tab !== "expense";
   $("#tab-settings").hidden = state.tab !== "settings";
   $("#tab-profit").hidden = state.tab !== "profit";
+  $("#tab-sales").hidden = state.tab !== "sales";
 }
 
 async function refresh() {
@@ -530,7 +533,7 @@ async function refresh() {
   view.busy = true;
   pending(+1);
   try {
-    const table = { income: loadIncome, expense: loadExpense, profit: loadProfit, settings: loadSettingsTab }[state.tab];
+    const table = { income: loadIncome, expense: loadExpense, profit: loadProfit, settings: loadSettingsTab, sales: loadSales }[state.tab];
     await Promise.all([loadCards(), table()]);
     loadPaymentBanner().catch(() => {}); // a courtesy beside the figures: never holds them up
     // The chart asks for one report per point: it starts once the figures are on screen and the filters
@@ -560,7 +563,7 @@ async function refresh() {
 // "pending", aria-busy, body[data-pending]) so they never read as the new period's. The chart keeps its
 // mark until its own, later, request has drawn.
 let inFlight = 0;
-const FIGURES = ["#cards", "#rates", "#income", "#expense", "#profit"];
+const FIGURES = ["#cards", "#rates", "#income", "#expense", "#profit", "#sales"];
 function pending(delta) {
   inFlight = Math.max(0, inFlight + delta);
   const on = inFlight > 0;
@@ -778,6 +781,7 @@ const loadAutomation = automationSection({ getJSON, post, notice });
 const loadBackups = backupSection({ getJSON, post, notice });
 cloudDialog({ getJSON, post, notice });
 const loadSettingsTab = () => Promise.all([loadDataManagement(), loadBackups(), loadAutomation()]);
+const loadSales = salesTab({ getJSON, query, state: () => state, change, moneyCell, count, emptyRow });
 
 applyLanguage();
 // The reporting currency (Settings → Data Management) is the default when the URL names none.

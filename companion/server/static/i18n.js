@@ -81,6 +81,12 @@ const WORDS = {
     emptyDemoTitle: "Try the demo", emptyDemoHow: "Run {cmd} in a terminal: shoptally starts on sample stores in a temporary folder, your own data untouched.",
     openPairing: "Open pairing", openImport: "Import a file",
     periodEmptyTitle: "No figures for {period}", periodEmptyHow: "Nothing in this period for the chosen filters. Try another:",
+    salesTab: "Sales", salesPer: "Per", salesWeek: "Week (Mon)", salesMonth: "Month", salesOrders: "Orders",
+    salesUnits: "Units", salesGross: "Gross sales", salesSellerDiscounts: "Seller discounts",
+    salesPlatformDiscounts: "Platform discounts", salesRefunds: "Returns and refunds", salesNet: "Net sales",
+    salesShipping: "Shipping", salesTaxes: "Taxes", salesTotal: "Total sales", salesAov: "Avg. order value",
+    salesRefundRate: "Refund rate", total: "Total",
+    salesMoreRows: "Showing the first {shown} of {total} rows: choose week or month, or one store, to see them all (or run shoptally report --kind sales --json).",
   },
   zh: {
     title: "财务", connecting: "连接中…", extOn: "扩展已连接（{n}）", extOff: "没有已连接的扩展",
@@ -155,6 +161,11 @@ const WORDS = {
     emptyDemoTitle: "试用演示数据", emptyDemoHow: "在终端运行 {cmd}：shoptally 会用示例店铺在临时文件夹中启动，不影响您自己的数据。",
     openPairing: "去配对", openImport: "导入文件",
     periodEmptyTitle: "{period}没有数据", periodEmptyHow: "所选条件下此期间没有记录。换个时间看看：",
+    salesTab: "销售", salesPer: "周期", salesWeek: "周（周一起）", salesMonth: "月", salesOrders: "订单数",
+    salesUnits: "件数", salesGross: "销售总额", salesSellerDiscounts: "卖家折扣", salesPlatformDiscounts: "平台折扣",
+    salesRefunds: "退货退款", salesNet: "净销售额", salesShipping: "运费", salesTaxes: "税费", salesTotal: "销售额合计",
+    salesAov: "平均订单金额", salesRefundRate: "退款率", total: "合计",
+    salesMoreRows: "只显示前 {shown} 行（共 {total} 行）：改为按周或按月、或只选一个店铺即可全部显示（或运行 shoptally report --kind sales --json）。",
   },
 };
 
