@@ -210,6 +210,12 @@ def cmd_report(args) -> int:
 
     cfg = _cfg_with_data(args)
     _open_db(cfg)
+    if getattr(args, "kind", "profit") in ("payments", "tax"):
+        from companion.cli import money_report_text
+
+        rep = money_report_text.build(args)
+        print(json.dumps(rep, ensure_ascii=False) if args.json else "\n".join(money_report_text.lines(rep)))
+        return 0
     rep = reporting.profit_report(period=args.period, basis=args.basis, by=args.by,
                                   account=args.account, currency=args.currency)
     if args.json:

@@ -91,7 +91,13 @@ def build_parser() -> argparse.ArgumentParser:
   shoptally report                                  # this month, settlement basis, by store
   shoptally report --period last-month --by sku
   shoptally report --period 2025-10-01..2025-10-15 --basis order --account "TikTok US MyShop"
-  shoptally report --period all --currency USD --json""")
+  shoptally report --period all --currency USD --json
+  shoptally report --kind payments --period last-month    # payouts and how each reconciles with its lines
+  shoptally report --kind tax --period this-year --basis order   # taxes by type, per store and currency""")
+    p.add_argument("--kind", choices=("profit", "payments", "tax"), default="profit",
+                   help="profit (default); payments: one row per payout (statement, bill) with its status, "
+                        "reserve and whether its lines add up to it; tax: taxes by type and store "
+                        "(--by and --currency apply to profit only; --basis to profit and tax)")
     p.add_argument("--period", default="this-month", metavar="P",
                    help="today, yesterday, last-7-days, this-month (default), last-month, this-year, all, "
                         "YYYY, YYYY-MM, YYYY-MM-DD or FROM..TO (days inclusive, in each store's time zone)")

@@ -1,0 +1,116 @@
+"""What the payments report reads: the payouts platforms state, the stored lines of each statement summed,
+the lines on hold, and a statement's payment id and status as its lines' own fields give them.
+
+The sums read migration 0012's indexes: a statement's lines from `settlement_line_payout` alone, the lines
+on hold from `settlement_line_unsettled` (its condition written as the same constants)."""
+
+from __future__ import annotations
+
+import json
+
+from peewee import chunked
+
+from companion.ledger.money import from_storage
+from companion.ledger.payouts import HeldSum, LineSum, StatedPayout
+from companion.sources.model import SETTLED
+from companion.store import bulk
+from companion.store.fields import EPOCH, MILLISECOND
+from companion.store.models import SettlementLine, StatedTotal
+
+_LINES = SettlementLine._meta.table_name
+# a line's own fields that name its payment, as the adapters keep them in `extra` (TikTok's order list keys,
+# the export's column headers)
+PAYMENT_ID_KEYS = ("payment_id", "Payment ID")
+PAYMENT_STATUS_KEYS = ("payment_status", "Payment status", "Status")
+
+
+def _db():
+    return SettlementLine._meta.database
+
+
+def _time(ms) -> object:
+    return None if ms is None else EPOCH + int(ms) * MILLISECOND
+
+
+def stated(store_ids: list[int]) -> tuple[list[StatedPayout], dict[tuple[int, str], tuple]]:
+    """The statements and payouts stated for these stores (the latest recorded of each), and the latest
+    overall on-hold total per store and currency: (store, currency) → (amount, at)."""
+    if not store_ids:
+        return [], {}
+    rows = (StatedTotal.select().where(StatedTotal.store.in_(store_ids)
+                                       & StatedTotal.kind.in_(("statement", "payout", "on_hold")))
+            .order_by(StatedTotal.recorded_at, StatedTotal.id))
+    latest: dict[tuple[int, str, str], StatedTotal] = {}
+    held: dict[tuple[int, str], tuple] = {}
+    for row in rows:
+        if row.kind == "on_hold":
+            if not row.scope:  # a per-reason figure is part of the overall one
+                held[(row.store_id, row.currency)] = (row.amount, row.at)
+            continue
+        latest[(row.store_id, row.kind, row.ref)] = row  # recorded later wins
+    out = []
+    for (store_id, kind, ref), row in latest.items():
+        details = {str(k): str(v) for k, v in json.loads(row.scope)} if row.scope else {}
+        out.append(StatedPayout(store_id, kind, ref, row.amount, row.currency, row.at, details))
+    return out, held
+
+
+def statement_sums(store_ids: list[int]) -> list[LineSum]:
+    """Every statement's stored lines, per currency and settled or not (superseded lines never count)."""
+    if not store_ids:
+        return []
+    db = _db()
+    p = db.param
+    sql = (f'SELECT "store_id", "statement_id", "currency", CASE WHEN "status" = \'{SETTLED}\' THEN 1 ELSE 0 END '
+           f'AS settled, COUNT(*), SUM("settlement_amount"), MAX("settled_time") FROM "{_LINES}" '
+           f'WHERE "store_id" IN ({", ".join([p] * len(store_ids))}) AND "statement_id" IS NOT NULL '
+           'AND NOT "superseded" GROUP BY "store_id", "statement_id", "currency", settled')
+    with bulk.wrap_errors:
+        rows = db.execute_sql(sql, store_ids).fetchall()
+    return [LineSum(s, ref, cur, bool(settled), int(n), from_storage(int(units or 0)), _time(last))
+            for s, ref, cur, settled, n, units, last in rows]
+
+
+def held_sums(store_ids: list[int], stated_held: dict[tuple[int, str], tuple]) -> list[HeldSum]:
+    """Per store and currency, the lines not settled yet, with the on-hold total stated in that currency."""
+    if not store_ids:
+        return []
+    db = _db()
+    p = db.param
+    sql = (f'SELECT "store_id", "currency", COUNT(*), SUM("settlement_amount") FROM "{_LINES}" '
+           f'WHERE "status" <> \'{SETTLED}\' AND NOT "superseded" AND "store_id" IN '
+           f'({", ".join([p] * len(store_ids))}) GROUP BY "store_id", "currency"')
+    with bulk.wrap_errors:
+        rows = db.execute_sql(sql, store_ids).fetchall()
+    found = {(s, cur): (int(n), from_storage(int(units or 0))) for s, cur, n, units in rows}
+    out = []
+    for key in sorted(set(found) | set(stated_held)):
+        n, amount = found.get(key, (0, from_storage(0)))
+        st_amount, st_at = stated_held.get(key, (None, None))
+        out.append(HeldSum(key[0], key[1], n, amount, st_amount, st_at))
+    return out
+
+
+def line_words(refs: dict[int, list[str]]) -> dict[tuple[int, str], tuple[str, str]]:
+    """(store, statement) → (payment id, payment status) from the first stored line of each statement that
+    has one of them (one line per statement is read: a statement is paid by one payment)."""
+    db = _db()
+    p = db.param
+    out: dict[tuple[int, str], tuple[str, str]] = {}
+    for store_id, wanted in refs.items():
+        for chunk in chunked(sorted(set(wanted)), bulk.SELECT_CHUNK):
+            sql = (f'SELECT "statement_id", "extra" FROM "{_LINES}" WHERE "id" IN (SELECT MIN("id") FROM "{_LINES}" '
+                   f'WHERE "store_id" = {p} AND "statement_id" IN ({", ".join([p] * len(chunk))}) '
+                   'AND NOT "superseded" GROUP BY "statement_id")')
+            with bulk.wrap_errors:
+                rows = db.execute_sql(sql, [store_id, *chunk]).fetchall()
+            for ref, extra in rows:
+                try:
+                    fields = json.loads(extra or "{}")
+                except ValueError:
+                    continue
+                pid = next((str(fields[k]) for k in PAYMENT_ID_KEYS if fields.get(k)), "")
+                status = next((str(fields[k]) for k in PAYMENT_STATUS_KEYS if fields.get(k)), "")
+                if pid or status:
+                    out[(store_id, ref)] = (pid, status)
+    return out
