@@ -53,7 +53,8 @@ def special_lines(basis: str, bounds: dict[int, tuple[int | None, int | None]]
         return {}
     db = _db()
     condition, params = counted(basis, bounds, db.param, literal=True)
-    words = " OR ".join(f"LOWER(\"source_fields\") LIKE '%{w}%'" for w in LIKE_WORDS)
+    words = " OR ".join(f'LOWER("source_fields") LIKE {db.param}' for _ in LIKE_WORDS)
+    params = [*params, *(f"%{w}%" for w in LIKE_WORDS)]  # parameters: psycopg reads a bare % as one
     columns = ", ".join(f'"{c}"' for c in TAX_CATEGORIES)
     sql = (f'SELECT "store_id", "currency", {columns}, "source_fields" FROM "{_LINES}" '
            f"WHERE {condition} AND {TAXED} AND ({words})")
