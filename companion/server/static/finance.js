@@ -9,6 +9,7 @@ import { cloudDialog } from "./cloud.js";
 import { settingsTab } from "./settings.js";
 import { rowProfitNote } from "./costs.js";
 import { say } from "./messages.js";
+import { loadPayments, loadTaxes } from "./payments.js";
 
 const $ = (sel) => document.querySelector(sel);
 const form = $("#filters");
@@ -42,7 +43,7 @@ function readState() {
   const q = new URLSearchParams(location.search);
   return {
     period: q.get("period") || "this-month", basis: q.get("basis") || "settlement", account: q.get("account") || "",
-    currency: q.get("currency") || "", tab: ["profit", "expense", "settings"].includes(q.get("tab")) ? q.get("tab") : "income",
+    currency: q.get("currency") || "", tab: ["profit", "expense", "settings", "payments", "taxes"].includes(q.get("tab")) ? q.get("tab") : "income",
     sort: q.get("sort") || "date", dir: q.get("dir") === "asc" ? "asc" : "desc", q: q.get("q") || "",
     page: Math.max(1, Number(q.get("page")) || 1), by: q.get("by") || "store", step: q.get("step") || "",
   };
@@ -508,6 +509,8 @@ function syncForm() {
   $("#tab-expense").hidden = state.tab !== "expense";
   $("#tab-settings").hidden = state.tab !== "settings";
   $("#tab-profit").hidden = state.tab !== "profit";
+  $("#tab-payments").hidden = state.tab !== "payments";
+  $("#tab-taxes").hidden = state.tab !== "taxes";
 }
 
 async function refresh() {
@@ -517,7 +520,8 @@ async function refresh() {
   view.busy = true;
   pending(+1);
   try {
-    const table = { income: loadIncome, expense: loadExpense, profit: loadProfit, settings: loadSettingsTab }[state.tab];
+    const table = { income: loadIncome, expense: loadExpense, profit: loadProfit, settings: loadSettingsTab,
+      payments: () => loadPayments(getJSON, query()), taxes: () => loadTaxes(getJSON, query()) }[state.tab];
     await Promise.all([loadCards(), table()]);
     // The chart asks for one report per point: it starts once the figures are on screen and the filters
     // have rested for a moment (clicking through presets does not queue a chart for each), not awaited.
@@ -546,7 +550,7 @@ async function refresh() {
 // "pending", aria-busy, body[data-pending]) so they never read as the new period's. The chart keeps its
 // mark until its own, later, request has drawn.
 let inFlight = 0;
-const FIGURES = ["#cards", "#rates", "#income", "#expense", "#profit"];
+const FIGURES = ["#cards", "#rates", "#income", "#expense", "#profit", "#payments", "#taxes"];
 function pending(delta) {
   inFlight = Math.max(0, inFlight + delta);
   const on = inFlight > 0;
