@@ -30,17 +30,24 @@ def payments_report(period: str = "this-month", account: str | None = None, now:
         local = parse_period(period, now.astimezone(ZoneInfo(store.timezone)).date())
         bounds[store.id] = local.utc_bounds(store.timezone)
     stated, stated_held = payouts.stated(ids)
-    sums = payouts.statement_sums(ids)
-    # the statements in the period: dated from what is stated, else from their lines
-    dated = ledger.payout_rows(stated, sums, {})
-    kept = [p for p in dated if _within(p.at, bounds[p.store_id])]
+    # the payouts the period can hold: those stated in it, and the statements of lines settled in it (dated by
+    # those lines when nothing dates them); each then summed over all of its lines, wherever they fall
+    ms = {sid: (_ms(lo), _ms(hi)) for sid, (lo, hi) in bounds.items()}
+    refs = payouts.statements_settled_in(ms) if ids else set()
+    refs |= {(s.store_id, s.ref) for s in stated if s.kind == "statement" and _within(s.at, bounds[s.store_id])}
+    stated = [s for s in stated if (s.store_id, s.ref) in refs
+              or (s.kind == "payout" and _within(s.at, bounds[s.store_id]))]
+    sums = payouts.statement_sums(refs) if refs else []
+    kept = [p for p in ledger.payout_rows(stated, sums, {}) if _within(p.at, bounds[p.store_id])]
     wanted: dict[int, list[str]] = {}
     for p in kept:
         if p.kind == "statement" and not (p.payment_id and p.source_status):
             wanted.setdefault(p.store_id, []).append(p.ref)
-    words = payouts.line_words(wanted) if wanted else {}
-    keys = {(p.store_id, p.kind, p.ref) for p in kept}
-    final = [p for p in ledger.payout_rows(stated, sums, words) if (p.store_id, p.kind, p.ref) in keys]
+    if wanted:  # the lines' own payment id and status, for the statements whose stated total does not say
+        keys = {(p.store_id, p.kind, p.ref) for p in kept}
+        words = payouts.line_words(wanted)
+        kept = [p for p in ledger.payout_rows(stated, sums, words) if (p.store_id, p.kind, p.ref) in keys]
+    final = kept
     rows = [ledger.payout_json(p, by_id[p.store_id].name, by_id[p.store_id].platform) for p in final]
     for h in payouts.held_sums(ids, stated_held):
         end = bounds[h.store_id][1]
@@ -58,6 +65,10 @@ def payments_report(period: str = "this-month", account: str | None = None, now:
                        "to": shown.last.isoformat() if shown.last else None},
             "rows": rows[:MAX_ROWS], "truncated": truncated, "totals": ledger.totals(rows),
             "unreconciled": sum(1 for r in rows if r["reconciled"] is False)}
+
+
+def _ms(when: datetime | None) -> int | None:
+    return None if when is None else int(when.timestamp() * 1000)
 
 
 def _within(at: datetime | None, bounds: tuple[datetime | None, datetime | None]) -> bool:

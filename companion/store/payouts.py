@@ -55,20 +55,46 @@ def stated(store_ids: list[int]) -> tuple[list[StatedPayout], dict[tuple[int, st
     return out, held
 
 
-def statement_sums(store_ids: list[int]) -> list[LineSum]:
-    """Every statement's stored lines, per currency and settled or not (superseded lines never count)."""
-    if not store_ids:
-        return []
+def statements_settled_in(bounds: dict[int, tuple[int | None, int | None]]) -> set[tuple[int, str]]:
+    """(store, statement) of every statement with a line settled in the store's [start, end) epoch ms: the
+    payouts a period can hold besides those stated in it (index `settlement_line_payout_time` alone)."""
     db = _db()
     p = db.param
-    sql = (f'SELECT "store_id", "statement_id", "currency", CASE WHEN "status" = \'{SETTLED}\' THEN 1 ELSE 0 END '
-           f'AS settled, COUNT(*), SUM("settlement_amount"), MAX("settled_time") FROM "{_LINES}" '
-           f'WHERE "store_id" IN ({", ".join([p] * len(store_ids))}) AND "statement_id" IS NOT NULL '
-           'AND NOT "superseded" GROUP BY "store_id", "statement_id", "currency", settled')
-    with bulk.wrap_errors:
-        rows = db.execute_sql(sql, store_ids).fetchall()
-    return [LineSum(s, ref, cur, bool(settled), int(n), from_storage(int(units or 0)), _time(last))
-            for s, ref, cur, settled, n, units, last in rows]
+    out: set[tuple[int, str]] = set()
+    for store_id, (start, end) in bounds.items():
+        sql = f'SELECT DISTINCT "statement_id" FROM "{_LINES}" WHERE "store_id" = {p} AND "statement_id" IS NOT NULL'
+        params: list = [store_id]
+        if start is not None:
+            sql += f' AND "settled_time" >= {p}'
+            params.append(start)
+        if end is not None:
+            sql += f' AND "settled_time" < {p}'
+            params.append(end)
+        with bulk.wrap_errors:
+            out.update((store_id, ref) for (ref,) in db.execute_sql(sql, params).fetchall())
+    return out
+
+
+def statement_sums(refs: set[tuple[int, str]]) -> list[LineSum]:
+    """These statements' stored lines, per currency and settled or not (superseded lines never count), read
+    from index `settlement_line_payout` alone."""
+    db = _db()
+    p = db.param
+    by_store: dict[int, list[str]] = {}
+    for store_id, ref in refs:
+        by_store.setdefault(store_id, []).append(ref)
+    out: list[LineSum] = []
+    for store_id, wanted in by_store.items():
+        for chunk in chunked(sorted(wanted), bulk.SELECT_CHUNK):
+            sql = (f'SELECT "statement_id", "currency", CASE WHEN "status" = \'{SETTLED}\' THEN 1 ELSE 0 END AS '
+                   f'settled, COUNT(*), SUM("settlement_amount"), MAX("settled_time") FROM "{_LINES}" '
+                   f'WHERE "store_id" = {p} AND "statement_id" IN ({", ".join([p] * len(chunk))}) '
+                   'AND NOT "superseded" GROUP BY "statement_id", "currency", settled')
+            with bulk.wrap_errors:
+                rows = db.execute_sql(sql, [store_id, *chunk]).fetchall()
+            out += [LineSum(store_id, ref, cur, bool(settled), int(n), from_storage(int(units or 0)), _time(last))
+                    for ref, cur, settled, n, units, last in rows]
+    return out
 
 
 def held_sums(store_ids: list[int], stated_held: dict[tuple[int, str], tuple]) -> list[HeldSum]:
