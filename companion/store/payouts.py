@@ -118,21 +118,21 @@ def held_sums(store_ids: list[int], stated_held: dict[tuple[int, str], tuple]) -
 
 
 def line_words(refs: dict[int, list[str]]) -> dict[tuple[int, str], tuple[str, str]]:
-    """(store, statement) → (payment id, payment status) from the first stored line of each statement that
-    has one of them (one line per statement is read: a statement is paid by one payment)."""
+    """(store, statement) → (payment id, payment status) from one stored line of each statement (a statement
+    is paid by one payment): a lookup by index `settlement_line_payout` per statement."""
     db = _db()
     p = db.param
+    sql = (f'SELECT "extra" FROM "{_LINES}" WHERE "store_id" = {p} AND "statement_id" = {p} AND NOT "superseded" '
+           'LIMIT 1')
     out: dict[tuple[int, str], tuple[str, str]] = {}
-    for store_id, wanted in refs.items():
-        for chunk in chunked(sorted(set(wanted)), bulk.SELECT_CHUNK):
-            sql = (f'SELECT "statement_id", "extra" FROM "{_LINES}" WHERE "id" IN (SELECT MIN("id") FROM "{_LINES}" '
-                   f'WHERE "store_id" = {p} AND "statement_id" IN ({", ".join([p] * len(chunk))}) '
-                   'AND NOT "superseded" GROUP BY "statement_id")')
-            with bulk.wrap_errors:
-                rows = db.execute_sql(sql, [store_id, *chunk]).fetchall()
-            for ref, extra in rows:
+    with bulk.wrap_errors:
+        cursor = db.cursor()
+        for store_id, wanted in refs.items():
+            for ref in sorted(set(wanted)):
+                cursor.execute(sql, (store_id, ref))
+                row = cursor.fetchone()
                 try:
-                    fields = json.loads(extra or "{}")
+                    fields = json.loads(row[0] or "{}") if row else {}
                 except ValueError:
                     continue
                 pid = next((str(fields[k]) for k in PAYMENT_ID_KEYS if fields.get(k)), "")

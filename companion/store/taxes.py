@@ -17,6 +17,9 @@ from companion.store.reports import counted
 
 _LINES = SettlementLine._meta.table_name
 TAXED = "(" + " OR ".join(f'"{c}" <> 0' for c in TAX_CATEGORIES) + ")"
+# the categories a withheld tax or a duty is booked under (sources/tiktok: VAT / PIT withheld, ISR, IVA,
+# cedular tax, customs and anti-dumping duties): only lines with these are read for their fields
+VAT_OR_OTHER = '("vat" <> 0 OR "other_tax" <> 0)'
 
 
 def _db():
@@ -25,43 +28,42 @@ def _db():
 
 def category_sums(basis: str, bounds: dict[int, tuple[int | None, int | None]]
                   ) -> dict[tuple[int, str], CategorySums]:
-    """(store, currency) → the tax categories' totals and line counts of the lines the report counts."""
-    if not bounds:
-        return {}
+    """(store, currency) → the tax categories' totals and line counts of the lines the report counts. One query
+    per store: a condition over several stores (OR) would not use the partial index."""
     db = _db()
-    condition, params = counted(basis, bounds, db.param, literal=True)
     sums = ", ".join(f'SUM("{c}"), SUM(CASE WHEN "{c}" <> 0 THEN 1 ELSE 0 END)' for c in TAX_CATEGORIES)
-    sql = (f'SELECT "store_id", "currency", COUNT(*), {sums} FROM "{_LINES}" WHERE {condition} AND {TAXED} '
-           'GROUP BY "store_id", "currency"')
-    with bulk.wrap_errors:
-        rows = db.execute_sql(sql, params).fetchall()
     out = {}
-    for store_id, currency, taxed, *values in rows:
-        found = CategorySums(taxed_lines=int(taxed))
-        for i, c in enumerate(TAX_CATEGORIES):
-            found.amounts[c] = from_storage(int(values[2 * i] or 0))
-            found.lines[c] = int(values[2 * i + 1] or 0)
-        out[(store_id, currency)] = found
+    for store_id, bound in bounds.items():
+        condition, params = counted(basis, {store_id: bound}, db.param, literal=True)
+        sql = (f'SELECT "currency", COUNT(*), {sums} FROM "{_LINES}" WHERE {condition} AND {TAXED} '
+               'GROUP BY "currency"')
+        with bulk.wrap_errors:
+            rows = db.execute_sql(sql, params).fetchall()
+        for currency, taxed, *values in rows:
+            found = CategorySums(taxed_lines=int(taxed))
+            for i, c in enumerate(TAX_CATEGORIES):
+                found.amounts[c] = from_storage(int(values[2 * i] or 0))
+                found.lines[c] = int(values[2 * i + 1] or 0)
+            out[(store_id, currency)] = found
     return out
 
 
 def special_lines(basis: str, bounds: dict[int, tuple[int | None, int | None]]
                   ) -> dict[tuple[int, str], list[TaxedLine]]:
-    """(store, currency) → the counted tax lines whose original fields may name a withheld tax or a duty (a
-    first cut by words; ledger.taxes decides by the whole name)."""
-    if not bounds:
-        return {}
+    """(store, currency) → the counted lines with VAT or other tax whose original fields may name a withheld
+    tax or a duty (a first cut by words; ledger.taxes decides by the whole name). One query per store."""
     db = _db()
-    condition, params = counted(basis, bounds, db.param, literal=True)
     words = " OR ".join(f'LOWER("source_fields") LIKE {db.param}' for _ in LIKE_WORDS)
-    params = [*params, *(f"%{w}%" for w in LIKE_WORDS)]  # parameters: psycopg reads a bare % as one
     columns = ", ".join(f'"{c}"' for c in TAX_CATEGORIES)
-    sql = (f'SELECT "store_id", "currency", {columns}, "source_fields" FROM "{_LINES}" '
-           f"WHERE {condition} AND {TAXED} AND ({words})")
     out: dict[tuple[int, str], list[TaxedLine]] = {}
-    with bulk.wrap_errors:
-        cursor = db.execute_sql(sql, params)
-        for store_id, currency, *values in cursor:
+    for store_id, bound in bounds.items():
+        condition, params = counted(basis, {store_id: bound}, db.param, literal=True)
+        params = [*params, *(f"%{w}%" for w in LIKE_WORDS)]  # parameters: psycopg reads a bare % as one
+        sql = (f'SELECT "currency", {columns}, "source_fields" FROM "{_LINES}" '
+               f"WHERE {condition} AND {VAT_OR_OTHER} AND ({words})")
+        with bulk.wrap_errors:
+            rows = db.execute_sql(sql, params).fetchall()
+        for currency, *values in rows:
             amounts = {c: from_storage(int(v or 0)) for c, v in zip(TAX_CATEGORIES, values[:-1], strict=True)}
             fields = []
             for item in json.loads(values[-1] or "[]"):

@@ -44,14 +44,22 @@ function nothing(table, columns, word) {
 const CHECKS = { ok: "payReconciled", difference: "payDifference", currency_mismatch: "payCurrencyMismatch",
   not_stated: "payNotStated", not_linked: "payNotLinked" };
 
-/** One row per payout (and each store's on-hold row), newest first, as the report gives them. */
+const FIRST_ROWS = 200;
+let showAll = false;
+let lastQuery = "";
+
+/** One row per payout (and each store's on-hold row), newest first, as the report gives them; the first 200
+ * until the seller asks for all (a new filter shows the first 200 again). */
 export async function loadPayments(getJSON, query) {
+  if (query !== lastQuery) showAll = false;
+  lastQuery = query;
   const report = await getJSON("/api/reports/payments?" + query);
   const labels = [t("store"), t("payPayout"), t("payPaymentId"), t("date"), t("payStatus"), t("currency"),
     t("payStated"), t("payReserve"), t("payLinesSum"), t("payLines"), t("payDiff"), t("payCheck")];
   head("payments", labels, 6);
   if (!report.rows.length) return nothing("payments", labels.length, "noPayouts");
-  const rows = report.rows.map((r) => {
+  const shown = showAll ? report.rows : report.rows.slice(0, FIRST_ROWS);
+  const rows = shown.map((r) => {
     const tr = document.createElement("tr");
     tr.dataset.kind = r.kind;
     tr.dataset.ref = r.ref;
@@ -65,6 +73,20 @@ export async function loadPayments(getJSON, query) {
       cell(String(r.lines), "num"), money(r.difference ?? null, r.currency), check);
     return tr;
   });
+  if (shown.length < report.rows.length) {  // a year of daily statements: drawn on request, filters stay quick
+    const tr = document.createElement("tr");
+    tr.className = "more";
+    const td = cell("", "");
+    td.colSpan = labels.length;
+    const more = document.createElement("button");
+    more.type = "button";
+    more.id = "payments-more";
+    more.textContent = t("payShowAll", { n: report.rows.length });
+    more.onclick = () => { showAll = true; loadPayments(getJSON, query); };
+    td.append(more);
+    tr.append(td);
+    rows.push(tr);
+  }
   $("#payments tbody").replaceChildren(...rows);
   const note = report.unreconciled ? t("payUnreconciledNote", { n: report.unreconciled }) : "";
   $("#payments-note").textContent = report.truncated ? `${note} ${t("payTruncated", { n: report.truncated })}` : note;
@@ -82,7 +104,8 @@ export async function loadTaxes(getJSON, query) {
   if (!report.rows.length) {
     nothing("taxes", labels.length, "noTaxes");
   } else {
-    const rows = report.rows.map((r) => {
+    const shown = showAll ? report.rows : report.rows.slice(0, FIRST_ROWS);
+  const rows = shown.map((r) => {
       const tr = document.createElement("tr");
       tr.append(cell(r.account), cell(r.region || "–"), cell(r.currency));
       for (const k of types) {
