@@ -109,3 +109,22 @@ def test_status_words():
     assert [status_of_word(w) for w in ("PAID", "Paid", "PROCESSING", "unpaid", "已打款", "待打款", "FAILED",
                                         "2", "", None)] == [
         "paid", "paid", "processing", "processing", "paid", "processing", "on_hold", None, None, None]
+
+
+def test_the_sums_kept_after_a_report_are_the_same_and_never_outlive_a_change(db):
+    from companion.store import changes, payouts
+    from companion.store.models import Store
+
+    load(db)
+    cold = payments_report("this-month", now=NOW)
+    ids = [s.id for s in Store.select()]
+    payouts.warm(ids)
+    assert payouts.cached_sums(ids, changes.current_rev()) is not None
+    assert payments_report("this-month", now=NOW) == cold
+    # a new line of statement S2 (a reimbursement row of the same export): the next report counts it
+    row = list(US_ROWS[6])
+    row[US_HEADER.index("Order/adjustment ID  ")] = "7123000000000000009"
+    parsed = importer.parse_file("more.csv", csv_bytes([US_HEADER, row]), SHOP.name, SHOP)
+    run_inline(db, importer.commit_file, "more.csv", parsed)
+    s2 = next(r for r in payments_report("this-month", now=NOW)["rows"] if r["ref"] == S2)
+    assert (s2["lines"], s2["lines_amount"], s2["difference"], s2["reconciled"]) == (2, "16.00", "-7.00", False)

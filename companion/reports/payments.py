@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from companion.ledger import payouts as ledger
 from companion.ledger.periods import parse_period
 from companion.reports.reporting import stores_of
-from companion.store import payouts
+from companion.store import changes, payouts
 
 MAX_ROWS = 5000  # a view's table and a terminal stay readable; `truncated` says how many more there were
 
@@ -30,14 +30,16 @@ def payments_report(period: str = "this-month", account: str | None = None, now:
         local = parse_period(period, now.astimezone(ZoneInfo(store.timezone)).date())
         bounds[store.id] = local.utc_bounds(store.timezone)
     stated, stated_held = payouts.stated(ids)
-    # the payouts the period can hold: those stated in it, and the statements of lines settled in it (dated by
-    # those lines when nothing dates them); each then summed over all of its lines, wherever they fall
-    ms = {sid: (_ms(lo), _ms(hi)) for sid, (lo, hi) in bounds.items()}
-    refs = payouts.statements_settled_in(ms) if ids else set()
-    refs |= {(s.store_id, s.ref) for s in stated if s.kind == "statement" and _within(s.at, bounds[s.store_id])}
-    stated = [s for s in stated if (s.store_id, s.ref) in refs
-              or (s.kind == "payout" and _within(s.at, bounds[s.store_id]))]
-    sums = payouts.statement_sums(refs) if refs else []
+    sums = payouts.cached_sums(ids, changes.current_rev())
+    if sums is None:
+        # the payouts the period can hold: those stated in it, and the statements of lines settled in it (dated
+        # by those lines when nothing dates them); each then summed over all of its lines, wherever they fall
+        ms = {sid: (_ms(lo), _ms(hi)) for sid, (lo, hi) in bounds.items()}
+        refs = payouts.statements_settled_in(ms) if ids else set()
+        refs |= {(s.store_id, s.ref) for s in stated if s.kind == "statement" and _within(s.at, bounds[s.store_id])}
+        stated = [s for s in stated if (s.store_id, s.ref) in refs
+                  or (s.kind == "payout" and _within(s.at, bounds[s.store_id]))]
+        sums = payouts.statement_sums(refs) if refs else []
     kept = [p for p in ledger.payout_rows(stated, sums, {}) if _within(p.at, bounds[p.store_id])]
     wanted: dict[int, list[str]] = {}
     for p in kept:
