@@ -88,3 +88,21 @@ def test_field_names_that_say_more_than_their_category():
                                       "anti_dumping_duty", "Customs clearance fee", "SST", "Sales tax payment",
                                       "vat", "capital")] == [
         "withheld", "withheld", "withheld", "withheld", "withheld", "duty", "duty", "duty", None, None, None, None]
+
+
+def test_the_days_kept_after_a_report_give_the_same_figures_and_never_outlive_a_change(db):
+    from companion.store import taxes
+    from companion.store.models import Store
+
+    shops(db)
+    cases = [(p, b) for p in ("2025-10", "2025-10-01..2025-10-10", "2025-10-31", "all")
+             for b in ("settlement", "order")]
+    cold = {case: tax_report(case[0], basis=case[1], now=NOW) for case in cases}
+    taxes.warm([(s.id, s.timezone) for s in Store.select()])
+    assert {case: tax_report(case[0], basis=case[1], now=NOW) for case in cases} == cold
+    # another shop's taxes arrive: the kept days are not used for it, nor for the others
+    data = {"statement_id": STMT, "statement_time": ts(STATEMENT_AT), "currency": "MXN",
+            "settlement_amount": "370.50", "statement_transactions": [MX_TXN]}
+    load(db, f"statement_{STMT}.json", json.dumps(envelope(data)).encode(), "Mi tienda MX")
+    shown = {r["account"]: r["total"] for r in tax_report("all", now=NOW)["rows"]}
+    assert shown == {VN_SHOP: "-6750.00", MY_SHOP: "-0.80", "Mi tienda MX": "-40.50"}

@@ -70,9 +70,55 @@ class TypeSums:
     by_field: dict[tuple[str, str], list] = field(default_factory=dict)  # (type, field name) → [amount, lines]
 
 
-def by_type(sums: CategorySums, special: list[TaxedLine]) -> TypeSums:
+def add_line(delta: TypeSums, line: TaxedLine) -> None:
+    """What one line's withheld or duty fields move between types, added to `delta` (additive over lines, so
+    days of it can be kept and added up for any period)."""
+    moved: dict[str, Decimal] = {}
+    into: dict[str, Decimal] = {}
+    for name, amount, category in line.fields:
+        if category not in TAX_CATEGORIES or not amount:
+            continue
+        kind = special_type(name)
+        if kind is None:
+            continue
+        moved[category] = moved.get(category, ZERO) + amount
+        into[kind] = into.get(kind, ZERO) + amount
+        entry = delta.by_field.setdefault((kind, name), [ZERO, 0])
+        entry[0] += amount
+        entry[1] += 1
+    for category, amount in moved.items():
+        t = TYPE_OF_CATEGORY[category]
+        delta.amounts[t] = delta.amounts.get(t, ZERO) - amount
+        if line.amounts.get(category, ZERO) - amount == 0 and line.amounts.get(category, ZERO) != 0:
+            delta.lines[t] = delta.lines.get(t, 0) - 1  # all of the category's money here was withheld or duty
+    for kind, amount in into.items():
+        delta.amounts[kind] = delta.amounts.get(kind, ZERO) + amount
+        delta.lines[kind] = delta.lines.get(kind, 0) + 1
+
+
+def add_types(into: TypeSums, other: TypeSums) -> None:
+    for t, amount in other.amounts.items():
+        into.amounts[t] = into.amounts.get(t, ZERO) + amount
+    for t, n in other.lines.items():
+        into.lines[t] = into.lines.get(t, 0) + n
+    for key, (amount, n) in other.by_field.items():
+        entry = into.by_field.setdefault(key, [ZERO, 0])
+        entry[0] += amount
+        entry[1] += n
+
+
+def add_sums(into: CategorySums, other: CategorySums) -> None:
+    into.taxed_lines += other.taxed_lines
+    for c, amount in other.amounts.items():
+        into.amounts[c] = into.amounts.get(c, ZERO) + amount
+    for c, n in other.lines.items():
+        into.lines[c] = into.lines.get(c, 0) + n
+
+
+def by_type(sums: CategorySums, special: list[TaxedLine] | TypeSums) -> TypeSums:
     """The category totals as types: each category's money in its own type, except what fields of the
-    `special` lines name as withheld or duty. Line counts: a line counts once in every type it holds money of."""
+    `special` lines (or their added-up `add_line` delta) name as withheld or duty. Line counts: a line counts
+    once in every type it holds money of."""
     out = TypeSums()
     for category in TAX_CATEGORIES:
         amount = sums.amounts.get(category, ZERO)
@@ -80,28 +126,11 @@ def by_type(sums: CategorySums, special: list[TaxedLine]) -> TypeSums:
             t = TYPE_OF_CATEGORY[category]
             out.amounts[t] = out.amounts.get(t, ZERO) + amount
             out.lines[t] = out.lines.get(t, 0) + sums.lines.get(category, 0)
-    for line in special:
-        moved: dict[str, Decimal] = {}
-        into: dict[str, Decimal] = {}
-        for name, amount, category in line.fields:
-            if category not in TAX_CATEGORIES or not amount:
-                continue
-            kind = special_type(name)
-            if kind is None:
-                continue
-            moved[category] = moved.get(category, ZERO) + amount
-            into[kind] = into.get(kind, ZERO) + amount
-            entry = out.by_field.setdefault((kind, name), [ZERO, 0])
-            entry[0] += amount
-            entry[1] += 1
-        for category, amount in moved.items():
-            t = TYPE_OF_CATEGORY[category]
-            out.amounts[t] = out.amounts.get(t, ZERO) - amount
-            if line.amounts.get(category, ZERO) - amount == 0 and line.amounts.get(category, ZERO) != 0:
-                out.lines[t] = out.lines.get(t, 0) - 1  # all of the category's money here was withheld or duty
-        for kind, amount in into.items():
-            out.amounts[kind] = out.amounts.get(kind, ZERO) + amount
-            out.lines[kind] = out.lines.get(kind, 0) + 1
+    if isinstance(special, TypeSums):
+        add_types(out, special)
+    else:
+        for line in special:
+            add_line(out, line)
     for t in list(out.amounts):
         if out.amounts[t] == 0 and out.lines.get(t, 0) <= 0:
             out.amounts.pop(t)

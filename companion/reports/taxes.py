@@ -11,7 +11,7 @@ from companion.ledger import report as ledger_report
 from companion.ledger import taxes as ledger
 from companion.ledger.periods import parse_period
 from companion.reports.reporting import ReportError, store_bounds, store_periods, stores_of
-from companion.store import taxes
+from companion.store import changes, taxes
 
 
 def tax_report(period: str = "this-month", basis: str = "settlement", account: str | None = None,
@@ -21,16 +21,26 @@ def tax_report(period: str = "this-month", basis: str = "settlement", account: s
     now = now or datetime.now(UTC)
     targets = stores_of(account)
     periods = store_periods(period, targets, now)
-    bounds = store_bounds(targets, periods)
+    rev = changes.current_rev()
+    kept = {s.id: days for s in targets if (days := taxes.cached(s.id, rev, s.timezone)) is not None}
+    bounds = store_bounds([s for s in targets if s.id not in kept], periods)
     sums = taxes.category_sums(basis, bounds)
     special = taxes.special_lines(basis, bounds)
+    found: dict[tuple[int, str], tuple] = {key: (value, special.get(key, [])) for key, value in sums.items()}
+    for store_id, days in kept.items():  # the days added up after an earlier report (taxes.warm)
+        p = periods[store_id]
+        first = p.first.toordinal() if p.first else None
+        last = p.last.toordinal() if p.last else None
+        for currency, (day_sums, delta) in taxes.from_days(days, basis, first, last).items():
+            if day_sums.taxed_lines:
+                found[(store_id, currency)] = (day_sums, delta)
     rows = []
     for store in targets:
-        for (store_id, currency), found in sorted(sums.items(), key=lambda kv: kv[0][1]):
+        for (store_id, currency), (cat_sums, extra) in sorted(found.items(), key=lambda kv: kv[0][1]):
             if store_id != store.id:
                 continue
-            types = ledger.by_type(found, special.get((store_id, currency), []))
-            rows.append(ledger.row_json(store.name, store.platform, store.region, currency, found, types))
+            types = ledger.by_type(cat_sums, extra)
+            rows.append(ledger.row_json(store.name, store.platform, store.region, currency, cat_sums, types))
     shown = periods[targets[0].id] if targets else parse_period(period, now.date())
     return {"kind": "tax", "basis": basis,
             "period": {"from": shown.first.isoformat() if shown.first else None,
