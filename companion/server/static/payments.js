@@ -44,12 +44,12 @@ function nothing(table, columns, word) {
 const CHECKS = { ok: "payReconciled", difference: "payDifference", currency_mismatch: "payCurrencyMismatch",
   not_stated: "payNotStated", not_linked: "payNotLinked" };
 
-const FIRST_ROWS = 200;
+const FIRST_ROWS = 50;  // as a page of the Income tab
 let showAll = false;
 let lastQuery = "";
 
-/** One row per payout (and each store's on-hold row), newest first, as the report gives them; the first 200
- * until the seller asks for all (a new filter shows the first 200 again). */
+/** One row per payout (and each store's on-hold row), newest first, as the report gives them; the first 50
+ * until the seller asks for all (a new filter shows the first 50 again). */
 export async function loadPayments(getJSON, query) {
   if (query !== lastQuery) showAll = false;
   lastQuery = query;
