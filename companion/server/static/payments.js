@@ -104,8 +104,7 @@ export async function loadTaxes(getJSON, query) {
   if (!report.rows.length) {
     nothing("taxes", labels.length, "noTaxes");
   } else {
-    const shown = showAll ? report.rows : report.rows.slice(0, FIRST_ROWS);
-  const rows = shown.map((r) => {
+    const rows = report.rows.map((r) => {
       const tr = document.createElement("tr");
       tr.append(cell(r.account), cell(r.region || "–"), cell(r.currency));
       for (const k of types) {
