@@ -30,27 +30,13 @@ def payments_report(period: str = "this-month", account: str | None = None, now:
         local = parse_period(period, now.astimezone(ZoneInfo(store.timezone)).date())
         bounds[store.id] = local.utc_bounds(store.timezone)
     stated, stated_held = payouts.stated(ids)
-    sums = payouts.cached_sums(ids, changes.current_rev())
-    if sums is None:
-        # the payouts the period can hold: those stated in it, and the statements of lines settled in it (dated
-        # by those lines when nothing dates them); each then summed over all of its lines, wherever they fall
-        ms = {sid: (_ms(lo), _ms(hi)) for sid, (lo, hi) in bounds.items()}
-        refs = payouts.statements_settled_in(ms) if ids else set()
-        refs |= {(s.store_id, s.ref) for s in stated if s.kind == "statement" and _within(s.at, bounds[s.store_id])}
-        stated = [s for s in stated if (s.store_id, s.ref) in refs
-                  or (s.kind == "payout" and _within(s.at, bounds[s.store_id]))]
-        sums = payouts.statement_sums(refs) if refs else []
-    kept = [p for p in ledger.payout_rows(stated, sums, {}) if _within(p.at, bounds[p.store_id])]
-    wanted: dict[int, list[str]] = {}
-    for p in kept:
-        if p.kind == "statement" and not (p.payment_id and p.source_status):
-            wanted.setdefault(p.store_id, []).append(p.ref)
-    if wanted:  # the lines' own payment id and status, for the statements whose stated total does not say
-        keys = {(p.store_id, p.kind, p.ref) for p in kept}
-        words = payouts.line_words(wanted)
-        kept = [p for p in ledger.payout_rows(stated, sums, words) if (p.store_id, p.kind, p.ref) in keys]
-    final = kept
-    rows = [ledger.payout_json(p, by_id[p.store_id].name, by_id[p.store_id].platform) for p in final]
+    kept_sums = payouts.cached_sums(ids, changes.current_rev())
+    if kept_sums is not None:  # every statement added up after an earlier report (payouts.warm)
+        sums, words = kept_sums
+        kept = [p for p in ledger.payout_rows(stated, sums, words) if _within(p.at, bounds[p.store_id])]
+    else:
+        kept = _from_lines(stated, bounds)
+    rows = [ledger.payout_json(p, by_id[p.store_id].name, by_id[p.store_id].platform) for p in kept]
     for h in payouts.held_sums(ids, stated_held):
         end = bounds[h.store_id][1]
         if end is None or end > now:  # lines on hold are today's: a period that ends before today has none
@@ -67,6 +53,27 @@ def payments_report(period: str = "this-month", account: str | None = None, now:
                        "to": shown.last.isoformat() if shown.last else None},
             "rows": rows[:MAX_ROWS], "truncated": truncated, "totals": ledger.totals(rows),
             "unreconciled": sum(1 for r in rows if r["reconciled"] is False)}
+
+
+def _from_lines(stated: list, bounds: dict) -> list[ledger.Payout]:
+    """The payouts the period can hold: those stated in it, and the statements of lines settled in it (dated by
+    those lines when nothing dates them); each then summed over all of its lines, wherever they fall."""
+    ms = {sid: (_ms(lo), _ms(hi)) for sid, (lo, hi) in bounds.items()}
+    refs = payouts.statements_settled_in(ms) if bounds else set()
+    refs |= {(s.store_id, s.ref) for s in stated if s.kind == "statement" and _within(s.at, bounds[s.store_id])}
+    stated = [s for s in stated if (s.store_id, s.ref) in refs
+              or (s.kind == "payout" and _within(s.at, bounds[s.store_id]))]
+    sums = payouts.statement_sums(refs) if refs else []
+    kept = [p for p in ledger.payout_rows(stated, sums, {}) if _within(p.at, bounds[p.store_id])]
+    wanted: dict[int, list[str]] = {}
+    for p in kept:
+        if p.kind == "statement" and not (p.payment_id and p.source_status):
+            wanted.setdefault(p.store_id, []).append(p.ref)
+    if wanted:  # the lines' own payment id and status, for the statements whose stated total does not say
+        keys = {(p.store_id, p.kind, p.ref) for p in kept}
+        words = payouts.line_words(wanted)
+        kept = [p for p in ledger.payout_rows(stated, sums, words) if (p.store_id, p.kind, p.ref) in keys]
+    return kept
 
 
 def _ms(when: datetime | None) -> int | None:

@@ -107,23 +107,27 @@ _CACHE: WeakKeyDictionary = WeakKeyDictionary()
 _LOCK = threading.Lock()
 
 
-def _cache() -> dict[int, tuple[int, list[LineSum]]]:
+def _cache() -> dict[int, tuple[int, list[LineSum], dict[tuple[int, str], tuple[str, str]]]]:
     db = _db()
     real = getattr(db, "obj", db)  # the DatabaseProxy's database
     with _LOCK:
         return _CACHE.setdefault(real, {})
 
 
-def cached_sums(store_ids: list[int], rev: int) -> list[LineSum] | None:
-    """Every statement's sums of these stores as of `rev`, or None when any store has none that fresh."""
+def cached_sums(store_ids: list[int], rev: int
+                ) -> tuple[list[LineSum], dict[tuple[int, str], tuple[str, str]]] | None:
+    """Every statement's sums of these stores as of `rev`, and their lines' payment words (line_words), or None
+    when any store has none that fresh."""
     cache = _cache()
-    out: list[LineSum] = []
+    sums: list[LineSum] = []
+    words: dict[tuple[int, str], tuple[str, str]] = {}
     for store_id in store_ids:
         found = cache.get(store_id)
         if found is None or found[0] != rev:
             return None
-        out += found[1]
-    return out
+        sums += found[1]
+        words.update(found[2])
+    return sums, words
 
 
 def warm(store_ids: list[int]) -> None:
@@ -135,7 +139,8 @@ def warm(store_ids: list[int]) -> None:
         found = cache.get(store_id)
         if found is not None and found[0] == rev:
             continue
-        cache[store_id] = (rev, store_sums(store_id))
+        sums = store_sums(store_id)
+        cache[store_id] = (rev, sums, line_words({store_id: sorted({s.ref for s in sums})}))
 
 
 def store_sums(store_id: int) -> list[LineSum]:
