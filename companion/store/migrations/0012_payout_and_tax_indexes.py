@@ -16,22 +16,26 @@ VAT_OR_OTHER = '("vat" <> 0 OR "other_tax" <> 0)'
 SETTLED_ONLY = "\"status\" = 'settled' AND NOT \"superseded\""
 
 
+TAXES = '"currency", "sales_tax", "market_tax", "vat", "other_tax"'
+ORDER_TIME = '(COALESCE("order_time", "settled_time"))'
+# name → (columns, condition). The flags and times of a partial index are in its column list too: SQLite (3.40)
+# reads a partial index's own condition columns from the index only when it holds them, and the covering index
+# then answers without reading any line.
+INDEXES = {
+    "settlement_line_payout": ('"store_id", "statement_id", "superseded", "currency", "status", "settled_time", '
+                               '"settlement_amount"', ""),
+    "settlement_line_payout_time": ('"store_id", "settled_time", "statement_id"', ""),
+    "settlement_line_unsettled": ('"store_id", "currency"', "\"status\" <> 'settled' AND NOT \"superseded\""),
+    "settlement_line_taxed_settled": (f'"store_id", "settled_time", "status", "superseded", {TAXES}',
+                                      f"{SETTLED_ONLY} AND {TAXED}"),
+    "settlement_line_taxed_order": (f'"store_id", {ORDER_TIME}, "superseded", "order_time", "settled_time", {TAXES}',
+                                    f'NOT "superseded" AND {TAXED}'),
+    "settlement_line_vat_settled": ('"store_id", "settled_time"', f"{SETTLED_ONLY} AND {VAT_OR_OTHER}"),
+    "settlement_line_vat_order": (f'"store_id", {ORDER_TIME}', f'NOT "superseded" AND {VAT_OR_OTHER}'),
+}
+
+
 def up(migrator, db):
-    db.execute_sql('CREATE INDEX "settlement_line_payout" ON "settlement_line" ("store_id", "statement_id", '
-                   '"superseded", "currency", "status", "settled_time", "settlement_amount")')
-    db.execute_sql('CREATE INDEX "settlement_line_payout_time" ON "settlement_line" ("store_id", "settled_time", '
-                   '"statement_id")')
-    db.execute_sql('CREATE INDEX "settlement_line_unsettled" ON "settlement_line" ("store_id", "currency") '
-                   "WHERE \"status\" <> 'settled' AND NOT \"superseded\"")
-    # the flags and times in the column list too: SQLite reads a partial index's own condition columns from the
-    # index only when it holds them (3.40), and the covering index then answers without reading any line
-    taxes = '"currency", "sales_tax", "market_tax", "vat", "other_tax"'
-    db.execute_sql('CREATE INDEX "settlement_line_taxed_settled" ON "settlement_line" ("store_id", "settled_time", '
-                   f'"status", "superseded", {taxes}) WHERE {SETTLED_ONLY} AND {TAXED}')
-    db.execute_sql('CREATE INDEX "settlement_line_taxed_order" ON "settlement_line" ("store_id", '
-                   f'(COALESCE("order_time", "settled_time")), "superseded", "order_time", "settled_time", {taxes}) '
-                   f'WHERE NOT "superseded" AND {TAXED}')
-    db.execute_sql('CREATE INDEX "settlement_line_vat_settled" ON "settlement_line" ("store_id", "settled_time") '
-                   f'WHERE {SETTLED_ONLY} AND {VAT_OR_OTHER}')
-    db.execute_sql('CREATE INDEX "settlement_line_vat_order" ON "settlement_line" '
-                   f'("store_id", (COALESCE("order_time", "settled_time"))) WHERE NOT "superseded" AND {VAT_OR_OTHER}')
+    for name, (columns, condition) in INDEXES.items():
+        where = f" WHERE {condition}" if condition else ""
+        db.execute_sql(f'CREATE INDEX IF NOT EXISTS "{name}" ON "settlement_line" ({columns}){where}')
