@@ -120,7 +120,7 @@ def test_statement_list_states_each_statement():
     assert (first.kind, first.ref, first.amount, first.currency, first.at) == (
         "statement", STATEMENT, D("17.41"), "USD", datetime(2025, 10, 6, tzinfo=UTC))
     assert first.scope == (("earning", "138.5"), ("fee", "-25.1"), ("adjustment", "-38.65"), ("shipping", "-21.34"),
-                           ("reserve", "0"), ("payable", "17.41"))
+                           ("reserve", "0"), ("payable", "17.41"), ("payment_id", "PAY0001"), ("payment_status", "2"))
     assert (second.ref, second.amount, second.at, second.scope) == (
         "7400000000000002", D("-5.40"), datetime(2025, 10, 13, tzinfo=UTC), ())
 

@@ -312,7 +312,8 @@ def test_statements():
         ("statement", STMT, D("17.41"), "USD", STATEMENT_AT, SHOP),
         ("statement", STMT2, D("-5.40"), "USD", REFUND_AT, SHOP)]
     assert result.totals[0].scope == (("revenue", "138.5"), ("fee", "-25.1"), ("adjustment", "-38.65"),
-                                      ("shipping", "-21.34"), ("net_sales", "102.5"))
+                                      ("shipping", "-21.34"), ("net_sales", "102.5"), ("payment_id", "PAY0001"),
+                                      ("payment_status", "PAID"))
 
 
 @pytest.mark.parametrize("mutate, message", [

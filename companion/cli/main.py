@@ -212,6 +212,12 @@ def cmd_report(args) -> int:
     _open_db(cfg)
     if args.kind == "sales":
         return _sales_report(args)
+    if getattr(args, "kind", "profit") in ("payments", "tax"):
+        from companion.cli import money_report_text
+
+        rep = money_report_text.build(args)
+        print(json.dumps(rep, ensure_ascii=False) if args.json else "\n".join(money_report_text.lines(rep)))
+        return 0
     rep = reporting.profit_report(period=args.period, basis=args.basis, by=args.by,
                                   account=args.account, currency=args.currency)
     if args.json:

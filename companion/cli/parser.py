@@ -92,7 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
   shoptally report --period last-month --by sku
   shoptally report --period 2025-10-01..2025-10-15 --basis order --account "TikTok US MyShop"
   shoptally report --period all --currency USD --json
-  shoptally report --kind sales --group week --by sku   # sales: orders, units, gross/net sales, refunds …""")
+  shoptally report --kind sales --group week --by sku   # sales: orders, units, gross/net sales, refunds …
+  shoptally report --kind payments --period last-month    # payouts and how each reconciles with its lines
+  shoptally report --kind tax --period this-year --basis order   # taxes by type, per store and currency""")
     p.add_argument("--period", default="this-month", metavar="P",
                    help="today, yesterday, last-7-days, this-month (default), last-month, this-year, all, "
                         "YYYY, YYYY-MM, YYYY-MM-DD or FROM..TO (days inclusive, in each store's time zone)")
@@ -103,9 +105,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--account", metavar="NAME", help="only this store")
     p.add_argument("--currency", metavar="CUR", help="convert every amount to CUR at its day's rate (fx import)")
     p.add_argument("--json", action="store_true", help="the full report as JSON")
-    p.add_argument("--kind", choices=("profit", "sales"), default="profit",
+    p.add_argument("--kind", choices=("profit", "sales", "payments", "tax"), default="profit",
                    help="profit (default): the profit report; sales: orders, units, gross sales, discounts, "
-                        "refunds, net sales, shipping, taxes per day/week/month (docs/reports.md)")
+                        "refunds, net sales, shipping, taxes per day/week/month; payments: one row per payout "
+                        "(statement, bill) with its status, reserve and whether its lines add up to it; tax: "
+                        "taxes by type and store (docs/reports.md). --by store|sku and --group apply to sales "
+                        "too, --currency to profit only, --basis to profit, sales and tax")
     p.add_argument("--group", choices=("day", "week", "month"), default="day",
                    help="--kind sales: one row per local day (default), week (Monday to Sunday) or month")
 

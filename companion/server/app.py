@@ -15,6 +15,7 @@ from companion.server import (
     chart_api,
     cloud_api,
     export_api,
+    money_reports_api,
     sales_api,
     security,
     settings_api,
@@ -51,6 +52,7 @@ def create_app(service: Service, port: int | None = None) -> web.Application:
     app.router.add_routes(view_api.routes)
     app.router.add_routes(export_api.routes)
     app.router.add_routes(chart_api.routes)
+    app.router.add_routes(money_reports_api.routes)
     app.router.add_routes(settings_api.routes)
     app.router.add_routes(automation_api.routes)
     app.router.add_routes(backup_api.routes)

@@ -10,6 +10,7 @@ import { settingsTab } from "./settings.js";
 import { rowProfitNote } from "./costs.js";
 import { say } from "./messages.js";
 import { salesTab } from "./sales.js";
+import { loadPayments, loadTaxes } from "./payments.js";
 
 const $ = (sel) => document.querySelector(sel);
 const form = $("#filters");
@@ -43,7 +44,7 @@ function readState() {
   const q = new URLSearchParams(location.search);
   return {
     period: q.get("period") || "this-month", basis: q.get("basis") || "settlement", account: q.get("account") || "",
-    currency: q.get("currency") || "", tab: ["profit", "expense", "settings", "sales"].includes(q.get("tab")) ? q.get("tab") : "income",
+    currency: q.get("currency") || "", tab: ["profit", "expense", "settings", "sales", "payments", "taxes"].includes(q.get("tab")) ? q.get("tab") : "income",
     sort: q.get("sort") || "date", dir: q.get("dir") === "asc" ? "asc" : "desc", q: q.get("q") || "",
     page: Math.max(1, Number(q.get("page")) || 1), by: q.get("by") || "store", step: q.get("step") || "",
     group: ["week", "month"].includes(q.get("group")) ? q.get("group") : "day", sby: q.get("sby") === "sku" ? "sku" : "store",
@@ -524,6 +525,8 @@ function syncForm() {
   $("#tab-settings").hidden = state.tab !== "settings";
   $("#tab-profit").hidden = state.tab !== "profit";
   $("#tab-sales").hidden = state.tab !== "sales";
+  $("#tab-payments").hidden = state.tab !== "payments";
+  $("#tab-taxes").hidden = state.tab !== "taxes";
 }
 
 async function refresh() {
@@ -533,7 +536,8 @@ async function refresh() {
   view.busy = true;
   pending(+1);
   try {
-    const table = { income: loadIncome, expense: loadExpense, profit: loadProfit, settings: loadSettingsTab, sales: loadSales }[state.tab];
+    const table = { income: loadIncome, expense: loadExpense, profit: loadProfit, settings: loadSettingsTab, sales: loadSales,
+      payments: () => loadPayments(getJSON, query()), taxes: () => loadTaxes(getJSON, query()) }[state.tab];
     await Promise.all([loadCards(), table()]);
     loadPaymentBanner().catch(() => {}); // a courtesy beside the figures: never holds them up
     // The chart asks for one report per point: it starts once the figures are on screen and the filters
@@ -563,7 +567,7 @@ async function refresh() {
 // "pending", aria-busy, body[data-pending]) so they never read as the new period's. The chart keeps its
 // mark until its own, later, request has drawn.
 let inFlight = 0;
-const FIGURES = ["#cards", "#rates", "#income", "#expense", "#profit", "#sales"];
+const FIGURES = ["#cards", "#rates", "#income", "#expense", "#profit", "#sales", "#payments", "#taxes"];
 function pending(delta) {
   inFlight = Math.max(0, inFlight + delta);
   const on = inFlight > 0;

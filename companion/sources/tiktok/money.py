@@ -298,8 +298,12 @@ _SCOPE_FIELDS = (
 )
 
 
+_SCOPE_TEXT = ("payment_id", "payment_status")  # which payment pays the statement, and how far it has got
+
+
 def statement_scope(*records: dict) -> tuple[tuple[str, str], ...]:
-    """A statement's revenue / fee / … amounts, as Stated.scope (amounts written without trailing zeros)."""
+    """A statement's revenue / fee / … amounts, as Stated.scope (amounts written without trailing zeros), and
+    its payment id and payment status as the platform writes them (the payments report shows them)."""
     scope = []
     for label, names in _SCOPE_FIELDS:
         for record in records:
@@ -308,6 +312,11 @@ def statement_scope(*records: dict) -> tuple[tuple[str, str], ...]:
             if amount is not None:
                 scope.append((label, _plain(amount)))
                 break
+    for name in _SCOPE_TEXT:
+        value = next((r[name] for r in records if isinstance(r.get(name), (str, int))
+                      and not isinstance(r[name], bool) and str(r[name]).strip()), None)
+        if value is not None:
+            scope.append((name, str(value).strip()))
     return tuple(scope)
 
 
