@@ -322,11 +322,20 @@ def test_a_1688_capture_frame_and_an_imported_export_are_parsed_by_the_1688_adap
 
 
 async def test_an_export_imported_through_the_api_is_the_1688_adapters_and_a_bad_one_is_refused_by_row(client):
-    """The daemon's import (both databases): the file is read as 1688 purchases, no settlement line is added;
-    a file with a status this version does not read is refused in one sentence naming file, sheet and row."""
+    """The daemon's import (both databases): the file is read as 1688 purchases and its four orders stored (once:
+    the same file again changes nothing), no settlement line is added; a file with a status this version does not
+    read is refused in one sentence naming file, sheet and row."""
+    from companion.store.models import PurchaseOrder, SettlementLine
+
     answer = await import_files(client, upload(NAME, xlsx({"订单列表": ROWS})))
     assert answer == {"files": [{"file": NAME, "platform": "alibaba1688", "report_type": "purchase_orders",
-                                 "account": None, "added": 0, "updated": 0, "skipped": 0}], "errors": []}
+                                 "account": None, "added": 4, "updated": 0, "skipped": 0}], "errors": []}
+    again = await import_files(client, upload(NAME, xlsx({"订单列表": ROWS})))
+    assert [(f["added"], f["updated"], f["skipped"]) for f in again["files"]] == [(0, 0, 4)]
+    stored = {p.order_no: (p.status, p.goods, p.shipping, p.adjustment, p.total) for p in PurchaseOrder.select()}
+    assert stored["3312345678901234567"] == ("received", Decimal("198.00"), Decimal("12.00"), Decimal("-5.00"),
+                                             Decimal("205.00"))
+    assert len(stored) == 4 and SettlementLine.select().count() == 0
     rows = copy.deepcopy(ROWS)
     rows[3][9] = "等待卖家推进"
     answer = await import_files(client, upload(NAME, xlsx({"订单列表": rows})))
