@@ -128,3 +128,19 @@ def test_the_sums_kept_after_a_report_are_the_same_and_never_outlive_a_change(db
     run_inline(db, importer.commit_file, "more.csv", parsed)
     s2 = next(r for r in payments_report("this-month", now=NOW)["rows"] if r["ref"] == S2)
     assert (s2["lines"], s2["lines_amount"], s2["difference"], s2["reconciled"]) == (2, "16.00", "-7.00", False)
+
+
+def test_a_shein_bill_known_from_its_lines(db):
+    from tests.support.tables import P_ROWS, PLATFORM_NAME, platform_book
+
+    name = f"{PLATFORM_NAME}.xlsx"
+    parsed = importer.parse_file(name, platform_book(), "", None)
+    run_inline(db, importer.commit_file, name, parsed)
+    rep = payments_report("2024-08", now=datetime(2024, 8, 30, tzinfo=UTC))
+    (bill,) = rep["rows"]
+    # every row of the export is bill B240815001, paid: 14.75 in all (tests/test_sources_shein.py's P_EXPECTED);
+    # the last pay date (2024-08-22, a day in China) dates it; no stated amount to check it against
+    assert (bill["platform"], bill["ref"], bill["status"], bill["currency"], bill["lines"], bill["lines_amount"]) == (
+        "shein", "B240815001", "paid", "USD", len(P_ROWS), "14.75")
+    assert (bill["date"], bill["amount"], bill["check"], bill["reconciled"]) == (
+        "2024-08-21T16:00:00+00:00", None, "not_stated", None)

@@ -43,6 +43,10 @@ def test_payments_and_taxes_tabs(browser, loaded, tmp_path):
     width, client = overflow(d)
     assert width <= client, (width, client)
     shot(browser, "payments-en-390")
+    d.set_window_size(1280, 900)
+    d.execute_script("document.getElementById('tab-payments').scrollIntoView()")
+    shot(browser, "payments-en-1280")
+    d.set_window_size(390, 900)
 
     # the Taxes tab: October's withheld VAT and PIT of the Vietnamese shop
     d.find_element(By.CSS_SELECTOR, "[data-tab=taxes]").click()
