@@ -28,13 +28,13 @@ def test_a_logistics_csv_is_listed_and_a_version_deleted(browser, daemon, tmp_pa
         "No logistics costs yet: drop a CSV, or run `shoptally logistics import FILE.csv`.")
     bad = tmp_path / "bad.csv"
     bad.write_text(CSV.replace("2,100.00", "2,"), encoding="utf-8")
-    d.find_element(By.ID, "logistics-file").send_keys(str(bad))
+    d.find_element(By.ID, "logistics-drop-file").send_keys(str(bad))
     wait_for(lambda: d.find_element(By.ID, "notice-text").text == (
         "bad.csv: row 3: shipment HX-1 has no shipment_cost on any row; write what the shipment cost"), "the refusal")
     assert daemon.get("/api/logistics")["charges"] == []
     good = tmp_path / "logistics.csv"
     good.write_text(CSV, encoding="utf-8")
-    d.find_element(By.ID, "logistics-file").send_keys(str(good))
+    d.find_element(By.ID, "logistics-drop-file").send_keys(str(good))
     wait_for(lambda: rows(browser) == [
         "First-leg | SKU-A | Sep 20, 2025 | CN¥33.3333 | HX-1",
         "First-leg | SKU-B | Sep 20, 2025 | CN¥33.3333 | HX-1",

@@ -4,6 +4,7 @@
 import { formatDate, formatMoney } from "./format.js";
 import { language } from "./i18n.js";
 import { say } from "./messages.js";
+import { el, figuresDrop, wordsOf } from "./settings_parts.js";
 
 const WORDS = {
   en: {
@@ -26,49 +27,14 @@ const WORDS = {
   },
 };
 
+const w = wordsOf(WORDS);
 const lang = () => (language() === "zh" ? "zh" : "en");
-
-function w(key, vars) {
-  let text = WORDS[lang()][key] ?? WORDS.en[key] ?? key;
-  for (const [k, v] of Object.entries(vars || {})) text = text.replaceAll(`{${k}}`, String(v));
-  return text;
-}
-
-function el(tag, props = {}, ...children) {
-  const node = Object.assign(document.createElement(tag), props);
-  node.append(...children);
-  return node;
-}
-
-async function base64(file) {
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  let bin = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
-  return btoa(bin);
-}
 
 /** `api`: {getJSON, post, notice}. Puts the section after `after` and returns its (re)load function. */
 export function logisticsSection(api, after) {
   const { getJSON, post, notice } = api;
   const box = el("section", { id: "logistics-settings" });
   after.after(box);
-
-  function dropZone() {
-    const file = el("input", { type: "file", accept: ".csv,text/csv", id: "logistics-file", name: "logistics-file" });
-    const zone = el("div", { id: "logistics-drop", className: "drop", tabIndex: 0 }, el("span", { textContent: w("drop") + " " }), file);
-    const send = async (files) => {
-      for (const f of files) {
-        const out = await post("/api/figures/logistics", { name: f.name, content_base64: await base64(f) });
-        notice(out.ok ? w("imported", out.body) : say(out.body), out.ok ? 4000 : 10000);
-      }
-      await load();
-    };
-    zone.ondragover = (e) => { e.preventDefault(); zone.classList.add("over"); };
-    zone.ondragleave = () => zone.classList.remove("over");
-    zone.ondrop = (e) => { e.preventDefault(); zone.classList.remove("over"); send([...e.dataTransfer.files]); };
-    file.onchange = () => send([...file.files]).then(() => { file.value = ""; });
-    return zone;
-  }
 
   function tableOf(charges) {
     const head = el("tr", {}, ...["kind", "sku", "from", "perUnit", "shipment", ""].map((k) => el("th", { textContent: k ? w(k) : "" })));
@@ -90,7 +56,8 @@ export function logisticsSection(api, after) {
 
   async function load() {
     const { charges, truncated } = await getJSON("/api/logistics");
-    box.replaceChildren(el("h3", { textContent: w("title") }), el("p", { className: "muted", textContent: w("help") }), dropZone(),
+    box.replaceChildren(el("h3", { textContent: w("title") }), el("p", { className: "muted", textContent: w("help") }), figuresDrop({ id: "logistics-drop", text: w("drop"), kind: "logistics", post, notice,
+      said: (body) => w("imported", body), done: load }),
       charges.length ? tableOf(charges) : el("p", { className: "muted empty", textContent: w("none") }));
     if (truncated) box.append(el("p", { className: "muted", textContent: w("more") }));
   }

@@ -3,7 +3,7 @@
 // files `shoptally purchases import` and `shoptally skumap import` read. Its own words in both languages.
 import { formatDate, formatMoney } from "./format.js";
 import { language } from "./i18n.js";
-import { say } from "./messages.js";
+import { el, figuresDrop, wordsOf } from "./settings_parts.js";
 
 const WORDS = {
   en: {
@@ -24,26 +24,8 @@ const WORDS = {
   },
 };
 
+const w = wordsOf(WORDS);
 const lang = () => (language() === "zh" ? "zh" : "en");
-
-function w(key, vars) {
-  let text = WORDS[lang()][key] ?? WORDS.en[key] ?? key;
-  for (const [k, v] of Object.entries(vars || {})) text = text.replaceAll(`{${k}}`, String(v));
-  return text;
-}
-
-function el(tag, props = {}, ...children) {
-  const node = Object.assign(document.createElement(tag), props);
-  node.append(...children);
-  return node;
-}
-
-async function base64(file) {
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  let bin = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
-  return btoa(bin);
-}
 
 /** `api`: {getJSON, post, notice}. Puts the section after `after` and returns its (re)load function. */
 export function purchasesSection(api, after) {
@@ -51,22 +33,8 @@ export function purchasesSection(api, after) {
   const box = el("section", { id: "purchases-settings" });
   after.after(box);
 
-  function dropZone(id, words, kind) {
-    const file = el("input", { type: "file", accept: ".csv,text/csv", id: `${id}-file`, name: `${id}-file` });
-    const zone = el("div", { id, className: "drop", tabIndex: 0 }, el("span", { textContent: w(words) + " " }), file);
-    const send = async (files) => {
-      for (const f of files) {
-        const out = await post(`/api/figures/${kind}`, { name: f.name, content_base64: await base64(f) });
-        notice(out.ok ? w("imported", out.body) : say(out.body), out.ok ? 4000 : 10000);
-      }
-      await load();
-    };
-    zone.ondragover = (e) => { e.preventDefault(); zone.classList.add("over"); };
-    zone.ondragleave = () => zone.classList.remove("over");
-    zone.ondrop = (e) => { e.preventDefault(); zone.classList.remove("over"); send([...e.dataTransfer.files]); };
-    file.onchange = () => send([...file.files]).then(() => { file.value = ""; });
-    return zone;
-  }
+  const dropZone = (id, words, kind) => figuresDrop({ id, text: w(words), kind, post, notice,
+    said: (body) => w("imported", body), done: load });
 
   let builtFor = "", tableBox, mapLine;
   function frame() {
