@@ -8,7 +8,7 @@ from companion.store.writer import run_inline
 from tests.support.app import get
 from tests.support.daemon import acli
 from tests.support.tables import US_HEADER, US_ROWS, csv_bytes, us_workbook
-from tests.test_tiktok_real_exports import vn_book
+from tests.support.tiktok_sea import vn_book
 
 US_FILE = "TikTok本土_MugHouse_结算报告_2025-10.csv"
 VN_FILE = "TikTok_Saigon Mugs_settlement_2025-10.xlsx"

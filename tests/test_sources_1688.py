@@ -20,6 +20,7 @@ from companion.sources.alibaba1688.exports import OrderExport
 from companion.sources.alibaba1688.links import sold_orders
 from companion.sources.alibaba1688.trade_info import TradeInfoJson, doc_time
 from companion.sources.model import Purchase, PurchaseItem, SourceError, SourceInput
+from tests.support.alibaba1688 import HEADER, ORDER_COLS, ROWS
 from tests.support.app import ext_ws, import_files, upload
 from tests.support.tables import RECEIVED, csv_bytes, file_src, parse, xlsx
 
@@ -29,46 +30,6 @@ CN = timezone(timedelta(hours=8))
 NAME = "1688_买家订单_2025-10.xlsx"
 CSV = NAME.replace(".xlsx", ".csv")
 
-HEADER = ["订单编号", "买家公司名", "买家会员名", "卖家公司名", "卖家会员名", "货品总价(元)", "运费(元)",
-          "涨价或折扣(元)", "实付款(元)", "订单状态", "订单创建时间", "订单付款时间", "发货方", "收货人姓名",
-          "收货地址", "邮编", "联系电话", "联系手机", "货品标题", "单价(元)", "数量", "单位", "货号", "型号",
-          "Offer ID", "SKU ID", "物料编号", "单品货号", "货品种类", "买家留言", "物流公司", "运单号"]
-ORDER_COLS = 18  # 订单编号 … 联系手机: merged over an order's goods rows, empty on its continuation rows
-
-
-def row(order: list, item: list, tail: list) -> list:
-    """order: the 18 order columns (or [] on a continuation row); item: 货品标题 … 单品货号 (10);
-    tail: 货品种类, 买家留言, 物流公司, 运单号 (or [])."""
-    return [*(order or [""] * ORDER_COLS), *item, *(tail or [""] * 4)]
-
-
-def order_cols(no, supplier, goods, shipping, adjust, paid, status, created, paid_at) -> list:
-    return [no, "深圳市跨境小店", "kjxd2025", supplier, "haowu01", goods, shipping, adjust, paid, status, created,
-            paid_at, "卖家", "张三", "广东省深圳市龙华区民治街道", "518000", "", "13800000000"]
-
-
-ROWS = [
-    HEADER,
-    row(order_cols("3312345678901234567", "义乌市好物工厂", "198.00", "12.00", "-5.00", "205.00", "交易成功",
-                   "2025-10-03 09:15:00", "2025-10-03 09:20:11"),
-        ["陶瓷马克杯 白色 350ml", "6.50", "20", "个", "MUG-350", "350ml", "712345678901", "5012345678901", "", "MUG-W"],
-        ["2", "TK 576900000000000101,576900000000000202 加急", "中通快递", "78812345678901"]),
-    row([], ["陶瓷马克杯 蓝色 350ml", "6.80", "10", "个", "MUG-350", "350ml", "712345678901", "5012345678902", "",
-             "MUG-B"], []),
-    row(order_cols("3312345678901234568", "临沂市纸品包装厂", "30.00", "0.00", "0.00", "30.00", "等待买家付款",
-                   "2025-10-05 14:02:09", ""),
-        ["牛皮纸礼盒 20x20cm", "15.00", "2", "个", "BOX-20", "", "612345678902", "", "", ""],
-        ["1", "Temu PO-211-0001 电话13800138000", "", ""]),
-    row(order_cols("3312345678901234569", "汕头市玩具厂", "29.70", "6.00", "0.00", "35.70", "交易关闭",
-                   "2025-10-06 08:00:00", "2025-10-06 08:05:00"),
-        ["毛绒小熊 15cm", "9.90", "3", "只", "BEAR-15", "", "512345678903", "4012345678903", "", "BEAR-15"],
-        ["1", "SHEIN GSUS24080100001", "", ""]),
-    row(order_cols("3312345678901234570", "义乌市好物工厂", "65.00", "8.50", "1.50", "75.00", "等待买家确认收货",
-                   "2025-10-07 20:30:00", "2025-10-07 20:31:00"),
-        ["陶瓷马克杯 白色 350ml", "6.50", "10", "个", "MUG-350", "350ml", "712345678901", "5012345678901", "",
-         "MUG-W"],
-        ["1", "1688单号3312345678901234567 运单78812345678901 备用", "圆通速递", "YT1234567890"]),
-]
 
 EXPECTED = [
     Purchase("1688", "3312345678901234567", "义乌市好物工厂", "received", "CNY", D("198.00"), D("12.00"), D("-5.00"),
@@ -348,12 +309,12 @@ async def test_a_saved_answer_of_the_open_platform_imports_as_a_json_file_read_b
     content = json.dumps(LIST_BODY, ensure_ascii=False).encode()
     answer = await import_files(client, upload("1688_getBuyerOrderList_2025-10.json", content))
     assert answer == {"files": [{"file": "1688_getBuyerOrderList_2025-10.json", "platform": "alibaba1688",
-                                 "report_type": "purchase_orders", "account": None, "added": 0, "updated": 0,
-                                 "skipped": 0}], "errors": []}
+                                 "report_type": "purchase_orders", "account": None, "added": 2, "updated": 0,
+                                 "skipped": 0}], "errors": []}  # its two orders, stored as purchases
 
 
 async def test_a_1688_capture_sent_by_the_extension_is_acked_parsed_and_kept_under_the_1688_adapter(client, service):
-    from companion.store.models import RawCapture, SettlementLine
+    from companion.store.models import PurchaseOrder, RawCapture, SettlementLine
 
     msg = {"type": "capture", "id": "cap-1688-ws", "site": "1688", "kind": "json",
            "url": "https://trade.1688.com/order/buyer_order_list.htm", "captured_at": "2025-10-08T02:00:00Z",
@@ -362,7 +323,9 @@ async def test_a_1688_capture_sent_by_the_extension_is_acked_parsed_and_kept_und
     ws = await ext_ws(client)
     await ws.send_json(msg)
     ack = await ws.receive_json(timeout=30)
-    assert ack == {"type": "ack", "id": "cap-1688-ws", "added": 0, "updated": 0, "skipped": 0, "outcome": "parsed"}
+    assert ack == {"type": "ack", "id": "cap-1688-ws", "added": 2, "updated": 0, "skipped": 0, "outcome": "parsed"}
+    stored = await service.read(lambda: {p.order_no: p.status for p in PurchaseOrder.select()})
+    assert stored == {"3312345678901234567": "shipped", "3312345678901234569": "refunded"}  # the list's two orders
     raw = await service.read(lambda: RawCapture.get(RawCapture.capture_id == "cap-1688-ws"))
     assert (raw.site, raw.adapter, raw.parser_version, raw.outcome) == ("1688", "alibaba1688.trade_info", 1, "parsed")
     assert await service.read(lambda: SettlementLine.select().count()) == 0

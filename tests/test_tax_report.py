@@ -12,8 +12,8 @@ from companion.pipeline import importer
 from companion.reports.taxes import tax_report
 from companion.store.writer import run_inline
 from tests.support.tables import csv_bytes, us_workbook
-from tests.test_sources_tiktok_open_api_layouts import MX_TXN, STATEMENT_AT, STMT, envelope, ts
-from tests.test_tiktok_real_exports import MY_HEADER, MY_ROWS, vn_book
+from tests.support.tiktok_sea import MY_HEADER, MY_ROWS, vn_book
+from tests.support.tiktok_statements import MX_TXN, STATEMENT_AT, STMT, envelope, ts
 
 NOW = datetime(2025, 11, 20, 12, 0, tzinfo=UTC)
 VN_SHOP, MY_SHOP = "TikTok VN Saigon Mugs", "TikTok CB MY Gadgets"

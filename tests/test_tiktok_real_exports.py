@@ -17,18 +17,18 @@ from companion.sources.tiktok.exports import CB_COLUMNS, UNSETTLED_COLUMNS, US_C
 from companion.sources.tiktok.fields import adjustment_category
 from tests.support.daemon import cli
 from tests.support.tables import categories_match_settlement, csv_bytes, parse, totals, xlsx
+from tests.support.tiktok_sea import (
+    MY_HEADER,
+    MY_ROWS,
+    VN_HEADER,
+    make_row,
+    my_row,
+    vn_book,
+)
 
 D = Decimal
 LA = ZoneInfo("America/Los_Angeles")
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
-
-# The money columns a test row leaves empty are written as the export writes them: 0 (on hold: "/").
-def make_row(header: list[str], text: tuple[str, ...], zero: str, **values: str) -> list[str]:
-    by_name = {h.strip(): h for h in header}
-    row = {h: ("" if h.strip() in text else zero) for h in header}
-    for name, value in values.items():
-        row[by_name[name]] = value
-    return [row[h] for h in header]
 
 
 def fields_of(line) -> dict[str, tuple[Decimal, str | None, bool]]:
@@ -375,41 +375,6 @@ def test_the_indonesian_income_layout_every_column(name, home):
     assert result.lines[4].amounts == {"ad_fee": D("-50000")}  # GMV Payment for TikTok Ads: an ad fee
 
 
-# MY/SEA: the variant columns ("Seller shipping fee" is a subtotal) ------------------------------------------
-MY_HEADER = [
-    "Order/adjustment ID", "Type", "Order created time", "Order settled time", "Currency", "Total settlement amount",
-    "Total revenue", "Subtotal after seller discounts", "Subtotal before discounts", "Seller discounts",
-    "Refund subtotal after seller discounts", "Refund subtotal before seller discounts", "Refund of seller discounts",
-    "Total fees", "Transaction fee", "TikTok Shop commission fee", "Seller shipping fee", "Actual shipping fee",
-    "Platform shipping fee discount", "Customer shipping fee", "Refunded customer shipping fee", "Shipping subsidy",
-    "Actual return shipping fee", "Affiliate commission", "Flash Sale service fee", "SFR service fee", "SST",
-    "Adjustment amount", "Related order ID", "Customer payment", "Platform discounts",
-]
-MY_TEXT = ("Order/adjustment ID", "Type", "Order created time", "Order settled time", "Currency", "Related order ID")
-
-
-def my_row(**values) -> list:
-    base = {"Type": "Order", "Currency": "MYR", "Order created time": "2025-10-02 10:00:00",
-            "Order settled time": "2025-10-12 00:00:00"}
-    return make_row(MY_HEADER, MY_TEXT, "0.00", **{**base, **values})
-
-
-MY_ROWS = [
-    my_row(**{"Order/adjustment ID": "580300000000000001", "Total settlement amount": "56.62", "Total revenue": "72.00",
-              "Subtotal after seller discounts": "72.00", "Subtotal before discounts": "80.00",
-              "Seller discounts": "-8.00", "Total fees": "-15.38", "Transaction fee": "-1.62",
-              "TikTok Shop commission fee": "-5.76", "Seller shipping fee": "0.00", "Actual shipping fee": "-9.00",
-              "Platform shipping fee discount": "3.00", "Customer shipping fee": "4.50", "Shipping subsidy": "1.50",
-              "Affiliate commission": "-3.60", "Flash Sale service fee": "-1.44", "SFR service fee": "-2.16",
-              "SST": "-0.80", "Customer payment": "76.50", "Platform discounts": "3.00"}),
-    my_row(**{"Order/adjustment ID": "580300000000000002", "Total settlement amount": "-82.50",
-              "Total revenue": "-72.00", "Refund subtotal after seller discounts": "-72.00",
-              "Refund subtotal before seller discounts": "-80.00", "Refund of seller discounts": "8.00",
-              "Total fees": "-10.50", "Seller shipping fee": "-10.50", "Refunded customer shipping fee": "-4.50",
-              "Actual return shipping fee": "-6.00"}),
-]
-
-
 def test_the_my_sea_income_variant():
     result = parse("TikTok跨境_MY Gadgets_income_2025-10.csv", csv_bytes([MY_HEADER, *MY_ROWS]))
     assert result.report_type == "income"
@@ -430,42 +395,6 @@ def test_the_my_sea_income_variant():
     assert f["SFR service fee"] == (D("-2.16"), "other_platform_fee", True)
     assert f["Shipping subsidy"] == (D("1.50"), "promo_discount", False)
     assert fields_of(refund)["Seller shipping fee"] == (D("-10.50"), None, False)  # a subtotal
-
-
-# A local Vietnam shop: sheets Reports and Order details -------------------------------------------------
-VN_HEADER = [
-    "Order/adjustment ID  ", "Type ", "Order created time", "Order settled time", "Currency",
-    "Total settlement amount", "Total revenue", "Subtotal after seller discounts", "Subtotal before discounts",
-    "Seller discounts", "Refund subtotal after seller discounts", "Refund subtotal before seller discounts",
-    "Refund of seller discounts", "Total Fees", "TikTok Shop commission fee", "Order processing fee",
-    "SFR service fee", "Flash Sale service fee", "Affiliate commission", "VAT withheld by TikTok Shop",
-    "PIT withheld by TikTok Shop", "GMV Payment for TikTok Ads", "Adjustment amount", "Related order ID",
-]
-VN_TEXT = ("Order/adjustment ID", "Type", "Order created time", "Order settled time", "Currency", "Related order ID")
-
-
-def vn_row(**values) -> list:
-    base = {"Type": "Order", "Currency": "VND", "Order created time": "2025-10-20 03:00:00",
-            "Order settled time": "2025-10-31 16:30:00"}
-    return make_row(VN_HEADER, VN_TEXT, "0", **{**base, **values})
-
-
-VN_ROWS = [
-    vn_row(**{"Order/adjustment ID": "580400000000000001", "Total settlement amount": "320250",
-              "Total revenue": "450000", "Subtotal after seller discounts": "450000",
-              "Subtotal before discounts": "500000", "Seller discounts": "-50000", "Total Fees": "-129750",
-              "TikTok Shop commission fee": "-22500", "Order processing fee": "-3000", "SFR service fee": "-13500",
-              "Flash Sale service fee": "-9000", "Affiliate commission": "-45000",
-              "VAT withheld by TikTok Shop": "-4500", "PIT withheld by TikTok Shop": "-2250",
-              "GMV Payment for TikTok Ads": "-30000"}),
-    vn_row(**{"Order/adjustment ID": "990400000000000001", "Type": "GMV Payment for TikTok Ads",
-              "Total settlement amount": "-100000", "Adjustment amount": "-100000"}),
-]
-
-
-def vn_book() -> bytes:
-    reports = [["Time period:", "2025/10/01 - 2025/10/31"], ["Total settlement amount", "220250"]]
-    return xlsx({"Reports": reports, "Order details": [VN_HEADER, *VN_ROWS]})
 
 
 def test_a_local_vietnam_shop_in_its_own_zone_and_currency_with_its_taxes():

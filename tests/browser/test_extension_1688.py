@@ -7,10 +7,10 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from tests.support.alibaba1688 import ROWS
 from tests.support.browser import pair, raw_captures, wait_for
 from tests.support.seller_centers import ALI1688_HOST, MTOP_HOST, SECRET, SIGN
 from tests.support.tables import xlsx
-from tests.test_sources_1688 import ROWS
 
 
 def kept(daemon) -> list[tuple[str, str, str, str]]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from tests.support.browser import wait_for
 from tests.support.finance_view import open_view, quiet, shot
-from tests.test_tiktok_real_exports import vn_book
+from tests.support.tiktok_sea import vn_book
 
 PAYOUT_ROWS = """return [...document.querySelectorAll('#payments tbody tr[data-kind]')].map(tr => [tr.dataset.ref,
   tr.children[4].textContent, tr.children[8].dataset.value, tr.children[9].textContent,
