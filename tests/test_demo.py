@@ -1,8 +1,12 @@
-"""The demo dataset a newcomer sees: a named store, months of settled and in-transit orders with their fee
-splits, SKU costs, and a default view with income, expenses, units, purchase cost and a margin."""
+"""The demo dataset a newcomer sees: named stores, months of settled and in-transit orders with their fee
+splits, SKU costs, and a default view with income, expenses, units, purchase cost and a margin; and every part
+of issue #18 filled: the Sales, Payments and Taxes tabs, purchase records (a 1688 order export, some unpaid),
+a SKU map, a moving-average store, first-leg and last-leg costs. The exact figures are what the generator
+makes for 2026-11-22 (both databases)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -10,16 +14,24 @@ from peewee import fn
 
 from companion.ledger.categories import PLATFORM
 from companion.pipeline import demo
-from companion.reports import reporting
-from companion.store.models import SettlementLine, SkuCost, Store
+from companion.reports import purchase_notice, reporting
+from companion.reports.payments import payments_report
+from companion.reports.sales_report import sales_report
+from companion.reports.taxes import tax_report
+from companion.store import app_settings, costing
+from companion.store.models import PurchaseLink, PurchaseOrder, SettlementLine, SkuCost, SkuMap, Store, UnitCharge
+from companion.store.writer import run_inline
+
+TODAY = date(2026, 11, 22)
+NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)
 
 
 def test_demo_populates_through_the_real_pipeline(db):
-    today = date(2026, 11, 22)
+    today = TODAY
     added = demo.populate_if_empty(db, today)
     assert added == SettlementLine.select().count() > 800
     assert sorted((s.platform, s.name) for s in Store.select()) == [
-        ("shein", "SHEIN Trendy Shop"), ("temu", "Temu 家居旗舰店"), ("tiktok", "MugHouse US")]
+        ("shein", "SHEIN Trendy Shop"), ("temu", "Temu 家居旗舰店"), ("tiktok", "MugHouse US"), ("tiktok", "Tazas MX")]
     statuses = dict(SettlementLine.select(SettlementLine.status, fn.COUNT(SettlementLine.id))
                     .where(~SettlementLine.superseded).group_by(SettlementLine.status).tuples())
     assert set(statuses) == {"settled", "in_transit"} and statuses["in_transit"] > 20
@@ -34,12 +46,14 @@ def test_demo_populates_through_the_real_pipeline(db):
     assert kept and all(ln.detail == 2 and ln.sku_id and ln.quantity > 0 for ln in kept)
     assert all(sum((getattr(ln, c) for c in PLATFORM), Decimal(0)) == ln.settlement_amount for ln in kept)
     assert sum(ln.detail == 1 for ln in tiktok) == len(kept)  # the order-list lines, superseded
-    products = [*demo.DEMO_STORES[0].products, *demo.TEMU_PRODUCTS, *demo.SHEIN_PRODUCTS]
+    products = [*demo.DEMO_STORES[0].products, *demo.DEMO_STORES[1].products, *demo.TEMU_PRODUCTS,
+                *demo.SHEIN_PRODUCTS]
     assert SkuCost.select().count() == sum(p.cost is not None for p in products) == len(products) - 2
 
     rep = reporting.profit_report("this-month", now=datetime(2026, 11, 22, 12, tzinfo=UTC))
-    assert sorted(r["key"]["account"] for r in rep["rows"]) == ["MugHouse US", "SHEIN Trendy Shop", "Temu 家居旗舰店"]
-    assert list(rep["totals_by_currency"]) == ["USD"]
+    assert sorted(r["key"]["account"] for r in rep["rows"]) == ["MugHouse US", "SHEIN Trendy Shop", "Tazas MX",
+                                                                 "Temu 家居旗舰店"]
+    assert sorted(rep["totals_by_currency"]) == ["MXN", "USD"]  # Tazas MX sells in pesos
     usd = rep["totals_by_currency"]["USD"]
     income, expense, cost, profit = (Decimal(usd[k]) for k in ("platform_income", "platform_expense", "cost",
                                                                 "gross_profit"))
@@ -56,3 +70,62 @@ def test_demo_is_deterministic():
     b = demo.captures(date(2026, 1, 31))
     strip = [[(m["payload"]["request"]["url"], m["payload"]["body"]) for m in x] for x in (a, b)]
     assert strip[0] == strip[1]
+
+
+def test_the_demo_fills_sales_payments_taxes_purchases_and_logistics(db):
+    demo.populate_if_empty(db, TODAY)
+
+    # Sales tab: every store's lines, settlement basis, all time
+    sales = sales_report("all", now=NOW)["totals_by_currency"]
+    assert {c: (t["orders"], t["units"], t["net_sales"], t["taxes"], t["total_sales"]) for c, t in sales.items()} == {
+        "MXN": (145, 185, "51176.85", "-4632.69", "46544.16"),
+        "USD": (1074, 1336, "17612.29", "0.00", "18755.00")}
+
+    # Payments tab: a statement a settlement day for each TikTok store, each reconciled with its lines; the last
+    # two processing, the fifth from last failed (on hold), and each store's unsettled lines on hold
+    pay = payments_report("all", now=NOW)
+    statements = [r for r in pay["rows"] if r["kind"] == "statement" and r["platform"] == "tiktok"]
+    assert len(statements) == 152 + 92 and all(r["check"] == "ok" and r["difference"] == "0.00" for r in statements)
+    assert sorted((r["account"], r["ref"], r["amount"]) for r in statements if r["source_status"] == "FAILED"
+                  and r["status"] == "on_hold") == [("MugHouse US", "ST000120261117", "37.31"),
+                                                    ("Tazas MX", "ST000220261116", "159.10")]
+    held = {r["account"]: (r["lines"], r["lines_amount"]) for r in pay["rows"] if r["kind"] == "on_hold"}
+    assert held == {"MugHouse US": (32, "540.03"), "Tazas MX": (11, "2364.02")}
+    assert [(t["currency"], t["status"], t["payouts"], t["amount"], t["lines_amount"]) for t in pay["totals"]] == [
+        ("MXN", "paid", 89, "37869.02", "37869.02"), ("MXN", "processing", 2, "579.60", "579.60"),
+        ("MXN", "on_hold", 2, "159.10", "2523.12"), ("USD", "paid", 487, "6518.41", "13381.22"),
+        ("USD", "processing", 2, "181.04", "181.04"), ("USD", "on_hold", 2, "37.31", "577.34")]
+    assert pay["unreconciled"] == 0
+
+    # Taxes tab: the IVA and ISR TikTok Shop Mexico withholds, as withheld taxes
+    tax = tax_report("all", now=NOW)
+    assert [(r["account"], r["region"], r["currency"], r["total"], r["taxed_lines"]) for r in tax["rows"]] == [
+        ("Tazas MX", "MX", "MXN", "-4632.69", 151)]
+    assert [(f["type"], f["name"], f["amount"], f["lines"]) for f in tax["rows"][0]["fields"]] == [
+        ("withheld", "ISR withheld", "-1103.22", 151), ("withheld", "IVA withheld", "-3529.47", 151)]
+
+    # Purchases: the Temu store's 1688 export (one purchase per PO, linked by the buyer's remark; the latest three
+    # unpaid), the SHEIN store's restocks; the SKU map; SHEIN on moving-average costing
+    by_source = Counter((p.source, p.status) for p in PurchaseOrder.select())
+    assert by_source == {("1688", "received"): 62, ("1688", "shipped"): 4, ("1688", "unpaid"): 3, ("csv", "paid"): 7}
+    assert PurchaseLink.select().count() == 69
+    assert sorted(SkuMap.select(SkuMap.supplier_sku, SkuMap.sku_id).tuples()) == [
+        (i.supplier_sku, i.sku_id) for i in demo.SUPPLIER_ITEMS]
+    assert {c["account"]: c["method"] for c in costing.listing()} == {
+        "MugHouse US": "fixed", "SHEIN Trendy Shop": "moving_average", "Tazas MX": "fixed", "Temu 家居旗舰店": "fixed"}
+    assert purchase_notice.unpaid("all", now=NOW)["message"] is None  # the notice is off by default
+    run_inline(db, app_settings.save, {"payment_notice_1688": "manual"})
+    notice = purchase_notice.unpaid("this-month", now=NOW)
+    assert (notice["count"], notice["orders"]) == (3, 3)
+    assert all(p["source"] == "1688" and p["sold_orders"][0].startswith("PO-211-2611") for p in notice["purchases"])
+
+    # Logistics: MugHouse US's two head-haul shipments, Tazas MX's last mile; the profit tab's columns
+    assert UnitCharge.select().count() == 2 * 10 + 4
+    rep = reporting.profit_report("all", now=NOW)
+    legs = {r["key"]["account"]: (r["categories"]["purchase_cost"], r["categories"]["first_leg_cost"],
+                                  r["categories"]["last_leg_cost"], r["gross_profit"]) for r in rep["rows"]}
+    assert legs == {"MugHouse US": ("-4369.14", "-445.70", "0.00", "1921.92"),
+                    "SHEIN Trendy Shop": ("-2067.92", "0.00", "0.00", "892.29"),
+                    "Tazas MX": ("-23902.00", "0.00", "-8064.00", "6641.72"),
+                    "Temu 家居旗舰店": ("-2355.50", "0.00", "0.00", "1547.10")}
+    assert Decimal(legs["Tazas MX"][2]) == -192 * demo.LAST_LEG_MX  # 192 units sold at 42.00 MXN

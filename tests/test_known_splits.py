@@ -48,7 +48,7 @@ async def test_an_order_is_known_once_its_split_of_that_status_is_stored(client,
     settled, on_hold = orders(False, 1, 3), orders(True, 11, 2)
     a, b, c = (ref(o) for o in settled)
     d, e = (ref(o) for o in on_hold)
-    assert (a, d) == ("0001251001" "00001", "0001251001" "00011")
+    assert (a, d) == ("570001251001" "000001", "570001251001" "000011")  # the demo's IDs: 18 digits from 57
     everything = [a, b, c, d, e]
     ws = await ext_ws(client)
     # the order lists alone: one net line per order, no split

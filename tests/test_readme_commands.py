@@ -25,7 +25,7 @@ from tests.support.daemon import Daemon, clean_env
 README = REPO / "README.md"
 BIN = Path(sys.executable).parent  # the venv's bin: its `shoptally` script is what a README reader runs
 COMMAND_TIMEOUT = 120.0  # one CLI command; they take about a second on an idle machine
-DEMO_TIMEOUT = 240.0  # `serve --demo` generates six months of three stores first (about 12 s idle)
+DEMO_TIMEOUT = 240.0  # `serve --demo` generates six months of four stores first (about 12 s idle)
 
 # Commands not run here, by their exact text (comment removed), and why.
 SKIPPED = {
@@ -58,7 +58,7 @@ EXPECTED = {
 
 # Started for real by test_serve_demo, with --port 0 --no-tray added.
 DEMO = "shoptally serve --demo --data-dir ~/shoptally-demo"
-DEMO_STORES = {"MugHouse US", "Temu 家居旗舰店", "SHEIN Trendy Shop"}
+DEMO_STORES = {"MugHouse US", "Tazas MX", "Temu 家居旗舰店", "SHEIN Trendy Shop"}
 _NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 FENCE = re.compile(r"^```([\w-]*)[^\n]*\n(.*?)^```[ \t]*$", re.M | re.S)
@@ -206,7 +206,7 @@ def _wait_for_daemon(proc: subprocess.Popen, data_dir: Path, log: Path) -> dict:
 
 def test_serve_demo(tmp_path: Path) -> None:
     """The README's `serve --demo --data-dir ~/shoptally-demo` (with --port 0 --no-tray) serves the demo's
-    three stores: the Finance view's report holds them, and it says which data dir it made."""
+    four stores: the Finance view's report holds them, and it says which data dir it made."""
     home = tmp_path / "home"
     home.mkdir()
     data = home / "shoptally-demo"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tests.support.daemon import Daemon, clean_env
 
-DEMO_TIMEOUT = 240.0  # it generates six months of three stores before it listens (about 8 s on an idle machine)
+DEMO_TIMEOUT = 240.0  # it generates six months of four stores before it listens (about 8 s on an idle machine)
 SAID = re.compile(r"^Demo data dir: (.+)$", re.M)
 
 
