@@ -70,13 +70,13 @@ def read(basis: str, bounds: Bounds, zone_of: dict[int, str], step: str
     for store_id, currency, order_id, day in spread:
         days_of.setdefault((store_id, currency, order_id), []).append(int(day))
     for (store_id, currency, _), days in days_of.items():
-        whole[(store_id, currency)] -= len(days) - 1
+        whole[(store_id, currency)] = whole.get((store_id, currency), 0) - (len(days) - 1)
         per_step: dict[int, int] = {}
         for d in days:
             first = _step_start(d, step)
             per_step[first] = per_step.get(first, 0) + 1
         for first, n in per_step.items():
-            groups[(store_id, currency, first)][0] -= n - 1
+            groups.setdefault((store_id, currency, first), [0] * (width + 2))[0] -= n - 1
     rows = [SalesRow(store_id, currency, None, date.fromordinal(first), SalesSums(s[0], s[1], tuple(s[2:])))
             for (store_id, currency, first), s in groups.items()]
     return rows, whole
