@@ -118,6 +118,23 @@ def from_lines(db, **kw) -> dict | str:
         db.execute_sql('DELETE FROM "line_total_dirty" WHERE "hour" = -1')
 
 
+def gaps_as_listed(db) -> None:
+    """sales_order_gap holds exactly the pairs of consecutive listed days of each order in sales_order_day."""
+    days: dict[tuple, list[int]] = {}
+    for store_id, basis, currency, order_id, day in db.execute_sql(
+            'SELECT "store_id", "basis", "currency", "order_id", "day" FROM "sales_order_day"').fetchall():
+        days.setdefault((store_id, basis, currency, order_id), []).append(day)
+    pairs: dict[tuple, int] = {}
+    for (store_id, basis, currency, _), listed in days.items():
+        listed.sort()
+        for earlier, later in zip(listed, listed[1:], strict=False):
+            key = (store_id, basis, currency, later, later - earlier)
+            pairs[key] = pairs.get(key, 0) + 1
+    stored = {tuple(r[:5]): r[5] for r in db.execute_sql(
+        'SELECT "store_id", "basis", "currency", "day", "gap", "pairs" FROM "sales_order_gap"').fetchall()}
+    assert stored == pairs and pairs
+
+
 def same_both_ways(db, periods=PERIODS, accounts=(None, KT.name, UK.name)) -> int:
     checked = 0
     for period in periods:
@@ -148,6 +165,7 @@ def test_sales_from_totals_equal_sales_from_lines(seeded, monkeypatch):
     assert fresh_names("this-year") == names and fresh_names("all") == names
     spread = db.execute_sql('SELECT COUNT(DISTINCT "order_id") FROM "sales_order_day"').fetchone()[0]
     assert spread > 20  # many orders sell on two or more days: the counts are really corrected
+    gaps_as_listed(db)
     read.clear()
     assert same_both_ways(db) == 144
     # each report that read anything read its stores from totals, and the same from lines none of them
@@ -211,6 +229,7 @@ def test_edits_late_lines_resets_reimports_and_zones_keep_both_ways_equal(seeded
     assert sales_report(period="2026-11-01..2026-12-31", group="month", account=KT.name, now=dec) == spanning
     db.execute_sql('DELETE FROM "line_total_dirty" WHERE "hour" = -1')
     assert same_both_ways(db, few) == 72
+    gaps_as_listed(db)
     # a reset of London, then its lines imported again
     run_inline(db, settlements.reset, UK.name)
     assert UK.name not in fresh_names("this-year")
@@ -226,3 +245,4 @@ def test_edits_late_lines_resets_reimports_and_zones_keep_both_ways_equal(seeded
     run_inline(db, line_totals.rebuild_all)
     assert LA.name in fresh_names("this-year")
     assert same_both_ways(db, ["this-year", "2026-10-31..2026-11-02"], (None, LA.name)) == 24
+    gaps_as_listed(db)

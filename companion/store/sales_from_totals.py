@@ -2,8 +2,9 @@
 units from the sales totals (store/sales_totals.py), for the stores whose totals are fresh over the whole
 range (line_totals.usable); the others are read from lines (store/sales_sums.py), with the same results.
 
-A group's orders are the sum of its days' counts less, for each order listed with sale lines on several days
-(sales_order_day), the days of it inside the group beyond the first: an order counts once per group.
+A group's orders are the sum of its days' counts less, for each order with sale lines on several days, its
+days inside the group beyond the first: the pairs of its consecutive sale days with both days inside the
+group (sales_order_gap counts them per later day and days between), so an order counts once per group.
 """
 
 from __future__ import annotations
@@ -34,13 +35,15 @@ def read(basis: str, bounds: Bounds, zone_of: dict[int, str], step: str
     p = db.param
     code = BASIS_CODE[basis]
     where, params = [], []
+    first_days: dict[int, int | None] = {}
     for store_id, (start, end) in bounds.items():
         zone = ZoneInfo(zone_of[store_id])
         part = f'"store_id" = {p}'
         params.append(store_id)
+        first_days[store_id] = None if start is None else _day(start, zone)
         if start is not None:
             part += f' AND "day" >= {p}'
-            params.append(_day(start, zone))
+            params.append(first_days[store_id])
         if end is not None:
             part += f' AND "day" < {p}'
             params.append(_day(end, zone))
@@ -52,8 +55,8 @@ def read(basis: str, bounds: Bounds, zone_of: dict[int, str], step: str
                                'GROUP BY "store_id", "currency", "day"', [code, *params]).fetchall()
         counts = db.execute_sql(f'SELECT "store_id", "currency", "day", "orders", "units" FROM "sales_total" '
                                 f'WHERE {ranges}', [code, *params]).fetchall()
-        spread = db.execute_sql(f'SELECT "store_id", "currency", "order_id", "day" FROM "sales_order_day" '
-                                f'WHERE {ranges}', [code, *params]).fetchall()
+        gaps = db.execute_sql(f'SELECT "store_id", "currency", "day", "gap", "pairs" FROM "sales_order_gap" '
+                              f'WHERE {ranges}', [code, *params]).fetchall()
     groups: dict[tuple[int, str, int], list[int]] = {}  # (store, currency, first day of step) → sums
     width = len(CATEGORIES)
     for store_id, currency, day, *amounts in money:
@@ -66,17 +69,15 @@ def read(basis: str, bounds: Bounds, zone_of: dict[int, str], step: str
         into[0] += int(orders)
         into[1] += int(units)
         whole[(store_id, currency)] = whole.get((store_id, currency), 0) + int(orders)
-    days_of: dict[tuple[int, str, str], list[int]] = {}
-    for store_id, currency, order_id, day in spread:
-        days_of.setdefault((store_id, currency, order_id), []).append(int(day))
-    for (store_id, currency, _), days in days_of.items():
-        whole[(store_id, currency)] = whole.get((store_id, currency), 0) - (len(days) - 1)
-        per_step: dict[int, int] = {}
-        for d in days:
-            first = _step_start(d, step)
-            per_step[first] = per_step.get(first, 0) + 1
-        for first, n in per_step.items():
-            groups.setdefault((store_id, currency, first), [0] * (width + 2))[0] -= n - 1
+    # each pair of consecutive sale days of one order, both inside the range (and the step), counts once less
+    for store_id, currency, day, gap, n in gaps:
+        earlier = int(day) - int(gap)
+        if first_days[store_id] is not None and earlier < first_days[store_id]:
+            continue
+        whole[(store_id, currency)] = whole.get((store_id, currency), 0) - int(n)
+        first = _step_start(earlier, step)
+        if first == _step_start(int(day), step):
+            groups.setdefault((store_id, currency, first), [0] * (width + 2))[0] -= int(n)
     rows = [SalesRow(store_id, currency, None, date.fromordinal(first), SalesSums(s[0], s[1], tuple(s[2:])))
             for (store_id, currency, first), s in groups.items()]
     return rows, whole

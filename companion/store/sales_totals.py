@@ -75,7 +75,7 @@ class _Days:
 def clear(store_id: int) -> None:
     """A store's sales totals dropped with its day totals (its lines are added up again as a whole)."""
     db = _db()
-    for table in ("sales_total", "sales_order_day"):
+    for table in ("sales_total", "sales_order_day", "sales_order_gap"):
         db.execute_sql(f'DELETE FROM "{table}" WHERE "store_id" = {db.param}', [store_id])
 
 
@@ -84,10 +84,8 @@ def add_up(store_id: int, zone: ZoneInfo, first_day: int, last_day: int, lo: int
     db = _db()
     p = db.param
     days = _Days(zone)
+    window = [store_id, first_day, last_day]
     for basis, code in BASIS_CODE.items():
-        for table in ("sales_total", "sales_order_day"):
-            db.execute_sql(f'DELETE FROM "{table}" WHERE "store_id" = {p} AND "basis" = {p} '
-                           f'AND "day" BETWEEN {p} AND {p}', [store_id, code, first_day, last_day])
         units: dict[tuple[str, int], int] = {}
         pairs: set[tuple[str, str, int]] = set()  # (currency, order, day)
         for currency, order_id, day, n in _sale_days(store_id, basis, lo, hi, days):
@@ -97,15 +95,61 @@ def add_up(store_id: int, zone: ZoneInfo, first_day: int, last_day: int, lo: int
         orders: dict[tuple[str, int], int] = {}
         for currency, _, day in pairs:
             orders[(currency, day)] = orders.get((currency, day), 0) + 1
-        bulk.insert_rows(db, "sales_total", ("store_id", "basis", "day", "currency", "orders", "units"),
-                         [(store_id, code, day, cur, orders.get((cur, day), 0), n)
-                          for (cur, day), n in units.items()])
         found = {(cur, order_id) for cur, order_id, _ in pairs}
         spread = _order_days(store_id, basis, sorted({o for _, o in found}), days)
         rows = [(store_id, code, cur, order_id, day) for (cur, order_id), all_days in sorted(spread.items())
                 if (cur, order_id) in found and len(all_days) > 1 for day in sorted(all_days)]
+        # the listed orders this changes: those listed on these days before, and those listed now
+        listed = {(r[0], r[1]) for r in db.execute_sql(
+            f'SELECT DISTINCT "currency", "order_id" FROM "sales_order_day" WHERE "store_id" = {p} '
+            f'AND "basis" = {p} AND "day" BETWEEN {p} AND {p}', [store_id, code, *window[1:]]).fetchall()}
+        listed.update((r[2], r[3]) for r in rows)
+        before = _listed_days(store_id, code, listed)
+        for table in ("sales_total", "sales_order_day"):
+            db.execute_sql(f'DELETE FROM "{table}" WHERE "store_id" = {p} AND "basis" = {p} '
+                           f'AND "day" BETWEEN {p} AND {p}', [store_id, code, *window[1:]])
+        bulk.insert_rows(db, "sales_total", ("store_id", "basis", "day", "currency", "orders", "units"),
+                         [(store_id, code, day, cur, orders.get((cur, day), 0), n)
+                          for (cur, day), n in units.items()])
         bulk.insert_rows(db, "sales_order_day", ("store_id", "basis", "currency", "order_id", "day"), rows,
                          "ON CONFLICT DO NOTHING")
+        _count_gaps(store_id, code, before, _listed_days(store_id, code, listed))
+
+
+def _listed_days(store_id: int, code: str, orders: set[tuple[str, str]]) -> dict[tuple[str, str], list[int]]:
+    """(currency, order) → its days listed in sales_order_day, in order."""
+    db = _db()
+    p = db.param
+    out: dict[tuple[str, str], list[int]] = {}
+    for chunk in chunked(sorted({o for _, o in orders}), bulk.SELECT_CHUNK):
+        found = db.execute_sql(f'SELECT "currency", "order_id", "day" FROM "sales_order_day" WHERE "store_id" = {p} '
+                               f'AND "basis" = {p} AND "order_id" IN ({", ".join([p] * len(chunk))})',
+                               [store_id, code, *chunk]).fetchall()
+        for currency, order_id, day in found:
+            if (currency, order_id) in orders:
+                out.setdefault((currency, order_id), []).append(int(day))
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def _count_gaps(store_id: int, code: str, before: dict[tuple[str, str], list[int]],
+                after: dict[tuple[str, str], list[int]]) -> None:
+    """Keep sales_order_gap equal to the listed orders' pairs of consecutive days, counted per (currency, later
+    day, days between): the listed days of an order inside a range of days follow one another, so its days
+    there beyond the first are the pairs whose two days both lie in the range."""
+    delta: dict[tuple[str, int, int], int] = {}
+    for sign, listed in ((-1, before), (1, after)):
+        for (currency, _), order_days in listed.items():
+            for earlier, later in zip(order_days, order_days[1:], strict=False):
+                key = (currency, later, later - earlier)
+                delta[key] = delta.get(key, 0) + sign
+    changed = [(store_id, code, cur, day, gap, n) for (cur, day, gap), n in sorted(delta.items()) if n]
+    if not changed:
+        return
+    db = _db()
+    bulk.insert_rows(db, "sales_order_gap", ("store_id", "basis", "currency", "day", "gap", "pairs"), changed,
+                     'ON CONFLICT ("store_id", "basis", "day", "currency", "gap") '
+                     'DO UPDATE SET "pairs" = "sales_order_gap"."pairs" + excluded."pairs"')
+    db.execute_sql(f'DELETE FROM "sales_order_gap" WHERE "store_id" = {db.param} AND "pairs" = 0', [store_id])
 
 
 def _sale_days(store_id: int, basis: str, lo: int, hi: int, days: _Days
