@@ -11,7 +11,10 @@ line_total holds every category it sums.
 each fresh day listed is a day it has sale lines on, and an order with sale lines on two or more fresh days
 has each of them listed. A rebuild of some days therefore looks up, by order id, every sale line of the
 orders it finds there, and lists their days outside the rebuilt ones too (a new line on one day can make
-an order of another, fresh, day a two-day order).
+an order of another, fresh, day a two-day order). A report does not read those rows: `sales_order_gap`
+counts the listed orders' pairs of consecutive days per (currency, later day, days between), kept equal to
+them by adding what a rebuild changes; an order's listed days inside a range follow one another, so its days
+there beyond the first are its pairs there, and a year of many such orders is a few thousand rows.
 """
 
 from __future__ import annotations
