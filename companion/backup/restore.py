@@ -96,7 +96,8 @@ def apply(db, tables: Iterator[archive.Table], progress: Progress = silent,
     names = snapshot.data_tables(real)
     for name in reversed(names):
         real.execute_sql(f'DELETE FROM "{name}"')
-    for name in ("line_total", "line_total_dirty", "line_total_built"):
+    for name in ("line_total", "line_total_dirty", "line_total_built", "sales_total", "sales_order_day",
+                 "sales_order_gap"):
         real.execute_sql(f'DELETE FROM "{name}"')
     counts: dict[str, int] = {}
     done = 0

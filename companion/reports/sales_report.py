@@ -1,7 +1,8 @@
 """The sales report (issue #18.1): orders, units and seed 001's sales figures per store or SKU and per local
 day, week or month, on the settlement or the order basis. Periods, stores and bases are resolved as the
 profit report resolves them (reporting.store_periods / store_bounds: each store's own days); the sums come
-from the counted lines (store.sales_sums), the figures from ledger.sales. docs/reports.md defines each one.
+from the pre-added totals by store where they are fresh (store.sales_from_totals), else from the counted
+lines (store.sales_sums); the figures from ledger.sales. docs/reports.md defines each one.
 
 JSON: {"kind": "sales", "basis", "period": {"from", "to"}, "group", "by", "rows": [{"key": {"account"[,
 "sku_id"]}, "step", "from", "to", "currency", <figures>}], "totals_by_currency": {CUR: <figures>}} where
@@ -19,7 +20,7 @@ from companion.ledger import report as ledger_report
 from companion.ledger import sales
 from companion.ledger.periods import parse_period
 from companion.reports import chart_data, reporting
-from companion.store import sales_sums
+from companion.store import sales_from_totals, sales_sums
 
 GROUPS = ("day", "week", "month")
 BY = ("store", "sku")
@@ -50,7 +51,12 @@ def sales_report(period: str = "this-month", basis: str = "settlement", group: s
     bounds = {s: b for s, b in reporting.store_bounds(targets, periods).items() if s in spans}
     zone_of = {s.id: s.timezone for s in targets}
     months = _months(first, last)
-    found = sales_sums.rows(basis, bounds, zone_of, group, by == "sku", months)
+    # by store, the stores whose totals are fresh over their whole bounds add up days; the rest read lines
+    fresh = sales_from_totals.fresh(bounds, zone_of) if by == "store" else set()
+    found, whole = sales_from_totals.read(basis, {s: bounds[s] for s in fresh}, zone_of, group)
+    rest = {s: b for s, b in bounds.items() if s not in fresh}
+    found += sales_sums.rows(basis, rest, zone_of, group, by == "sku", months)
+    whole.update(sales_sums.orders(basis, rest))
     if len(found) > MAX_ROWS:
         raise BadInput.of("sales_too_many_rows", rows=len(found), most=MAX_ROWS)
     names = {s.id: s.name for s in targets}
@@ -69,7 +75,7 @@ def sales_report(period: str = "this-month", basis: str = "settlement", group: s
     for r in found:
         totals[r.currency] = sales.add(totals[r.currency], r.sums) if r.currency in totals else r.sums
     counts: dict[str, int] = {}
-    for (_, currency), n in sales_sums.orders(basis, bounds).items():  # stores share no order: their counts add
+    for (_, currency), n in whole.items():  # stores share no order: their counts add
         counts[currency] = counts.get(currency, 0) + n
     out["totals_by_currency"] = {cur: sales.row_json(sales.SalesSums(counts.get(cur, 0), s.units, s.amounts))
                                  for cur, s in sorted(totals.items())}

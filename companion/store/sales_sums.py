@@ -1,8 +1,9 @@
 """The sales report's sums, in SQL: per store, currency, local day / week / month and (optionally) SKU.
 
-Distinct orders cannot be added up from day totals (an order counted on two days would count twice in
-their week), so these sums read the counted lines themselves (reports.counted, written with the flags as
-constants so the partial indexes of migration 0005 and the covering ones of migration 0010 apply).
+Reports by SKU, and by store where the pre-added sales totals are stale (store/sales_from_totals.py reads
+them where they are fresh, with the same results), read the counted lines themselves (reports.counted,
+written with the flags as constants so the partial indexes of migration 0005 and the covering ones of
+migration 0010 apply).
 
 A line's local day is worked out in SQL from its store's UTC offsets over the period (ledger.zones), so a
 store in Los Angeles and one in Shanghai each count their own days, as every other report does. Weeks
@@ -21,6 +22,7 @@ from companion.ledger.sales import CATEGORIES, SalesSums
 from companion.store import bulk
 from companion.store.models import SettlementLine
 from companion.store.reports import counted, time_expr
+from companion.store.sales_totals import SALE_SQL, UNITS_SQL
 
 DAY_MS = zones.DAY_MS
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()  # a Thursday: (day + 3) // 7 numbers Monday-to-Sunday weeks
@@ -28,9 +30,8 @@ STEPS = ("day", "week", "month")
 _TABLE = SettlementLine._meta.table_name
 # a sale line: one that carries gross sales; its units count unless its own refund wiped out the sale
 # (the profit report's rule for units sold, store/line_sums.py)
-_SALE = '"sales" > 0'
-_UNITS = (f'SUM(CASE WHEN {_SALE} AND NOT ("income_refund" < 0 AND "sales" + "promo_discount" + '
-          '"income_refund" <= 0) THEN "quantity" ELSE 0 END)')
+_SALE = SALE_SQL
+_UNITS = f"SUM(CASE WHEN {_SALE} THEN {UNITS_SQL} ELSE 0 END)"  # the same wording as the sales totals'
 _ORDERS = f'COUNT(DISTINCT CASE WHEN {_SALE} THEN "order_id" END)'
 
 

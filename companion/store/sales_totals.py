@@ -1,0 +1,198 @@
+"""Pre-added sales day totals (migration 0014): per store, basis, local day and currency, the distinct
+orders with a sale line and the units of those lines; and every day of each order whose sale lines fall on
+two or more local days, so that the orders of a week, a month or a year are exact without reading lines.
+
+They are replaced together with the day totals (line_totals._add_up calls `add_up` for the same days, in
+the same step of the writer), so one marking of changed hours keeps both fresh and one check
+(line_totals.usable) says whether both may be read. The money of the sales report is not repeated here:
+line_total holds every category it sums.
+
+`sales_order_day` keeps this promise, which store/sales_from_totals.py relies on: for every order listed,
+each fresh day listed is a day it has sale lines on, and an order with sale lines on two or more fresh days
+has each of them listed. A rebuild of some days therefore looks up, by order id, every sale line of the
+orders it finds there, and lists their days outside the rebuilt ones too (a new line on one day can make
+an order of another, fresh, day a two-day order). A report does not read those rows: `sales_order_gap`
+counts the listed orders' pairs of consecutive days per (currency, later day, days between), kept equal to
+them by adding what a rebuild changes; an order's listed days inside a range follow one another, so its days
+there beyond the first are its pairs there, and a year of many such orders is a few thousand rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from peewee import chunked
+
+from companion.sources.model import SETTLED
+from companion.store import bulk
+from companion.store.models import SettlementLine
+
+SLOT = 900_000  # 15 minutes, as line_totals: a slot whose two ends fall on one local day lies within it
+BASIS_CODE = {"settlement": "s", "order": "o"}
+_LINES = SettlementLine._meta.table_name
+# a sale line and its units, as store/sales_sums.py says them for the lines
+SALE_SQL = '"sales" > 0'
+UNITS_SQL = ('CASE WHEN "income_refund" < 0 AND "sales" + "promo_discount" + "income_refund" <= 0 THEN 0 '
+             'ELSE "quantity" END')
+
+
+def _db():
+    return SettlementLine._meta.database
+
+
+def _time(basis: str) -> str:
+    return '"settled_time"' if basis == "settlement" else 'COALESCE("order_time", "settled_time")'
+
+
+def _counted_sales(basis: str) -> str:
+    """The sale lines a sales report counts on the basis (the flags as constants, for the partial indexes)."""
+    condition = f'NOT "superseded" AND {SALE_SQL} AND {_time(basis)} IS NOT NULL'
+    if basis == "settlement":
+        condition = f"\"status\" = '{SETTLED}' AND " + condition
+    return condition
+
+
+class _Days:
+    """Local day ordinals of epoch ms in one zone, worked out once per 15-minute slot."""
+
+    def __init__(self, zone: ZoneInfo) -> None:
+        self.zone = zone
+        self.slots: dict[int, tuple[int, int]] = {}
+
+    def of(self, ms: int) -> int:
+        return datetime.fromtimestamp(ms / 1000, UTC).astimezone(self.zone).date().toordinal()
+
+    def of_slot(self, slot: int, first_ms: int, last_ms: int) -> tuple[int, int]:
+        """The days of a group of lines in one slot, from its earliest and latest time: one day, or (a zone
+        whose offset was no multiple of 15 minutes) the two the slot straddles, when its lines do."""
+        ends = self.slots.get(slot)
+        if ends is None:
+            ends = self.slots[slot] = (self.of(slot * SLOT), self.of(slot * SLOT + SLOT - 1))
+        if ends[0] == ends[1]:
+            return ends
+        return self.of(first_ms), self.of(last_ms)
+
+
+def clear(store_id: int) -> None:
+    """A store's sales totals dropped with its day totals (its lines are added up again as a whole)."""
+    db = _db()
+    for table in ("sales_total", "sales_order_day", "sales_order_gap"):
+        db.execute_sql(f'DELETE FROM "{table}" WHERE "store_id" = {db.param}', [store_id])
+
+
+def add_up(store_id: int, zone: ZoneInfo, first_day: int, last_day: int, lo: int, hi: int) -> None:
+    """Replace both bases' sales totals of local days [first_day, last_day], whose lines lie in [lo, hi) ms."""
+    db = _db()
+    p = db.param
+    days = _Days(zone)
+    window = [store_id, first_day, last_day]
+    for basis, code in BASIS_CODE.items():
+        units: dict[tuple[str, int], int] = {}
+        pairs: set[tuple[str, str, int]] = set()  # (currency, order, day)
+        for currency, order_id, day, n in _sale_days(store_id, basis, lo, hi, days):
+            units[(currency, day)] = units.get((currency, day), 0) + n
+            if order_id is not None:
+                pairs.add((currency, order_id, day))
+        orders: dict[tuple[str, int], int] = {}
+        for currency, _, day in pairs:
+            orders[(currency, day)] = orders.get((currency, day), 0) + 1
+        found = {(cur, order_id) for cur, order_id, _ in pairs}
+        spread = _order_days(store_id, basis, sorted({o for _, o in found}), days)
+        rows = [(store_id, code, cur, order_id, day) for (cur, order_id), all_days in sorted(spread.items())
+                if (cur, order_id) in found and len(all_days) > 1 for day in sorted(all_days)]
+        # the listed orders this changes: those listed on these days before, and those listed now
+        listed = {(r[0], r[1]) for r in db.execute_sql(
+            f'SELECT DISTINCT "currency", "order_id" FROM "sales_order_day" WHERE "store_id" = {p} '
+            f'AND "basis" = {p} AND "day" BETWEEN {p} AND {p}', [store_id, code, *window[1:]]).fetchall()}
+        listed.update((r[2], r[3]) for r in rows)
+        before = _listed_days(store_id, code, listed)
+        for table in ("sales_total", "sales_order_day"):
+            db.execute_sql(f'DELETE FROM "{table}" WHERE "store_id" = {p} AND "basis" = {p} '
+                           f'AND "day" BETWEEN {p} AND {p}', [store_id, code, *window[1:]])
+        bulk.insert_rows(db, "sales_total", ("store_id", "basis", "day", "currency", "orders", "units"),
+                         [(store_id, code, day, cur, orders.get((cur, day), 0), n)
+                          for (cur, day), n in units.items()])
+        bulk.insert_rows(db, "sales_order_day", ("store_id", "basis", "currency", "order_id", "day"), rows,
+                         "ON CONFLICT DO NOTHING")
+        _count_gaps(store_id, code, before, _listed_days(store_id, code, listed))
+
+
+def _listed_days(store_id: int, code: str, orders: set[tuple[str, str]]) -> dict[tuple[str, str], list[int]]:
+    """(currency, order) → its days listed in sales_order_day, in order."""
+    db = _db()
+    p = db.param
+    out: dict[tuple[str, str], list[int]] = {}
+    for chunk in chunked(sorted({o for _, o in orders}), bulk.SELECT_CHUNK):
+        found = db.execute_sql(f'SELECT "currency", "order_id", "day" FROM "sales_order_day" WHERE "store_id" = {p} '
+                               f'AND "basis" = {p} AND "order_id" IN ({", ".join([p] * len(chunk))})',
+                               [store_id, code, *chunk]).fetchall()
+        for currency, order_id, day in found:
+            if (currency, order_id) in orders:
+                out.setdefault((currency, order_id), []).append(int(day))
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def _count_gaps(store_id: int, code: str, before: dict[tuple[str, str], list[int]],
+                after: dict[tuple[str, str], list[int]]) -> None:
+    """Keep sales_order_gap equal to the listed orders' pairs of consecutive days, counted per (currency, later
+    day, days between): the listed days of an order inside a range of days follow one another, so its days
+    there beyond the first are the pairs whose two days both lie in the range."""
+    delta: dict[tuple[str, int, int], int] = {}
+    for sign, listed in ((-1, before), (1, after)):
+        for (currency, _), order_days in listed.items():
+            for earlier, later in zip(order_days, order_days[1:], strict=False):
+                key = (currency, later, later - earlier)
+                delta[key] = delta.get(key, 0) + sign
+    changed = [(store_id, code, cur, day, gap, n) for (cur, day, gap), n in sorted(delta.items()) if n]
+    if not changed:
+        return
+    db = _db()
+    bulk.insert_rows(db, "sales_order_gap", ("store_id", "basis", "currency", "day", "gap", "pairs"), changed,
+                     'ON CONFLICT ("store_id", "basis", "day", "currency", "gap") '
+                     'DO UPDATE SET "pairs" = "sales_order_gap"."pairs" + excluded."pairs"')
+    db.execute_sql(f'DELETE FROM "sales_order_gap" WHERE "store_id" = {db.param} AND "pairs" = 0', [store_id])
+
+
+def _sale_days(store_id: int, basis: str, lo: int, hi: int, days: _Days
+               ) -> Iterable[tuple[str, str | None, int, int]]:
+    """(currency, order id, local day, units) of the counted sale lines of [lo, hi), per order and day."""
+    db = _db()
+    p = db.param
+    t = _time(basis)
+    sql = (f'SELECT {t} / {SLOT} AS slot, "currency", "order_id", MIN({t}), MAX({t}), SUM({UNITS_SQL}) '
+           f'FROM "{_LINES}" WHERE "store_id" = {p} AND {_counted_sales(basis)} AND {t} >= {p} AND {t} < {p} '
+           'GROUP BY slot, "currency", "order_id"')
+    with bulk.wrap_errors:
+        found = db.execute_sql(sql, [store_id, lo, hi]).fetchall()
+    for slot, currency, order_id, first, last, n in found:
+        ends = days.of_slot(int(slot), int(first), int(last))
+        if ends[0] == ends[1]:
+            yield currency, order_id, ends[0], int(n or 0)
+            continue
+        # the group's lines straddle a local midnight: each line's own day
+        line_sql = (f'SELECT {t}, {UNITS_SQL} FROM "{_LINES}" WHERE "store_id" = {p} AND {_counted_sales(basis)} '
+                    f'AND {t} >= {p} AND {t} < {p} AND "currency" = {p} AND '
+                    + ('"order_id" IS NULL' if order_id is None else f'"order_id" = {p}'))
+        params = [store_id, int(first), int(last) + 1, currency] + ([] if order_id is None else [order_id])
+        for ms, units in db.execute_sql(line_sql, params).fetchall():
+            yield currency, order_id, days.of(int(ms)), int(units or 0)
+
+
+def _order_days(store_id: int, basis: str, order_ids: list[str], days: _Days) -> dict[tuple[str, str], set[int]]:
+    """(currency, order) → every local day with a counted sale line of the order, over all of its lines."""
+    db = _db()
+    p = db.param
+    t = _time(basis)
+    # `+"store_id"`: the store's own indexes would scan all its lines; the order id index finds just these
+    out: dict[tuple[str, str], set[int]] = {}
+    for chunk in chunked(order_ids, bulk.SELECT_CHUNK):
+        sql = (f'SELECT {t} / {SLOT} AS slot, "currency", "order_id", MIN({t}), MAX({t}) FROM "{_LINES}" '
+               f'WHERE +"store_id" = {p} AND "order_id" IN ({", ".join([p] * len(chunk))}) '
+               f'AND {_counted_sales(basis)} GROUP BY slot, "currency", "order_id"')
+        with bulk.wrap_errors:
+            found = db.execute_sql(sql, [store_id, *chunk]).fetchall()
+        for slot, currency, order_id, first, last in found:
+            out.setdefault((currency, order_id), set()).update(days.of_slot(int(slot), int(first), int(last)))
+    return out
