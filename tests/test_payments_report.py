@@ -144,3 +144,17 @@ def test_a_shein_bill_known_from_its_lines(db):
         "shein", "B240815001", "paid", "USD", len(P_ROWS), "14.75")
     assert (bill["date"], bill["amount"], bill["check"], bill["reconciled"]) == (
         "2024-08-21T16:00:00+00:00", None, "not_stated", None)
+
+
+def test_lines_in_another_currency_than_the_payout_are_named_never_summed_under_its_currency():
+    from decimal import Decimal
+
+    from companion.ledger.payouts import Payout, payout_json, totals
+
+    p = Payout(1, "ST1", "statement", datetime(2025, 10, 6, tzinfo=UTC), "USD", Decimal("10.00"), "paid", "", "",
+               None, None, 2, {"EUR": Decimal("9.00")}, 0)
+    row = payout_json(p, "Shop", "tiktok")
+    assert (row["lines_amount"], row["check"], row["lines_currency"], row["reconciled"]) == (
+        None, "currency_mismatch", "EUR", False)
+    assert totals([row]) == [{"currency": "USD", "status": "paid", "payouts": 1, "amount": "10.00",
+                              "lines_amount": "0.00", "lines": 2, "unreconciled": 1}]

@@ -458,3 +458,23 @@ def test_the_moving_average_by_hand_and_a_self_delivered_purchases_shipping_left
                      self_delivered=True)
     assert moving_average([shipped], str)[0].unit_cost == 90_000  # manual: (10.00 + 8.00) / 2 = 9.00
     assert moving_average([shipped], str, lambda p: p.self_delivered)[0].unit_cost == 50_000  # auto: 5.00
+
+
+def test_a_new_costing_choice_records_one_change_and_the_same_choice_none(db):
+    importer_load = importer.parse_file(f"{US_NAME}.xlsx", us_workbook(), "", importer.account_store(None))
+    run_inline(db, importer.commit_file, f"{US_NAME}.xlsx", importer_load)
+    before = changes.current_rev()
+    chosen = run_inline(db, costing.set_method, STORE, "moving_average")
+    assert chosen.json() == {"account": STORE, "method": "moving_average"}
+    assert [(e["event"], e["account"], e["updated"], e["rev"]) for e in chosen.events] == [
+        ("tk-settlement.updated", STORE, 1, before + 1)]  # open views reload their figures
+    again = run_inline(db, costing.set_method, STORE, "moving_average")
+    assert again.events == [] and changes.current_rev() == before + 1
+
+
+def test_a_purchase_csv_value_longer_than_its_column_is_refused_by_row_and_column():
+    long_no = "P" * 129
+    text = f"order_no,sku,quantity,unit_price,currency,paid_at\r\n{long_no},A,1,2.00,USD,2025-10-01\r\n"
+    with pytest.raises(InputError) as refused:
+        seller_figures.read("purchases", "purchases.csv", text.encode())
+    assert str(refused.value) == "purchases.csv: row 2, order_no: longer than 128 characters"

@@ -377,7 +377,7 @@ def cmd_costing(args) -> int:
         if base:
             rows = [call(cfg, base, "POST", "/api/costing", body)]
         else:
-            rows = [complete(Inline(_open_db(cfg)).write(costing.set_method, args.store, args.method))]
+            rows = [complete(Inline(_open_db(cfg)).write(costing.set_method, args.store, args.method)).json()]
     if args.json:
         print(json.dumps(rows, ensure_ascii=False))
     else:

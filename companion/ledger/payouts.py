@@ -164,9 +164,10 @@ def reconciliation(p: Payout) -> dict:
 
 def payout_json(p: Payout, store_name: str, platform: str) -> dict:
     """A payout as the API and the CLI give it: amounts as exact decimal text."""
-    lines_amount = p.lines_amount.get(p.currency) if p.currency else None
-    if lines_amount is None and len(p.lines_amount) == 1:
-        lines_amount = next(iter(p.lines_amount.values()))
+    # the lines' sum in the payout's own currency only: lines in another currency are named by the check
+    # (currency_mismatch), never shown or added up under this currency
+    lines_amount = p.lines_amount.get(p.currency) if p.currency else (
+        next(iter(p.lines_amount.values())) if len(p.lines_amount) == 1 else None)
     return {"account": store_name, "platform": platform, "kind": p.kind, "ref": p.ref, "payment_id": p.payment_id,
             "date": p.at.isoformat() if p.at else None, "currency": p.currency,
             "amount": fmt(p.amount) if p.amount is not None else None, "status": p.status,

@@ -83,7 +83,7 @@ async def set_costing(request: web.Request) -> web.Response:
         raise BadInput.of("account_not_name")
     method = costing.check(body.get("method"))
     saved = await request.app[SERVICE].writer.run(costing.set_method, account.strip(), method)
-    return web.json_response(saved)
+    return web.json_response(saved.json())
 
 
 def add_to(routes: web.RouteTableDef) -> None:

@@ -50,6 +50,10 @@ def _not_negative(name: str, number: int, column: str, text: str) -> Decimal:
     return value
 
 
+# the longest text each column may hold: ids as the store's columns take them, names bounded too
+_LONGEST = {"order_no": 128, "sku": 128, "sold_order": 128, "supplier": 200, "name": 500}
+
+
 def read_purchases(name: str, text: str) -> list[Purchase]:
     """The seller's purchase records: one row per goods line, rows of one purchase sharing its order_no.
 
@@ -65,6 +69,9 @@ def read_purchases(name: str, text: str) -> list[Purchase]:
         "sold_order": ("sold_order_id", "platform_order"), "self_delivery": ()})
     orders: dict[str, dict] = {}
     for number, row in rows:
+        for column, most in _LONGEST.items():  # what the columns of migration 0010 hold, on both databases
+            if len(row.get(column, "")) > most:
+                raise InputError.of("row_text_too_long", row=number, column=column, most=most, file=name)
         order_no = row.get("order_no", "")
         if not order_no:
             raise InputError.of("row_purchase_order_empty", row=number, file=name)

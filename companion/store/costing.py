@@ -7,9 +7,11 @@ report of a database from before stays what it was."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 
 from companion.errors import Unprocessable
-from companion.store import stores
+from companion.store import changes, stores
+from companion.store.changes import Change
 from companion.store.fields import now_utc
 from companion.store.models import Setting, Store
 
@@ -44,13 +46,32 @@ def check(method: object) -> str:
     return str(method)
 
 
-def set_method(account: str, method: str) -> dict:
+@dataclass
+class MethodSet:
+    """A store's costing as set, and the change it recorded: a new method changes the store's profit figures,
+    so every open view hears it (the writer publishes `events`) and reloads them."""
+
+    account: str
+    method: str
+    changes: list[Change] = field(default_factory=list)
+
+    @property
+    def events(self) -> list[dict]:
+        return [c.event() for c in self.changes]
+
+    def json(self) -> dict:
+        return {"account": self.account, "method": self.method}
+
+
+def set_method(account: str, method: str) -> MethodSet:
     """In the writer's transaction: the store's costing; stores.UnknownAccount for a name no store has."""
     method = check(method)
     store = stores.by_name(account)
     chosen = _stored()
+    if chosen.get(str(store.id), FIXED) == method:
+        return MethodSet(store.name, method)
     chosen[str(store.id)] = method
     value = json.dumps(chosen, sort_keys=True)
     Setting.insert(key=KEY, value=value, updated_at=now_utc()).on_conflict(
         conflict_target=[Setting.key], update={Setting.value: value, Setting.updated_at: now_utc()}).execute()
-    return {"account": store.name, "method": method}
+    return MethodSet(store.name, method, [changes.record(Change("costing", store.name, updated=1))])

@@ -97,3 +97,22 @@ def test_thousands_of_rows_draw_the_first_500_and_say_how_to_see_all(browser, da
     drawn = d.execute_script(TABLE)
     assert drawn[:500] == expected_table(rep)[:500] and len(drawn) == 502  # 500 rows, the note, the total
     assert drawn[-1] == expected_table(rep)[-1]
+
+
+def test_a_choice_the_report_refuses_says_so_in_the_table_and_leaves_no_old_figures(browser, loaded):
+    """Day by day over six years is more days than a table shows: the refusal's sentence (what to choose instead)
+    takes the table's place, and the figures of the filters before are gone."""
+    d = browser.driver
+    d.set_window_size(1280, 900)
+    open_view(browser, loaded, "?period=2025-09&tab=sales")
+    wait_for(lambda: d.execute_script("return document.querySelectorAll('#sales tbody tr:not(.loading)').length > 1"),
+             "the September rows")
+    refused = loaded.cli("report", "--kind", "sales", "--period", "2020-01-01..2025-12-31", "--json")
+    assert refused.code == 2 and len(refused.err_lines) == 1
+    sentence = refused.err_lines[0].removeprefix("shoptally: ")
+    open_view(browser, loaded, "?period=2020-01-01..2025-12-31&tab=sales")
+    shown = wait_for(lambda: d.execute_script(
+        "const r = document.querySelectorAll('#sales tbody tr'); "
+        "return r.length === 1 && r[0].classList.contains('refused') && r[0].textContent"), "the refusal")
+    assert shown == sentence
+    assert d.execute_script("return document.querySelector('#sales thead').children.length") == 0

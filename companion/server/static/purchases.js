@@ -13,6 +13,9 @@ const WORDS = {
     imported: "{file}: {added} added, {updated} changed, {skipped} unchanged",
     orderNo: "Order no", supplier: "Supplier", status: "Status", total: "Total", paid: "Paid", sold: "Sold orders",
     none: "No purchases yet: drop a CSV, or let the extension capture your 1688 orders.", mapCount: "SKU map: {n} entries",
+    more: "Showing the newest {shown} of {total} purchases.",
+    status_unpaid: "unpaid", status_paid: "paid", status_shipped: "shipped", status_received: "received",
+    status_cancelled: "cancelled", status_refunded: "refunded",
   },
   zh: {
     title: "采购单", help: "向供应商（1688）支付的采购，并关联到其所供应的订单；成本计价为移动加权平均的店铺按采购单计算成本。",
@@ -21,6 +24,9 @@ const WORDS = {
     imported: "{file}：新增 {added}，修改 {updated}，未变 {skipped}",
     orderNo: "采购单号", supplier: "供应商", status: "状态", total: "合计", paid: "付款时间", sold: "已售订单",
     none: "还没有采购单：拖入 CSV，或让扩展抓取您的 1688 订单。", mapCount: "SKU 映射：{n} 条",
+    more: "仅显示最新的 {shown} 个采购单（共 {total} 个）。",
+    status_unpaid: "未付款", status_paid: "已付款", status_shipped: "已发货", status_received: "已收货",
+    status_cancelled: "已取消", status_refunded: "已退款",
   },
 };
 
@@ -52,13 +58,16 @@ export function purchasesSection(api, after) {
     const head = el("tr", {}, ...["orderNo", "supplier", "status", "total", "paid", "sold"].map((k) => el("th", {
       textContent: w(k), className: k === "total" ? "num" : "" })));
     const rows = body.purchases.map((p) => el("tr", { className: `purchase ${p.status}` },
-      el("td", { textContent: p.order_no }), el("td", { textContent: p.supplier }), el("td", { textContent: p.status }),
+      el("td", { textContent: p.order_no }), el("td", { textContent: p.supplier }), el("td", { textContent: w(`status_${p.status}`) }),
       el("td", { className: "num", textContent: formatMoney(p.total, p.currency, lang()) }),
       el("td", { textContent: p.paid_at ? formatDate(p.paid_at.slice(0, 10), lang()) : "" }),
       el("td", { textContent: p.sold_orders.join(", ") })));
     tableBox.replaceChildren(body.purchases.length
       ? el("div", { className: "scroll" }, el("table", { id: "purchases-table" }, el("thead", {}, head), el("tbody", {}, ...rows)))
       : el("p", { className: "muted empty", textContent: w("none") }));
+    if (body.total > body.purchases.length) {
+      tableBox.append(el("p", { className: "muted", textContent: w("more", { shown: body.purchases.length, total: body.total }) }));
+    }
   }
 
   return load;

@@ -38,7 +38,21 @@ export function salesTab(api) {
   return async function loadSales() {
     $("#sales-group").value = state().group;
     $("#sales-by").value = state().sby;
-    const report = await getJSON("/api/reports/sales?" + query({ group: state().group, by: state().sby }));
+    let report;
+    try {
+      report = await getJSON("/api/reports/sales?" + query({ group: state().group, by: state().sby }));
+    } catch (err) {
+      // a refusal of this choice (more days than a table shows, too many rows): its sentence in the table
+      // itself, which says what to choose instead, and no figures of the previous filters left behind
+      const tr = document.createElement("tr");
+      const td = cell(err.message, "muted");
+      td.colSpan = 15;
+      tr.className = "empty refused";
+      tr.append(td);
+      $("#sales thead").replaceChildren();
+      $("#sales tbody").replaceChildren(tr);
+      return;
+    }
     const labels = [t(report.group === "week" ? "salesWeek" : report.group === "month" ? "salesMonth" : "date"),
       t("key"), t("currency"), t("salesOrders"), t("salesUnits"), ...MONEY.map((k) => t(WORD[k])), t("salesRefundRate")];
     const head = document.createElement("tr");
