@@ -152,9 +152,9 @@ def build_parser() -> argparse.ArgumentParser:
              "kind,sku_id,currency and unit_cost[,effective_from] or shipment,date,units,shipment_cost",
              "first_leg,1729000000000000001,CNY,3.50,2025-10-01"),
             ("purchases", "purchase records (one row per goods line)",
-             "order_no,supplier,sku,quantity,unit_price,currency,shipping,adjustment,status,placed_at,paid_at,"
-             "sold_order,self_delivery (order_no, sku, quantity, unit_price, currency required)",
-             "PO-1,Yiwu Cups,1729000000000000004,10,2.00,USD,3.00,,paid,2025-08-30,2025-09-01,576900000000000101,no"),
+             "order_no, sku, quantity, unit_price, currency, and optionally supplier, shipping, adjustment, "
+             "status, placed_at, paid_at, sold_order, self_delivery",
+             "PO-1,1729000000000000004,10,2.00,USD,Yiwu Cups,3.00,,paid,2025-08-30,2025-09-01,576900000000000101,no"),
             ("skumap", "the SKU map (supplier SKU to shop SKU)", "supplier_sku,sku_id[,store]",
              "5012345678901,1729000000000000004,")):
         p = _add(sub, kind, f"{what}: import FILE.csv ({columns})", f"  shoptally {kind} import {kind}.csv")
