@@ -4,7 +4,6 @@ on-hold total. Every figure worked out by hand, to the cent."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 
 from companion.ledger.payouts import status_of_word
@@ -14,7 +13,8 @@ from companion.reports.payments import payments_report
 from companion.sources.model import StoreRef
 from companion.store.models import StatedTotal
 from companion.store.writer import run_inline
-from tests.support.builders import HOST, SELLER, order_list_capture, order_row
+from tests.support.builders import SELLER, order_list_capture, order_row, tiktok_capture
+from tests.support.builders import usd as money
 from tests.support.tables import US_HEADER, US_ROWS, csv_bytes
 
 SHOP = StoreRef("tiktok", SELLER, "US", f"TikTok US {SELLER}", "USD", "America/Los_Angeles")
@@ -22,20 +22,12 @@ NOW = datetime(2025, 10, 25, 12, 0, tzinfo=UTC)
 S1, S2, S3 = "7400000000000001", "7400000000000002", "7400000000000003"
 
 
-def capture(path: str, data: dict, at: datetime = NOW) -> dict:
-    url = f"https://{HOST}{path}?oec_seller_id={SELLER}"
-    return {"type": "capture", "id": str(uuid.uuid4()), "site": "tiktok", "url": f"https://{HOST}/finance/bills",
-            "captured_at": at.isoformat(), "kind": "json",
-            "payload": {"request": {"method": "GET", "url": url, "body": None}, "status": 200,
-                        "body": {"code": 0, "message": "success", "data": data}}}
+def capture(path: str, data: dict) -> dict:
+    return tiktok_capture(path, data, at=NOW)
 
 
 def store(db, msg: dict):
     return run_inline(db, commit, prepare(prepare_capture(msg)))
-
-
-def money(amount: str) -> dict:
-    return {"amount": amount, "currency": "USD"}
 
 
 def load(db, s3_status: str = "PROCESSING"):

@@ -10,26 +10,16 @@ from companion.pipeline.ingest import commit, prepare, prepare_capture
 from companion.reports import reconcile
 from companion.sources.model import StoreRef
 from companion.store.writer import run_inline
-from tests.support.builders import HOST, SELLER, TEMU_FUND, order_list_capture, order_row, temu_capture, temu_fund_row
+from tests.support.builders import SELLER, TEMU_FUND, order_list_capture, order_row, temu_capture, temu_fund_row
+from tests.support.builders import tiktok_capture as capture
+from tests.support.builders import usd as money
 from tests.support.tables import US_HEADER, US_ROWS, csv_bytes
 
 SHOP = StoreRef("tiktok", SELLER, "US", f"TikTok US {SELLER}", "USD", "America/Los_Angeles")
 
 
-def capture(path: str, data: dict, query: str = "") -> dict:
-    url = f"https://{HOST}{path}?oec_seller_id={SELLER}{'&' + query if query else ''}"
-    return {"type": "capture", "id": str(uuid.uuid4()), "site": "tiktok", "url": f"https://{HOST}/finance/bills",
-            "captured_at": datetime(2025, 11, 2, 8, 0, tzinfo=UTC).isoformat(), "kind": "json",
-            "payload": {"request": {"method": "GET", "url": url, "body": None}, "status": 200,
-                        "body": {"code": 0, "message": "success", "data": data}}}
-
-
 def store(db, msg: dict):
     return run_inline(db, commit, prepare(prepare_capture(msg)))
-
-
-def money(amount: str) -> dict:
-    return {"amount": amount, "currency": "USD"}
 
 
 def test_statements_on_hold_and_list_counts_are_checked_exactly(db):

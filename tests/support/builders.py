@@ -84,3 +84,18 @@ def temu_capture(path: str, result: dict | None, *, body: dict | None = None, ho
 def temu_fund_row(when: str, kind: str, amount, change: int, currency: str = "USD", **more) -> dict:
     return {"transactionTime": shanghai_ms(when), "fundTypeDesc": kind, "currencyType": currency, "amount": amount,
             "moneyChangeType": change, "remark": "", **more}
+
+
+def tiktok_capture(path: str, data: dict, *, at: datetime | None = None, query: str = "") -> dict:
+    """A capture of one TikTok seller-center finance answer (`{code, message, data}`) fetched from `path`."""
+    url = f"https://{HOST}{path}?oec_seller_id={SELLER}{'&' + query if query else ''}"
+    when = at or datetime(2025, 11, 2, 8, 0, tzinfo=UTC)
+    return {"type": "capture", "id": str(uuid.uuid4()), "site": "tiktok", "url": f"https://{HOST}/finance/bills",
+            "captured_at": when.isoformat(), "kind": "json",
+            "payload": {"request": {"method": "GET", "url": url, "body": None}, "status": 200,
+                        "body": {"code": 0, "message": "success", "data": data}}}
+
+
+def usd(amount: str) -> dict:
+    """TikTok's money object."""
+    return {"amount": amount, "currency": "USD"}
