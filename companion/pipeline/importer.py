@@ -124,7 +124,7 @@ def parse_file(name: str, content: bytes, account: str = "", store: StoreRef | N
     return parsed
 
 
-PLATFORM_NAMES = {"tiktok": "TikTok Shop", "temu": "Temu", "shein": "SHEIN"}
+PLATFORM_NAMES = registry.LABELS
 
 
 def wrong_platform(src: SourceInput, store: StoreRef | None) -> str:

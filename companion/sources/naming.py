@@ -14,7 +14,9 @@ from datetime import date
 
 _PERIOD = re.compile(r"^(\d{4})[-.年/]?(\d{1,2})(?:[-.月/]?(\d{1,2})日?)?月?$")
 _PLATFORMS = (("tiktok", "tiktok"), ("tk", "tiktok"), ("抖音", "tiktok"), ("temu", "temu"), ("拼多多", "temu"),
-              ("shein", "shein"), ("希音", "shein"))
+              ("shein", "shein"), ("希音", "shein"), ("shopify", "shopify"), ("ebay", "ebay"),
+              ("walmart", "walmart"), ("沃尔玛", "walmart"), ("shopee", "shopee"), ("虾皮", "shopee"),
+              ("aliexpress", "aliexpress"), ("速卖通", "aliexpress"))
 _MODES = (("半托管", "semi"), ("semi", "semi"), ("全托管", "full"), ("full", "full"), ("平台模式", "platform"),
           ("platform", "platform"), ("本土", "local"), ("local", "local"), ("跨境", "cross_border"),
           ("cross", "cross_border"))
@@ -22,7 +24,7 @@ _MODES = (("半托管", "semi"), ("semi", "semi"), ("全托管", "full"), ("full
 
 @dataclass(frozen=True)
 class ReportName:
-    platform: str  # tiktok | temu | shein
+    platform: str  # a name of platforms.MARKETPLACES
     mode: str  # semi | full | platform | local | cross_border | ""
     store: str
     report: str

@@ -1,7 +1,8 @@
 """The one place platforms are registered; detection asks each of their adapters in turn.
 
-Each platform is a package under sources/ (tiktok/, temu/, shein/) whose `ADAPTERS` lists its adapters, more
-specific ones first. Adding a marketplace is a new package and its name in `PLATFORMS`.
+Each platform is a package under sources/ (tiktok/, temu/, shein/, shopify/, ebay/, walmart/, shopee/,
+aliexpress/, alibaba1688/) whose `ADAPTERS` lists its adapters, more specific ones first. Adding a marketplace
+is a new package and its name in `platforms.PLATFORMS`.
 """
 
 from __future__ import annotations
@@ -10,10 +11,9 @@ from importlib import import_module
 from typing import Protocol
 
 from companion.sources.model import ParseResult, SourceInput
+from companion.sources.platforms import LABELS, MARKETPLACES, PLATFORMS
 
-MARKETPLACES = ("tiktok", "temu", "shein")  # where the seller sells: their sources give settlement lines
-# packages under sources/, in the order detection asks them; 1688 (where the seller buys) gives purchases
-PLATFORMS = (*MARKETPLACES, "alibaba1688")
+__all__ = ["LABELS", "MARKETPLACES", "PLATFORMS", "ADAPTERS", "detect", "by_name"]
 
 
 class Adapter(Protocol):

@@ -10,6 +10,7 @@ from peewee import fn
 from companion.errors import NotFound, Unprocessable
 from companion.ledger import currencies
 from companion.sources.model import StoreRef
+from companion.sources.platforms import LABELS
 from companion.store import line_totals, supersession
 from companion.store.models import (
     Coverage,
@@ -54,7 +55,7 @@ def resolve(ref: StoreRef) -> Store:
 # A shop the data names by id only is called by its platform and region ("TikTok Shop US", then
 # "TikTok Shop US (2)"), never by the bare id; the seller names it in Settings, and a later capture or file that
 # carries the shop's own name does not rename a store the seller named.
-_PLATFORM_LABELS = {"tiktok": "TikTok Shop", "temu": "Temu", "shein": "SHEIN"}
+_PLATFORM_LABELS = LABELS
 
 
 def default_name(ref: StoreRef) -> str:

@@ -1,0 +1,5 @@
+"""Walmart: the Payment Report (New) / reconciliation report of the US marketplace (seed 002 ⑧)."""
+
+from __future__ import annotations
+
+ADAPTERS: tuple = ()
