@@ -56,6 +56,9 @@ def test_payments_and_taxes_tabs(browser, loaded, tmp_path):
     assert cells == {"sales_tax": "0.00", "vat": "0.00", "withheld": "-6750.00", "duty": "0.00",
                      "market_tax": "0.00", "other": "0.00"}
     assert "VAT withheld by TikTok Shop" in d.find_element(By.ID, "taxes-note").text
+    withheld = d.find_element(By.CSS_SELECTOR, "#taxes td[data-type=withheld]")  # a cost, as on the Profit tab
+    assert withheld.text.startswith("₫6,750.00") and "cost" in withheld.get_attribute("class").split()
+    assert "neg" not in withheld.get_attribute("class").split()
     width, client = overflow(d)
     assert width <= client, (width, client)
 

@@ -11,6 +11,7 @@ from tests.support.finance_view import open_view, quiet, shot
 TABLE = """
 return [...document.querySelectorAll('#sales tbody tr')].map(tr => [...tr.children].map(
   td => td.dataset.value !== undefined ? td.dataset.value : td.textContent))"""
+STEPS = "return [...document.querySelectorAll('#sales tbody tr')].map(tr => tr.children[0].textContent)"
 MONEY = ("gross_sales", "seller_discounts", "platform_discounts", "refunds", "net_sales", "shipping", "taxes",
          "total_sales", "average_order_value")
 
@@ -42,6 +43,7 @@ def test_the_sales_tab_equals_the_cli_report_per_month_week_and_sku(browser, loa
     expected = expected_table(sales_json(loaded, "--period", "2025-09", "--group", "month"))
     assert len(expected) == 2 and expected[0][0] == "2025-09" and expected[0][5] != "0.00"
     assert wait_for(lambda: d.execute_script(TABLE) == expected and expected, "the month's sales") == expected
+    assert d.execute_script(STEPS) == ["Sep 2025", "Total"]  # the month in the view's date format
     assert d.find_element(By.CSS_SELECTOR, "[data-tab=sales]").get_attribute("aria-selected") == "true"
     shot(browser, "sales-month")
 
@@ -50,6 +52,8 @@ def test_the_sales_tab_equals_the_cli_report_per_month_week_and_sku(browser, loa
     expected = expected_table(sales_json(loaded, "--period", "2025-09", "--group", "week"))
     assert [r[0] for r in expected] == ["2025-09-01", "2025-09-08", "2025-09-15", "Total"]  # Monday weeks
     wait_for(lambda: d.execute_script(TABLE) == expected, "the weeks' sales")
+    assert d.execute_script(STEPS) == ["Sep 1, 2025 – Sep 7, 2025", "Sep 8, 2025 – Sep 14, 2025",
+                                       "Sep 15, 2025 – Sep 21, 2025", "Total"]  # Monday to Sunday
 
     Select(d.find_element(By.ID, "sales-by")).select_by_value("sku")
     wait_for(lambda: "sby=sku" in d.current_url, "the URL to keep by SKU")
@@ -71,6 +75,7 @@ def test_the_sales_tab_speaks_chinese_and_scrolls_in_its_own_box_on_a_phone(brow
              "the SKU rows")
     d.find_element(By.ID, "lang").click()
     wait_for(lambda: "净销售额" in d.find_element(By.CSS_SELECTOR, "#sales thead").text, "the Chinese head")
+    assert d.execute_script(STEPS)[0] == "2025年9月1日"  # a day in the Chinese date format
     quiet(browser)
     assert d.find_element(By.CSS_SELECTOR, "[data-tab=sales]").text == "销售"
     box = d.execute_script("const b = document.querySelector('#tab-sales .scroll'); const e = document.documentElement;"

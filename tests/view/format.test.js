@@ -63,6 +63,13 @@ test("one date format per language; the store's local time kept as written", asy
   assert.equal(formatPeriod({ from: null, to: null }, "en"), "");
 });
 
+test("a month in each language's format", async () => {
+  const { formatMonth } = await load();
+  assert.equal(formatMonth("2025-09", "en"), "Sep 2025");
+  assert.equal(formatMonth("2025-09", "zh"), "2025年9月");
+  assert.equal(formatMonth("Total", "en"), "Total");
+});
+
 test("the rates a converted report used, as words", async () => {
   const { formatRates } = await load();
   const rates = [{ from: "GBP", to: "USD", rate: "1.27", date: "2025-10-03" },

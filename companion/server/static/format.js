@@ -93,6 +93,19 @@ export function formatInstant(iso, lang = "en") {
   return formatDate(local, lang);
 }
 
+/** A month ("2025-09") in the language's one format: "Sep 2025" / "2025年9月"; other text as it came. */
+export function formatMonth(text, lang = "en") {
+  const m = /^(\d{4})-(\d{2})$/.exec(String(text ?? ""));
+  if (!m) return String(text ?? "");
+  const key = `month|${lang}`;
+  let mf = formatters.get(key);
+  if (!mf) {
+    mf = new Intl.DateTimeFormat(localeOf(lang), { year: "numeric", month: "short", timeZone: "UTC" });
+    formatters.set(key, mf);
+  }
+  return mf.format(Date.UTC(Number(m[1]), Number(m[2]) - 1, 1));
+}
+
 /** A period's first and last day, e.g. "Sep 1, 2025 – Sep 30, 2025". */
 export function formatPeriod(period, lang = "en") {
   if (!period || !period.from) return "";

@@ -13,11 +13,15 @@ function cell(text, cls = "") {
   return td;
 }
 
-function money(text, currency) {
+/** Money as exact text beside its formatted form. `cost`: a tax, shown as the profit tab shows its tax group:
+ * what it costs, a positive amount in the ordinary colour (a tax refunded or passed to the seller has the
+ * minus); anything else keeps its sign and is red below zero. */
+function money(text, currency, cost = false) {
   if (text === null || text === undefined) return cell("–", "num muted");
-  const td = cell(formatMoney(text, currency, language()), "num");
+  const td = cell(formatMoney(text, currency, language(), { negate: cost }), "num");
   td.dataset.value = text;
-  if (isNegative(text)) td.classList.add("neg");
+  if (cost) td.classList.add("cost");
+  else if (isNegative(text)) td.classList.add("neg");
   return td;
 }
 
@@ -108,7 +112,7 @@ export async function loadTaxes(getJSON, query) {
       const tr = document.createElement("tr");
       tr.append(cell(r.account), cell(r.region || "–"), cell(r.currency));
       for (const k of types) {
-        const td = money(r.types[k].amount, r.currency);
+        const td = money(r.types[k].amount, r.currency, true);
         td.dataset.type = k;
         const n = document.createElement("small");
         n.className = "muted";
@@ -116,10 +120,10 @@ export async function loadTaxes(getJSON, query) {
         td.append(n);
         tr.append(td);
       }
-      tr.append(money(r.total, r.currency), cell(String(r.taxed_lines), "num"));
+      tr.append(money(r.total, r.currency, true), cell(String(r.taxed_lines), "num"));
       for (const f of r.fields) {
         notes.push(t("taxFieldNote", { store: r.account, type: t("tax_" + f.type), name: f.name,
-          amount: formatMoney(f.amount, r.currency, language()), n: f.lines }));
+          amount: formatMoney(f.amount, r.currency, language(), { negate: true }), n: f.lines }));
       }
       return tr;
     });

@@ -2,7 +2,8 @@
 // or SKU, from GET /api/reports/sales with the view's period, basis and store. docs/reports.md defines each
 // figure. Money arrives as exact decimal text and is shown as the other tabs show it (format.js via
 // `moneyCell`); each currency is its own row and its own total, never added to another.
-import { t } from "./i18n.js";
+import { language, t } from "./i18n.js";
+import { formatDate, formatMonth } from "./format.js";
 
 const $ = (sel) => document.querySelector(sel);
 const MAX_SHOWN = 500; // rows drawn; the totals always are
@@ -25,6 +26,17 @@ function cell(text, cls) {
   const td = document.createElement("td");
   td.textContent = text;
   if (cls) td.className = cls;
+  return td;
+}
+
+/** The step a row starts, in the language's date format: a day, its week's Monday to Sunday (as far as the
+ * period goes) or a month; the ISO text stays in data-value for whoever reads the table. */
+function stepCell(r, group) {
+  const lang = language();
+  const text = group === "month" ? formatMonth(r.step, lang)
+    : group === "week" ? `${formatDate(r.from, lang)} – ${formatDate(r.to, lang)}` : formatDate(r.step, lang);
+  const td = cell(text);
+  td.dataset.value = r.step;
   return td;
 }
 
@@ -61,7 +73,7 @@ export function salesTab(api) {
     const line = (first, key, currency, f, cls) => {
       const tr = document.createElement("tr");
       if (cls) tr.className = cls;
-      tr.append(cell(first), cell(key), cell(currency), cell(count(f.orders), "num"), cell(count(f.units), "num"));
+      tr.append(first, cell(key), cell(currency), cell(count(f.orders), "num"), cell(count(f.units), "num"));
       for (const k of MONEY) {
         const td = f[k] === null ? cell("–", "num") : moneyCell(f[k], currency);
         td.dataset.metric = k;
@@ -72,7 +84,7 @@ export function salesTab(api) {
     };
     // thousands of rows (a month by SKU and day) take the browser seconds to draw and no one reads them
     const rows = report.rows.slice(0, MAX_SHOWN)
-      .map((r) => line(r.step, Object.values(r.key).filter(Boolean).join(" · "), r.currency, r));
+      .map((r) => line(stepCell(r, report.group), Object.values(r.key).filter(Boolean).join(" · "), r.currency, r));
     if (report.rows.length > MAX_SHOWN) {
       const tr = document.createElement("tr");
       tr.className = "more";
@@ -82,7 +94,7 @@ export function salesTab(api) {
       rows.push(tr);
     }
     for (const [currency, totals] of Object.entries(report.totals_by_currency)) {
-      rows.push(line(t("total"), "", currency, totals, "total"));
+      rows.push(line(cell(t("total")), "", currency, totals, "total"));
     }
     $("#sales tbody").replaceChildren(...rows);
     if (!report.rows.length) emptyRow("#sales tbody", labels.length);
