@@ -5,6 +5,7 @@
 import { formatDate, formatMoney } from "./format.js";
 import { language } from "./i18n.js";
 import { say } from "./messages.js";
+import { el, figuresDrop } from "./settings_parts.js";
 
 const WORDS = {
   en: {
@@ -61,12 +62,6 @@ export function rowProfitNote(row) {
   return "";
 }
 
-function el(tag, props = {}, ...children) {
-  const node = Object.assign(document.createElement(tag), props);
-  node.append(...children);
-  return node;
-}
-
 function input(name, { ariaLabel, ...props } = {}) {
   const node = el("input", { name, ...props });
   if (ariaLabel) node.setAttribute("aria-label", ariaLabel);
@@ -85,14 +80,6 @@ function button(label, onclick, cls = "") {
 
 const since = (d) => (d ? formatDate(d, lang()) : w("start"));
 const money = (v) => formatMoney(v.unit_cost, v.currency, lang());
-
-/** Base64 of a dropped file's bytes, as /api/figures/costs takes it. */
-async function base64(file) {
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  let bin = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
-  return btoa(bin);
-}
 
 /** `api`: {getJSON, post, notice}. Puts the section after `after` and returns its (re)load function. */
 export function costsSection(api, after) {
@@ -125,22 +112,8 @@ export function costsSection(api, after) {
     return row(f);
   }
 
-  function dropZone() {
-    const file = input("costs-file", { type: "file", accept: ".csv,text/csv", id: "costs-file" });
-    const zone = el("div", { id: "costs-drop", className: "drop", tabIndex: 0 }, el("span", { textContent: w("drop") + " " }), file);
-    const send = async (files) => {
-      for (const f of files) {
-        const out = await post("/api/figures/costs", { name: f.name, content_base64: await base64(f) });
-        notice(out.ok ? w("imported", out.body) : say(out.body), out.ok ? 4000 : 10000);
-      }
-      await load(true);
-    };
-    zone.ondragover = (e) => { e.preventDefault(); zone.classList.add("over"); };
-    zone.ondragleave = () => zone.classList.remove("over");
-    zone.ondrop = (e) => { e.preventDefault(); zone.classList.remove("over"); send([...e.dataTransfer.files]); };
-    file.onchange = () => send([...file.files]).then(() => { file.value = ""; });
-    return zone;
-  }
+  const dropZone = () => figuresDrop({ id: "costs-drop", fileId: "costs-file", text: w("drop"), kind: "costs", post,
+    notice, said: (body) => w("imported", body), done: () => load(true) });
 
   // A row's cells for one version, or the inputs that change it (Save sends `replaces`: its old date).
   function editRow(tr, sku, v, first) {

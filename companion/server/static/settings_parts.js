@@ -1,4 +1,4 @@
-// What the Settings tab's sections for the seller's own files share (logistics.js, purchases.js): their words
+// What the Settings tab's sections for the seller's own files share (costs.js, logistics.js, purchases.js): their words
 // in the page's language, elements built in one call, and a drop zone that sends a CSV to
 // POST /api/figures/KIND (the reader of `shoptally KIND import`) and says what it stored or why not.
 import { language } from "./i18n.js";
@@ -26,10 +26,10 @@ async function base64(file) {
   return btoa(bin);
 }
 
-/** A drop zone (and file input `${id}-file`) whose CSVs go to /api/figures/`kind`; `said(body)` words what
- * was stored; `done()` reloads the section. */
-export function figuresDrop({ id, text, kind, post, notice, said, done }) {
-  const file = el("input", { type: "file", accept: ".csv,text/csv", id: `${id}-file`, name: `${id}-file` });
+/** A drop zone (and file input `fileId`, `${id}-file` unless named) whose CSVs go to /api/figures/`kind`;
+ * `said(body)` words what was stored; `done()` reloads the section. */
+export function figuresDrop({ id, text, kind, post, notice, said, done, fileId = `${id}-file` }) {
+  const file = el("input", { type: "file", accept: ".csv,text/csv", id: fileId, name: fileId });
   const zone = el("div", { id, className: "drop", tabIndex: 0 }, el("span", { textContent: text + " " }), file);
   const send = async (files) => {
     for (const f of files) {
