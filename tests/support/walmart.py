@@ -38,7 +38,8 @@ def row(key: str, posted: str, kind: str, description: str, amount: str, amount_
         gtin, name, category = _ITEMS[item]
         values.update({"Partner Item Id": item, "Partner GTIN": gtin, "Partner Item Name": name,
                        "Contract Category": category, "Ship to State": "CA", "Ship to City": "Pasadena",
-                       "Ship to Zipcode": "91101", "Shipping Method": "Standard", "Fulfillment Type": "Seller Fulfilled"})
+                       "Ship to Zipcode": "91101", "Shipping Method": "Standard",
+                       "Fulfillment Type": "Seller Fulfilled"})
     values.update(cells)
     return [values.get(h, "") for h in header]
 

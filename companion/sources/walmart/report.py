@@ -26,8 +26,17 @@ from zoneinfo import ZoneInfo
 from companion.ledger.money import ZERO
 from companion.sources import cells, tables
 from companion.sources.headers import Columns, Located
-from companion.sources.model import SETTLED, SKU_SPLIT, SPLIT, Line, ParseResult, SourceError, SourceField, Stated
-from companion.sources.model import StoreRef
+from companion.sources.model import (
+    SETTLED,
+    SKU_SPLIT,
+    SPLIT,
+    Line,
+    ParseResult,
+    SourceError,
+    SourceField,
+    Stated,
+    StoreRef,
+)
 from companion.sources.tabular import Hints, TableAdapter, at_row, data_rows, store_for_file
 from companion.sources.walmart.rules import ORDER_TABLES, category_of, squeeze
 
