@@ -102,6 +102,20 @@ def test_total_payable_is_the_cycles_statement():
     assert stated.at == datetime(2026, 11, 17, tzinfo=PT)
 
 
+def test_two_cycles_in_one_file_are_one_file_total():
+    second = row("", "12/01/2026", "PaymentSummary", "Deposited in account", "", "", **{
+        "Period Start Date": "11/15/2026", "Period End Date": "11/28/2026", "Total Payable": "10.00",
+        "Currency": "USD"})
+    extra = row("2026_11_20_100020", "11/20/2026", "Sale", "Purchase", "10.00", "Product Price", po="1009",
+                line="1", qty="1", item="SKU-B")
+    result = parse(f"{NAME}.csv", report_csv([*ROWS, second, extra]))
+    (stated,) = result.totals
+    assert (stated.kind, stated.ref, stated.amount) == ("file_total", f"{NAME}.csv", D("45.43"))  # 35.43 + 10.00
+    assert dict(stated.scope)["cycles"] == "2026-11-01..2026-11-14, 2026-11-15..2026-11-28"
+    assert totals(result)["settlement_amount"] == D("45.43")
+    assert {line.statement_id for line in result.lines} == {None}
+
+
 def test_a_spreadsheet_saved_with_other_header_case_and_more_columns_reads_the_same():
     header = [h.lower() for h in HEADER] + ["Base Commission Rate", "Original charge", "Ship to country"]
     rows: list[list[object]] = [[*r, "", "", "US"] for r in (SUMMARY, *ROWS)]

@@ -192,6 +192,13 @@ class PaymentReport(TableAdapter):
         store = store_for_file(hints, PLATFORM, book.name, "US", currency, TZ, LABEL)
         totals = [self._stated(row, located, store, currency, book.name) for row, located in summaries]
         statement = totals[0].ref if len(totals) == 1 else None
+        if len(totals) > 1:  # several cycles in one file (files joined): their sum is the file's total
+            stated = [t.amount for t in totals]
+            amount = None if None in stated else sum((a for a in stated if a is not None), ZERO)
+            at = max((t.at for t in totals if t.at), default=None)
+            cycles = ", ".join(t.ref for t in totals)
+            totals = [Stated(store, "file_total", book.name, amount, currency, at,
+                             scope=(("report", self.report_type), ("cycles", cycles)))]
         lines = [self._line(group, store, currency, statement) for group in groups.values()]
         return ParseResult(self.name, self.version, lines, {"rows": sum(len(g.rows) for g in groups.values())},
                            totals, self.report_type)
