@@ -157,6 +157,14 @@ def test_a_bad_cell_is_one_sentence_naming_file_row_and_column(column, value, se
     assert str(err.value).startswith(f"{NAME}.csv: ") and str(err.value).endswith(sentence)
 
 
+def test_a_bad_total_payable_names_the_summary_row():
+    summary = list(SUMMARY)
+    summary[HEADER.index("Total Payable")] = "35.43.1"
+    with pytest.raises(SourceError) as err:
+        parse(f"{NAME}.csv", report_csv(summary=summary))
+    assert str(err.value) == (f"{NAME}.csv: sheet {NAME!r}, row 2: Total Payable: '35.43.1' is not an amount")
+
+
 def test_an_order_number_a_spreadsheet_rounded_is_refused():
     rows = [row("2026_04_20_742224", "04/19/2026", "Sale", "Purchase", "19.99", "Product Price", po="1.19111E+14",
                 line="1", qty="1", item="SKU-A")]

@@ -69,8 +69,7 @@ SPEC: dict[str, tuple[str, ...]] = {
     "gtin": ("Partner GTIN",),
     "item_name": ("Partner Item Name",),
 }
-COLUMNS = Columns(SPEC,
-                  required=("posted", "txn_type", "description", "amount", "amount_type"))
+COLUMNS = Columns(SPEC, required=("posted", "txn_type", "description", "amount", "amount_type"))
 # Canonical names are the keys; the first variant is the header as Walmart writes it.
 HEADER = {k: v[0] for k, v in SPEC.items()}
 # Every other column (Commission Rate, Ship to State, Fulfillment Type, Original Commission, Commission Saving,
@@ -176,13 +175,13 @@ class PaymentReport(TableAdapter):
             raise tables.unreadable(src.payload)
         hints = Hints.of(src.payload)
         groups: dict[tuple[str, ...], Group] = {}
-        summaries: list[tuple[Row, Located]] = []
+        summaries: list[tuple[Row, Located, str]] = []
         currencies: set[str] = set()
         for sheet, header_at, located in self.matching(book):
             seen: dict[tuple[str, ...], int] = {}
             for number, raw in data_rows(book.rows(sheet), header_at + 1):
                 try:
-                    self._take(_row(number, raw, located), located, groups, summaries, currencies, seen)
+                    self._take(_row(number, raw, located), located, sheet, groups, summaries, currencies, seen)
                 except SourceError as exc:
                     raise at_row(exc, book.name, sheet, number) from exc
         if not groups and not summaries:
@@ -190,7 +189,7 @@ class PaymentReport(TableAdapter):
         currency = currencies.pop() if len(currencies) == 1 else (
             hints.store.currency if hints.store is not None and hints.store.currency else CURRENCY)
         store = store_for_file(hints, PLATFORM, book.name, "US", currency, TZ, LABEL)
-        totals = [self._stated(row, located, store, currency, book.name) for row, located in summaries]
+        totals = [self._stated(row, located, sheet, store, currency, book.name) for row, located, sheet in summaries]
         statement = totals[0].ref if len(totals) == 1 else None
         if len(totals) > 1:  # several cycles in one file (files joined): their sum is the file's total
             stated = [t.amount for t in totals]
@@ -203,14 +202,14 @@ class PaymentReport(TableAdapter):
         return ParseResult(self.name, self.version, lines, {"rows": sum(len(g.rows) for g in groups.values())},
                            totals, self.report_type)
 
-    def _take(self, row: Row, located: Located, groups: dict, summaries: list, currencies: set[str],
+    def _take(self, row: Row, located: Located, sheet: str, groups: dict, summaries: list, currencies: set[str],
               seen: dict) -> None:
         kind = row.text("txn_type")
         cur = row.text("currency").upper()
         if cur:
             currencies.add(cur)
         if squeeze(kind) == SUMMARY:
-            summaries.append((row, located))
+            summaries.append((row, located, sheet))
             return
         if cells.blank(row.values.get("amount")):
             return  # a note row ("Number of Lines in file …") or an empty one
@@ -228,14 +227,14 @@ class PaymentReport(TableAdapter):
             base = (*base, str(seen[base]))
         groups.setdefault(base, Group(base)).rows.append((row, amount, posted))
 
-    def _stated(self, row: Row, located: Located, store: StoreRef, currency: str, file: str) -> Stated:
+    def _stated(self, row: Row, located: Located, sheet: str, store: StoreRef, currency: str, file: str) -> Stated:
         try:
             payable = None if cells.blank(row.values.get("total_payable")) else _money(row, "total_payable", located)
             start = when(row.values.get("period_start"), _header(located, "period_start"))
             end = when(row.values.get("period_end"), _header(located, "period_end"))
             posted = when(row.values.get("posted"), _header(located, "posted"))
         except SourceError as exc:
-            raise at_row(exc, file, "", row.number) from exc
+            raise at_row(exc, file, sheet, row.number) from exc
         if start is not None and end is not None:
             ref = f"{start.date().isoformat()}..{end.date().isoformat()}"
         else:
