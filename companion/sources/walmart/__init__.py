@@ -2,4 +2,8 @@
 
 from __future__ import annotations
 
-ADAPTERS: tuple = ()
+from companion.sources.walmart import report
+
+ADAPTERS = report.ADAPTERS
+
+__all__ = ["ADAPTERS"]
