@@ -55,7 +55,7 @@ def test_every_category_to_the_cent():
     assert (store.platform, store.external_id, store.currency, store.timezone) == (
         "aliexpress", "AE旗舰店", "USD", "America/Los_Angeles")
     for line in result.lines:
-        assert line.extra["note"] == NOTE and "暂不支持核对" in NOTE  # seed 002's caveat on every line
+        assert line.extra["seed_002_note"] == NOTE and "暂不支持核对" in NOTE  # seed 002's caveat on every line
         assert line.quantity == 0  # the release names no quantity
         assert line.detail == SKU_SPLIT and line.currency == "USD"
 
@@ -86,6 +86,25 @@ def test_one_row_line_by_line():
     full_refund = lines[5]
     assert full_refund.amounts == {"sales": D("15.00"), "income_refund": D("-15.00")}
     assert full_refund.settlement_amount == D("0")
+
+
+def test_a_column_nobody_names_counts_only_when_it_is_what_the_row_misses():
+    # "物流费 (not a documented column)": a stand-in for money this version does not know
+    names = [*header(), "物流费 (not a documented column)", "note"]
+    explained = [*row("8100000000000006", "8100000000000061", loan="40.00", escrow="3.20", real_loan="32.30"),
+                 "-4.50", "seller note"]
+    unexplained = [*row("8100000000000007", "8100000000000071", loan="40.00", escrow="3.20", real_loan="36.80"),
+                   "-4.50", ""]
+    result = parse(CN_NAME, csv_bytes([names, explained, unexplained]))
+    categories_match_settlement(result)
+    first, second = result.lines
+    # 40.00 - 3.20 - 4.50 = 32.30: the column is what the row misses, booked by its header's words, flagged
+    assert first.amounts == {"sales": D("40.00"), "platform_fee": D("-3.20"), "platform_logistics": D("-4.50")}
+    assert ("物流费 (not a documented column)", D("-4.50"), "platform_logistics", True) in first.fields
+    assert (first.extra["seed_002_note"], first.extra["note"]) == (NOTE, "seller note")  # the file's own kept
+    # 40.00 - 3.20 = 36.80 already: the column is shown, never counted
+    assert second.amounts == {"sales": D("40.00"), "platform_fee": D("-3.20")}
+    assert ("物流费 (not a documented column)", D("-4.50"), None, True) in second.fields
 
 
 def test_the_mapping_books_what_the_query_defines():
