@@ -27,7 +27,7 @@ from tests.support.aliexpress import (
     snake_xlsx,
     total_row,
 )
-from tests.support.tables import categories_match_settlement, csv_bytes, parse, totals
+from tests.support.tables import RECEIVED, categories_match_settlement, csv_bytes, parse, totals
 
 D = Decimal
 PACIFIC = ZoneInfo("America/Los_Angeles")
@@ -105,6 +105,19 @@ def test_a_column_nobody_names_counts_only_when_it_is_what_the_row_misses():
     # 40.00 - 3.20 = 36.80 already: the column is shown, never counted
     assert second.amounts == {"sales": D("40.00"), "platform_fee": D("-3.20")}
     assert ("物流费 (not a documented column)", D("-4.50"), None, True) in second.fields
+
+
+def test_status_and_time_when_the_row_leaves_them_out():
+    rows = [row("8100000000000008", "8100000000000081", status="", released="2026-11-12 09:30:00", loan="9.00",
+                real_loan="9.00"),
+            row("8100000000000009", "8100000000000091", status="loan_ok", released="", loan="5.00", escrow="0.40"),
+            row("8100000000000010", "8100000000000101", status="", released="", loan="7.00")]
+    dated, undated, unknown = parse(CN_NAME, cn_csv(rows)).lines
+    assert (dated.status, dated.settled_time) == (SETTLED, datetime(2026, 11, 12, 9, 30, tzinfo=PACIFIC))
+    # released with no 放款时间 (the API documents it as not returned): dated on import, flagged approximate
+    assert (undated.status, undated.settled_time, undated.settled_time_approx) == (SETTLED, RECEIVED, True)
+    assert undated.settlement_amount == D("4.60")  # no 实际放款出账金额: what the columns book
+    assert (unknown.status, unknown.settled_time, unknown.settlement_amount) == (IN_TRANSIT, None, D("7.00"))
 
 
 def test_the_mapping_books_what_the_query_defines():
