@@ -2,4 +2,9 @@
 
 from __future__ import annotations
 
-ADAPTERS: tuple = ()
+from companion.sources.aliexpress import fund_detail
+from companion.sources.aliexpress.fund_detail import PLATFORM
+
+ADAPTERS: tuple = fund_detail.ADAPTERS
+
+__all__ = ["ADAPTERS", "PLATFORM"]
