@@ -216,3 +216,6 @@ def test_reimport_adds_nothing_and_reconcile_checks_the_total(db):
     assert (check["ok"], check["stated"], check["stored"], check["lines"]) == (True, "68.39", "68.39", 5)
     again = run_inline(db, importer.commit_file, CN_NAME, importer.parse_file(CN_NAME, content))
     assert (again.summary["added"], again.summary["updated"]) == (0, 0)
+    # the file's total is checked against every line the file holds, though the second import changed none
+    (check,) = [c for c in reconcile.run()["checks"] if c["kind"] == "file_total"]
+    assert (check["ok"], check["stated"], check["stored"], check["lines"]) == (True, "68.39", "68.39", 5)

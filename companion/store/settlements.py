@@ -39,7 +39,8 @@ def apply_plan(plan: RowPlan, source: str, record: bool = True) -> WriteResult:
     for sp in plan.stores:
         store = stores.resolve(sp.store)
         result.accounts.append(store.name)
-        added, updated, skipped = _upsert_lines(store.id, sp.rows, now)
+        restamp = plan.capture_id if any(t[0] in _FILE_TOTALS for t in sp.totals) else None
+        added, updated, skipped = _upsert_lines(store.id, sp.rows, now, restamp)
         result.added += added
         result.updated += updated
         result.skipped += skipped
@@ -84,8 +85,18 @@ _UPDATE_COLUMNS = (*rowplan.ROW_COLUMNS, "updated_at")
 _KNOWN_COLUMNS = ("natural_key", "id", "digest", "status", "settled_time", "settled_time_approx", "order_time")
 
 
-def _upsert_lines(store_id: int, rows: dict[str, tuple], now: int) -> tuple[int, int, int]:
+# Totals a file states about its own rows: reconcile checks them against the lines that file last brought
+# (SettlementLine.capture), so a file stating one claims its unchanged lines too (`restamp`).
+_FILE_TOTALS = ("file_total", "file_statement")
+
+
+def _upsert_lines(store_id: int, rows: dict[str, tuple], now: int,
+                  restamp: str | None = None) -> tuple[int, int, int]:
+    """`restamp`: the capture of a file that states a total of its rows; the lines it leaves unchanged are
+    marked as its own (their capture only: no change, no stale day), so importing the file again, or a later
+    export of the whole month over an earlier part of it, is reconciled against every line it holds."""
     db = SettlementLine._meta.database
+    claimed: list[tuple[str, int]] = []
     known = {r[0]: r[1:] for r in bulk.select_in(db, _LINE_TABLE, _KNOWN_COLUMNS, "store_id", store_id,
                                                    "natural_key", list(rows))}
     inserts, updates, skipped = [], [], 0
@@ -99,6 +110,8 @@ def _upsert_lines(store_id: int, rows: dict[str, tuple], now: int) -> tuple[int,
         line_id, old_digest, old_status, old_settled, old_approx, old_ordered = old
         if old_digest == row[rowplan.DIGEST] or (old_status == SETTLED and row[rowplan.STATUS] != SETTLED):
             skipped += 1  # unchanged, or a stale in-transit view of a line already settled
+            if restamp is not None:
+                claimed.append((restamp, line_id))
             continue
         if row[rowplan.SETTLED_APPROX] and old_status == SETTLED and old_settled is not None:
             # Still settled, and this capture only knows "settled by now": keep the time first recorded.
@@ -109,6 +122,7 @@ def _upsert_lines(store_id: int, rows: dict[str, tuple], now: int) -> tuple[int,
     line_totals.mark_times(store_id, times)
     bulk.insert_rows(db, _LINE_TABLE, _INSERT_COLUMNS, inserts)
     bulk.update_rows(db, _LINE_TABLE, _UPDATE_COLUMNS, updates)
+    bulk.update_rows(db, _LINE_TABLE, ("capture",), claimed)
     return len(inserts), len(updates), skipped
 
 
