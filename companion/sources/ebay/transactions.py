@@ -47,15 +47,15 @@ CENT = Decimal("0.01")
 
 
 class Keyer:
-    """Occurrence numbers for rows that share a natural key: an exact repeat of a row is the same line (same
-    number); a different row with the same key gets the next number."""
+    """Occurrence numbers for rows that share a natural key: two rows alike in every cell are two charges (eBay
+    writes each fee and each order line once), so each gets its own number, in file order."""
 
     def __init__(self) -> None:
-        self._seen: dict[tuple[str, ...], dict[str, int]] = {}
+        self._seen: dict[tuple[str, ...], int] = {}
 
-    def key(self, base: tuple[str, ...], signature: str) -> tuple[str, ...]:
-        rows = self._seen.setdefault(base, {})
-        return (*base, str(rows.setdefault(signature, len(rows) + 1)))
+    def key(self, base: tuple[str, ...]) -> tuple[str, ...]:
+        n = self._seen[base] = self._seen.get(base, 0) + 1
+        return (*base, str(n))
 
 
 def amount_key(amount: Decimal) -> str:
@@ -250,11 +250,10 @@ def _line(f: _File, row: list, rule: Rule, kind: str, net: Decimal, amounts: dic
     settled = bool(payout_id)
     day = created.date().isoformat() if created else ""
     base = (FAMILY, kind.lower(), order_no, transaction_id or item_id, reference_id, day, amount_key(net))
-    signature = "\x1f".join("" if c is None else str(c) for c in row).rstrip("\x1f")
     label = col.text(_cell(row, f.located, "custom_label"))
     f.lines.append(Line(
         store=NO_STORE,
-        key=f.keyer.key(base, signature),
+        key=f.keyer.key(base),
         status=SETTLED if settled else IN_TRANSIT,
         txn_type=kind,
         currency=currency,
