@@ -71,6 +71,7 @@ def test_every_category_to_the_cent_and_each_row_adds_up_to_its_net_amount():
                               "sales_tax": D("-1.20")}
     label = by_type[("Shipping label", "USPS Ground Advantage")]
     assert (label.amounts, label.detail, label.quantity) == ({"platform_logistics": D("-7.45")}, SPLIT, 0)
+    assert label.order_time == datetime(2026, 10, 3, tzinfo=LA)  # its order's time, not the label's day
     ads = by_type[("Other fee", "Promoted Listings - General fee")]
     assert (ads.amounts, ads.extra["fee_kind"], ads.sku_id) == ({"ad_fee": D("-2.40")}, "promoted_listings", "110001")
     insertion = by_type[("Other fee", "Insertion fee")]
@@ -170,6 +171,14 @@ def test_a_gross_that_already_holds_the_tax_is_not_counted_twice():
     assert line.extra["ebay_collected_tax"] == "inside Gross transaction amount"
 
 
+def test_a_payment_dispute_is_booked_as_a_claim_flagged_unmapped():
+    rows = [row("Payment dispute", date="Oct 12, 2026", order="07-1", item="9201", gross="-30.00",
+                fvf_variable="3.90", net="-26.10", **paid())]
+    [line] = parse(NAME, report(rows)).lines
+    assert line.amounts == {"income_refund": D("-30.00"), "fee_refund": D("3.90")}
+    assert all(f.unmapped for f in line.fields if f.category is not None)
+
+
 def test_a_row_that_adds_up_no_way_keeps_the_difference_flagged():
     rows = [row("Order", date="Oct 3, 2026", order="06-1", item="9101", txn="9102", qty="1",
                 fvf_variable="-1.00", gross="10.00", net="8.50", **paid())]
@@ -229,11 +238,12 @@ def test_reimport_adds_nothing_and_reconcile_checks_the_payout(db):
     assert not [c for c in found["problems"] if c["kind"] == "line"]
 
 
-def test_the_demo_file_is_a_conventionally_named_report_that_adds_up():
-    name, content = demo_file(date(2026, 12, 1), random.Random(7))
+@pytest.mark.parametrize("seed", [1, 7, 19, 42])
+def test_the_demo_file_is_a_conventionally_named_report_that_adds_up(seed):
+    name, content = demo_file(date(2026, 12, 1), random.Random(seed))
     assert naming.parse(name).platform == "ebay"
     result = parse(name, content)
-    assert 20 <= len(result.lines) <= 60
+    assert 20 <= len(result.lines) and len(result.lines) + len(result.totals) <= 60
     categories_match_settlement(result)
     assert all(line.order_time is None or date(2026, 10, 1) <= line.order_time.date() < date(2026, 12, 1)
                for line in result.lines)

@@ -307,8 +307,11 @@ class TransactionReport(TableAdapter):
         currency = lines[0].currency if lines else next(iter(payouts.values()), (ZERO, "", None))[1]
         tz = files[0].tz if files else "UTC"
         store = store_for_file(hints, PLATFORM, book.name, "", currency, tz, LABEL)
+        placed = {ln.order_id: ln.order_time for ln in lines if ln.extra["group"] == "sale" and ln.order_id}
         for line in lines:
             line.store = store
+            if line.order_id in placed and line.extra["group"] != "sale":  # a label, ad fee, refund of the order
+                line.order_time = placed[line.order_id]
         totals = [Stated(store, "statement", pid, amount, cur, at, scope=(("report", REPORT), ("type", "Payout")))
                   for pid, (amount, cur, at) in sorted(payouts.items())]
         stated: dict = {"balance_moves": moves} if moves else {}
