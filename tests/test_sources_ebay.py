@@ -17,7 +17,7 @@ from companion.sources.cells import MangledId
 from companion.sources.ebay.rules import fee_rule
 from companion.sources.model import IN_TRANSIT, SETTLED, SKU_SPLIT, SPLIT, SourceError, StoreRef
 from companion.store.writer import run_inline
-from tests.support.ebay import DE_HEADER, NAME, PAYOUT, ROWS, UK_HEADER, paid, report, row
+from tests.support.ebay import DE_HEADER, NAME, PAYOUT, ROWS, UK_HEADER, US_HEADER, paid, report, row
 from tests.support.tables import categories_match_settlement, csv_bytes, file_src, parse, totals
 
 D = Decimal
@@ -169,6 +169,22 @@ def test_a_gross_that_already_holds_the_tax_is_not_counted_twice():
     [line] = parse(NAME, report(rows)).lines
     assert line.amounts == {"sales": D("21.20"), "platform_fee": D("-3.28"), "sales_tax": D("-1.20")}
     assert line.extra["ebay_collected_tax"] == "inside Gross transaction amount"
+
+
+def test_a_column_no_variant_names_is_kept_never_lost():
+    header = [*US_HEADER, "Promoted Listings fee", "Buyer note"]
+    rows = [[*row("Order", date="Oct 3, 2026", order="08-1", item="9301", txn="9302", qty="1", gross="10.00",
+                  ebay_tax="0.80", fvf_variable="-1.00", net="8.50", **paid()), "-0.50", "gift"],
+            [*row("Shipping label", date="Oct 3, 2026", order="08-1", gross="-4.00", net="-4.00", **paid()),
+             "-0.25", "--"]]
+    sale, label = parse(NAME, report(rows, header)).lines
+    # an amount nobody names is counted only when it is exactly what the row misses of its Net amount
+    assert sale.amounts == {"sales": D("10.80"), "platform_fee": D("-1.00"), "other_platform_fee": D("-0.50"),
+                            "sales_tax": D("-0.80")}
+    assert ("Promoted Listings fee", D("-0.50"), "other_platform_fee", True) in sale.fields
+    assert sale.extra["Buyer note"] == "gift"
+    assert label.amounts == {"platform_logistics": D("-4.00")}
+    assert ("Promoted Listings fee", D("-0.25"), None, True) in label.fields
 
 
 def test_a_payment_dispute_is_booked_as_a_claim_flagged_unmapped():

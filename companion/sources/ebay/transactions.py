@@ -23,7 +23,7 @@ from companion.sources import cells, tables
 from companion.sources.ebay import columns as col
 from companion.sources.ebay.rules import TAX_REMITTED, Rule, fee_rule, rule_for
 from companion.sources.headers import Located
-from companion.sources.mapping import by_sign
+from companion.sources.mapping import INFO, book_of, by_sign
 from companion.sources.model import (
     IN_TRANSIT,
     SETTLED,
@@ -81,7 +81,9 @@ class _File:
         assert rule.table is not None
         found = self._splitters.get(id(rule.table))
         if found is None:
-            found = self._splitters[id(rule.table)] = Splitter(self.located, Mapping(rule.table))
+            # the tax is added by _split_row: the Splitter checks the rest against the Net amount, as eBay adds up
+            found = self._splitters[id(rule.table)] = Splitter(self.located, Mapping({**rule.table,
+                                                                                     TAX_REMITTED: INFO}))
         return found
 
     def header(self, name: str) -> str:
@@ -152,9 +154,14 @@ def read_row(f: _File, raw: Sequence[object]) -> None:
         value = col.text(_cell(row, f.located, name))
         if value and name not in ("payout_currency",):
             extra.setdefault(f.header(name), value)
-    for i, header in f.located.unknown:  # columns no variant names: kept as text
-        if i < len(row) and not col.blank(row[i]):
-            extra.setdefault(header.strip(), str(row[i]).strip())
+    if rule.table is None:  # columns no variant names (split rows: the Splitter shows or counts them)
+        for i, header in f.located.unknown:
+            if i < len(row) and not col.blank(row[i]):
+                loose = cells.loose_amount(row[i])
+                if loose is None:
+                    extra.setdefault(header.strip(), str(row[i]).strip())
+                elif loose:
+                    fields.append(SourceField(header.strip(), loose, None, True))  # shown, not counted
     _line(f, row, rule, kind, net, amounts, fields, extra, currency, created, payout_id, payout_date)
 
 
@@ -162,13 +169,19 @@ def _split_row(f: _File, row: list, rule: Rule, values: dict[str, Decimal], curr
                extra: dict[str, str]) -> tuple[dict[str, Decimal], list[SourceField]]:
     """Order and refund rows: each fee column under its category; eBay collected tax in and out."""
     split = f.splitter(rule).split(row)
+    extra.update(split.extra)  # text of columns no variant names
     amounts = dict(split.amounts)
     fields = [fld for fld in split.fields if fld.name != f.header("net")]
     tax = values.get(TAX_REMITTED, ZERO)
-    income = "sales" if rule.group == "sale" else "income_refund"
+    assert rule.table is not None
+    income = book_of(rule.table, TAX_REMITTED).category_for(tax)  # sales, or income_refund
     if tax:
+        taxed = f.header(TAX_REMITTED)
+        amounts[income] = amounts.get(income, ZERO) + tax
         amounts["sales_tax"] = amounts.get("sales_tax", ZERO) - tax
-        fields.append(SourceField(f"{f.header(TAX_REMITTED)} (remitted by eBay)", -tax, "sales_tax"))
+        fields = [SourceField(fld.name, fld.amount, income) if fld.name == taxed and fld.category is None else fld
+                  for fld in fields]
+        fields.append(SourceField(f"{taxed} (remitted by eBay)", -tax, "sales_tax"))
     txn_currency = col.text(_cell(row, f.located, "transaction_currency")).upper()
     if txn_currency and txn_currency != currency:
         amounts, fields = _converted(f, row, amounts, fields, values.get("net", ZERO), txn_currency, extra)
