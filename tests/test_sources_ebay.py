@@ -163,6 +163,15 @@ def test_another_transaction_currency_is_converted_into_the_net_amounts_currency
     assert shown["Gross transaction amount (GBP)"] == D("20.00")
 
 
+def test_another_currency_without_a_rate_books_the_net_amount_by_its_sign():
+    rows = [row("Order", date="Oct 3, 2026", order="04-5", item="7101", txn="8101", qty="1", subtotal="20.00",
+                fvf_variable="-2.70", gross="20.00", net="21.97", **{**paid(), "txn_currency": "GBP"})]
+    [line] = parse(NAME, report(rows)).lines
+    assert (line.currency, line.amounts) == ("USD", {"other_income": D("21.97")})
+    assert ("Net amount (no exchange rate)", D("21.97"), "other_income", True) in line.fields
+    assert {f.name: f.amount for f in line.fields if f.category is None}["Gross transaction amount (GBP)"] == D("20.00")
+
+
 def test_a_gross_that_already_holds_the_tax_is_not_counted_twice():
     rows = [row("Order", date="Oct 3, 2026", order="05-1", item="9001", txn="9002", qty="1", ebay_tax="1.20",
                 fvf_fixed="-0.30", fvf_variable="-2.98", gross="21.20", net="16.72", **paid())]

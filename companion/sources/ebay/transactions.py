@@ -144,7 +144,8 @@ def read_row(f: _File, raw: Sequence[object]) -> None:
         amounts, fields = _whole_row(f, rule, values, col.text(_cell(row, f.located, "description")), extra)
     gap = net - sum(amounts.values(), ZERO)
     if gap:
-        name = "(exchange rounding)" if "exchange" in extra else "(unexplained)"
+        name = ("(exchange rounding)" if "exchange_rate_used" in extra
+                else f"{f.header('net')} (no exchange rate)" if "exchange" in extra else "(unexplained)")
         category = by_sign(gap)
         amounts[category] = amounts.get(category, ZERO) + gap
         fields.append(SourceField(name, gap, category, True))
