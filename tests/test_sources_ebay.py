@@ -275,3 +275,13 @@ def test_the_demo_file_is_a_conventionally_named_report_that_adds_up(seed):
     paid_out = {s.ref: s.amount for s in result.totals}
     for ref, amount in paid_out.items():
         assert sum(ln.settlement_amount for ln in result.lines if ln.statement_id == ref) == amount
+
+
+def test_account_names_the_store_and_its_time_zone_reads_the_days():
+    shop = StoreRef("ebay", "Shop", "US", "eBay Shop", "USD", "America/New_York")
+    result = parse("transactions.csv", report(), account="Shop", store=shop)
+    assert {line.store for line in result.lines} == {shop}
+    assert result.lines[0].order_time == datetime(2026, 10, 3, tzinfo=ZoneInfo("America/New_York"))
+    other = StoreRef("tiktok", "T1", "US", "T1", "USD", "America/Los_Angeles")
+    with pytest.raises(SourceError, match="is a ebay report, but --account 'T1' is a tiktok store"):
+        parse("transactions.csv", report(), account="T1", store=other)
