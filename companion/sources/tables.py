@@ -337,6 +337,9 @@ def decode_text(name: str, content: bytes) -> str:
 def _delimiter(text: str) -> str:
     first = text[: text.find("\n")] if "\n" in text else text
     counts = {d: first.count(d) for d in (",", "\t", ";")}
+    if not any(counts.values()):  # a title line above the table (eBay's report name): the lines below decide
+        lines = text[:65_536].split("\n", 20)[1:20]
+        counts = {d: max((line.count(d) for line in lines), default=0) for d in counts}
     best = max(counts, key=counts.__getitem__)
     return best if counts[best] else ","
 

@@ -1,5 +1,10 @@
-"""eBay: the seller hub's Transaction report (seed 002 ⑦)."""
+"""eBay: the Seller Hub's Transaction report (seed 002 ⑦), mapped in rules.py, read in transactions.py."""
 
 from __future__ import annotations
 
-ADAPTERS: tuple = ()
+from companion.sources.ebay import transactions
+from companion.sources.ebay.transactions import PLATFORM
+
+ADAPTERS = transactions.ADAPTERS
+
+__all__ = ["ADAPTERS", "PLATFORM"]
