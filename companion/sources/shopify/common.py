@@ -41,13 +41,10 @@ class Row:
         try:
             return cells.money(self.get(name))
         except SourceError as exc:
-            raise SourceError.of("shopify_at_column", header=self.header(name), problem=exc.said()) from exc
+            raise type(exc).of("shopify_at_column", header=self.header(name), problem=exc.said()) from exc
 
     def id(self, name: str) -> str:
-        try:
-            return cells.text_id(self.get(name), self.header(name))
-        except SourceError as exc:
-            raise SourceError.of("shopify_at_column", header=self.header(name), problem=exc.said()) from exc
+        return cells.text_id(self.get(name), self.header(name))  # its refusal names the column itself
 
     def when(self, name: str, day_zone: timezone | None = None) -> datetime | None:
         """A time as Shopify writes it ("2026-10-03 10:12:31 +0200": the store's offset); a date alone is a

@@ -126,13 +126,6 @@ class PaymentTransactions(TableAdapter):
         for line in lines:
             line.store = store
         totals = [_payout(store, ref, cur, p) for (ref, cur), p in payouts.items()]
-        by_currency: dict[str, Decimal] = {}
-        for line in lines:
-            by_currency[line.currency] = by_currency.get(line.currency, ZERO) + line.settlement_amount
-        if len(by_currency) == 1:
-            (cur, amount), = by_currency.items()
-            totals.append(Stated(store, "file_total", book.name, amount, cur, scope=(
-                ("report", self.report_type), ("label", "Net - Amount of charges and refunds"))))
         return ParseResult(self.name, self.version, lines, {}, totals, self.report_type)
 
 
