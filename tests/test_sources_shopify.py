@@ -178,6 +178,27 @@ def test_the_older_layout_and_vat_on_fees_in_a_spreadsheet():
     assert line.settled_time == datetime(2026, 10, 22, tzinfo=timezone(timedelta(hours=2)))
 
 
+def test_balance_moves_make_no_line_and_the_exports_own_payout_row_is_the_stated_payout():
+    rows = [
+        txn("2026-10-10 09:00:00 -0400", "charge", "#1010", "paid", "2026-10-14", "90009", "100.00", "3.20", "96.80"),
+        txn("2026-10-11 09:00:00 -0400", "chargeback_fee", "#1002", "paid", "2026-10-14", "90009", "-15.00", "0.00",
+            "-15.00"),
+        txn("2026-10-11 10:00:00 -0400", "refund", "#1010", "paid", "2026-10-14", "90009", "-10.00", "-0.29",
+            "-9.71"),
+        txn("2026-10-12 09:00:00 -0400", "reserved_funds", "", "paid", "2026-10-14", "90009", "-20.00", "0.00",
+            "-20.00"),
+        txn("2026-10-14 00:00:00 -0400", "payout", "", "paid", "2026-10-14", "90009", "-52.09", "0.00", "-52.09"),
+    ]
+    result = parse(TXNS_NAME, csv_bytes(txn_table(rows=rows)))
+    assert [ln.txn_type for ln in result.lines] == ["charge", "chargeback_fee", "refund"]  # reserve, payout: none
+    assert [ln.amounts for ln in result.lines] == [
+        {"platform_fee": D("-3.20")}, {"platform_fee": D("-15.00")}, {"fee_refund": D("0.29")}]
+    categories_match_settlement(result)
+    (payout,) = result.totals
+    # the payout row says 52.09 went to the bank: 96.80 - 15.00 - 9.71 - 20.00
+    assert (payout.kind, payout.ref, payout.amount) == ("payout", "90009", D("52.09"))
+
+
 def test_two_rows_that_look_alike_stay_two_lines():
     same = txn("2026-10-01 09:00:05 -0400", "adjustment", "", "paid", "2026-10-05", "90001", "-1.00", "0.00", "-1.00")
     result = parse(TXNS_NAME, csv_bytes(txn_table(rows=[same, same])))
