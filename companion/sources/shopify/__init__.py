@@ -2,4 +2,10 @@
 
 from __future__ import annotations
 
-ADAPTERS: tuple = ()
+from companion.sources.shopify import orders, payments
+from companion.sources.shopify.common import PLATFORM
+
+# Each recognised by its own header row; neither header has the other's required columns.
+ADAPTERS = (*payments.ADAPTERS, *orders.ADAPTERS)
+
+__all__ = ["ADAPTERS", "PLATFORM"]
