@@ -153,7 +153,11 @@ class IncomeReport(TableAdapter):
             return located.headers[located.index[name]].strip()
 
         order_id = cells.text_id(values.get("order_id"), header("order_id"))
-        split = splitter.split(row)
+        try:
+            split = splitter.split(row)
+        except SourceError as exc:  # said with the column it is in
+            raise SourceError.of("src_row_labelled", label=f"column {_bad_column(row, located)!r}: ",
+                                 problem=exc.said()) from exc
         if split.total is None:
             if not order_id and not split.amounts:
                 return None  # a note under the table
@@ -177,6 +181,17 @@ class IncomeReport(TableAdapter):
             currency=currency, settlement_amount=split.total, amounts=split.amounts, fields=split.fields,
             order_id=order_id, quantity=0, order_time=created, settled_time=paid or captured_at,
             settled_time_approx=paid is None, extra=extra, reference=order_id, detail=SPLIT)
+
+
+def _bad_column(row: Sequence[object], located: Located) -> str:
+    """The header of the first money cell that is not an amount."""
+    for name, i in located.index.items():
+        if name not in TEXT and i < len(row):
+            try:
+                cells.money(row[i])
+            except SourceError:
+                return located.headers[i].strip()
+    return "?"
 
 
 def _add_product(line: Line, values: dict[str, object], located: Located) -> None:
