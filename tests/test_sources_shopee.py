@@ -244,13 +244,14 @@ def test_the_same_file_twice_gives_the_same_keys():
 
 
 def test_reimport_adds_nothing_and_reconcile_uses_the_summary(db):
-    first = run_inline(db, importer.commit_file, sp.MY_NAME, importer.parse_file(sp.MY_NAME, sp.my_book()))
-    assert (first.summary["added"], first.summary["platform"], first.summary["report_type"]) == (6, "shopee", "income")
+    book = sp.my_book(adjustments=sp.ADJUSTMENT_ROWS)
+    first = run_inline(db, importer.commit_file, sp.MY_NAME, importer.parse_file(sp.MY_NAME, book))
+    assert (first.summary["added"], first.summary["platform"], first.summary["report_type"]) == (9, "shopee", "income")
     found = reconcile.run("Shopee MaxiMart")
     [check] = [c for c in found["checks"] if c["kind"] == "file_total"]
-    assert (check["ok"], check["stated"], check["stored"], check["lines"]) == (True, "173.25", "173.25", 6)
+    assert (check["ok"], check["stated"], check["stored"], check["lines"]) == (True, "146.45", "146.45", 9)
     assert found["problems"] == []
-    again = run_inline(db, importer.commit_file, sp.MY_NAME, importer.parse_file(sp.MY_NAME, sp.my_book()))
+    again = run_inline(db, importer.commit_file, sp.MY_NAME, importer.parse_file(sp.MY_NAME, book))
     assert (again.summary["added"], again.summary["updated"]) == (0, 0)
 
 
@@ -259,6 +260,32 @@ def test_reconcile_sees_a_summary_that_the_rows_do_not_make(db):
     run_inline(db, importer.commit_file, sp.MY_NAME, importer.parse_file(sp.MY_NAME, book))
     [check] = [c for c in reconcile.run("Shopee MaxiMart")["problems"] if c["kind"] == "file_total"]
     assert (check["stated"], check["stored"], check["difference"]) == ("180.00", "173.25", "6.75")
+
+
+def test_the_adjustment_sheet_is_read_and_stated_apart_from_the_summary():
+    result = parse(sp.MY_NAME, sp.my_book(adjustments=sp.ADJUSTMENT_ROWS))
+    categories_match_settlement(result)
+    adjustments = [line for line in result.lines if line.key[0] == "shopee_adjustment"]
+    assert [ln.settlement_amount for ln in adjustments] == [D("3.20"), D("-15.00"), D("-15.00")]
+    assert [ln.key[-1] for ln in adjustments] == ["1", "1", "2"]  # two rows that look the same: two lines
+    first = adjustments[0]
+    assert first.key == ("shopee_adjustment", "2026-04-07", "Shipping Fee Adjustment | Overcharged shipping fee",
+                         "260403GH2JKLM2", "3.2", "1")
+    assert (first.order_id, first.txn_type, first.amounts) == (
+        "260403GH2JKLM2", "Shipping Fee Adjustment | Overcharged shipping fee", {"adjustment": D("3.20")})
+    assert first.fields == [("Adjustment Amount", D("3.20"), "adjustment", True)]
+    assert first.extra["Adjustment Reason"] == "Weight discrepancy"
+    assert first.settled_time == datetime(2026, 4, 8, tzinfo=KL)
+    assert adjustments[1].order_id is None
+    assert totals(result)["adjustment"] == D("-26.80")
+    assert totals(result)["settlement_amount"] == D("146.45")  # 173.25 - 26.80
+    [stated] = result.totals  # the Summary's orders and the Adjustment sheet's own footer
+    assert (stated.amount, dict(stated.scope)["label"]) == (
+        D("146.45"), "Summary: Total Released Amount + Adjustment: its stated total")
+    rows = [row for row in sp.ADJUSTMENT_ROWS if row[0] != "Total Amount"]  # no footer: the rows' own sum
+    [stated] = parse(sp.MY_NAME, sp.my_book(adjustments=rows)).totals
+    assert (stated.amount, dict(stated.scope)["label"]) == (
+        D("146.45"), "Summary: Total Released Amount + sum of Adjustment Amount")
 
 
 def test_demo_file_is_a_conventionally_named_income_report():

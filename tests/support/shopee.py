@@ -101,15 +101,26 @@ def my_summary(total: str = MY_TOTAL) -> list[list[object]]:
     ]
 
 
+ADJUSTMENT_HEADER = ["Sequence No.", "Adjustment Complete Date", "Adjustment Type | Description", "Adjustment Reason",
+                     "Adjustment Amount", "Linked Order No.", "Payout Completed Date"]
+ADJUSTMENT_ROWS = [  # the type and reason texts are illustrations; the columns are the export's
+    [1, "2026-04-07", "Shipping Fee Adjustment | Overcharged shipping fee", "Weight discrepancy", "3.20",
+     "260403GH2JKLM2", "2026-04-08"],
+    [2, "2026-04-07", "Others | Marketing credit deducted", "", "-15.00", "-", "2026-04-08"],
+    [3, "2026-04-07", "Others | Marketing credit deducted", "", "-15.00", "-", "2026-04-08"],
+    ["Total Amount", "", "", "", "-26.80", "", ""],
+]
+
+
 def my_book(rows: Sequence[Sequence[object]] = MY_ROWS, header: Sequence[object] = MY_HEADER,
-            summary: list | None = None, wrong_dimension: bool = False) -> bytes:
+            summary: list | None = None, wrong_dimension: bool = False,
+            adjustments: Sequence[Sequence[object]] = ()) -> bytes:
     return xlsx({
         "Summary": my_summary() if summary is None else summary,
         "Income": [*MY_GROUPS, header, *rows],
         "Service Fee Details": [["", "", "Service Fee (Incl. SST)"], ["Sequence No.", "Order ID", "Cashback Programme"],
                                 [1, "260402AB1CDEF1", "-3.84"]],
-        "Adjustment": [["Sequence No.", "Adjustment Complete Date", "Adjustment Type | Description",
-                        "Adjustment Reason", "Adjustment Amount", "Linked Order No.", "Payout Completed Date"]],
+        "Adjustment": [ADJUSTMENT_HEADER, *adjustments],
     }, wrong_dimension=wrong_dimension)
 
 

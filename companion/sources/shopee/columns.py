@@ -212,3 +212,15 @@ def site_of_file(file_name: str) -> str:
         return found.group(1)
     head = stem.split("_", 1)[0]
     return site_of_text(head) if "_" in stem else ""
+
+
+# The Adjustment sheet of the same workbook: money Shopee adds or takes outside the orders (调整明细).
+ADJUSTMENT_COLUMNS = Columns({
+    "sequence": ("Sequence No.", "Mã giao dịch"),
+    "completed": ("Adjustment Complete Date", "Ngày hoàn thành điều chỉnh đơn hàng"),
+    "type": ("Adjustment Type | Description", "Loại điều chỉnh | Mô tả"),
+    "reason": ("Adjustment Reason", "Lý do điều chỉnh"),
+    "amount": ("Adjustment Amount", "Số tiền điều chỉnh"),
+    "order_id": ("Linked Order No.", "Mã đơn hàng liên quan"),
+    "payout_date": ("Payout Completed Date", "Ngày hoàn thành thanh toán"),
+}, required=("type", "amount"))

@@ -21,8 +21,9 @@ from decimal import Decimal
 from companion.ledger.money import ZERO
 from companion.sources import cells, tables
 from companion.sources.headers import Located, norm
-from companion.sources.model import SETTLED, SPLIT, Line, ParseResult, SourceError, Stated, StoreRef
+from companion.sources.model import SETTLED, SPLIT, Line, ParseResult, SourceError, SourceField, Stated, StoreRef
 from companion.sources.shopee.columns import (
+    ADJUSTMENT_COLUMNS,
     COLUMNS,
     LABEL,
     MONEY,
@@ -37,6 +38,7 @@ from companion.sources.shopee.columns import (
 from companion.sources.tabular import Hints, Mapping, Splitter, TableAdapter, at_row, data_rows, store_for_file
 
 FAMILY = "shopee_income"
+ADJUSTMENT_FAMILY = "shopee_adjustment"
 NO_STORE = StoreRef(PLATFORM, "")  # replaced once the file's store is known
 _SKU_ROWS = frozenset({"sku", "product", "sản phẩm"})  # View By values of the rows under an order
 _NO_ID = frozenset({"", "-", "/", "--"})
@@ -110,6 +112,9 @@ class IncomeReport(TableAdapter):
             lines += self._sheet(book.name, sheet, book.rows(sheet), header_at, located, currency, src.captured_at)
         if not lines:
             raise SourceError.of("src_no_data_rows", file=book.name, report=self.report_type)
+        adjustments, adjustment_total = self._adjustments(book, {s for s, _, _ in found}, currency,
+                                                          src.captured_at)
+        lines += adjustments
         region = next((code.upper() for code, (cur, _) in SITES.items() if cur == currency), "")
         store = store_for_file(hints, PLATFORM, book.name, region, currency, ZONES.get(currency, "UTC"), LABEL)
         for line in lines:
@@ -117,10 +122,48 @@ class IncomeReport(TableAdapter):
         stated_total = summary_total(summary)
         label = "Summary: Total Released Amount"
         if stated_total is None:  # no Summary sheet: the rows' own total, so a lost line still shows
-            stated_total, label = sum((ln.settlement_amount for ln in lines), ZERO), "sum of Total Released Amount"
+            stated_total = sum((ln.settlement_amount for ln in lines if ln.key[0] == FAMILY), ZERO)
+            label = "sum of Total Released Amount"
+        if adjustments:  # the Summary's total is the orders'; the Adjustment sheet states its own
+            if adjustment_total is None:
+                adjustment_total = sum((ln.settlement_amount for ln in adjustments), ZERO)
+                label += " + sum of Adjustment Amount"
+            else:
+                label += " + Adjustment: its stated total"
+            stated_total += adjustment_total
         totals = [Stated(store, "file_total", book.name, stated_total, currency,
                          scope=(("report", self.report_type), ("label", label)))]
         return ParseResult(self.name, self.version, lines, {"currency_from": said_by}, totals, self.report_type)
+
+    def _adjustments(self, book: tables.Workbook, income_sheets: set[str], currency: str,
+                     captured_at: datetime) -> tuple[list[Line], Decimal | None]:
+        """The Adjustment sheet's rows as lines (category adjustment, which seed 002 ⑨ does not map: flagged),
+        and the sheet's own "Total Adjustment Amount" when it states one."""
+        zone = ZONES.get(currency, "UTC")
+        lines: list[Line] = []
+        stated: Decimal | None = None
+        for sheet in book.sheet_names:
+            if sheet in income_sheets:
+                continue
+            rows = book.rows(sheet)
+            hit = ADJUSTMENT_COLUMNS.find_header(rows, self.scan)
+            if hit is None:
+                continue
+            header_at, located = hit
+            for row in rows[:header_at]:
+                stated = _labelled(row, stated)
+            seen: dict[tuple[str, ...], int] = {}
+            for number, row in data_rows(rows, header_at + 1):
+                if _first_text(row).startswith("total"):  # the footer ("Total Amount", "Total Adjustment Amount")
+                    stated = _labelled(row, stated)
+                    continue
+                try:
+                    line = _adjustment(row, located, currency, zone, captured_at, seen)
+                except SourceError as exc:
+                    raise at_row(exc, book.name, sheet, number) from exc
+                if line is not None:
+                    lines.append(line)
+        return lines, stated
 
     def _sheet(self, file: str, sheet: str, rows: list, header_at: int, located: Located, currency: str,
                captured_at: datetime) -> list[Line]:
@@ -181,6 +224,53 @@ class IncomeReport(TableAdapter):
             currency=currency, settlement_amount=split.total, amounts=split.amounts, fields=split.fields,
             order_id=order_id, quantity=0, order_time=created, settled_time=paid or captured_at,
             settled_time_approx=paid is None, extra=extra, reference=order_id, detail=SPLIT)
+
+
+def _first_text(row: Sequence[object]) -> str:
+    return next((norm(c) for c in row if not cells.blank(c)), "")
+
+
+def _labelled(row: Sequence[object], found: Decimal | None) -> Decimal | None:
+    """The amount to the right of the Adjustment sheet's "Total Adjustment Amount" (or its footer's "Total
+    Amount") in a row, else what was found before."""
+    for i, cell in enumerate(row):
+        if norm(cell) in ("total adjustment amount", "total amount"):
+            amounts = [a for c in row[i + 1:] if (a := cells.loose_amount(c)) is not None]
+            if amounts:
+                return amounts[-1]
+    return found
+
+
+def _adjustment(row: Sequence[object], located: Located, currency: str, zone: str, captured_at: datetime,
+                seen: dict[tuple[str, ...], int]) -> Line | None:
+    def get(name: str) -> object:
+        i = located.index.get(name)
+        return row[i] if i is not None and i < len(row) else ""
+
+    def header(name: str) -> str:
+        return located.headers[located.index[name]].strip()
+
+    try:
+        amount = cells.money(get("amount"))
+    except SourceError as exc:
+        raise SourceError.of("src_row_labelled", label=f"column {header('amount')!r}: ", problem=exc.said()) from exc
+    kind = _text(get("type"))
+    if not amount and not kind:
+        return None
+    order_id = cells.text_id(get("order_id"), header("order_id")) if "order_id" in located.index else ""
+    order_id = "" if order_id in _NO_ID else order_id
+    done = cells.when(get("completed"), zone, zone)
+    paid = cells.when(get("payout_date"), zone, zone)
+    settled = paid or done
+    base = (ADJUSTMENT_FAMILY, done.date().isoformat() if done else "", kind, order_id, format(amount.normalize(), "f"))
+    seen[base] = seen.get(base, 0) + 1
+    extra = {header(n): _text(get(n)) for n in ("sequence", "reason") if n in located.index and _text(get(n))}
+    return Line(
+        store=NO_STORE, key=(*base, str(seen[base])), status=SETTLED, txn_type=kind or "Adjustment",
+        currency=currency, settlement_amount=amount, amounts={"adjustment": amount} if amount else {},
+        fields=[SourceField(header("amount"), amount, "adjustment", True)], order_id=order_id or None,
+        order_time=None, settled_time=settled or captured_at, settled_time_approx=settled is None, extra=extra,
+        reference=None, detail=SPLIT)
 
 
 def _bad_column(row: Sequence[object], located: Located) -> str:
