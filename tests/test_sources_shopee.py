@@ -23,6 +23,7 @@ from tests.support.tables import (
     PLATFORM_NAME,
     US_NAME,
     categories_match_settlement,
+    csv_bytes,
     file_src,
     parse,
     platform_book,
@@ -174,6 +175,15 @@ def test_vietnamese_headers_and_the_currency_from_the_file_names_site():
     assert (line.currency, line.store.timezone, result.stated["currency_from"]) == (
         "VND", "Asia/Ho_Chi_Minh", "file name")
     assert ("Phí vận chuyển - Người bán hỗ trợ", D("5000"), None, False) in line.fields
+
+
+def test_a_csv_export_of_the_income_sheet():
+    name = sp.MY_NAME.replace(".xlsx", ".csv")
+    result = parse(name, csv_bytes([*sp.MY_GROUPS, sp.MY_HEADER, *sp.MY_ROWS]))
+    categories_match_settlement(result)
+    assert totals(result)["settlement_amount"] == D("173.25") and len(result.lines) == 6
+    [stated] = result.totals  # no Summary sheet in a CSV: the rows' own total
+    assert (stated.amount, stated.currency) == (D("173.25"), "MYR")
 
 
 @pytest.mark.parametrize("name, account, store, currency", [
