@@ -131,6 +131,16 @@ def test_seed_columns_indonesia_every_category_to_the_cent():
     assert result.lines[0].settled_time == datetime(2026, 6, 18, tzinfo=ZoneInfo("Asia/Jakarta"))
 
 
+def test_product_price_beside_the_seeds_columns_is_shown_not_counted():
+    header = [*sp.ID_HEADER, "Product Price"]
+    rows = [[*sp.ID_ROWS[0], 225000], [*sp.ID_ROWS[1], 80000]]  # 250000 - 25000; 80000
+    content = sp.xlsx({"Income": [*sp.ID_PREAMBLE, header, *rows]})
+    result = parse(sp.ID_NAME, content, account="Toko Makmur")
+    categories_match_settlement(result)
+    assert totals(result)["sales"] == D("330000.00") and totals(result)["settlement_amount"] == D("124000.00")
+    assert ("Product Price", D("225000"), None, False) in result.lines[0].fields
+
+
 SEED_HEADERS = ("Original product price", "Your Seller product promotion", "Refund Amount", "Rebate Provided by Shopee",
                 "Voucher Sponsored by Seller", "Coin Cashback Sponsored by Seller", "Shipping Fee Paid by Buyer",
                 "Shipping Fee Discount from 3PL", "Shipping Rebate From Shopee", "Trade-in Bonus by Seller",

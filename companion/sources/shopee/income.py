@@ -21,6 +21,7 @@ from decimal import Decimal
 from companion.ledger.money import ZERO
 from companion.sources import cells, tables
 from companion.sources.headers import Located, norm
+from companion.sources.mapping import INFO
 from companion.sources.model import SETTLED, SPLIT, Line, ParseResult, SourceError, SourceField, Stated, StoreRef
 from companion.sources.shopee.columns import (
     ADJUSTMENT_COLUMNS,
@@ -169,7 +170,7 @@ class IncomeReport(TableAdapter):
                captured_at: datetime) -> list[Line]:
         mapping = Mapping(MONEY)
         if "original_price" in located.index:  # both: Product Price is the price after the seller's promotion
-            mapping = Mapping({**MONEY, "product_price": MONEY["amount_paid_by_buyer"]})
+            mapping = Mapping({**MONEY, "product_price": INFO})
         splitter = Splitter(located, mapping)
         zone = ZONES.get(currency, "UTC")
         lines: list[Line] = []
