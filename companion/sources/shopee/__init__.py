@@ -2,4 +2,9 @@
 
 from __future__ import annotations
 
-ADAPTERS: tuple = ()
+from companion.sources.shopee import income
+from companion.sources.shopee.columns import PLATFORM
+
+ADAPTERS: tuple = (income.IncomeReport(),)
+
+__all__ = ["ADAPTERS", "PLATFORM"]
