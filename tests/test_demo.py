@@ -31,7 +31,9 @@ def test_demo_populates_through_the_real_pipeline(db):
     added = demo.populate_if_empty(db, today)
     assert added == SettlementLine.select().count() > 800
     assert sorted((s.platform, s.name) for s in Store.select()) == [
-        ("shein", "SHEIN Trendy Shop"), ("temu", "Temu 家居旗舰店"), ("tiktok", "MugHouse US"), ("tiktok", "Tazas MX")]
+        ("aliexpress", "AliExpress Outdoor Gear"), ("ebay", "eBay Mug Corner"), ("shein", "SHEIN Trendy Shop"),
+        ("shopee", "Shopee Rattan Room"), ("shopify", "Shopify HarborGoods"), ("temu", "Temu 家居旗舰店"),
+        ("tiktok", "MugHouse US"), ("tiktok", "Tazas MX"), ("walmart", "Walmart Home Basics")]
     statuses = dict(SettlementLine.select(SettlementLine.status, fn.COUNT(SettlementLine.id))
                     .where(~SettlementLine.superseded).group_by(SettlementLine.status).tuples())
     assert set(statuses) == {"settled", "in_transit"} and statuses["in_transit"] > 20
@@ -48,21 +50,26 @@ def test_demo_populates_through_the_real_pipeline(db):
     assert sum(ln.detail == 1 for ln in tiktok) == len(kept)  # the order-list lines, superseded
     products = [*demo.DEMO_STORES[0].products, *demo.DEMO_STORES[1].products, *demo.TEMU_PRODUCTS,
                 *demo.SHEIN_PRODUCTS]
-    assert SkuCost.select().count() == sum(p.cost is not None for p in products) == len(products) - 2
+    marketplace_skus = len(demo.demo_shopify.PRODUCTS) + len(demo.demo_ebay.PRODUCTS) + len(demo.demo_walmart.ITEMS)
+    assert sum(p.cost is not None for p in products) == len(products) - 2
+    assert SkuCost.select().count() == len(products) - 2 + marketplace_skus
 
     rep = reporting.profit_report("this-month", now=datetime(2026, 11, 22, 12, tzinfo=UTC))
-    assert sorted(r["key"]["account"] for r in rep["rows"]) == ["MugHouse US", "SHEIN Trendy Shop", "Tazas MX",
-                                                                 "Temu 家居旗舰店"]
-    assert sorted(rep["totals_by_currency"]) == ["MXN", "USD"]  # Tazas MX sells in pesos
+    assert sorted(r["key"]["account"] for r in rep["rows"]) == [
+        "AliExpress Outdoor Gear", "MugHouse US", "SHEIN Trendy Shop", "Shopee Rattan Room", "Shopify HarborGoods",
+        "Tazas MX", "Temu 家居旗舰店", "Walmart Home Basics", "eBay Mug Corner"]
+    assert sorted(rep["totals_by_currency"]) == ["MXN", "MYR", "USD"]  # Tazas MX sells in pesos, Shopee in ringgit
     usd = rep["totals_by_currency"]["USD"]
     income, expense, cost, profit = (Decimal(usd[k]) for k in ("platform_income", "platform_expense", "cost",
                                                                 "gross_profit"))
     assert usd["quantity"] > 0 and income > 0 and expense < 0 and cost < 0
     assert 0 < profit < income and Decimal("0.10") < profit / income < Decimal("0.35")
-    assert profit == income + expense + cost
+    assert profit == income + expense + Decimal(usd["tax"]) + cost  # Shopify's sales tax is the one tax in USD
     assert sorted(rep["skus_without_cost"]) == sorted(p.sku_id for p in products if p.cost is None)
-    for r in rep["rows"]:  # every store sells units at a margin
-        assert r["quantity"] > 0 and 0 < Decimal(r["gross_profit"]) < Decimal(r["platform_income"]), r["key"]
+    for r in rep["rows"]:  # every store sells at a margin, in units where its data counts them
+        assert 0 < Decimal(r["gross_profit"]) < Decimal(r["platform_income"]), r["key"]
+        no_units = r["key"]["account"].startswith(("Shopee", "AliExpress"))  # their exports hold no quantity
+        assert (r["quantity"] == 0) if no_units else (r["quantity"] > 0), r["key"]
 
 
 def test_demo_is_deterministic():
@@ -78,8 +85,8 @@ def test_the_demo_fills_sales_payments_taxes_purchases_and_logistics(db):
     # Sales tab: every store's lines, settlement basis, all time
     sales = sales_report("all", now=NOW)["totals_by_currency"]
     assert {c: (t["orders"], t["units"], t["net_sales"], t["taxes"], t["total_sales"]) for c, t in sales.items()} == {
-        "MXN": (145, 185, "51176.85", "-4632.69", "46544.16"),
-        "USD": (1074, 1336, "17612.29", "0.00", "18755.00")}
+        "MXN": (145, 185, "51176.85", "-4632.69", "46544.16"), "MYR": (52, 0, "3808.20", "0.00", "4025.00"),
+        "USD": (1136, 1386, "19976.21", "36.61", "21245.35")}
 
     # Payments tab: a statement a settlement day for each TikTok store, each reconciled with its lines; the last
     # two processing, the fifth from last failed (on hold), and each store's unsettled lines on hold
@@ -90,7 +97,8 @@ def test_the_demo_fills_sales_payments_taxes_purchases_and_logistics(db):
                   and r["status"] == "on_hold") == [("MugHouse US", "ST000120261117", "37.31"),
                                                     ("Tazas MX", "ST000220261116", "159.10")]
     held = {r["account"]: (r["lines"], r["lines_amount"]) for r in pay["rows"] if r["kind"] == "on_hold"}
-    assert held == {"MugHouse US": (32, "540.03"), "Tazas MX": (11, "2364.02")}
+    assert held == {"MugHouse US": (32, "540.03"), "Tazas MX": (11, "2364.02"), "AliExpress Outdoor Gear": (3, "70.64"),
+                    "Shopify HarborGoods": (10, "144.97"), "eBay Mug Corner": (17, "61.07")}
     assert [(t["currency"], t["status"], t["payouts"], t["amount"], t["lines_amount"]) for t in pay["totals"]] == [
         ("MXN", "paid", 89, "37869.02", "37869.02"), ("MXN", "processing", 2, "579.60", "579.60"),
         ("MXN", "on_hold", 2, "159.10", "2523.12"), ("USD", "paid", 487, "6518.41", "13381.22"),

@@ -28,7 +28,15 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from peewee import Database
 
-from companion.pipeline import ingest, seller_figures
+from companion.pipeline import (
+    demo_aliexpress,
+    demo_ebay,
+    demo_shopee,
+    demo_shopify,
+    demo_walmart,
+    ingest,
+    seller_figures,
+)
 from companion.store import costing, stores
 from companion.store.models import SettlementLine, Store
 from companion.store.writer import run_inline
@@ -257,7 +265,20 @@ def costs_csv(today: date) -> bytes:
     products = [(p, s.currency) for s in DEMO_STORES for p in s.products]
     products += [(p, "USD") for p in TEMU_PRODUCTS + SHEIN_PRODUCTS]
     rows += [f"{p.sku_id},{p.seller_sku},{p.cost},{currency},{since}" for p, currency in products if p.cost is not None]
+    rows += [f"{sku},{msku},{cost},USD,{since}" for sku, msku, cost in _marketplace_costs()]
     return ("\n".join(rows) + "\n").encode()
+
+
+def _marketplace_costs() -> list[tuple[str, str, Decimal]]:
+    """(SKU id, seller SKU, unit cost) of what the file-only stores sell with units (Shopify, eBay, Walmart: the
+    Shopee and AliExpress exports carry no quantities): 38 % of the list price, bought in before the first sale."""
+    def cost(price: Decimal | str) -> Decimal:
+        return (Decimal(price) * Decimal("0.38")).quantize(CENT, ROUND_HALF_UP)
+
+    out = [(sku, sku, cost(price)) for _, sku, price in demo_shopify.PRODUCTS]
+    out += [(demo_ebay.item_id(i), label, cost(price)) for i, (_, label, price) in enumerate(demo_ebay.PRODUCTS)]
+    out += [(sku, sku, cost(price)) for sku, _, _, price in demo_walmart.ITEMS]
+    return out
 
 
 def _csv(header: list[str], rows: list[list]) -> bytes:
@@ -420,6 +441,17 @@ def logistics_csv(today: date) -> bytes:
                  "shipment_cost"], rows)
 
 
+def marketplace_files(today: date) -> list[tuple[str, bytes]]:
+    """A store on each marketplace read from files only (issue #19): the exports a seller downloads, named by
+    the convention, each from its own generator (pipeline/demo_<platform>.py) and its own random stream."""
+    def rng(name: str) -> random.Random:
+        return random.Random(f"{name} {today}")
+
+    return [*demo_shopify.demo_files(today, rng("shopify")), demo_ebay.demo_file(today, rng("ebay")),
+            demo_walmart.demo_file(today, rng("walmart")), demo_shopee.demo_file(today, rng("shopee")),
+            demo_aliexpress.demo_file(today, rng("aliexpress"))]
+
+
 def _commit_all(prepared: list) -> int:
     return sum(ingest.commit(p).added for p in prepared)
 
@@ -442,7 +474,8 @@ def populate_if_empty(db: Database, today: date | None = None) -> int:
     for start in range(0, len(prepared), 500):
         added += run_inline(db, _commit_all, prepared[start:start + 500])
     rng = random.Random(f"files {today}")
-    for name, content in (temu_file(today, rng), shein_file(today, rng), purchases_1688_file(today)):
+    for name, content in (temu_file(today, rng), shein_file(today, rng), purchases_1688_file(today),
+                          *marketplace_files(today)):
         file = ingest.prepare(ingest.file_input(name, content, hints=ingest.hints_for(name)))
         if file.plan is None:
             raise ValueError(f"demo file {name}: {file.message}")

@@ -14,7 +14,7 @@ import random
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-STORE = "AE-Outdoor-Gear"
+STORE = "Outdoor Gear"
 CENT = Decimal("0.01")
 HEADER = ["订单ID", "子订单ID", "订单状态", "放款状态", "放款时间", "币种", "放款金额", "手续费", "联盟佣金",
           "退款金额", "实际放款出账金额", "实际退款出账金额", "总金额", "待放款原因"]

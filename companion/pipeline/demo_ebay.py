@@ -31,6 +31,11 @@ CITIES = (("Austin", "TX", "US"), ("Portland", "OR", "US"), ("Toronto", "ON", "C
 CENT = Decimal("0.01")
 
 
+def item_id(product: int) -> str:
+    """The eBay item id of the listing of PRODUCTS[product]: one listing per product."""
+    return f"3000000{product + 1:05d}"
+
+
 def _day(d: date) -> str:
     return f"{d:%b} {d.day}, {d.year}"  # eBay writes Jul 9, 2023
 
@@ -56,7 +61,8 @@ def demo_file(today: date, rng: random.Random) -> tuple[str, bytes]:
         fixed, variable = Decimal("-0.30"), -_cents(gross * Decimal("0.1325"))
         international = -_cents(gross * Decimal("0.0165")) if country != "US" else Decimal("0.00")
         net = gross + fixed + variable + international
-        order_no, item = f"{10 + n:02d}-{rng.randint(10000, 99999)}-{rng.randint(10000, 99999)}", f"3{n:011d}"
+        order_no = f"{10 + n:02d}-{rng.randint(10000, 99999)}-{rng.randint(10000, 99999)}"
+        item = item_id(PRODUCTS.index((title, label, price)))
         base = {"Order number": order_no, "Item ID": item, "Item title": title, "Custom label": label,
                 "Buyer username": f"buyer{n:03d}", "Ship to city": city, "Ship to province/region/state": region,
                 "Ship to country": country}

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import xlsxwriter
 
-STORE = "RattanRoom"
+STORE = "Rattan Room"
 CENT = Decimal("0.01")
 HEADER = (
     "Sequence No.", "View By", "Order ID", "refund id", "Product ID", "Product Name", "Order Creation Date",
@@ -73,7 +73,7 @@ def demo_file(today: date, rng: random.Random) -> tuple[str, bytes]:
     for i, paid in enumerate(days):
         rows.extend(_order(rng, 2 * i + 1, paid))
     total = sum((row[8] for row in rows if row[1] == "Order"), Decimal(0))
-    summary = [["Income Report"], [], ["Report Details"], ["Username (Seller)", STORE.lower() + ".my"],
+    summary = [["Income Report"], [], ["Report Details"], ["Username (Seller)", STORE.lower().replace(" ", "") + ".my"],
                ["From", (today - timedelta(days=60)).isoformat()], ["to", today.isoformat()], [],
                ["Income Summary", "", "", "RM"], ["3. Total Released Amount", "", "", total]]
     groups = [["Order Info", *[""] * 7, "Released Amount Details", *[""] * 12, "Buyer Info"]]

@@ -10,7 +10,7 @@ import random
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-STORE = "WalmartDemo"
+STORE = "Home Basics"
 HEADER = [
     "Period Start Date", "Period End Date", "Total Payable", "Currency", "Transaction Key",
     "Transaction Posted Timestamp", "Transaction Type", "Transaction Description", "Customer Order #",
