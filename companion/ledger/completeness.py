@@ -18,8 +18,9 @@ REPORTS: dict[str, dict[str, list]] = {
     "temu": {"required": [["fund_detail", "po_detail", "po_aggregate"]],
              "optional": [["account_detail"], ["shipping_labels"], ["return_labels"]]},
     "shein": {"required": [["completed_bills", "payed_list", "report_orders"]], "optional": [["income_expense"]]},
-    # seed 002 ⑥: sales from the orders export; fees, refunds and chargebacks from the payout transactions
-    "shopify": {"required": [["payment_transactions"]], "optional": [["orders"]]},
+    # seed 002 ⑥: the orders are the base data (sales, tax, shipping, refunds); Shopify Payments' payout
+    # transactions add its fees and disputes (a store paid through another gateway has none)
+    "shopify": {"required": [["orders"]], "optional": [["payment_transactions"]]},
     "ebay": {"required": [["transaction_report"]], "optional": []},  # ⑦
     "walmart": {"required": [["payment_report"]], "optional": []},  # ⑧: Payment Report (New)
     "shopee": {"required": [["income"]], "optional": []},  # ⑨: 我的收入 > 已完成拨款
