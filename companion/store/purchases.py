@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 
+from companion.errors import BadInput, NotFound
 from companion.ledger.money import from_storage, to_storage
 from companion.sources.model import Purchase, PurchaseItem
 from companion.store.fields import EPOCH, MILLISECOND, now_utc
@@ -190,6 +191,27 @@ def save_imported(rows: list[Purchase]):
 
     written = save(rows, "csv")
     return finish(Saved(written.added, written.updated, written.skipped), "purchases")
+
+
+def delete(order_no: str, source: str | None = None):
+    """One purchase order with its items and links (`shoptally purchases delete`, the view's Delete); with no
+    source, the only order of that number. Inside the writer's transaction; one change recorded (views reload)."""
+    from companion.store.seller_inputs import Saved, finish
+
+    where = PurchaseOrder.order_no == order_no
+    if source is not None:
+        where &= PurchaseOrder.source == source
+    rows = list(PurchaseOrder.select(PurchaseOrder.id, PurchaseOrder.source).where(where)
+                .order_by(PurchaseOrder.source))
+    if not rows:
+        raise (NotFound.of("purchase_unknown_in", order_no=order_no, source=source) if source is not None
+               else NotFound.of("purchase_unknown", order_no=order_no))
+    if len(rows) > 1:
+        raise BadInput.of("purchase_name_source", order_no=order_no, sources=", ".join(r.source for r in rows))
+    ItemRow.delete().where(ItemRow.purchase == rows[0].id).execute()
+    PurchaseLink.delete().where(PurchaseLink.purchase == rows[0].id).execute()
+    PurchaseOrder.delete().where(PurchaseOrder.id == rows[0].id).execute()
+    return finish(Saved(removed=1), "purchases")
 
 
 MAX_LISTED = 500

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from companion.errors import NotFound
 from companion.ledger.inputs import SkuMapRow
 from companion.store import stores
 from companion.store.fields import now_utc
@@ -60,6 +61,19 @@ def save(rows: list[SkuMapRow]):
         else:
             saved.skipped += 1
     return finish(saved, "skumap")
+
+
+def delete(supplier_sku: str, account: str = ""):
+    """The entry of a supplier SKU for one store, or with no store the entry for every store (`shoptally
+    skumap delete`, the view's Delete). Inside the writer's transaction; one change recorded (views reload)."""
+    from companion.store.seller_inputs import Saved, finish
+
+    where = SkuMap.supplier_sku == supplier_sku
+    where &= SkuMap.store == stores.by_name(account).id if account else SkuMap.store.is_null()
+    if not SkuMap.delete().where(where).execute():
+        raise (NotFound.of("skumap_unknown_in", sku=supplier_sku, account=account) if account
+               else NotFound.of("skumap_unknown", sku=supplier_sku))
+    return finish(Saved(removed=1), "skumap")
 
 
 def table() -> list[dict]:
