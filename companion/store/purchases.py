@@ -15,6 +15,7 @@ from decimal import Decimal
 from companion.errors import BadInput, NotFound
 from companion.ledger.money import from_storage, to_storage
 from companion.sources.model import Purchase, PurchaseItem
+from companion.store import bulk
 from companion.store.fields import EPOCH, MILLISECOND, now_utc
 from companion.store.models import PurchaseItem as ItemRow
 from companion.store.models import PurchaseLink, PurchaseOrder
@@ -83,16 +84,20 @@ def save(purchases: Iterable[Purchase], capture: str = "") -> Written:
             PurchaseLink.delete().where(PurchaseLink.purchase == row.id).execute()
             out.updated += 1
         _write_items(row.id, p.items)
-        for order_id in sorted(set(p.sold_orders)):
-            PurchaseLink.create(purchase=row.id, order_id=order_id)
+        bulk.insert_rows(ItemRow._meta.database, PurchaseLink._meta.table_name, ("purchase_id", "order_id"),
+                         [(row.id, order_id) for order_id in sorted(set(p.sold_orders))])
     return out
 
 
+_ITEM_COLUMNS = ("purchase_id", "position", "sku", "name", "quantity", "unit_price", "amount", "supplier_item")
+
+
 def _write_items(purchase_id: int, items: tuple[PurchaseItem, ...]) -> None:
-    if items:
-        ItemRow.insert_many([dict(purchase=purchase_id, position=n, sku=i.sku, name=i.name, quantity=i.quantity,
-                                  unit_price=i.unit_price, amount=i.amount, supplier_item=i.supplier_item)
-                             for n, i in enumerate(items)]).execute()
+    """Through bulk.insert_rows (a repeated statement on SQLite, COPY on PostgreSQL): an order of thousands of
+    goods lines never meets SQLite's limit of variables in one statement, as one multi-row INSERT would."""
+    bulk.insert_rows(ItemRow._meta.database, ItemRow._meta.table_name, _ITEM_COLUMNS,
+                     [(purchase_id, n, i.sku, i.name, i.quantity, to_storage(i.unit_price), to_storage(i.amount),
+                       i.supplier_item) for n, i in enumerate(items)])
 
 
 @dataclass(frozen=True)
