@@ -67,7 +67,7 @@ def test_a_sku_map_entry_goes_for_every_store_or_a_stores_own(db):
     assert saved.json()["removed"] == 1 and changes.current_rev() == before + 1
     assert run_inline(db, sku_map.load).resolve(store.id, "SUP-4") == "1729000000000000004"
     run_inline(db, sku_map.delete, "SUP-4")
-    assert [e["supplier_sku"] for e in run_inline(db, sku_map.table)] == ["SUP-5"]
+    assert [e["supplier_sku"] for e in run_inline(db, sku_map.table)["entries"]] == ["SUP-5"]
     with pytest.raises(NotFound) as gone:
         run_inline(db, sku_map.delete, "SUP-4")
     assert gone.value.message == "the SKU map has no entry for supplier SKU SUP-4 for every store"

@@ -67,7 +67,7 @@ async def unpaid_purchases(request: web.Request) -> web.Response:
 
 
 async def list_sku_map(request: web.Request) -> web.Response:
-    return web.json_response({"entries": await request.app[SERVICE].read(sku_map.table)})
+    return web.json_response(await request.app[SERVICE].read(sku_map.table))
 
 
 def _text_field(body: dict, key: str, code: str, required: bool = True) -> str | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from companion.errors import NotFound
+from companion.errors import NotFound, render
 from companion.ledger.inputs import SkuMapRow
 from companion.store import stores
 from companion.store.fields import now_utc
@@ -76,8 +76,19 @@ def delete(supplier_sku: str, account: str = ""):
     return finish(Saved(removed=1), "skumap")
 
 
-def table() -> list[dict]:
-    """Every entry: supplier SKU, shop SKU, and the store it holds for ("" for every store)."""
+MAX_LISTED = 500
+
+
+def table() -> dict:
+    """GET /api/skumap: the first MAX_LISTED entries by supplier SKU (supplier SKU, shop SKU, and the store it
+    holds for, "" for every store), how many there are, and past MAX_LISTED a note saying so (else null)."""
     names = {s.id: s.name for s in stores.all_stores()}
-    return [{"supplier_sku": r.supplier_sku, "sku_id": r.sku_id, "store": names.get(r.store_id, "") if r.store_id
-             else ""} for r in SkuMap.select().order_by(SkuMap.supplier_sku, SkuMap.id)]
+    total = SkuMap.select().count()
+    rows = SkuMap.select().order_by(SkuMap.supplier_sku, SkuMap.id).limit(MAX_LISTED)
+    entries = [{"supplier_sku": r.supplier_sku, "sku_id": r.sku_id,
+                "store": names.get(r.store_id, "") if r.store_id else ""} for r in rows]
+    note = None
+    if total > len(entries):
+        params = {"shown": len(entries), "total": total}
+        note = {"code": "skumap_listed_first", "params": params, "message": render("skumap_listed_first", params)}
+    return {"total": total, "entries": entries, "note": note}

@@ -84,8 +84,9 @@ export function purchasesSection(api, after) {
   async function load() {
     if (builtFor !== lang()) frame();
     const [body, map] = await Promise.all([getJSON("/api/purchases"), getJSON("/api/skumap")]);
-    mapLine.textContent = w("mapCount", { n: map.entries.length });
+    mapLine.textContent = w("mapCount", { n: map.total });
     mapBox.replaceChildren(mapTable(map.entries));
+    if (map.note) mapBox.append(el("p", { className: "muted", id: "skumap-more", textContent: say(map.note) }));
     const head = el("tr", {}, ...["orderNo", "supplier", "status", "total", "paid", "sold", ""].map((k) => el("th", {
       textContent: k && w(k), className: k === "total" ? "num" : "" })));
     const rows = body.purchases.map((p) => el("tr", { className: `purchase ${p.status}` },
