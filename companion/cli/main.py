@@ -339,6 +339,9 @@ def cmd_figures(args) -> int:
     """Through seller_figures.import_figures: in the daemon when one runs, else here on Inline workers."""
     from companion.pipeline import seller_figures
 
+    if args.figures_command == "delete":
+        return _delete_figure(args)
+
     cfg = _cfg(args)
     path = Path(args.file)
     try:
@@ -356,6 +359,31 @@ def cmd_figures(args) -> int:
         print(json.dumps(res, ensure_ascii=False))
     else:
         print(f"{args.file}: {args.command}: {res['added']} added, {res['updated']} updated, {res['skipped']} skipped")
+    return 0
+
+
+def _delete_figure(args) -> int:
+    """`purchases delete` / `skumap delete`: in the daemon when one runs (its views reload), else here."""
+    from companion.store import purchases, sku_map
+
+    cfg = _cfg_with_data(args)
+    if args.command == "purchases":
+        what, body = f"purchase order {args.order_no}", {"order_no": args.order_no, "source": args.source}
+        path, work, params = "/api/purchases/delete", purchases.delete, (args.order_no, args.source)
+    else:
+        account = args.account or ""
+        what = f"SKU map entry {args.supplier_sku}" + (f" of {account}" if account else "")
+        body = {"supplier_sku": args.supplier_sku, "store": account}
+        path, work, params = "/api/skumap/delete", sku_map.delete, (args.supplier_sku, account)
+    base = _daemon(cfg, required=False)
+    if base:
+        res = call(cfg, base, "POST", path, body)
+    else:
+        res = complete(Inline(_open_db(cfg)).write(work, *params)).json()
+    if args.json:
+        print(json.dumps(res, ensure_ascii=False))
+    else:
+        print(f"deleted {what}")
     return 0
 
 

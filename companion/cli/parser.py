@@ -51,6 +51,30 @@ def _actions(p: argparse.ArgumentParser, dest: str):
     return p.add_subparsers(dest=dest, required=True, metavar="ACTION")
 
 
+DELETES = {  # kind: (summary, examples) of its delete action
+    "purchases": ("delete one purchase order with its goods lines and the sold orders linked to it", """\
+  shoptally purchases delete 2871234567890123456
+  shoptally purchases delete PO-1 --source csv      # the same number stored from two sources"""),
+    "skumap": ("delete one SKU map entry: the one for every store, or with --account a store's own", """\
+  shoptally skumap delete YW-MUG-RED
+  shoptally skumap delete YW-MUG-RED --account "TikTok US MyShop\""""),
+}
+
+
+def _add_delete(actions, kind: str) -> None:
+    summary, examples = DELETES[kind]
+    q = _add(actions, "delete", summary, examples, "Open views reload; the costs that used it are worked out again.")
+    if kind == "purchases":
+        q.add_argument("order_no", metavar="ORDER_NO", help="the purchase order's number, as the view lists it")
+        q.add_argument("--source", choices=("1688", "csv"),
+                       help="where it came from: 1688 (captured) or csv (imported); needed only when both hold it")
+    else:
+        q.add_argument("supplier_sku", metavar="SKU_1688", help="the supplier SKU (1688 skuId / specId) mapped")
+        q.add_argument("--account", metavar="NAME", help="the store whose own entry goes (default: the entry for "
+                                                         "every store)")
+    q.add_argument("--json", action="store_true", help="print the count as JSON")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="shoptally", description="Local profit and settlement ledger.",
                                      epilog=GLOBAL_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -157,7 +181,8 @@ def build_parser() -> argparse.ArgumentParser:
              "PO-1,1729000000000000004,10,2.00,USD,Yiwu Cups,3.00,,paid,2025-08-30,2025-09-01,576900000000000101,no"),
             ("skumap", "the SKU map (supplier SKU to shop SKU)", "supplier_sku,sku_id[,store]",
              "5012345678901,1729000000000000004,")):
-        p = _add(sub, kind, f"{what}: import FILE.csv ({columns})", f"  shoptally {kind} import {kind}.csv")
+        p = _add(sub, kind, f"{what}: import FILE.csv ({columns})" + (", or delete one" if kind in DELETES else ""),
+                 f"  shoptally {kind} import {kind}.csv" + (f"\n{DELETES[kind][1]}" if kind in DELETES else ""))
         actions = _actions(p, "figures_command")
         q = _add(actions, "import", f"import {what} from a CSV file with columns {columns}",
                  f"  shoptally {kind} import {kind}.csv\n  shoptally {kind} import {kind}.csv --json\n\n"
@@ -165,6 +190,8 @@ def build_parser() -> argparse.ArgumentParser:
                  "The file is checked whole first: one bad row refuses it (exit code 2), nothing stored.")
         q.add_argument("file", metavar="FILE.csv", help=f"a CSV file with the columns {columns}")
         q.add_argument("--json", action="store_true", help="print the counts as JSON")
+        if kind in DELETES:
+            _add_delete(actions, kind)
 
     p = _add(sub, "costing", "each store's costing: fixed unit costs by date, or the moving average of purchases", """\
   shoptally costing list

@@ -208,11 +208,17 @@ class SkuMapRow:
     account: str  # "" for every store
 
 
+MAX_SKUMAP_ROWS = 20_000  # entries one SKU map file may hold: each is looked up and written on its own
+
+
 def read_sku_map(name: str, text: str) -> list[SkuMapRow]:
-    """Columns supplier_sku, sku_id (the shop SKU), optional store (its name; empty: every store)."""
+    """Columns supplier_sku, sku_id (the shop SKU), optional store (its name; empty: every store); at most
+    MAX_SKUMAP_ROWS entries."""
     rows = _rows(name, text, ("supplier_sku", "sku_id"), {
         "supplier_sku": ("1688_sku", "spec_id", "sku_1688"), "sku_id": ("shop_sku", "sku"),
         "store": ("account",)})
+    if len(rows) > MAX_SKUMAP_ROWS:
+        raise InputError.of("skumap_too_many_rows", rows=f"{len(rows):,}", most=f"{MAX_SKUMAP_ROWS:,}", file=name)
     out, seen = [], {}
     for number, row in rows:
         supplier_sku, sku_id, account = row.get("supplier_sku", ""), row.get("sku_id", ""), row.get("store", "")

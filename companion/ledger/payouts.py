@@ -162,12 +162,24 @@ def reconciliation(p: Payout) -> dict:
             "difference": fmt(difference)}
 
 
+def own_lines_amount(p: Payout) -> Decimal | None:
+    """The lines' sum in the payout's own currency only: lines in another currency are named by the check
+    (currency_mismatch), never shown or added up under this currency."""
+    return p.lines_amount.get(p.currency) if p.currency else (
+        next(iter(p.lines_amount.values())) if len(p.lines_amount) == 1 else None)
+
+
+def exact(item: Payout | HeldSum) -> tuple[Decimal | None, Decimal | None]:
+    """A row's stated amount and lines' sum unrounded: what totals() adds up, so a total is the rounded sum,
+    never the sum of rounded rows (a cent apart when rows carry fractions of a cent)."""
+    if isinstance(item, HeldSum):
+        return item.stated, item.amount
+    return item.amount, own_lines_amount(item)
+
+
 def payout_json(p: Payout, store_name: str, platform: str) -> dict:
     """A payout as the API and the CLI give it: amounts as exact decimal text."""
-    # the lines' sum in the payout's own currency only: lines in another currency are named by the check
-    # (currency_mismatch), never shown or added up under this currency
-    lines_amount = p.lines_amount.get(p.currency) if p.currency else (
-        next(iter(p.lines_amount.values())) if len(p.lines_amount) == 1 else None)
+    lines_amount = own_lines_amount(p)
     return {"account": store_name, "platform": platform, "kind": p.kind, "ref": p.ref, "payment_id": p.payment_id,
             "date": p.at.isoformat() if p.at else None, "currency": p.currency,
             "amount": fmt(p.amount) if p.amount is not None else None, "status": p.status,
@@ -193,16 +205,20 @@ def held_json(h: HeldSum, store_name: str, platform: str) -> dict:
             "difference": fmt(difference)}
 
 
-def totals(rows: list[dict]) -> list[dict]:
-    """Per currency and status: how many payouts, what the platforms state, what the lines add up to."""
+def totals(rows: list[dict], amounts: list[tuple[Decimal | None, Decimal | None]] | None = None) -> list[dict]:
+    """Per currency and status: how many payouts, what the platforms state, what the lines add up to.
+    `amounts`: each row's exact() (else the rows' own text), added up unrounded and rounded once."""
     out: dict[tuple[str, str], dict] = {}
-    for r in rows:
+    if amounts is None:
+        amounts = [tuple(None if r[k] is None else Decimal(r[k]) for k in ("amount", "lines_amount"))
+                   for r in rows]  # type: ignore[misc]
+    for r, (amount, lines_amount) in zip(rows, amounts, strict=True):
         t = out.setdefault((r["currency"], r["status"]), {"currency": r["currency"], "status": r["status"],
                                                            "payouts": 0, "amount": ZERO, "lines_amount": ZERO,
                                                            "lines": 0, "unreconciled": 0})
         t["payouts"] += 1
-        t["amount"] += Decimal(r["amount"]) if r["amount"] is not None else ZERO
-        t["lines_amount"] += Decimal(r["lines_amount"]) if r["lines_amount"] is not None else ZERO
+        t["amount"] += amount if amount is not None else ZERO
+        t["lines_amount"] += lines_amount if lines_amount is not None else ZERO
         t["lines"] += r["lines"]
         t["unreconciled"] += r["reconciled"] is False
     order = {s: i for i, s in enumerate(STATUSES)}

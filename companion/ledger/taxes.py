@@ -153,16 +153,26 @@ def row_json(store_name: str, platform: str, region: str, currency: str, sums: C
     }
 
 
-def totals(rows: list[dict]) -> dict[str, dict]:
-    """Per currency: every type's total and line count over the rows (never across currencies)."""
+def exact(sums: CategorySums, types: TypeSums) -> tuple[Decimal, dict[str, Decimal]]:
+    """A row's total and type amounts unrounded: what totals() adds up, so a currency's total is its rounded
+    sum, never the sum of rounded rows (a cent apart when rows carry fractions of a cent)."""
+    return (sum((sums.amounts.get(c, ZERO) for c in TAX_CATEGORIES), ZERO),
+            {t: types.amounts.get(t, ZERO) for t in TYPES})
+
+
+def totals(rows: list[dict], amounts: list[tuple[Decimal, dict[str, Decimal]]] | None = None) -> dict[str, dict]:
+    """Per currency: every type's total and line count over the rows (never across currencies). `amounts`:
+    each row's exact() (else the rows' own text), added up unrounded and rounded once."""
     out: dict[str, dict] = {}
-    for r in rows:
+    if amounts is None:
+        amounts = [(Decimal(r["total"]), {k: Decimal(r["types"][k]["amount"]) for k in TYPES}) for r in rows]
+    for r, (total, by_type) in zip(rows, amounts, strict=True):
         t = out.setdefault(r["currency"], {"total": ZERO, "taxed_lines": 0,
                                            "types": {k: [ZERO, 0] for k in TYPES}})
-        t["total"] += Decimal(r["total"])
+        t["total"] += total
         t["taxed_lines"] += r["taxed_lines"]
         for k in TYPES:
-            t["types"][k][0] += Decimal(r["types"][k]["amount"])
+            t["types"][k][0] += by_type[k]
             t["types"][k][1] += r["types"][k]["lines"]
     return {c: {"total": fmt(t["total"]), "taxed_lines": t["taxed_lines"],
                 "types": {k: {"amount": fmt(v[0]), "lines": v[1]} for k, v in t["types"].items()}}

@@ -37,10 +37,13 @@ def payments_report(period: str = "this-month", account: str | None = None, now:
     else:
         kept = _from_lines(stated, bounds)
     rows = [ledger.payout_json(p, by_id[p.store_id].name, by_id[p.store_id].platform) for p in kept]
+    exact = [ledger.exact(p) for p in kept]
     for h in payouts.held_sums(ids, stated_held):
         end = bounds[h.store_id][1]
         if end is None or end > now:  # lines on hold are today's: a period that ends before today has none
             rows.append(ledger.held_json(h, by_id[h.store_id].name, by_id[h.store_id].platform))
+            exact.append(ledger.exact(h))
+    totals = ledger.totals(rows, exact)  # from the unrounded sums, before the rows are sorted
     rows.sort(key=lambda r: r["ref"])
     rows.sort(key=lambda r: r["date"] or "", reverse=True)  # newest first, undated last
     rows.sort(key=lambda r: (r["account"], r["kind"] != "on_hold"))
@@ -51,7 +54,7 @@ def payments_report(period: str = "this-month", account: str | None = None, now:
     return {"kind": "payments",
             "period": {"from": shown.first.isoformat() if shown.first else None,
                        "to": shown.last.isoformat() if shown.last else None},
-            "rows": rows[:MAX_ROWS], "truncated": truncated, "totals": ledger.totals(rows),
+            "rows": rows[:MAX_ROWS], "truncated": truncated, "totals": totals,
             "unreconciled": sum(1 for r in rows if r["reconciled"] is False)}
 
 

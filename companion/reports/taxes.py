@@ -34,16 +34,17 @@ def tax_report(period: str = "this-month", basis: str = "settlement", account: s
         for currency, (day_sums, delta) in taxes.from_days(days, basis, first, last).items():
             if day_sums.taxed_lines:
                 found[(store_id, currency)] = (day_sums, delta)
-    rows = []
+    rows, exact = [], []
     for store in targets:
         for (store_id, currency), (cat_sums, extra) in sorted(found.items(), key=lambda kv: kv[0][1]):
             if store_id != store.id:
                 continue
             types = ledger.by_type(cat_sums, extra)
             rows.append(ledger.row_json(store.name, store.platform, store.region, currency, cat_sums, types))
+            exact.append(ledger.exact(cat_sums, types))
     shown = periods[targets[0].id] if targets else parse_period(period, now.date())
     return {"kind": "tax", "basis": basis,
             "period": {"from": shown.first.isoformat() if shown.first else None,
                        "to": shown.last.isoformat() if shown.last else None},
             "types": list(ledger.TYPES), "categories": list(ledger.TAX_CATEGORIES),
-            "rows": rows, "totals_by_currency": ledger.totals(rows)}
+            "rows": rows, "totals_by_currency": ledger.totals(rows, exact)}

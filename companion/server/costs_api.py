@@ -1,7 +1,7 @@
 """Settings → SKU costs: the table of unit costs by SKU with their dated versions; one version added or
 changed; versions deleted. A CSV dropped on the table goes to POST /api/figures/costs (the same reader and
 rows as `shoptally costs import`). Beside them: the purchase records and the SKU map (imported through POST
-/api/figures/purchases and /api/figures/skumap), the 1688 payment notice, and each store's costing.
+/api/figures/purchases and /api/figures/skumap; one of each deleted), the 1688 payment notice, and each store's costing.
 
 Writes go through the writer like every other edit, and each records a change, so every open view hears
 `data.changed` and refreshes its figures. Amounts travel as exact decimal text. The handlers are put on
@@ -67,7 +67,37 @@ async def unpaid_purchases(request: web.Request) -> web.Response:
 
 
 async def list_sku_map(request: web.Request) -> web.Response:
-    return web.json_response({"entries": await request.app[SERVICE].read(sku_map.table)})
+    return web.json_response(await request.app[SERVICE].read(sku_map.table))
+
+
+def _text_field(body: dict, key: str, code: str, required: bool = True) -> str | None:
+    value = body.get(key)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not value.strip() or len(value) > sku_costs.MAX_TEXT:
+        raise BadInput.of(code)
+    return value.strip()
+
+
+async def delete_purchase(request: web.Request) -> web.Response:
+    """Body {order_no, source?}: one purchase order with its items and links (no source: the only one of that
+    number)."""
+    body = await read_json(request)
+    order_no = _text_field(body, "order_no", "purchase_delete_send_order")
+    source = _text_field(body, "source", "purchase_delete_send_order", required=False)
+    saved = await request.app[SERVICE].writer.run(purchases.delete, order_no, source)
+    return web.json_response(saved.json())
+
+
+async def delete_sku_map(request: web.Request) -> web.Response:
+    """Body {supplier_sku, store?}: one SKU map entry, a store's own or ("" / none) the one for every store."""
+    body = await read_json(request)
+    sku = _text_field(body, "supplier_sku", "skumap_delete_send_sku")
+    store = body.get("store") or ""
+    if not isinstance(store, str) or len(store) > sku_costs.MAX_TEXT:
+        raise BadInput.of("account_not_name")
+    saved = await request.app[SERVICE].writer.run(sku_map.delete, sku, store.strip())
+    return web.json_response(saved.json())
 
 
 async def list_costing(request: web.Request) -> web.Response:
@@ -92,6 +122,8 @@ def add_to(routes: web.RouteTableDef) -> None:
     routes.post("/api/costs/delete")(delete_cost)
     routes.get("/api/purchases")(list_purchases)
     routes.get("/api/purchases/unpaid")(unpaid_purchases)
+    routes.post("/api/purchases/delete")(delete_purchase)
     routes.get("/api/skumap")(list_sku_map)
+    routes.post("/api/skumap/delete")(delete_sku_map)
     routes.get("/api/costing")(list_costing)
     routes.post("/api/costing")(set_costing)

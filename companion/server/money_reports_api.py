@@ -1,10 +1,13 @@
 """The payments and tax reports for the Finance view's Payments and Taxes tabs (and anything else that asks):
 the same query words as /api/report (period, basis, account), read in the service's read pool; a refused
-argument answers 400 with its catalog code."""
+argument answers 400 with its catalog code. After an answer, the sums a next request reads are warmed, once
+per data rev."""
 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass, field
+from weakref import WeakKeyDictionary
 
 from aiohttp import web
 
@@ -12,10 +15,22 @@ from companion.reports.payments import payments_report
 from companion.reports.reporting import stores_of
 from companion.reports.taxes import tax_report
 from companion.server.keys import SERVICE
-from companion.store import payouts, taxes
+from companion.store import changes, payouts, taxes
 
 routes = web.RouteTableDef()
-_WARMING: set = set()  # the warm-ups under way (a task nobody holds may be collected before it runs)
+
+
+@dataclass
+class _Warmups:
+    """One service's warm-ups: those under way (the task held, lest it be collected before it runs), and the
+    data rev each (report, stores) was last warmed for."""
+
+    running: dict[tuple, asyncio.Task] = field(default_factory=dict)
+    done: dict[tuple, int] = field(default_factory=dict)
+
+
+_STATE: WeakKeyDictionary = WeakKeyDictionary()  # service → _Warmups
+MAX_KEPT = 256  # (report, stores) pairs remembered; then forgotten all at once (a warm-up more, never a wrong sum)
 
 
 @routes.get("/api/reports/payments")
@@ -26,27 +41,37 @@ async def payments(request: web.Request) -> web.Response:
     body = await service.read(payments_report, q.get("period") or "this-month", q.get("account") or None)
     # then every statement of the stores shown is added up once for this data rev (store.payouts.warm), so the
     # next period the seller picks is read from those sums instead of a year of lines
-    ids = await service.read(_store_ids, q.get("account") or None)
-    _warm(service.read(payouts.warm, ids))
+    rev, ids = await service.read(_targets, q.get("account") or None)
+    _warm(service, ("payments", tuple(ids)), rev, payouts.warm, ids)
     return web.json_response(body)
 
 
-def _warm(work) -> None:
-    """Run a warm-up after the answer, holding the task until it ends."""
-    task = asyncio.get_running_loop().create_task(work)
-    _WARMING.add(task)
-    task.add_done_callback(_warmed)
+def _warm(service, key: tuple, rev: int, work, *args) -> bool:
+    """Start a warm-up after the answer, unless one for `key` is under way or already done at `rev`: the sums
+    are kept per rev, so a second request of the same data scans nothing again. Whether one started."""
+    state = _STATE.setdefault(service, _Warmups())
+    if key in state.running or state.done.get(key) == rev:
+        return False
+    task = asyncio.get_running_loop().create_task(service.read(work, *args))
+    state.running[key] = task
+    task.add_done_callback(lambda t: _warmed(state, key, rev, t))
+    return True
 
 
-def _warmed(task: asyncio.Task) -> None:
-    """A warm-up that failed (the daemon stopping, the database gone) only leaves the sums to be read again."""
-    _WARMING.discard(task)
-    if not task.cancelled():
-        task.exception()
+def _warmed(state: _Warmups, key: tuple, rev: int, task: asyncio.Task) -> None:
+    """A warm-up that failed (the daemon stopping, the database gone) only leaves the sums to be read again:
+    it is not counted as done."""
+    state.running.pop(key, None)
+    if task.cancelled() or task.exception() is not None:
+        return
+    if len(state.done) >= MAX_KEPT:
+        state.done.clear()
+    state.done[key] = rev
 
 
-def _store_ids(account: str | None) -> list[int]:
-    return [s.id for s in stores_of(account)]
+def _targets(account: str | None) -> tuple[int, list[int]]:
+    """The data rev (read first: sums warmed after it are at least that fresh) and the stores shown."""
+    return changes.current_rev(), [s.id for s in stores_of(account)]
 
 
 @routes.get("/api/reports/tax")
@@ -58,10 +83,10 @@ async def tax(request: web.Request) -> web.Response:
                               q.get("account") or None)
     # then each store's tax days are added up once for this data rev (store.taxes.warm): the next period or
     # basis is read from them
-    zones = await service.read(_store_zones, q.get("account") or None)
-    _warm(service.read(taxes.warm, zones))
+    rev, zones = await service.read(_zoned_targets, q.get("account") or None)
+    _warm(service, ("tax", tuple(zones)), rev, taxes.warm, zones)
     return web.json_response(body)
 
 
-def _store_zones(account: str | None) -> list[tuple[int, str]]:
-    return [(s.id, s.timezone) for s in stores_of(account)]
+def _zoned_targets(account: str | None) -> tuple[int, list[tuple[int, str]]]:
+    return changes.current_rev(), [(s.id, s.timezone) for s in stores_of(account)]

@@ -1,16 +1,19 @@
 """What the profit report takes from purchase records: the paid purchases as costing reads them (for stores
 whose costing is moving_average) and, with self-delivery payment `auto`, the shipping of self-delivered
-purchases as their sold orders' last-leg cost."""
+purchases as their sold orders' last-leg cost (the rule of which purchase pays which order is ledger/last_leg.py;
+this module only fetches the rows)."""
 
 from __future__ import annotations
 
 from datetime import UTC
-from zoneinfo import ZoneInfo
 
-from companion.ledger import allocation
+from peewee import chunked
+
+from companion.ledger import last_leg
 from companion.ledger.costing import Bought
 from companion.ledger.engine import Fee
-from companion.store import purchases
+from companion.ledger.last_leg import SelfDelivered, SoldOrder
+from companion.store import bulk, purchases
 from companion.store.models import Order
 from companion.store.purchases import Stored
 
@@ -34,23 +37,14 @@ def bought() -> list[Bought]:
 
 
 def last_leg_fees(months: dict[int, tuple[str | None, str]], zones: dict[int, str]) -> list[Fee]:
-    """Self-delivery payment `auto`: each self-delivered paid purchase's shipping, split evenly over the sold
-    orders it is linked to, as each order's last-leg cost (negative), dated by the order's month in its store's
-    zone. Only orders stored in the report's stores and months; a linked order not stored yet gets its share
-    when it is."""
-    out: list[Fee] = []
-    for p in purchases.self_delivered():
-        shares = allocation.split_units(p.shipping, [1] * len(p.sold_orders))
-        share_of = dict(zip(p.sold_orders, shares, strict=True))
-        query = Order.select().where(Order.order_id.in_(p.sold_orders) & Order.store.in_(list(months)))
-        for order in query.order_by(Order.store, Order.order_id):
-            when = order.placed_at or p.paid_at or p.placed_at
-            if when is None:
-                continue
-            month = when.astimezone(ZoneInfo(zones.get(order.store_id, "UTC"))).strftime("%Y-%m")
-            first, last = months[order.store_id]
-            if month > last or (first is not None and month < first):
-                continue
-            out.append(Fee(order.store_id, "order", order.order_id, month, -share_of[order.order_id], p.currency,
-                           f"purchase {p.order_no} shipping", category="last_leg_cost"))
-    return out
+    """Self-delivery payment `auto`: the self-delivered paid purchases and the stored orders they are linked
+    to, in the report's stores, handed to ledger.last_leg (which purchase pays which order's last leg)."""
+    bought = [SelfDelivered(p.order_no, p.currency, p.shipping, p.placed_at, p.paid_at, tuple(p.sold_orders))
+              for p in purchases.self_delivered()]
+    wanted = sorted({o for p in bought for o in p.sold_orders})
+    orders: list[SoldOrder] = []
+    for chunk in chunked(wanted, bulk.SELECT_CHUNK):
+        query = Order.select(Order.store, Order.order_id, Order.placed_at).where(
+            Order.order_id.in_(chunk) & Order.store.in_(list(months)))
+        orders += [SoldOrder(o.store_id, o.order_id, o.placed_at) for o in query]
+    return last_leg.last_leg_fees(bought, orders, months, zones)

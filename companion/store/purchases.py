@@ -12,8 +12,10 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 
+from companion.errors import BadInput, NotFound
 from companion.ledger.money import from_storage, to_storage
 from companion.sources.model import Purchase, PurchaseItem
+from companion.store import bulk
 from companion.store.fields import EPOCH, MILLISECOND, now_utc
 from companion.store.models import PurchaseItem as ItemRow
 from companion.store.models import PurchaseLink, PurchaseOrder
@@ -82,16 +84,20 @@ def save(purchases: Iterable[Purchase], capture: str = "") -> Written:
             PurchaseLink.delete().where(PurchaseLink.purchase == row.id).execute()
             out.updated += 1
         _write_items(row.id, p.items)
-        for order_id in sorted(set(p.sold_orders)):
-            PurchaseLink.create(purchase=row.id, order_id=order_id)
+        bulk.insert_rows(ItemRow._meta.database, PurchaseLink._meta.table_name, ("purchase_id", "order_id"),
+                         [(row.id, order_id) for order_id in sorted(set(p.sold_orders))])
     return out
 
 
+_ITEM_COLUMNS = ("purchase_id", "position", "sku", "name", "quantity", "unit_price", "amount", "supplier_item")
+
+
 def _write_items(purchase_id: int, items: tuple[PurchaseItem, ...]) -> None:
-    if items:
-        ItemRow.insert_many([dict(purchase=purchase_id, position=n, sku=i.sku, name=i.name, quantity=i.quantity,
-                                  unit_price=i.unit_price, amount=i.amount, supplier_item=i.supplier_item)
-                             for n, i in enumerate(items)]).execute()
+    """Through bulk.insert_rows (a repeated statement on SQLite, COPY on PostgreSQL): an order of thousands of
+    goods lines never meets SQLite's limit of variables in one statement, as one multi-row INSERT would."""
+    bulk.insert_rows(ItemRow._meta.database, ItemRow._meta.table_name, _ITEM_COLUMNS,
+                     [(purchase_id, n, i.sku, i.name, i.quantity, to_storage(i.unit_price), to_storage(i.amount),
+                       i.supplier_item) for n, i in enumerate(items)])
 
 
 @dataclass(frozen=True)
@@ -190,6 +196,27 @@ def save_imported(rows: list[Purchase]):
 
     written = save(rows, "csv")
     return finish(Saved(written.added, written.updated, written.skipped), "purchases")
+
+
+def delete(order_no: str, source: str | None = None):
+    """One purchase order with its items and links (`shoptally purchases delete`, the view's Delete); with no
+    source, the only order of that number. Inside the writer's transaction; one change recorded (views reload)."""
+    from companion.store.seller_inputs import Saved, finish
+
+    where = PurchaseOrder.order_no == order_no
+    if source is not None:
+        where &= PurchaseOrder.source == source
+    rows = list(PurchaseOrder.select(PurchaseOrder.id, PurchaseOrder.source).where(where)
+                .order_by(PurchaseOrder.source))
+    if not rows:
+        raise (NotFound.of("purchase_unknown_in", order_no=order_no, source=source) if source is not None
+               else NotFound.of("purchase_unknown", order_no=order_no))
+    if len(rows) > 1:
+        raise BadInput.of("purchase_name_source", order_no=order_no, sources=", ".join(r.source for r in rows))
+    ItemRow.delete().where(ItemRow.purchase == rows[0].id).execute()
+    PurchaseLink.delete().where(PurchaseLink.purchase == rows[0].id).execute()
+    PurchaseOrder.delete().where(PurchaseOrder.id == rows[0].id).execute()
+    return finish(Saved(removed=1), "purchases")
 
 
 MAX_LISTED = 500

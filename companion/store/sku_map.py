@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from companion.errors import NotFound, render
 from companion.ledger.inputs import SkuMapRow
 from companion.store import stores
 from companion.store.fields import now_utc
@@ -62,8 +63,32 @@ def save(rows: list[SkuMapRow]):
     return finish(saved, "skumap")
 
 
-def table() -> list[dict]:
-    """Every entry: supplier SKU, shop SKU, and the store it holds for ("" for every store)."""
+def delete(supplier_sku: str, account: str = ""):
+    """The entry of a supplier SKU for one store, or with no store the entry for every store (`shoptally
+    skumap delete`, the view's Delete). Inside the writer's transaction; one change recorded (views reload)."""
+    from companion.store.seller_inputs import Saved, finish
+
+    where = SkuMap.supplier_sku == supplier_sku
+    where &= SkuMap.store == stores.by_name(account).id if account else SkuMap.store.is_null()
+    if not SkuMap.delete().where(where).execute():
+        raise (NotFound.of("skumap_unknown_in", sku=supplier_sku, account=account) if account
+               else NotFound.of("skumap_unknown", sku=supplier_sku))
+    return finish(Saved(removed=1), "skumap")
+
+
+MAX_LISTED = 500
+
+
+def table() -> dict:
+    """GET /api/skumap: the first MAX_LISTED entries by supplier SKU (supplier SKU, shop SKU, and the store it
+    holds for, "" for every store), how many there are, and past MAX_LISTED a note saying so (else null)."""
     names = {s.id: s.name for s in stores.all_stores()}
-    return [{"supplier_sku": r.supplier_sku, "sku_id": r.sku_id, "store": names.get(r.store_id, "") if r.store_id
-             else ""} for r in SkuMap.select().order_by(SkuMap.supplier_sku, SkuMap.id)]
+    total = SkuMap.select().count()
+    rows = SkuMap.select().order_by(SkuMap.supplier_sku, SkuMap.id).limit(MAX_LISTED)
+    entries = [{"supplier_sku": r.supplier_sku, "sku_id": r.sku_id,
+                "store": names.get(r.store_id, "") if r.store_id else ""} for r in rows]
+    note = None
+    if total > len(entries):
+        params = {"shown": len(entries), "total": total}
+        note = {"code": "skumap_listed_first", "params": params, "message": render("skumap_listed_first", params)}
+    return {"total": total, "entries": entries, "note": note}

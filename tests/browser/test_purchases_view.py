@@ -63,3 +63,15 @@ def test_the_payment_banner_the_linked_1688_order_and_the_costing_choice(browser
     wait_for(lambda: daemon.get("/api/skumap")["entries"] == [
         {"supplier_sku": "YW-MUG-RED", "sku_id": "1729000000000000001", "store": ""}], "the SKU map stored")
     wait_for(lambda: d.find_element(By.ID, "skumap-count").text == "SKU map: 1 entries", "the SKU map counted")
+
+    # each row's Delete (asked first): a purchase and the SKU map entry go, the section reloads
+    d.execute_script("window.confirm = () => true")
+    click = ("const b = document.querySelector(arguments[0]); if (b) b.click(); return !!b")  # the section may
+    # have been rebuilt by a reload (data.changed) a moment ago: the button is looked up as it is clicked
+    wait_for(lambda: d.execute_script(click, "#skumap-table tr.skumap-entry button.delete-skumap"), "its Delete")
+    wait_for(lambda: daemon.get("/api/skumap")["entries"] == [], "the SKU map entry deleted")
+    wait_for(lambda: d.find_element(By.ID, "skumap-count").text == "SKU map: 0 entries", "the SKU map recounted")
+    wait_for(lambda: d.execute_script(click, f"{rows}:first-child button.delete-purchase"), "a purchase's Delete")
+    assert wait_for(lambda: [tr.text.split()[0] for tr in d.find_elements(By.CSS_SELECTOR, rows)] == [
+        "2871234567890123456"] or None, "the purchase gone from the table")
+    assert [p["order_no"] for p in daemon.get("/api/purchases")["purchases"]] == ["2871234567890123456"]

@@ -8,12 +8,21 @@ the same codes to the words the buyer's order list and export show (docs/sources
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from companion.sources.model import SourceError
+
 PLATFORM = "alibaba1688"
 SOURCE = "1688"  # Purchase.source
 TZ = "Asia/Shanghai"
 CURRENCY = "CNY"
 # The open platform writes RMB for yuan; the currency field is documented on the trade model, not always sent.
 CURRENCY_NAMES = {"RMB": "CNY", "CNY": "CNY", "人民币": "CNY"}
+
+# What one 1688 goods line or order can say: a larger or negative figure is a broken file or answer, refused
+# by name rather than carried into the moving average. 100 million yuan is far above any one order.
+MAX_QUANTITY = 1_000_000
+MAX_AMOUNT = Decimal(100_000_000)
 
 UNPAID, PAID, SHIPPED, RECEIVED, CANCELLED, REFUNDED = "unpaid", "paid", "shipped", "received", "cancelled", "refunded"
 
@@ -63,3 +72,26 @@ def status_of_word(word: str) -> str | None:
     """Purchase.status of the status word an export shows, or None for a word this version does not map."""
     text = word.strip().replace(",", "，")
     return STATUS_WORDS.get(text) or status_of_code(text)
+
+
+def shown(raw: object) -> str:
+    """A value as the file or answer wrote it, for a refusal: text as it is, a number as Python writes it."""
+    return raw if isinstance(raw, str) else repr(raw)
+
+
+def bounded_quantity(value: int | Decimal, column: str, raw: object) -> int:
+    """A goods line's whole quantity, 0 to MAX_QUANTITY; `column` and `raw` (what was written) name it in the
+    refusal."""
+    if not 0 <= value <= MAX_QUANTITY:
+        raise SourceError.of("alibaba1688_quantity_out_of_range", column=column, value=shown(raw),
+                             most=f"{MAX_QUANTITY:,}")
+    return int(value)
+
+
+def bounded_amount(value: Decimal, column: str, raw: object) -> Decimal:
+    """An amount 1688 states (a price, a line's or an order's amount, shipping, a refund): finite, 0 to
+    MAX_AMOUNT yuan; `column` and `raw` (what was written) name it in the refusal."""
+    if not value.is_finite() or not 0 <= value <= MAX_AMOUNT:
+        raise SourceError.of("alibaba1688_amount_out_of_range", column=column, value=shown(raw),
+                             most=f"{MAX_AMOUNT:,}")
+    return value

@@ -16,7 +16,14 @@ from datetime import datetime
 from decimal import Decimal
 
 from companion.sources import cells, tables
-from companion.sources.alibaba1688.common import CURRENCY, SOURCE, TZ, status_of_word
+from companion.sources.alibaba1688.common import (
+    CURRENCY,
+    SOURCE,
+    TZ,
+    bounded_amount,
+    bounded_quantity,
+    status_of_word,
+)
 from companion.sources.alibaba1688.links import sold_orders
 from companion.sources.headers import Columns, Located
 from companion.sources.model import ParseResult, Purchase, PurchaseItem, SourceError
@@ -74,8 +81,30 @@ def _text(row: Sequence[object], located: Located, name: str) -> str:
     return "" if cells.blank(value) else str(value).strip()
 
 
+def _header(located: Located, name: str) -> str:
+    return located.headers[located.index[name]]
+
+
 def _money(row: Sequence[object], located: Located, name: str) -> Decimal:
-    return cells.money(cell(row, located, name))
+    """An amount cell, within what 1688 states; a refusal names its column as the file heads it."""
+    raw = cell(row, located, name)
+    try:
+        value = cells.money(raw)
+    except SourceError as exc:
+        raise SourceError.of("alibaba1688_cell", column=_header(located, name), problem=exc.said()) from exc
+    return bounded_amount(value, _header(located, name), raw)
+
+
+def _quantity(row: Sequence[object], located: Located) -> int:
+    raw = cell(row, located, "quantity")
+    try:
+        value = cells.quantity(raw)
+    except SourceError as exc:
+        raise SourceError.of("alibaba1688_cell", column=_header(located, "quantity"), problem=exc.said()) from exc
+    except (ArithmeticError, ValueError):  # "inf" or "nan" as text: not a number of units
+        raise SourceError.of("alibaba1688_cell", column=_header(located, "quantity"),
+                             problem=SourceError.of("src_quantity_not_whole", value=str(raw)).said()) from None
+    return bounded_quantity(value, _header(located, "quantity"), raw)
 
 
 def _order(number: int, order_no: str, row: Sequence[object], located: Located) -> _Order:
@@ -93,7 +122,7 @@ def _order(number: int, order_no: str, row: Sequence[object], located: Located) 
 def _item(row: Sequence[object], located: Located) -> PurchaseItem:
     offer = cells.text_id(cell(row, located, "offer_id"), "Offer ID")
     sku = cells.text_id(cell(row, located, "sku_id"), "SKU ID") or offer
-    quantity = cells.quantity(cell(row, located, "quantity"))
+    quantity = _quantity(row, located)
     price = _money(row, located, "price")
     return PurchaseItem(sku, _text(row, located, "title"), quantity, price, price * quantity, offer)
 

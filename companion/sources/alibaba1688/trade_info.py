@@ -22,6 +22,8 @@ from companion.sources.alibaba1688.common import (
     REFUNDED,
     SOURCE,
     TZ,
+    bounded_amount,
+    bounded_quantity,
     status_of_code,
 )
 from companion.sources.alibaba1688.links import sold_orders
@@ -66,7 +68,7 @@ def doc_time(value: object) -> datetime | None:
     return cells.when(value, TZ)
 
 
-def _amount(info: dict, key: str, where: str) -> Decimal:
+def _number(info: dict, key: str, where: str) -> Decimal:
     value = info.get(key)
     try:
         return ZERO if value is None else cells.money(value)
@@ -74,12 +76,16 @@ def _amount(info: dict, key: str, where: str) -> Decimal:
         raise SourceError.of("alibaba1688_key_not_amount", key=f"{where}.{key}", problem=exc.said()) from exc
 
 
+def _amount(info: dict, key: str, where: str) -> Decimal:
+    return bounded_amount(_number(info, key, where), f"{where}.{key}", info.get(key))
+
+
 def _quantity(item: dict, where: str) -> int:
     value = item.get("quantity")
-    amount = _amount(item, "quantity", where)
-    if amount != amount.to_integral_value() or amount < 0:
+    amount = _number(item, "quantity", where)
+    if amount != amount.to_integral_value():
         raise SourceError.of("alibaba1688_quantity_not_whole", key=f"{where}.quantity", value=str(value))
-    return int(amount)
+    return bounded_quantity(amount, f"{where}.quantity", value)
 
 
 def _id(value: object, what: str) -> str:
