@@ -16,7 +16,7 @@ from companion.pipeline import importer, seller_figures
 from companion.pipeline.ingest import Prepared, _record, commit
 from companion.reports import finance_view, purchase_notice, reporting
 from companion.sources.model import Purchase, PurchaseItem, StoreRef
-from companion.store import app_settings, changes, costing, rowplan, sku_map, stores
+from companion.store import app_settings, changes, costing, purchases, rowplan, sku_map, stores
 from companion.store.models import PurchaseItem as ItemRow
 from companion.store.models import PurchaseLink, PurchaseOrder, SkuMap
 from companion.store.workers import Inline, complete
@@ -478,3 +478,17 @@ def test_a_purchase_csv_value_longer_than_its_column_is_refused_by_row_and_colum
     with pytest.raises(InputError) as refused:
         seller_figures.read("purchases", "purchases.csv", text.encode())
     assert str(refused.value) == "purchases.csv: row 2, order_no: longer than 128 characters"
+
+
+def test_purchases_are_listed_on_their_sources_own_calendar(db):
+    """A 1688 order paid at 01:30 in China is that day's though it is the day before in UTC; a CSV date is the
+    day written (read as 00:00 UTC)."""
+    china = purchase("paid", placed_at=datetime(2025, 10, 2, 17, 0, tzinfo=UTC),
+                     paid_at=datetime(2025, 10, 2, 17, 30, tzinfo=UTC))
+    sheet = purchase("paid", source="csv", order_no="PO-CSV-1", placed_at=None,
+                     paid_at=datetime(2025, 10, 1, tzinfo=UTC))
+    run_inline(db, commit, captured(china, 1))
+    run_inline(db, commit, captured(sheet, 2))
+    listed = {p["order_no"]: (p["placed_on"], p["paid_on"], p["paid_at"]) for p in purchases.table()["purchases"]}
+    assert listed == {"2871234567890123456": ("2025-10-03", "2025-10-03", "2025-10-02T17:30:00+00:00"),
+                      "PO-CSV-1": (None, "2025-10-01", "2025-10-01T00:00:00+00:00")}

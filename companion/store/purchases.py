@@ -11,9 +11,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from companion.errors import BadInput, NotFound
 from companion.ledger.money import from_storage, to_storage
+from companion.sources.alibaba1688.common import TZ as CHINA
 from companion.sources.model import Purchase, PurchaseItem
 from companion.store import bulk
 from companion.store.fields import EPOCH, MILLISECOND, now_utc
@@ -220,6 +222,7 @@ def delete(order_no: str, source: str | None = None):
 
 
 MAX_LISTED = 500
+PURCHASE_ZONES = {"1688": CHINA}  # a source's calendar; any other: UTC (the CSV's dates)
 MAX_SEARCH = 200
 
 
@@ -244,10 +247,20 @@ def table(search: str = "") -> dict:
                     "adjustment": _text(r.adjustment), "total": _text(r.total),
                     "placed_at": r.placed_at.isoformat() if r.placed_at else None,
                     "paid_at": r.paid_at.isoformat() if r.paid_at else None, "self_delivery": r.self_delivery,
+                    "placed_on": _local_day(r.placed_at, r.source), "paid_on": _local_day(r.paid_at, r.source),
                     "items": [{"sku": sku, "quantity": qty, "amount": _text(from_storage(units))}
                               for sku, qty, units in s.items],
                     "sold_orders": s.sold_orders})
     return {"total": total, "purchases": out}
+
+
+def _local_day(when: datetime | None, source: str) -> str | None:
+    """The day a purchase was placed or paid where its source keeps time: a 1688 order on China's calendar (one
+    paid at 01:00 in Hangzhou is that day's, though it is the day before in UTC); the seller's CSV, whose dates
+    are read as that day at 00:00 UTC, on the day written."""
+    if when is None:
+        return None
+    return when.astimezone(ZoneInfo(PURCHASE_ZONES.get(source, "UTC"))).date().isoformat()
 
 
 def _text(value) -> str:

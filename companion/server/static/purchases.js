@@ -92,7 +92,7 @@ export function purchasesSection(api, after) {
     const rows = body.purchases.map((p) => el("tr", { className: `purchase ${p.status}` },
       el("td", { textContent: p.order_no }), el("td", { textContent: p.supplier }), el("td", { textContent: w(`status_${p.status}`) }),
       el("td", { className: "num", textContent: formatMoney(p.total, p.currency, lang()) }),
-      el("td", { textContent: p.paid_at ? formatDate(p.paid_at.slice(0, 10), lang()) : "" }),
+      el("td", { textContent: p.paid_on ? formatDate(p.paid_on, lang()) : "" }),  // the source's own calendar
       el("td", { textContent: p.sold_orders.join(", ") }),
       el("td", {}, deleteButton(w("confirmPurchase", { order: p.order_no }), "/api/purchases/delete",
         { order_no: p.order_no, source: p.source }, "delete-purchase"))));
