@@ -138,7 +138,7 @@ const WORDS = {
     paymentNoticeHelp: "手动：横幅列出关联 1688 采购单未付款的已售订单；自动：托盘图标也会通知您。", selfDelivery: "自发货付款",
     selfDeliveryHelp: "自动：自发货采购单的运费计为其已售订单的尾程成本；手动：请在其他费用中填写。", reportingCurrency: "报表币种",
     costing: "成本计价", costingFixed: "固定单位成本", costingMovingAverage: "采购移动加权平均",
-    salesTax: "销售额含税", salesTaxExcluded: "销售额不含税", salesTaxIncluded: "销售额含税",
+    salesTax: "销售额含税展示", salesTaxExcluded: "销售额不含税", salesTaxIncluded: "销售额含税",
     salesTaxHelp: "Shopify 店铺：报表中的销售额是否包含销售税（毛利不变）。",
     reportingCurrencyHelp: "打开页面时卡片换算成的币种（留空：原币种）。",
     detailRate: "订单明细速率", detailRateHelp: "同步结算时每秒获取订单费用明细的次数（0.2 至 10；越低对卖家中心越温和）。", save: "保存", stores: "店铺", timezone: "时区",
