@@ -7,6 +7,8 @@ sales 134.00 and sales_tax 8.04 (#1001 35.00 + 2.52, #1002 45.00 + 3.60, #1003 2
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import UTC, datetime
 
 import pytest
@@ -155,3 +157,11 @@ async def test_the_api_lists_sets_and_refuses_the_choice(client, db):
     rep = await call("GET", "/api/report?period=all&basis=order&by=store&account=" + SHOPIFY.replace(" ", "%20"))
     (row,) = rep["rows"]
     assert (row["categories"]["sales"], row["categories"]["sales_tax"]) == ("142.04", "0.00")
+    # the profit tab's CSV export: the same figures
+    resp = await client.get("/api/report.csv?period=all&basis=order&by=store", headers=view_headers(client.port))
+    table = list(csv.reader(io.StringIO((await resp.text()).lstrip("\ufeff"))))
+    head = table[0]
+    shopify = next(r for r in table if r and r[0] == SHOPIFY)
+    tiktok = next(r for r in table if r and r[0] == TIKTOK.name)
+    sales, tax = head.index("sales"), head.index("sales_tax")
+    assert (shopify[sales], shopify[tax], tiktok[sales], tiktok[tax]) == ("142.04", "0.00", "20.00", "1.60")
