@@ -409,6 +409,8 @@ def cmd_sales_tax(args) -> int:
     if args.json:
         print(json.dumps(rows, ensure_ascii=False))
     else:
+        if not rows:
+            print("no Shopify store yet: the choice is a Shopify store's (import a Shopify export first)")
         for row in rows:
             print(f"{row['account']}: {row['sales_tax']}")
     return 0
