@@ -152,6 +152,7 @@ async def test_the_api_lists_sets_and_refuses_the_choice(client, db):
                                                  "sales tax: 'yes' is not one of excluded, included")
     assert (await call("POST", "/api/sales-tax", {"account": 7, "sales_tax": "included"}, status=400))["code"] == (
         "account_not_name")
+    await call("POST", "/api/sales-tax", {"account": "No such shop", "sales_tax": "included"}, status=404)
     assert await call("POST", "/api/sales-tax", {"account": SHOPIFY, "sales_tax": "included"}) == {
         "account": SHOPIFY, "sales_tax": "included"}
     rep = await call("GET", "/api/report?period=all&basis=order&by=store&account=" + SHOPIFY.replace(" ", "%20"))
