@@ -18,7 +18,7 @@ from companion.sources.cells import MangledId
 from companion.sources.model import IN_TRANSIT, SETTLED, SKU_SPLIT, SourceError
 from companion.sources.shopify.common import allocate
 from companion.store.writer import run_inline
-from tests.support.shopify import ORDER_HEADER, TXN_HEADER, TXNS, order, orders_table, txn, txn_table
+from tests.support.shopify import ORDER_HEADER, ORDERS, TXN_HEADER, TXNS, order, orders_table, txn, txn_table
 from tests.support.tables import categories_match_settlement, csv_bytes, file_src, parse, totals, xlsx
 
 D = Decimal
@@ -66,7 +66,11 @@ def test_the_orders_export_books_seed_002_per_category_to_the_cent():
     assert [(ln.sku_id, ln.quantity) for ln in result.lines] == [
         ("TEE-BLK-M", 2), ("MUG-1", 1), ("HOOD-GRY-L", 1), (None, 0), ("CAP-1", 3), ("SCARF-1", 1)]
     assert {ln.store.name for ln in result.lines} == {"Shopify DemoShop"}
-    assert {(ln.currency, ln.detail, ln.order_id == ln.reference) for ln in result.lines} == {("USD", SKU_SPLIT, True)}
+    assert {(ln.currency, ln.detail) for ln in result.lines} == {("USD", SKU_SPLIT)}
+    # the order ID is the Name the payouts export writes (#1001), the Id (seed 002's 平台单号) the reference
+    assert [(ln.order_id, ln.reference, ln.extra["Id"]) for ln in result.lines] == [
+        ("#1001", "5001", "5001"), ("#1001", "5001", "5001"), ("#1002", "5002", "5002"), ("#1002", "5002", "5002"),
+        ("#1003", "5003", "5003"), ("#1004", "5004", "5004")]
     # settled when fulfilled (seed 002: 结算时间 = Fulfilled at); #1004 is not fulfilled yet
     assert [ln.status for ln in result.lines] == [SETTLED] * 5 + [IN_TRANSIT]
     assert result.lines[0].settled_time == datetime(2026, 10, 3, 10, 0, tzinfo=EDT)
@@ -264,6 +268,24 @@ def test_reimporting_adds_nothing_and_reconcile_finds_the_stated_totals(db):
     assert checks[("payout", "90001")]["checked"] is False
     assert _import(db, ORDERS_NAME, csv_bytes(orders_table()))["added"] == 0
     assert _import(db, TXNS_NAME, csv_bytes(txn_table()))["added"] == 0
+
+
+def test_an_orders_fee_meets_its_sales_in_the_report_by_order(db):
+    # #1001 in both exports: the orders export books its sales (35.00 - 3.50 + 4.99 + 2.52 = 39.01), the payouts
+    # export its fee (-1.43); one row, adding up to the 37.58 Shopify paid for it
+    from companion.reports.reporting import profit_report
+
+    _import(db, ORDERS_NAME, csv_bytes(orders_table(orders=ORDERS[:1])))
+    _import(db, TXNS_NAME, csv_bytes(txn_table(rows=TXNS[:1])))
+    report = profit_report("2026-10", by="order", now=datetime(2026, 10, 20, tzinfo=EDT))
+    (row,) = report["rows"]
+    assert row["key"] == {"account": "Shopify DemoShop", "order_id": "#1001"}
+    cats = {k: v for k, v in row["categories"].items() if v != "0.00"}
+    assert cats == {"sales": "35.00", "promo_discount": "-3.50", "buyer_shipping": "4.99", "sales_tax": "2.52",
+                    "platform_fee": "-1.43"}
+    assert (row["quantity"], row["settlement_amount"], row["gross_profit"], row["allocated"]) == (
+        3, "37.58", "37.58", "0.00")
+    assert D(row["settlement_amount"]) == D(TXNS[0]["Net"])
 
 
 # ------------------------------------------------------------------------------------------------------- demo

@@ -414,6 +414,36 @@ def cmd_costing(args) -> int:
     return 0
 
 
+def cmd_sales_tax(args) -> int:
+    """Each Shopify store's sales with or without tax: list, or set one store's; through the daemon when one
+    runs."""
+    from companion.store import sales_tax
+
+    cfg = _cfg_with_data(args) if args.sales_tax_command == "list" else _cfg(args)
+    base = _daemon(cfg, required=False)
+    if args.sales_tax_command == "list":
+        if base:
+            rows = call(cfg, base, "GET", "/api/sales-tax")["stores"]
+        else:
+            _open_db(cfg)
+            rows = sales_tax.listing()
+    else:
+        sales_tax.check(args.choice)
+        body = {"account": args.store, "sales_tax": args.choice}
+        if base:
+            rows = [call(cfg, base, "POST", "/api/sales-tax", body)]
+        else:
+            rows = [complete(Inline(_open_db(cfg)).write(sales_tax.set_choice, args.store, args.choice)).json()]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False))
+    else:
+        if not rows:
+            print("no Shopify store yet: the choice is a Shopify store's (import a Shopify export first)")
+        for row in rows:
+            print(f"{row['account']}: {row['sales_tax']}")
+    return 0
+
+
 def cmd_reconcile(args) -> int:
     from companion.reports import reconcile
 
@@ -623,5 +653,6 @@ COMMANDS = {"serve": cmd_serve, "open": cmd_open, "import": cmd_import, "report"
             "pair": cmd_pair, "sync": cmd_sync, "costs": cmd_figures, "fees": cmd_figures, "fx": cmd_figures,
             "logistics": cmd_figures,
             "purchases": cmd_figures, "skumap": cmd_figures, "costing": cmd_costing,
+            "sales-tax": cmd_sales_tax,
             "reconcile": cmd_reconcile, "reparse": cmd_reparse, "schedule": cmd_schedule, "browser": cmd_browser,
             "backup": cmd_backup, "cloud": cmd_cloud, "extension": cmd_extension}

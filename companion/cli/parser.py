@@ -204,6 +204,23 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("method", choices=("fixed", "moving_average"), help="fixed | moving_average")
     q.add_argument("--json", action="store_true", help="print it as JSON")
 
+    p = _add(sub, "sales-tax", "each Shopify store's sales: without tax (default) or with the sales tax included",
+             """\
+  shoptally sales-tax list
+  shoptally sales-tax set "Shopify DemoShop" included""",
+             "Seed 002: a Shopify store shows its sales without tax unless its seller chooses otherwise. With\n"
+             "`included` the profit report shows sales + sales_tax as sales and 0 as sales_tax; gross profit is\n"
+             "unchanged. Stores of other platforms take no choice.")
+    tsub = _actions(p, "sales_tax_command")
+    q = _add(tsub, "list", "every Shopify store with its choice", "  shoptally sales-tax list --json")
+    q.add_argument("--json", action="store_true", help="print them as JSON")
+    q = _add(tsub, "set", "choose whether a Shopify store's sales include tax",
+             "  shoptally sales-tax set \"Shopify DemoShop\" included\n"
+             "  shoptally sales-tax set \"Shopify DemoShop\" excluded     # the default")
+    q.add_argument("store", metavar="STORE", help="the Shopify store's name")
+    q.add_argument("choice", choices=("excluded", "included"), help="excluded (sales without tax) | included")
+    q.add_argument("--json", action="store_true", help="print it as JSON")
+
     p = _add(sub, "reconcile", "compare stored lines with the totals the platforms state", """\
   shoptally reconcile
   shoptally reconcile --account "TikTok US MyShop" --json""", "Exit code 1 when something differs.")

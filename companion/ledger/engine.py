@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TypeVar
 
-from companion.ledger import allocation
+from companion.ledger import allocation, sales_tax
 from companion.ledger.categories import ALL, GROUPS
 from companion.ledger.fx import RateBook, Used
 from companion.ledger.money import fmt_units
@@ -126,6 +126,8 @@ class Inputs:
     # a sale's cost is the average in force on its day, else (before the SKU's first purchase) its fixed cost
     store_costs: dict[int, list[CostVersion]] = field(default_factory=dict)
     costing: dict[int, str] = field(default_factory=dict)  # store → fixed | moving_average, for the rules
+    # stores whose seller shows sales with tax (ledger.sales_tax); spreading still weighs sales without it
+    sales_tax_included: frozenset[int] = frozenset()
 
 
 @dataclass
@@ -289,6 +291,8 @@ def compute(inputs: Inputs) -> Result:
     per_currency: dict[str, Acc] = {}
     for (store_id, key, currency), acc in sorted(rows.items(), key=lambda kv: (
             inputs.store_names[kv[0][0]], kv[0][1] or "", kv[0][2])):
+        # a row's sums as its store shows them, after every spread: the one place the choice applies
+        acc.cats = sales_tax.shown(acc.cats, store_id in inputs.sales_tax_included)
         out.append(_row_json(inputs, store_id, key, currency, acc))
         total = per_currency.setdefault(currency, Acc())
         total.quantity += acc.quantity
@@ -443,6 +447,10 @@ def _rules(inputs: Inputs) -> list[str]:
                                              "fixed unit costs by date")
             for sid, method in sorted(inputs.costing.items(), key=lambda kv: inputs.store_names.get(kv[0], ""))
             if sid in inputs.store_names))
+    shown_with_tax = sorted(inputs.store_names[s] for s in inputs.sales_tax_included if s in inputs.store_names)
+    if shown_with_tax:
+        rules.append("sales include sales tax (sales_tax shown as 0; gross profit unchanged) for: "
+                     + ", ".join(shown_with_tax))
     if any(f.category == "last_leg_cost" for f in inputs.fees):
         rules.append("last-leg cost of a self-delivered order = the shipping of its linked purchase (self-delivery "
                      "payment: auto), split evenly over the orders the purchase serves, in the order's month")

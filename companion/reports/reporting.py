@@ -20,6 +20,7 @@ from companion.store import (
     purchase_costs,
     purchases,
     reports,
+    sales_tax,
     seller_inputs,
     sku_map,
     stores,
@@ -104,7 +105,8 @@ def profit_report(period: str = "this-month", basis: str = "settlement", by: str
         msku_of_sku=msku_of_sku, fees=fees, fee_months=fee_months_of, estimates=estimates, links=links,
         currency=currency,
         rates=RateBook(seller_inputs.rates()) if currency else None,
-        store_costs=store_costs, costing=costing_of, charges=charges)
+        store_costs=store_costs, costing=costing_of, charges=charges,
+        sales_tax_included=sales_tax.included_ids([s.id for s in targets]))
     try:
         result = compute(inputs)
     except RateMissing as exc:

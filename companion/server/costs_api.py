@@ -1,7 +1,8 @@
 """Settings → SKU costs: the table of unit costs by SKU with their dated versions; one version added or
 changed; versions deleted. A CSV dropped on the table goes to POST /api/figures/costs (the same reader and
 rows as `shoptally costs import`). Beside them: the purchase records and the SKU map (imported through POST
-/api/figures/purchases and /api/figures/skumap; one of each deleted), the 1688 payment notice, and each store's costing.
+/api/figures/purchases and /api/figures/skumap; one of each deleted), the 1688 payment notice, each store's
+costing, and each Shopify store's sales with or without tax.
 
 Writes go through the writer like every other edit, and each records a change, so every open view hears
 `data.changed` and refreshes its figures. Amounts travel as exact decimal text. The handlers are put on
@@ -16,7 +17,7 @@ from companion.errors import BadInput
 from companion.reports import purchase_notice
 from companion.server.api import read_json
 from companion.server.keys import SERVICE
-from companion.store import costing, purchases, sku_costs, sku_map
+from companion.store import costing, purchases, sales_tax, sku_costs, sku_map
 
 
 async def list_costs(request: web.Request) -> web.Response:
@@ -116,6 +117,22 @@ async def set_costing(request: web.Request) -> web.Response:
     return web.json_response(saved.json())
 
 
+async def list_sales_tax(request: web.Request) -> web.Response:
+    return web.json_response({"stores": await request.app[SERVICE].read(sales_tax.listing),
+                              "choices": list(sales_tax.CHOICES)})
+
+
+async def set_sales_tax(request: web.Request) -> web.Response:
+    """{account, sales_tax}: whether one Shopify store's sales include tax (excluded | included)."""
+    body = await read_json(request)
+    account = body.get("account")
+    if not isinstance(account, str) or not account.strip() or len(account) > 200:
+        raise BadInput.of("account_not_name")
+    choice = sales_tax.check(body.get("sales_tax"))
+    saved = await request.app[SERVICE].writer.run(sales_tax.set_choice, account.strip(), choice)
+    return web.json_response(saved.json())
+
+
 def add_to(routes: web.RouteTableDef) -> None:
     routes.get("/api/costs")(list_costs)
     routes.post("/api/costs")(put_cost)
@@ -127,3 +144,5 @@ def add_to(routes: web.RouteTableDef) -> None:
     routes.post("/api/skumap/delete")(delete_sku_map)
     routes.get("/api/costing")(list_costing)
     routes.post("/api/costing")(set_costing)
+    routes.get("/api/sales-tax")(list_sales_tax)
+    routes.post("/api/sales-tax")(set_sales_tax)

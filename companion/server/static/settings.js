@@ -48,8 +48,10 @@ export function settingsTab(api) {
 
   async function loadStores() {
     if ($("#store-settings").contains(document.activeElement)) return; // never under the seller's typing
-    const [{ stores }, costing] = await Promise.all([getJSON("/api/stores"), getJSON("/api/costing")]);
+    const [{ stores }, costing, taxed] = await Promise.all([getJSON("/api/stores"), getJSON("/api/costing"),
+      getJSON("/api/sales-tax")]);
     const methodOf = Object.fromEntries(costing.stores.map((c) => [c.account, c.method]));
+    const salesTaxOf = Object.fromEntries(taxed.stores.map((c) => [c.account, c.sales_tax]));
     $("#store-settings tbody").replaceChildren(...stores.map((s) => {
       const tr = document.createElement("tr");
       tr.dataset.account = s.name;
@@ -81,6 +83,26 @@ export function settingsTab(api) {
       const methodCell = document.createElement("td");
       methodCell.append(method);
       tr.append(methodCell);
+      // a Shopify store's sales with or without tax (seed 002; default without), saved as soon as it is chosen
+      const taxCell = document.createElement("td");
+      if (s.name in salesTaxOf) {
+        const choice = document.createElement("select");
+        choice.name = "sales_tax";
+        choice.title = t("salesTaxHelp");
+        for (const [value, label] of [["excluded", "salesTaxExcluded"], ["included", "salesTaxIncluded"]]) {
+          const option = document.createElement("option");
+          option.value = value;
+          option.textContent = t(label);
+          choice.append(option);
+        }
+        choice.value = salesTaxOf[s.name];
+        choice.onchange = async () => {
+          const out = await post("/api/sales-tax", { account: s.name, sales_tax: choice.value });
+          notice(out.ok ? t("settingsSaved") : say(out.body), out.ok ? 3000 : 8000);
+        };
+        taxCell.append(choice);
+      }
+      tr.append(taxCell);
       const td = document.createElement("td");
       td.append(button(t("save"), async () => {
         const patch = { account: s.name };

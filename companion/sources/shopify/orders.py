@@ -126,11 +126,12 @@ def _category(column: str) -> str:
 
 
 class Orders(TableAdapter):
-    """The orders export: one line per line item (SKU_SPLIT, referenced by the order's Id), settled when the
-    order was fulfilled (seed 002: 结算时间 = Fulfilled at)."""
+    """The orders export: one line per line item (SKU_SPLIT), its order ID the order's Name as the payouts export
+    writes it (#1001), referenced by the order's Id; settled when the order was fulfilled (seed 002: 结算时间 =
+    Fulfilled at). Version 2: the order ID was the Id, which no payout transaction names."""
 
     name = "shopify.orders"
-    version = 1
+    version = 2
     report_type = "orders"
     columns = ORDER_COLUMNS
 
@@ -185,7 +186,10 @@ def _order_lines(order: Order) -> tuple[list[Line], str, Decimal]:
     currency = first.text("currency").upper()
     if not currency:
         raise SourceError.of("shopify_column_empty", header=first.header("currency"))
-    order_id = first.id("id") or first.text("name")
+    # the order's Name (#1001) is its order ID: the payouts export knows no other, so an order's fees meet its
+    # sales; the Id (seed 002's 平台单号) stays the lines' reference and their key (what a reparse updates)
+    order_id = first.text("name")
+    platform_id = first.id("id") or order_id
     money = {c: first.money(c) for c in ("subtotal", "shipping", "taxes", "total", "discount_amount",
                                          "refunded_amount", "duties")}
     tips = [(n, row) for n, row in order.rows if _is_tip(row)]
@@ -206,8 +210,8 @@ def _order_lines(order: Order) -> tuple[list[Line], str, Decimal]:
     common = dict(
         store=_NO_STORE, status=SETTLED if settled_at else IN_TRANSIT, currency=currency, order_id=order_id,
         order_time=created, settled_time=settled_at, settled_time_approx=fulfilled is None and cancelled is not None,
-        reference=order_id, detail=SKU_SPLIT)
-    extra = {first.header(c): first.text(c) for c in ("name", "financial_status", "fulfillment_status",
+        reference=platform_id, detail=SKU_SPLIT)
+    extra = {first.header(c): first.text(c) for c in ("name", "id", "financial_status", "fulfillment_status",
                                                       "discount_code", "payment_method", "source")
              if first.text(c)}
     if how.free_shipping:
@@ -239,14 +243,14 @@ def _order_lines(order: Order) -> tuple[list[Line], str, Decimal]:
                 line_extra[row.header("lineitem_fulfillment_status")] = row.text("lineitem_fulfillment_status")
         sku = row.text("lineitem_sku") if row is not None else ""
         lines.append(Line(
-            key=(FAMILY, order_id, str(positions[n])), txn_type="order", settlement_amount=sum(
+            key=(FAMILY, platform_id, str(positions[n])), txn_type="order", settlement_amount=sum(
                 amounts.values(), ZERO) + rest[j], amounts={k: v for k, v in amounts.items() if v}, fields=fields,
             sku_id=sku or None, msku=sku or None, sku_name=(row.text("lineitem_name") or None) if row else None,
             quantity=cells.quantity(row.get("lineitem_quantity")) if row is not None else 0, extra=line_extra,
             **common))
     for (n, row), amount in zip(tips, tip_amounts, strict=True):
         lines.append(Line(
-            key=(FAMILY, order_id, str(positions[n])), txn_type="tip", settlement_amount=amount,
+            key=(FAMILY, platform_id, str(positions[n])), txn_type="tip", settlement_amount=amount,
             amounts={TIP_BOOK: amount} if amount else {},
             fields=[SourceField(row.header("lineitem_price"), amount, TIP_BOOK)], sku_name=row.text("lineitem_name"),
             quantity=0, extra=dict(extra), **common))
