@@ -14,7 +14,7 @@ from companion.store.models import SettlementLine, Store
 
 TODAY = date(2026, 11, 22)
 NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)
-STORES = {"shopify": "Shopify HarborGoods", "ebay": "eBay Mug Corner", "walmart": "Walmart Home Basics",
+STORES = {"shopify": "Shopify Harbor Goods", "ebay": "eBay Mug Corner", "walmart": "Walmart Home Basics",
           "shopee": "Shopee Rattan Room", "aliexpress": "AliExpress Outdoor Gear"}
 # what each export holds of a month: every report type completeness asks of the platform
 REPORTS = {"shopify": ["orders", "payment_transactions"], "ebay": ["transaction_report"],

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
 
-STORE = "HarborGoods"
+STORE = "Harbor Goods"
 DAYS = 60
 CENT = Decimal("0.01")
 ZONE = timezone(timedelta(hours=-5))  # the store's offset, written into every time as Shopify does

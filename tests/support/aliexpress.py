@@ -1,5 +1,5 @@
 """AliExpress 放款 (fund release) files for tests, written from the documented fields of the open platform's
-放款 query (aliexpress.trade.redefining.findloanlistquery; docs/sources-aliexpress.md): Chinese descriptions,
+放款 query (aliexpress.trade.redefining.findloanlistquery; docs/sources.md (aliexpress)): Chinese descriptions,
 snake_case and camelCase field names."""
 
 from __future__ import annotations

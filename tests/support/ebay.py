@@ -1,6 +1,6 @@
 """Builders of eBay Transaction reports: the Seller Hub CSV with its preamble lines, `--` for empty cells.
 
-The header lists are the report's columns as real exports write them (docs/sources-ebay.md names where each list
+The header lists are the report's columns as real exports write them (docs/sources.md (ebay) names where each list
 was found): US English, UK English, and the German names found for part of the columns.
 """
 

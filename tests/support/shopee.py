@@ -1,5 +1,5 @@
 """Shopee income reports (我的收入 > 已完成拨款 export) for tests, written from the columns of real exports
-(docs/sources-shopee.md): a Malaysian workbook (Summary + Income with two rows of column groups and View By
+(docs/sources.md (shopee)): a Malaysian workbook (Summary + Income with two rows of column groups and View By
 rows), an Indonesian one with seed 002's columns, a Chinese one of the cross-border seller centre and a
 Vietnamese one."""
 

@@ -1,4 +1,4 @@
-"""Shopify export files for tests, written from the documented columns (docs/sources-shopify.md names where each
+"""Shopify export files for tests, written from the documented columns (docs/sources.md (shopify) names where each
 column list comes from): the orders export (one row per line item, the order's own columns on its first row
 only) and the Shopify Payments payout transactions export."""
 

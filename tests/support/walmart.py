@@ -1,4 +1,4 @@
-"""Walmart Payment Report (New) files for tests, written from the documented columns (see docs/sources-walmart.md):
+"""Walmart Payment Report (New) files for tests, written from the documented columns (see docs/sources.md (walmart)):
 a header row, the PaymentSummary row, then one row per Amount."""
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Seed 002 says of AliExpress only "目前速卖通利润报表暂不支持核对�
 yet, and the seed maps no AliExpress field. No public column list of the seller backend's fund export was found,
 so the columns are the documented fields of the open platform's 放款 query (aliexpress.trade.redefining.
 findloanlistquery, its older name api.findLoanListQuery): the API's field names (snake_case and the older
-camelCase) and the Chinese descriptions the API documents for them. docs/sources-aliexpress.md says where.
+camelCase) and the Chinese descriptions the API documents for them. docs/sources.md (aliexpress) says where.
 
 The money a row books (the table below) is what the query defines clearly: the released amount (放款金额) is
 sales, the escrow fee (手续费, AliExpress's transaction commission) and the affiliate commission (联盟佣金) are

@@ -3,7 +3,7 @@
 English (US: "Final Value Fee - fixed", "Shipping and handling", "Ship to …"; UK: "Final value fee – fixed" with
 an en dash, "Postage and packaging", "Post to …") and German ("Datum der Transaktionserstellung", "Betrag
 abzügl. Kosten", semicolon-separated with decimal commas). Each name here was found in a real export's header
-(docs/sources-ebay.md says where); a column with no German name found stays English only.
+(docs/sources.md (ebay) says where); a column with no German name found stays English only.
 """
 
 from __future__ import annotations

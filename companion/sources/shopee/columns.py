@@ -1,6 +1,6 @@
 """The income report's columns (我的收入 > 已完成拨款 export, sheet "Income") and where each one's money goes.
 
-Every header below was found in public material about the real export (docs/sources-shopee.md names where):
+Every header below was found in public material about the real export (docs/sources.md (shopee) names where):
 English (the local seller centres: MY, SG, ID, TH, PH), the Chinese of the cross-border seller centre (CNSC)
 and Vietnamese. Seed 002 ⑨ names 19 money columns; the export has more, all part of what Shopee releases, so
 those go to their nearest category, flagged unmapped. Money is booked as the export signs it (charges negative,

@@ -97,7 +97,7 @@ class PaymentTransactions(TableAdapter):
     """The payout transactions export: fees, disputes and adjustments, each row's line settled by its payout."""
 
     name = "shopify.payment_transactions"
-    version = 1
+    version = 2  # 2: a line names its payout in extra, not as its statement
     report_type = "payment_transactions"
     columns = TXN_COLUMNS
 
@@ -185,6 +185,8 @@ def _row(row: Row, fallback: str, keys: Occurrences, payouts: dict) -> Line | No
                                                   "payment_method_name", "available_on", "checkout",
                                                   "presentment_currency", "business_entity_name")
              if row.text(c)}
+    if payout_id:
+        extra[row.header("payout_id")] = payout_id
     if category is None:
         extra["booked_by"] = "the orders export books this Amount (sales, shipping, tax, refunds); here only the fee"
     return Line(
@@ -194,7 +196,13 @@ def _row(row: Row, fallback: str, keys: Occurrences, payouts: dict) -> Line | No
         settlement_amount=net - (amount if category is None else ZERO),
         amounts={k: v for k, v in amounts.items() if v}, fields=fields, order_id=order or None,
         order_time=at if kind in ORDERS_BOOK else None, settled_time=payout_at if settled else None,
-        settled_time_approx=False, extra=extra, statement_id=payout_id or None)
+        settled_time_approx=False, extra=extra)  # no statement_id: see _payout
+
+
+# A payout pays the Net of its charges, but the orders export books a charge's Amount (its lines name no
+# payout): lines of one payout never add up to it, so a payout is stated as money paid out (`payout`, as SHEIN's
+# 收支明细), shown once on the Payments tab with its status, and lines carry its id only in extra, never as a
+# statement a payout row would sum and find short.
 
 
 def _payout(store: StoreRef, ref: str, currency: str, p: dict) -> Stated:
