@@ -1,8 +1,8 @@
 """The sales report (issue #18.1): orders, units and seed 001's sales figures per store or SKU and per local
 day, week or month, on the settlement or the order basis. Periods, stores and bases are resolved as the
 profit report resolves them (reporting.store_periods / store_bounds: each store's own days); the sums come
-from the pre-added totals by store where they are fresh (store.sales_from_totals), else from the counted
-lines (store.sales_sums); the figures from ledger.sales. docs/reports.md defines each one.
+from the pre-added totals (by store, or by SKU) where they are fresh (store.sales_from_totals), else from the
+counted lines (store.sales_sums); the figures from ledger.sales. docs/reports.md defines each one.
 
 JSON: {"kind": "sales", "basis", "period": {"from", "to"}, "group", "by", "rows": [{"key": {"account"[,
 "sku_id"]}, "step", "from", "to", "currency", <figures>}], "totals_by_currency": {CUR: <figures>}} where
@@ -51,14 +51,23 @@ def sales_report(period: str = "this-month", basis: str = "settlement", group: s
     bounds = {s: b for s, b in reporting.store_bounds(targets, periods).items() if s in spans}
     zone_of = {s.id: s.timezone for s in targets}
     months = _months(first, last)
-    # by store, the stores whose totals are fresh over their whole bounds add up days; the rest read lines
-    fresh = sales_from_totals.fresh(bounds, zone_of) if by == "store" else set()
-    found, whole = sales_from_totals.read(basis, {s: bounds[s] for s in fresh}, zone_of, group)
+    # the stores whose totals are fresh over their whole bounds add up days; the rest read lines. Too many rows
+    # are refused before any is read: counted from the totals' index, or the lines' groups counted, not read
+    fresh = sales_from_totals.fresh(bounds, zone_of)
     rest = {s: b for s, b in bounds.items() if s not in fresh}
-    found += sales_sums.rows(basis, rest, zone_of, group, by == "sku", months)
-    whole.update(sales_sums.orders(basis, rest))
-    if len(found) > MAX_ROWS:
+    found: list = []
+    try:
+        if by == "sku":
+            found, whole = sales_from_totals.read_sku(basis, {s: bounds[s] for s in fresh}, zone_of, group, months,
+                                                      MAX_ROWS)
+        else:
+            found, whole = sales_from_totals.read(basis, {s: bounds[s] for s in fresh}, zone_of, group)
+        found += sales_sums.rows(basis, rest, zone_of, group, by == "sku", months, MAX_ROWS - len(found))
+    except sales_sums.TooManyRows as e:
+        raise BadInput.of("sales_too_many_rows", rows=e.rows + len(found), most=MAX_ROWS) from None
+    if len(found) > MAX_ROWS:  # by store from totals: stores × currencies × steps
         raise BadInput.of("sales_too_many_rows", rows=len(found), most=MAX_ROWS)
+    whole.update(sales_sums.orders(basis, rest))
     names = {s.id: s.name for s in targets}
     rows = []
     for r in found:

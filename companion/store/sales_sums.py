@@ -22,7 +22,7 @@ from companion.ledger.sales import CATEGORIES, SalesSums
 from companion.store import bulk
 from companion.store.models import SettlementLine
 from companion.store.reports import counted, time_expr
-from companion.store.sales_totals import SALE_SQL, UNITS_SQL
+from companion.store.sales_totals import SALE_SQL, SKU_SQL, UNITS_SQL
 
 DAY_MS = zones.DAY_MS
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()  # a Thursday: (day + 3) // 7 numbers Monday-to-Sunday weeks
@@ -35,6 +35,14 @@ _UNITS = f"SUM(CASE WHEN {_SALE} THEN {UNITS_SQL} ELSE 0 END)"  # the same wordi
 _ORDERS = f'COUNT(DISTINCT CASE WHEN {_SALE} THEN "order_id" END)'
 
 
+class TooManyRows(Exception):
+    """A report would have more rows than asked for: found out before reading them."""
+
+    def __init__(self, rows: int) -> None:
+        super().__init__(rows)
+        self.rows = rows
+
+
 @dataclass(frozen=True)
 class SalesRow:
     store_id: int
@@ -45,17 +53,17 @@ class SalesRow:
 
 
 def rows(basis: str, bounds: dict[int, tuple[int | None, int | None]], zone_of: dict[int, str],
-         step: str | None, by_sku: bool, months: list[date]) -> list[SalesRow]:
+         step: str | None, by_sku: bool, months: list[date], most: int | None = None) -> list[SalesRow]:
     """`bounds`: store → [start, end) epoch ms (None: open); `zone_of`: store → time zone; `step` None: the
     whole period in one row per store (and SKU); `months`: every 1st of a month the period touches (for the
-    month step)."""
+    month step). `most`: raises TooManyRows, with their count, rather than return more rows than that."""
     if not bounds:
         return []
     db = SettlementLine._meta.database
     p = db.param
     t = time_expr(basis)
     condition, params = counted(basis, bounds, p, literal=True)
-    dims = ['"store_id"', '"currency"'] + (['"sku_id"'] if by_sku else [])
+    dims = ['"store_id"', '"currency"'] + ([SKU_SQL] if by_sku else [])  # no SKU and '' are one, as in totals
     select = list(dims)
     bucket_params: list = []
     if step is not None:  # each expression of the line's time written once: it is worked out for every line
@@ -70,7 +78,11 @@ def rows(basis: str, bounds: dict[int, tuple[int | None, int | None]], zone_of: 
     grouped = dims + (["bucket"] if step is not None else [])
     sql = f'SELECT {", ".join(select)} FROM "{_TABLE}" WHERE {condition} GROUP BY {", ".join(grouped)}'
     with bulk.wrap_errors:
-        found = db.execute_sql(sql, [*bucket_params, *params]).fetchall()
+        found = db.execute_sql(sql + ("" if most is None else f" LIMIT {int(most) + 1}"),
+                               [*bucket_params, *params]).fetchall()
+        if most is not None and len(found) > most:  # counted, not read: a year of days by SKU is millions
+            raise TooManyRows(int(db.execute_sql(f"SELECT COUNT(*) FROM ({sql}) grouped",
+                                                 [*bucket_params, *params]).fetchone()[0]))
     out = []
     n = len(dims) + (step is not None)
     for r in found:
