@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -281,6 +281,11 @@ def test_orders_selling_one_sku_on_two_days_count_once_per_sku(seeded):
     run_inline(db, settlements.apply_lines, [other], "sku", "capture")
     run_inline(db, line_totals.rebuild_all)
     assert KT.name in fresh_names("2026-10-31..2026-11-12", KT.name)
+    # the pairs of days per SKU on the settlement basis: M1's SKU-0 on 31 Oct and 1 Nov, W1's on 10 and 12 Nov
+    gaps = db.execute_sql('SELECT "sku", "day", "gap", "pairs" FROM "sales_sku_order_gap" g JOIN "store" s '
+                          f"ON s.id = g.store_id WHERE s.name = {db.param} AND g.basis = 's'", [KT.name]).fetchall()
+    assert sorted(tuple(r) for r in gaps) == [("SKU-0", date(2026, 11, 1).toordinal(), 1, 1),
+                                              ("SKU-0", date(2026, 11, 12).toordinal(), 2, 1)]
 
     def orders(group: str, basis: str = "settlement") -> tuple[list, int]:
         rep = sales_report(period="2026-10-31..2026-11-12", group=group, basis=basis, by="sku", account=KT.name,

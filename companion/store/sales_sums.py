@@ -1,7 +1,7 @@
 """The sales report's sums, in SQL: per store, currency, local day / week / month and (optionally) SKU.
 
-Reports by SKU, and by store where the pre-added sales totals are stale (store/sales_from_totals.py reads
-them where they are fresh, with the same results), read the counted lines themselves (reports.counted,
+Where the pre-added sales totals are stale (store/sales_from_totals.py reads them, by store or by SKU, where
+they are fresh, with the same results), reports read the counted lines themselves (reports.counted,
 written with the flags as constants so the partial indexes of migration 0005 and the covering ones of
 migration 0010 apply).
 

@@ -4,7 +4,7 @@ two or more local days, so that the orders of a week, a month or a year are exac
 
 They are replaced together with the day totals (line_totals._add_up calls `add_up` for the same days, in
 the same step of the writer), so one marking of changed hours keeps both fresh and one check
-(line_totals.usable) says whether both may be read. The money of the sales report is not repeated here:
+(line_totals.usable) says whether both may be read. The money of the sales report by store is not repeated here:
 line_total holds every category it sums.
 
 `sales_order_day` keeps this promise, which store/sales_from_totals.py relies on: for every order listed,
@@ -15,6 +15,11 @@ an order of another, fresh, day a two-day order). A report does not read those r
 counts the listed orders' pairs of consecutive days per (currency, later day, days between), kept equal to
 them by adding what a rebuild changes; an order's listed days inside a range follow one another, so its days
 there beyond the first are its pairs there, and a year of many such orders is a few thousand rows.
+
+The same look-ups give the orders and units per SKU and list the days of each order's SKU sold on two or
+more days (`sales_sku_order_day`, `sales_sku_order_gap`, migration 0015) under the same promise; add_up
+returns those counts, and store/sales_sku_totals.py writes them beside the money per SKU (which line_total
+does not hold: it keeps a SKU only for estimated lines).
 """
 
 from __future__ import annotations
