@@ -6,10 +6,10 @@ counted lines (store.sales_sums); the figures from ledger.sales. docs/reports.md
 
 JSON: {"kind": "sales", "basis", "period": {"from", "to"}, "group", "by", "rows": [{"key": {"account"[,
 "sku_id"]}, "step", "from", "to", "currency", <figures>}], "row_count", "totals_by_currency": {CUR:
-<figures>}} where <figures> are ledger.sales.row_json's: orders, units, gross_sales, seller_discounts, platform_discounts,
-refunds, net_sales, shipping, taxes, total_sales, average_order_value, refund_rate. Rows are sorted by step,
-store, SKU, currency; `row_count` is how many there are, `rows` the first `limit` of them when one is given.
-Each currency stays apart: nothing is converted or added across currencies.
+<figures>}} where <figures> are ledger.sales.row_json's: orders, units, gross_sales, seller_discounts,
+platform_discounts, refunds, net_sales, shipping, taxes, total_sales, average_order_value, refund_rate.
+Rows are sorted by step, store, SKU, currency; `row_count` is how many there are, `rows` the first `limit`
+of them when one is given. Each currency stays apart: nothing is converted or added across currencies.
 """
 
 from __future__ import annotations
