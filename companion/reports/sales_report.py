@@ -85,9 +85,16 @@ def sales_report(period: str = "this-month", basis: str = "settlement", group: s
     out["rows"] = rows
     out["row_count"] = len(found)
     # totals: the rows' sums and units added up per currency; orders counted once over the whole period
-    totals: dict[str, sales.SalesSums] = {}
+    added: dict[str, list[int]] = {}  # currency → units, then each category's sum
     for r in found:
-        totals[r.currency] = sales.add(totals[r.currency], r.sums) if r.currency in totals else r.sums
+        into = added.get(r.currency)
+        if into is None:
+            added[r.currency] = [r.sums.units, *r.sums.amounts]
+        else:
+            into[0] += r.sums.units
+            for i, v in enumerate(r.sums.amounts, 1):
+                into[i] += v
+    totals = {cur: sales.SalesSums(0, s[0], tuple(s[1:])) for cur, s in added.items()}
     counts: dict[str, int] = {}
     for (_, currency), n in whole.items():  # stores share no order: their counts add
         counts[currency] = counts.get(currency, 0) + n

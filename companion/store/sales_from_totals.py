@@ -98,28 +98,32 @@ def read_sku(basis: str, bounds: Bounds, zone_of: dict[int, str], step: str, mon
     with bulk.wrap_errors:
         found = db.execute_sql(f'SELECT "store_id", "currency", "sku", "day", "orders", "units", {sums} '
                                f'FROM "sales_sku_total" WHERE {ranges}', params).fetchall()
-        gaps = db.execute_sql(f'SELECT "store_id", "currency", "sku", "day", "gap", "pairs" '
-                              f'FROM "sales_sku_order_gap" WHERE {ranges}', params).fetchall()
+        # within one day no order has two days: the pairs only correct weeks, months and the whole range
+        gaps = [] if step == "day" else db.execute_sql(
+            f'SELECT "store_id", "currency", "sku", "day", "gap", "pairs" FROM "sales_sku_order_gap" '
+            f'WHERE {ranges}', params).fetchall()
         counts = db.execute_sql(f'SELECT "store_id", "currency", "day", "orders" FROM "sales_total" '
                                 f'WHERE {ranges}', params).fetchall()
         store_gaps = db.execute_sql(f'SELECT "store_id", "currency", "day", "gap", "pairs" '
                                     f'FROM "sales_order_gap" WHERE {ranges}', params).fetchall()
+    whole = _whole(counts, store_gaps, first_days)
+    days: dict[int, date] = {}
+    if step == "day":  # one row per day and SKU as stored (a column of plain integers: no conversion)
+        return [SalesRow(r[0], r[1], r[2] or None, days.get(r[3]) or days.setdefault(r[3], date.fromordinal(r[3])),
+                         SalesSums(r[4], r[5], tuple(r[6:]))) for r in found], whole
     groups: dict[tuple, list[int]] = {}  # (store, currency, SKU, first day of step) → sums
-    if step == "day":  # one row per day and SKU: nothing to add up
-        groups = {(r[0], r[1], r[2], int(r[3])): [int(v or 0) for v in r[4:]] for r in found}
-    else:
-        for store_id, currency, sku, day, *values in found:
-            key = (store_id, currency, sku, _step_start(int(day), step))
-            into = groups.get(key)
-            if into is None:
-                groups[key] = [int(v or 0) for v in values]
-            else:
-                for i, v in enumerate(values):
-                    into[i] += int(v or 0)
+    for store_id, currency, sku, day, *values in found:
+        key = (store_id, currency, sku, _step_start(day, step))
+        into = groups.get(key)
+        if into is None:
+            groups[key] = values
+        else:
+            for i, v in enumerate(values):
+                into[i] += v
     _less_gaps(groups, gaps, first_days, step)
     rows = [SalesRow(key[0], key[1], key[2] or None, date.fromordinal(key[3]), SalesSums(s[0], s[1], tuple(s[2:])))
             for key, s in groups.items()]
-    return rows, _whole(counts, store_gaps, first_days)
+    return rows, whole
 
 
 def _less_gaps(groups: dict[tuple, list[int]], gaps: list, first_days: dict[int, int | None], step: str) -> None:
