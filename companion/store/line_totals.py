@@ -307,8 +307,8 @@ def _add_up(store_id: int, zone: ZoneInfo, days: tuple[int, int] | None) -> None
         bulk.insert_rows(db, "line_total", columns, [(store_id, code, *key, *sums) for key, sums in added.items()])
     if days is not None:  # the sales report's totals of the same days (lines without a time have no day)
         lo, hi = _midnight(days[0], zone), _midnight(days[1] + 1, zone)
-        counts = sales_totals.add_up(store_id, zone, days[0], days[1], lo, hi)
-        sales_sku_totals.add_up(store_id, zone, days[0], days[1], lo, hi, counts)
+        sales_totals.add_up(store_id, zone, days[0], days[1], lo, hi)
+        sales_sku_totals.add_up(store_id, zone, days[0], days[1], lo, hi)
 
 
 def _sums(store_id: int, basis: str, lo: int | None, hi: int | None) -> list[tuple]:

@@ -70,7 +70,7 @@ def rows(basis: str, bounds: dict[int, tuple[int | None, int | None]], zone_of: 
         if step == "month":
             bucket, bucket_params = _month_start(t, bounds, zone_of, months, p)
         else:
-            day_sql, bucket_params = _local_day(t, bounds, zone_of, p)
+            day_sql, bucket_params = local_day(t, bounds, zone_of, p)
             bucket = day_sql if step == "day" else f"(({day_sql}) + 3) / 7"
         select.append(f"{bucket} AS bucket")
         condition += f" AND {t} IS NOT NULL"
@@ -126,7 +126,7 @@ def _month_start(t: str, bounds: dict[int, tuple[int | None, int | None]], zone_
     return f"CASE {' '.join(parts)} ELSE 0 END", params
 
 
-def _local_day(t: str, bounds: dict[int, tuple[int | None, int | None]], zone_of: dict[int, str],
+def local_day(t: str, bounds: dict[int, tuple[int | None, int | None]], zone_of: dict[int, str],
                p: str) -> tuple[str, list]:
     """SQL numbering a line's local day (days since 1970-01-01 in its store's zone) and its parameters:
     the store's UTC offset at the line's time, from the offsets over the period."""

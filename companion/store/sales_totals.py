@@ -97,42 +97,34 @@ def clear(store_id: int) -> None:
         db.execute_sql(f'DELETE FROM "{table}" WHERE "store_id" = {db.param}', [store_id])
 
 
-def add_up(store_id: int, zone: ZoneInfo, first_day: int, last_day: int, lo: int, hi: int
-           ) -> dict[str, dict[tuple[str, str, int], tuple[int, int]]]:
+def add_up(store_id: int, zone: ZoneInfo, first_day: int, last_day: int, lo: int, hi: int) -> None:
     """Replace both bases' sales totals of local days [first_day, last_day], whose lines lie in [lo, hi) ms,
-    and the listed days of orders per SKU; returns per basis (currency, SKU, day) → (orders, units) for
-    store/sales_sku_totals.py, which adds the money beside them."""
+    and the listed days of orders per store and per SKU (the money and counts per SKU: sales_sku_totals)."""
     db = _db()
     p = db.param
     days = Days(zone)
-    out: dict[str, dict[tuple[str, str, int], tuple[int, int]]] = {}
     for basis, code in BASIS_CODE.items():
         units: dict[tuple[str, int], int] = {}
-        sku_units: dict[tuple[str, str, int], int] = {}
         pairs: set[tuple[str, str, int]] = set()  # (currency, order, day)
-        sku_pairs: set[tuple[str, str, str, int]] = set()  # (currency, SKU, order, day)
-        for currency, sku, order_id, day, n in _sale_days(store_id, basis, lo, hi, days):
+        for currency, order_id, day, n in _sale_days(store_id, basis, lo, hi, days):
             units[(currency, day)] = units.get((currency, day), 0) + n
-            sku_units[(currency, sku, day)] = sku_units.get((currency, sku, day), 0) + n
             if order_id is not None:
                 pairs.add((currency, order_id, day))
-                sku_pairs.add((currency, sku, order_id, day))
         orders = _count(pairs)
-        sku_orders = _count(sku_pairs)
-        out[basis] = {k: (sku_orders.get(k, 0), n) for k, n in sku_units.items()}
-        spread_by_sku = _order_days(store_id, basis, sorted({o for _, o, _ in pairs}), days)
-        spread: dict[tuple, set[int]] = {}
-        for (currency, _, order_id), order_days in spread_by_sku.items():
-            spread.setdefault((currency, order_id), set()).update(order_days)
+        found = {(cur, order_id) for cur, order_id, _ in pairs}
+        spread = _order_days(store_id, basis, sorted({o for _, o in found}), days)
         db.execute_sql(f'DELETE FROM "sales_total" WHERE "store_id" = {p} AND "basis" = {p} '
                        f'AND "day" BETWEEN {p} AND {p}', [store_id, code, first_day, last_day])
         bulk.insert_rows(db, "sales_total", ("store_id", "basis", "day", "currency", "orders", "units"),
                          [(store_id, code, day, cur, orders.get((cur, day), 0), n)
                           for (cur, day), n in units.items()])
         window = (store_id, code, first_day, last_day)
-        _relist(ORDER_LISTS[0], window, {k[:-1] for k in pairs}, spread)
-        _relist(ORDER_LISTS[1], window, {k[:-1] for k in sku_pairs}, spread_by_sku)
-    return out
+        _relist(ORDER_LISTS[0], window, found, spread)
+        # only an order of two or more days can sell one SKU on two: its SKUs' days, over all of its lines
+        several = sorted({k[1] for k, all_days in spread.items() if len(all_days) > 1 and k in found})
+        by_sku = _order_days(store_id, basis, several, days, by_sku=True)
+        in_window = {k for k, all_days in by_sku.items() if any(first_day <= d <= last_day for d in all_days)}
+        _relist(ORDER_LISTS[1], window, in_window, by_sku)
 
 
 def _count(pairs: set[tuple]) -> dict[tuple, int]:
@@ -151,8 +143,8 @@ def _relist(tables: tuple[str, str, tuple[str, ...]], window: tuple[str | int, .
     p = db.param
     order_table, gap_table, keys = tables
     store_id, code, first_day, last_day = window
-    rows = [(store_id, code, *k, day) for k, all_days in sorted(spread.items())
-            if k in found and len(all_days) > 1 for day in sorted(all_days)]
+    rows = sorted((store_id, code, *k, day) for k, all_days in spread.items()
+                  if len(all_days) > 1 and k in found for day in all_days)
     # the listed (key, order)s this changes: those listed on these days before, and those listed now
     columns = ", ".join(f'"{c}"' for c in keys)
     listed = {tuple(r) for r in db.execute_sql(
@@ -205,46 +197,46 @@ def _count_gaps(table: str, keys: tuple[str, ...], store_id: int, code: str, bef
 
 
 def _sale_days(store_id: int, basis: str, lo: int, hi: int, days: Days
-               ) -> Iterable[tuple[str, str, str | None, int, int]]:
-    """(currency, SKU, order id, local day, units) of the counted sale lines of [lo, hi), per order, SKU and
-    day."""
+               ) -> Iterable[tuple[str, str | None, int, int]]:
+    """(currency, order id, local day, units) of the counted sale lines of [lo, hi), per order and day."""
     db = _db()
     p = db.param
     t = time_sql(basis)
-    sql = (f'SELECT {t} / {SLOT} AS slot, "currency", {SKU_SQL} AS sku, "order_id", MIN({t}), MAX({t}), '
-           f'SUM({UNITS_SQL}) FROM "{_LINES}" WHERE "store_id" = {p} AND {_counted_sales(basis)} '
-           f'AND {t} >= {p} AND {t} < {p} GROUP BY slot, "currency", sku, "order_id"')
+    sql = (f'SELECT {t} / {SLOT} AS slot, "currency", "order_id", MIN({t}), MAX({t}), SUM({UNITS_SQL}) '
+           f'FROM "{_LINES}" WHERE "store_id" = {p} AND {_counted_sales(basis)} AND {t} >= {p} AND {t} < {p} '
+           'GROUP BY slot, "currency", "order_id"')
     with bulk.wrap_errors:
         found = db.execute_sql(sql, [store_id, lo, hi]).fetchall()
-    for slot, currency, sku, order_id, first, last, n in found:
+    for slot, currency, order_id, first, last, n in found:
         ends = days.of_slot(int(slot), int(first), int(last))
         if ends[0] == ends[1]:
-            yield currency, sku, order_id, ends[0], int(n or 0)
+            yield currency, order_id, ends[0], int(n or 0)
             continue
         # the group's lines straddle a local midnight: each line's own day
         line_sql = (f'SELECT {t}, {UNITS_SQL} FROM "{_LINES}" WHERE "store_id" = {p} AND {_counted_sales(basis)} '
-                    f'AND {t} >= {p} AND {t} < {p} AND "currency" = {p} AND {SKU_SQL} = {p} AND '
+                    f'AND {t} >= {p} AND {t} < {p} AND "currency" = {p} AND '
                     + ('"order_id" IS NULL' if order_id is None else f'"order_id" = {p}'))
-        params = [store_id, int(first), int(last) + 1, currency, sku] + ([] if order_id is None else [order_id])
+        params = [store_id, int(first), int(last) + 1, currency] + ([] if order_id is None else [order_id])
         for ms, units in db.execute_sql(line_sql, params).fetchall():
-            yield currency, sku, order_id, days.of(int(ms)), int(units or 0)
+            yield currency, order_id, days.of(int(ms)), int(units or 0)
 
 
-def _order_days(store_id: int, basis: str, order_ids: list[str], days: Days
-                ) -> dict[tuple[str, str, str], set[int]]:
-    """(currency, SKU, order) → every local day with a counted sale line of the order's SKU, over all of its
-    lines."""
+def _order_days(store_id: int, basis: str, order_ids: list[str], days: Days, by_sku: bool = False
+                ) -> dict[tuple, set[int]]:
+    """(currency, order), or (currency, SKU, order) `by_sku`, → every local day with a counted sale line of
+    the order (of the SKU), over all of its lines."""
     db = _db()
     p = db.param
     t = time_sql(basis)
     # `+"store_id"`: the store's own indexes would scan all its lines; the order id index finds just these
-    out: dict[tuple[str, str, str], set[int]] = {}
+    keys = f'"currency", {SKU_SQL} AS sku, "order_id"' if by_sku else '"currency", "order_id"'
+    out: dict[tuple, set[int]] = {}
     for chunk in chunked(order_ids, bulk.SELECT_CHUNK):
-        sql = (f'SELECT {t} / {SLOT} AS slot, "currency", {SKU_SQL} AS sku, "order_id", MIN({t}), MAX({t}) '
-               f'FROM "{_LINES}" WHERE +"store_id" = {p} AND "order_id" IN ({", ".join([p] * len(chunk))}) '
-               f'AND {_counted_sales(basis)} GROUP BY slot, "currency", sku, "order_id"')
+        sql = (f'SELECT {t} / {SLOT} AS slot, {keys}, MIN({t}), MAX({t}) FROM "{_LINES}" '
+               f'WHERE +"store_id" = {p} AND "order_id" IN ({", ".join([p] * len(chunk))}) '
+               f'AND {_counted_sales(basis)} GROUP BY slot, {keys.replace(" AS sku", "")}')
         with bulk.wrap_errors:
             found = db.execute_sql(sql, [store_id, *chunk]).fetchall()
-        for slot, currency, sku, order_id, first, last in found:
-            out.setdefault((currency, sku, order_id), set()).update(days.of_slot(int(slot), int(first), int(last)))
+        for slot, *key, first, last in found:
+            out.setdefault(tuple(key), set()).update(days.of_slot(int(slot), int(first), int(last)))
     return out
