@@ -16,10 +16,10 @@ counts the listed orders' pairs of consecutive days per (currency, later day, da
 them by adding what a rebuild changes; an order's listed days inside a range follow one another, so its days
 there beyond the first are its pairs there, and a year of many such orders is a few thousand rows.
 
-The same look-ups give the orders and units per SKU and list the days of each order's SKU sold on two or
-more days (`sales_sku_order_day`, `sales_sku_order_gap`, migration 0015) under the same promise; add_up
-returns those counts, and store/sales_sku_totals.py writes them beside the money per SKU (which line_total
-does not hold: it keeps a SKU only for estimated lines).
+The days of each order's SKU sold on two or more days are listed the same way, under the same promise
+(`sales_sku_order_day`, `sales_sku_order_gap`, migration 0015): only an order of two or more days can sell
+one SKU on two, so only those orders' lines are looked up again per SKU. The orders, units and money per
+SKU and day are store/sales_sku_totals.py's, replaced in the same step.
 """
 
 from __future__ import annotations
