@@ -14,7 +14,7 @@
    request to its last byte.
 5. The Sales tab (issue #18.1): its first load (`/?tab=sales`), its filter changes (per week, by SKU, by SKU
    per day, this year, ...) as in 3., and `GET /api/reports/sales` of this month (by store, by SKU, and by
-   SKU with the view's `limit=500`) and this year over HTTP.
+   SKU with `limit=500`) and this year over HTTP.
 
     .venv/bin/python scripts/bench_view.py [--lines 1000000] [--repeat 5] [--keep | --data DIR]
 
