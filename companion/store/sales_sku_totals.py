@@ -3,10 +3,10 @@ distinct orders with a sale line of the SKU, their units and the sums of every c
 reads, so a report by SKU adds up days instead of lines (store/sales_from_totals.py).
 
 Within one day an order counts once per SKU, so the database adds each day up itself: the line's local day
-is worked out in SQL from the store's UTC offsets over the days (sales_sums' own expression, exact for any
-offset), and every (day, currency, SKU) with a counted line gets a row, sale or not, as the report from the
-lines has one. The days of an order selling one SKU on several days are listed by store/sales_totals.py in
-the same step.
+is worked out in SQL from the store's UTC offsets over the days (sales_totals.local_day, the report's own
+expression from lines, exact for any offset), and every (day, currency, SKU) with a counted line gets a
+row, sale or not, as the report from the lines has one. The days of an order selling one SKU on several
+days are listed by store/sales_totals.py in the same step.
 """
 
 from __future__ import annotations
@@ -16,8 +16,16 @@ from zoneinfo import ZoneInfo
 from companion.ledger.sales import CATEGORIES
 from companion.store import bulk
 from companion.store.models import SettlementLine
-from companion.store.sales_sums import EPOCH_ORDINAL, local_day
-from companion.store.sales_totals import BASIS_CODE, SALE_SQL, SKU_SQL, UNITS_SQL, counted_lines, time_sql
+from companion.store.sales_totals import (
+    BASIS_CODE,
+    EPOCH_ORDINAL,
+    SALE_SQL,
+    SKU_SQL,
+    UNITS_SQL,
+    counted_lines,
+    local_day,
+    time_sql,
+)
 
 _LINES = SettlementLine._meta.table_name
 # as integers on both databases (PostgreSQL's SUM of BIGINT is NUMERIC): the rows go back as they come

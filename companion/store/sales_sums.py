@@ -22,10 +22,9 @@ from companion.ledger.sales import CATEGORIES, SalesSums
 from companion.store import bulk
 from companion.store.models import SettlementLine
 from companion.store.reports import counted, time_expr
-from companion.store.sales_totals import SALE_SQL, SKU_SQL, UNITS_SQL
+from companion.store.sales_totals import EPOCH_ORDINAL, SALE_SQL, SKU_SQL, UNITS_SQL, local_day
 
 DAY_MS = zones.DAY_MS
-EPOCH_ORDINAL = date(1970, 1, 1).toordinal()  # a Thursday: (day + 3) // 7 numbers Monday-to-Sunday weeks
 STEPS = ("day", "week", "month")
 _TABLE = SettlementLine._meta.table_name
 # a sale line: one that carries gross sales; its units count unless its own refund wiped out the sale
@@ -124,19 +123,3 @@ def _month_start(t: str, bounds: dict[int, tuple[int | None, int | None]], zone_
                                                          else str(starts[-1])))
         params.extend([store_id, *cuts])
     return f"CASE {' '.join(parts)} ELSE 0 END", params
-
-
-def local_day(t: str, bounds: dict[int, tuple[int | None, int | None]], zone_of: dict[int, str],
-               p: str) -> tuple[str, list]:
-    """SQL numbering a line's local day (days since 1970-01-01 in its store's zone) and its parameters:
-    the store's UTC offset at the line's time, from the offsets over the period."""
-    parts: list[str] = []
-    params: list = []
-    for store_id, (start, end) in bounds.items():
-        steps = zones.offsets(zone_of[store_id], start, end)
-        inner = " ".join(f"WHEN {t} < {p} THEN {offset}" for (_, offset), (at, _) in zip(steps, steps[1:],
-                                                                                          strict=False))
-        offset_sql = f"CASE {inner} ELSE {steps[-1][1]} END" if inner else str(steps[-1][1])
-        parts.append(f'WHEN "store_id" = {p} THEN {offset_sql}')
-        params.extend([store_id, *(at for at, _ in steps[1:])])
-    return f"(({t} + CASE {' '.join(parts)} ELSE 0 END) / {DAY_MS})", params

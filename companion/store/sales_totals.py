@@ -25,15 +25,17 @@ SKU and day are store/sales_sku_totals.py's, replaced in the same step.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from peewee import chunked
 
+from companion.ledger import zones
 from companion.sources.model import SETTLED
 from companion.store import bulk
 from companion.store.models import SettlementLine
 
+EPOCH_ORDINAL = date(1970, 1, 1).toordinal()  # a Thursday: (day + 3) // 7 numbers Monday-to-Sunday weeks
 SLOT = 900_000  # 15 minutes, as line_totals: a slot whose two ends fall on one local day lies within it
 BASIS_CODE = {"settlement": "s", "order": "o"}
 _LINES = SettlementLine._meta.table_name
@@ -240,3 +242,20 @@ def _order_days(store_id: int, basis: str, order_ids: list[str], days: Days, by_
         for slot, *key, first, last in found:
             out.setdefault(tuple(key), set()).update(days.of_slot(int(slot), int(first), int(last)))
     return out
+
+
+def local_day(t: str, bounds: dict[int, tuple[int | None, int | None]], zone_of: dict[int, str],
+              p: str) -> tuple[str, list]:
+    """SQL numbering a line's local day (days since 1970-01-01 in its store's zone) and its parameters:
+    the store's UTC offset at the line's time, from the offsets over the period (the sales report from
+    lines and the totals per SKU work days out alike)."""
+    parts: list[str] = []
+    params: list = []
+    for store_id, (start, end) in bounds.items():
+        steps = zones.offsets(zone_of[store_id], start, end)
+        inner = " ".join(f"WHEN {t} < {p} THEN {offset}" for (_, offset), (at, _) in zip(steps, steps[1:],
+                                                                                          strict=False))
+        offset_sql = f"CASE {inner} ELSE {steps[-1][1]} END" if inner else str(steps[-1][1])
+        parts.append(f'WHEN "store_id" = {p} THEN {offset_sql}')
+        params.extend([store_id, *(at for at, _ in steps[1:])])
+    return f"(({t} + CASE {' '.join(parts)} ELSE 0 END) / {zones.DAY_MS})", params
