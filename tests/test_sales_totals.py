@@ -215,9 +215,14 @@ def test_edits_late_lines_resets_reimports_and_zones_keep_both_ways_equal(seeded
     assert KT.name not in fresh_names("2026-11", KT.name) and KT.name in fresh_names("2026-10", KT.name)
     rep = sales_report(period="2026-11", group="month", account=KT.name, now=NOW)
     assert rep["rows"][0]["orders"] == 3 and rep["rows"][0]["gross_sales"] == "62.00"
+    stale_by_sku = sales_report(period="2026-11", group="week", by="sku", account=KT.name, now=NOW)
+    assert [(r["step"], r["key"]["sku_id"], r["orders"]) for r in stale_by_sku["rows"]] == [
+        ("2026-10-26", "SKU-0", 1), ("2026-11-02", "SKU-2", 1), ("2026-11-09", "SKU-0", 1),
+        ("2026-11-16", "SKU-0", 1)]  # W1's moved line: SKU-0 in the week of 16 November too, read from lines
     run_inline(db, line_totals.rebuild_all)
     assert KT.name in fresh_names("2026-11", KT.name)
     assert sales_report(period="2026-11", group="month", account=KT.name, now=NOW) == rep
+    assert sales_report(period="2026-11", group="week", by="sku", account=KT.name, now=NOW) == stale_by_sku
     # a late line of S1's SKU (2 November, fresh) settled on 20 December, more than a rebuild step away: S1
     # becomes an order (and S1's SKU-2 an order's SKU) of two days, and the fresh day is listed with the new one
     late = line(KT, "s1lat", "S1", utc("2026-12-20T06:00"), utc("2026-12-19T06:00"), 1, sales="1.00")
