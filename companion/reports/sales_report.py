@@ -30,7 +30,7 @@ MAX_ROWS = 20_000  # a year of days by SKU of a large catalogue is millions of r
 
 def sales_report(period: str = "this-month", basis: str = "settlement", group: str = "day", by: str = "store",
                  account: str | None = None, now: datetime | None = None, limit: int | None = None) -> dict:
-    """`limit`: at most this many of the sorted rows written out (the view draws 500 of a month's thousands by
+    """`limit`: at most this many of the sorted rows written out (the view draws 200 of a month's thousands by
     SKU; the totals are of every row). Raises BadInput (a bad basis, group, by or period; too many rows),
     stores.UnknownAccount."""
     if basis not in ledger_report.BASES:
