@@ -158,6 +158,16 @@ def test_by_sku_orders_count_in_each_sku_but_once_in_the_total(seeded):
     assert figs(rep["totals_by_currency"]["USD"]) == LA_OCT_SETTLED  # A1 in three SKUs: one order
 
 
+def test_a_limit_writes_out_the_first_rows_and_the_totals_of_all(seeded):
+    whole = report(group="day", by="sku")
+    assert whole["row_count"] == len(whole["rows"]) == 8
+    for limit in (1, 4, 8, 50):
+        assert report(group="day", by="sku", limit=limit) == {**whole, "rows": whole["rows"][:limit]}
+    by_store = report(group="week")
+    assert by_store["row_count"] == len(by_store["rows"]) == 5
+    assert report(group="week", limit=2)["rows"] == by_store["rows"][:2]
+
+
 def test_a_period_without_lines_and_bad_arguments(seeded):
     empty = report(period="2025-08")
     assert empty["rows"] == [] and empty["totals_by_currency"] == {}
@@ -221,8 +231,13 @@ async def test_the_http_route_answers_the_report_and_refuses_with_a_reason(clien
     assert figs(body["totals_by_currency"]["USD"])[:3] == (4, 9, "160.50")
     body = await (await get(client, "/api/reports/sales?period=2025-10&group=month")).json()
     assert figs(body["totals_by_currency"]["GBP"]) == UK_OCT_GBP
+    whole = await (await get(client, "/api/reports/sales?period=2025-10&by=sku")).json()
+    assert whole["row_count"] == len(whole["rows"]) == 8
+    first = await (await get(client, "/api/reports/sales?period=2025-10&by=sku&limit=3")).json()
+    assert first == {**whole, "rows": whole["rows"][:3]}  # the rows the view draws, the totals of all
     for query, status, words in (("group=hour", 400, "step 'hour'"), ("by=order", 400, "store, sku"),
                                  ("account=Nobody", 404, "no store named 'Nobody'"),
-                                 ("currency=USD", 400, "keeps every currency apart")):
+                                 ("currency=USD", 400, "keeps every currency apart"),
+                                 ("limit=all", 400, "limit must be a whole number")):
         body = await (await get(client, f"/api/reports/sales?{query}", status)).json()
         assert body["error"] == "refused" and words in body["message"], body

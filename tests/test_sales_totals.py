@@ -1,19 +1,21 @@
-"""Sales totals (migration 0014): the sales report by store read from pre-added day totals says exactly what
-it says from the lines, to the cent and the count, on both bases, per day, week and month, in zones with
-summer time and an offset of 45 minutes; orders with sale lines on two days in one week and across a month
-boundary count once; and after an edit, a late line of an old order, a reset, a re-import and a new time zone,
-stale days are never read and a rebuild brings the totals back."""
+"""Sales totals (migrations 0014 and 0015): the sales report by store and by SKU read from pre-added day
+totals says exactly what it says from the lines, to the cent and the count, on both bases, per day, week and
+month, in zones with summer time and an offset of 45 minutes; orders with sale lines (of one SKU) on two days
+in one week and across a month boundary count once; and after an edit, a late line of an old order, a reset,
+a re-import and a new time zone, stale days are never read and a rebuild brings the totals back. A report
+of too many rows is refused before its rows are read."""
 
 from __future__ import annotations
 
 import random
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 
 from companion.errors import BadInput
+from companion.reports import sales_report as sales_report_module
 from companion.reports.reporting import store_bounds, store_periods
 from companion.reports.sales_report import sales_report
 from companion.sources.model import IN_TRANSIT, SETTLED, SKU_SPLIT, Line, StoreRef
@@ -119,31 +121,35 @@ def from_lines(db, **kw) -> dict | str:
 
 
 def gaps_as_listed(db) -> None:
-    """sales_order_gap holds exactly the pairs of consecutive listed days of each order in sales_order_day."""
-    days: dict[tuple, list[int]] = {}
-    for store_id, basis, currency, order_id, day in db.execute_sql(
-            'SELECT "store_id", "basis", "currency", "order_id", "day" FROM "sales_order_day"').fetchall():
-        days.setdefault((store_id, basis, currency, order_id), []).append(day)
-    pairs: dict[tuple, int] = {}
-    for (store_id, basis, currency, _), listed in days.items():
-        listed.sort()
-        for earlier, later in zip(listed, listed[1:], strict=False):
-            key = (store_id, basis, currency, later, later - earlier)
-            pairs[key] = pairs.get(key, 0) + 1
-    stored = {tuple(r[:5]): r[5] for r in db.execute_sql(
-        'SELECT "store_id", "basis", "currency", "day", "gap", "pairs" FROM "sales_order_gap"').fetchall()}
-    assert stored == pairs and pairs
+    """sales_order_gap holds exactly the pairs of consecutive listed days of each order in sales_order_day,
+    and sales_sku_order_gap those of each order's SKU in sales_sku_order_day."""
+    for days_table, gaps_table, keys in (("sales_order_day", "sales_order_gap", '"currency"'),
+                                         ("sales_sku_order_day", "sales_sku_order_gap", '"currency", "sku"')):
+        days: dict[tuple, list[int]] = {}
+        for *key, day in db.execute_sql(
+                f'SELECT "store_id", "basis", {keys}, "order_id", "day" FROM "{days_table}"').fetchall():
+            days.setdefault(tuple(key), []).append(day)
+        pairs: dict[tuple, int] = {}
+        for key, listed in days.items():
+            listed.sort()
+            for earlier, later in zip(listed, listed[1:], strict=False):
+                at = (*key[:-1], later, later - earlier)
+                pairs[at] = pairs.get(at, 0) + 1
+        stored = {tuple(r[:-1]): r[-1] for r in db.execute_sql(
+            f'SELECT "store_id", "basis", {keys}, "day", "gap", "pairs" FROM "{gaps_table}"').fetchall()}
+        assert stored == pairs and pairs, gaps_table
 
 
-def same_both_ways(db, periods=PERIODS, accounts=(None, KT.name, UK.name)) -> int:
+def same_both_ways(db, periods=PERIODS, accounts=(None, KT.name, UK.name), by=("store",)) -> int:
     checked = 0
     for period in periods:
         for basis in ("settlement", "order"):
             for group in ("day", "week", "month"):
                 for account in accounts:
-                    kw = {"period": period, "basis": basis, "group": group, "account": account}
-                    assert report(**kw) == from_lines(db, **kw), kw
-                    checked += 1
+                    for what in by:
+                        kw = {"period": period, "basis": basis, "group": group, "account": account, "by": what}
+                        assert report(**kw) == from_lines(db, **kw), kw
+                        checked += 1
     return checked
 
 
@@ -171,9 +177,6 @@ def test_sales_from_totals_equal_sales_from_lines(seeded, monkeypatch):
     # each report that read anything read its stores from totals, and the same from lines none of them
     pairs = list(zip(read[::2], read[1::2], strict=True))
     assert len(pairs) > 120 and all(totals > 0 and lines == 0 for totals, lines in pairs)
-    # by SKU keeps reading lines
-    read.clear()
-    assert report(period="2026-11", by="sku")["rows"] and sum(read) == 0
 
 
 def test_orders_on_two_days_count_once_per_week_month_and_period(seeded):
@@ -212,12 +215,17 @@ def test_edits_late_lines_resets_reimports_and_zones_keep_both_ways_equal(seeded
     assert KT.name not in fresh_names("2026-11", KT.name) and KT.name in fresh_names("2026-10", KT.name)
     rep = sales_report(period="2026-11", group="month", account=KT.name, now=NOW)
     assert rep["rows"][0]["orders"] == 3 and rep["rows"][0]["gross_sales"] == "62.00"
+    stale_by_sku = sales_report(period="2026-11", group="week", by="sku", account=KT.name, now=NOW)
+    assert [(r["step"], r["key"]["sku_id"], r["orders"]) for r in stale_by_sku["rows"]] == [
+        ("2026-10-26", "SKU-0", 1), ("2026-11-02", "SKU-2", 1), ("2026-11-09", "SKU-0", 1),
+        ("2026-11-16", "SKU-0", 1)]  # W1's moved line: SKU-0 in the week of 16 November too, read from lines
     run_inline(db, line_totals.rebuild_all)
     assert KT.name in fresh_names("2026-11", KT.name)
     assert sales_report(period="2026-11", group="month", account=KT.name, now=NOW) == rep
-    # a late line of S1 (2 November, fresh) settled on 20 December, more than a rebuild step away: S1 becomes
-    # an order of two days, and the fresh day it already had is listed with the new one
-    late = line(KT, "s1late", "S1", utc("2026-12-20T06:00"), utc("2026-12-19T06:00"), 1, sales="1.00")
+    assert sales_report(period="2026-11", group="week", by="sku", account=KT.name, now=NOW) == stale_by_sku
+    # a late line of S1's SKU (2 November, fresh) settled on 20 December, more than a rebuild step away: S1
+    # becomes an order (and S1's SKU-2 an order's SKU) of two days, and the fresh day is listed with the new one
+    late = line(KT, "s1lat", "S1", utc("2026-12-20T06:00"), utc("2026-12-19T06:00"), 1, sales="1.00")
     run_inline(db, settlements.apply_lines, [late], "late", "capture")
     assert KT.name in fresh_names("2026-11", KT.name)
     run_inline(db, line_totals.rebuild_all)
@@ -225,10 +233,16 @@ def test_edits_late_lines_resets_reimports_and_zones_keep_both_ways_equal(seeded
     spanning = sales_report(period="2026-11-01..2026-12-31", group="month", account=KT.name, now=dec)
     assert [(r["step"], r["orders"]) for r in spanning["rows"]] == [("2026-11", 3), ("2026-12", 1)]
     assert spanning["totals_by_currency"]["USD"]["orders"] == 3
+    by_sku = sales_report(period="2026-11-01..2026-12-31", group="month", account=KT.name, now=dec, by="sku")
+    assert [(r["step"], r["key"]["sku_id"], r["orders"]) for r in by_sku["rows"]] == [
+        ("2026-11", "SKU-0", 2), ("2026-11", "SKU-2", 1), ("2026-12", "SKU-2", 1)]
+    assert by_sku["totals_by_currency"]["USD"]["orders"] == 3
     stale_everything(db)
     assert sales_report(period="2026-11-01..2026-12-31", group="month", account=KT.name, now=dec) == spanning
+    assert sales_report(period="2026-11-01..2026-12-31", group="month", account=KT.name, now=dec,
+                        by="sku") == by_sku
     db.execute_sql('DELETE FROM "line_total_dirty" WHERE "hour" = -1')
-    assert same_both_ways(db, few) == 72
+    assert same_both_ways(db, few, by=("store", "sku")) == 144
     gaps_as_listed(db)
     # a reset of London, then its lines imported again
     run_inline(db, settlements.reset, UK.name)
@@ -238,11 +252,100 @@ def test_edits_late_lines_resets_reimports_and_zones_keep_both_ways_equal(seeded
                           f"WHERE s.name = {db.param}", [UK.name]).fetchone()[0] == 0
     run_inline(db, settlements.apply_lines, [ln for ln in random_lines() if ln.store == UK], "again", "import")
     run_inline(db, line_totals.rebuild_all)
-    assert same_both_ways(db, few, (None, UK.name)) == 48
+    assert db.execute_sql('SELECT COUNT(*) FROM "sales_sku_total" t JOIN "store" s ON s.id = t.store_id '
+                          f"WHERE s.name = {db.param}", [UK.name]).fetchone()[0] > 0
+    assert same_both_ways(db, few, (None, UK.name), ("store", "sku")) == 96
     # a new time zone for Los Angeles: its days are added up again in it
     run_inline(db, stores.update, LA.name, {"timezone": "Asia/Kolkata"})
     assert LA.name not in fresh_names("this-year")
     run_inline(db, line_totals.rebuild_all)
     assert LA.name in fresh_names("this-year")
-    assert same_both_ways(db, ["this-year", "2026-10-31..2026-11-02"], (None, LA.name)) == 24
+    assert same_both_ways(db, ["this-year", "2026-10-31..2026-11-02"], (None, LA.name), ("store", "sku")) == 48
     gaps_as_listed(db)
+
+
+def test_sales_by_sku_from_totals_equal_sales_by_sku_from_lines(seeded, monkeypatch):
+    db = seeded
+    read: list[int] = []
+    real = sales_from_totals.read_sku
+    monkeypatch.setattr(sales_from_totals, "read_sku", lambda basis, bounds, *a: read.append(len(bounds)) or real(
+        basis, bounds, *a))
+    run_inline(db, line_totals.rebuild_all)
+    spread = db.execute_sql('SELECT COUNT(DISTINCT "order_id") FROM "sales_sku_order_day"').fetchone()[0]
+    assert spread > 20  # many orders sell one SKU on two or more days: the counts are really corrected
+    gaps_as_listed(db)
+    assert same_both_ways(db, by=("sku",)) == 144
+    pairs = list(zip(read[::2], read[1::2], strict=True))
+    assert len(pairs) > 120 and all(totals > 0 and lines == 0 for totals, lines in pairs)
+
+
+def test_orders_selling_one_sku_on_two_days_count_once_per_sku(seeded):
+    db = seeded
+    # W1 also sells SKU-1 on Wednesday 11 November: one order, two SKUs, SKU-0 on two days of that week
+    other = line(KT, "w1cc", "W1", utc("2026-11-11T03:00"), utc("2026-11-11T01:00"), 4, sales="8.00")
+    run_inline(db, settlements.apply_lines, [other], "sku", "capture")
+    run_inline(db, line_totals.rebuild_all)
+    assert KT.name in fresh_names("2026-10-31..2026-11-12", KT.name)
+    # the pairs of days per SKU on the settlement basis: M1's SKU-0 on 31 Oct and 1 Nov, W1's on 10 and 12 Nov
+    gaps = db.execute_sql('SELECT "sku", "day", "gap", "pairs" FROM "sales_sku_order_gap" g JOIN "store" s '
+                          f"ON s.id = g.store_id WHERE s.name = {db.param} AND g.basis = 's'", [KT.name]).fetchall()
+    assert sorted(tuple(r) for r in gaps) == [("SKU-0", date(2026, 11, 1).toordinal(), 1, 1),
+                                              ("SKU-0", date(2026, 11, 12).toordinal(), 2, 1)]
+
+    def orders(group: str, basis: str = "settlement") -> tuple[list, int]:
+        rep = sales_report(period="2026-10-31..2026-11-12", group=group, basis=basis, by="sku", account=KT.name,
+                           now=NOW)
+        return [(r["step"], r["key"]["sku_id"], r["orders"], r["units"], r["gross_sales"]) for r in rep["rows"]], \
+            rep["totals_by_currency"]["USD"]["orders"]
+
+    # M1 sells SKU-0 on 31 Oct and 1 Nov, S1 SKU-2 on 2 Nov (and F1's fee of SKU-2 is a row without a sale),
+    # W1 SKU-0 on 10 and 12 Nov and SKU-1 on 11 Nov
+    assert orders("day") == ([
+        ("2026-10-31", "SKU-0", 1, 1, "10.00"), ("2026-11-01", "SKU-0", 1, 3, "30.00"),
+        ("2026-11-02", "SKU-2", 1, 1, "7.00"), ("2026-11-10", "SKU-0", 1, 2, "20.00"),
+        ("2026-11-11", "SKU-1", 1, 4, "8.00"), ("2026-11-12", "SKU-0", 1, 1, "5.00")], 3)
+    assert orders("week") == ([
+        ("2026-10-26", "SKU-0", 1, 4, "40.00"), ("2026-11-02", "SKU-2", 1, 1, "7.00"),
+        ("2026-11-09", "SKU-0", 1, 3, "25.00"), ("2026-11-09", "SKU-1", 1, 4, "8.00")], 3)
+    assert orders("month") == ([
+        ("2026-10", "SKU-0", 1, 1, "10.00"), ("2026-11", "SKU-0", 2, 6, "55.00"), ("2026-11", "SKU-1", 1, 4, "8.00"),
+        ("2026-11", "SKU-2", 1, 1, "7.00")], 3)
+    assert orders("week", "order")[0] == orders("week")[0]
+    for group in ("day", "week", "month"):
+        for basis in ("settlement", "order"):
+            kw = {"period": "2026-10-31..2026-11-12", "group": group, "basis": basis, "by": "sku", "account": KT.name}
+            assert report(**kw) == from_lines(db, **kw), kw
+
+
+def test_too_many_rows_by_sku_refused_before_reading_them(seeded, monkeypatch):
+    db = seeded
+    run_inline(db, line_totals.rebuild_all)
+    kw = {"period": "all", "group": "month", "by": "sku"}
+    rows = len(sales_report(now=NOW, **kw)["rows"])
+    assert rows > 50
+    monkeypatch.setattr(sales_report_module, "MAX_ROWS", rows - 1)
+    said: list[str] = []
+    real = db.execute_sql
+    monkeypatch.setattr(db, "execute_sql", lambda sql, *a, **k: said.append(sql) or real(sql, *a, **k))
+    refused = report(**kw)
+    assert refused == (f"the sales report would have {rows} rows, more than {rows - 1}: choose a coarser group "
+                       "(week or month), a shorter period or one store")
+    # the totals' day rows were counted, never read, and no line was summed
+    assert any("COUNT(*)" in sql and "sales_sku_total" in sql for sql in said)
+    assert not any('"orders", "units"' in sql or ("settlement_line" in sql and "SUM(" in sql) for sql in said)
+    assert from_lines(db, **kw) == refused  # from lines: counted the same, and refused alike
+    monkeypatch.setattr(sales_report_module, "MAX_ROWS", rows)  # months of more day rows: counted, then read
+    assert len(sales_report(now=NOW, **kw)["rows"]) == rows
+    monkeypatch.setattr(sales_report_module, "MAX_ROWS", 20_000)
+    days = len(sales_report(now=NOW, period="this-year", by="sku")["rows"])
+    monkeypatch.setattr(sales_report_module, "MAX_ROWS", days)
+    said.clear()
+    assert len(sales_report(now=NOW, period="this-year", by="sku")["rows"]) == days > 50
+    assert not any("COUNT(*)" in sql for sql in said)  # few enough day rows: a probe says so, nothing counted
+    for group in ("day", "week", "month"):  # each step's rows counted exactly, from totals as from lines
+        monkeypatch.setattr(sales_report_module, "MAX_ROWS", 20_000)
+        n = len(sales_report(now=NOW, period="this-year", by="sku", group=group)["rows"])
+        monkeypatch.setattr(sales_report_module, "MAX_ROWS", n - 1)
+        answer = report(period="this-year", by="sku", group=group)
+        assert answer == from_lines(db, period="this-year", by="sku", group=group)
+        assert answer.startswith(f"the sales report would have {n} rows, more than {n - 1}:"), answer

@@ -97,7 +97,7 @@ def apply(db, tables: Iterator[archive.Table], progress: Progress = silent,
     for name in reversed(names):
         real.execute_sql(f'DELETE FROM "{name}"')
     for name in ("line_total", "line_total_dirty", "line_total_built", "sales_total", "sales_order_day",
-                 "sales_order_gap"):
+                 "sales_order_gap", "sales_sku_total", "sales_sku_order_day", "sales_sku_order_gap"):
         real.execute_sql(f'DELETE FROM "{name}"')
     counts: dict[str, int] = {}
     done = 0

@@ -20,7 +20,8 @@ from companion.store.progress import Progress, throttled
 # Tables that are not data: the migration history (the manifest says it), and the day totals, which are
 # added up again from the lines (every store is marked stale on restore).
 SKIPPED = {"schema_migration", "line_total", "line_total_dirty", "line_total_built", "sales_total",
-           "sales_order_day", "sales_order_gap"}
+           "sales_order_day", "sales_order_gap", "sales_sku_total", "sales_sku_order_day",
+           "sales_sku_order_gap"}
 FIRST = ("store", "order", "purchase_order")  # referenced by others: written first, deleted last
 CHUNK = 2000
 

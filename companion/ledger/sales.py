@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from companion.ledger.categories import GROUPS
-from companion.ledger.money import CENT, ZERO, fmt, from_storage
+from companion.ledger.money import CENT, fmt, fmt_units, from_storage
 
 # The categories the sales report reads, in the order the store's query sums them.
 CATEGORIES: tuple[str, ...] = ("sales", "promo_discount", "subsidy", "buyer_shipping", "income_refund",
@@ -44,18 +44,16 @@ class SalesSums:
     amounts: tuple[int, ...]  # CATEGORIES order, storage units
 
 
-def metrics(sums: SalesSums) -> dict[str, Decimal]:
-    """Every money metric of the group, exact (no rounding)."""
-    c = dict(zip(CATEGORIES, (from_storage(v) for v in sums.amounts), strict=True))
-    gross = c["sales"]
-    seller = -c["promo_discount"]
-    refunds = -c["income_refund"]
+def metrics(sums: SalesSums) -> dict[str, int]:
+    """Every money metric of the group, exact, in storage units (a report by SKU works out thousands of rows:
+    integers, not Decimals)."""
+    c = dict(zip(CATEGORIES, sums.amounts, strict=True))
+    gross, seller, refunds = c["sales"], -c["promo_discount"], -c["income_refund"]
     net = gross - seller - refunds
-    shipping = c["buyer_shipping"]
-    taxes = sum((c[k] for k in GROUPS["tax"]), ZERO)
+    taxes = sum(c[k] for k in GROUPS["tax"])
     return {"gross_sales": gross, "seller_discounts": seller, "platform_discounts": c["subsidy"],
-            "refunds": refunds, "net_sales": net, "shipping": shipping, "taxes": taxes,
-            "total_sales": net + shipping + taxes}
+            "refunds": refunds, "net_sales": net, "shipping": c["buyer_shipping"], "taxes": taxes,
+            "total_sales": net + c["buyer_shipping"] + taxes}
 
 
 def average_order_value(net_sales: Decimal, orders: int) -> Decimal | None:
@@ -69,17 +67,11 @@ def refund_rate(refunds: Decimal, gross_sales: Decimal) -> Decimal | None:
 
 
 def row_json(sums: SalesSums) -> dict:
-    """The report's figures of one group: money as exact two-decimal text, the rate as four-decimal text."""
+    """The report's figures of one group: money as exact two-decimal text (rounded half up, as fmt), the rate
+    as four-decimal text; only the two divisions are worked out in Decimal."""
     m = metrics(sums)
-    aov = average_order_value(m["net_sales"], sums.orders)
-    rate = refund_rate(m["refunds"], m["gross_sales"])
-    return {"orders": sums.orders, "units": sums.units, **{k: fmt(m[k]) for k in METRICS},
+    aov = average_order_value(from_storage(m["net_sales"]), sums.orders)
+    rate = refund_rate(from_storage(m["refunds"]), from_storage(m["gross_sales"]))
+    return {"orders": sums.orders, "units": sums.units, **{k: fmt_units(m[k]) for k in METRICS},
             "average_order_value": None if aov is None else fmt(aov),
             "refund_rate": None if rate is None else str(rate)}
-
-
-def add(a: SalesSums, b: SalesSums) -> SalesSums:
-    """Two groups' sums and units added; their order counts too, which is right only when they share no
-    order (the report counts its totals' orders apart: store.sales_sums.orders)."""
-    return SalesSums(a.orders + b.orders, a.units + b.units,
-                     tuple(x + y for x, y in zip(a.amounts, b.amounts, strict=True)))

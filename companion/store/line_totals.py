@@ -7,7 +7,8 @@ midnight, so the sums of a report's slices are sums of whole days and come out e
 Stale parts are marked by UTC hour (`mark_*`, called by every function that writes settlement lines:
 tests/test_line_totals.py finds each such write in the code and fails on one it does not know); `-1` means
 the whole store.
-The sales totals of the same days (store/sales_totals.py, migration 0014) are replaced in the same step.
+The sales totals of the same days, per store and per SKU (store/sales_totals.py and sales_sku_totals.py,
+migrations 0014 and 0015), are replaced in the same step.
 Readers use the totals of a store only when nothing in the range they add up is stale and the totals were
 added up in the store's current time zone; otherwise they read lines, as before. The daemon's writer runs
 `rebuild_step` when it has been idle for a moment, one store and one month of days at a time, so a
@@ -25,7 +26,7 @@ from peewee import chunked
 
 from companion.ledger.engine import Bucket
 from companion.sources.model import SETTLED
-from companion.store import bulk, sales_totals
+from companion.store import bulk, sales_sku_totals, sales_totals
 from companion.store.line_sums import ESTIMATED_SKU_SQL, SUM_COLUMNS, SUM_SQL, ZERO_SQL
 from companion.store.models import SettlementLine, Store
 
@@ -304,8 +305,10 @@ def _add_up(store_id: int, zone: ZoneInfo, days: tuple[int, int] | None) -> None
             _add_into(added, (day, currency, sku, bool(settled), bool(zero)), sums)
         columns = ("store_id", "basis", "day", "currency", "sku", "settled", "zero", *SUM_COLUMNS)
         bulk.insert_rows(db, "line_total", columns, [(store_id, code, *key, *sums) for key, sums in added.items()])
-    if days is not None:  # the sales report's orders and units of the same days (lines without a time have no day)
-        sales_totals.add_up(store_id, zone, days[0], days[1], _midnight(days[0], zone), _midnight(days[1] + 1, zone))
+    if days is not None:  # the sales report's totals of the same days (lines without a time have no day)
+        lo, hi = _midnight(days[0], zone), _midnight(days[1] + 1, zone)
+        sales_totals.add_up(store_id, zone, days[0], days[1], lo, hi)
+        sales_sku_totals.add_up(store_id, zone, days[0], days[1], lo, hi)
 
 
 def _sums(store_id: int, basis: str, lo: int | None, hi: int | None) -> list[tuple]:

@@ -1,7 +1,7 @@
 """The sales report's sums, in SQL: per store, currency, local day / week / month and (optionally) SKU.
 
-Reports by SKU, and by store where the pre-added sales totals are stale (store/sales_from_totals.py reads
-them where they are fresh, with the same results), read the counted lines themselves (reports.counted,
+Where the pre-added sales totals are stale (store/sales_from_totals.py reads them, by store or by SKU, where
+they are fresh, with the same results), reports read the counted lines themselves (reports.counted,
 written with the flags as constants so the partial indexes of migration 0005 and the covering ones of
 migration 0010 apply).
 
@@ -22,10 +22,9 @@ from companion.ledger.sales import CATEGORIES, SalesSums
 from companion.store import bulk
 from companion.store.models import SettlementLine
 from companion.store.reports import counted, time_expr
-from companion.store.sales_totals import SALE_SQL, UNITS_SQL
+from companion.store.sales_totals import EPOCH_ORDINAL, SALE_SQL, SKU_SQL, UNITS_SQL, local_day
 
 DAY_MS = zones.DAY_MS
-EPOCH_ORDINAL = date(1970, 1, 1).toordinal()  # a Thursday: (day + 3) // 7 numbers Monday-to-Sunday weeks
 STEPS = ("day", "week", "month")
 _TABLE = SettlementLine._meta.table_name
 # a sale line: one that carries gross sales; its units count unless its own refund wiped out the sale
@@ -33,6 +32,14 @@ _TABLE = SettlementLine._meta.table_name
 _SALE = SALE_SQL
 _UNITS = f"SUM(CASE WHEN {_SALE} THEN {UNITS_SQL} ELSE 0 END)"  # the same wording as the sales totals'
 _ORDERS = f'COUNT(DISTINCT CASE WHEN {_SALE} THEN "order_id" END)'
+
+
+class TooManyRows(Exception):
+    """A report would have more rows than asked for: found out before reading them."""
+
+    def __init__(self, rows: int) -> None:
+        super().__init__(rows)
+        self.rows = rows
 
 
 @dataclass(frozen=True)
@@ -45,24 +52,24 @@ class SalesRow:
 
 
 def rows(basis: str, bounds: dict[int, tuple[int | None, int | None]], zone_of: dict[int, str],
-         step: str | None, by_sku: bool, months: list[date]) -> list[SalesRow]:
+         step: str | None, by_sku: bool, months: list[date], most: int | None = None) -> list[SalesRow]:
     """`bounds`: store → [start, end) epoch ms (None: open); `zone_of`: store → time zone; `step` None: the
     whole period in one row per store (and SKU); `months`: every 1st of a month the period touches (for the
-    month step)."""
+    month step). `most`: raises TooManyRows, with their count, rather than return more rows than that."""
     if not bounds:
         return []
     db = SettlementLine._meta.database
     p = db.param
     t = time_expr(basis)
     condition, params = counted(basis, bounds, p, literal=True)
-    dims = ['"store_id"', '"currency"'] + (['"sku_id"'] if by_sku else [])
+    dims = ['"store_id"', '"currency"'] + ([SKU_SQL] if by_sku else [])  # no SKU and '' are one, as in totals
     select = list(dims)
     bucket_params: list = []
     if step is not None:  # each expression of the line's time written once: it is worked out for every line
         if step == "month":
             bucket, bucket_params = _month_start(t, bounds, zone_of, months, p)
         else:
-            day_sql, bucket_params = _local_day(t, bounds, zone_of, p)
+            day_sql, bucket_params = local_day(t, bounds, zone_of, p)
             bucket = day_sql if step == "day" else f"(({day_sql}) + 3) / 7"
         select.append(f"{bucket} AS bucket")
         condition += f" AND {t} IS NOT NULL"
@@ -70,7 +77,11 @@ def rows(basis: str, bounds: dict[int, tuple[int | None, int | None]], zone_of: 
     grouped = dims + (["bucket"] if step is not None else [])
     sql = f'SELECT {", ".join(select)} FROM "{_TABLE}" WHERE {condition} GROUP BY {", ".join(grouped)}'
     with bulk.wrap_errors:
-        found = db.execute_sql(sql, [*bucket_params, *params]).fetchall()
+        found = db.execute_sql(sql + ("" if most is None else f" LIMIT {int(most) + 1}"),
+                               [*bucket_params, *params]).fetchall()
+        if most is not None and len(found) > most:  # counted, not read: a year of days by SKU is millions
+            raise TooManyRows(int(db.execute_sql(f"SELECT COUNT(*) FROM ({sql}) grouped",
+                                                 [*bucket_params, *params]).fetchone()[0]))
     out = []
     n = len(dims) + (step is not None)
     for r in found:
@@ -112,19 +123,3 @@ def _month_start(t: str, bounds: dict[int, tuple[int | None, int | None]], zone_
                                                          else str(starts[-1])))
         params.extend([store_id, *cuts])
     return f"CASE {' '.join(parts)} ELSE 0 END", params
-
-
-def _local_day(t: str, bounds: dict[int, tuple[int | None, int | None]], zone_of: dict[int, str],
-               p: str) -> tuple[str, list]:
-    """SQL numbering a line's local day (days since 1970-01-01 in its store's zone) and its parameters:
-    the store's UTC offset at the line's time, from the offsets over the period."""
-    parts: list[str] = []
-    params: list = []
-    for store_id, (start, end) in bounds.items():
-        steps = zones.offsets(zone_of[store_id], start, end)
-        inner = " ".join(f"WHEN {t} < {p} THEN {offset}" for (_, offset), (at, _) in zip(steps, steps[1:],
-                                                                                          strict=False))
-        offset_sql = f"CASE {inner} ELSE {steps[-1][1]} END" if inner else str(steps[-1][1])
-        parts.append(f'WHEN "store_id" = {p} THEN {offset_sql}')
-        params.extend([store_id, *(at for at, _ in steps[1:])])
-    return f"(({t} + CASE {' '.join(parts)} ELSE 0 END) / {DAY_MS})", params
