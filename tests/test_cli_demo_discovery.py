@@ -64,7 +64,7 @@ async def test_serve_demo_says_its_data_dir_and_commands_naming_none_reach_it(tm
         mine = run(["report", "--period", "all", "--json"], env=env)
         printed_cmd = run(["report", "--period", "all", "--data-dir", str(data), "--json"], env=env)
         assert (mine.code, printed_cmd.code, printed_cmd.err) == (0, 0, "")
-        assert mine.json == printed_cmd.json and len(mine.json["rows"]) == 4, mine.out
+        assert mine.json == printed_cmd.json and len(mine.json["rows"]) == 9, mine.out
         assert mine.err_lines == [note(data)]
     assert not pointer.exists()  # removed on exit
     after = run(["pair", "list"], env=env)

@@ -91,13 +91,18 @@ def test_the_demo_shows_sales_payments_taxes_and_the_cost_side(browser, tmp_path
                 clip(browser, "#tab-payments", f"demo-payments-{lang}-{px}")
 
                 open_view(browser, demo, "?period=all&tab=taxes")
-                assert rows(browser, "#taxes tbody tr td[data-type]", "the tax row") == 6
+                # Tazas MX's withheld taxes, and the sales tax of the Shopify, eBay and Walmart stores: 6 types each
+                assert rows(browser, "#taxes tbody tr td[data-type]", "the tax rows") == 4 * 6
                 quiet(browser)
                 assert fits(browser) is True, (lang, px, "taxes")
                 clip(browser, "#tab-taxes", f"demo-taxes-{lang}-{px}")
 
                 open_view(browser, demo, "?tab=settings")
-                assert rows(browser, "#store-settings tbody tr", "the stores") == 4
+                assert rows(browser, "#store-settings tbody tr", "the stores") == 9  # with the five marketplaces
+                accounts = d.execute_script("return [...document.querySelectorAll('select[name=account] option')]"
+                                            ".map(o => o.textContent)")
+                assert {"Shopify Harbor Goods", "eBay Mug Corner", "Walmart Home Basics", "Shopee Rattan Room",
+                        "AliExpress Outdoor Gear"} <= set(accounts), accounts  # the store filter has them
                 rows(browser, "#logistics-settings tbody tr", "the logistics costs")
                 rows(browser, "#purchases-settings tbody tr", "the purchases")
                 quiet(browser)
