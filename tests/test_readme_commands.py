@@ -58,8 +58,8 @@ EXPECTED = {
 
 # Started for real by test_serve_demo, with --port 0 --no-tray added.
 DEMO = "shoptally serve --demo --data-dir ~/shoptally-demo"
-DEMO_STORES = {"MugHouse US", "Tazas MX", "Temu 家居旗舰店", "SHEIN Trendy Shop", "Shopify Harbor Goods", "eBay Mug Corner",
-               "Walmart Home Basics", "Shopee Rattan Room", "AliExpress Outdoor Gear"}
+DEMO_STORES = {"MugHouse US", "Tazas MX", "Temu 家居旗舰店", "SHEIN Trendy Shop", "Shopify Harbor Goods",
+               "eBay Mug Corner", "Walmart Home Basics", "Shopee Rattan Room", "AliExpress Outdoor Gear"}
 NO_UNITS = {"Shopee Rattan Room", "AliExpress Outdoor Gear"}  # their exports hold no quantities
 _NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
