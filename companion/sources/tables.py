@@ -398,6 +398,14 @@ def workbook_of(src_payload: dict) -> Workbook | None:
     return src_payload["_workbook"]
 
 
+def opened(src_payload: dict) -> Workbook:
+    """The workbook of a file an adapter recognised; raises why it cannot be read (`unreadable`)."""
+    book = workbook_of(src_payload)
+    if book is None:
+        raise unreadable(src_payload)
+    return book
+
+
 def unreadable(src_payload: dict) -> SourceError:
     """Why a file an adapter recognised has no workbook: the reason kept when it was opened."""
     kept = src_payload.get("_workbook_error")

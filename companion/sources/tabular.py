@@ -361,9 +361,7 @@ class TableAdapter:
         return True
 
     def parse(self, src) -> ParseResult:
-        book = tables.workbook_of(src.payload)
-        if book is None:
-            raise tables.unreadable(src.payload)
+        book = tables.opened(src.payload)
         ctx = Context(book.name, Hints.of(src.payload), src.captured_at)
         lines: list = []
         totals: list = []

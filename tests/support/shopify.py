@@ -6,23 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-# Orders → Export (CSV for Excel or plain CSV), the header Shopify writes, in its order.
-ORDER_HEADER = [
-    "Name", "Email", "Financial Status", "Paid at", "Fulfillment Status", "Fulfilled at", "Accepts Marketing",
-    "Currency", "Subtotal", "Shipping", "Taxes", "Total", "Discount Code", "Discount Amount", "Shipping Method",
-    "Created at", "Lineitem quantity", "Lineitem name", "Lineitem price", "Lineitem compare at price", "Lineitem sku",
-    "Lineitem requires shipping", "Lineitem taxable", "Lineitem fulfillment status", "Billing Name", "Billing Street",
-    "Billing Address1", "Billing Address2", "Billing Company", "Billing City", "Billing Zip", "Billing Province",
-    "Billing Country", "Billing Phone", "Shipping Name", "Shipping Street", "Shipping Address1", "Shipping Address2",
-    "Shipping Company", "Shipping City", "Shipping Zip", "Shipping Province", "Shipping Country", "Shipping Phone",
-    "Notes", "Note Attributes", "Cancelled at", "Payment Method", "Payment Reference", "Refunded Amount", "Vendor",
-    "Outstanding Balance", "Employee", "Location", "Device ID", "Id", "Tags", "Risk Level", "Source",
-    "Lineitem discount", "Tax 1 Name", "Tax 1 Value", "Tax 2 Name", "Tax 2 Value", "Tax 3 Name", "Tax 3 Value",
-    "Tax 4 Name", "Tax 4 Value", "Tax 5 Name", "Tax 5 Value", "Phone", "Receipt Number", "Duties",
-    "Billing Province Name", "Shipping Province Name", "Payment ID", "Payment Terms Name", "Next Payment Due At",
-    "Payment References",
-]
+from companion.pipeline.demo_shopify import ORDER_HEADER, TXN_HEADER  # the export's header, written once
 
+# Orders → Export (CSV for Excel or plain CSV), the header Shopify writes, in its order.
 
 def order_rows(header: Sequence[str], name: str, order: dict, items: Sequence[tuple]) -> list[list[str]]:
     """An order's rows: `order` (header → value) on the first row only, as Shopify writes it; every row repeats
@@ -83,11 +69,6 @@ def orders_table(header: Sequence[str] = ORDER_HEADER, orders: Sequence = ORDERS
 
 
 # Finance → Payouts → Export transactions: the header Shopify writes, in its order.
-TXN_HEADER = [
-    "Transaction Date", "Type", "Order", "Card Brand", "Card Source", "Payout Status", "Payout Date", "Payout ID",
-    "Available On", "Amount", "Fee", "Net", "Checkout", "Payment Method Name", "Presentment Amount",
-    "Presentment Currency", "Currency",
-]
 
 
 def txn(at: str, kind: str, order_name: str, status: str, payout_date: str, payout_id: str, amount: str, fee: str,

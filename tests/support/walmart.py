@@ -3,18 +3,9 @@ a header row, the PaymentSummary row, then one row per Amount."""
 
 from __future__ import annotations
 
+from companion.pipeline.demo_walmart import HEADER  # the export's header, written once
 from tests.support.tables import csv_bytes, xlsx
 
-HEADER = [
-    "Period Start Date", "Period End Date", "Total Payable", "Currency", "Transaction Key",
-    "Transaction Posted Timestamp", "Transaction Type", "Transaction Description", "Customer Order #",
-    "Customer Order line #", "Purchase Order #", "Purchase Order line #", "Amount", "Amount Type", "Ship Qty",
-    "Commission Rate", "Transaction Reason Description", "Partner Item Id", "Partner GTIN", "Partner Item Name",
-    "Product Tax Code", "Ship to State", "Ship to City", "Ship to Zipcode", "Contract Category", "Product Type",
-    "Commission Rule", "Shipping Method", "Fulfillment Type", "Fulfillment Details", "Original Commission",
-    "Commission Incentive Program", "Commission Saving", "Customer Promo Type",
-    "Total Walmart Funded Savings Program", "Campaign Id", "Item Condition",
-]
 NAME = "Walmart_WM1号店_PaymentReport_2026-11"
 
 _ITEMS = {

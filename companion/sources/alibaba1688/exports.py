@@ -136,9 +136,7 @@ class OrderExport(TableAdapter):
     columns = COLUMNS
 
     def parse(self, src) -> ParseResult:
-        book = tables.workbook_of(src.payload)
-        if book is None:
-            raise tables.unreadable(src.payload)
+        book = tables.opened(src.payload)
         purchases: list[Purchase] = []
         seen: set[str] = set()
         for sheet, header_at, located in self.matching(book):

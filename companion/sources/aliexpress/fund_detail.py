@@ -120,9 +120,7 @@ class FundDetail(TableAdapter):
     columns = COLUMNS
 
     def parse(self, src) -> ParseResult:
-        book = tables.workbook_of(src.payload)
-        if book is None:
-            raise tables.unreadable(src.payload)
+        book = tables.opened(src.payload)
         hints = Hints.of(src.payload)
         fallback = hints.store.currency if hints.store is not None else ""
         lines: list[Line] = []

@@ -300,9 +300,7 @@ class TransactionReport(TableAdapter):
     scan = 20  # the preamble is about a dozen lines
 
     def parse(self, src) -> ParseResult:
-        book = tables.workbook_of(src.payload)
-        if book is None:
-            raise tables.unreadable(src.payload)
+        book = tables.opened(src.payload)
         hints = Hints.of(src.payload)
         files: list[_File] = []
         for sheet, header_at, located in self.matching(book):

@@ -92,9 +92,7 @@ class CompletedBills(TableAdapter):
         return not looks_like_temu(located)
 
     def parse(self, src) -> ParseResult:
-        book = tables.workbook_of(src.payload)
-        if book is None:
-            raise tables.unreadable(src.payload)
+        book = tables.opened(src.payload)
         hints = Hints.of(src.payload)
         keyer = Keyer()
         lines: list[Line] = []
@@ -237,9 +235,7 @@ class IncomeExpense(TableAdapter):
         return has_amount and not looks_like_temu(located) and not BILL_COLUMNS.matches(located.headers)
 
     def parse(self, src) -> ParseResult:
-        book = tables.workbook_of(src.payload)
-        if book is None:
-            raise tables.unreadable(src.payload)
+        book = tables.opened(src.payload)
         hints = Hints.of(src.payload)
         keyer = Keyer()
         lines: list[Line] = []

@@ -96,9 +96,7 @@ class IncomeReport(TableAdapter):
     scan = 15
 
     def parse(self, src) -> ParseResult:
-        book = tables.workbook_of(src.payload)
-        if book is None:
-            raise tables.unreadable(src.payload)
+        book = tables.opened(src.payload)
         hints = Hints.of(src.payload)
         found = self.matching(book)
         summary_sheet = next((s for s in book.sheet_names if norm(s) == "summary"), None)

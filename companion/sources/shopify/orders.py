@@ -136,9 +136,7 @@ class Orders(TableAdapter):
     columns = ORDER_COLUMNS
 
     def parse(self, src) -> ParseResult:
-        book = tables.workbook_of(src.payload)
-        if book is None:
-            raise tables.unreadable(src.payload)
+        book = tables.opened(src.payload)
         hints = Hints.of(src.payload)
         orders: dict[tuple[str, str], Order] = {}
         for sheet, header_at, located in self.matching(book):

@@ -102,9 +102,7 @@ class PaymentTransactions(TableAdapter):
     columns = TXN_COLUMNS
 
     def parse(self, src) -> ParseResult:
-        book = tables.workbook_of(src.payload)
-        if book is None:
-            raise tables.unreadable(src.payload)
+        book = tables.opened(src.payload)
         hints = Hints.of(src.payload)
         fallback = hints.store.currency if hints.store is not None else ""
         keys = Occurrences()

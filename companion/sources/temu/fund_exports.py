@@ -129,9 +129,7 @@ class FundDetail(TemuTable):
         return found, skipped
 
     def parse(self, src) -> ParseResult:
-        book = tables.workbook_of(src.payload)
-        if book is None:
-            raise tables.unreadable(src.payload)
+        book = tables.opened(src.payload)
         ctx = Context(book.name, Hints.of(src.payload), src.captured_at)
         sheets, skipped = self._sheets(book)
         by_sheet = {type_key(s.name) for s in sheets if s.layout == "sheet"}

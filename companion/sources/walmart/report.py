@@ -170,9 +170,7 @@ class PaymentReport(TableAdapter):
     columns = COLUMNS
 
     def parse(self, src) -> ParseResult:
-        book = tables.workbook_of(src.payload)
-        if book is None:
-            raise tables.unreadable(src.payload)
+        book = tables.opened(src.payload)
         hints = Hints.of(src.payload)
         groups: dict[tuple[str, ...], Group] = {}
         summaries: list[tuple[Row, Located, str]] = []
