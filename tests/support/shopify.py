@@ -8,7 +8,6 @@ from collections.abc import Sequence
 
 from companion.pipeline.demo_shopify import ORDER_HEADER, TXN_HEADER  # the export's header, written once
 
-# Orders → Export (CSV for Excel or plain CSV), the header Shopify writes, in its order.
 
 def order_rows(header: Sequence[str], name: str, order: dict, items: Sequence[tuple]) -> list[list[str]]:
     """An order's rows: `order` (header → value) on the first row only, as Shopify writes it; every row repeats
