@@ -4,6 +4,8 @@ from __future__ import annotations
 
 MARKETPLACES = ("tiktok", "temu", "shein", "shopify", "ebay", "walmart", "shopee", "aliexpress")  # where the seller
 # sells: their sources give settlement lines
+# the marketplaces whose seller centers the extension captures (the rest are read from their exports)
+CAPTURED = ("tiktok", "temu", "shein")
 # packages under sources/, in the order detection asks them; 1688 (where the seller buys) gives purchases
 PLATFORMS = (*MARKETPLACES, "alibaba1688")
 # how a seller calls each marketplace, in messages and default store names

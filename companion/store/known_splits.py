@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from companion.errors import BadInput
 from companion.sources.model import IN_TRANSIT, SETTLED, SPLIT
-from companion.sources.registry import MARKETPLACES
+from companion.sources.platforms import CAPTURED
 from companion.store.models import SettlementLine, Store
 
 MAX_REFERENCES = 500  # one list page is at most a few hundred orders: one query with IN, a bounded answer
@@ -30,8 +30,8 @@ class BadRequest(BadInput):
 
 def check(site: object, status: object, references: object) -> tuple[str, str, list[str]]:
     """The request's values, checked, with the references de-duplicated in their order."""
-    if site not in MARKETPLACES:  # only a marketplace's orders have fee splits
-        raise BadRequest.of("store_splits_site", sites=", ".join(MARKETPLACES))
+    if site not in CAPTURED:  # only the orders of a seller center the extension syncs have fee splits to fetch
+        raise BadRequest.of("store_splits_site", sites=", ".join(CAPTURED))
     if status not in STATUSES:
         raise BadRequest.of("store_splits_status", statuses=", ".join(STATUSES))
     if not isinstance(references, list):
