@@ -24,6 +24,8 @@ return [r.top + window.scrollY, r.height, window.innerWidth]"""
 def clip(browser, selector: str, name: str, top_of: str | None = None) -> None:
     """A screenshot of the page from the top of `top_of` (else `selector`) to the bottom of `selector`."""
     d = browser.driver
+    # scrolled to first: a capture beyond the viewport draws a sticky table head blank or shifts the clip
+    d.execute_script("document.querySelector(arguments[0]).scrollIntoView({block: 'start'})", top_of or selector)
     top, _, w = d.execute_script(RECT, top_of or selector)
     start, height, _ = d.execute_script(RECT, selector)
     assert height > 0, f"{selector} is not shown"  # e.g. a tab nested in another, hidden one
