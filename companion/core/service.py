@@ -26,6 +26,7 @@ from companion import PROTOCOL_VERSION, __version__
 from companion.backup import restore
 from companion.cloud import sync as cloud_sync
 from companion.config import Config, signin_link
+from companion.core.change_feed import ChangeFeed
 from companion.core.events import EventBus
 from companion.core.pairing_requests import PendingPair, PendingPairs
 from companion.errors import BadInput, Conflict, NotFound, render
@@ -34,6 +35,7 @@ from companion.pipeline.parsing import ParsePool, ParserCrashed, default_process
 from companion.reports import reporting
 from companion.store import app_settings, captures, changes, line_totals, pairing, settlements, stores
 from companion.store.connection import DatabaseUnreachable, read_once_more
+from companion.store.notify import Listener, postgres
 from companion.store.progress import Progress
 from companion.store.writer import Writer
 
@@ -79,6 +81,10 @@ class Service:
         self.db = db
         self._token = token
         self.bus = EventBus()
+        # on PostgreSQL, the changes of every daemon on the database, once each (core/change_feed.py)
+        self.feed = ChangeFeed(self.bus, self.read)
+        self.listener: Listener | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
         self.writer = Writer(db, after_commit=self._after_commit, idle=line_totals.rebuild_step)
         self.pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="shoptally-read")
         self.parser = ParsePool(default_processes() if parse_processes is None else parse_processes)
@@ -101,18 +107,29 @@ class Service:
     # lifecycle -------------------------------------------------------------------------------
     def start(self, loop: asyncio.AbstractEventLoop) -> None:
         self.bus.bind(loop)
+        self._loop = loop
+        pg = postgres(self.db)
+        if pg is not None:
+            self.listener = Listener(pg, lambda rev: loop.call_soon_threadsafe(self.feed.heard, rev))
+            self.listener.start()
         self.writer.start()
         self.parser.warm()
 
     def stop(self) -> None:
         self.stopping = True
+        if self.listener is not None:
+            self.listener.stop()
         self.parser.shutdown()
         self.writer.stop()
         self.pool.shutdown(wait=True)
 
     def _after_commit(self, result: object) -> None:
         events = getattr(result, "events", None)
-        if events:
+        if not events:
+            return
+        if self.listener is not None and self._loop is not None:
+            self._loop.call_soon_threadsafe(self.feed.local, list(events))
+        else:
             self.bus.publish_threadsafe(events)
 
     def start_task(self, coro) -> asyncio.Task:
@@ -154,8 +171,8 @@ class Service:
         return await self.writer.run(fn, *args)
 
     def announce(self, events: Iterable[dict]) -> None:
-        for event in events:
-            self.bus.publish(event)
+        """A restore's or a cloud pull's events (on the loop): the database's content was replaced."""
+        self.feed.replaced(list(events))
 
     def token_ok(self, candidate: object) -> bool:
         return isinstance(candidate, str) and hmac.compare_digest(candidate.encode(), self._token.encode())

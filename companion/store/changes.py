@@ -7,6 +7,7 @@ from datetime import datetime
 
 from peewee import fn
 
+from companion.store import notify
 from companion.store.fields import now_utc
 from companion.store.models import ChangeLog
 
@@ -36,13 +37,15 @@ def current_rev() -> int:
 
 
 def record(change: Change) -> Change:
-    """Inside the writer's transaction: the next rev, committed with the change itself."""
+    """Inside the writer's transaction: the next rev, committed with the change itself (on PostgreSQL, with a
+    NOTIFY of it that the other daemons on the database hear once it is committed)."""
     change.rev = current_rev() + 1
     change.at = now_utc()
     ChangeLog.create(
         rev=change.rev, at=change.at, source=change.source, account=change.account,
         added=change.added, updated=change.updated, removed=change.removed,
     )
+    notify.notify(ChangeLog._meta.database, change.rev)
     return change
 
 

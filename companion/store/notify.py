@@ -1,0 +1,118 @@
+"""Changes across daemons on one PostgreSQL database: NOTIFY on commit, and one LISTEN connection per daemon.
+
+The writer that records a change sends `NOTIFY <channel>, '<rev>'` in the same transaction, so PostgreSQL
+delivers it only when the change is committed. The channel is named after the schema (`current_schema()`), so
+daemons on other schemas of the same database hear nothing of it. A daemon's Listener keeps one connection of
+its own that waits on the socket (no polling); what it hears is only a rev: the daemon reads the change log to
+learn what changed (companion/core/change_feed.py). SQLite has one daemon per file: nothing here runs there.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import select
+import threading
+from collections.abc import Callable
+
+from peewee import Database, DatabaseProxy, PostgresqlDatabase
+
+log = logging.getLogger(__name__)
+# The channel: a fixed prefix and the schema's digest, an identifier of fixed length whatever the schema is called
+CHANNEL_SQL = "'shoptally_' || left(md5(coalesce(current_schema(), '')), 16)"
+PAYLOAD_LIMIT = 20  # characters of a payload read as a rev; anything longer is not ours
+BACKOFF_FIRST, BACKOFF_MAX = 0.25, 30.0  # seconds before reconnecting after a drop, doubling up to the most
+# TCP keepalives: a listening connection whose server vanished without a word is noticed within about a minute
+KEEPALIVES = {"keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10, "keepalives_count": 3}
+
+
+def postgres(db: Database) -> PostgresqlDatabase | None:
+    real = db.obj if isinstance(db, DatabaseProxy) else db
+    return real if isinstance(real, PostgresqlDatabase) else None
+
+
+def notify(db: Database, rev: int) -> None:
+    """Inside the transaction that records change `rev`: the other daemons hear it once it is committed."""
+    real = postgres(db)
+    if real is not None:
+        real.execute_sql(f"SELECT pg_notify({CHANNEL_SQL}, %s)", (str(rev),))
+
+
+def parse_rev(payload: object) -> int | None:
+    if isinstance(payload, str) and 0 < len(payload) <= PAYLOAD_LIMIT and payload.isdigit():
+        return int(payload)
+    return None
+
+
+class Listener:
+    """A thread with one listening connection. `heard(rev)` runs on that thread for each notification, and
+    `heard(None)` after every (re)connect, when changes may have been missed: the caller catches up by rev."""
+
+    def __init__(self, db: PostgresqlDatabase, heard: Callable[[int | None], None]) -> None:
+        self._db = db
+        self._heard = heard
+        self._stop = threading.Event()
+        self._wake_r, self._wake_w = os.pipe()
+        self._thread: threading.Thread | None = None
+        self.connects = 0  # how many times the connection was opened (tests and logs)
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="shoptally-listen", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        with contextlib.suppress(OSError):
+            os.write(self._wake_w, b"x")
+        if self._thread is not None:
+            self._thread.join(10)
+            self._thread = None
+        for fd in (self._wake_r, self._wake_w):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+    def _run(self) -> None:
+        delay = BACKOFF_FIRST
+        while not self._stop.is_set():
+            conn = None
+            try:
+                conn = self._listen()
+                delay = BACKOFF_FIRST
+                self._heard(None)
+                self._wait(conn)
+            except Exception as exc:  # a drop, a restart, a refusal: try again later, never give up
+                if not self._stop.is_set():
+                    log.warning("changes of other daemons: listening failed (%s); again in %gs",
+                                str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__, delay)
+            finally:
+                if conn is not None:
+                    with contextlib.suppress(Exception):
+                        conn.close()
+            if self._stop.wait(delay):
+                return
+            delay = min(delay * 2, BACKOFF_MAX)
+
+    def _listen(self):
+        import psycopg2
+
+        conn = psycopg2.connect(database=self._db.database, **{**self._db.connect_params, **KEEPALIVES})
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            cur.execute(f"SELECT {CHANNEL_SQL}")
+            channel = cur.fetchone()[0]
+            cur.execute(f'LISTEN "{channel}"')
+        self.connects += 1
+        return conn
+
+    def _wait(self, conn) -> None:
+        """Until stopped, or the connection fails (raises)."""
+        while not self._stop.is_set():
+            ready, _, _ = select.select([conn, self._wake_r], [], [])
+            if self._wake_r in ready:
+                return
+            conn.poll()
+            revs = [r for r in (parse_rev(n.payload) for n in conn.notifies) if r is not None]
+            conn.notifies.clear()
+            if revs:
+                self._heard(max(revs))
