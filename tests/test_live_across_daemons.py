@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -47,6 +48,14 @@ async def _import(daemon: Daemon, tmp_path: Path, seed: int) -> int:
     return _rev(daemon.db_url)
 
 
+async def _settlement_event(events) -> dict:
+    """The next `tk-settlement.updated`, `at` kept (next_event drops it)."""
+    while True:
+        event = await recv(events, timeout=CEILING)
+        if event["event"] == "tk-settlement.updated":
+            return event
+
+
 async def _nothing_more(events, seconds: float = 1.5) -> list[dict]:
     """The settlement events that still come within `seconds` (none, when nothing is published twice)."""
     seen = []
@@ -64,16 +73,15 @@ async def test_a_change_through_one_daemon_reaches_the_views_of_the_other_with_i
         view_a, _ = await a.events()
         view_b, hello_rev = await b.events()
         assert hello_rev == 0
-        began = time.monotonic()
         rev = await _import(a, tmp_path, seed=1)
-        heard_b = await next_event(view_b, "tk-settlement.updated", timeout=CEILING)
-        took = time.monotonic() - began
+        heard_b = await _settlement_event(view_b)
+        took = time.time() - datetime.fromisoformat(heard_b.pop("at")).timestamp()  # from A's commit
         heard_a = await next_event(view_a, "tk-settlement.updated")
         assert heard_b == heard_a == {"event": "tk-settlement.updated", "account": "TikTok US BenchShop", "added": 5,
                                       "updated": 0, "removed": 0, "rev": rev}
         assert rev == 1
         assert await _nothing_more(view_b) == []
-        print(f"import through A and B's event: {took:.3f}s")
+        print(f"from A's commit to the event on B's view, at most: {took:.3f}s")
 
 
 async def test_a_daemons_own_change_is_published_once_and_the_others_in_rev_order(tmp_path: Path, pg_url):
