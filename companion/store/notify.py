@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import select
+import socket
 import threading
 from collections.abc import Callable
 
@@ -53,7 +53,7 @@ class Listener:
         self._db = db
         self._heard = heard
         self._stop = threading.Event()
-        self._wake_r, self._wake_w = os.pipe()
+        self._wake_r, self._wake_w = socket.socketpair()  # a socket, not a pipe: Windows selects only sockets
         self._thread: threading.Thread | None = None
         self.connects = 0  # how many times the connection was opened (tests and logs)
 
@@ -64,13 +64,12 @@ class Listener:
     def stop(self) -> None:
         self._stop.set()
         with contextlib.suppress(OSError):
-            os.write(self._wake_w, b"x")
+            self._wake_w.send(b"x")
         if self._thread is not None:
             self._thread.join(10)
             self._thread = None
-        for fd in (self._wake_r, self._wake_w):
-            with contextlib.suppress(OSError):
-                os.close(fd)
+        for end in (self._wake_r, self._wake_w):
+            end.close()
 
     def _run(self) -> None:
         delay = BACKOFF_FIRST
