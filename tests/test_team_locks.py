@@ -131,3 +131,22 @@ def test_two_daemons_storing_one_capture_at_once_store_each_line_once(tmp_path, 
     assert query(db_url, "SELECT COUNT(*), COUNT(DISTINCT natural_key) FROM settlement_line") == [(3000, 3000)]
     assert query(db_url, "SELECT COUNT(*) FROM raw_capture") == [(1,)]
     assert query(db_url, "SELECT rev FROM change_log ORDER BY rev") == [(1,)]
+
+
+@ON_POSTGRES
+def test_two_imports_of_one_file_at_once_store_each_line_once(tmp_path, db_url):
+    """`shoptally import` twice at once into a fresh schema, each from its own data dir: both migrate-or-wait,
+    both exit 0, and the file's lines are stored once, added by one import and skipped by the other."""
+    capture = order_list_capture([order_row(n, f"{n}.10") for n in range(1, 5001)])
+    path = tmp_path / "orders.json"
+    path.write_text(json.dumps(capture))
+    procs = [subprocess.Popen([sys.executable, "-m", "companion", "import", "--data-dir", str(tmp_path / f"d{n}"),
+                               "--database-url", db_url, str(path), "--json"], cwd=REPO,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for n in range(2)]
+    runs = [p.communicate(timeout=180) + (p.returncode,) for p in procs]
+    for _out, err, code in runs:
+        assert (code, err) == (0, ""), err
+    files = sorted((json.loads(out)["files"][0] for out, _, _ in runs), key=lambda f: -f["added"])
+    assert [(f["added"], f["updated"], f["skipped"]) for f in files] == [(5000, 0, 0), (0, 0, 5000)]
+    assert query(db_url, "SELECT COUNT(*), COUNT(DISTINCT natural_key) FROM settlement_line") == [(5000, 5000)]
+    applied_once(db_url)
