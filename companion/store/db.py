@@ -12,6 +12,7 @@ from playhouse.migrations import Runner
 
 from companion.config import sqlite_url
 from companion.errors import BadInput
+from companion.store import locks
 from companion.store.models import MODELS, database
 
 log = logging.getLogger(__name__)
@@ -88,15 +89,20 @@ def open_database(url: str, migrate: bool = True,
     db.connect(reuse_if_open=True)
     database.initialize(db)
     if migrate:
-        runner = migration_runner(db)
-        if before_migrate is not None and runner.applied():
-            pending = [m.name for m in runner.status() if m.applied is None]
-            if pending:
-                before_migrate(db, pending)
-        applied = runner.up()
-        if applied:
-            log.info("database schema migrated: %s", ", ".join(applied))
+        with locks.migrating(db):  # PostgreSQL: one daemon migrates (and backs up first); the others wait
+            _migrate(db, before_migrate)
     return db
+
+
+def _migrate(db: Database, before_migrate: Callable[[Database, list[str]], None] | None) -> None:
+    runner = migration_runner(db)
+    if before_migrate is not None and runner.applied():
+        pending = [m.name for m in runner.status() if m.applied is None]
+        if pending:
+            before_migrate(db, pending)
+    applied = runner.up()
+    if applied:
+        log.info("database schema migrated: %s", ", ".join(applied))
 
 
 def close_database() -> None:

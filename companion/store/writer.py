@@ -10,12 +10,14 @@ import asyncio
 import logging
 import queue
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from peewee import Database, InterfaceError, OperationalError
 
+from companion.store import locks
 from companion.store.connection import connection_lost, drop_connection
 from companion.store.upkeep import Upkeep
 
@@ -101,7 +103,7 @@ class Writer:
         had started is never run twice; it fails, and the next job finds a new connection."""
         started = False
         try:
-            with self._db.atomic():
+            with write_transaction(self._db):
                 started = True
                 return fn(*args)
         except (InterfaceError, OperationalError) as exc:
@@ -109,13 +111,13 @@ class Writer:
                 raise
             log.warning("writer: the database connection was lost; reconnecting")
             self._reconnect()
-        with self._db.atomic():
+        with write_transaction(self._db):
             return fn(*args)
 
     def _run_idle(self) -> None:
         assert self._idle is not None
         try:
-            with self._db.atomic():
+            with write_transaction(self._db):
                 more = self._idle()
         except Exception as exc:  # idle work must never stop the writer; it is tried again after the next job
             log.warning("writer: idle work failed (%s); it is tried again after the next change", exc)
@@ -138,5 +140,14 @@ class Writer:
 
 def run_inline(db: Database, fn: Callable[..., T], *args: Any) -> T:
     """The same transaction discipline for offline CLI commands, where this process is the only writer."""
-    with db.atomic():
+    with write_transaction(db):
         return fn(*args)
+
+
+@contextmanager
+def write_transaction(db: Database) -> Iterator[None]:
+    """One write transaction, with this schema's write turn on PostgreSQL (another daemon's writes to it wait
+    until it commits): two daemons storing the same capture store its lines once, and revs stay in order."""
+    with db.atomic():
+        locks.writing(db)
+        yield
