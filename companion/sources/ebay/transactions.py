@@ -23,6 +23,7 @@ from companion.sources import cells, tables
 from companion.sources.ebay import columns as col
 from companion.sources.ebay.rules import TAX_REMITTED, Rule, fee_rule, rule_for
 from companion.sources.headers import Located
+from companion.sources.keys import Occurrences, amount_key
 from companion.sources.mapping import INFO, book_of, by_sign
 from companion.sources.model import (
     IN_TRANSIT,
@@ -46,22 +47,6 @@ NO_STORE = StoreRef(PLATFORM, "")  # replaced once the file's store is known
 CENT = Decimal("0.01")
 
 
-class Keyer:
-    """Occurrence numbers for rows that share a natural key: two rows alike in every cell are two charges (eBay
-    writes each fee and each order line once), so each gets its own number, in file order."""
-
-    def __init__(self) -> None:
-        self._seen: dict[tuple[str, ...], int] = {}
-
-    def key(self, base: tuple[str, ...]) -> tuple[str, ...]:
-        n = self._seen[base] = self._seen.get(base, 0) + 1
-        return (*base, str(n))
-
-
-def amount_key(amount: Decimal) -> str:
-    return format(amount.normalize(), "f") if amount else "0"
-
-
 class _File:
     """What one file's rows gather: lines, payouts stated, balance movements kept as information."""
 
@@ -71,7 +56,7 @@ class _File:
         self.tz = hints.store.timezone if hints.store is not None and hints.store.timezone != "UTC" else (
             col.ZONES[self.variant])
         self.fallback_currency = hints.store.currency if hints.store is not None else ""
-        self.keyer = Keyer()
+        self.keyer = Occurrences()  # two rows alike in every cell are two charges
         self.lines: list[Line] = []
         self.payouts: dict[str, tuple[Decimal, str, datetime | None]] = {}
         self.moves: list[dict[str, str]] = []

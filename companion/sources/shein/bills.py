@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from companion.ledger.money import ZERO
 from companion.sources import cells
 from companion.sources.headers import Columns, Located, norm
+from companion.sources.keys import amount_key
 from companion.sources.mapping import Table, book_of, books, by_sign, nearest, seed
 from companion.sources.model import IN_TRANSIT, SETTLED, SKU_SPLIT, SPLIT, Line, SourceError, SourceField, StoreRef
 from companion.sources.shein.sites import currency_of_site, currency_text
@@ -260,11 +261,6 @@ class Keyer:
     def key(self, base: tuple[str, ...], signature: str) -> tuple[str, ...]:
         rows = self._seen.setdefault(base, {})
         return (*base, str(rows.setdefault(signature, len(rows) + 1)))
-
-
-def amount_key(amount: Decimal) -> str:
-    """An amount as key text: 7.50 and 7.5 are the same key."""
-    return format(amount.normalize(), "f") if amount else "0"
 
 
 _PENDING_WORDS = ("待", "未", "中", "异常", "pending", "to be", "unsettled", "processing")

@@ -70,23 +70,6 @@ def zone_of(moment: datetime | None) -> timezone | None:
     return timezone(moment.utcoffset() or timedelta(0))
 
 
-class Occurrences:
-    """Occurrence numbers for rows that share a natural key: two rows that look alike stay two lines, and the
-    same file read again numbers them the same way."""
-
-    def __init__(self) -> None:
-        self._seen: dict[tuple[str, ...], int] = {}
-
-    def key(self, base: tuple[str, ...]) -> tuple[str, ...]:
-        n = self._seen[base] = self._seen.get(base, 0) + 1
-        return (*base, str(n))
-
-
-def amount_key(amount: Decimal) -> str:
-    """An amount as key text: 7.50 and 7.5 are the same key."""
-    return format(amount.normalize(), "f") if amount else "0"
-
-
 def allocate(amount: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
     """`amount` split over `weights` to the cent, the shares adding up to it exactly: each share rounded towards
     zero, the cents left over going to the largest weights first (equal shares when no weight is positive)."""

@@ -26,9 +26,10 @@ from decimal import Decimal
 from companion.ledger.money import ZERO
 from companion.sources import tables
 from companion.sources.headers import Columns
+from companion.sources.keys import Occurrences, amount_key
 from companion.sources.mapping import INFO, OUT, PER_ROW, TOTAL, Book, SignSplit, marked, nearest, table
 from companion.sources.model import IN_TRANSIT, SETTLED, Line, ParseResult, SourceError, SourceField, Stated, StoreRef
-from companion.sources.shopify.common import LABEL, PLATFORM, Occurrences, Row, amount_key, zone_of
+from companion.sources.shopify.common import LABEL, PLATFORM, Row, zone_of
 from companion.sources.tabular import Hints, TableAdapter, at_row, data_rows, store_for_file
 
 FAMILY = "shopify_payment"
