@@ -387,61 +387,49 @@ def _delete_figure(args) -> int:
     return 0
 
 
-def cmd_costing(args) -> int:
-    """Each store's costing (fixed | moving_average): list, or set one store's; through the daemon when one runs."""
-    from companion.store import costing
-
-    cfg = _cfg_with_data(args) if args.costing_command == "list" else _cfg(args)
+def _store_choice(args, listing: bool, route: str, field: str, module, setter, value: str | None,
+                  none_yet: str = "") -> int:
+    """A per-store choice (costing, Shopify's sales tax): list every store's, or set one store's; through the
+    daemon when one runs, else straight into the database."""
+    cfg = _cfg_with_data(args) if listing else _cfg(args)
     base = _daemon(cfg, required=False)
-    if args.costing_command == "list":
+    if listing:
         if base:
-            rows = call(cfg, base, "GET", "/api/costing")["stores"]
+            rows = call(cfg, base, "GET", route)["stores"]
         else:
             _open_db(cfg)
-            rows = costing.listing()
+            rows = module.listing()
     else:
-        costing.check(args.method)
-        body = {"account": args.store, "method": args.method}
+        module.check(value)
         if base:
-            rows = [call(cfg, base, "POST", "/api/costing", body)]
+            rows = [call(cfg, base, "POST", route, {"account": args.store, field: value})]
         else:
-            rows = [complete(Inline(_open_db(cfg)).write(costing.set_method, args.store, args.method)).json()]
+            rows = [complete(Inline(_open_db(cfg)).write(setter, args.store, value)).json()]
     if args.json:
         print(json.dumps(rows, ensure_ascii=False))
     else:
+        if not rows and none_yet:
+            print(none_yet)
         for row in rows:
-            print(f"{row['account']}: {row['method']}")
+            print(f"{row['account']}: {row[field]}")
     return 0
+
+
+def cmd_costing(args) -> int:
+    """Each store's costing (fixed | moving_average): list, or set one store's."""
+    from companion.store import costing
+
+    return _store_choice(args, args.costing_command == "list", "/api/costing", "method", costing,
+                         costing.set_method, getattr(args, "method", None))
 
 
 def cmd_sales_tax(args) -> int:
-    """Each Shopify store's sales with or without tax: list, or set one store's; through the daemon when one
-    runs."""
+    """Each Shopify store's sales with or without tax: list, or set one store's."""
     from companion.store import sales_tax
 
-    cfg = _cfg_with_data(args) if args.sales_tax_command == "list" else _cfg(args)
-    base = _daemon(cfg, required=False)
-    if args.sales_tax_command == "list":
-        if base:
-            rows = call(cfg, base, "GET", "/api/sales-tax")["stores"]
-        else:
-            _open_db(cfg)
-            rows = sales_tax.listing()
-    else:
-        sales_tax.check(args.choice)
-        body = {"account": args.store, "sales_tax": args.choice}
-        if base:
-            rows = [call(cfg, base, "POST", "/api/sales-tax", body)]
-        else:
-            rows = [complete(Inline(_open_db(cfg)).write(sales_tax.set_choice, args.store, args.choice)).json()]
-    if args.json:
-        print(json.dumps(rows, ensure_ascii=False))
-    else:
-        if not rows:
-            print("no Shopify store yet: the choice is a Shopify store's (import a Shopify export first)")
-        for row in rows:
-            print(f"{row['account']}: {row['sales_tax']}")
-    return 0
+    return _store_choice(args, args.sales_tax_command == "list", "/api/sales-tax", "sales_tax", sales_tax,
+                         sales_tax.set_choice, getattr(args, "choice", None),
+                         "no Shopify store yet: the choice is a Shopify store's (import a Shopify export first)")
 
 
 def cmd_reconcile(args) -> int:

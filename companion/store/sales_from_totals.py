@@ -47,17 +47,21 @@ def _ranges(bounds: Bounds, zone_of: dict[int, str], p: str) -> tuple[str, list,
     return f'"day" IS NOT NULL AND ({" OR ".join(where)})', params, first_days
 
 
+def _basis_ranges(basis: str, bounds: Bounds, zone_of: dict[int, str]) -> tuple:
+    """The database, the WHERE of a basis over each store's local days, its parameters and the stores' first
+    days: what every read of the totals starts from."""
+    db = line_totals.SettlementLine._meta.database
+    where, params, first_days = _ranges(bounds, zone_of, db.param)
+    return db, f'"basis" = {db.param} AND {where}', [BASIS_CODE[basis], *params], first_days
+
+
 def read(basis: str, bounds: Bounds, zone_of: dict[int, str], step: str
          ) -> tuple[list[SalesRow], dict[tuple[int, str], int]]:
     """The rows sales_sums.rows gives by store for `step` (day, week, month), and the orders over each
     store's whole bounds per (store, currency), as sales_sums.orders gives them."""
     if not bounds:
         return [], {}
-    db = line_totals.SettlementLine._meta.database
-    p = db.param
-    where, params, first_days = _ranges(bounds, zone_of, p)
-    ranges = f'"basis" = {p} AND {where}'
-    params = [BASIS_CODE[basis], *params]
+    db, ranges, params, first_days = _basis_ranges(basis, bounds, zone_of)
     sums = ", ".join(f'SUM("{c}")' for c in CATEGORIES)
     with bulk.wrap_errors:
         money = db.execute_sql(f'SELECT "store_id", "currency", "day", {sums} FROM "line_total" WHERE {ranges} '
@@ -88,11 +92,7 @@ def read_sku(basis: str, bounds: Bounds, zone_of: dict[int, str], step: str, mon
     (store, currency); raises TooManyRows before reading them when there would be more than `most` rows."""
     if not bounds:
         return [], {}
-    db = line_totals.SettlementLine._meta.database
-    p = db.param
-    where, params, first_days = _ranges(bounds, zone_of, p)
-    ranges = f'"basis" = {p} AND {where}'
-    params = [BASIS_CODE[basis], *params]
+    db, ranges, params, first_days = _basis_ranges(basis, bounds, zone_of)
     _check_rows(ranges, params, step, months, most)
     sums = ", ".join(f'"{c}"' for c in CATEGORIES)
     with bulk.wrap_errors:
