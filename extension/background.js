@@ -3,10 +3,11 @@
 // Chrome stops an idle service worker: every piece of state lives in chrome.storage, and an alarm
 // brings the worker back to reconnect.
 "use strict";
-importScripts("lib/scrub.js", "sites/sites.js", "lib/outbox.js");
+importScripts("lib/scrub.js", "lib/sync_errors.js", "sites/sites.js", "lib/outbox.js");
 
 const Sites = self.ShoptallySites;
 const Scrub = self.ShoptallyScrub;
+const SyncErrors = self.ShoptallySyncErrors;
 const DEFAULT_PORT = 47810;
 const PROTOCOL = 1;
 const IN_FLIGHT = 8;
@@ -318,7 +319,8 @@ async function onCommand(msg) {
     await chrome.storage.session.set({ commandsSeen: [...commandsSeen, msg.id].slice(-50) });
   }
   if (msg.command !== "sync") {
-    await enqueueProgress({ command_id: msg.id, stage: "error", pages: 0, records: 0, message: `unknown command ${msg.command}` });
+    await enqueueProgress({ command_id: msg.id, stage: "error", pages: 0, records: 0,
+      ...SyncErrors.said("ext_unknown_command", { command: String(msg.command).slice(0, 64) }) });
     return;
   }
   await startSync(String(msg.site || "tiktok"), msg.id);
@@ -326,14 +328,15 @@ async function onCommand(msg) {
 
 async function startSync(siteId, commandId) {
   const site = Sites.byId(siteId);
-  const fail = (message) => enqueueProgress({ command_id: commandId, stage: "error", pages: 0, records: 0, message });
-  if (!site) return fail(`this extension cannot sync ${siteId}: it knows ${Sites.SITES.map((s) => s.id).join(", ")}`);
-  if (!site.sync) return fail(`${site.label} has nothing to sync: its pages are captured while the seller browses them`);
-  if (!(await captureOn(siteId))) return fail(`capture is turned off for ${site.label} in the extension's options`);
+  const fail = (code, params) => enqueueProgress({ command_id: commandId, stage: "error", pages: 0, records: 0,
+    ...SyncErrors.said(code, params) });
+  if (!site) return fail("ext_unknown_site", { site: siteId, known: Sites.SITES.map((s) => s.id).join(", ") });
+  if (!site.sync) return fail("ext_nothing_to_sync", { site: site.label });
+  if (!(await captureOn(siteId))) return fail("ext_capture_off", { site: site.label });
   const running = (await syncs())[siteId];
   if (running) {
     const alive = await chrome.tabs.get(running.tabId).then(() => true, () => false);
-    if (alive) return fail(`a sync of ${site.label} is already running`);
+    if (alive) return fail("ext_already_running", { site: site.label });
   }
   const { lastHosts } = await chrome.storage.local.get("lastHosts");
   const host = (lastHosts && lastHosts[siteId]) || site.defaultHost;
@@ -367,7 +370,8 @@ async function onSyncProgress(tabId, p) {
   if (!siteId) return;
   const sync = all[siteId];
   const final = p.stage === "done" || p.stage === "error";
-  const said = { command_id: sync.commandId, stage: p.stage, pages: p.pages || 0, records: p.records || 0, message: p.message || "" };
+  const said = { command_id: sync.commandId, stage: p.stage, pages: p.pages || 0, records: p.records || 0, message: p.message || "",
+    ...(p.code ? { code: p.code, params: p.params || {} } : {}) };
   if (final) {
     // the sync's own tab is gone before the daemon hears the end: a sync started next never reuses it
     await finishSync(siteId, sync, p.stage, p.pages || 0, p.records || 0, p.message || "");
@@ -391,12 +395,12 @@ async function watchSyncs() {
   const all = await syncs();
   for (const [siteId, sync] of Object.entries(all)) {
     const alive = await chrome.tabs.get(sync.tabId).then(() => true, () => false);
-    let reason = "";
-    if (!alive) reason = "the sync's tab was closed before it finished";
-    else if (Date.now() - sync.heardAt > SYNC_QUIET_MS) reason = `timeout: the page said nothing for ${SYNC_QUIET_MS / 1000} s`;
+    let reason = null;
+    if (!alive) reason = SyncErrors.said("ext_tab_closed");
+    else if (Date.now() - sync.heardAt > SYNC_QUIET_MS) reason = SyncErrors.said("ext_page_quiet", { seconds: SYNC_QUIET_MS / 1000 });
     if (reason) {
-      await finishSync(siteId, sync, "error", sync.pages, sync.records, reason);
-      await enqueueProgress({ command_id: sync.commandId, stage: "error", pages: sync.pages, records: sync.records, message: reason });
+      await finishSync(siteId, sync, "error", sync.pages, sync.records, reason.message);
+      await enqueueProgress({ command_id: sync.commandId, stage: "error", pages: sync.pages, records: sync.records, ...reason });
     }
   }
 }

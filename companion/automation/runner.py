@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from companion.automation import browser, schedules
 from companion.core.service import SyncStalled
-from companion.errors import Conflict, ShoptallyError, catalog, render
+from companion.errors import Conflict, ShoptallyError, catalog, coded, render
 from companion.store import stores
 
 if TYPE_CHECKING:
@@ -171,15 +171,22 @@ def _outcome(progress: dict, via: str) -> dict:
     if progress.get("stage") == "done":
         return {"status": "done", "via": via, "pages": pages, "records": records}
     message = str(progress.get("message") or "")
-    status = "login_expired" if any(w in message.lower() for w in LOGIN_WORDS) else "error"
-    if not message:
-        code = "sync_failed"
-    elif status == "login_expired":
-        code = "sync_login_expired_browser" if via == "browser" else "sync_login_expired"
-    else:
-        code = "sync_extension_failed"  # the extension's own sentence, in English: Chinese frames it
-    return {**_ended(status, via, code, **({"message": message} if message else {})), "pages": pages,
-            "records": records}
+    own = progress.get("code")  # the extension's code (ext_*), checked by core.extension_said
+    if own:
+        login = own == "ext_not_logged_in"
+    else:  # an older extension: its sentence only
+        login = any(w in message.lower() for w in LOGIN_WORDS)
+    status = "login_expired" if login else "error"
+    if login and via == "browser":  # the seller logs in through the browser shoptally starts
+        said = _ended(status, via, "sync_login_expired_browser",
+                      message=coded(own, progress["params"], message) if own else message)
+    elif own:
+        said = _ended(status, via, own, **progress["params"])
+    elif not message:
+        said = _ended(status, via, "sync_failed")
+    else:  # the sentence of an extension that sends no code, in English: Chinese frames it
+        said = _ended(status, via, "sync_login_expired" if login else "sync_extension_failed", message=message)
+    return {**said, "pages": pages, "records": records}
 
 
 def _ended(status: str, via: str, code: str, **params) -> dict:

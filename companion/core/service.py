@@ -26,6 +26,7 @@ from companion import PROTOCOL_VERSION, __version__
 from companion.backup import restore
 from companion.cloud import sync as cloud_sync
 from companion.config import Config, signin_link
+from companion.core import extension_said
 from companion.core.change_feed import ChangeFeed
 from companion.core.events import EventBus
 from companion.core.pairing_requests import PendingPair, PendingPairs
@@ -398,11 +399,12 @@ class Service:
         return {"command_id": command["id"], "site": command["site"], "account": account}
 
     def progress(self, conn: ExtensionConn, msg: dict) -> None:
-        cid = str(msg.get("command_id") or "")
+        cid = str(msg.get("command_id") or "")[:64]
         event = {"event": "sync.progress", "command_id": cid}
-        for key in ("stage", "pages", "records", "message"):
-            if key in msg:
-                event[key] = msg[key]
+        event.update(extension_said.counts(msg))
+        if "message" in msg:
+            event["message"] = extension_said.message(msg)
+        event.update(extension_said.coded(msg))
         if cid in self.commands:
             self.commands[cid]["stage"] = msg.get("stage")
         if cid in self._sync_last:  # a sign of life: the stall clock starts again

@@ -182,8 +182,12 @@
         message: `${counts.records} records on ${counts.pages} pages`
           + (counts.splits ? `, ${counts.splits} fee splits` : "")
           + (counts.missing ? `; ${counts.missing} fee splits not given by the seller center: sync again to fetch them` : "") }),
-      (err) => report({ stage: "error", pages: driver.pages, records: driver.records,
-        message: err instanceof globalThis.ShoptallyDriver.SyncError ? err.message : `sync failed: ${err}` }),
+      (err) => {
+        const why = err instanceof globalThis.ShoptallyDriver.SyncError ? err
+          : globalThis.ShoptallySyncErrors.said("ext_sync_failed", { error: String(err) });
+        report({ stage: "error", pages: driver.pages, records: driver.records,
+          message: why.message, code: why.code, params: why.params });
+      },
     ).finally(() => { running = null; });
   }
 

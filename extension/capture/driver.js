@@ -74,7 +74,17 @@
     }
   }
 
-  class SyncError extends Error {}
+  // Why a sync ended: the catalog's code and params (lib/sync_errors.js) with the English sentence as message.
+  const Errors = root.ShoptallySyncErrors
+    || (typeof require === "function" ? require("../lib/sync_errors.js") : null);
+  class SyncError extends Error {
+    constructor(code, params) {
+      const said = Errors.said(code, params);
+      super(said.message);
+      this.code = said.code;
+      this.params = said.params;
+    }
+  }
 
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -315,7 +325,7 @@
       for (;;) {
         const found = find();
         if (found) return found;
-        if (this.loggedOut()) throw new SyncError("not logged in: log in to the seller center in this browser, then sync again");
+        if (this.loggedOut()) throw new SyncError("ext_not_logged_in");
         if (Date.now() > end) return null;
         await sleep(200);
       }
@@ -331,7 +341,7 @@
       this.pages = task.pages || 0;
       this.records = task.records || 0;
       const views = this.sync.views;
-      if (this.loggedOut()) throw new SyncError("not logged in: log in to the seller center in this browser, then sync again");
+      if (this.loggedOut()) throw new SyncError("ext_not_logged_in");
       // Settings → Data Management: all records, pending (in transit / on hold) only, or new ones only
       const settings = (await this.ask({ type: "app-settings" })) || {};
       this.mode = ["all", "pending", "new"].includes(settings.order_sync_mode) ? settings.order_sync_mode : "all";
@@ -360,7 +370,7 @@
           tab.click();
           return this.log.next(list, since, PAGE_WAIT_MS, accept);
         }
-        if (this.loggedOut()) throw new SyncError("not logged in: log in to the seller center in this browser, then sync again");
+        if (this.loggedOut()) throw new SyncError("ext_not_logged_in");
         const labels = this.tabs().map((el) => labelWords(el.textContent)).join("|");
         if (labels !== shown) { shown = labels; still = Date.now(); }
         if ((labels && Date.now() - still >= TABS_STILL_MS) || Date.now() > end) break;
@@ -371,8 +381,8 @@
         await this.progress(view.stage, `opening ${view.tab[0]} (the tab "${clip(found.label, 40)}" loads it)`, index);
         return found.entry;
       }
-      throw new SyncError(`page layout not recognised: ${this.site.label} shows no "${view.tab[0]}" tab (by its name `
-        + `or by the list it loads) on ${shownUrl(this.loc)} (${this.seen()})`);
+      throw new SyncError("ext_layout_unknown", { site: this.site.label, ...Errors.tabNames(view.tab),
+        url: shownUrl(this.loc), seen: this.seen() });
     }
 
     /** The tab whose click makes the view's list call, with that call's answer, or null. */
@@ -398,7 +408,7 @@
       const list = view.list || this.sync.list;
       const accept = (entry) => root.ShoptallySites.forView(view, entry.url);
       const entry = await this.openView(view, index, list, accept);
-      if (!entry) throw new SyncError(`timeout: the ${view.tab[0]} list did not load within ${PAGE_WAIT_MS / 1000} s`);
+      if (!entry) throw new SyncError("ext_list_timeout", { ...Errors.tabNames(view.tab), seconds: PAGE_WAIT_MS / 1000 });
       if (this.sync.drive === "request") await this.requestedPages(view, list, entry, index);
       else await this.pagesOf(view, list, entry, index);
     }
@@ -439,7 +449,7 @@
         const since = this.log.seq;
         next.click();
         entry = await this.log.next(list, since, PAGE_WAIT_MS, accept);
-        if (!entry) throw new SyncError(`timeout: page ${this.pages + 1} did not load within ${PAGE_WAIT_MS / 1000} s`);
+        if (!entry) throw new SyncError("ext_page_timeout", { page: this.pages + 1, seconds: PAGE_WAIT_MS / 1000 });
         await sleep(SETTLE_MS);
       }
     }
@@ -480,11 +490,11 @@
             await this.progress(view.stage, `incomplete: the list call names no page number, so only its first page was read (${have}${of} records)`, index);
             break;
           }
-          if (n + 1 >= MAX_PAGES) throw new SyncError(`the ${view.tab[0]} list did not end after ${MAX_PAGES} pages`);
+          if (n + 1 >= MAX_PAGES) throw new SyncError("ext_list_endless", { ...Errors.tabNames(view.tab), pages: MAX_PAGES });
           const change = { query: {}, body: {} };
           set(pageKey, firstPage + n + 1, change);
           if (dated && windows > 0) { set(begin, windowBegin, change); set(end, windowEnd, change); }
-          entry = await this.listAgain(view, entry, change, `page ${n + 2}`);
+          entry = await this.listAgain(view, entry, change, { page: n + 2 });
         }
         if (!dated || windowBegin <= oldest) return;
         windowEnd = windowBegin - 1; // each window ends just before the later one begins: no gap, no overlap
@@ -493,14 +503,18 @@
         set(begin, windowBegin, change);
         set(end, windowEnd, change);
         set(pageKey, firstPage, change);
-        entry = await this.listAgain(view, entry, change, `the window from ${new Date(windowBegin * unit).toISOString().slice(0, 10)}`);
+        entry = await this.listAgain(view, entry, change, { from: new Date(windowBegin * unit).toISOString().slice(0, 10) });
       }
     }
 
-    /** The page's list call made again with `change`; its answer, or a SyncError saying what failed. */
-    async listAgain(view, entry, change, what) {
+    /** The page's list call made again with `change`; its answer, or a SyncError saying what failed (`at`:
+     * the list's {page} or the date window {from} it asked for). */
+    async listAgain(view, entry, change, at) {
       const got = await this.replay({ path: entry.path, query: change.query, body: change.body });
-      if (got.failed) throw new SyncError(`the seller center did not answer the ${view.tab[0]} list (${what}): ${got.failed}`);
+      if (got.failed) {
+        throw new SyncError(at.page ? "ext_page_no_answer" : "ext_window_no_answer",
+          { ...Errors.tabNames(view.tab), ...at, why: got.failed });
+      }
       return got;
     }
 
@@ -508,8 +522,8 @@
     countPage(view, list, entry, seen) {
       const page = root.ShoptallySites.listPage(list, entry.body);
       if (!page.ok) {
-        throw new SyncError(`the seller center refused the ${view.tab[0]} list (it may have logged you out): `
-          + JSON.stringify(entry.body).slice(0, 200));
+        throw new SyncError("ext_list_refused", { ...Errors.tabNames(view.tab),
+          answer: JSON.stringify(entry.body).slice(0, 200) });
       }
       let fresh = 0;
       if (page.keys.length) {
@@ -558,8 +572,7 @@
         failedInARow += 1;
         if (failedInARow >= FAILS_BEFORE_GIVING_UP) {
           const why = got.failed || JSON.stringify(got.body).slice(0, 200);
-          throw new SyncError(`the seller center did not give the fee split of ${FAILS_BEFORE_GIVING_UP} orders in a row `
-            + `(the last, ${ref}: ${why}); what was stored is kept: sync again later`);
+          throw new SyncError("ext_splits_refused", { count: FAILS_BEFORE_GIVING_UP, ref, why });
         }
       }
     }

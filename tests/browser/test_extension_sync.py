@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from websockets.sync.client import connect
 
+from companion import errors
 from tests.support.browser import pair, raw_captures, split_lines, stored_lines, wait_for
 from tests.support.daemon import Daemon, clean_env
 from tests.support.seller_centers import SECRET, TIKTOK_HOST, amount_of, tiktok_detail, tiktok_row, tiktok_sign
@@ -137,6 +138,7 @@ def test_sync_when_logged_out_says_so_and_stores_nothing(browser, daemon, center
     command = start_sync(daemon)
     last = final(events, command)
     assert last["stage"] == "error" and last["message"].startswith("not logged in")
+    assert (last["code"], last["params"]) == ("ext_not_logged_in", {})  # the view says it in its language
     assert stored_lines(daemon) == {}
     assert browser.popup_state()["sites"]["tiktok"]["last_sync"] == "error"
 
@@ -183,6 +185,10 @@ def test_a_page_layout_the_extension_does_not_know_ends_the_sync_with_that_reaso
         'page layout not recognised: TikTok Shop shows no "Settled" tab (by its name or by the list it loads) on '
         'https://seller-us.tiktok.com/finance/bills?tab=statements (tabs seen: "Overview", "Unsettled 7", '
         '"待结算 On hold 7"; buttons seen: none; pager: a next button)')
+    assert last["code"] == "ext_layout_unknown"
+    assert (last["params"]["tab"], last["params"]["tab_zh"]) == ("Settled", "已结算")
+    assert errors.render(last["code"], last["params"], "zh").startswith(
+        "无法识别页面布局：TikTok Shop 上没有“已结算”标签页")
     wait_for(lambda: set(browser.driver.window_handles) == handles, "the sync's tab to close")
     # what the page loaded while it was open was still captured: nothing is lost, the sync says it failed
     assert stored_lines(daemon)["settled"][0] == 10

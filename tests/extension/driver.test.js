@@ -173,8 +173,16 @@ test("a dated list is walked page by page, then window by window back a year, wi
 test("a window that fails to answer ends the sync naming the window", async () => {
   const page = fakeTemu([NOW - DAY], 5, { failAt: 1 });
   const { driver, site } = temuDriver(page.replay);
-  await assert.rejects(driver.requestedPages(site.sync.views[0], site.sync.list, page.first, 0),
-    /did not answer the Fund detail list \(the window from \d{4}-\d{2}-\d{2}\): no answer within 30 s/);
+  await assert.rejects(driver.requestedPages(site.sync.views[0], site.sync.list, page.first, 0), (err) => {
+    assert.match(err.message,
+      /did not answer the Fund detail list \(the window from \d{4}-\d{2}-\d{2}\): no answer within 30 s/);
+    // the code and params the Finance view says in the seller's language
+    assert.equal(err.code, "ext_window_no_answer");
+    assert.deepEqual(Object.keys(err.params).sort(), ["from", "tab", "tab_zh", "why"]);
+    assert.equal(err.params.tab_zh, "财务明细");
+    assert.equal(err.params.why, "no answer within 30 s");
+    return true;
+  });
 });
 
 test("fee splits: stored ones are skipped, each other asked once, paced at the rate", async () => {

@@ -50,8 +50,10 @@ class FakeExtension:
     """A client of /ws/extension that answers each sync command as the extension does: progress, then
     `done` with pages and records (or an error), after `delay` seconds."""
 
-    def __init__(self, client, delay: float = 0.3, error: str | None = None) -> None:
-        self.client, self.delay, self.error = client, delay, error
+    def __init__(self, client, delay: float = 0.3, error: str | None = None, said: dict | None = None) -> None:
+        """`error`: the sentence the sync ends with; `said`: the code and params sent beside it (the
+        extension's `ext_*`), or any other keys a forged frame carries."""
+        self.client, self.delay, self.error, self.said = client, delay, error, said or {}
         self.commands: list[dict] = []
         self.task = None
 
@@ -72,7 +74,7 @@ class FakeExtension:
             await asyncio.sleep(self.delay)  # the sync's work
             if self.error:
                 await self.ws.send_json({"type": "progress", "command_id": msg["id"], "stage": "error", "pages": 0,
-                                         "records": 0, "message": self.error})
+                                         "records": 0, "message": self.error, **self.said})
             else:
                 await self.ws.send_json({"type": "progress", "command_id": msg["id"], "stage": "done", "pages": 4,
                                          "records": 30, "message": ""})
