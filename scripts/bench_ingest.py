@@ -204,9 +204,11 @@ class View:
         return latencies, len(revs), problem
 
 
-async def open_view(port: int) -> View:
+async def open_view(port: int, token: str) -> View:
+    """Signed in with the data dir's token, as scripts are (/ws/events refuses a view without proof)."""
     ws = await connect(f"ws://127.0.0.1:{port}/ws/events", origin=Origin(f"http://127.0.0.1:{port}"),
-                       proxy=None, max_size=None, open_timeout=30)
+                       additional_headers={"Authorization": f"Bearer {token}"}, proxy=None, max_size=None,
+                       open_timeout=30)
     hello = json.loads(await asyncio.wait_for(ws.recv(), 30))
     if hello.get("event") != "hello":
         raise BenchError(f"events socket opened with {hello!r} instead of hello")
@@ -260,7 +262,7 @@ async def pump_captures(ws: ClientConnection, frames: list[tuple[str, str]], win
 async def drive(daemon: Daemon, args: argparse.Namespace, run: Run) -> None:
     frames = [capture_frame(i, args.rows) for i in range(args.captures)]
     run.lines_sent = args.captures * args.rows
-    views = await asyncio.gather(*(open_view(daemon.port) for _ in range(args.views)))
+    views = await asyncio.gather(*(open_view(daemon.port, daemon.token) for _ in range(args.views)))
     listeners = [asyncio.create_task(v.listen()) for v in views]
     ext = await open_extension(daemon.port, daemon.token, None if args.no_compression else "deflate")
     try:
