@@ -134,6 +134,11 @@ def test_editor_imports_and_a_viewer_reads_the_same_figures_and_changes_nothing(
                           "params": {}}, answer
         assert lines_stored(team) == stored
         assert editor.get("/api/settings")["settings"]["order_sync_mode"] != "new"
+        # nothing the viewer's daemon did on its own (start-up, idle work, upkeep) tried to write: PostgreSQL
+        # would have refused it, and the daemon logged that
+        complaints = [line for line in viewer.output().splitlines() if " WARNING " in line or " ERROR " in line]
+        assert complaints == [], complaints
+        assert "connected to the team's database as viewer: read-only" in viewer.output()
     # with no daemon running, the command refuses the same way, in the viewer's own process
     offline = run(["import", str(export), "--data-dir", str(tmp_path / "carol-offline"),
                    "--database-url", team.url(carol)])
