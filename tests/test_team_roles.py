@@ -15,7 +15,7 @@ import urllib.error
 import pytest
 
 from companion.errors import render
-from companion.store.db import MIGRATIONS_DIR
+from companion.store.db import MIGRATIONS_DIR, make_database
 from tests.support import PG_URL
 from tests.support.builders import order_list_capture, order_row
 from tests.support.daemon import Daemon, query, recv, run, scalar, send
@@ -88,6 +88,20 @@ def test_init_twice_creates_the_roles_and_migrations_keep_their_grants(team, tmp
         (carol, "DELETE"): False, (carol, "INSERT"): False, (carol, "SELECT"): True, (carol, "UPDATE"): False}
     assert query(PG_URL, "SELECT has_schema_privilege(%s, %s, 'CREATE'), has_schema_privilege(%s, %s, 'CREATE')",
                  (bob, team.schema, carol, team.schema)) == [(False, False)]
+
+
+def test_an_administrator_who_is_no_superuser_sets_up_a_team(team):
+    """A managed service's administrator: CREATEROLE and CREATE on the database, not a superuser."""
+    admin_role = f"adm_{team.schema}"
+    team.people.append(admin_role)
+    admin(f'CREATE ROLE "{admin_role}" LOGIN CREATEROLE')
+    admin(f'GRANT CREATE ON DATABASE "{make_database(PG_URL).database}" TO "{admin_role}"')
+    for _ in range(2):
+        res = run(["team", "init", *team.options(), "--database-url", team.url(admin_role)])
+        assert (res.code, res.err) == (0, ""), res
+    assert roles_named(team) == {team.owner: False, team.editor: False, team.viewer: False}
+    assert scalar(PG_URL, "SELECT nspowner::regrole::text FROM pg_namespace WHERE nspname = %s",
+                  (team.schema,)) == team.owner
 
 
 def test_editor_imports_and_a_viewer_reads_the_same_figures_and_changes_nothing(team, tmp_path):

@@ -77,6 +77,9 @@ def init_sql(t: Team, database: str) -> list[str]:
     s, o, e, v = ident(t.schema), ident(t.owner), ident(t.editor), ident(t.viewer)
     return [
         _create_role(t.owner), _create_role(t.editor), _create_role(t.viewer),
+        # whoever runs this joins the owner role: a role with CREATEROLE that is no superuser (a managed
+        # service's administrator) may then make it the schema's owner and set its default privileges
+        f"GRANT {o} TO CURRENT_USER",
         f"GRANT CONNECT ON DATABASE {ident(database)} TO {o}, {e}, {v}",
         f"CREATE SCHEMA IF NOT EXISTS {s} AUTHORIZATION {o}",
         f"ALTER SCHEMA {s} OWNER TO {o}",
