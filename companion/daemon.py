@@ -35,6 +35,7 @@ from companion.errors import Failed
 from companion.pipeline import demo as demo_data
 from companion.server import limits
 from companion.server.app import create_app
+from companion.store import roles
 
 log = logging.getLogger(__name__)
 
@@ -112,8 +113,7 @@ async def run_daemon(cfg: Config, port: int, ready: asyncio.Event | None = None,
         keep_private(cfg)
         sock = bind_socket(port)
         db = await loop.run_in_executor(None, lambda: open_database(cfg.database_url, backup_dir=cfg.backups_dir))
-        if demo:
-
+        if demo and not roles.read_only(db):  # a viewer's daemon shows the team's data as it is
             log.info("generating the demo dataset…")
             await loop.run_in_executor(None, demo_data.populate_if_empty, db)
         service = build_service(cfg, db, token)
@@ -128,8 +128,7 @@ async def run_daemon(cfg: Config, port: int, ready: asyncio.Event | None = None,
         await runner.setup()
         await limits.GuardedSite(runner, sock, gate).start()
         url = f"http://127.0.0.1:{service.port}/"
-        if scheduler:
-
+        if scheduler and not service.read_only:  # a viewer syncs nothing: its captures would all be refused
             service.autosync = AutoSync(service, service.runner)
             await service.autosync.start()
         service.quit = stop.set
@@ -137,6 +136,9 @@ async def run_daemon(cfg: Config, port: int, ready: asyncio.Event | None = None,
             write_demo_pointer(demo_pointer, cfg.data_dir)
         write_daemon_info(cfg, {"pid": os.getpid(), "port": service.port, "url": url, "version": __version__})
         log.info("shoptally %s listening on %s (data: %s)", __version__, url, cfg.data_dir)
+        if service.role is not None:
+            log.info("connected to the team's database as %s%s", service.role,
+                     ": read-only (no changes, no syncs, no schedules)" if service.read_only else "")
         if demo:
             print("\n".join(demo_lines(cfg, demo_pointer)), flush=True)
         if sys.stdout.isatty():  # the seller's terminal, never a log file: the link holds the token

@@ -44,6 +44,10 @@ SKIPPED = {
     "shoptally pair approve 5D4WUM": "needs an extension asking to pair with that code",
     "shoptally pair deny 5D4WUM": "needs an extension asking to pair with that code",
     "shoptally pair revoke 1": "needs a paired browser",
+    "shoptally team init --database-url 'postgresql://admin@db.example.com/shop?schema=team'":
+        "needs a PostgreSQL server and its administrator (tests/test_team_roles.py runs it)",
+    "shoptally team add-user bob --role editor --database-url 'postgresql://admin@db.example.com/shop?schema=team'":
+        "needs a PostgreSQL server and its administrator (tests/test_team_roles.py runs it)",
     "scripts/test": "runs this whole suite (set-up command; .ci/run runs it)",
 }
 

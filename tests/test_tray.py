@@ -40,6 +40,27 @@ def items_of(menu) -> dict:
     return {item.text: item for item in menu.items if item.text and item is not type(menu).SEPARATOR}
 
 
+async def test_a_team_viewers_tray_offers_no_change(service, db, monkeypatch):
+    """A daemon connected to a team's database as a viewer (docs/team.md) refuses syncs, resets and pairings:
+    its tray greys them out; the other items stay."""
+    from companion.store import roles
+    from companion.tray import menu
+    from companion.tray.actions import TrayActions
+
+    pystray = dummy_pystray(monkeypatch)
+    actions = TrayActions(service, asyncio.get_running_loop(), open_url=lambda _url: None,
+                          open_folder=lambda _path: True, notify=lambda _text: None)
+    icon = pystray.Icon("shoptally", menu=menu.build(pystray, actions))
+
+    def enabled() -> dict[str, bool]:
+        return {text: item.enabled for text, item in items_of(icon.menu).items()}
+
+    changes = {"Sync Settlement now", "Reset settlements…", "Pair extension…"}
+    assert all(enabled()[text] for text in changes)  # on SQLite (no roles): offered
+    roles.remember(db, roles.Access(roles.VIEWER))
+    assert {text for text, on in enabled().items() if not on} == changes | {"Pause auto-sync"}  # no scheduler
+
+
 async def test_each_menu_item_calls_its_daemon_action(client, service, db, monkeypatch, tmp_path):
     from companion.automation.scheduler import AutoSync
     from companion.tray import menu

@@ -104,7 +104,7 @@ def _open_db(cfg):
 
     try:
         return open_database(cfg.database_url, backup_dir=cfg.backups_dir)
-    except DatabaseUrlError:
+    except (DatabaseUrlError, ShoptallyError):  # a refusal already said in one line (team mode: not the owner)
         raise
     except Exception as exc:
         reason = " ".join(str(exc).split()) or exc.__class__.__name__  # drivers' messages span lines
@@ -625,6 +625,66 @@ def cmd_browser(args) -> int:
     return 0
 
 
+def cmd_team(args) -> int:
+    """Team mode's roles in PostgreSQL (store/team.py): init prints or runs the SQL; add-user adds a person."""
+    from urllib.parse import urlsplit
+
+    from companion.store import team
+    from companion.store.db import make_database, url_schema
+
+    cfg = _cfg(args)
+    url = cfg.database_url
+    if not url.lower().startswith(("postgresql://", "postgres://")):
+        raise BadInput.of("team_needs_postgres")
+    schema = args.schema or url_schema(url)
+    db = make_database(url)
+    if args.team_command == "init":
+        t = team.team(schema, args.owner, args.editor, args.viewer)
+        if args.print:
+            print(";\n".join(team.init_sql(t, db.database)) + ";")
+            return 0
+        _connect(db, url)
+        try:
+            team.init(db, t)
+        finally:
+            db.close()
+        print(f"schema {t.schema}: owner {t.owner}, editor {t.editor}, viewer {t.viewer}; add people with "
+              f"`shoptally team add-user NAME --role editor`")
+        return 0
+    t = team.team(schema)
+    group = team.check_name(args.group) if args.group else t.group(args.role)
+    password = None
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            raise BadInput.of("team_password_empty")
+    _connect(db, url)
+    try:
+        created, password = team.add_user(db, args.name, group, password)
+    finally:
+        db.close()
+    if not created:
+        print(f"{args.name} already exists: now a member of {group} (its password is unchanged)")
+        return 0
+    print(f"created {args.name}, a member of {group}")
+    if not args.password_stdin:
+        print(f"password: {password}")
+    parts = urlsplit(url)
+    theirs = parts._replace(netloc=f"{args.name}:PASSWORD@{parts.netloc.rpartition('@')[2]}").geturl()
+    print(f"they start: shoptally serve --database-url '{theirs}'")
+    return 0
+
+
+def _connect(db, url: str) -> None:
+    from companion.store.db import redact_url
+
+    try:
+        db.connect()
+    except Exception as exc:
+        reason = " ".join(str(exc).split()) or exc.__class__.__name__
+        raise Failed(f"cannot open the database {redact_url(url)}: {reason}") from exc
+
+
 def cmd_extension(args) -> int:
     """The extension inside the installed package: its folder for Load unpacked, or a zip of it."""
     from companion.automation import extension_files
@@ -643,4 +703,4 @@ COMMANDS = {"serve": cmd_serve, "open": cmd_open, "import": cmd_import, "report"
             "purchases": cmd_figures, "skumap": cmd_figures, "costing": cmd_costing,
             "sales-tax": cmd_sales_tax,
             "reconcile": cmd_reconcile, "reparse": cmd_reparse, "schedule": cmd_schedule, "browser": cmd_browser,
-            "backup": cmd_backup, "cloud": cmd_cloud, "extension": cmd_extension}
+            "backup": cmd_backup, "cloud": cmd_cloud, "team": cmd_team, "extension": cmd_extension}

@@ -294,6 +294,38 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--site", help="only captures of this site (tiktok, temu, shein, import)")
     p.add_argument("--json", action="store_true", help="print the counts as JSON")
 
+    p = _add(sub, "team", "team mode on PostgreSQL: the owner, editor and viewer roles, and a login per person", """\
+  shoptally team init --database-url postgresql://postgres@db.example.com/shop?schema=team
+  shoptally team add-user alice --role editor --database-url postgresql://postgres@db.example.com/shop?schema=team""",
+             "Run by a superuser or a role with CREATEROLE; the others then connect as themselves (docs/team.md).")
+    tsub = _actions(p, "team_command")
+    q = _add(tsub, "init", "create the schema's owner, editor and viewer group roles and grant them (idempotent)",
+             """\
+  shoptally team init --database-url postgresql://postgres@127.0.0.1/shop?schema=team
+  shoptally team init --database-url postgresql://postgres@127.0.0.1/shop --schema team --print > team.sql
+  shoptally team init --database-url postgresql://postgres@127.0.0.1/shop --owner shop_owner --viewer shop_ro""",
+             "Default names: shoptally_owner, shoptally_editor, shoptally_viewer on the public schema, and\n"
+             "shoptally_SCHEMA_owner … on another (roles belong to the whole server, not to one database).")
+    q.add_argument("--schema", metavar="S", help="the team's schema (default: the URL's ?schema=, else public)")
+    q.add_argument("--print", action="store_true", help="only print the SQL (for psql or an administrator); "
+                                                        "nothing is created")
+    for role, what in (("owner", "owns the schema and its tables; migrates"),
+                       ("editor", "captures, imports, edits, resets"), ("viewer", "reads only")):
+        q.add_argument(f"--{role}", metavar="NAME", help=f"the {role} group role's name ({what})")
+    q = _add(tsub, "add-user", "create a person's login role as a member of a group role (or add an existing one)",
+             """\
+  shoptally team add-user alice --role editor --database-url postgresql://postgres@127.0.0.1/shop?schema=team
+  printf '%s\\n' "$PASSWORD" | shoptally team add-user bob --role viewer --password-stdin --database-url …""",
+             "Without --password-stdin a password is generated and printed once.")
+    q.add_argument("name", metavar="NAME", help="the person's login role (lower-case letters, digits, _)")
+    q.add_argument("--role", choices=("owner", "editor", "viewer"), required=True,
+                   help="which group the person joins: owner | editor | viewer")
+    q.add_argument("--schema", metavar="S", help="the team's schema (default: the URL's ?schema=, else public)")
+    q.add_argument("--group", metavar="NAME",
+                   help="the group role's name when team init was given other names (e.g. --group shop_ro)")
+    q.add_argument("--password-stdin", action="store_true", help="read the password from the first line of "
+                                                                 "standard input instead of generating one")
+
     p = _add(sub, "extension", "the browser extension shipped in this package", """\
   shoptally extension path       # the folder to pick in chrome://extensions → Load unpacked
   shoptally extension pack --out ~/Downloads""")

@@ -34,7 +34,7 @@ from companion.errors import BadInput, Conflict, NotFound, render
 from companion.pipeline import importer, ingest, reparse, seller_figures
 from companion.pipeline.parsing import ParsePool, ParserCrashed, default_processes
 from companion.reports import reporting
-from companion.store import app_settings, captures, changes, line_totals, pairing, settlements, stores
+from companion.store import app_settings, captures, changes, line_totals, pairing, roles, settlements, stores
 from companion.store.connection import DatabaseUnreachable, read_once_more
 from companion.store.notify import Listener, postgres
 from companion.store.progress import Progress
@@ -104,6 +104,16 @@ class Service:
         self.db_state: dict = {"ok": True, "since": None, "error": None}
         # set when the daemon begins to shut down: reads may fail from then on, and that is no news (the tray)
         self.stopping = False
+
+    @property
+    def role(self) -> str | None:
+        """owner | editor | viewer of the team's PostgreSQL schema (store/roles.py); None on SQLite."""
+        return roles.of(self.db).role
+
+    @property
+    def read_only(self) -> bool:
+        """Connected as a viewer: the view shows figures, and every change is refused (`team_read_only`)."""
+        return roles.read_only(self.db)
 
     # lifecycle -------------------------------------------------------------------------------
     def start(self, loop: asyncio.AbstractEventLoop) -> None:
@@ -192,7 +202,12 @@ class Service:
     # settlement data ---------------------------------------------------------------------------
     async def ingest_capture(self, frame: str | dict) -> ingest.Outcome:
         """A capture message (decoded, or still the frame's text) → parsed in a parsing process → stored.
-        Raises ingest.CaptureError for a message the protocol refuses."""
+        Raises ingest.CaptureError for a message the protocol refuses (and, on a viewer's daemon, every capture:
+        refused for good, so the extension does not send it again and again)."""
+        if self.read_only:
+            cid = ingest.peek_id(frame[:512].encode()) if isinstance(frame, str) else frame.get("id")
+            raise ingest.CaptureError(render("team_read_only", {}), cid if isinstance(cid, str) else None,
+                                      code="team_read_only", params={})
         try:
             prepared = await self.parser.run(ingest.prepare_frame, frame)
         except ParserCrashed as exc:
@@ -250,6 +265,7 @@ class Service:
             "pending_pairs": self._shown_pairs(),
             "views": self.bus.subscriber_count,
             "database": dict(self.db_state),
+            "role": self.role,
         }
 
     # extensions and pairing ----------------------------------------------------------------------
@@ -264,7 +280,8 @@ class Service:
             if row is None:
                 return False
             conn.pairing_id, conn.name = row.id, row.name
-            await self.writer.run(pairing.touch, row.id)
+            if not self.read_only:  # a viewer's daemon writes nothing, not even when a browser was last seen
+                await self.writer.run(pairing.touch, row.id)
         conn.welcomed = True
         self.extensions[conn.conn_id] = conn
         self.bus.publish({"event": "extension.connected", "connections": self._welcomed_count()})
@@ -310,6 +327,7 @@ class Service:
         return pend.code
 
     async def approve(self, code: str | None) -> dict:
+        roles.refuse_if_read_only(self.db)  # pairings are stored in the team's database (docs/team.md)
         code = self._pick_pending(code)
         pend = self.pending.pop(code)
         token = secrets.token_urlsafe(32)

@@ -44,6 +44,22 @@ async def service_errors(request: web.Request, handler):
         return web.json_response(exc.json(), status=exc.status)
 
 
+# What a viewer's daemon still does when asked by POST: nothing here writes to the team's database (a backup
+# and a cloud push only read it; the others concern this computer, or a request nobody answered yet).
+READ_ONLY_POSTS = frozenset({"/api/browser/login", "/api/open-data-folder", "/api/autostart", "/api/quit",
+                             "/api/backup/create", "/api/backup/upload", "/api/cloud/push", "/api/pairing/deny"})
+
+
+@web.middleware
+async def read_only_guard(request: web.Request, handler):
+    """Connected as a team's viewer (store/roles.py): every other change is refused with one sentence, before
+    the handler reads a body or starts work (the writer would refuse it too, later, one write at a time)."""
+    if (request.method not in ("GET", "HEAD", "OPTIONS") and request.path.startswith("/api/")
+            and request.path not in READ_ONLY_POSTS and _service(request).read_only):
+        raise Forbidden.of("team_read_only")
+    return await handler(request)
+
+
 @routes.get("/api/ping")
 async def ping(request: web.Request) -> web.Response:
     return web.json_response(_service(request).ping())

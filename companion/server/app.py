@@ -37,7 +37,8 @@ async def _close_sockets(app: web.Application) -> None:
 def create_app(service: Service, port: int | None = None) -> web.Application:
     """`port` None: the port is read from the service once the socket is bound (`--port 0`)."""
     app = web.Application(
-        middlewares=[security.host_guard, security.signin_guard, security.csrf_guard, api.service_errors],
+        middlewares=[security.host_guard, security.signin_guard, security.csrf_guard, api.service_errors,
+                     api.read_only_guard],
         client_max_size=api.MAX_JSON_BODY,
     )
     app[SERVICE] = service

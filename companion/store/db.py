@@ -10,9 +10,10 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from peewee import Database, PostgresqlDatabase, SqliteDatabase
 from playhouse.migrations import Runner
 
+from companion import __version__
 from companion.config import sqlite_url
-from companion.errors import BadInput
-from companion.store import locks
+from companion.errors import BadInput, Conflict
+from companion.store import locks, roles
 from companion.store.models import MODELS, database
 
 log = logging.getLogger(__name__)
@@ -31,12 +32,25 @@ class DatabaseUrlError(BadInput):
     pass
 
 
+class MigrationNeeded(Conflict):
+    """Migrations are pending and the connected role may not apply them (team mode: an editor or viewer)."""
+
+
+class SchemaNewer(Conflict):
+    """The schema has migrations this version does not know: a newer shoptally migrated it."""
+
+
 def redact_url(url: str) -> str:
     """The URL without its user and password, for messages and logs."""
     parts = urlsplit(url)
     if "@" not in parts.netloc:
         return url
     return parts._replace(netloc="***@" + parts.netloc.rpartition("@")[2]).geturl()
+
+
+def url_schema(url: str) -> str | None:
+    """The schema a postgresql:// URL names (?schema=S), or None."""
+    return dict(parse_qsl(urlsplit(url).query)).get("schema") or None
 
 
 def make_database(url: str) -> Database:
@@ -91,16 +105,32 @@ def open_database(url: str, migrate: bool = True,
     if migrate:
         with locks.migrating(db):  # PostgreSQL: one daemon migrates (and backs up first); the others wait
             _migrate(db, before_migrate)
+    roles.remember(db, roles.access(db))  # after migrating: a viewer is told by the tables' privileges
     return db
 
 
 def _migrate(db: Database, before_migrate: Callable[[Database, list[str]], None] | None) -> None:
+    """Apply what is pending, as a role that may (team mode: only the owner migrates; see store/roles.py)."""
     runner = migration_runner(db)
+    status = runner.status()
+    unknown = [m.name for m in status if m.path is None]
+    if unknown:
+        raise SchemaNewer.of("team_schema_newer", version=__version__, migrations=", ".join(unknown))
+    pending = [m.name for m in status if m.applied is None]
+    if not pending:
+        return  # nothing to do, and nothing written (a viewer may not even create the history table)
+    found = roles.access(db)
+    if not found.may_migrate:
+        raise MigrationNeeded.of("team_needs_migration", first=pending[0][:4], last=pending[-1][:4])
     if before_migrate is not None and runner.applied():
-        pending = [m.name for m in runner.status() if m.applied is None]
-        if pending:
-            before_migrate(db, pending)
-    applied = runner.up()
+        before_migrate(db, pending)
+    if found.migrate_as:
+        roles.migrate_as(db, found.migrate_as)
+    try:
+        applied = runner.up()
+    finally:
+        if found.migrate_as:
+            roles.reset_role(db)
     if applied:
         log.info("database schema migrated: %s", ", ".join(applied))
 

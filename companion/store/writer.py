@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from peewee import Database, InterfaceError, OperationalError
 
-from companion.store import locks
+from companion.store import locks, roles
 from companion.store.connection import connection_lost, drop_connection
 from companion.store.upkeep import Upkeep
 
@@ -42,7 +42,10 @@ class Writer:
         self._upkeep = Upkeep(db)
 
     def start(self) -> None:
-        self._upkeep.start()
+        if roles.read_only(self._db):  # a viewer's daemon: no writes come, and no upkeep or idle work either
+            self._idle, self._idle_wait = None, None
+        else:
+            self._upkeep.start()
         self._thread = threading.Thread(target=self._loop, name="shoptally-writer", daemon=True)
         self._thread.start()
 
@@ -147,7 +150,9 @@ def run_inline(db: Database, fn: Callable[..., T], *args: Any) -> T:
 @contextmanager
 def write_transaction(db: Database) -> Iterator[None]:
     """One write transaction, with this schema's write turn on PostgreSQL (another daemon's writes to it wait
-    until it commits): two daemons storing the same capture store its lines once, and revs stay in order."""
+    until it commits): two daemons storing the same capture store its lines once, and revs stay in order.
+    Connected as a team's viewer, every write is refused here, in one sentence, before anything is begun."""
+    roles.refuse_if_read_only(db)
     with db.atomic():
         locks.writing(db)
         yield

@@ -64,6 +64,11 @@ class TrayActions:
         return bool(self.service.autosync and self.service.autosync.paused)
 
     @property
+    def can_change(self) -> bool:
+        """False on a team viewer's daemon (docs/team.md): syncs, resets and pairings would all be refused."""
+        return not self.service.read_only
+
+    @property
     def can_pause(self) -> bool:
         return self.service.autosync is not None
 

@@ -19,11 +19,11 @@ def build(pystray: Any, actions: TrayActions) -> Any:
 
     return Menu(
         Item("Open Finance", lambda: actions.open_finance(), default=True),
-        Item("Sync Settlement now", Menu(store_items)),
-        Item("Reset settlements…", lambda: actions.reset()),
+        Item("Sync Settlement now", Menu(store_items), enabled=lambda _item: actions.can_change),
+        Item("Reset settlements…", lambda: actions.reset(), enabled=lambda _item: actions.can_change),
         Item(lambda _item: "Resume auto-sync" if actions.paused else "Pause auto-sync",
              lambda: actions.toggle_pause(), enabled=lambda _item: actions.can_pause),
-        Item("Pair extension…", lambda: actions.pair()),
+        Item("Pair extension…", lambda: actions.pair(), enabled=lambda _item: actions.can_change),
         Item("Open data folder", lambda: actions.open_data_folder()),
         Item("Start at login", lambda: actions.toggle_autostart(), checked=lambda _item: actions.autostart),
         Menu.SEPARATOR,

@@ -11,6 +11,7 @@ import { rowProfitNote } from "./costs.js";
 import { say } from "./messages.js";
 import { salesTab } from "./sales.js";
 import { loadPayments, loadTaxes } from "./payments.js";
+import { isReadOnly, showRole } from "./readonly.js";
 
 const $ = (sel) => document.querySelector(sel);
 const form = $("#filters");
@@ -277,7 +278,7 @@ async function loadExpense() {
 }
 
 function startEdit(td, row, field, kind) {
-  if (td.querySelector("input")) return;
+  if (td.querySelector("input") || isReadOnly()) return;  // a team's viewer edits nothing
   const input = document.createElement("input");
   input.className = "edit";
   input.value = kind === "money" ? (row[field] || "") : (row[field] || "");
@@ -714,6 +715,7 @@ async function loadStatus() {
     soon();
   }
   loadStatus.down = !db.ok;
+  showRole(s.role);
   const pill = $("#conn");
   pill.textContent = s.extensions.length ? t("extOn", { n: s.extensions.length }) : t("extOff");
   pill.className = "pill " + (s.extensions.length ? "ok" : "bad");

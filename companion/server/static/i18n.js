@@ -3,6 +3,7 @@
 const WORDS = {
   en: {
     title: "Finance", connecting: "connecting…", extOn: "extension connected ({n})", extOff: "no extension connected",
+    readOnlyViewer: "read-only (viewer)",
     period: "Period", today: "Today", yesterday: "Yesterday", last7: "Last 7 days", thisMonth: "This month",
     lastMonth: "Last month", noEdit: "no edit",
     thisYear: "This year", all: "All time", custom: "Custom", from: "From", to: "To", apply: "Apply",
@@ -106,6 +107,7 @@ const WORDS = {
   },
   zh: {
     title: "财务", connecting: "连接中…", extOn: "扩展已连接（{n}）", extOff: "没有已连接的扩展",
+    readOnlyViewer: "只读（查看者）",
     period: "时间", today: "今天", yesterday: "昨天", last7: "近 7 天", thisMonth: "本月", lastMonth: "上月",
     noEdit: "未编辑", thisYear: "今年",
     all: "全部", custom: "自定义", from: "从", to: "到", apply: "应用", basis: "口径", settlementBasis: "结算口径",
