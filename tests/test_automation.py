@@ -20,7 +20,8 @@ from companion.automation import schedules
 from companion.automation.scheduler import AutoSync
 from companion.sources.model import StoreRef
 from companion.store import stores
-from companion.store.models import SyncRun, SyncSchedule
+from companion.store.models import Setting, SyncRun, SyncSchedule
+from companion.store.notify import postgres
 from companion.store.writer import run_inline
 from tests.support.app import FakeExtension
 from tests.support.builders import view_headers
@@ -318,11 +319,17 @@ async def test_the_weekly_backup_runs_and_keeps_the_newest(client, service, shop
         job = auto.scheduler.get_job("weekly-backup")
         first_due = job.next_run_time - datetime.now(UTC)
         assert timedelta(minutes=9) < first_due <= timedelta(minutes=10)  # no weekly backup yet: soon after start
-        for _ in range(3):
+        for week in range(3):
+            if week:  # a week later: on PostgreSQL, where a team's daemons share it, this week's claim has aged
+                await service.writer.run(
+                    lambda: Setting.delete().where(Setting.key == schedules.WEEKLY_CLAIM).execute())
             await job.func()
         folder = service.cfg.backups_dir
         kept = sorted(p.name for p in folder.glob(f"*weekly*{archive.SUFFIX}"))
         assert len(kept) == 2 and all(archive.verify(folder / name)["reason"] == "weekly" for name in kept)
+        if postgres(service.db) is not None:  # the same week again (another daemon of the team): none made
+            await job.func()
+            assert sorted(p.name for p in folder.glob(f"*weekly*{archive.SUFFIX}")) == kept
         assert archive.verify(folder / kept[0])["tables"]["store"] == 2
         await auto.set_paused(True)
         assert auto.scheduler.get_job("weekly-backup").next_run_time is not None  # pausing syncs keeps backups

@@ -9,7 +9,7 @@ from companion.core.change_feed import ChangeFeed
 from companion.core.events import EventBus
 from companion.store import changes
 from companion.store.changes import Change
-from companion.store.notify import parse_rev
+from companion.store.notify import parse_event, parse_rev
 from companion.store.writer import run_inline
 
 
@@ -52,3 +52,8 @@ def test_only_a_short_run_of_digits_is_a_rev():
     assert parse_rev("517") == 517
     assert [parse_rev(p) for p in ("", "-1", "5x", "1" * 21, None, " 5")] == [None] * 6
     assert parse_rev("9" * 20) == int("9" * 20)
+
+
+def test_a_team_event_payload_is_e_and_a_short_run_of_digits():
+    assert parse_event("e42") == 42
+    assert [parse_event(p) for p in ("42", "e", "e-1", "E42", "e" + "1" * 21, None)] == [None] * 6

@@ -11,7 +11,7 @@ ALL_VERSIONS = ["0001_initial", "0002_change_log_and_report_indexes", "0003_sour
                 "0004_inline_edits", "0005_counted_line_indexes", "0006_line_totals", "0007_sync_schedules",
                 "0008_scrub_kept_captures", "0009_sync_run_codes", "0010_purchases",
                 "0012_payout_and_tax_indexes",
-                "0013_unit_charges", "0014_sales_totals", "0015_sales_sku_totals"]
+                "0013_unit_charges", "0014_sales_totals", "0015_sales_sku_totals", "0016_team_events"]
 
 
 def test_fresh_database_has_every_migration(db):

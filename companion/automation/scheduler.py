@@ -6,6 +6,9 @@
   loop's timers do not count time asleep), finds the run due and, jobs being coalesced, runs it once.
 - Pausing stops every sync job and is stored (`auto_sync` setting); resuming starts the rhythm again from
   now, without running what the pause skipped. The weekly backup is not paused.
+- Several daemons on one PostgreSQL schema (team mode) all fire the same schedules: each firing is claimed in
+  the database (schedules.claim), and only the daemon that claimed it runs it; the weekly backup is claimed
+  for the week the same way (schedules.claim_weekly_backup), so one machine of the team makes it.
 """
 
 from __future__ import annotations
@@ -146,8 +149,10 @@ class AutoSync:
             self._remove(store_id)
             return
         job = self.scheduler.get_job(str(store_id)) if self.scheduler else None
-        if job is not None and job.next_run_time is not None:
-            await self.service.writer.run(schedules.note_next, store_id, job.next_run_time.astimezone(UTC))
+        following = job.next_run_time.astimezone(UTC) if job is not None and job.next_run_time else None
+        if not await self.service.writer.run(schedules.claim, store_id, datetime.now(UTC), following):
+            log.info("auto-sync of %s: not run here (another daemon on this database claimed it)", store.name)
+            return
         try:
             await self.runner.run(store.name, trigger)
         except Exception:
@@ -168,6 +173,9 @@ class AutoSync:
         async def weekly() -> None:
             path = snapshot.new_path(folder, "weekly")
             try:
+                if not await self.service.writer.run(schedules.claim_weekly_backup, datetime.now(UTC)):
+                    log.info("weekly backup: another daemon on this database made this week's")
+                    return
                 manifest = await self.service.read(snapshot.create, self.service.db, path, "weekly")
                 gone = await self.service.read(snapshot.keep_latest, folder, "weekly", backup_keep())
                 log.info("weekly backup %s (%d rows)%s", path.name, sum(manifest["tables"].values()),

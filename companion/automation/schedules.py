@@ -9,9 +9,9 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from companion.errors import Unprocessable
-from companion.store import stores
+from companion.store import notify, stores, team_events
 from companion.store.fields import now_utc
-from companion.store.models import Store, SyncRun, SyncSchedule
+from companion.store.models import Setting, Store, SyncRun, SyncSchedule
 
 MIN_EVERY_SECONDS = 15 * 60  # a seller center asked more often than this gains nothing and may throttle
 MAX_EVERY_SECONDS = 7 * 86_400
@@ -69,6 +69,7 @@ def set_schedule(account: str, every: str | None = None, at: str | None = None, 
     store = stores.by_name(account)
     if [every is not None, at is not None, off].count(True) != 1:
         raise ScheduleError.of("auto_schedule_choose")
+    team_events.share([{"event": "schedules.updated", "account": account}])
     if off:
         SyncSchedule.delete().where(SyncSchedule.store == store.id).execute()
         return None
@@ -119,6 +120,44 @@ def listing() -> list[dict]:
 
 def note_next(store_id: int, when: datetime | None) -> None:
     SyncSchedule.update(next_run_at=when).where(SyncSchedule.store == store_id).execute()
+
+
+WEEKLY_CLAIM = "team_weekly_backup_at"  # a setting of no Settings page: when a daemon last claimed the backup
+CLAIM_WINDOW = 30.0  # seconds: firings of one run on several daemons' clocks fall within it
+
+
+def claim(store_id: int, now: datetime, following: datetime | None) -> bool:
+    """In the writer's transaction, under the schema's write turn: whether this daemon runs the store's scheduled
+    sync that fired now. With several daemons on one PostgreSQL schema, each one's scheduler fires the same
+    schedule; the first to claim it runs it, the others find it claimed within the window (the shorter of
+    CLAIM_WINDOW and half the interval, so the next run is never taken for this one) and let it be. `following`:
+    when the schedule fires next, noted for every daemon."""
+    row = SyncSchedule.get_or_none(SyncSchedule.store == store_id)
+    if row is None:
+        return False
+    window = timedelta(seconds=min(CLAIM_WINDOW, row.every_seconds / 2 if row.every_seconds else CLAIM_WINDOW))
+    if row.claimed_at is not None and now - window < row.claimed_at <= now + window:
+        return False
+    row.claimed_at = now
+    if following is not None:
+        row.next_run_at = following
+    row.save()
+    return True
+
+
+def claim_weekly_backup(now: datetime) -> bool:
+    """In the writer's transaction: whether this daemon makes the weekly backup due now. On PostgreSQL, where
+    several daemons share the data, the first one due in a week claims it and the others let it be; on SQLite
+    the one daemon always makes it."""
+    if notify.postgres(Setting._meta.database) is None:
+        return True
+    row = Setting.get_or_none(Setting.key == WEEKLY_CLAIM)
+    if row is not None and now - datetime.fromtimestamp(json.loads(row.value), UTC) < timedelta(days=6):
+        return False
+    value = json.dumps(now.timestamp())
+    Setting.insert(key=WEEKLY_CLAIM, value=value, updated_at=now).on_conflict(
+        conflict_target=[Setting.key], update={Setting.value: value, Setting.updated_at: now}).execute()
+    return True
 
 
 def start_run(account: str | None, site: str, trigger: str) -> int:

@@ -12,7 +12,7 @@ from pathlib import Path
 from peewee import PostgresqlDatabase, chunked
 
 from companion.backup import archive, snapshot
-from companion.store import bulk
+from companion.store import bulk, team_events
 from companion.store.changes import Change, record
 from companion.store.db import MIGRATIONS_DIR, make_database, migration_runner, sqlite_url
 from companion.store.progress import Progress, silent, throttled
@@ -87,6 +87,11 @@ def run(db, path: Path, manifest: dict, safety_dir: Path,
     return counts, change, safety
 
 
+def replaced_events(change: Change | None, reason: str) -> list[dict]:
+    """What every open view hears after a restore or a cloud pull: the change, then reload."""
+    return ([change.event()] if change is not None else []) + [{"event": "app.reload", "reason": reason}]
+
+
 def apply(db, tables: Iterator[archive.Table], progress: Progress = silent,
           total: int | None = None) -> tuple[dict[str, int], Change]:
     """Inside one transaction (the writer's, or run_inline's): every data table emptied and filled from the
@@ -124,6 +129,7 @@ def apply(db, tables: Iterator[archive.Table], progress: Progress = silent,
                                  f'COALESCE(MAX("id"), 1), MAX("id") IS NOT NULL) FROM "{name}"')
     real.execute_sql('INSERT INTO "line_total_dirty" ("store_id", "hour") SELECT "id", -1 FROM "store"')
     change = record(Change("restore", None, added=counts.get("settlement_line", 0)))
+    team_events.share(replaced_events(change, "restore"))  # the other daemons' views reload too
     progress(done, done, "rows", "restore")
     return counts, change
 
@@ -134,5 +140,5 @@ async def restore_file(workers: Workers, path: Path, backups_dir: Path, progress
     manifest = await workers.read(check, path)
     counts, change, safety = await workers.write(run, workers.db, path, manifest, backups_dir,
                                                  silent if progress is None else throttled(progress))
-    workers.announce([change.event(), {"event": "app.reload", "reason": "restore"}])
+    workers.announce(replaced_events(change, "restore"))
     return {"restored": path.name, "tables": counts, "safety_backup": str(safety)}

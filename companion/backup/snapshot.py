@@ -17,11 +17,12 @@ from companion.store import captures
 from companion.store.db import open_database as db_open
 from companion.store.progress import Progress, throttled
 
-# Tables that are not data: the migration history (the manifest says it), and the day totals, which are
-# added up again from the lines (every store is marked stale on restore).
+# Tables that are not data: the migration history (the manifest says it), the day totals, which are
+# added up again from the lines (every store is marked stale on restore), and the events the daemons of a
+# team passed each other (a restore must not bring old ones back).
 SKIPPED = {"schema_migration", "line_total", "line_total_dirty", "line_total_built", "sales_total",
            "sales_order_day", "sales_order_gap", "sales_sku_total", "sales_sku_order_day",
-           "sales_sku_order_gap"}
+           "sales_sku_order_gap", "team_event"}
 FIRST = ("store", "order", "purchase_order")  # referenced by others: written first, deleted last
 CHUNK = 2000
 

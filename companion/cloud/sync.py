@@ -15,6 +15,7 @@ from pathlib import Path
 from companion.backup import archive, restore, snapshot
 from companion.cloud import crypto, merge, targets
 from companion.errors import Unprocessable, coded
+from companion.store import team_events
 from companion.store.changes import Change
 from companion.store.progress import Progress, silent, throttled
 from companion.store.workers import Workers
@@ -82,6 +83,8 @@ def merge_file(db, path: Path, manifest: dict, write: bool) -> tuple[dict, Chang
             tables, change = merge.merge(incoming, db, write)
     except archive.BackupError as exc:
         raise _unusable(exc) from None
+    if write:  # the other daemons' views reload too
+        team_events.share(restore.replaced_events(change, "cloud"))
     return {"tables": tables, "device": manifest.get("device"), "created_at": manifest.get("created_at"),
             "merged": write}, change
 
@@ -102,5 +105,5 @@ async def pull_into(workers: Workers, key: str, target_url: str, write: bool,
     finally:
         # a download still running in its thread after a cancellation finds its folder gone and fails
         shutil.rmtree(folder, ignore_errors=True)
-    workers.announce(([change.event()] if change is not None else []) + [{"event": "app.reload", "reason": "cloud"}])
+    workers.announce(restore.replaced_events(change, "cloud"))
     return res

@@ -121,7 +121,8 @@ class Service:
         self._loop = loop
         pg = postgres(self.db)
         if pg is not None:
-            self.listener = Listener(pg, lambda rev: loop.call_soon_threadsafe(self.feed.heard, rev))
+            self.feed.shared = self._shared
+            self.listener = Listener(pg, lambda rev, event: loop.call_soon_threadsafe(self.feed.heard, rev, event))
             self.listener.start()
         self.writer.start()
         self.parser.warm()
@@ -142,6 +143,27 @@ class Service:
             self._loop.call_soon_threadsafe(self.feed.local, list(events))
         else:
             self.bus.publish_threadsafe(events)
+
+    def _shared(self, event: dict) -> None:
+        """Another daemon's event about the shared data (on the loop): published here as that daemon published
+        it there, with what this daemon does about it itself (its scheduler, its extensions)."""
+        kind = event.get("event")
+        if kind == "settings.updated":  # read here: the event never carries a setting (a storage password)
+            self.start_task(self._settings_elsewhere())
+        elif kind == "schedules.updated" and self.autosync is not None:
+            self.start_task(self._schedule_elsewhere(event))
+        else:
+            self.bus.publish(event)
+
+    async def _settings_elsewhere(self) -> None:
+        await self.settings_changed(await self.read(app_settings.get_all))
+
+    async def _schedule_elsewhere(self, event: dict) -> None:
+        try:
+            await self.autosync.reload(str(event.get("account") or ""))
+        except NotFound:  # the store went meanwhile: its job is gone with it
+            pass
+        self.bus.publish(event)
 
     def start_task(self, coro) -> asyncio.Task:
         """A background task of the daemon's (a sync run, a login window): kept until it ends, its failure logged."""
@@ -182,8 +204,11 @@ class Service:
         return await self.writer.run(fn, *args)
 
     def announce(self, events: Iterable[dict]) -> None:
-        """A restore's or a cloud pull's events (on the loop): the database's content was replaced."""
-        self.feed.replaced(list(events))
+        """A restore's or a cloud pull's events (on the loop): the database's content was replaced. On
+        PostgreSQL the change recorded them as a team event (store/team_events.py), which every daemon's feed,
+        this one's included, publishes in its place among the other changes: nothing to do here."""
+        if self.listener is None:
+            self.feed.replaced(list(events))
 
     def token_ok(self, candidate: object) -> bool:
         return isinstance(candidate, str) and hmac.compare_digest(candidate.encode(), self._token.encode())

@@ -26,6 +26,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from companion.errors import Unprocessable
 from companion.ledger import currencies
+from companion.store import team_events
 from companion.store.fields import now_utc
 from companion.store.models import Setting
 
@@ -97,6 +98,7 @@ def save(patch: dict) -> dict[str, str]:
         Setting.insert(key=key, value=json.dumps(value), updated_at=now_utc()).on_conflict(
             conflict_target=[Setting.key], update={Setting.value: json.dumps(value), Setting.updated_at: now_utc()}
         ).execute()
+    team_events.share([{"event": "settings.updated"}])  # the other daemons read the settings themselves
     return get_all()
 
 

@@ -39,6 +39,23 @@ def migrating(db: Database) -> Iterator[None]:
         pg.execute_sql(f"SELECT pg_advisory_unlock({_KEY})", ("migrate",))
 
 
+@contextmanager
+def turn_if_free(db: Database, purpose: str) -> Iterator[bool]:
+    """Upkeep that one daemon of the schema does for all (ANALYZE): True when this one holds the turn for
+    `purpose` until the block ends, False when another daemon holds it now (that one does the work; nobody
+    waits). On SQLite always True."""
+    pg = _postgres(db)
+    if pg is None:
+        yield True
+        return
+    got = pg.execute_sql(f"SELECT pg_try_advisory_lock({_KEY})", (purpose,)).fetchone()[0]
+    try:
+        yield bool(got)
+    finally:
+        if got:
+            pg.execute_sql(f"SELECT pg_advisory_unlock({_KEY})", (purpose,))
+
+
 def writing(db: Database) -> None:
     """Inside a write transaction: wait for any other daemon's write to this schema to commit, and hold the
     turn until this one commits or rolls back. The write then reads what the other one stored (a line it

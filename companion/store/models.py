@@ -299,6 +299,7 @@ class SyncSchedule(BaseModel):
     last_code = CharField(max_length=64, default="")  # last_message's catalog code and params (JSON), for the view
     last_params = TextField(default="")
     updated_at = UTCTimeField(default=now_utc)
+    claimed_at = UTCTimeField(null=True)  # the last scheduled run a daemon claimed (team mode: one runs it)
 
 
 class SyncRun(BaseModel):
@@ -412,3 +413,16 @@ class UnitCharge(BaseModel):
 
 
 MODELS = (*MODELS, UnitCharge)
+
+
+class TeamEvent(BaseModel):
+    """Events about shared data besides settlement changes, for the other daemons on one PostgreSQL schema
+    (companion/store/team_events.py): `events` is the JSON list the daemon that made the change published;
+    `origin` names that process, which published them already."""
+
+    id = AutoField()
+    origin = CharField(max_length=32)
+    events = TextField()
+
+
+MODELS = (*MODELS, TeamEvent)

@@ -1,10 +1,12 @@
 """Changes across daemons on one PostgreSQL database: NOTIFY on commit, and one LISTEN connection per daemon.
 
 The writer that records a change sends `NOTIFY <channel>, '<rev>'` in the same transaction, so PostgreSQL
-delivers it only when the change is committed. The channel is named after the schema (`current_schema()`), so
+delivers it only when the change is committed; an event about other shared data (companion/store/team_events.py)
+sends `'e<id>'` the same way. The channel is named after the schema (`current_schema()`), so
 daemons on other schemas of the same database hear nothing of it. A daemon's Listener keeps one connection of
-its own that waits on the socket (no polling); what it hears is only a rev: the daemon reads the change log to
-learn what changed (companion/core/change_feed.py). SQLite has one daemon per file: nothing here runs there.
+its own that waits on the socket (no polling); what it hears is only a rev or an id: the daemon reads the change
+log (or the team events) to learn what changed (companion/core/change_feed.py). SQLite has one daemon per
+file: nothing here runs there.
 """
 
 from __future__ import annotations
@@ -39,17 +41,32 @@ def notify(db: Database, rev: int) -> None:
         real.execute_sql(f"SELECT pg_notify({CHANNEL_SQL}, %s)", (str(rev),))
 
 
+def notify_event(db: Database, event_id: int) -> None:
+    """Inside the transaction that adds team event `event_id` (companion/store/team_events.py)."""
+    real = postgres(db)
+    if real is not None:
+        real.execute_sql(f"SELECT pg_notify({CHANNEL_SQL}, %s)", (f"e{event_id}",))
+
+
 def parse_rev(payload: object) -> int | None:
     if isinstance(payload, str) and 0 < len(payload) <= PAYLOAD_LIMIT and payload.isdigit():
         return int(payload)
     return None
 
 
-class Listener:
-    """A thread with one listening connection. `heard(rev)` runs on that thread for each notification, and
-    `heard(None)` after every (re)connect, when changes may have been missed: the caller catches up by rev."""
+def parse_event(payload: object) -> int | None:
+    """The team event id of an `e<id>` payload."""
+    if isinstance(payload, str) and payload.startswith("e"):
+        return parse_rev(payload[1:])
+    return None
 
-    def __init__(self, db: PostgresqlDatabase, heard: Callable[[int | None], None]) -> None:
+
+class Listener:
+    """A thread with one listening connection. `heard(rev, event)` runs on that thread for each batch of
+    notifications (the highest rev and the highest team event id in it, None for none), and `heard(None, None)`
+    after every (re)connect, when changes may have been missed: the caller catches up by rev and by id."""
+
+    def __init__(self, db: PostgresqlDatabase, heard: Callable[[int | None, int | None], None]) -> None:
         self._db = db
         self._heard = heard
         self._stop = threading.Event()
@@ -78,7 +95,7 @@ class Listener:
             try:
                 conn = self._listen()
                 delay = BACKOFF_FIRST
-                self._heard(None)
+                self._heard(None, None)
                 self._wait(conn)
             except Exception as exc:  # a drop, a restart, a refusal: try again later, never give up
                 if not self._stop.is_set():
@@ -111,7 +128,9 @@ class Listener:
             if self._wake_r in ready:
                 return
             conn.poll()
-            revs = [r for r in (parse_rev(n.payload) for n in conn.notifies) if r is not None]
+            payloads = [n.payload for n in conn.notifies]
             conn.notifies.clear()
-            if revs:
-                self._heard(max(revs))
+            revs = [r for r in map(parse_rev, payloads) if r is not None]
+            events = [e for e in map(parse_event, payloads) if e is not None]
+            if revs or events:
+                self._heard(max(revs, default=None), max(events, default=None))

@@ -11,7 +11,7 @@ from companion.errors import NotFound, Unprocessable
 from companion.ledger import currencies
 from companion.sources.model import StoreRef
 from companion.sources.platforms import LABELS
-from companion.store import line_totals, supersession
+from companion.store import line_totals, supersession, team_events
 from companion.store.models import (
     Coverage,
     CustomFee,
@@ -182,4 +182,5 @@ def update(name: str, patch: dict) -> Store:
             raise Unprocessable.of("store_currency_unknown", value=patch["currency"])
         store.currency = cur
     store.save()
+    team_events.share([{"event": "stores.updated", "account": name, "name": store.name}])
     return store

@@ -11,7 +11,8 @@ restarts the log.
 
 PostgreSQL: the planner's statistics of a table that was empty say it is empty, and with them the
 natural-key lookup of each capture reads every line the store has. Autovacuum corrects that about a
-minute later; this thread runs ANALYZE as soon as a table has grown by a fifth.
+minute later; this thread runs ANALYZE as soon as a table has grown by a fifth. With several daemons on one
+schema, one of them at a time (an advisory lock it tries, never waits for).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ import logging
 import threading
 
 from peewee import Database, DatabaseProxy, PostgresqlDatabase, SqliteDatabase
+
+from companion.store import locks
 
 log = logging.getLogger(__name__)
 WRITER_AUTOCHECKPOINT = 16_384  # pages (64 MiB): the writer checkpoints itself only if this thread falls behind
@@ -88,6 +91,13 @@ class Upkeep:
         self._caught_up = not busy and frames >= RESTART_FRAMES and copied == frames
 
     def _analyze_grown_tables(self) -> None:
+        """One daemon of a team at a time: another one analyzing now does it for all (the counters it
+        resets tell the next look that nothing has grown)."""
+        with locks.turn_if_free(self._db, "analyze") as mine:
+            if mine:
+                self._analyze_now()
+
+    def _analyze_now(self) -> None:
         cursor = self._db.execute_sql(
             "SELECT relname, n_live_tup, n_mod_since_analyze FROM pg_stat_user_tables "
             "WHERE schemaname = current_schema() AND relname IN %s", (ANALYZED_TABLES,))
