@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from companion.store import upkeep
-from companion.store.db import make_database
+from companion.store import locks, upkeep
+from companion.store.db import close_database, make_database, open_database
+from companion.store.writer import IDLE_AFTER, Writer
 from tests.support import PG_URL, REPO
 from tests.support.daemon import Daemon, clean_env, cli, query, scalar
 from tests.support.tables import bench_export
@@ -162,3 +163,66 @@ def test_analyze_is_left_to_the_daemon_that_runs_it_already(tmp_path, pg_url, mo
     finally:
         other.close()
         db.close()
+
+
+# idle work yields to a teammate's writes ----------------------------------------------------------------------
+
+@pytest.fixture
+def idle_writer(pg_url):
+    """Starts a Writer on the schema whose idle work only notes when it ran (and asks for no more); a new
+    writer's idle work is due IDLE_AFTER after it starts."""
+    db = open_database(pg_url)
+    writers: list[Writer] = []
+
+    def start() -> tuple[Writer, list[float]]:
+        runs: list[float] = []
+        writers.append(Writer(db, idle=lambda: runs.append(time.monotonic()) or False))
+        writers[-1].start()
+        return writers[-1], runs
+
+    try:
+        yield start
+    finally:
+        for writer in writers:
+            writer.stop()
+        close_database()
+
+
+def _wait(check, what: str) -> None:
+    end = time.monotonic() + CEILING
+    while not check():
+        assert time.monotonic() < end, f"waited {CEILING} s for {what}"
+        time.sleep(0.05)
+
+
+def test_idle_work_tries_the_write_turn_and_never_queues_behind_a_teammate(pg_url, idle_writer):
+    """A teammate's sync holds the write turn commit after commit: this daemon's day-total rebuild must not
+    queue for it, or it would hold the turn itself while the teammate's next capture waits behind it."""
+    teammate = make_database(pg_url)
+    teammate.connect()
+    try:
+        teammate.execute_sql("BEGIN")
+        teammate.execute_sql(f"SELECT pg_advisory_xact_lock({locks._KEY})", ("write",))
+        writer, runs = idle_writer()
+        time.sleep(3 * IDLE_AFTER)  # idle work came due and was tried, more than once
+        assert runs == []
+        ungranted = scalar(pg_url, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+        assert ungranted == 0  # no request of ours stands waiting for the turn
+        teammate.execute_sql("COMMIT")
+        _wait(lambda: len(runs) == 1, "the idle work once the turn is free")
+    finally:
+        teammate.close()
+
+
+def test_idle_work_waits_until_the_team_has_been_quiet(idle_writer):
+    writer, runs = idle_writer()
+    _wait(lambda: len(runs) == 1, "the first idle work")
+    writer.submit(lambda: None).result(timeout=CEILING)  # a job: idle work is due again IDLE_AFTER later
+    started = time.monotonic()
+    while time.monotonic() - started < 3:  # a teammate's sync: a commit heard every 0.2 s for 3 s
+        writer.team_committed()
+        time.sleep(0.2)
+    last_heard = time.monotonic()
+    assert len(runs) == 1
+    _wait(lambda: len(runs) == 2, "the idle work after the team went quiet")
+    assert runs[1] - last_heard >= IDLE_AFTER - 0.25

@@ -122,10 +122,16 @@ class Service:
         pg = postgres(self.db)
         if pg is not None:
             self.feed.shared = self._shared
-            self.listener = Listener(pg, lambda rev, event: loop.call_soon_threadsafe(self.feed.heard, rev, event))
+            self.listener = Listener(pg, self._team_heard)
             self.listener.start()
         self.writer.start()
         self.parser.warm()
+
+    def _team_heard(self, rev: int | None, event: int | None) -> None:
+        """On the listener's thread: a commit to the schema (ours or a teammate's), or a new connection."""
+        if rev is not None or event is not None:
+            self.writer.team_committed()
+        self._loop.call_soon_threadsafe(self.feed.heard, rev, event)
 
     def stop(self) -> None:
         self.stopping = True

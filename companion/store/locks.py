@@ -56,6 +56,15 @@ def turn_if_free(db: Database, purpose: str) -> Iterator[bool]:
             pg.execute_sql(f"SELECT pg_advisory_unlock({_KEY})", (purpose,))
 
 
+def writing_if_free(db: Database) -> bool:
+    """Like `writing`, for work that can wait (idle day-total rebuilds): take the turn only if no other daemon
+    holds it now, so a teammate's sync never queues behind this daemon's upkeep. True on SQLite."""
+    pg = _postgres(db)
+    if pg is None:
+        return True
+    return bool(pg.execute_sql(f"SELECT pg_try_advisory_xact_lock({_KEY})", ("write",)).fetchone()[0])
+
+
 def writing(db: Database) -> None:
     """Inside a write transaction: wait for any other daemon's write to this schema to commit, and hold the
     turn until this one commits or rolls back. The write then reads what the other one stored (a line it

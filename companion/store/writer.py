@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import queue
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
@@ -40,6 +42,7 @@ class Writer:
         self._jobs: queue.Queue = queue.Queue()
         self._thread: threading.Thread | None = None
         self._upkeep = Upkeep(db)
+        self._team_wrote_at = -math.inf  # monotonic time another daemon last committed to this schema
 
     def start(self) -> None:
         if roles.read_only(self._db):  # a viewer's daemon: no writes come, and no upkeep or idle work either
@@ -65,6 +68,12 @@ class Writer:
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
         return await asyncio.wrap_future(self.submit(fn, *args))
+
+    def team_committed(self) -> None:
+        """Another daemon committed to this schema (PostgreSQL's NOTIFY; any thread). Idle work waits until the
+        whole team has been quiet for IDLE_AFTER, as it waits for this daemon's own jobs: a teammate's sync
+        is a stream of commits, and rebuilding day totals between them would take the write turn from it."""
+        self._team_wrote_at = time.monotonic()
 
     def _loop(self) -> None:
         self._db.connect(reuse_if_open=True)
@@ -119,9 +128,16 @@ class Writer:
 
     def _run_idle(self) -> None:
         assert self._idle is not None
+        quiet_for = time.monotonic() - self._team_wrote_at
+        if quiet_for < IDLE_AFTER:  # a teammate is writing: come back once the team has been quiet
+            self._idle_wait = IDLE_AFTER - quiet_for
+            return
         try:
-            with write_transaction(self._db):
-                more = self._idle()
+            with write_transaction(self._db, wait=False) as turn:
+                more = self._idle() if turn else None
+            if more is None:  # another daemon holds the write turn: try again a little later
+                self._idle_wait = IDLE_AFTER
+                return
         except Exception as exc:  # idle work must never stop the writer; it is tried again after the next job
             log.warning("writer: idle work failed (%s); it is tried again after the next change", exc)
             if isinstance(exc, (InterfaceError, OperationalError)):
@@ -148,11 +164,16 @@ def run_inline(db: Database, fn: Callable[..., T], *args: Any) -> T:
 
 
 @contextmanager
-def write_transaction(db: Database) -> Iterator[None]:
+def write_transaction(db: Database, wait: bool = True) -> Iterator[bool]:
     """One write transaction, with this schema's write turn on PostgreSQL (another daemon's writes to it wait
     until it commits): two daemons storing the same capture store its lines once, and revs stay in order.
-    Connected as a team's viewer, every write is refused here, in one sentence, before anything is begun."""
+    With `wait=False` the turn is taken only if it is free, and the block is told whether it holds it (work
+    that can wait must write nothing without it). Connected as a team's viewer, every write is refused here,
+    in one sentence, before anything is begun."""
     roles.refuse_if_read_only(db)
     with db.atomic():
-        locks.writing(db)
-        yield
+        if wait:
+            locks.writing(db)
+            yield True
+        else:
+            yield locks.writing_if_free(db)
