@@ -5,13 +5,16 @@ together: each gets ready (imports, opens, parses), then all are released at the
 from __future__ import annotations
 
 import json
+import logging
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
+from companion.store import locks
 from companion.store.db import MIGRATIONS_DIR, make_database, migration_runner
 from tests.support import PG_URL, REPO
 from tests.support.builders import order_list_capture, order_row
@@ -150,3 +153,38 @@ def test_two_imports_of_one_file_at_once_store_each_line_once(tmp_path, db_url):
     assert [(f["added"], f["updated"], f["skipped"]) for f in files] == [(5000, 0, 0), (0, 0, 5000)]
     assert query(db_url, "SELECT COUNT(*), COUNT(DISTINCT natural_key) FROM settlement_line") == [(5000, 5000)]
     applied_once(db_url)
+
+
+@ON_POSTGRES
+def test_a_daemon_waiting_for_anothers_migration_says_so_and_goes_on_when_it_ends(db_url, caplog, monkeypatch):
+    """A large schema's migration may take minutes: the daemon waiting for it says why, naming who holds it."""
+    monkeypatch.setattr(locks, "MIGRATION_POLL", 0.05)
+    monkeypatch.setattr(locks, "MIGRATION_FIRST_NOTE", 0.3)
+    monkeypatch.setattr(locks, "MIGRATION_NOTE_EVERY", 0.5)
+    holder = make_database(db_url)
+    holder.connect()
+    waiter = make_database(db_url)
+    waiter.connect()
+    entered = threading.Event()
+
+    def migrate() -> None:
+        with locks.migrating(waiter):
+            entered.set()
+
+    try:
+        holder.execute_sql(f"SELECT pg_advisory_lock({locks._KEY})", ("migrate",))  # another daemon migrating
+        pid = holder.execute_sql("SELECT pg_backend_pid()").fetchone()[0]
+        with caplog.at_level(logging.WARNING, logger="companion.store.locks"):
+            thread = threading.Thread(target=migrate)
+            thread.start()
+            assert not entered.wait(1.2)
+            notes = [r.getMessage() for r in caplog.records if r.name == "companion.store.locks"]
+            assert 1 <= len(notes) <= 2  # after MIGRATION_FIRST_NOTE, then every MIGRATION_NOTE_EVERY
+            assert f"PostgreSQL pid {pid}" in notes[0] and notes[0].startswith(
+                "waiting for another daemon's migration of this schema (postgres")
+            holder.execute_sql(f"SELECT pg_advisory_unlock({locks._KEY})", ("migrate",))
+            assert entered.wait(30)
+            thread.join(30)
+    finally:
+        holder.close()
+        waiter.close()

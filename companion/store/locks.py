@@ -9,6 +9,8 @@ each other. On SQLite every function here does nothing.
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -16,6 +18,16 @@ from peewee import Database, DatabaseProxy, PostgresqlDatabase
 
 # The lock's key: a 64-bit hash of the purpose and the schema the connection writes to (its search_path).
 _KEY = "hashtextextended('shoptally:' || %s || ':' || coalesce(current_schema(), ''), 0)"
+# Who holds an advisory lock of that key: its server process and where it connects from
+_HOLDER = (f"WITH k AS (SELECT {_KEY} AS key) "
+           "SELECT l.pid, coalesce(a.usename || '@' || host(a.client_addr), a.usename, 'a local session') "
+           "FROM pg_locks l CROSS JOIN k LEFT JOIN pg_stat_activity a ON a.pid = l.pid "
+           "WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 "
+           "AND l.classid = ((k.key >> 32) & 4294967295)::oid AND l.objid = (k.key & 4294967295)::oid LIMIT 1")
+MIGRATION_POLL = 0.5  # seconds between tries of the migration lock
+MIGRATION_FIRST_NOTE = 5.0  # seconds a daemon waits for another's migration before it says so
+MIGRATION_NOTE_EVERY = 30.0  # seconds between its log lines after that
+log = logging.getLogger(__name__)
 
 
 def _postgres(db: Database) -> PostgresqlDatabase | None:
@@ -32,7 +44,17 @@ def migrating(db: Database) -> Iterator[None]:
     if pg is None:
         yield
         return
-    pg.execute_sql(f"SELECT pg_advisory_lock({_KEY})", ("migrate",))
+    began = time.monotonic()
+    note_at = began + MIGRATION_FIRST_NOTE
+    while not pg.execute_sql(f"SELECT pg_try_advisory_lock({_KEY})", ("migrate",)).fetchone()[0]:
+        # a large schema's migration may take minutes: say why this daemon has not started, and wait on
+        if time.monotonic() >= note_at:
+            note_at += MIGRATION_NOTE_EVERY
+            holder = pg.execute_sql(_HOLDER, ("migrate",)).fetchone()
+            log.warning("waiting for another daemon's migration of this schema (%s) to finish; waited %d s so far",
+                        f"{holder[1]}, PostgreSQL pid {holder[0]}" if holder else "a session",
+                        time.monotonic() - began)
+        time.sleep(MIGRATION_POLL)
     try:
         yield
     finally:
