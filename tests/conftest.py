@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -19,12 +21,9 @@ def _with_schema(url: str, schema: str) -> str:
     return f"{url}{'&' if '?' in url else '?'}schema={schema}"
 
 
-@pytest.fixture(params=BACKENDS)
-def db_url(request, tmp_path: Path):
-    """A database nobody used before: a new SQLite file, or a new PostgreSQL schema dropped afterwards."""
-    if request.param == "sqlite":
-        yield sqlite_url(tmp_path / "shoptally.db")
-        return
+@contextmanager
+def _fresh_schema() -> Iterator[str]:
+    """A new schema on the test PostgreSQL, its URL; dropped afterwards."""
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = make_database(PG_URL)
     admin.connect()
@@ -34,6 +33,24 @@ def db_url(request, tmp_path: Path):
     finally:
         admin.execute_sql(f'DROP SCHEMA "{schema}" CASCADE')
         admin.close()
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request, tmp_path: Path):
+    """A database nobody used before: a new SQLite file, or a new PostgreSQL schema dropped afterwards."""
+    if request.param == "sqlite":
+        yield sqlite_url(tmp_path / "shoptally.db")
+        return
+    with _fresh_schema() as url:
+        yield url
+
+
+@pytest.fixture
+def pg_url():
+    """A schema of its own on the test PostgreSQL, dropped afterwards: for tests of several daemons sharing one
+    (team mode), which need PostgreSQL and skip without it."""
+    with _fresh_schema() as url:
+        yield url
 
 
 @pytest.fixture

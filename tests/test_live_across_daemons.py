@@ -5,13 +5,11 @@ the change log), once; after its listening connection is ended, the daemon recon
 from __future__ import annotations
 
 import time
-import uuid
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from companion.store.db import make_database
 from companion.store.notify import CHANNEL_SQL
 from tests.support import PG_URL
 from tests.support.daemon import Daemon, next_event, query, recv, scalar
@@ -20,19 +18,6 @@ from tests.support.tables import bench_export
 pytestmark = pytest.mark.skipif(not PG_URL, reason="needs SHOPTALLY_TEST_DATABASE_URL (PostgreSQL)")
 CEILING = 30.0  # seconds an event may take to reach the other daemon's view: generous, the CI machine is shared
 
-
-@pytest.fixture
-def pg_url():
-    """A schema of its own on the test PostgreSQL, dropped afterwards."""
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = make_database(PG_URL)
-    admin.connect()
-    admin.execute_sql(f'CREATE SCHEMA "{schema}"')
-    try:
-        yield f"{PG_URL}{'&' if '?' in PG_URL else '?'}schema={schema}"
-    finally:
-        admin.execute_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.close()
 
 
 def _rev(db_url: str) -> int:

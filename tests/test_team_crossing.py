@@ -8,13 +8,11 @@ from __future__ import annotations
 import asyncio
 import json
 import urllib.error
-import uuid
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from companion.store.db import make_database
 from tests.support import PG_URL
 from tests.support.daemon import Daemon, query, recv, scalar
 from tests.support.tables import bench_export
@@ -24,19 +22,6 @@ CEILING = 30.0  # seconds an event may take to reach the other daemon's view: ge
 SHOP = "TikTok US BenchShop"
 PER_DAEMON = ("extension.", "pairing.", "progress", "sync.")
 
-
-@pytest.fixture
-def pg_url():
-    """A schema of its own on the test PostgreSQL, dropped afterwards."""
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = make_database(PG_URL)
-    admin.connect()
-    admin.execute_sql(f'CREATE SCHEMA "{schema}"')
-    try:
-        yield f"{PG_URL}{'&' if '?' in PG_URL else '?'}schema={schema}"
-    finally:
-        admin.execute_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.close()
 
 
 async def _import(daemon: Daemon, tmp_path: Path, seed: int) -> int:

@@ -10,7 +10,6 @@ import json
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
@@ -26,19 +25,6 @@ pytestmark = pytest.mark.skipif(not PG_URL, reason="needs SHOPTALLY_TEST_DATABAS
 SHOP = "TikTok US BenchShop"
 CEILING = 120.0  # seconds: generous, the CI machine is shared
 
-
-@pytest.fixture
-def pg_url():
-    """A schema of its own on the test PostgreSQL, dropped afterwards."""
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = make_database(PG_URL)
-    admin.connect()
-    admin.execute_sql(f'CREATE SCHEMA "{schema}"')
-    try:
-        yield f"{PG_URL}{'&' if '?' in PG_URL else '?'}schema={schema}"
-    finally:
-        admin.execute_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.close()
 
 
 def _rebuild(url: str, go: Path) -> subprocess.Popen:
