@@ -374,7 +374,7 @@ async function onSyncProgress(tabId, p) {
     ...(p.code ? { code: p.code, params: p.params || {} } : {}) };
   if (final) {
     // the sync's own tab is gone before the daemon hears the end: a sync started next never reuses it
-    await finishSync(siteId, sync, p.stage, p.pages || 0, p.records || 0, p.message || "");
+    await finishSync(siteId, sync, p.stage, p.pages || 0, p.records || 0, p.message || "", p.code ? p : null);
     await enqueueProgress(said);
   } else {
     await enqueueProgress(said);
@@ -383,10 +383,10 @@ async function onSyncProgress(tabId, p) {
   }
 }
 
-async function finishSync(siteId, sync, outcome, pages, records, message) {
+async function finishSync(siteId, sync, outcome, pages, records, message, said) {
   await saveSync(siteId, null);
   await noteSite("lastSync", siteId, { at: new Date(sync.startedAt).toISOString(), finished: new Date().toISOString(),
-    outcome, pages, records, message });
+    outcome, pages, records, message, ...(said ? { code: said.code, params: said.params || {} } : {}) });
   if (sync.opened) await chrome.tabs.remove(sync.tabId).catch(() => {});
 }
 
@@ -399,7 +399,7 @@ async function watchSyncs() {
     if (!alive) reason = SyncErrors.said("ext_tab_closed");
     else if (Date.now() - sync.heardAt > SYNC_QUIET_MS) reason = SyncErrors.said("ext_page_quiet", { seconds: SYNC_QUIET_MS / 1000 });
     if (reason) {
-      await finishSync(siteId, sync, "error", sync.pages, sync.records, reason.message);
+      await finishSync(siteId, sync, "error", sync.pages, sync.records, reason.message, reason);
       await enqueueProgress({ command_id: sync.commandId, stage: "error", pages: sync.pages, records: sync.records, ...reason });
     }
   }

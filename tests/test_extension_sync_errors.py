@@ -27,12 +27,25 @@ def _node(script: str) -> object:
     return json.loads(out.stdout)
 
 
-def test_the_extensions_english_is_the_catalogs_and_every_ext_code_has_chinese():
-    sentences = _node('process.stdout.write(JSON.stringify(require("./extension/lib/sync_errors.js").SENTENCES))')
+def test_the_extensions_sentences_are_the_catalogs_in_both_languages():
+    en, zh = _node('const e = require("./extension/lib/sync_errors.js");'
+                   'process.stdout.write(JSON.stringify([e.SENTENCES, e.SENTENCES_ZH]))')
     catalog = errors.catalog()
-    assert len(sentences) == 17
-    assert {c: catalog[c]["en"] for c in sentences} == sentences
-    assert sorted(c for c in catalog if c.startswith("ext_")) == sorted(sentences)
+    assert len(en) == 17
+    assert {c: catalog[c]["en"] for c in en} == en
+    assert {c: catalog[c]["zh"] for c in zh} == zh
+    assert sorted(c for c in catalog if c.startswith("ext_")) == sorted(en) == sorted(zh)
+
+
+def test_the_popup_says_a_syncs_end_in_the_browsers_language():
+    said = _node('const e = require("./extension/lib/sync_errors.js");'
+                 'const p = {tab: "Settled", tab_zh: "已结算", page: 3, why: "HTTP 502"};'
+                 'process.stdout.write(JSON.stringify([e.say("ext_page_no_answer", p, "as sent", "zh-CN"),'
+                 ' e.say("ext_page_no_answer", p, "as sent", "en-US"), e.say(undefined, {}, "as sent", "zh-CN"),'
+                 ' e.say("ext_tab_closed", undefined, "", "zh")]))')
+    assert said == ["卖家中心没有返回“已结算”列表的第 3 页：HTTP 502", SENTENCE,
+                    "as sent",  # an end recorded by an older extension: its sentence as it was
+                    "同步所用的标签页在完成前被关闭了"]
 
 
 def test_what_the_extension_fills_is_what_the_catalog_renders():

@@ -29,7 +29,8 @@ function siteRow(site, state) {
   syncCell.textContent = sync ? `${when(sync.at)}: ${sync.outcome}` : t("never");
   if (sync) {
     const small = document.createElement("small");
-    small.textContent = `${sync.pages} p, ${sync.records} rec${sync.message ? " · " + sync.message : ""}`;
+    const why = self.ShoptallySyncErrors.say(sync.code, sync.params, sync.message, chrome.i18n.getUILanguage());
+    small.textContent = `${sync.pages} p, ${sync.records} rec${why ? " · " + why : ""}`;
     syncCell.append(small);
   }
   const act = document.createElement("td");
