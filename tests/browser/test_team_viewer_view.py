@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from companion import errors
 from tests.support import PG_URL
 from tests.support.browser import click, wait_for
 from tests.support.daemon import Daemon, run
@@ -53,6 +54,12 @@ def test_a_viewers_view_shows_the_badge_and_offers_no_change(browser, tmp_path):
             d.find_element(By.CSS_SELECTOR, "[role=tab][data-tab=expense]").click()
             wait_for(lambda: click(d, "#expense td.editable"), "an editable cell clicked")
             assert d.find_elements(By.CSS_SELECTOR, "#expense td input") == []
+            # the language switched: what is disabled says why in the page's language now, and back again
+            titles = "return ['#sync', '#save-modes'].map((s) => document.querySelector(s).title)"
+            for lang in ("zh", "en"):
+                d.find_element(By.ID, "lang").click()
+                said = errors.render("team_read_only", {}, lang)
+                wait_for(lambda said=said: d.execute_script(titles) == [said, said], f"the titles in {lang}")
             # the same view on the editor's daemon: no badge, everything offered
             open_view(browser, editor, "?period=all&tab=settings")
             wait_for(lambda: d.execute_script("return document.body.dataset.ready") == "true", "the editor's view")

@@ -65,6 +65,14 @@ export function sayStatus(status) {
   return (entry && (entry[language()] || entry.en)) || String(status ?? "");
 }
 
+/** A code's sentence in the page's language, from the catalog ("" until the catalog has arrived). */
+export function sayCode(code, params = {}) {
+  const entry = catalog[code];
+  if (!entry) return "";
+  const lang = language();
+  return render(entry[lang] || entry.en, named(params, lang)) ?? "";
+}
+
 /** The sentence of a refusal or event body ({code, params, message, file?}) in the page's language. */
 export function say(body) {
   if (body === null || body === undefined) return "";
