@@ -48,7 +48,7 @@ async def _shared_events(view, count: int) -> list[dict]:
 async def _quiet(view, seconds: float = 1.5) -> list[dict]:
     """Events about the shared data that still come within `seconds`: none, when nothing is published twice."""
     try:
-        return await _shared_events(view, 1)
+        return await asyncio.wait_for(_shared_events(view, 1), seconds)
     except TimeoutError:
         return []
 
