@@ -122,6 +122,12 @@ class Service:
         pg = postgres(self.db)
         if pg is not None:
             self.feed.shared = self._shared
+            # the rev the views start from, known before any commit of ours: a catch-up that learnt it later
+            # would count a commit whose own event is still on its way to the loop as published already
+            try:
+                self.feed.last = changes.current_rev()
+            except Exception:  # the database is away: the first catch-up learns it
+                log.warning("changes of other daemons: the current rev could not be read at start")
             self.listener = Listener(pg, self._team_heard)
             self.listener.start()
         self.writer.start()
